@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CallType,
+  createBusyData,
+  createCallData,
+  createClassroomData,
+  createHangupData,
+  parseCallData,
+  parseClassroomData,
+} from './callData.js';
+
+// Test vectors written from the TUICallKit call protocol (version 4) as DESIGN.md describes it.
+const videoInvite = {
+  version: 4,
+  businessID: 'av_call',
+  platform: 'web',
+  extraInfo: '',
+  call_type: 2,
+  room_id: '8848',
+  data: { cmd: 'videoCall', room_id: '8848', message: '', userIDs: ['alice', 'bob'] },
+};
+
+describe('TUICallKit call data', () => {
+  it('encodes a video call invitation exactly', () => {
+    const text = createCallData({ callType: CallType.VIDEO, roomID: '8848', userIDs: ['alice', 'bob'] });
+    expect(JSON.parse(text)).toEqual(videoInvite);
+  });
+
+  it('encodes an audio call, a busy reject and a hang-up with call_end', () => {
+    expect(JSON.parse(createCallData({ callType: CallType.AUDIO, roomID: 'r' }))).toMatchObject({
+      call_type: 1,
+      data: { cmd: 'audioCall' },
+    });
+    expect(JSON.parse(createBusyData({ callType: CallType.AUDIO, roomID: 'r' }))).toMatchObject({
+      line_busy: 'line_busy',
+      data: { message: 'lineBusy' },
+    });
+    expect(
+      JSON.parse(createHangupData({ callType: CallType.VIDEO, roomID: 'r', durationSeconds: 61.6 })),
+    ).toMatchObject({
+      call_end: 62,
+      data: { cmd: 'hangup' },
+    });
+  });
+
+  it('parses what TUICallKit sends, including numeric room ids', () => {
+    expect(
+      parseCallData(
+        JSON.stringify({ ...videoInvite, room_id: 8848, data: { ...videoInvite.data, room_id: 8848 } }),
+      ),
+    ).toEqual({
+      ok: true,
+      value: {
+        callType: 2,
+        roomID: '8848',
+        cmd: 'videoCall',
+        userIDs: ['alice', 'bob'],
+        lineBusy: false,
+        callEnd: undefined,
+      },
+    });
+    const hangup = parseCallData(
+      JSON.stringify({ ...videoInvite, call_end: 12, data: { ...videoInvite.data, cmd: 'hangup' } }),
+    );
+    expect(hangup).toMatchObject({ ok: true, value: { cmd: 'hangup', callEnd: 12 } });
+  });
+
+  it.each([
+    ['not JSON', '{'],
+    ['another business', JSON.stringify({ ...videoInvite, businessID: 'chat' })],
+    ['unknown call type', JSON.stringify({ ...videoInvite, call_type: 3 })],
+    ['unknown command', JSON.stringify({ ...videoInvite, data: { cmd: 'dance' } })],
+    ['prototype pollution', `{"__proto__":{},"businessID":"av_call"}`],
+  ])('refuses %s without throwing', (_, text) => {
+    expect(parseCallData(text).ok).toBe(false);
+  });
+});
+
+describe('classroom data', () => {
+  it('round-trips both operations and ignores anything else', () => {
+    expect(parseClassroomData(createClassroomData('raiseHand'))?.op).toBe('raiseHand');
+    expect(parseClassroomData(createClassroomData('speak'))?.op).toBe('speak');
+    expect(parseClassroomData(createCallData({ callType: 1, roomID: 'r' }))).toBeUndefined();
+    expect(parseClassroomData('nope')).toBeUndefined();
+  });
+});

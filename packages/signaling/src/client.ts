@@ -1,0 +1,348 @@
+import { type Clock, systemClock } from './clock.js';
+import type { Envelope } from './envelope.js';
+import { ErrorCode, SignalingError, type SignalingErrorInfo } from './errors.js';
+import { applyEvent, isActive } from './rules/reduce.js';
+import type { Command, InvitationRecord, SignalingEvent } from './rules/types.js';
+import type { ConnectionState, Session, Snapshot, Transport } from './transport.js';
+
+interface InvitationEventBase {
+  readonly inviteID: string;
+  /** The record after this event (it may have ended). */
+  readonly invitation: InvitationRecord;
+  readonly envelope: Envelope;
+}
+
+export interface NewInvitationEvent extends InvitationEventBase {
+  readonly inviter: string;
+  readonly groupID: string;
+  readonly inviteeList: readonly string[];
+  readonly data: string;
+  readonly timeout: number;
+  /** Server time (ms) when this user's invitation times out; 0 = never. */
+  readonly deadline: number;
+  /** True when this user is a pending invitee (group members also hear about others' invitations). */
+  readonly isInvitee: boolean;
+}
+
+export interface AnswerEvent extends InvitationEventBase {
+  readonly invitee: string;
+  readonly data: string;
+  /** The device that answered; another device of the same user shows "answered elsewhere". */
+  readonly device: string | undefined;
+}
+
+export interface CancelledEvent extends InvitationEventBase {
+  readonly inviter: string;
+  readonly data: string;
+  readonly inviteeList: readonly string[];
+}
+
+export interface TimeoutEvent extends InvitationEventBase {
+  readonly inviteeList: readonly string[];
+}
+
+export interface ModifiedEvent extends InvitationEventBase {
+  readonly data: string;
+  /** Invitees added by `addInvitees` (empty for `modify`). */
+  readonly addedInvitees: readonly string[];
+}
+
+export interface DeliveredEvent extends InvitationEventBase {
+  readonly invitee: string;
+}
+
+export interface ConnectionChangeEvent {
+  readonly state: ConnectionState;
+  readonly error?: SignalingErrorInfo;
+}
+
+/** Event names follow the seed document; the last three are Beckon's. */
+export interface SignalingClientEvents {
+  onReceiveNewInvitation: NewInvitationEvent;
+  onInviteeAccepted: AnswerEvent;
+  onInviteeRejected: AnswerEvent;
+  onInvitationCancelled: CancelledEvent;
+  onInvitationTimeout: TimeoutEvent;
+  onInvitationModified: ModifiedEvent;
+  onInvitationDelivered: DeliveredEvent;
+  onConnectionChange: ConnectionChangeEvent;
+  /** Anything in {@link SignalingClient.invitations} changed (after the specific event). */
+  onViewChange: { readonly invitations: ReadonlyMap<string, InvitationRecord> };
+}
+
+export type SignalingClientEventName = keyof SignalingClientEvents;
+type Handler<K extends SignalingClientEventName> = (event: SignalingClientEvents[K]) => void;
+
+export interface InviteOptions {
+  /** Seconds before the invitation times out; 0 = never. Default 30. */
+  readonly timeout?: number;
+  /** Deliver only to invitees online now; nothing is stored or replayed. Default false. */
+  readonly onlineUserOnly?: boolean;
+}
+
+export interface SignalingClientOptions {
+  readonly transport: Transport;
+  readonly clock?: Clock;
+}
+
+const DEFAULT_TIMEOUT = 30;
+
+/**
+ * The signaling API of the seed (invite, inviteInGroup, cancel, accept, reject) plus modify and
+ * addInvitees, over any {@link Transport}. It holds a live view of every active invitation the
+ * user can see and reports changes with the seed's event names.
+ *
+ * @example
+ * const client = new SignalingClient({ transport });
+ * client.on('onReceiveNewInvitation', (e) => e.isInvitee && ring(e.inviteID));
+ * client.connect();
+ * const inviteID = await client.invite('bob', createCallData({ callType: CallType.VIDEO, roomID }));
+ */
+export class SignalingClient {
+  readonly #transport: Transport;
+  readonly #clock: Clock;
+  readonly #handlers = new Map<SignalingClientEventName, Set<(event: never) => void>>();
+  #view = new Map<string, InvitationRecord>();
+  #session: Session | undefined;
+  #offset = 0;
+  #state: ConnectionState = 'idle';
+
+  constructor(options: SignalingClientOptions) {
+    this.#transport = options.transport;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** Opens the transport. Safe to call more than once. */
+  connect(): void {
+    if (this.#state !== 'idle') return;
+    this.#setState('connecting');
+    this.#transport.connect({
+      onStateChange: (state, error) => this.#setState(state, error),
+      onSession: (session) => {
+        this.#session = session;
+        this.#offset = session.serverTime - this.#clock.now();
+      },
+      onSnapshot: (snapshot) => this.#onSnapshot(snapshot),
+      onEvent: (event) => this.#onEvent(event),
+    });
+  }
+
+  close(): void {
+    if (this.#state === 'closed') return;
+    this.#transport.close();
+    this.#setState('closed');
+  }
+
+  get connectionState(): ConnectionState {
+    return this.#state;
+  }
+
+  get session(): Session | undefined {
+    return this.#session;
+  }
+
+  get userID(): string | undefined {
+    return this.#session?.userID;
+  }
+
+  /** Server clock minus local clock, in ms, measured when the session started. */
+  get clockOffset(): number {
+    return this.#offset;
+  }
+
+  /** The arbiter's current time as best known here; use it for countdowns. */
+  serverNow(): number {
+    return this.#clock.now() + this.#offset;
+  }
+
+  /** Active invitations this user can see, keyed by inviteID. */
+  get invitations(): ReadonlyMap<string, InvitationRecord> {
+    return this.#view;
+  }
+
+  getInvitation(inviteID: string): InvitationRecord | undefined {
+    return this.#view.get(inviteID);
+  }
+
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends SignalingClientEventName>(name: K, handler: Handler<K>): () => void {
+    let set = this.#handlers.get(name);
+    if (set === undefined) {
+      set = new Set();
+      this.#handlers.set(name, set);
+    }
+    set.add(handler as (event: never) => void);
+    return () => set.delete(handler as (event: never) => void);
+  }
+
+  /** One-to-one invitation. Resolves with the inviteID. */
+  invite(invitee: string, data = '', options: InviteOptions = {}): Promise<string> {
+    return this.#invite('', [invitee], data, options);
+  }
+
+  /** Invitation inside a group: every online member hears about it and about every answer. */
+  inviteInGroup(groupID: string, inviteeList: readonly string[], data = '', options: InviteOptions = {}) {
+    if (groupID === '') {
+      return Promise.reject(
+        new SignalingError(ErrorCode.INVALID_PARAMETERS, 'inviteInGroup needs a groupID'),
+      );
+    }
+    return this.#invite(groupID, inviteeList, data, options);
+  }
+
+  cancel(inviteID: string, data = ''): Promise<void> {
+    return this.#send({ op: 'cancel', inviteID, data });
+  }
+
+  accept(inviteID: string, data = ''): Promise<void> {
+    return this.#send({ op: 'accept', inviteID, data });
+  }
+
+  reject(inviteID: string, data = ''): Promise<void> {
+    return this.#send({ op: 'reject', inviteID, data });
+  }
+
+  /** Replaces the invitation's data; every receiver gets `onInvitationModified`. */
+  modify(inviteID: string, data: string): Promise<void> {
+    return this.#send({ op: 'modify', inviteID, data });
+  }
+
+  /** Adds invitees to an active invitation; they get it with their own full timeout. */
+  addInvitees(inviteID: string, inviteeList: readonly string[]): Promise<void> {
+    return this.#send({ op: 'addInvitees', inviteID, inviteeList });
+  }
+
+  async #invite(groupID: string, inviteeList: readonly string[], data: string, options: InviteOptions) {
+    const command: Command = {
+      op: 'invite',
+      groupID,
+      inviteeList,
+      data,
+      timeout: options.timeout ?? DEFAULT_TIMEOUT,
+      onlineUserOnly: options.onlineUserOnly ?? false,
+    };
+    return this.#request(command);
+  }
+
+  async #send(command: Command): Promise<void> {
+    await this.#request(command);
+  }
+
+  async #request(command: Command): Promise<string> {
+    if (this.#state === 'closed') throw new SignalingError(ErrorCode.CLOSED, 'the client is closed');
+    const reply = await this.#transport.request(command);
+    if (!reply.ok) throw SignalingError.from(reply.error);
+    return reply.inviteID;
+  }
+
+  #emit<K extends SignalingClientEventName>(name: K, event: SignalingClientEvents[K]): void {
+    const set = this.#handlers.get(name);
+    if (set === undefined) return;
+    for (const handler of [...set]) (handler as Handler<K>)(event);
+  }
+
+  #setState(state: ConnectionState, error?: SignalingErrorInfo): void {
+    if (this.#state === state || this.#state === 'closed') return;
+    this.#state = state;
+    this.#emit('onConnectionChange', error === undefined ? { state } : { state, error });
+  }
+
+  #onSnapshot(snapshot: Snapshot): void {
+    const before = this.#view;
+    this.#view = new Map(snapshot.invitations.map((r) => [r.inviteID, r]));
+    const me = this.userID;
+    for (const record of snapshot.invitations) {
+      // Offline delivery: an invitation that arrived while we were away rings now, with the time left.
+      if (!before.has(record.inviteID) && record.inviter !== me)
+        this.#emitNew(
+          record,
+          record.invitees.map((i) => i.userID),
+        );
+    }
+    this.#emit('onViewChange', { invitations: this.#view });
+  }
+
+  #emitNew(record: InvitationRecord, inviteeList: readonly string[], envelope?: Envelope): void {
+    const mine = record.invitees.find((i) => i.userID === this.userID);
+    this.#emit('onReceiveNewInvitation', {
+      inviteID: record.inviteID,
+      invitation: record,
+      envelope: envelope ?? {
+        businessID: 1,
+        inviteID: record.inviteID,
+        inviter: record.inviter,
+        actionType: 1,
+        inviteeList,
+        data: record.data,
+        timeout: record.timeout,
+        groupID: record.groupID,
+        onlineUserOnly: record.onlineUserOnly,
+      },
+      inviter: record.inviter,
+      groupID: record.groupID,
+      inviteeList,
+      data: record.data,
+      timeout: record.timeout,
+      deadline: mine?.deadline ?? 0,
+      isInvitee: mine?.state === 'pending',
+    });
+  }
+
+  #onEvent(event: SignalingEvent): void {
+    const { envelope } = event;
+    const before = this.#view.get(envelope.inviteID);
+    const record = applyEvent(before, event);
+    // A delta about an invitation we never saw (an onlineUserOnly one from before we connected).
+    if (record === undefined) return;
+    if (isActive(record)) this.#view.set(record.inviteID, record);
+    else this.#view.delete(record.inviteID);
+
+    const base = { inviteID: record.inviteID, invitation: record, envelope };
+    const me = this.userID;
+    switch (event.kind) {
+      case 'invite':
+        if (before === undefined && record.inviter !== me)
+          this.#emitNew(record, envelope.inviteeList, envelope);
+        break;
+      case 'addInvitees':
+        if (me !== undefined && envelope.inviteeList.includes(me))
+          this.#emitNew(record, envelope.inviteeList, envelope);
+        else
+          this.#emit('onInvitationModified', {
+            ...base,
+            data: record.data,
+            addedInvitees: envelope.inviteeList,
+          });
+        break;
+      case 'accept':
+      case 'reject': {
+        const answer = {
+          ...base,
+          invitee: envelope.inviteeList[0] ?? '',
+          data: envelope.data,
+          device: event.device,
+        };
+        this.#emit(event.kind === 'accept' ? 'onInviteeAccepted' : 'onInviteeRejected', answer);
+        break;
+      }
+      case 'cancel':
+        this.#emit('onInvitationCancelled', {
+          ...base,
+          inviter: record.inviter,
+          data: envelope.data,
+          inviteeList: envelope.inviteeList,
+        });
+        break;
+      case 'timeout':
+        this.#emit('onInvitationTimeout', { ...base, inviteeList: envelope.inviteeList });
+        break;
+      case 'modify':
+        this.#emit('onInvitationModified', { ...base, data: envelope.data, addedInvitees: [] });
+        break;
+      case 'delivered':
+        this.#emit('onInvitationDelivered', { ...base, invitee: envelope.inviteeList[0] ?? '' });
+        break;
+    }
+    this.#emit('onViewChange', { invitations: this.#view });
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Error codes. The numbers users of Tencent Cloud Chat already know keep their values
+ * (6017, 8010, 8011, 8012); Beckon's own codes live in the 9000 range.
+ */
+export const ErrorCode = {
+  /** Bad parameters: wrong types, empty invitee list, data over 8 KiB, too many invitees. */
+  INVALID_PARAMETERS: 6017,
+  /** The invitation does not exist, has ended, or this invitee already answered. */
+  INVITATION_INVALID: 8010,
+  /** The actor may not do this to this invitation (not the inviter, not an invitee). */
+  NO_PERMISSION: 8011,
+  /** An equivalent invitation already exists (glare, or a reused inviteID). */
+  ALREADY_EXISTS: 8012,
+  /** The transport is not connected and the request could not be sent. */
+  NOT_CONNECTED: 9001,
+  /** No response arrived within the request timeout. */
+  REQUEST_TIMEOUT: 9002,
+  /** Missing, forged or expired credentials. */
+  UNAUTHORIZED: 9003,
+  /** Too many requests on this connection; retry later. */
+  RATE_LIMITED: 9004,
+  /** The server's store is temporarily unreachable; nothing was applied. */
+  UNAVAILABLE: 9005,
+  /** A frame that is not valid JSON or does not match the frame schema. */
+  MALFORMED_FRAME: 9006,
+  /** The group does not exist. */
+  GROUP_NOT_FOUND: 9007,
+  /** The actor or an invitee is not a member of the group. */
+  NOT_GROUP_MEMBER: 9008,
+  /** The client was closed. */
+  CLOSED: 9009,
+  /** An unexpected server-side failure. */
+  INTERNAL: 9010,
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const KNOWN_CODES = new Set<number>(Object.values(ErrorCode));
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'number' && KNOWN_CODES.has(value);
+}
+
+/** Extra facts an error can carry, e.g. the existing inviteID on glare (8012). */
+export interface ErrorDetails {
+  readonly inviteID?: string;
+  readonly field?: string;
+  readonly retryAfterMs?: number;
+}
+
+/** A plain, serializable error: what transitions return and what travels on the wire. */
+export interface SignalingErrorInfo {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details?: ErrorDetails;
+}
+
+/**
+ * The error every Beckon promise rejects with.
+ *
+ * @example
+ * try { await client.accept(id) } catch (e) {
+ *   if (e instanceof SignalingError && e.code === ErrorCode.INVITATION_INVALID) showGone();
+ * }
+ */
+export class SignalingError extends Error {
+  override readonly name = 'SignalingError';
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+
+  static from(info: SignalingErrorInfo): SignalingError {
+    return new SignalingError(info.code, info.message, info.details);
+  }
+
+  toJSON(): SignalingErrorInfo {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function errorInfo(code: ErrorCode, message: string, details?: ErrorDetails): SignalingErrorInfo {
+  return details === undefined ? { code, message } : { code, message, details };
+}

@@ -1,0 +1,4 @@
+// The arbiter's side: the pure rules and the effect runner. Clients do not need this entry.
+export { type DeliverEffect, EffectRunner, type RunnerOptions } from '../runner.js';
+export { applyEvent, isActive } from './reduce.js';
+export { transition } from './transition.js';

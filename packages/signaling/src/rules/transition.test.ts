@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../errors.js';
+import { transition } from './transition.js';
+import { type Command, type Effect, emptyState, type SignalingState, type TransitionInput } from './types.js';
+
+const call = (
+  actor: string,
+  command: Command,
+  now = 0,
+  newInviteID?: string,
+  members?: string[],
+): TransitionInput => ({
+  type: 'command',
+  actor,
+  device: `${actor}-d`,
+  now,
+  command,
+  ...(newInviteID ? { newInviteID } : {}),
+  ...(members ? { group: { members: new Set(members) } } : {}),
+});
+
+const invite = (invitee: string, timeout = 30): Command => ({
+  op: 'invite',
+  groupID: '',
+  inviteeList: [invitee],
+  data: '',
+  timeout,
+  onlineUserOnly: false,
+});
+
+function replyOf(effects: readonly Effect[]) {
+  const reply = effects.find((e) => e.type === 'reply');
+  return reply?.type === 'reply' ? reply.reply : undefined;
+}
+
+function invited(): SignalingState {
+  return transition(emptyState, call('alice', invite('bob'), 1000, 'i1')).state;
+}
+
+describe('transition (pure: no timers, no sockets)', () => {
+  it('invite emits a delivery to inviter and invitee, a timer at the deadline, and the reply', () => {
+    const { state, effects } = transition(emptyState, call('alice', invite('bob'), 1000, 'i1'));
+    expect(effects.map((e) => e.type)).toEqual(['deliver', 'schedule', 'reply']);
+    expect(effects[0]).toMatchObject({
+      to: { users: ['alice', 'bob'] },
+      event: { kind: 'invite', at: 1000 },
+    });
+    expect(effects[1]).toEqual({ type: 'schedule', inviteID: 'i1', at: 31_000 });
+    expect(state.invitations.get('i1')?.invitees).toEqual([
+      { userID: 'bob', state: 'pending', deadline: 31_000, delivered: false },
+    ]);
+    expect(emptyState.invitations.size).toBe(0);
+  });
+
+  it('does not mutate the input state', () => {
+    const before = invited();
+    const snapshot = structuredClone([...before.invitations]);
+    transition(before, call('bob', { op: 'accept', inviteID: 'i1', data: '' }, 2000));
+    expect([...before.invitations]).toEqual(snapshot);
+  });
+
+  it('a timeout input before the deadline only re-arms the timer', () => {
+    const { state, effects } = transition(invited(), { type: 'timeout', inviteID: 'i1', now: 30_999 });
+    expect(effects).toEqual([{ type: 'schedule', inviteID: 'i1', at: 31_000 }]);
+    expect(state.invitations.get('i1')?.invitees[0]?.state).toBe('pending');
+  });
+
+  it('a timeout at the deadline ends the invitation for the listed invitees', () => {
+    const { state, effects } = transition(invited(), { type: 'timeout', inviteID: 'i1', now: 31_000 });
+    expect(effects.map((e) => e.type)).toEqual(['deliver', 'unschedule', 'ended']);
+    expect(effects[0]).toMatchObject({
+      event: { kind: 'timeout', envelope: { actionType: 5, inviteeList: ['bob'] } },
+    });
+    expect(state.invitations.size).toBe(0);
+  });
+
+  it('accept after the end is 8010; a stranger gets 8011; an unknown id is 8010', () => {
+    const ended = transition(invited(), call('bob', { op: 'accept', inviteID: 'i1', data: '' })).state;
+    expect(
+      replyOf(transition(ended, call('bob', { op: 'accept', inviteID: 'i1', data: '' })).effects),
+    ).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.INVITATION_INVALID },
+    });
+    expect(
+      replyOf(transition(invited(), call('eve', { op: 'reject', inviteID: 'i1', data: '' })).effects),
+    ).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.NO_PERMISSION },
+    });
+  });
+
+  it('glare returns 8012 with the pending invitation and creates nothing', () => {
+    const { state, effects } = transition(invited(), call('bob', invite('alice'), 2000, 'i2'));
+    expect(replyOf(effects)).toEqual({
+      ok: false,
+      error: {
+        code: ErrorCode.ALREADY_EXISTS,
+        message: 'alice is already inviting bob',
+        details: { inviteID: 'i1' },
+      },
+    });
+    expect(state.invitations.has('i2')).toBe(false);
+  });
+
+  it('an answer in a group goes to the whole group and keeps the server order', () => {
+    const members = ['t', 's1', 's2'];
+    const round: Command = {
+      op: 'invite',
+      groupID: 'c',
+      inviteeList: ['s1', 's2'],
+      data: '',
+      timeout: 0,
+      onlineUserOnly: false,
+    };
+    let state = transition(emptyState, call('t', round, 0, 'r1', members)).state;
+    const second = transition(
+      state,
+      call('s2', { op: 'accept', inviteID: 'r1', data: '' }, 5, undefined, members),
+    );
+    expect(second.effects[0]).toMatchObject({ to: { users: ['t', 's1', 's2'], group: 'c' } });
+    state = transition(
+      second.state,
+      call('s1', { op: 'accept', inviteID: 'r1', data: '' }, 9, undefined, members),
+    ).state;
+    expect(state.invitations.size).toBe(0);
+  });
+
+  it('onlineUserOnly invitations are marked ephemeral', () => {
+    const command: Command = { ...invite('bob'), onlineUserOnly: true } as Command;
+    const { effects } = transition(emptyState, call('alice', command, 0, 'i1'));
+    expect(effects[0]).toMatchObject({ type: 'deliver', ephemeral: true });
+  });
+
+  it('delivery receipts go to the inviter only, once', () => {
+    const first = transition(invited(), { type: 'delivered', inviteID: 'i1', invitee: 'bob', now: 1001 });
+    expect(first.effects[0]).toMatchObject({ to: { users: ['alice'] }, event: { kind: 'delivered' } });
+    expect(
+      transition(first.state, { type: 'delivered', inviteID: 'i1', invitee: 'bob', now: 1002 }).effects,
+    ).toEqual([]);
+  });
+});

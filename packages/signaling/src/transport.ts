@@ -1,0 +1,39 @@
+import type { SignalingErrorInfo } from './errors.js';
+import type { Command, CommandReply, InvitationRecord, SignalingEvent } from './rules/types.js';
+
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** Who the transport is connected as, and the server's clock at that moment. */
+export interface Session {
+  readonly userID: string;
+  readonly deviceID: string;
+  readonly sessionID: string;
+  /** The arbiter's clock (ms) when the session started; clients derive their offset from it. */
+  readonly serverTime: number;
+}
+
+/** Every active invitation the user can see, as the arbiter holds it. */
+export interface Snapshot {
+  readonly at: number;
+  readonly invitations: readonly InvitationRecord[];
+}
+
+export interface TransportListener {
+  onStateChange(state: ConnectionState, error?: SignalingErrorInfo): void;
+  onSession(session: Session): void;
+  /** Replaces everything the client knew (first connect, or a gap too old to replay). */
+  onSnapshot(snapshot: Snapshot): void;
+  /** Events in the order the arbiter produced them for this user, each exactly once. */
+  onEvent(event: SignalingEvent): void;
+}
+
+/**
+ * How a {@link SignalingClient} reaches an arbiter. Implementations: the in-memory hub
+ * (`@beckon/signaling/hub`) and the WebSocket transport to `@beckon/server`.
+ */
+export interface Transport {
+  connect(listener: TransportListener): void;
+  /** Resolves with the arbiter's reply; rejects only with a `SignalingError`. */
+  request(command: Command): Promise<CommandReply>;
+  close(): void;
+}

@@ -1,0 +1,65 @@
+/**
+ * Prints the minified + gzip size of the client entries (esbuild, React external), and fails
+ * when a budget is exceeded. Run with `pnpm size`.
+ */
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+interface Entry {
+  readonly name: string;
+  readonly code: string;
+  /** Budget in bytes (gzip); undefined = report only. */
+  readonly budget?: number;
+}
+
+const entries: Entry[] = [
+  {
+    name: '@beckon/signaling (client entry: everything but hub and rules)',
+    code: `export * from '@beckon/signaling';`,
+    budget: 6 * 1024,
+  },
+  {
+    name: 'signaling client + call data (typical app import)',
+    code: `export { SignalingClient, createCallData, parseCallData } from '@beckon/signaling';`,
+  },
+  {
+    name: '@beckon/signaling/rules (arbiter side: server, hub)',
+    code: `export * from '@beckon/signaling/rules';`,
+  },
+  {
+    name: '@beckon/signaling/hub (tests, stories, single-page demos)',
+    code: `export * from '@beckon/signaling/hub';`,
+  },
+];
+
+async function measure(code: string): Promise<{ min: number; gzip: number }> {
+  const result = await build({
+    stdin: { contents: code, resolveDir: process.cwd(), loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    conditions: ['source'],
+    external: ['react', 'react-dom'],
+    write: false,
+    logLevel: 'silent',
+  });
+  const bytes = result.outputFiles[0]?.contents ?? new Uint8Array();
+  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(2)} kB`;
+let failed = false;
+console.log('entry'.padEnd(60), 'min'.padStart(10), 'gzip'.padStart(10), 'budget'.padStart(10));
+for (const entry of entries) {
+  const { min, gzip } = await measure(entry.code);
+  const over = entry.budget !== undefined && gzip > entry.budget;
+  failed ||= over;
+  const budget = entry.budget === undefined ? '-' : `${kb(entry.budget)}${over ? ' OVER' : ''}`;
+  console.log(entry.name.padEnd(60), kb(min).padStart(10), kb(gzip).padStart(10), budget.padStart(10));
+}
+if (failed) {
+  console.error('size budget exceeded');
+  process.exit(1);
+}
