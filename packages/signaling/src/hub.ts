@@ -1,16 +1,13 @@
 import { type Clock, systemClock } from './clock.js';
-import { ErrorCode, errorInfo, SignalingError } from './errors.js';
-import { MAX_INVITEES } from './limits.js';
-import { transition } from './rules/transition.js';
-import {
-  type Command,
-  type CommandReply,
-  emptyState,
-  type InvitationRecord,
-  type SignalingState,
-  type TransitionInput,
+import { ErrorCode, SignalingError } from './errors.js';
+import { Arbiter } from './rules/arbiter.js';
+import type {
+  Command,
+  CommandReply,
+  InvitationRecord,
+  SignalingEvent,
+  SignalingState,
 } from './rules/types.js';
-import { type DeliverEffect, EffectRunner } from './runner.js';
 import type { Snapshot, Transport, TransportListener } from './transport.js';
 
 export interface InMemoryHubOptions {
@@ -40,31 +37,26 @@ let sessionCounter = 0;
  * const bob = new SignalingClient({ transport: hub.connect('bob') });
  */
 export class InMemoryHub {
-  #state: SignalingState = emptyState;
   readonly #clock: Clock;
-  readonly #generateId: () => string;
-  readonly #maxInvitees: number;
   readonly #groups = new Map<string, Set<string>>();
   readonly #devices = new Map<string, Set<Device>>();
-  readonly #runner: EffectRunner;
-  readonly #queue: Array<{ input: TransitionInput; done?: (reply: CommandReply) => void }> = [];
-  #draining = false;
+  readonly #arbiter: Arbiter;
 
   constructor(options: InMemoryHubOptions = {}) {
     this.#clock = options.clock ?? systemClock;
-    this.#generateId = options.generateId ?? (() => globalThis.crypto.randomUUID());
-    this.#maxInvitees = options.maxInvitees ?? MAX_INVITEES;
-    this.#runner = new EffectRunner({
+    this.#arbiter = new Arbiter({
       clock: this.#clock,
-      deliver: (effect) => this.#deliver(effect),
-      fire: (inviteID, now) => this.#submit({ type: 'timeout', inviteID, now }),
+      generateId: options.generateId ?? (() => globalThis.crypto.randomUUID()),
+      ...(options.maxInvitees === undefined ? {} : { maxInvitees: options.maxInvitees }),
+      members: (groupID) => this.#groups.get(groupID),
+      deliver: (recipients, event) => this.#deliver(recipients, event),
       ...(options.onEnded ? { ended: options.onEnded } : {}),
     });
   }
 
   /** The arbiter's state (active invitations only). */
   get state(): SignalingState {
-    return this.#state;
+    return this.#arbiter.state;
   }
 
   get clock(): Clock {
@@ -82,13 +74,7 @@ export class InMemoryHub {
 
   /** Active invitations `userID` can see: as inviter, invitee or group member. */
   visibleTo(userID: string): InvitationRecord[] {
-    const out: InvitationRecord[] = [];
-    for (const record of this.#state.invitations.values()) {
-      const member = record.groupID !== '' && this.#groups.get(record.groupID)?.has(userID) === true;
-      if (member || record.inviter === userID || record.invitees.some((i) => i.userID === userID))
-        out.push(record);
-    }
-    return out;
+    return this.#arbiter.visibleTo(userID, { includeOnlineOnly: true });
   }
 
   /** A transport for one device of `userID`. Each call is a new device. */
@@ -98,29 +84,12 @@ export class InMemoryHub {
 
   /** Runs a command as `actor` on `device`, like a request arriving at a server. */
   dispatch(actor: string, device: string, command: Command): Promise<CommandReply> {
-    const groupID =
-      command.op === 'invite' ? command.groupID : this.#state.invitations.get(command.inviteID)?.groupID;
-    const members = groupID ? this.#groups.get(groupID) : undefined;
-    return new Promise((resolve) => {
-      this.#submit(
-        {
-          type: 'command',
-          actor,
-          device,
-          now: this.#clock.now(),
-          command,
-          ...(command.op === 'invite' ? { newInviteID: this.#generateId() } : {}),
-          ...(members ? { group: { members } } : {}),
-          maxInvitees: this.#maxInvitees,
-        },
-        resolve,
-      );
-    });
+    return this.#arbiter.dispatch(actor, device, command);
   }
 
   /** Stops every timer; attached clients see the connection close. */
   close(): void {
-    this.#runner.dispose();
+    this.#arbiter.close();
     for (const set of this.#devices.values()) {
       for (const device of set) device.listener?.onStateChange('closed');
     }
@@ -144,12 +113,9 @@ export class InMemoryHub {
       serverTime: this.#clock.now(),
     });
     // onlineUserOnly invitations are never replayed to a device that was not there.
-    const snapshot: Snapshot = {
-      at: this.#clock.now(),
-      invitations: this.visibleTo(device.userID).filter((r) => !r.onlineUserOnly),
-    };
+    const snapshot: Snapshot = { at: this.#clock.now(), invitations: this.#arbiter.visibleTo(device.userID) };
     listener.onSnapshot(snapshot);
-    for (const record of snapshot.invitations) this.#markDelivered(record, device.userID);
+    for (const record of snapshot.invitations) this.#arbiter.delivered(record.inviteID, device.userID);
   }
 
   /** @internal */
@@ -160,39 +126,15 @@ export class InMemoryHub {
     if (set?.size === 0) this.#devices.delete(device.userID);
   }
 
-  #submit(input: TransitionInput, done?: (reply: CommandReply) => void): void {
-    this.#queue.push(done ? { input, done } : { input });
-    if (this.#draining) return;
-    this.#draining = true;
-    try {
-      for (let job = this.#queue.shift(); job; job = this.#queue.shift()) {
-        const result = transition(this.#state, job.input);
-        this.#state = result.state;
-        const reply = this.#runner.run(result.effects);
-        if (job.done) job.done(reply ?? { ok: false, error: errorInfo(ErrorCode.INTERNAL, 'no reply') });
-      }
-    } finally {
-      this.#draining = false;
-    }
-  }
-
-  #deliver(effect: DeliverEffect): void {
-    const users = new Set(effect.to.users);
-    if (effect.to.group !== undefined) for (const m of this.#groups.get(effect.to.group) ?? []) users.add(m);
-    const { event } = effect;
-    for (const userID of users) {
+  #deliver(recipients: ReadonlySet<string>, event: SignalingEvent): void {
+    for (const userID of recipients) {
       for (const device of this.#devices.get(userID) ?? []) device.listener?.onEvent(event);
     }
-    if (event.invitation && (event.kind === 'invite' || event.kind === 'addInvitees')) {
-      for (const userID of event.envelope.inviteeList) this.#markDelivered(event.invitation, userID);
+    if (event.kind === 'invite' || event.kind === 'addInvitees') {
+      for (const userID of event.envelope.inviteeList) {
+        if (this.#devices.has(userID)) this.#arbiter.delivered(event.envelope.inviteID, userID);
+      }
     }
-  }
-
-  #markDelivered(record: InvitationRecord, userID: string): void {
-    const invitee = record.invitees.find((i) => i.userID === userID);
-    if (invitee === undefined || invitee.delivered || invitee.state !== 'pending') return;
-    if (!this.#devices.has(userID)) return;
-    this.#submit({ type: 'delivered', inviteID: record.inviteID, invitee: userID, now: this.#clock.now() });
   }
 }
 
