@@ -52,6 +52,13 @@ export {
   type SignalingErrorInfo,
 } from './errors.js';
 export { MAX_DATA_BYTES, MAX_ID_LENGTH, MAX_INVITEES, MAX_TIMEOUT_SECONDS, utf8Length } from './limits.js';
+export {
+  type ClientFrame,
+  CloseCode,
+  type FrameResult,
+  parseServerFrame,
+  type ServerFrame,
+} from './protocol.js';
 export { applyEvent, isActive } from './rules/reduce.js';
 export {
   type Audience,
@@ -71,3 +78,9 @@ export {
   type TransitionResult,
 } from './rules/types.js';
 export type { ConnectionState, Session, Snapshot, Transport, TransportListener } from './transport.js';
+export {
+  type WebSocketConstructor,
+  type WebSocketLike,
+  WebSocketTransport,
+  type WebSocketTransportOptions,
+} from './wsTransport.js';

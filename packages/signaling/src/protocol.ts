@@ -1,0 +1,156 @@
+import { decodeEnvelope } from './envelope.js';
+import { ErrorCode, isErrorCode, type SignalingErrorInfo } from './errors.js';
+import type { Command, CommandReply, InvitationRecord, SignalingEvent } from './rules/types.js';
+
+/**
+ * Beckon's own frames: JSON text frames around the Tencent envelope, validated with the same
+ * schemas on both ends. Sizes and semantic rules (8 KiB data, invitee caps) are the rules' job;
+ * the schemas check shapes and keep unknown keys out.
+ */
+
+/** WebSocket close codes the server uses. Clients stop reconnecting on 4001-4003. */
+export const CloseCode = {
+  GOING_AWAY: 1001,
+  TOO_BIG: 1009,
+  UNAUTHORIZED: 4001,
+  TOKEN_EXPIRED: 4002,
+  ORIGIN_NOT_ALLOWED: 4003,
+  AUTH_TIMEOUT: 4004,
+  SLOW_CONSUMER: 4008,
+  DEAD: 4010,
+} as const;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type ClientFrame =
+  | { t: 'auth'; token: string; device?: string; resume?: { epoch: string; seq: number } }
+  | { t: 'req'; id: number; cmd: Command }
+  | { t: 'ping'; ts: number }
+  | { t: 'sync' };
+
+export type ServerFrame =
+  | {
+      t: 'hello';
+      sessionID: string;
+      userID: string;
+      deviceID: string;
+      serverTime: number;
+      epoch: string;
+      seq: number;
+    }
+  | { t: 'snapshot'; seq: number; at: number; invitations: readonly InvitationRecord[] }
+  | { t: 'ev'; seq?: number; ev: SignalingEvent }
+  | ({ t: 'res'; id: number } & Mutable<CommandReply>)
+  | { t: 'pong'; ts: number; serverTime: number }
+  | { t: 'error'; error: SignalingErrorInfo };
+
+export type FrameResult<T> = { ok: true; frame: T } | { ok: false; error: SignalingErrorInfo; id?: number };
+
+// The browser's parser for server frames: hand-written on top of the envelope decoder because a
+// schema library would cost about 2.4 kB gzip of the 6 kB client budget. `frames.test.ts` holds
+// it to `ServerFrameSchema` (valibot) on generated frames.
+
+type Obj = Readonly<Record<string, unknown>>;
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isStr = (x: unknown): x is string => typeof x === 'string';
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const optional = (x: unknown, check: (y: unknown) => boolean) => x === undefined || check(x);
+const INVITEE_STATES: ReadonlySet<unknown> = new Set([
+  'pending',
+  'accepted',
+  'rejected',
+  'timeout',
+  'cancelled',
+]);
+const EVENT_KINDS: ReadonlySet<unknown> = new Set([
+  'invite',
+  'addInvitees',
+  'cancel',
+  'accept',
+  'reject',
+  'timeout',
+  'modify',
+  'delivered',
+]);
+
+function isInvitee(x: unknown): boolean {
+  return (
+    isObj(x) &&
+    isStr(x.userID) &&
+    INVITEE_STATES.has(x.state) &&
+    isNum(x.deadline) &&
+    typeof x.delivered === 'boolean' &&
+    optional(x.answeredAt, isNum) &&
+    optional(x.answerOrder, isNum) &&
+    optional(x.device, isStr) &&
+    optional(x.data, isStr)
+  );
+}
+
+function isRecord(x: unknown): x is InvitationRecord {
+  return (
+    isObj(x) &&
+    isStr(x.inviteID) &&
+    isStr(x.inviter) &&
+    isStr(x.groupID) &&
+    isStr(x.data) &&
+    isNum(x.timeout) &&
+    typeof x.onlineUserOnly === 'boolean' &&
+    isNum(x.createdAt) &&
+    isNum(x.answers) &&
+    Array.isArray(x.invitees) &&
+    x.invitees.every(isInvitee)
+  );
+}
+
+function isEvent(x: unknown): x is SignalingEvent {
+  return (
+    isObj(x) &&
+    EVENT_KINDS.has(x.kind) &&
+    isNum(x.at) &&
+    decodeEnvelope(x.envelope, { maxInvitees: Number.POSITIVE_INFINITY }).ok &&
+    optional(x.invitation, isRecord) &&
+    optional(x.device, isStr)
+  );
+}
+
+function isError(x: unknown): x is SignalingErrorInfo {
+  return isObj(x) && isErrorCode(x.code) && isStr(x.message) && optional(x.details, isObj);
+}
+
+function isServerFrame(f: Obj): boolean {
+  switch (f.t) {
+    case 'hello':
+      return (
+        isStr(f.sessionID) &&
+        isStr(f.userID) &&
+        isStr(f.deviceID) &&
+        isNum(f.serverTime) &&
+        isStr(f.epoch) &&
+        isNum(f.seq)
+      );
+    case 'snapshot':
+      return isNum(f.seq) && isNum(f.at) && Array.isArray(f.invitations) && f.invitations.every(isRecord);
+    case 'ev':
+      return optional(f.seq, isNum) && isEvent(f.ev);
+    case 'res':
+      return isNum(f.id) && (f.ok === true ? isStr(f.inviteID) : f.ok === false && isError(f.error));
+    case 'pong':
+      return isNum(f.ts) && isNum(f.serverTime);
+    case 'error':
+      return isError(f.error);
+    default:
+      return false;
+  }
+}
+
+/** Parses a frame the server sent; never throws. */
+export function parseServerFrame(raw: string): FrameResult<ServerFrame> {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return { ok: false, error: { code: ErrorCode.MALFORMED_FRAME, message: 'frame is not valid JSON' } };
+  }
+  if (isObj(value) && isServerFrame(value)) return { ok: true, frame: value as unknown as ServerFrame };
+  return { ok: false, error: { code: ErrorCode.MALFORMED_FRAME, message: 'not a server frame' } };
+}

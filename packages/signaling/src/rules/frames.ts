@@ -1,0 +1,157 @@
+/**
+ * Frame schemas (valibot), used where input is untrusted: the server parses every client frame
+ * with them. Browsers parse server frames with the lean parser in protocol.ts, which a property
+ * test holds to the same schema.
+ */
+import * as v from 'valibot';
+import { ErrorCode, isErrorCode, type SignalingErrorInfo } from '../errors.js';
+import { MAX_ID_LENGTH } from '../limits.js';
+import type { ClientFrame, FrameResult, ServerFrame } from '../protocol.js';
+
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID_LENGTH));
+const text = v.string();
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const time = v.pipe(v.number(), v.finite());
+
+// The frame cap (64 KiB) bounds lists; this only stops absurd lengths before the rules see them.
+const ids = v.pipe(v.array(id), v.maxLength(10_000));
+
+const CommandSchema = v.variant('op', [
+  v.object({
+    op: v.literal('invite'),
+    groupID: v.pipe(v.string(), v.maxLength(MAX_ID_LENGTH)),
+    inviteeList: ids,
+    data: text,
+    timeout: count,
+    onlineUserOnly: v.boolean(),
+  }),
+  v.object({ op: v.picklist(['cancel', 'accept', 'reject', 'modify']), inviteID: id, data: text }),
+  v.object({ op: v.literal('addInvitees'), inviteID: id, inviteeList: ids }),
+]);
+
+/** JSON.parse plus a schema check; never throws. */
+export function parseFrame<T>(schema: v.GenericSchema, raw: string): FrameResult<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return { ok: false, error: { code: ErrorCode.MALFORMED_FRAME, message: 'frame is not valid JSON' } };
+  }
+  const result = v.safeParse(schema, value);
+  if (result.success) return { ok: true, frame: result.output as T };
+  const issue = result.issues[0];
+  const path = issue.path?.map((p: { key: unknown }) => String(p.key)).join('.') ?? '';
+  const error: SignalingErrorInfo = {
+    code: ErrorCode.MALFORMED_FRAME,
+    message: `invalid frame${path ? ` at ${path}` : ''}: ${issue.message}`,
+  };
+  // Echo the request id when there is a usable one, so the caller's promise settles.
+  const reqId = (value as { t?: unknown; id?: unknown } | null)?.id;
+  return typeof reqId === 'number' && Number.isInteger(reqId) && reqId >= 0
+    ? { ok: false, error, id: reqId }
+    : { ok: false, error };
+}
+
+/** What a client may send; the server validates every frame against it. */
+export const ClientFrameSchema = v.variant('t', [
+  v.object({
+    t: v.literal('auth'),
+    token: v.pipe(v.string(), v.maxLength(4096)),
+    device: v.optional(id),
+    resume: v.optional(v.object({ epoch: v.pipe(v.string(), v.maxLength(64)), seq: count })),
+  }),
+  v.object({ t: v.literal('req'), id: count, cmd: CommandSchema }),
+  v.object({ t: v.literal('ping'), ts: time }),
+  v.object({ t: v.literal('sync') }),
+]);
+
+/** Parses a frame a client sent; never throws. */
+export function parseClientFrame(raw: string): FrameResult<ClientFrame> {
+  return parseFrame<ClientFrame>(ClientFrameSchema, raw);
+}
+
+// Server frames come from a trusted server: their schemas check shapes only (no length or range
+// pipes), which keeps the browser bundle small. The server's own schemas are stricter.
+const num = v.number();
+
+const EnvelopeSchema = v.object({
+  businessID: v.literal(1),
+  inviteID: id,
+  inviter: id,
+  actionType: v.picklist([1, 2, 3, 4, 5] as const),
+  inviteeList: v.array(id),
+  data: text,
+  timeout: num,
+  groupID: v.string(),
+  onlineUserOnly: v.boolean(),
+});
+
+const InviteeSchema = v.object({
+  userID: id,
+  state: v.picklist(['pending', 'accepted', 'rejected', 'timeout', 'cancelled']),
+  deadline: num,
+  delivered: v.boolean(),
+  answeredAt: v.optional(num),
+  answerOrder: v.optional(num),
+  device: v.optional(v.string()),
+  data: v.optional(text),
+});
+
+const RecordSchema = v.object({
+  inviteID: id,
+  inviter: id,
+  groupID: v.string(),
+  data: text,
+  timeout: num,
+  onlineUserOnly: v.boolean(),
+  createdAt: num,
+  invitees: v.array(InviteeSchema),
+  answers: num,
+});
+
+const EventSchema = v.object({
+  kind: v.picklist(['invite', 'addInvitees', 'cancel', 'accept', 'reject', 'timeout', 'modify', 'delivered']),
+  envelope: EnvelopeSchema,
+  at: num,
+  invitation: v.optional(RecordSchema),
+  device: v.optional(v.string()),
+});
+
+const ErrorSchema = v.object({
+  code: v.pipe(
+    v.number(),
+    v.check((n: number) => isErrorCode(n)),
+  ),
+  message: v.string(),
+  details: v.optional(
+    v.object({
+      inviteID: v.optional(v.string()),
+      field: v.optional(v.string()),
+      retryAfterMs: v.optional(num),
+    }),
+  ),
+});
+
+/** What the server sends, as a valibot schema; the browser's lean parser is tested against it. */
+export const ServerFrameSchema = v.variant('t', [
+  v.object({
+    t: v.literal('hello'),
+    sessionID: v.string(),
+    userID: id,
+    deviceID: id,
+    serverTime: num,
+    epoch: v.string(),
+    seq: num,
+  }),
+  v.object({ t: v.literal('snapshot'), seq: num, at: num, invitations: v.array(RecordSchema) }),
+  v.object({ t: v.literal('ev'), seq: v.optional(num), ev: EventSchema }),
+  v.object({ t: v.literal('res'), id: count, ok: v.literal(true), inviteID: v.string() }),
+  v.object({ t: v.literal('res'), id: count, ok: v.literal(false), error: ErrorSchema }),
+  v.object({ t: v.literal('pong'), ts: num, serverTime: num }),
+  v.object({ t: v.literal('error'), error: ErrorSchema }),
+]);
+
+/** Parses a server frame with the valibot schema (servers, tools, tests); never throws. */
+export function parseServerFrameStrict(raw: string): FrameResult<ServerFrame> {
+  return parseFrame<ServerFrame>(ServerFrameSchema, raw);
+}

@@ -1,0 +1,286 @@
+import { type Clock, systemClock } from './clock.js';
+import { ErrorCode, SignalingError, type SignalingErrorInfo } from './errors.js';
+import { type ClientFrame, CloseCode, parseServerFrame, type ServerFrame } from './protocol.js';
+import type { Command, CommandReply } from './rules/types.js';
+import type { ConnectionState, Transport, TransportListener } from './transport.js';
+
+/** The part of the WebSocket API the transport uses: the browser's, Node's global, or `ws`. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+export interface WebSocketTransportOptions {
+  /** `ws://` or `wss://` URL of a Beckon server. */
+  readonly url: string;
+  /** A token, or a function that fetches a fresh one for every (re)connection. */
+  readonly token: string | (() => string | Promise<string>);
+  /** Stable id of this device or tab; random by default. */
+  readonly deviceID?: string;
+  /** Defaults to `globalThis.WebSocket`; pass `ws`'s class on Node 20. */
+  readonly WebSocket?: WebSocketConstructor;
+  readonly clock?: Clock;
+  /** Default 10 s. */
+  readonly requestTimeoutMs?: number;
+  /** Ping interval; the socket counts as dead after two intervals of silence. Default 15 s. */
+  readonly heartbeatMs?: number;
+  /** Reconnect backoff: doubles from `initialDelayMs` to `maxDelayMs`, with jitter. */
+  readonly reconnect?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
+  readonly random?: () => number;
+}
+
+interface Pending {
+  readonly resolve: (reply: CommandReply) => void;
+  readonly reject: (error: SignalingError) => void;
+  readonly timer: unknown;
+}
+
+const OPEN = 1;
+
+/**
+ * Connects a {@link SignalingClient} to `@beckon/server`: authenticates, resumes with the last
+ * sequence number after a drop (or takes a snapshot), reconnects with backoff and jitter, and
+ * detects dead sockets with heartbeats.
+ *
+ * @example
+ * const transport = new WebSocketTransport({ url: 'ws://127.0.0.1:8787', token: () => fetchToken() });
+ * const client = new SignalingClient({ transport });
+ */
+export class WebSocketTransport implements Transport {
+  readonly #o: WebSocketTransportOptions;
+  readonly #clock: Clock;
+  readonly #deviceID: string;
+  #listener: TransportListener | undefined;
+  #socket: WebSocketLike | undefined;
+  #ready = false;
+  #closed = false;
+  #attempt = 0;
+  #retryTimer: unknown;
+  #beatTimer: unknown;
+  #lastFrameAt = 0;
+  #authSentAt = 0;
+  #nextId = 1;
+  #pending = new Map<number, Pending>();
+  #epoch: string | undefined;
+  #seq = -1;
+  #resyncing = false;
+
+  constructor(options: WebSocketTransportOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#deviceID = options.deviceID ?? globalThis.crypto.randomUUID();
+  }
+
+  get deviceID(): string {
+    return this.#deviceID;
+  }
+
+  /** The last event sequence number received (-1 before the first session). */
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
+  connect(listener: TransportListener): void {
+    this.#listener = listener;
+    void this.#open();
+  }
+
+  request(command: Command): Promise<CommandReply> {
+    const socket = this.#socket;
+    if (!this.#ready || socket === undefined || socket.readyState !== OPEN) {
+      return Promise.reject(new SignalingError(ErrorCode.NOT_CONNECTED, 'not connected to the server'));
+    }
+    const id = this.#nextId++;
+    return new Promise<CommandReply>((resolve, reject) => {
+      const ms = this.#o.requestTimeoutMs ?? 10_000;
+      const timer = this.#clock.setTimer(this.#clock.now() + ms, () => {
+        this.#pending.delete(id);
+        reject(new SignalingError(ErrorCode.REQUEST_TIMEOUT, `no reply within ${ms} ms`));
+      });
+      this.#pending.set(id, { resolve, reject, timer });
+      this.#send({ t: 'req', id, cmd: command });
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#clock.clearTimer(this.#retryTimer);
+    this.#socket?.close(1000, 'client closed');
+    this.#teardown();
+    this.#listener?.onStateChange('closed');
+  }
+
+  async #open(): Promise<void> {
+    if (this.#closed) return;
+    let token: string;
+    try {
+      token = typeof this.#o.token === 'string' ? this.#o.token : await this.#o.token();
+    } catch {
+      this.#scheduleReconnect();
+      return;
+    }
+    if (this.#closed) return;
+    const Ctor = this.#o.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (Ctor === undefined) {
+      this.#fail({
+        code: ErrorCode.NOT_CONNECTED,
+        message: 'no WebSocket implementation; pass options.WebSocket',
+      });
+      return;
+    }
+    const socket = new Ctor(this.#o.url);
+    this.#socket = socket;
+    socket.onopen = () => {
+      const resume =
+        this.#epoch !== undefined && this.#seq >= 0 ? { epoch: this.#epoch, seq: this.#seq } : undefined;
+      this.#authSentAt = this.#clock.now();
+      this.#send(
+        resume
+          ? { t: 'auth', token, device: this.#deviceID, resume }
+          : { t: 'auth', token, device: this.#deviceID },
+      );
+    };
+    socket.onmessage = (event) => {
+      if (socket === this.#socket && typeof event.data === 'string') this.#onFrame(event.data);
+    };
+    socket.onerror = () => {};
+    socket.onclose = (event) => {
+      if (socket === this.#socket) this.#onClose(event.code, event.reason);
+    };
+  }
+
+  #send(frame: ClientFrame): void {
+    this.#socket?.send(JSON.stringify(frame));
+  }
+
+  #onFrame(raw: string): void {
+    this.#lastFrameAt = this.#clock.now();
+    const parsed = parseServerFrame(raw);
+    if (!parsed.ok) return; // A frame we cannot read is dropped; the sequence check catches losses.
+    const frame: ServerFrame = parsed.frame;
+    const listener = this.#listener;
+    switch (frame.t) {
+      case 'hello': {
+        const halfTrip = Math.max(0, this.#clock.now() - this.#authSentAt) / 2;
+        this.#ready = true;
+        this.#attempt = 0;
+        if (this.#epoch !== frame.epoch) this.#seq = -1;
+        this.#epoch = frame.epoch;
+        this.#resyncing = false;
+        listener?.onSession({
+          userID: frame.userID,
+          deviceID: frame.deviceID,
+          sessionID: frame.sessionID,
+          serverTime: frame.serverTime + halfTrip,
+        });
+        listener?.onStateChange('connected');
+        this.#heartbeat();
+        break;
+      }
+      case 'snapshot':
+        this.#seq = frame.seq;
+        this.#resyncing = false;
+        listener?.onSnapshot({ at: frame.at, invitations: frame.invitations });
+        break;
+      case 'ev':
+        if (frame.seq === undefined) {
+          listener?.onEvent(frame.ev);
+        } else if (this.#resyncing || frame.seq <= this.#seq) {
+          // A duplicate, or an event the coming snapshot already contains.
+        } else if (frame.seq === this.#seq + 1) {
+          this.#seq = frame.seq;
+          listener?.onEvent(frame.ev);
+        } else {
+          // A gap: never guess; ask for the whole picture.
+          this.#resyncing = true;
+          this.#send({ t: 'sync' });
+        }
+        break;
+      case 'res': {
+        const pending = this.#pending.get(frame.id);
+        if (pending === undefined) break;
+        this.#pending.delete(frame.id);
+        this.#clock.clearTimer(pending.timer);
+        pending.resolve(
+          frame.ok ? { ok: true, inviteID: frame.inviteID } : { ok: false, error: frame.error },
+        );
+        break;
+      }
+      case 'pong':
+      case 'error':
+        break;
+    }
+  }
+
+  #heartbeat(): void {
+    const every = this.#o.heartbeatMs ?? 15_000;
+    this.#clock.clearTimer(this.#beatTimer);
+    this.#beatTimer = this.#clock.setTimer(this.#clock.now() + every, () => {
+      if (!this.#ready) return;
+      if (this.#clock.now() - this.#lastFrameAt > 2 * every) {
+        // Silent for two intervals: the socket is dead even if the platform has not noticed.
+        const socket = this.#socket;
+        this.#onClose(CloseCode.DEAD, 'heartbeat timeout');
+        socket?.close(CloseCode.DEAD, 'heartbeat timeout');
+        return;
+      }
+      this.#send({ t: 'ping', ts: this.#clock.now() });
+      this.#heartbeat();
+    });
+  }
+
+  #teardown(): void {
+    this.#ready = false;
+    this.#clock.clearTimer(this.#beatTimer);
+    if (this.#socket) {
+      this.#socket.onopen = this.#socket.onmessage = this.#socket.onclose = null;
+      this.#socket = undefined;
+    }
+    for (const [id, pending] of this.#pending) {
+      this.#clock.clearTimer(pending.timer);
+      pending.reject(new SignalingError(ErrorCode.NOT_CONNECTED, 'the connection dropped before the reply'));
+      this.#pending.delete(id);
+    }
+  }
+
+  #onClose(code: number, reason: string): void {
+    this.#teardown();
+    if (this.#closed) return;
+    const refreshable = typeof this.#o.token === 'function' && code === CloseCode.TOKEN_EXPIRED;
+    if (
+      (code === CloseCode.UNAUTHORIZED ||
+        code === CloseCode.TOKEN_EXPIRED ||
+        code === CloseCode.ORIGIN_NOT_ALLOWED) &&
+      !refreshable
+    ) {
+      this.#fail({ code: ErrorCode.UNAUTHORIZED, message: reason || `closed with ${code}` });
+      return;
+    }
+    this.#scheduleReconnect();
+  }
+
+  #fail(error: SignalingErrorInfo): void {
+    this.#closed = true;
+    this.#teardown();
+    this.#listener?.onStateChange('closed', error);
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed) return;
+    const state: ConnectionState = 'reconnecting';
+    this.#listener?.onStateChange(state);
+    const base = this.#o.reconnect?.initialDelayMs ?? 250;
+    const max = this.#o.reconnect?.maxDelayMs ?? 10_000;
+    const delay = Math.min(max, base * 2 ** this.#attempt) * (0.5 + (this.#o.random ?? Math.random)() / 2);
+    this.#attempt++;
+    this.#retryTimer = this.#clock.setTimer(this.#clock.now() + delay, () => void this.#open());
+  }
+}
