@@ -51,7 +51,14 @@ export {
   SignalingError,
   type SignalingErrorInfo,
 } from './errors.js';
-export { MAX_DATA_BYTES, MAX_ID_LENGTH, MAX_INVITEES, MAX_TIMEOUT_SECONDS, utf8Length } from './limits.js';
+export {
+  isValidId,
+  MAX_DATA_BYTES,
+  MAX_ID_LENGTH,
+  MAX_INVITEES,
+  MAX_TIMEOUT_SECONDS,
+  utf8Length,
+} from './limits.js';
 export {
   type ClientFrame,
   CloseCode,

@@ -35,7 +35,6 @@ export type ServerFrame =
       deviceID: string;
       serverTime: number;
       epoch: string;
-      seq: number;
     }
   | { t: 'snapshot'; seq: number; at: number; invitations: readonly InvitationRecord[] }
   | { t: 'ev'; seq?: number; ev: SignalingEvent }
@@ -121,12 +120,7 @@ function isServerFrame(f: Obj): boolean {
   switch (f.t) {
     case 'hello':
       return (
-        isStr(f.sessionID) &&
-        isStr(f.userID) &&
-        isStr(f.deviceID) &&
-        isNum(f.serverTime) &&
-        isStr(f.epoch) &&
-        isNum(f.seq)
+        isStr(f.sessionID) && isStr(f.userID) && isStr(f.deviceID) && isNum(f.serverTime) && isStr(f.epoch)
       );
     case 'snapshot':
       return isNum(f.seq) && isNum(f.at) && Array.isArray(f.invitations) && f.invitations.every(isRecord);

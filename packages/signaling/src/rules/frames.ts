@@ -141,7 +141,6 @@ export const ServerFrameSchema = v.variant('t', [
     deviceID: id,
     serverTime: num,
     epoch: v.string(),
-    seq: num,
   }),
   v.object({ t: v.literal('snapshot'), seq: num, at: num, invitations: v.array(RecordSchema) }),
   v.object({ t: v.literal('ev'), seq: v.optional(num), ev: EventSchema }),

@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { createToken } from './auth.js';
+import { createBeckonServer } from './server.js';
+
+const USAGE = `beckon-server [--port 8787] [--host 127.0.0.1] [--dev] [--secret S] [--allowed-origins a,b]
+beckon-server token --user NAME [--ttl SECONDS] [--secret S]
+
+Environment: BECKON_PORT, BECKON_HOST, BECKON_SECRET, BECKON_DEV=1, BECKON_ALLOWED_ORIGINS, BECKON_LOG_LEVEL.`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    dev: { type: 'boolean' },
+    secret: { type: 'string' },
+    'allowed-origins': { type: 'string' },
+    user: { type: 'string' },
+    ttl: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+const env = process.env;
+const secret = values.secret ?? env.BECKON_SECRET;
+
+if (values.help) {
+  console.log(USAGE);
+} else if (positionals[0] === 'token') {
+  if (!secret || !values.user) {
+    console.error('token needs --user and a secret (--secret or BECKON_SECRET)');
+    process.exit(2);
+  }
+  console.log(await createToken({ secret, userID: values.user, ttlSeconds: Number(values.ttl ?? 3600) }));
+} else {
+  const origins = values['allowed-origins'] ?? env.BECKON_ALLOWED_ORIGINS;
+  const port = Number(values.port ?? env.BECKON_PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`invalid port: ${values.port ?? env.BECKON_PORT}`);
+    process.exit(2);
+  }
+  const dev = values.dev ?? env.BECKON_DEV === '1';
+  try {
+    const server = await createBeckonServer({
+      port,
+      host: values.host ?? env.BECKON_HOST ?? '127.0.0.1',
+      dev,
+      ...(secret ? { secret } : {}),
+      ...(origins ? { allowedOrigins: origins === '*' ? '*' : origins.split(',').map((o) => o.trim()) } : {}),
+      logLevel: env.BECKON_LOG_LEVEL ?? 'info',
+    });
+    const stop = () => {
+      server.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  } catch (error) {
+    console.error(String((error as Error).message ?? error));
+    process.exit(1);
+  }
+}

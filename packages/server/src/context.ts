@@ -1,0 +1,27 @@
+import type { SignalingEvent } from '@beckon/signaling';
+import type { Logger } from 'pino';
+import type { VerifyResult } from './auth.js';
+import type { Connection } from './connection.js';
+import type { Metrics } from './metrics.js';
+import type { Store } from './store/types.js';
+
+export interface ResolvedOptions {
+  readonly maxPayloadBytes: number;
+  readonly maxBufferedBytes: number;
+  readonly authTimeoutMs: number;
+  readonly heartbeatMs: number;
+  readonly rateLimit: { readonly burst: number; readonly perSecond: number };
+}
+
+/** What a connection needs from the server that owns it. */
+export interface ServerContext {
+  readonly options: ResolvedOptions;
+  readonly store: Store;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  verify(token: string): Promise<VerifyResult>;
+  attach(connection: Connection): void;
+  detach(connection: Connection): void;
+  /** Marks an invite delivered to `userID` when `event` invited them. */
+  markDelivered(event: SignalingEvent, userID: string): void;
+}

@@ -1,0 +1,82 @@
+import { type InvitationRecord, parseCallData, type SignalingEvent } from '@beckon/signaling';
+import type { CallOutcome, HistoryEntry } from './store/types.js';
+
+export interface HistoryUpdate {
+  readonly userID: string;
+  readonly entry: HistoryEntry;
+}
+
+/** Entries for both parties when a one-to-one call invitation ends (answered, declined, missed...). */
+export function historyFromEnded(record: InvitationRecord): HistoryUpdate[] {
+  const call = parseCallData(record.data);
+  const callee = record.invitees[0];
+  if (!call.ok || call.value.cmd === 'hangup' || record.groupID !== '' || callee === undefined) return [];
+  const rejected = callee.state === 'rejected';
+  const answer = callee.data === undefined ? undefined : parseCallData(callee.data);
+  const busy = rejected && answer?.ok === true && answer.value.lineBusy;
+  const outcomes: Record<string, CallOutcome> = {
+    accepted: 'answered',
+    timeout: 'missed',
+    cancelled: 'cancelled',
+  };
+  const outcome: CallOutcome = rejected ? (busy ? 'busy' : 'declined') : (outcomes[callee.state] ?? 'missed');
+  const base = {
+    inviteID: record.inviteID,
+    roomID: call.value.roomID,
+    callType: call.value.callType,
+    outcome,
+    startedAt: record.createdAt,
+    ...(callee.answeredAt === undefined ? {} : { endedAt: callee.answeredAt }),
+  };
+  return [
+    { userID: record.inviter, entry: { ...base, peer: callee.userID, direction: 'outgoing' } },
+    { userID: callee.userID, entry: { ...base, peer: record.inviter, direction: 'incoming' } },
+  ];
+}
+
+/** Entries for both parties from the call-end invitation (seed step 5): duration and who hung up. */
+export function historyFromHangup(event: SignalingEvent): HistoryUpdate[] {
+  if (event.kind !== 'invite' || event.envelope.groupID !== '') return [];
+  const call = parseCallData(event.envelope.data);
+  const peer = event.envelope.inviteeList[0];
+  if (!call.ok || call.value.cmd !== 'hangup' || peer === undefined) return [];
+  const { inviter } = event.envelope;
+  const base = {
+    inviteID: event.envelope.inviteID,
+    roomID: call.value.roomID,
+    callType: call.value.callType,
+    outcome: 'completed' as const,
+    startedAt: event.at - (call.value.callEnd ?? 0) * 1000,
+    endedAt: event.at,
+    durationSeconds: call.value.callEnd ?? 0,
+    endedBy: inviter,
+  };
+  return [
+    { userID: inviter, entry: { ...base, peer, direction: 'outgoing' } },
+    { userID: peer, entry: { ...base, peer: inviter, direction: 'incoming' } },
+  ];
+}
+
+/** Adds an entry to a user's list (newest first); a hang-up completes the call it ends. */
+export function mergeHistory(list: HistoryEntry[], entry: HistoryEntry, limit: number): HistoryEntry[] {
+  const index =
+    entry.outcome === 'completed'
+      ? list.findIndex((e) => e.roomID === entry.roomID && e.peer === entry.peer)
+      : -1;
+  const call = list[index];
+  const next =
+    call === undefined
+      ? [entry, ...list]
+      : list.map((e, i) =>
+          i === index
+            ? {
+                ...call,
+                outcome: entry.outcome,
+                ...(entry.endedAt === undefined ? {} : { endedAt: entry.endedAt }),
+                ...(entry.durationSeconds === undefined ? {} : { durationSeconds: entry.durationSeconds }),
+                ...(entry.endedBy === undefined ? {} : { endedBy: entry.endedBy }),
+              }
+            : e,
+        );
+  return next.slice(0, limit);
+}

@@ -1,0 +1,166 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ErrorCode, isValidId } from '@beckon/signaling';
+import type { Logger } from 'pino';
+import { createToken, verifyToken } from './auth.js';
+import type { Metrics } from './metrics.js';
+import { originAllowed } from './server.js';
+import type { Group, Store } from './store/types.js';
+
+export interface HttpContext {
+  readonly store: Store;
+  readonly metrics: Metrics;
+  readonly secret: string;
+  readonly dev: boolean;
+  readonly allowed: readonly string[] | '*';
+  readonly online: (userID: string) => boolean;
+  readonly log: Logger;
+}
+
+const MAX_BODY = 16 * 1024;
+const DEV_TOKEN_TTL = 12 * 3600;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (status === 204) {
+    res.writeHead(204).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY)
+      throw new HttpError(413, ErrorCode.INVALID_PARAMETERS, `body over ${MAX_BODY} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, ErrorCode.INVALID_PARAMETERS, 'body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new HttpError(400, ErrorCode.INVALID_PARAMETERS, 'body must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+async function requireUser(req: IncomingMessage, secret: string): Promise<string> {
+  const header = req.headers.authorization ?? '';
+  const token = header.startsWith('Bearer ') ? header.slice(7) : undefined;
+  const result = await verifyToken(secret, token);
+  if (!result.ok) throw new HttpError(401, ErrorCode.UNAUTHORIZED, `token ${result.reason}`);
+  return result.userID;
+}
+
+function publicGroup(group: Group) {
+  return {
+    groupID: group.groupID,
+    name: group.name,
+    code: group.code,
+    owner: group.owner,
+    createdAt: group.createdAt,
+  };
+}
+
+/** The HTTP JSON API: groups, members with presence, call history, health, metrics, dev tokens. */
+export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
+  const origin = req.headers.origin;
+  if (origin !== undefined && originAllowed(origin, ctx.allowed, ctx.dev)) {
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('vary', 'origin');
+    res.setHeader('access-control-allow-headers', 'authorization, content-type');
+    res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+  }
+  if (req.method === 'OPTIONS') return send(res, 204, null);
+
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname;
+  try {
+    if (req.method === 'GET' && path === '/healthz') {
+      return send(res, 200, { ok: true, epoch: ctx.store.epoch, connections: ctx.metrics.connections });
+    }
+    if (req.method === 'GET' && path === '/metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      res.end(ctx.metrics.render());
+      return;
+    }
+    if (req.method === 'GET' && path === '/dev/token') {
+      if (!ctx.dev) throw new HttpError(404, ErrorCode.INVALID_PARAMETERS, 'not found');
+      const user = url.searchParams.get('user') ?? '';
+      if (!isValidId(user.trim()) || user.trim() !== user) {
+        throw new HttpError(400, ErrorCode.INVALID_PARAMETERS, 'user must be a 1..128 character name');
+      }
+      const token = await createToken({ secret: ctx.secret, userID: user, ttlSeconds: DEV_TOKEN_TTL });
+      return send(res, 200, { token, userID: user, expiresAt: Date.now() + DEV_TOKEN_TTL * 1000 });
+    }
+
+    const userID = await requireUser(req, ctx.secret);
+    if (req.method === 'POST' && path === '/groups') {
+      const body = await readJson(req);
+      const name = typeof body.name === 'string' ? body.name.trim() : '';
+      if (name.length === 0 || name.length > 100) {
+        throw new HttpError(400, ErrorCode.INVALID_PARAMETERS, 'name must be 1..100 characters');
+      }
+      const group = await ctx.store.createGroup(userID, name);
+      return send(res, 201, publicGroup(group));
+    }
+    if (req.method === 'POST' && path === '/groups/join') {
+      const body = await readJson(req);
+      if (typeof body.code !== 'string' || body.code.length > 32) {
+        throw new HttpError(400, ErrorCode.INVALID_PARAMETERS, 'code must be a string');
+      }
+      const group = await ctx.store.joinGroup(body.code.trim(), userID);
+      if (!group) throw new HttpError(404, ErrorCode.GROUP_NOT_FOUND, 'no group has this code');
+      return send(res, 200, publicGroup(group));
+    }
+    if (req.method === 'GET' && path === '/groups') {
+      return send(res, 200, { groups: (await ctx.store.groupsOf(userID)).map(publicGroup) });
+    }
+    if (req.method === 'GET' && path === '/history') {
+      return send(res, 200, { entries: await ctx.store.history(userID) });
+    }
+    const match = /^\/groups\/([^/]+)\/(members|leave)$/.exec(path);
+    if (match) {
+      const groupID = decodeURIComponent(match[1] ?? '');
+      const group = await ctx.store.getGroup(groupID);
+      if (!group) throw new HttpError(404, ErrorCode.GROUP_NOT_FOUND, 'group not found');
+      if (!group.members.includes(userID)) {
+        throw new HttpError(403, ErrorCode.NOT_GROUP_MEMBER, 'you are not a member of this group');
+      }
+      if (req.method === 'GET' && match[2] === 'members') {
+        const members = group.members.map((id) => ({
+          userID: id,
+          online: ctx.online(id),
+          owner: id === group.owner,
+        }));
+        return send(res, 200, { group: publicGroup(group), members });
+      }
+      if (req.method === 'POST' && match[2] === 'leave') {
+        await ctx.store.leaveGroup(groupID, userID);
+        return send(res, 204, null);
+      }
+    }
+    throw new HttpError(404, ErrorCode.INVALID_PARAMETERS, `no route for ${req.method} ${path}`);
+  } catch (error) {
+    if (error instanceof HttpError)
+      return send(res, error.status, { error: { code: error.code, message: error.message } });
+    throw error;
+  }
+}

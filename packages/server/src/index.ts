@@ -1,0 +1,13 @@
+export { type CreateTokenOptions, createToken, type VerifyResult, verifyToken } from './auth.js';
+export { Metrics } from './metrics.js';
+export { type BeckonServer, type BeckonServerOptions, createBeckonServer, originAllowed } from './server.js';
+export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';
+export type {
+  CallOutcome,
+  Delivery,
+  Group,
+  HistoryEntry,
+  Snapshot,
+  Store,
+  StoreListener,
+} from './store/types.js';

@@ -1,0 +1,247 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { CloseCode, type InvitationRecord, type SignalingEvent } from '@beckon/signaling';
+import { type Logger, pino } from 'pino';
+import { WebSocketServer } from 'ws';
+import { verifyToken } from './auth.js';
+import { Connection } from './connection.js';
+import type { ResolvedOptions, ServerContext } from './context.js';
+import { historyFromEnded, historyFromHangup } from './history.js';
+import { handleHttp } from './http.js';
+import { Metrics } from './metrics.js';
+import { MemoryStore } from './store/memory.js';
+import type { Delivery, Store } from './store/types.js';
+
+export interface BeckonServerOptions {
+  /** 0 picks a free port. Default 8787. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** HS256 secret. Required unless `dev` (then a random one is made for this process). */
+  readonly secret?: string;
+  /** Dev mode: `GET /dev/token?user=` mints tokens for any name. Never in production. */
+  readonly dev?: boolean;
+  /** Browser origins allowed to connect; '*' allows all. Default: none, or localhost ones in dev. */
+  readonly allowedOrigins?: readonly string[] | '*';
+  /** Default: the in-memory store. */
+  readonly store?: Store;
+  readonly maxInvitees?: number;
+  /** Frame limit (ws maxPayload). Default 64 KiB. */
+  readonly maxPayloadBytes?: number;
+  /** A reader whose socket buffer passes this is cut off. Default 1 MiB. */
+  readonly maxBufferedBytes?: number;
+  readonly authTimeoutMs?: number;
+  readonly heartbeatMs?: number;
+  readonly rateLimit?: { readonly burst?: number; readonly perSecond?: number };
+  /** pino level; default 'info', or 'silent' under a test runner. */
+  readonly logLevel?: string;
+  readonly logger?: Logger;
+}
+
+export interface BeckonServer {
+  /** `http://host:port`. */
+  readonly url: string;
+  /** `ws://host:port`. */
+  readonly wsUrl: string;
+  readonly port: number;
+  readonly store: Store;
+  readonly metrics: Metrics;
+  readonly http: Server;
+  /** Authenticated connections of a user on this process. */
+  connectionsOf(userID: string): number;
+  /** Cuts a user's sockets without a close frame, as a network failure would (tests, operators). */
+  terminate(userID: string): void;
+  /** Stops accepting, closes every socket with 1001 (clients reconnect), then closes the store. */
+  close(): Promise<void>;
+}
+
+const DEV_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+
+/** Is this browser origin on the allow-list? Requests without an Origin (non-browsers) pass. */
+export function originAllowed(
+  origin: string | undefined,
+  allowed: readonly string[] | '*',
+  dev: boolean,
+): boolean {
+  if (origin === undefined) return true;
+  if (allowed === '*') return true;
+  if (allowed.includes(origin)) return true;
+  return dev && allowed.length === 0 && DEV_ORIGIN.test(origin);
+}
+
+/**
+ * Starts a Beckon server: WebSocket signaling plus the HTTP API on one port.
+ *
+ * @example
+ * const server = await createBeckonServer({ port: 8787, secret: process.env.BECKON_SECRET });
+ * // ...
+ * await server.close();
+ */
+export async function createBeckonServer(options: BeckonServerOptions = {}): Promise<BeckonServer> {
+  const dev = options.dev ?? false;
+  if (!options.secret && !dev) throw new Error('createBeckonServer: a secret is required outside dev mode');
+  const secret = options.secret ?? randomBytes(32).toString('hex');
+  const allowed = options.allowedOrigins ?? [];
+  const log =
+    options.logger ??
+    pino({ level: options.logLevel ?? (process.env.VITEST ? 'silent' : 'info'), name: 'beckon' });
+  const resolved: ResolvedOptions = {
+    maxPayloadBytes: options.maxPayloadBytes ?? 64 * 1024,
+    maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+    authTimeoutMs: options.authTimeoutMs ?? 10_000,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    rateLimit: { burst: options.rateLimit?.burst ?? 100, perSecond: options.rateLimit?.perSecond ?? 50 },
+  };
+  const store =
+    options.store ??
+    new MemoryStore(options.maxInvitees === undefined ? {} : { maxInvitees: options.maxInvitees });
+  const metrics = new Metrics();
+  const connections = new Map<string, Set<Connection>>();
+  const sockets = new Set<Connection>();
+
+  const ctx: ServerContext = {
+    options: resolved,
+    store,
+    metrics,
+    log,
+    verify: (token) => verifyToken(secret, token),
+    attach(connection) {
+      const userID = connection.userID;
+      if (userID === undefined) return;
+      let set = connections.get(userID);
+      if (set === undefined) {
+        set = new Set();
+        connections.set(userID, set);
+      }
+      set.add(connection);
+      metrics.connections++;
+      log.debug({ userID, device: connection.deviceID }, 'connected');
+    },
+    detach(connection) {
+      sockets.delete(connection);
+      const userID = connection.userID;
+      const set = userID === undefined ? undefined : connections.get(userID);
+      if (set?.delete(connection)) {
+        metrics.connections--;
+        if (set.size === 0 && userID !== undefined) connections.delete(userID);
+      }
+    },
+    markDelivered(event, userID) {
+      if (
+        (event.kind === 'invite' || event.kind === 'addInvitees') &&
+        event.envelope.inviteeList.includes(userID)
+      ) {
+        store.delivered(event.envelope.inviteID, userID);
+      }
+    },
+  };
+
+  const recordHistory = (updates: ReturnType<typeof historyFromEnded>) => {
+    for (const { userID, entry } of updates) {
+      store.recordHistory(userID, entry).catch((err: unknown) => log.warn({ err }, 'history not recorded'));
+    }
+  };
+
+  await store.start({
+    deliver(deliveries: readonly Delivery[], event: SignalingEvent) {
+      if (event.kind === 'invite') {
+        metrics.inc('beckon_invitations_created_total');
+        recordHistory(historyFromHangup(event));
+      }
+      const json = JSON.stringify(event);
+      for (const { userID, seq } of deliveries) {
+        const set = connections.get(userID);
+        if (set === undefined) continue;
+        for (const connection of set) connection.deliver(seq, json, event);
+        ctx.markDelivered(event, userID);
+      }
+    },
+    ended(invitation: InvitationRecord) {
+      const states = new Set(invitation.invitees.map((i) => i.state));
+      metrics.inc('beckon_invitations_ended_total', states.size === 1 ? [...states][0] : 'mixed');
+      recordHistory(historyFromEnded(invitation));
+    },
+  });
+
+  const http = createServer((req, res) => {
+    handleHttp(req, res, {
+      store,
+      metrics,
+      secret,
+      dev,
+      allowed,
+      online: (userID) => connections.has(userID),
+      log,
+    }).catch((err: unknown) => {
+      log.error({ err }, 'http handler failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 9010, message: 'internal error' } }));
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: resolved.maxPayloadBytes });
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const origin = req.headers.origin;
+    if (!originAllowed(origin, allowed, dev)) {
+      metrics.inc('beckon_connections_closed_total', 'origin');
+      socket.end(
+        'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\norigin not allowed\n',
+      );
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(new Connection(ctx, ws));
+    });
+  });
+
+  const beat = setInterval(() => {
+    for (const connection of sockets) connection.heartbeat();
+  }, resolved.heartbeatMs);
+  beat.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = http.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  if (dev) {
+    log.warn(
+      `DEV MODE: anyone can mint a token at ${url}/dev/token?user=NAME. Never run dev mode in production.`,
+    );
+  }
+  log.info({ url }, 'beckon server listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    port: address.port,
+    store,
+    metrics,
+    http,
+    connectionsOf: (userID) => connections.get(userID)?.size ?? 0,
+    terminate(userID) {
+      for (const connection of [...(connections.get(userID) ?? [])]) connection.terminate();
+    },
+    close() {
+      closing ??= (async () => {
+        clearInterval(beat);
+        const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+        for (const connection of sockets) connection.close(CloseCode.GOING_AWAY, 'server shutting down');
+        for (const ws of wss.clients) ws.close(CloseCode.GOING_AWAY, 'server shutting down');
+        // Give clients a moment to read the close frame, then cut whatever is left.
+        await new Promise((r) => setTimeout(r, 50));
+        for (const ws of wss.clients) ws.terminate();
+        http.closeAllConnections();
+        await closed;
+        await store.close();
+        log.info('beckon server stopped');
+      })();
+      return closing;
+    },
+  };
+}

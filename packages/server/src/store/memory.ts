@@ -1,0 +1,161 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  type Clock,
+  type Command,
+  type CommandReply,
+  type SignalingEvent,
+  systemClock,
+} from '@beckon/signaling';
+import { Arbiter } from '@beckon/signaling/rules';
+import { mergeHistory } from '../history.js';
+import type { Delivery, Group, HistoryEntry, Snapshot, Store, StoreListener } from './types.js';
+
+export interface MemoryStoreOptions {
+  readonly clock?: Clock;
+  readonly maxInvitees?: number;
+  /** Events kept per user for resume; older gaps get a snapshot. Default 512. */
+  readonly logLimit?: number;
+  /** History entries kept per user. Default 200. */
+  readonly historyLimit?: number;
+}
+
+interface UserLog {
+  seq: number;
+  readonly entries: Array<{ seq: number; event: SignalingEvent }>;
+}
+
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+function joinCode(): string {
+  return [...randomBytes(6)].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+}
+
+/** The embedded default: everything in this process, nothing on disk. */
+export class MemoryStore implements Store {
+  readonly epoch = randomUUID();
+  readonly #options: MemoryStoreOptions;
+  readonly #groups = new Map<string, Group & { members: string[] }>();
+  readonly #memberSets = new Map<string, Set<string>>();
+  readonly #codes = new Map<string, string>();
+  readonly #logs = new Map<string, UserLog>();
+  readonly #history = new Map<string, HistoryEntry[]>();
+  #arbiter: Arbiter | undefined;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#options = options;
+  }
+
+  async start(listener: StoreListener): Promise<void> {
+    this.#arbiter = new Arbiter({
+      clock: this.#options.clock ?? systemClock,
+      generateId: randomUUID,
+      ...(this.#options.maxInvitees === undefined ? {} : { maxInvitees: this.#options.maxInvitees }),
+      members: (groupID) => this.#memberSets.get(groupID),
+      deliver: (recipients, event, ephemeral) => {
+        const deliveries: Delivery[] = [];
+        for (const userID of recipients)
+          deliveries.push({ userID, seq: ephemeral ? undefined : this.#log(userID, event) });
+        listener.deliver(deliveries, event);
+      },
+      ended: (invitation) => listener.ended(invitation),
+    });
+  }
+
+  #rules(): Arbiter {
+    if (this.#arbiter === undefined) throw new Error('MemoryStore.start() was not called');
+    return this.#arbiter;
+  }
+
+  #log(userID: string, event: SignalingEvent): number {
+    let log = this.#logs.get(userID);
+    if (log === undefined) {
+      log = { seq: 0, entries: [] };
+      this.#logs.set(userID, log);
+    }
+    log.seq++;
+    log.entries.push({ seq: log.seq, event });
+    const limit = this.#options.logLimit ?? 512;
+    if (log.entries.length > limit) log.entries.splice(0, log.entries.length - limit);
+    return log.seq;
+  }
+
+  dispatch(actor: string, device: string, command: Command): Promise<CommandReply> {
+    return this.#rules().dispatch(actor, device, command);
+  }
+
+  delivered(inviteID: string, invitee: string): void {
+    this.#rules().delivered(inviteID, invitee);
+  }
+
+  async snapshot(userID: string): Promise<Snapshot> {
+    return { seq: this.#logs.get(userID)?.seq ?? 0, invitations: this.#rules().visibleTo(userID) };
+  }
+
+  async eventsSince(userID: string, seq: number) {
+    const log = this.#logs.get(userID) ?? { seq: 0, entries: [] };
+    if (seq > log.seq) return undefined;
+    if (seq === log.seq) return [];
+    const oldest = log.entries[0]?.seq;
+    if (oldest === undefined || oldest > seq + 1) return undefined;
+    return log.entries.filter((e) => e.seq > seq);
+  }
+
+  async createGroup(owner: string, name: string): Promise<Group> {
+    let code = joinCode();
+    while (this.#codes.has(code)) code = joinCode();
+    const group = { groupID: randomUUID(), name, code, owner, members: [owner], createdAt: Date.now() };
+    this.#groups.set(group.groupID, group);
+    this.#memberSets.set(group.groupID, new Set([owner]));
+    this.#codes.set(code, group.groupID);
+    return { ...group, members: [...group.members] };
+  }
+
+  async joinGroup(code: string, userID: string): Promise<Group | undefined> {
+    const groupID = this.#codes.get(code.toUpperCase());
+    const group = groupID ? this.#groups.get(groupID) : undefined;
+    const set = groupID ? this.#memberSets.get(groupID) : undefined;
+    if (group === undefined || set === undefined) return undefined;
+    if (!set.has(userID)) {
+      set.add(userID);
+      group.members.push(userID);
+    }
+    return { ...group, members: [...group.members] };
+  }
+
+  async leaveGroup(groupID: string, userID: string): Promise<boolean> {
+    const group = this.#groups.get(groupID);
+    const set = this.#memberSets.get(groupID);
+    if (group === undefined || set === undefined || !set.delete(userID)) return false;
+    group.members.splice(group.members.indexOf(userID), 1);
+    return true;
+  }
+
+  async getGroup(groupID: string): Promise<Group | undefined> {
+    const group = this.#groups.get(groupID);
+    return group && { ...group, members: [...group.members] };
+  }
+
+  async groupsOf(userID: string): Promise<Group[]> {
+    const out: Group[] = [];
+    for (const [groupID, set] of this.#memberSets) {
+      const group = this.#groups.get(groupID);
+      if (group && set.has(userID)) out.push({ ...group, members: [...group.members] });
+    }
+    return out;
+  }
+
+  async recordHistory(userID: string, entry: HistoryEntry): Promise<void> {
+    this.#history.set(
+      userID,
+      mergeHistory(this.#history.get(userID) ?? [], entry, this.#options.historyLimit ?? 200),
+    );
+  }
+
+  async history(userID: string): Promise<HistoryEntry[]> {
+    return [...(this.#history.get(userID) ?? [])];
+  }
+
+  async close(): Promise<void> {
+    this.#arbiter?.close();
+  }
+}

@@ -1,0 +1,76 @@
+import type { Command, CommandReply, InvitationRecord, SignalingEvent } from '@beckon/signaling';
+
+/** One recipient of an event; `seq` is undefined for onlineUserOnly events (never logged). */
+export interface Delivery {
+  readonly userID: string;
+  readonly seq: number | undefined;
+}
+
+export interface StoreListener {
+  /** Events in the order the rules produced them, with each recipient's sequence number. */
+  deliver(deliveries: readonly Delivery[], event: SignalingEvent): void;
+  ended(invitation: InvitationRecord): void;
+}
+
+export interface Group {
+  readonly groupID: string;
+  readonly name: string;
+  /** Join code handed out by the owner. */
+  readonly code: string;
+  readonly owner: string;
+  readonly members: readonly string[];
+  readonly createdAt: number;
+}
+
+export type CallOutcome = 'completed' | 'declined' | 'busy' | 'missed' | 'cancelled' | 'answered';
+
+export interface HistoryEntry {
+  /** The call invitation's id (or the hang-up invitation's when no call invitation was seen). */
+  readonly inviteID: string;
+  readonly roomID: string;
+  readonly peer: string;
+  readonly direction: 'outgoing' | 'incoming';
+  readonly callType: 1 | 2;
+  readonly outcome: CallOutcome;
+  readonly startedAt: number;
+  readonly endedAt?: number;
+  readonly durationSeconds?: number;
+  /** Who hung up, for completed calls. */
+  readonly endedBy?: string;
+}
+
+export interface Snapshot {
+  readonly seq: number;
+  readonly invitations: readonly InvitationRecord[];
+}
+
+/**
+ * Where the server keeps its state. The memory store is the embedded default; a Redis store
+ * lets several processes serve one deployment.
+ */
+export interface Store {
+  /** Changes when the store's data is lost or replaced; clients resync when it differs. */
+  readonly epoch: string;
+  start(listener: StoreListener): Promise<void>;
+  dispatch(actor: string, device: string, command: Command): Promise<CommandReply>;
+  /** The invitation reached a device of `invitee`. */
+  delivered(inviteID: string, invitee: string): void;
+  /** Active invitations the user can see (not onlineUserOnly) and the user's current sequence. */
+  snapshot(userID: string): Promise<Snapshot>;
+  /** Events after `seq`, or undefined when the log no longer reaches back that far. */
+  eventsSince(
+    userID: string,
+    seq: number,
+  ): Promise<Array<{ seq: number; event: SignalingEvent }> | undefined>;
+
+  createGroup(owner: string, name: string): Promise<Group>;
+  joinGroup(code: string, userID: string): Promise<Group | undefined>;
+  leaveGroup(groupID: string, userID: string): Promise<boolean>;
+  getGroup(groupID: string): Promise<Group | undefined>;
+  groupsOf(userID: string): Promise<Group[]>;
+
+  recordHistory(userID: string, entry: HistoryEntry): Promise<void>;
+  history(userID: string): Promise<HistoryEntry[]>;
+
+  close(): Promise<void>;
+}
