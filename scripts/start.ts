@@ -1,7 +1,11 @@
 /**
- * `pnpm start`, for now: the seed's flows, scripted against the in-memory hub on the real clock,
- * printed as they happen. (The demo apps replace this once the server and UI land.)
+ * `pnpm start`, for now: starts the Beckon server on the embedded in-memory store in dev mode,
+ * plays the seed's flows against it over real WebSockets (tokens from /dev/token), prints every
+ * event as it arrives, then keeps serving until Ctrl-C (`--once` stops after the script).
+ * The demo apps replace the script once the UI lands.
  */
+
+import { createBeckonServer } from '@beckon/server';
 import {
   CallType,
   createBusyData,
@@ -12,10 +16,23 @@ import {
   parseClassroomData,
   SignalingClient,
   type SignalingClientEventName,
+  type WebSocketConstructor,
+  WebSocketTransport,
 } from '@beckon/signaling';
-import { InMemoryHub } from '@beckon/signaling/hub';
+import { WebSocket } from 'ws';
 
-const hub = new InMemoryHub();
+const once = process.argv.includes('--once');
+const server = await createBeckonServer({
+  port: Number(process.env.BECKON_PORT ?? 8787),
+  dev: true,
+  logLevel: 'warn',
+});
+console.log(`Beckon server (dev mode, in-memory store) at ${server.url}`);
+
+async function devToken(userID: string): Promise<string> {
+  const res = await fetch(`${server.url}/dev/token?user=${encodeURIComponent(userID)}`);
+  return ((await res.json()) as { token: string }).token;
+}
 const started = Date.now();
 const stamp = () => `+${String(Date.now() - started).padStart(5)}ms`;
 
@@ -29,8 +46,15 @@ function describeData(data: string): string {
   return room ? `classroom ${room.op}` : JSON.stringify(data);
 }
 
-function user(name: string): SignalingClient {
-  const client = new SignalingClient({ transport: hub.connect(name) });
+const clients: SignalingClient[] = [];
+async function user(name: string): Promise<SignalingClient> {
+  const transport = new WebSocketTransport({
+    url: server.wsUrl,
+    token: await devToken(name),
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+  });
+  const client = new SignalingClient({ transport });
+  clients.push(client);
   const names: SignalingClientEventName[] = [
     'onReceiveNewInvitation',
     'onInviteeAccepted',
@@ -51,6 +75,13 @@ function user(name: string): SignalingClient {
     });
   }
   client.connect();
+  await new Promise<void>((resolve) => {
+    const off = client.on('onConnectionChange', ({ state }) => {
+      if (state !== 'connected') return;
+      off();
+      resolve();
+    });
+  });
   return client;
 }
 
@@ -58,9 +89,9 @@ const title = (text: string) => console.log(`\n== ${text}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 title('one-to-one video call: invite, ring, accept, hang up with the duration');
-const alice = user('alice');
-const bob = user('bob');
-const carol = user('carol');
+const alice = await user('alice');
+const bob = await user('bob');
+const carol = await user('carol');
 const room = 'room-8848';
 const callId = await alice.invite('bob', createCallData({ callType: CallType.VIDEO, roomID: room }), {
   timeout: 30,
@@ -85,11 +116,12 @@ await alice.invite('carol', createCallData({ callType: CallType.AUDIO, roomID: '
 await sleep(1100);
 
 title('classroom: raise hands, invite to speak, everyone sees the lists');
-hub.setGroup('class-1', ['teacher', 'amy', 'ben', 'cai']);
-const teacher = user('teacher');
-const [amy, ben] = [user('amy'), user('ben'), user('cai')];
+const teacher = await user('teacher');
+const [amy, ben] = [await user('amy'), await user('ben'), await user('cai')];
+const group = await server.store.createGroup('teacher', 'class-1');
+for (const name of ['amy', 'ben', 'cai']) await server.store.joinGroup(group.code, name);
 const round = await teacher.inviteInGroup(
-  'class-1',
+  group.groupID,
   ['amy', 'ben', 'cai'],
   createClassroomData('raiseHand'),
   {
@@ -98,12 +130,21 @@ const round = await teacher.inviteInGroup(
 );
 await ben?.accept(round);
 await amy?.accept(round);
-const speak = await teacher.inviteInGroup('class-1', ['ben'], createClassroomData('speak'), { timeout: 0 });
+await sleep(50);
+const speak = await teacher.inviteInGroup(group.groupID, ['ben'], createClassroomData('speak'), {
+  timeout: 0,
+});
 await ben?.accept(speak);
+await sleep(100);
 const queue = teacher
   .getInvitation(round)
   ?.invitees.filter((i) => i.state === 'accepted')
   .sort((a, b) => (a.answerOrder ?? 0) - (b.answerOrder ?? 0))
   .map((i) => i.userID);
 console.log(`\nraised hands, in server order: ${queue?.join(', ')}`);
-hub.close();
+for (const client of clients) client.close();
+if (once) await server.close();
+else
+  console.log(
+    `\nThe server keeps running at ${server.url} (dev tokens: ${server.url}/dev/token?user=NAME). Ctrl-C stops it.`,
+  );
