@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import { ErrorCode, isErrorCode, type SignalingErrorInfo } from '../errors.js';
-import { MAX_ID_LENGTH } from '../limits.js';
+import { MAX_DATA_BYTES, MAX_ID_LENGTH, MAX_TIMEOUT_SECONDS, utf8Length } from '../limits.js';
 import type { ClientFrame, FrameResult, ServerFrame } from '../protocol.js';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID_LENGTH));
@@ -74,15 +74,19 @@ export function parseClientFrame(raw: string): FrameResult<ClientFrame> {
 // pipes), which keeps the browser bundle small. The server's own schemas are stricter.
 const num = v.number();
 
+// Envelope limits match decodeEnvelope, so every frame this schema accepts the lean parser accepts.
 const EnvelopeSchema = v.object({
   businessID: v.literal(1),
   inviteID: id,
   inviter: id,
   actionType: v.picklist([1, 2, 3, 4, 5] as const),
   inviteeList: v.array(id),
-  data: text,
-  timeout: num,
-  groupID: v.string(),
+  data: v.pipe(
+    v.string(),
+    v.check((d: string) => utf8Length(d) <= MAX_DATA_BYTES),
+  ),
+  timeout: v.pipe(count, v.maxValue(MAX_TIMEOUT_SECONDS)),
+  groupID: v.pipe(v.string(), v.maxLength(MAX_ID_LENGTH)),
   onlineUserOnly: v.boolean(),
 });
 
