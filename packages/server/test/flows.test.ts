@@ -12,7 +12,8 @@ import type { BeckonServer } from '../src/server.js';
 import { MemoryStore } from '../src/store/memory.js';
 import { api, connectUser, startServer, type TestUser, waitFor } from './helpers.js';
 
-const call = (roomID = 'room-1') => createCallData({ callType: CallType.VIDEO, roomID, userIDs: ['alice', 'bob'] });
+const call = (roomID = 'room-1') =>
+  createCallData({ callType: CallType.VIDEO, roomID, userIDs: ['alice', 'bob'] });
 
 let server: BeckonServer;
 const users: TestUser[] = [];
@@ -49,14 +50,20 @@ describe('seed flows over real WebSockets', () => {
     await bob.client.accept(id);
     await alice.waitEvents('onInviteeAccepted');
 
-    await bob.client.invite('alice', createHangupData({ callType: CallType.VIDEO, roomID: 'r-42', durationSeconds: 75 }), {
-      timeout: 0,
-    });
+    await bob.client.invite(
+      'alice',
+      createHangupData({ callType: CallType.VIDEO, roomID: 'r-42', durationSeconds: 75 }),
+      {
+        timeout: 0,
+      },
+    );
     const hangup = (await alice.waitEvents('onReceiveNewInvitation'))[0];
     expect(JSON.parse(hangup?.data ?? '{}')).toMatchObject({ call_end: 75, data: { cmd: 'hangup' } });
     for (const u of [alice, bob]) {
       const { body } = await api(server, 'GET', '/history', u.token);
-      expect(body.entries).toMatchObject([{ roomID: 'r-42', outcome: 'completed', durationSeconds: 75, endedBy: 'bob' }]);
+      expect(body.entries).toMatchObject([
+        { roomID: 'r-42', outcome: 'completed', durationSeconds: 75, endedBy: 'bob' },
+      ]);
     }
   });
 
@@ -116,7 +123,8 @@ describe('groups: classroom fan-out and the HTTP API', () => {
     expect(created.status).toBe(201);
     const { groupID, code } = created.body;
     const students = await Promise.all(['s1', 's2', 's3'].map((id) => user(id)));
-    for (const s of students) expect((await api(server, 'POST', '/groups/join', s.token, { code })).status).toBe(200);
+    for (const s of students)
+      expect((await api(server, 'POST', '/groups/join', s.token, { code })).status).toBe(200);
     expect((await api(server, 'POST', '/groups/join', teacher.token, { code: 'NOPE' })).status).toBe(404);
 
     const members = await api(server, 'GET', `/groups/${groupID}/members`, students[0]?.token);
@@ -127,9 +135,14 @@ describe('groups: classroom fan-out and the HTTP API', () => {
       { userID: 's3', online: true, owner: false },
     ]);
 
-    const round = await teacher.client.inviteInGroup(groupID, ['s1', 's2', 's3'], createClassroomData('raiseHand'), {
-      timeout: 0,
-    });
+    const round = await teacher.client.inviteInGroup(
+      groupID,
+      ['s1', 's2', 's3'],
+      createClassroomData('raiseHand'),
+      {
+        timeout: 0,
+      },
+    );
     for (const s of students) {
       const [event] = await s.waitEvents('onReceiveNewInvitation');
       expect(event).toMatchObject({ inviteID: round, inviteeList: ['s1', 's2', 's3'], isInvitee: true });
@@ -141,7 +154,9 @@ describe('groups: classroom fan-out and the HTTP API', () => {
       const accepted = await viewer.waitEvents('onInviteeAccepted', 2);
       expect(accepted.map((e) => e.invitee)).toEqual(['s3', 's1']);
     }
-    const speak = await teacher.client.inviteInGroup(groupID, ['s3'], createClassroomData('speak'), { timeout: 0 });
+    const speak = await teacher.client.inviteInGroup(groupID, ['s3'], createClassroomData('speak'), {
+      timeout: 0,
+    });
     const seen = await s2.waitEvents('onReceiveNewInvitation', 2);
     expect(seen[1]).toMatchObject({ inviteID: speak, inviteeList: ['s3'], isInvitee: false });
 
@@ -160,8 +175,12 @@ describe('groups: classroom fan-out and the HTTP API', () => {
     const teacher = await user('teacher');
     const outsider = await user('outsider');
     const { groupID } = (await api(server, 'POST', '/groups', teacher.token, { name: 'G' })).body;
-    expect(await codeOf(teacher.client.inviteInGroup(groupID, ['outsider']))).toBe(ErrorCode.NOT_GROUP_MEMBER);
-    expect(await codeOf(outsider.client.inviteInGroup(groupID, ['teacher']))).toBe(ErrorCode.NOT_GROUP_MEMBER);
+    expect(await codeOf(teacher.client.inviteInGroup(groupID, ['outsider']))).toBe(
+      ErrorCode.NOT_GROUP_MEMBER,
+    );
+    expect(await codeOf(outsider.client.inviteInGroup(groupID, ['teacher']))).toBe(
+      ErrorCode.NOT_GROUP_MEMBER,
+    );
   });
 });
 
@@ -188,7 +207,9 @@ describe('devices, offline users and reconnects', () => {
     const laptop = await user('bob', { deviceID: 'laptop' });
     for (let round = 0; round < 20; round++) {
       const id = await alice.client.invite('bob', call(`race-${round}`));
-      await waitFor(() => phone.client.getInvitation(id) !== undefined && laptop.client.getInvitation(id) !== undefined);
+      await waitFor(
+        () => phone.client.getInvitation(id) !== undefined && laptop.client.getInvitation(id) !== undefined,
+      );
       const outcomes = await Promise.allSettled([
         alice.client.cancel(id),
         phone.client.accept(id),
@@ -196,7 +217,8 @@ describe('devices, offline users and reconnects', () => {
       ]);
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
       for (const o of outcomes) {
-        if (o.status === 'rejected') expect((o.reason as SignalingError).code).toBe(ErrorCode.INVITATION_INVALID);
+        if (o.status === 'rejected')
+          expect((o.reason as SignalingError).code).toBe(ErrorCode.INVITATION_INVALID);
       }
     }
   });
@@ -255,7 +277,12 @@ describe('devices, offline users and reconnects', () => {
     }
     const again = await user('bob');
     expect([...again.client.invitations.keys()].sort()).toEqual([...kept].sort());
-    expect(again.events('onReceiveNewInvitation').map((e) => e.inviteID).sort()).toEqual([...kept].sort());
+    expect(
+      again
+        .events('onReceiveNewInvitation')
+        .map((e) => e.inviteID)
+        .sort(),
+    ).toEqual([...kept].sort());
   });
 });
 

@@ -102,6 +102,7 @@ export async function api(
   path: string,
   token?: string,
   body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies of many shapes
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(`${server.url}${path}`, {
     method,

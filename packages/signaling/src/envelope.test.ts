@@ -83,6 +83,11 @@ describe('envelope wire format', () => {
     expect(reasonOf(input)).toBe(reason);
   });
 
+  it('reads a timeout of -0 as 0 (found by the fuzz test below)', () => {
+    const result = decodeEnvelope({ ...valid, timeout: -0 });
+    expect(result.ok && Object.is(result.value.timeout, 0)).toBe(true);
+  });
+
   it('keeps data of exactly 8 KiB', () => {
     expect(reasonOf({ ...valid, data: 'x'.repeat(8192) })).toBe('ok');
   });

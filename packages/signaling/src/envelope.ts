@@ -127,7 +127,8 @@ export function checkTimeout(value: unknown, field = 'timeout'): DecodeResult<nu
   if (value < 0 || value > MAX_TIMEOUT_SECONDS) {
     return fail('out_of_range', `${field} must be between 0 and ${MAX_TIMEOUT_SECONDS}`, field);
   }
-  return { ok: true, value };
+  // -0 passes the range check; normalize it so it encodes and compares as 0.
+  return { ok: true, value: value === 0 ? 0 : value };
 }
 
 /**

@@ -42,8 +42,6 @@ interface Pending {
   readonly timer: unknown;
 }
 
-const OPEN = 1;
-
 /**
  * Connects a {@link SignalingClient} to `@beckon/server`: authenticates, resumes with the last
  * sequence number after a drop (or takes a snapshot), reconnects with backoff and jitter, and
@@ -68,6 +66,8 @@ export class WebSocketTransport implements Transport {
   #authSentAt = 0;
   #nextId = 1;
   #pending = new Map<number, Pending>();
+  /** Requests made while not connected, sent once the session starts. */
+  #waiting = new Map<number, { command: Command; pending: Pending }>();
   #epoch: string | undefined;
   #seq = -1;
   #resyncing = false;
@@ -92,21 +92,30 @@ export class WebSocketTransport implements Transport {
     void this.#open();
   }
 
+  /**
+   * Sends a request. While the transport is (re)connecting the request waits for the session,
+   * within the same timeout; a request already sent when the socket drops rejects with 9001.
+   */
   request(command: Command): Promise<CommandReply> {
-    const socket = this.#socket;
-    if (!this.#ready || socket === undefined || socket.readyState !== OPEN) {
-      return Promise.reject(new SignalingError(ErrorCode.NOT_CONNECTED, 'not connected to the server'));
-    }
+    if (this.#closed)
+      return Promise.reject(new SignalingError(ErrorCode.NOT_CONNECTED, 'the transport is closed'));
     const id = this.#nextId++;
     return new Promise<CommandReply>((resolve, reject) => {
       const ms = this.#o.requestTimeoutMs ?? 10_000;
       const timer = this.#clock.setTimer(this.#clock.now() + ms, () => {
         this.#pending.delete(id);
+        this.#waiting.delete(id);
         reject(new SignalingError(ErrorCode.REQUEST_TIMEOUT, `no reply within ${ms} ms`));
       });
-      this.#pending.set(id, { resolve, reject, timer });
-      this.#send({ t: 'req', id, cmd: command });
+      const pending = { resolve, reject, timer };
+      if (this.#ready) this.#dispatch(id, command, pending);
+      else this.#waiting.set(id, { command, pending });
     });
+  }
+
+  #dispatch(id: number, command: Command, pending: Pending): void {
+    this.#pending.set(id, pending);
+    this.#send({ t: 'req', id, cmd: command });
   }
 
   close(): void {
@@ -115,6 +124,7 @@ export class WebSocketTransport implements Transport {
     this.#clock.clearTimer(this.#retryTimer);
     this.#socket?.close(1000, 'client closed');
     this.#teardown();
+    this.#rejectWaiting(new SignalingError(ErrorCode.CLOSED, 'the transport was closed'));
     this.#listener?.onStateChange('closed');
   }
 
@@ -183,6 +193,8 @@ export class WebSocketTransport implements Transport {
         });
         listener?.onStateChange('connected');
         this.#heartbeat();
+        for (const [id, { command, pending }] of this.#waiting) this.#dispatch(id, command, pending);
+        this.#waiting.clear();
         break;
       }
       case 'snapshot':
@@ -251,6 +263,14 @@ export class WebSocketTransport implements Transport {
     }
   }
 
+  #rejectWaiting(error: SignalingError): void {
+    for (const { pending } of this.#waiting.values()) {
+      this.#clock.clearTimer(pending.timer);
+      pending.reject(error);
+    }
+    this.#waiting.clear();
+  }
+
   #onClose(code: number, reason: string): void {
     this.#teardown();
     if (this.#closed) return;
@@ -270,6 +290,7 @@ export class WebSocketTransport implements Transport {
   #fail(error: SignalingErrorInfo): void {
     this.#closed = true;
     this.#teardown();
+    this.#rejectWaiting(new SignalingError(error.code, error.message));
     this.#listener?.onStateChange('closed', error);
   }
 
