@@ -13,6 +13,7 @@ export interface HttpContext {
   readonly dev: boolean;
   readonly allowed: readonly string[] | '*';
   readonly online: (userID: string) => boolean;
+  readonly notifyGroup: (groupID: string, members: readonly string[]) => void;
   readonly log: Logger;
 }
 
@@ -128,6 +129,7 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
       }
       const group = await ctx.store.joinGroup(body.code.trim(), userID);
       if (!group) throw new HttpError(404, ErrorCode.GROUP_NOT_FOUND, 'no group has this code');
+      ctx.notifyGroup(group.groupID, group.members);
       return send(res, 200, publicGroup(group));
     }
     if (req.method === 'GET' && path === '/groups') {
@@ -154,6 +156,7 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
       }
       if (req.method === 'POST' && match[2] === 'leave') {
         await ctx.store.leaveGroup(groupID, userID);
+        ctx.notifyGroup(groupID, group.members);
         return send(res, 204, null);
       }
     }

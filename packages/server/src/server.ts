@@ -101,6 +101,21 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
   const connections = new Map<string, Set<Connection>>();
   const sockets = new Set<Connection>();
 
+  /** Tells a group's online members that its members or their presence changed. */
+  const notifyGroup = (groupID: string, members: readonly string[]) => {
+    const text = JSON.stringify({ t: 'group', groupID });
+    for (const member of members)
+      for (const connection of connections.get(member) ?? []) connection.sendText(text);
+  };
+  const notifyGroupsOf = (userID: string) => {
+    store.groupsOf(userID).then(
+      (groups) => {
+        for (const group of groups) notifyGroup(group.groupID, group.members);
+      },
+      (err: unknown) => log.warn({ err }, 'presence not announced'),
+    );
+  };
+
   const ctx: ServerContext = {
     options: resolved,
     store,
@@ -117,6 +132,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       }
       set.add(connection);
       metrics.connections++;
+      if (set.size === 1) notifyGroupsOf(userID);
       log.debug({ userID, device: connection.deviceID }, 'connected');
     },
     detach(connection) {
@@ -125,7 +141,10 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       const set = userID === undefined ? undefined : connections.get(userID);
       if (set?.delete(connection)) {
         metrics.connections--;
-        if (set.size === 0 && userID !== undefined) connections.delete(userID);
+        if (set.size === 0 && userID !== undefined) {
+          connections.delete(userID);
+          notifyGroupsOf(userID);
+        }
       }
     },
     markDelivered(event, userID) {
@@ -173,6 +192,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       dev,
       allowed,
       online: (userID) => connections.has(userID),
+      notifyGroup,
       log,
     }).catch((err: unknown) => {
       log.error({ err }, 'http handler failed');

@@ -170,6 +170,20 @@ describe('groups: classroom fan-out and the HTTP API', () => {
     expect(after.body.members.map((m: { userID: string }) => m.userID)).toEqual(['teacher', 's1', 's3']);
   });
 
+  it('pushes a group notice to online members when someone joins, leaves, connects or disconnects', async () => {
+    server = await startServer();
+    const teacher = await user('teacher');
+    const notices: string[] = [];
+    teacher.client.on('onGroupChanged', ({ groupID }) => notices.push(groupID));
+    const { groupID, code } = (await api(server, 'POST', '/groups', teacher.token, { name: 'G' })).body;
+    const s1 = await user('s1');
+    await api(server, 'POST', '/groups/join', s1.token, { code });
+    await waitFor(() => notices.length >= 1, 2000, 'join notice');
+    s1.client.close();
+    await waitFor(() => notices.length >= 2, 2000, 'presence notice');
+    expect(new Set(notices)).toEqual(new Set([groupID]));
+  });
+
   it('refuses group invitations from or to non-members', async () => {
     server = await startServer();
     const teacher = await user('teacher');

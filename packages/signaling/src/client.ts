@@ -66,6 +66,8 @@ export interface SignalingClientEvents {
   onInvitationModified: ModifiedEvent;
   onInvitationDelivered: DeliveredEvent;
   onConnectionChange: ConnectionChangeEvent;
+  /** A group's members or their presence changed; refetch what shows them. */
+  onGroupChanged: { readonly groupID: string };
   /** Anything in {@link SignalingClient.invitations} changed (after the specific event). */
   onViewChange: { readonly invitations: ReadonlyMap<string, InvitationRecord> };
 }
@@ -124,6 +126,7 @@ export class SignalingClient {
       },
       onSnapshot: (snapshot) => this.#onSnapshot(snapshot),
       onEvent: (event) => this.#onEvent(event),
+      onGroupChange: (groupID) => this.#emit('onGroupChanged', { groupID }),
     });
   }
 

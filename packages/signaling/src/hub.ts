@@ -65,7 +65,12 @@ export class InMemoryHub {
 
   /** Creates or replaces a group with these members. */
   setGroup(groupID: string, members: Iterable<string>): void {
-    this.#groups.set(groupID, new Set(members));
+    const before = this.#groups.get(groupID) ?? new Set<string>();
+    const after = new Set(members);
+    this.#groups.set(groupID, after);
+    for (const userID of new Set([...before, ...after])) {
+      for (const device of this.#devices.get(userID) ?? []) device.listener?.onGroupChange?.(groupID);
+    }
   }
 
   groupMembers(groupID: string): ReadonlySet<string> | undefined {

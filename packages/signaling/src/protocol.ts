@@ -40,6 +40,8 @@ export type ServerFrame =
   | { t: 'ev'; seq?: number; ev: SignalingEvent }
   | ({ t: 'res'; id: number } & Mutable<CommandReply>)
   | { t: 'pong'; ts: number; serverTime: number }
+  /** A group's members or their presence changed; clients refetch what they show of it. */
+  | { t: 'group'; groupID: string }
   | { t: 'error'; error: SignalingErrorInfo };
 
 export type FrameResult<T> = { ok: true; frame: T } | { ok: false; error: SignalingErrorInfo; id?: number };
@@ -130,6 +132,8 @@ function isServerFrame(f: Obj): boolean {
       return isNum(f.id) && (f.ok === true ? isStr(f.inviteID) : f.ok === false && isError(f.error));
     case 'pong':
       return isNum(f.ts) && isNum(f.serverTime);
+    case 'group':
+      return isStr(f.groupID);
     case 'error':
       return isError(f.error);
     default:

@@ -25,6 +25,8 @@ export interface TransportListener {
   onSnapshot(snapshot: Snapshot): void;
   /** Events in the order the arbiter produced them for this user, each exactly once. */
   onEvent(event: SignalingEvent): void;
+  /** A group's members or their presence changed (servers that have groups). */
+  onGroupChange?(groupID: string): void;
 }
 
 /**

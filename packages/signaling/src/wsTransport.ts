@@ -226,6 +226,9 @@ export class WebSocketTransport implements Transport {
         );
         break;
       }
+      case 'group':
+        listener?.onGroupChange?.(frame.groupID);
+        break;
       case 'pong':
       case 'error':
         break;

@@ -151,6 +151,7 @@ export const ServerFrameSchema = v.variant('t', [
   v.object({ t: v.literal('res'), id: count, ok: v.literal(true), inviteID: v.string() }),
   v.object({ t: v.literal('res'), id: count, ok: v.literal(false), error: ErrorSchema }),
   v.object({ t: v.literal('pong'), ts: num, serverTime: num }),
+  v.object({ t: v.literal('group'), groupID: v.string() }),
   v.object({ t: v.literal('error'), error: ErrorSchema }),
 ]);
 
