@@ -132,18 +132,30 @@ export function parseCallData(data: string): DecodeResult<CallInfo> {
   };
 }
 
-/** The Beckon classroom operations carried in group invitation data. */
-export type ClassroomOp = 'raiseHand' | 'speak';
+/**
+ * The Beckon classroom operations carried in group invitation data: `raiseHand` opens a round
+ * (seed step 1) and `speak` invites a student to speak (seed step 4). `hand` and `speaking` are
+ * markers a student keeps pending while the hand is up or while speaking, so late joiners see
+ * them in their snapshot (see DESIGN.md, "Hand raising").
+ */
+export type ClassroomOp = 'raiseHand' | 'speak' | 'hand' | 'speaking';
+const CLASSROOM_OPS: ReadonlySet<unknown> = new Set(['raiseHand', 'speak', 'hand', 'speaking']);
 export const CLASSROOM_BUSINESS_ID = 'beckon_classroom';
 
 export interface ClassroomData {
   readonly businessID: typeof CLASSROOM_BUSINESS_ID;
   readonly op: ClassroomOp;
+  /** The round a marker or a speak invitation belongs to. */
+  readonly roundID?: string;
 }
 
-/** Data for a classroom round: `raiseHand` (seed step 1) or `speak` (seed step 4). */
-export function createClassroomData(op: ClassroomOp): string {
-  return JSON.stringify({ businessID: CLASSROOM_BUSINESS_ID, op } satisfies ClassroomData);
+/** Data for a classroom invitation. */
+export function createClassroomData(op: ClassroomOp, roundID?: string): string {
+  const data: ClassroomData =
+    roundID === undefined
+      ? { businessID: CLASSROOM_BUSINESS_ID, op }
+      : { businessID: CLASSROOM_BUSINESS_ID, op, roundID };
+  return JSON.stringify(data);
 }
 
 /** Reads classroom data; undefined when the data is not a Beckon classroom operation. */
@@ -151,9 +163,13 @@ export function parseClassroomData(data: string): ClassroomData | undefined {
   try {
     const parsed: unknown = JSON.parse(data);
     const r = readRecord(parsed);
-    if (!r.ok || r.value.businessID !== CLASSROOM_BUSINESS_ID) return undefined;
-    const op = r.value.op;
-    return op === 'raiseHand' || op === 'speak' ? { businessID: CLASSROOM_BUSINESS_ID, op } : undefined;
+    if (!r.ok || r.value.businessID !== CLASSROOM_BUSINESS_ID || !CLASSROOM_OPS.has(r.value.op))
+      return undefined;
+    const op = r.value.op as ClassroomOp;
+    const roundID = r.value.roundID;
+    return typeof roundID === 'string'
+      ? { businessID: CLASSROOM_BUSINESS_ID, op, roundID }
+      : { businessID: CLASSROOM_BUSINESS_ID, op };
   } catch {
     return undefined;
   }

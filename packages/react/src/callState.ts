@@ -1,0 +1,57 @@
+import type { CallType } from '@beckon/signaling';
+
+export type CallPhase = 'idle' | 'dialing' | 'ringing' | 'connecting' | 'inCall' | 'ended';
+
+export type CallEndReason =
+  | 'hungUp'
+  | 'declined'
+  | 'busy'
+  | 'timedOut'
+  | 'cancelled'
+  | 'answeredElsewhere'
+  | 'failed';
+
+export interface MissedCall {
+  readonly inviteID: string;
+  readonly peer: string;
+  readonly callType: CallType;
+  /** Server time the call was placed. */
+  readonly at: number;
+}
+
+/** The one-to-one call of the seed, as a state machine. */
+export interface CallState {
+  readonly phase: CallPhase;
+  readonly direction: 'outgoing' | 'incoming' | undefined;
+  readonly peer: string | undefined;
+  readonly inviteID: string | undefined;
+  readonly roomID: string | undefined;
+  readonly callType: CallType | undefined;
+  /** Server time when the remote user entered the room (seed step 3), once in call. */
+  readonly startedAt: number | undefined;
+  readonly endedAt: number | undefined;
+  readonly endReason: CallEndReason | undefined;
+  /** Who ended it: this side or the peer. */
+  readonly endedBy: 'local' | 'remote' | undefined;
+  /** Whole seconds between startedAt and the end. */
+  readonly durationSeconds: number | undefined;
+  /** A human-readable cause for `failed`. */
+  readonly failure: string | undefined;
+  readonly missed: readonly MissedCall[];
+}
+
+export const idleCall: CallState = {
+  phase: 'idle',
+  direction: undefined,
+  peer: undefined,
+  inviteID: undefined,
+  roomID: undefined,
+  callType: undefined,
+  startedAt: undefined,
+  endedAt: undefined,
+  endReason: undefined,
+  endedBy: undefined,
+  durationSeconds: undefined,
+  failure: undefined,
+  missed: [],
+};

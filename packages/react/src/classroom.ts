@@ -1,0 +1,258 @@
+import {
+  createClassroomData,
+  ErrorCode,
+  type InvitationRecord,
+  parseClassroomData,
+  type SignalingClient,
+  SignalingError,
+} from '@beckon/signaling';
+
+export type HandState =
+  | 'idle'
+  /** A round is open and this student may raise a hand. */
+  | 'invited'
+  | 'raised'
+  /** The student answered this round (raised then lowered, or declined); may raise again. */
+  | 'lowered'
+  | 'invitedToSpeak'
+  | 'speaking';
+
+export interface QueueEntry {
+  readonly userID: string;
+  /** The student's hand marker. */
+  readonly inviteID: string;
+  /** Server time the hand went up. */
+  readonly raisedAt: number;
+}
+
+export interface SpeakerEntry {
+  readonly userID: string;
+  readonly inviteID: string;
+  readonly since: number;
+}
+
+export interface ClassroomState {
+  readonly groupID: string;
+  /** The open round (the teacher's raise-hand invitation), if any. */
+  readonly round: InvitationRecord | undefined;
+  readonly teacher: string | undefined;
+  /** Raised hands in the order the server received them. */
+  readonly queue: readonly QueueEntry[];
+  readonly speakers: readonly SpeakerEntry[];
+  /** Pending invitations to speak, by student. */
+  readonly speakInvitations: ReadonlyMap<string, InvitationRecord>;
+  /** Hand state per student who has one other than idle. */
+  readonly hands: ReadonlyMap<string, HandState>;
+  /** Queue position (0-based) per raised hand. */
+  readonly positions: ReadonlyMap<string, number>;
+}
+
+function byServerOrder(a: InvitationRecord, b: InvitationRecord): number {
+  // createdAt is the arbiter's clock; ties (same millisecond) break on the id, identically everywhere.
+  return a.createdAt - b.createdAt || (a.inviteID < b.inviteID ? -1 : a.inviteID > b.inviteID ? 1 : 0);
+}
+
+/** The classroom as every client derives it from the same invitations (pure, no clocks). */
+export function deriveClassroom(
+  invitations: Readonly<Record<string, InvitationRecord>>,
+  groupID: string,
+): ClassroomState {
+  let round: InvitationRecord | undefined;
+  const hands: InvitationRecord[] = [];
+  const speaking: InvitationRecord[] = [];
+  const speakInvitations = new Map<string, InvitationRecord>();
+  for (const record of Object.values(invitations)) {
+    if (record.groupID !== groupID) continue;
+    const op = parseClassroomData(record.data)?.op;
+    if (op === 'raiseHand') {
+      if (round === undefined || byServerOrder(round, record) < 0) round = record;
+    } else if (op === 'hand') hands.push(record);
+    else if (op === 'speaking') speaking.push(record);
+    else if (op === 'speak') {
+      for (const i of record.invitees) if (i.state === 'pending') speakInvitations.set(i.userID, record);
+    }
+  }
+  hands.sort(byServerOrder);
+  speaking.sort(byServerOrder);
+  const state = new Map<string, HandState>();
+  for (const i of round?.invitees ?? []) state.set(i.userID, i.state === 'pending' ? 'invited' : 'lowered');
+  const queue: QueueEntry[] = [];
+  for (const h of hands) {
+    if (queue.some((q) => q.userID === h.inviter)) continue;
+    queue.push({ userID: h.inviter, inviteID: h.inviteID, raisedAt: h.createdAt });
+    state.set(h.inviter, 'raised');
+  }
+  for (const userID of speakInvitations.keys()) state.set(userID, 'invitedToSpeak');
+  const speakers: SpeakerEntry[] = [];
+  for (const s of speaking) {
+    if (speakers.some((x) => x.userID === s.inviter)) continue;
+    speakers.push({ userID: s.inviter, inviteID: s.inviteID, since: s.createdAt });
+    state.set(s.inviter, 'speaking');
+  }
+  const teacher =
+    round?.inviter ??
+    speaking[0]?.invitees[0]?.userID ??
+    hands[0]?.invitees[0]?.userID ??
+    [...speakInvitations.values()][0]?.inviter;
+  const positions = new Map(queue.map((q, i) => [q.userID, i]));
+  return { groupID, round, teacher, queue, speakers, speakInvitations, hands: state, positions };
+}
+
+const cache = new WeakMap<object, Map<string, ClassroomState>>();
+
+/** {@link deriveClassroom}, computed once per invitations object and group. */
+export function selectClassroom(
+  invitations: Readonly<Record<string, InvitationRecord>>,
+  groupID: string,
+): ClassroomState {
+  let byGroup = cache.get(invitations);
+  if (byGroup === undefined) {
+    byGroup = new Map();
+    cache.set(invitations, byGroup);
+  }
+  let state = byGroup.get(groupID);
+  if (state === undefined) {
+    state = deriveClassroom(invitations, groupID);
+    byGroup.set(groupID, state);
+  }
+  return state;
+}
+
+export interface OpenRoundOptions {
+  /** Seconds the round stays open; 0 = until closed. Default 0. */
+  readonly timeout?: number;
+}
+
+function remainingSeconds(record: InvitationRecord | undefined, userID: string, now: number): number {
+  const deadline =
+    record?.invitees.find((i) => i.userID === userID)?.deadline ?? record?.invitees[0]?.deadline ?? 0;
+  return deadline > 0 ? Math.max(1, Math.ceil((deadline - now) / 1000)) : 0;
+}
+
+/**
+ * The seed's classroom flow as actions over one group. The teacher opens a round, invites a
+ * raised hand to speak, revokes speakers, lowers hands; students raise and lower hands and
+ * answer invitations to speak. Markers keep raised hands and speakers visible to late joiners.
+ */
+export class ClassroomActions {
+  readonly #client: SignalingClient;
+  readonly #groupID: string;
+  readonly #read: () => ClassroomState;
+
+  constructor(client: SignalingClient, groupID: string, read: () => ClassroomState) {
+    this.#client = client;
+    this.#groupID = groupID;
+    this.#read = read;
+  }
+
+  // Teacher
+
+  /** Seed step 1: invite the students to raise hands. */
+  openRound(students: readonly string[], options: OpenRoundOptions = {}): Promise<string> {
+    return this.#client.inviteInGroup(this.#groupID, students, createClassroomData('raiseHand'), {
+      timeout: options.timeout ?? 0,
+    });
+  }
+
+  /** Ends the round and lowers every hand. */
+  async closeRound(): Promise<void> {
+    const { round } = this.#read();
+    await Promise.all([
+      round ? this.#client.cancel(round.inviteID).catch(ignoreGone) : undefined,
+      this.lowerAll(),
+    ]);
+  }
+
+  /** Seed step 4: invite one student to speak. */
+  inviteToSpeak(student: string, options: { timeout?: number } = {}): Promise<string> {
+    const roundID = this.#read().round?.inviteID;
+    return this.#client.inviteInGroup(this.#groupID, [student], createClassroomData('speak', roundID), {
+      timeout: options.timeout ?? 30,
+    });
+  }
+
+  /** Stops a speaker (or withdraws a pending invitation to speak). */
+  async revokeSpeaker(student: string): Promise<void> {
+    const state = this.#read();
+    const pending = state.speakInvitations.get(student);
+    const speaker = state.speakers.find((s) => s.userID === student);
+    await Promise.all([
+      pending ? this.#client.cancel(pending.inviteID).catch(ignoreGone) : undefined,
+      speaker ? this.#client.reject(speaker.inviteID).catch(ignoreGone) : undefined,
+    ]);
+  }
+
+  /** Lowers one student's hand. */
+  async dismiss(student: string): Promise<void> {
+    const entry = this.#read().queue.find((q) => q.userID === student);
+    if (entry) await this.#client.reject(entry.inviteID).catch(ignoreGone);
+  }
+
+  /** Lowers every raised hand. */
+  async lowerAll(): Promise<void> {
+    await Promise.all(this.#read().queue.map((q) => this.#client.reject(q.inviteID).catch(ignoreGone)));
+  }
+
+  // Student
+
+  /** Seed steps 2-3: accept the round, and keep a marker pending while the hand is up. */
+  async raiseHand(): Promise<void> {
+    const me = this.#client.userID ?? '';
+    const { round } = this.#read();
+    if (round === undefined) throw new SignalingError(ErrorCode.INVITATION_INVALID, 'no round is open');
+    const mine = round.invitees.find((i) => i.userID === me);
+    if (mine === undefined)
+      throw new SignalingError(ErrorCode.NO_PERMISSION, 'you are not invited to this round');
+    if (this.#read().hands.get(me) === 'raised') return;
+    const timeout = remainingSeconds(round, me, this.#client.serverNow());
+    if (mine.state === 'pending') await this.#client.accept(round.inviteID);
+    await this.#client.inviteInGroup(
+      this.#groupID,
+      [round.inviter],
+      createClassroomData('hand', round.inviteID),
+      {
+        timeout,
+      },
+    );
+  }
+
+  async lowerHand(): Promise<void> {
+    const me = this.#client.userID;
+    const entry = this.#read().queue.find((q) => q.userID === me);
+    if (entry) await this.#client.cancel(entry.inviteID).catch(ignoreGone);
+  }
+
+  /** Seed step 5: accept the invitation to speak; a marker keeps the speaker visible. */
+  async acceptSpeak(): Promise<void> {
+    const me = this.#client.userID ?? '';
+    const invitation = this.#read().speakInvitations.get(me);
+    if (invitation === undefined)
+      throw new SignalingError(ErrorCode.INVITATION_INVALID, 'no invitation to speak');
+    await this.#client.accept(invitation.inviteID);
+    await this.#client.inviteInGroup(
+      this.#groupID,
+      [invitation.inviter],
+      createClassroomData('speaking', parseClassroomData(invitation.data)?.roundID),
+      { timeout: 0 },
+    );
+    await this.lowerHand();
+  }
+
+  async declineSpeak(): Promise<void> {
+    const me = this.#client.userID ?? '';
+    const invitation = this.#read().speakInvitations.get(me);
+    if (invitation) await this.#client.reject(invitation.inviteID).catch(ignoreGone);
+  }
+
+  async stopSpeaking(): Promise<void> {
+    const me = this.#client.userID;
+    const entry = this.#read().speakers.find((s) => s.userID === me);
+    if (entry) await this.#client.cancel(entry.inviteID).catch(ignoreGone);
+  }
+}
+
+/** Another device or the teacher got there first: the goal is reached either way. */
+function ignoreGone(error: unknown): void {
+  if (error instanceof SignalingError && error.code === ErrorCode.INVITATION_INVALID) return;
+  throw error;
+}

@@ -1,0 +1,122 @@
+import type {
+  ConnectionState,
+  InvitationRecord,
+  InviteeState,
+  SignalingClient,
+  SignalingErrorInfo,
+} from '@beckon/signaling';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { type CallState, idleCall } from './callState.js';
+
+/** How an invitation that left the live view ended, as far as this client saw it. */
+export interface EndedInvitation {
+  readonly invitation: InvitationRecord;
+  /** Per-invitee final states. */
+  readonly outcome: Readonly<Record<string, InviteeState>>;
+  readonly endedAt: number;
+}
+
+export interface BeckonState {
+  readonly connection: ConnectionState;
+  readonly error: SignalingErrorInfo | undefined;
+  readonly userID: string | undefined;
+  readonly deviceID: string | undefined;
+  /** Server clock minus local clock (ms). */
+  readonly clockOffset: number;
+  /** Active invitations this user can see, normalized by id. Unchanged records keep their identity. */
+  readonly invitations: Readonly<Record<string, InvitationRecord>>;
+  /** The most recent ended invitations (up to 50), by id. */
+  readonly ended: Readonly<Record<string, EndedInvitation>>;
+  readonly call: CallState;
+}
+
+export type BeckonStore = StoreApi<BeckonState>;
+
+const ENDED_KEPT = 50;
+
+/**
+ * A vanilla zustand store fed by one client. `start()` subscribes (call it from an effect);
+ * it returns the unsubscribe, and may run twice under StrictMode.
+ */
+export function createBeckonStore(client: SignalingClient): { store: BeckonStore; start: () => () => void } {
+  const store = createStore<BeckonState>()(() => ({
+    connection: client.connectionState,
+    error: undefined,
+    userID: client.userID,
+    deviceID: client.session?.deviceID,
+    clockOffset: client.clockOffset,
+    invitations: Object.fromEntries(client.invitations),
+    ended: {},
+    call: idleCall,
+  }));
+
+  const syncView = (now: number) => {
+    const before = store.getState().invitations;
+    const next: Record<string, InvitationRecord> = {};
+    let changed = false;
+    for (const [id, record] of client.invitations) {
+      next[id] = record;
+      if (before[id] !== record) changed = true;
+    }
+    let ended = store.getState().ended;
+    for (const id of Object.keys(before)) {
+      if (id in next) continue;
+      changed = true;
+      // Usually the end event already recorded the outcome; a snapshot can also drop a record.
+      const last = before[id];
+      if (last && !(id in ended)) {
+        const outcome = Object.fromEntries(last.invitees.map((i) => [i.userID, i.state]));
+        ended = { ...ended, [id]: { invitation: last, outcome, endedAt: now } };
+      }
+    }
+    if (changed) store.setState({ invitations: next, ended: trim(ended) });
+  };
+
+  const start = () => {
+    const offs = [
+      client.on('onConnectionChange', ({ state, error }) => {
+        const session = client.session;
+        store.setState({
+          connection: state,
+          error,
+          userID: session?.userID,
+          deviceID: session?.deviceID,
+          clockOffset: client.clockOffset,
+        });
+      }),
+      client.on('onViewChange', () => syncView(client.serverNow())),
+      // Final records: each end event carries the record after it, with every invitee's state.
+      ...(
+        ['onInviteeAccepted', 'onInviteeRejected', 'onInvitationCancelled', 'onInvitationTimeout'] as const
+      ).map((name) =>
+        client.on(name, ({ invitation }) => {
+          if (client.invitations.has(invitation.inviteID)) return;
+          const outcome = Object.fromEntries(invitation.invitees.map((i) => [i.userID, i.state]));
+          const ended = { ...store.getState().ended };
+          ended[invitation.inviteID] = { invitation, outcome, endedAt: client.serverNow() };
+          store.setState({ ended: trim(ended) });
+        }),
+      ),
+    ];
+    // Catch up with whatever happened between creation and start.
+    const session = client.session;
+    store.setState({
+      connection: client.connectionState,
+      userID: session?.userID,
+      deviceID: session?.deviceID,
+      clockOffset: client.clockOffset,
+    });
+    syncView(client.serverNow());
+    return () => {
+      for (const off of offs) off();
+    };
+  };
+  return { store, start };
+}
+
+function trim(ended: Readonly<Record<string, EndedInvitation>>): Readonly<Record<string, EndedInvitation>> {
+  const ids = Object.keys(ended);
+  if (ids.length <= ENDED_KEPT) return ended;
+  const keep = ids.sort((a, b) => (ended[b]?.endedAt ?? 0) - (ended[a]?.endedAt ?? 0)).slice(0, ENDED_KEPT);
+  return Object.fromEntries(keep.map((id) => [id, ended[id] as EndedInvitation]));
+}

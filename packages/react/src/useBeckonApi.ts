@@ -1,0 +1,13 @@
+import type { BeckonApi } from './api.js';
+import { useBeckonRuntime } from './context.js';
+
+/** The provider's HTTP API; throws with a clear message when none was given. */
+export function useBeckonApi(hook: string): BeckonApi {
+  const { api } = useBeckonRuntime(hook);
+  if (api === undefined) {
+    throw new Error(
+      `${hook} needs the server API: pass api={createHttpApi({ baseUrl, token })} to <BeckonProvider>`,
+    );
+  }
+  return api;
+}

@@ -1,0 +1,27 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { beckonKeys } from './queryKeys.js';
+import { useBeckonApi } from './useBeckonApi.js';
+
+/** Creates a group (a class); resolves with its join code. */
+export function useCreateGroup() {
+  const api = useBeckonApi('useCreateGroup');
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => api.createGroup(name),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: beckonKeys.groups() }),
+  });
+}
+
+/** Joins a group by its code; refreshes the group list and its members. */
+export function useJoinGroup() {
+  const api = useBeckonApi('useJoinGroup');
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (code: string) => api.joinGroup(code),
+    onSuccess: (group) =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: beckonKeys.groups() }),
+        queryClient.invalidateQueries({ queryKey: beckonKeys.members(group.groupID) }),
+      ]),
+  });
+}

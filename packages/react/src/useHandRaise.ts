@@ -1,0 +1,45 @@
+import { useMemo } from 'react';
+import { ClassroomActions, type ClassroomState, type HandState, selectClassroom } from './classroom.js';
+import { useBeckonRuntime } from './context.js';
+import { useBeckonState } from './useBeckonState.js';
+
+export interface UseHandRaiseResult extends ClassroomState {
+  /** This user's own hand state. */
+  readonly myHand: HandState;
+  readonly isTeacher: boolean;
+  readonly actions: ClassroomActions;
+}
+
+/**
+ * The seed's classroom flow for one group: the open round, the raised-hand queue in server
+ * order, the speakers, this user's state, and the teacher's and students' actions.
+ *
+ * @example
+ * const { round, queue, myHand, actions } = useHandRaise(groupID);
+ * <button onClick={() => actions.raiseHand()} disabled={myHand !== 'invited'}>Raise hand</button>
+ */
+export function useHandRaise(groupID: string): UseHandRaiseResult {
+  const { client, store } = useBeckonRuntime('useHandRaise');
+  const classroom = useBeckonState((s) => selectClassroom(s.invitations, groupID));
+  const userID = useBeckonState((s) => s.userID);
+  const actions = useMemo(
+    () => new ClassroomActions(client, groupID, () => selectClassroom(store.getState().invitations, groupID)),
+    [client, store, groupID],
+  );
+  return {
+    ...classroom,
+    myHand: (userID && classroom.hands.get(userID)) || 'idle',
+    isTeacher: userID !== undefined && classroom.teacher === userID,
+    actions,
+  };
+}
+
+/**
+ * One student's hand state, for rows of a long class list: a row re-renders only when its own
+ * student's state or queue position changes.
+ */
+export function useStudentHand(groupID: string, userID: string): { state: HandState; position: number } {
+  const state = useBeckonState((s) => selectClassroom(s.invitations, groupID).hands.get(userID) ?? 'idle');
+  const position = useBeckonState((s) => selectClassroom(s.invitations, groupID).positions.get(userID) ?? -1);
+  return { state, position };
+}
