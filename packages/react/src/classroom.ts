@@ -33,8 +33,13 @@ export interface SpeakerEntry {
 
 export interface ClassroomState {
   readonly groupID: string;
-  /** The open round (the teacher's raise-hand invitation), if any. */
+  /**
+   * The round's invitation while some student has not answered it. Once every student has, it
+   * ends (the seed's rule) and the round stays open through the hands still up.
+   */
   readonly round: InvitationRecord | undefined;
+  /** The open round: its invitation is active, or hands raised in it are still up. */
+  readonly roundID: string | undefined;
   readonly teacher: string | undefined;
   /** Raised hands in the order the server received them. */
   readonly queue: readonly QueueEntry[];
@@ -91,11 +96,12 @@ export function deriveClassroom(
   }
   const teacher =
     round?.inviter ??
-    speaking[0]?.invitees[0]?.userID ??
     hands[0]?.invitees[0]?.userID ??
+    speaking[0]?.invitees[0]?.userID ??
     [...speakInvitations.values()][0]?.inviter;
+  const roundID = round?.inviteID ?? (hands[0] ? parseClassroomData(hands[0].data)?.roundID : undefined);
   const positions = new Map(queue.map((q, i) => [q.userID, i]));
-  return { groupID, round, teacher, queue, speakers, speakInvitations, hands: state, positions };
+  return { groupID, round, roundID, teacher, queue, speakers, speakInvitations, hands: state, positions };
 }
 
 const cache = new WeakMap<object, Map<string, ClassroomState>>();
@@ -198,22 +204,23 @@ export class ClassroomActions {
   /** Seed steps 2-3: accept the round, and keep a marker pending while the hand is up. */
   async raiseHand(): Promise<void> {
     const me = this.#client.userID ?? '';
-    const { round } = this.#read();
-    if (round === undefined) throw new SignalingError(ErrorCode.INVITATION_INVALID, 'no round is open');
-    const mine = round.invitees.find((i) => i.userID === me);
-    if (mine === undefined)
+    const state = this.#read();
+    const { round, roundID, teacher } = state;
+    if (roundID === undefined || teacher === undefined) {
+      throw new SignalingError(ErrorCode.INVITATION_INVALID, 'no round is open');
+    }
+    if (state.hands.get(me) === 'raised') return;
+    const mine = round?.invitees.find((i) => i.userID === me);
+    if (round !== undefined && mine === undefined) {
       throw new SignalingError(ErrorCode.NO_PERMISSION, 'you are not invited to this round');
-    if (this.#read().hands.get(me) === 'raised') return;
-    const timeout = remainingSeconds(round, me, this.#client.serverNow());
-    if (mine.state === 'pending') await this.#client.accept(round.inviteID);
-    await this.#client.inviteInGroup(
-      this.#groupID,
-      [round.inviter],
-      createClassroomData('hand', round.inviteID),
-      {
-        timeout,
-      },
-    );
+    }
+    // A hand lives as long as its round: same deadline (a marker of an answered round copies one).
+    const like = round ?? state.queue.map((q) => this.#client.getInvitation(q.inviteID)).find(Boolean);
+    const timeout = remainingSeconds(like, me, this.#client.serverNow());
+    if (round !== undefined && mine?.state === 'pending') await this.#client.accept(round.inviteID);
+    await this.#client.inviteInGroup(this.#groupID, [teacher], createClassroomData('hand', roundID), {
+      timeout,
+    });
   }
 
   async lowerHand(): Promise<void> {

@@ -20,8 +20,18 @@ describe('useCall: the seed one-to-one flow', () => {
   it('dial -> ringing -> accept -> connecting -> in call -> hang up with the duration on both sides', async () => {
     const { alice, bob } = await pair();
     await act(() => alice.result.current.dial('bob', { callType: CallType.VIDEO, roomID: 'room-9' }));
-    expect(alice.result.current).toMatchObject({ phase: 'dialing', direction: 'outgoing', peer: 'bob', roomID: 'room-9' });
-    expect(bob.result.current).toMatchObject({ phase: 'ringing', direction: 'incoming', peer: 'alice', roomID: 'room-9' });
+    expect(alice.result.current).toMatchObject({
+      phase: 'dialing',
+      direction: 'outgoing',
+      peer: 'bob',
+      roomID: 'room-9',
+    });
+    expect(bob.result.current).toMatchObject({
+      phase: 'ringing',
+      direction: 'incoming',
+      peer: 'alice',
+      roomID: 'room-9',
+    });
     expect(alice.result.current.inviteID).toBe(bob.result.current.inviteID);
 
     await act(() => bob.result.current.accept());
@@ -38,8 +48,18 @@ describe('useCall: the seed one-to-one flow', () => {
 
     await act(() => alice.result.current.hangUp());
     await settle();
-    expect(alice.result.current).toMatchObject({ phase: 'ended', endReason: 'hungUp', endedBy: 'local', durationSeconds: 42 });
-    expect(bob.result.current).toMatchObject({ phase: 'ended', endReason: 'hungUp', endedBy: 'remote', durationSeconds: 42 });
+    expect(alice.result.current).toMatchObject({
+      phase: 'ended',
+      endReason: 'hungUp',
+      endedBy: 'local',
+      durationSeconds: 42,
+    });
+    expect(bob.result.current).toMatchObject({
+      phase: 'ended',
+      endReason: 'hungUp',
+      endedBy: 'remote',
+      durationSeconds: 42,
+    });
     // The call-end notice was acknowledged: nothing lingers on the arbiter.
     expect(world.hub.state.invitations.size).toBe(0);
 
@@ -117,7 +137,10 @@ describe('useCall: the seed one-to-one flow', () => {
   it('glare: both dial each other at once and land in one call', async () => {
     const { alice, bob } = await pair();
     await act(async () => {
-      await Promise.all([alice.result.current.dial('bob', { roomID: 'a' }), bob.result.current.dial('alice', { roomID: 'b' })]);
+      await Promise.all([
+        alice.result.current.dial('bob', { roomID: 'a' }),
+        bob.result.current.dial('alice', { roomID: 'b' }),
+      ]);
     });
     await settle();
     expect(alice.result.current.phase).toBe('connecting');
@@ -137,7 +160,11 @@ describe('useCall: the seed one-to-one flow', () => {
     await act(() => bob.result.current.accept());
     await act(async () => bob.result.current.fail('camera denied'));
     await settle();
-    expect(bob.result.current).toMatchObject({ phase: 'ended', endReason: 'failed', failure: 'camera denied' });
+    expect(bob.result.current).toMatchObject({
+      phase: 'ended',
+      endReason: 'failed',
+      failure: 'camera denied',
+    });
     expect(alice.result.current).toMatchObject({ phase: 'ended', endReason: 'hungUp', endedBy: 'remote' });
   });
 

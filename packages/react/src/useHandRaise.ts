@@ -26,12 +26,11 @@ export function useHandRaise(groupID: string): UseHandRaiseResult {
     () => new ClassroomActions(client, groupID, () => selectClassroom(store.getState().invitations, groupID)),
     [client, store, groupID],
   );
-  return {
-    ...classroom,
-    myHand: (userID && classroom.hands.get(userID)) || 'idle',
-    isTeacher: userID !== undefined && classroom.teacher === userID,
-    actions,
-  };
+  const isTeacher = userID !== undefined && classroom.teacher === userID;
+  const own = userID === undefined ? undefined : classroom.hands.get(userID);
+  // In a round that every student already answered, anyone without a hand up may raise again.
+  const myHand: HandState = own ?? (classroom.roundID !== undefined && !isTeacher ? 'lowered' : 'idle');
+  return { ...classroom, myHand, isTeacher, actions };
 }
 
 /**

@@ -110,13 +110,13 @@ export class InMemoryHub {
       this.#devices.set(device.userID, set);
     }
     set.add(device);
-    listener.onStateChange('connected');
     listener.onSession({
       userID: device.userID,
       deviceID: device.deviceID,
       sessionID: device.deviceID,
       serverTime: this.#clock.now(),
     });
+    listener.onStateChange('connected');
     // onlineUserOnly invitations are never replayed to a device that was not there.
     const snapshot: Snapshot = { at: this.#clock.now(), invitations: this.#arbiter.visibleTo(device.userID) };
     listener.onSnapshot(snapshot);

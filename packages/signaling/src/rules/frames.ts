@@ -30,26 +30,42 @@ const CommandSchema = v.variant('op', [
 ]);
 
 /** JSON.parse plus a schema check; never throws. */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Echo the request id when there is a usable one, so the caller's promise settles. */
+function failure(value: unknown, error: SignalingErrorInfo): FrameResult<never> {
+  const reqId = (value as { id?: unknown } | null)?.id;
+  return typeof reqId === 'number' && Number.isInteger(reqId) && reqId >= 0
+    ? { ok: false, error, id: reqId }
+    : { ok: false, error };
+}
+
 export function parseFrame<T>(schema: v.GenericSchema, raw: string): FrameResult<T> {
   let value: unknown;
+  let forbidden: string | undefined;
   try {
-    value = JSON.parse(raw);
+    value = JSON.parse(raw, (key, v: unknown) => {
+      if (FORBIDDEN_KEYS.has(key)) forbidden = key;
+      return v;
+    });
   } catch {
     return { ok: false, error: { code: ErrorCode.MALFORMED_FRAME, message: 'frame is not valid JSON' } };
+  }
+  // Refused at any depth, like the envelope decoder does: no key that could reach a prototype.
+  if (forbidden !== undefined) {
+    return failure(value, {
+      code: ErrorCode.MALFORMED_FRAME,
+      message: `forbidden key "${forbidden}" in frame`,
+    });
   }
   const result = v.safeParse(schema, value);
   if (result.success) return { ok: true, frame: result.output as T };
   const issue = result.issues[0];
   const path = issue.path?.map((p: { key: unknown }) => String(p.key)).join('.') ?? '';
-  const error: SignalingErrorInfo = {
+  return failure(value, {
     code: ErrorCode.MALFORMED_FRAME,
     message: `invalid frame${path ? ` at ${path}` : ''}: ${issue.message}`,
-  };
-  // Echo the request id when there is a usable one, so the caller's promise settles.
-  const reqId = (value as { t?: unknown; id?: unknown } | null)?.id;
-  return typeof reqId === 'number' && Number.isInteger(reqId) && reqId >= 0
-    ? { ok: false, error, id: reqId }
-    : { ok: false, error };
+  });
 }
 
 /** What a client may send; the server validates every frame against it. */
