@@ -10,7 +10,13 @@ interface Entry {
   readonly code: string;
   /** Budget in bytes (gzip); undefined = report only. */
   readonly budget?: number;
+  /** Packages left out of the bundle: peers the app already has. Default: React. */
+  readonly external?: readonly string[];
 }
+
+const PEERS = ['react', 'react-dom', '@tanstack/react-query'];
+const REACT_ENTRY = `export { BeckonProvider, useCall, useHandRaise } from '@beckon/react';
+  export { SignalingClient, WebSocketTransport } from '@beckon/signaling';`;
 
 const entries: Entry[] = [
   {
@@ -34,9 +40,20 @@ const entries: Entry[] = [
     name: '@beckon/signaling/hub (tests, stories, single-page demos)',
     code: `export * from '@beckon/signaling/hub';`,
   },
+  {
+    // zustand included; React and TanStack Query are peers the app already ships.
+    name: 'provider + client + useCall + useHandRaise (peers external)',
+    code: REACT_ENTRY,
+    budget: 12 * 1024,
+    external: PEERS,
+  },
+  {
+    name: 'the same with TanStack Query bundled too',
+    code: REACT_ENTRY,
+  },
 ];
 
-async function measure(code: string): Promise<{ min: number; gzip: number }> {
+async function measure(code: string, external: readonly string[]): Promise<{ min: number; gzip: number }> {
   const result = await build({
     stdin: { contents: code, resolveDir: process.cwd(), loader: 'ts' },
     bundle: true,
@@ -45,7 +62,8 @@ async function measure(code: string): Promise<{ min: number; gzip: number }> {
     platform: 'browser',
     target: 'es2022',
     conditions: ['source'],
-    external: ['react', 'react-dom'],
+    external: [...external],
+    define: { 'process.env.NODE_ENV': '"production"' },
     write: false,
     logLevel: 'silent',
   });
@@ -55,13 +73,13 @@ async function measure(code: string): Promise<{ min: number; gzip: number }> {
 
 const kb = (n: number) => `${(n / 1024).toFixed(2)} kB`;
 let failed = false;
-console.log('entry'.padEnd(60), 'min'.padStart(10), 'gzip'.padStart(10), 'budget'.padStart(10));
+console.log('entry'.padEnd(62), 'min'.padStart(10), 'gzip'.padStart(10), 'budget'.padStart(10));
 for (const entry of entries) {
-  const { min, gzip } = await measure(entry.code);
+  const { min, gzip } = await measure(entry.code, entry.external ?? ['react', 'react-dom']);
   const over = entry.budget !== undefined && gzip > entry.budget;
   failed ||= over;
   const budget = entry.budget === undefined ? '-' : `${kb(entry.budget)}${over ? ' OVER' : ''}`;
-  console.log(entry.name.padEnd(60), kb(min).padStart(10), kb(gzip).padStart(10), budget.padStart(10));
+  console.log(entry.name.padEnd(62), kb(min).padStart(10), kb(gzip).padStart(10), budget.padStart(10));
 }
 if (failed) {
   console.error('size budget exceeded');

@@ -217,10 +217,13 @@ export class ClassroomActions {
     // A hand lives as long as its round: same deadline (a marker of an answered round copies one).
     const like = round ?? state.queue.map((q) => this.#client.getInvitation(q.inviteID)).find(Boolean);
     const timeout = remainingSeconds(like, me, this.#client.serverNow());
-    if (round !== undefined && mine?.state === 'pending') await this.#client.accept(round.inviteID);
+    // The marker first, so the hand shows at once; then the seed's accept, which everyone hears.
     await this.#client.inviteInGroup(this.#groupID, [teacher], createClassroomData('hand', roundID), {
       timeout,
     });
+    if (round !== undefined && mine?.state === 'pending') {
+      await this.#client.accept(round.inviteID).catch(ignoreGone);
+    }
   }
 
   async lowerHand(): Promise<void> {

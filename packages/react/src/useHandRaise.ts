@@ -32,13 +32,3 @@ export function useHandRaise(groupID: string): UseHandRaiseResult {
   const myHand: HandState = own ?? (classroom.roundID !== undefined && !isTeacher ? 'lowered' : 'idle');
   return { ...classroom, myHand, isTeacher, actions };
 }
-
-/**
- * One student's hand state, for rows of a long class list: a row re-renders only when its own
- * student's state or queue position changes.
- */
-export function useStudentHand(groupID: string, userID: string): { state: HandState; position: number } {
-  const state = useBeckonState((s) => selectClassroom(s.invitations, groupID).hands.get(userID) ?? 'idle');
-  const position = useBeckonState((s) => selectClassroom(s.invitations, groupID).positions.get(userID) ?? -1);
-  return { state, position };
-}
