@@ -1,0 +1,278 @@
+/** Every string the components show. Plural entries are keyed by `Intl.PluralRules` category. */
+export interface Messages {
+  incomingCall: string;
+  incomingVideoCall: string;
+  incomingAudioCall: string;
+  accept: string;
+  decline: string;
+  declineBusy: string;
+  ringingFor: string;
+  secondsLeft: Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+  calling: string;
+  cancel: string;
+  outcome: Record<
+    'declined' | 'busy' | 'timedOut' | 'cancelled' | 'answeredElsewhere' | 'failed' | 'hungUp',
+    string
+  >;
+  callControls: string;
+  microphone: string;
+  camera: string;
+  hangUp: string;
+  callDuration: string;
+  inCallWith: string;
+  connecting: string;
+  callEnded: string;
+  endedByYou: string;
+  endedByPeer: string;
+  close: string;
+  history: string;
+  historyEmpty: string;
+  historyOutcome: Record<'completed' | 'declined' | 'busy' | 'missed' | 'cancelled' | 'answered', string>;
+  incoming: string;
+  outgoing: string;
+  enableSound: string;
+  soundBlocked: string;
+  enableNotifications: string;
+  raiseHand: string;
+  lowerHand: string;
+  handRaised: string;
+  handLowered: string;
+  roundOpen: string;
+  invitedToSpeak: string;
+  acceptSpeak: string;
+  declineSpeak: string;
+  queueTitle: string;
+  queueEmpty: string;
+  handsCount: Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+  inviteToSpeak: string;
+  dismiss: string;
+  lowerAll: string;
+  speakersTitle: string;
+  speakersEmpty: string;
+  revoke: string;
+  openRound: string;
+  closeRound: string;
+  roundTimeout: string;
+  noTimeout: string;
+  roundClosed: string;
+  speaking: string;
+  stopSpeaking: string;
+}
+
+export const en: Messages = {
+  incomingCall: 'Incoming call',
+  incomingVideoCall: '{name} is video calling you',
+  incomingAudioCall: '{name} is calling you',
+  accept: 'Accept',
+  decline: 'Decline',
+  declineBusy: 'Busy',
+  ringingFor: 'Ringing',
+  secondsLeft: { one: '{count} second left', other: '{count} seconds left' },
+  calling: 'Calling {name}…',
+  cancel: 'Cancel',
+  outcome: {
+    declined: '{name} declined the call',
+    busy: '{name} is busy',
+    timedOut: 'No answer from {name}',
+    cancelled: 'Call cancelled',
+    answeredElsewhere: 'Answered on another device',
+    failed: 'The call failed',
+    hungUp: 'Call ended',
+  },
+  callControls: 'Call controls',
+  microphone: 'Microphone',
+  camera: 'Camera',
+  hangUp: 'Hang up',
+  callDuration: 'Call duration',
+  inCallWith: 'In call with {name}',
+  connecting: 'Connecting to {name}…',
+  callEnded: 'Call with {name} ended',
+  endedByYou: 'You hung up after {duration}',
+  endedByPeer: '{name} hung up after {duration}',
+  close: 'Close',
+  history: 'Call history',
+  historyEmpty: 'No calls yet',
+  historyOutcome: {
+    completed: 'Completed',
+    declined: 'Declined',
+    busy: 'Busy',
+    missed: 'Missed',
+    cancelled: 'Cancelled',
+    answered: 'Answered',
+  },
+  incoming: 'Incoming',
+  outgoing: 'Outgoing',
+  enableSound: 'Enable ringtone',
+  soundBlocked: 'The browser blocked the ringtone.',
+  enableNotifications: 'Notify me when a call comes in',
+  raiseHand: 'Raise hand',
+  lowerHand: 'Lower hand',
+  handRaised: 'Your hand is raised',
+  handLowered: 'Your hand is lowered',
+  roundOpen: '{name} asks you to raise your hand',
+  invitedToSpeak: '{name} invites you to speak',
+  acceptSpeak: 'Speak',
+  declineSpeak: 'Not now',
+  queueTitle: 'Raised hands',
+  queueEmpty: 'No hands raised',
+  handsCount: { one: '{count} hand raised', other: '{count} hands raised' },
+  inviteToSpeak: 'Invite {name} to speak',
+  dismiss: 'Lower {name}’s hand',
+  lowerAll: 'Lower all hands',
+  speakersTitle: 'Speaking',
+  speakersEmpty: 'Nobody is speaking',
+  revoke: 'Stop {name} speaking',
+  openRound: 'Ask to raise hands',
+  closeRound: 'Close the round',
+  roundTimeout: 'Round length',
+  noTimeout: 'Until closed',
+  roundClosed: 'No round open',
+  speaking: 'You are speaking',
+  stopSpeaking: 'Stop speaking',
+};
+
+export const zhCN: Messages = {
+  incomingCall: '来电',
+  incomingVideoCall: '{name} 邀请你视频通话',
+  incomingAudioCall: '{name} 邀请你语音通话',
+  accept: '接听',
+  decline: '拒绝',
+  declineBusy: '忙线',
+  ringingFor: '响铃中',
+  secondsLeft: { other: '剩余 {count} 秒' },
+  calling: '正在呼叫 {name}…',
+  cancel: '取消',
+  outcome: {
+    declined: '{name} 拒绝了通话',
+    busy: '{name} 正在通话中',
+    timedOut: '{name} 无应答',
+    cancelled: '通话已取消',
+    answeredElsewhere: '已在其他设备接听',
+    failed: '通话失败',
+    hungUp: '通话已结束',
+  },
+  callControls: '通话控制',
+  microphone: '麦克风',
+  camera: '摄像头',
+  hangUp: '挂断',
+  callDuration: '通话时长',
+  inCallWith: '正在与 {name} 通话',
+  connecting: '正在连接 {name}…',
+  callEnded: '与 {name} 的通话已结束',
+  endedByYou: '你已挂断，通话时长 {duration}',
+  endedByPeer: '{name} 已挂断，通话时长 {duration}',
+  close: '关闭',
+  history: '通话记录',
+  historyEmpty: '暂无通话',
+  historyOutcome: {
+    completed: '已完成',
+    declined: '已拒绝',
+    busy: '忙线',
+    missed: '未接',
+    cancelled: '已取消',
+    answered: '已接听',
+  },
+  incoming: '呼入',
+  outgoing: '呼出',
+  enableSound: '开启铃声',
+  soundBlocked: '浏览器阻止了铃声。',
+  enableNotifications: '来电时通知我',
+  raiseHand: '举手',
+  lowerHand: '放下手',
+  handRaised: '你已举手',
+  handLowered: '你已放下手',
+  roundOpen: '{name} 请大家举手',
+  invitedToSpeak: '{name} 邀请你发言',
+  acceptSpeak: '发言',
+  declineSpeak: '暂不',
+  queueTitle: '举手列表',
+  queueEmpty: '暂无举手',
+  handsCount: { other: '{count} 人举手' },
+  inviteToSpeak: '邀请 {name} 发言',
+  dismiss: '放下 {name} 的手',
+  lowerAll: '全部放下',
+  speakersTitle: '发言中',
+  speakersEmpty: '暂无发言',
+  revoke: '停止 {name} 发言',
+  openRound: '请大家举手',
+  closeRound: '结束举手',
+  roundTimeout: '举手时长',
+  noTimeout: '直到结束',
+  roundClosed: '未开始举手',
+  speaking: '你正在发言',
+  stopSpeaking: '结束发言',
+};
+
+export const ja: Messages = {
+  incomingCall: '着信',
+  incomingVideoCall: '{name} さんからビデオ通話',
+  incomingAudioCall: '{name} さんから音声通話',
+  accept: '応答',
+  decline: '拒否',
+  declineBusy: '話し中',
+  ringingFor: '呼び出し中',
+  secondsLeft: { other: '残り {count} 秒' },
+  calling: '{name} さんに発信中…',
+  cancel: 'キャンセル',
+  outcome: {
+    declined: '{name} さんが通話を拒否しました',
+    busy: '{name} さんは話し中です',
+    timedOut: '{name} さんが応答しませんでした',
+    cancelled: '通話はキャンセルされました',
+    answeredElsewhere: '別の端末で応答しました',
+    failed: '通話に失敗しました',
+    hungUp: '通話が終了しました',
+  },
+  callControls: '通話の操作',
+  microphone: 'マイク',
+  camera: 'カメラ',
+  hangUp: '通話を終了',
+  callDuration: '通話時間',
+  inCallWith: '{name} さんと通話中',
+  connecting: '{name} さんに接続中…',
+  callEnded: '{name} さんとの通話が終了しました',
+  endedByYou: 'あなたが終了しました（{duration}）',
+  endedByPeer: '{name} さんが終了しました（{duration}）',
+  close: '閉じる',
+  history: '通話履歴',
+  historyEmpty: '通話はまだありません',
+  historyOutcome: {
+    completed: '完了',
+    declined: '拒否',
+    busy: '話し中',
+    missed: '不在着信',
+    cancelled: 'キャンセル',
+    answered: '応答',
+  },
+  incoming: '着信',
+  outgoing: '発信',
+  enableSound: '着信音を有効にする',
+  soundBlocked: 'ブラウザが着信音をブロックしました。',
+  enableNotifications: '着信時に通知する',
+  raiseHand: '手を挙げる',
+  lowerHand: '手を下ろす',
+  handRaised: '手を挙げています',
+  handLowered: '手を下ろしました',
+  roundOpen: '{name} さんが挙手を求めています',
+  invitedToSpeak: '{name} さんが発言を求めています',
+  acceptSpeak: '発言する',
+  declineSpeak: '今はしない',
+  queueTitle: '挙手',
+  queueEmpty: '挙手はありません',
+  handsCount: { other: '挙手 {count} 件' },
+  inviteToSpeak: '{name} さんに発言を依頼',
+  dismiss: '{name} さんの手を下ろす',
+  lowerAll: 'すべての手を下ろす',
+  speakersTitle: '発言中',
+  speakersEmpty: '発言者はいません',
+  revoke: '{name} さんの発言を終了',
+  openRound: '挙手を求める',
+  closeRound: '挙手を締め切る',
+  roundTimeout: '挙手の時間',
+  noTimeout: '締め切るまで',
+  roundClosed: '挙手は受け付けていません',
+  speaking: '発言中です',
+  stopSpeaking: '発言を終える',
+};
+
+export const catalogs: Record<string, Messages> = { en, 'zh-CN': zhCN, ja };

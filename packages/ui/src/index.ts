@@ -1,0 +1,24 @@
+export { CallControls, type CallControlsProps } from './call/CallControls.js';
+export { CallEndedSummary, type CallEndedSummaryProps } from './call/CallEndedSummary.js';
+export { CallHistoryList, type CallHistoryListProps } from './call/CallHistoryList.js';
+export { CallTimer, type CallTimerProps } from './call/CallTimer.js';
+export { CallView, type CallViewProps } from './call/CallView.js';
+export { IncomingCallDialog, type IncomingCallDialogProps } from './call/IncomingCallDialog.js';
+export { OutgoingCallPanel, type OutgoingCallPanelProps } from './call/OutgoingCallPanel.js';
+export { ClassroomToolbar, type ClassroomToolbarProps } from './classroom/ClassroomToolbar.js';
+export { HandRaiseButton, type HandRaiseButtonProps } from './classroom/HandRaiseButton.js';
+export { HandRaisePrompt, type HandRaisePromptProps } from './classroom/HandRaisePrompt.js';
+export { HandRaiseQueue, type HandRaiseQueueProps } from './classroom/HandRaiseQueue.js';
+export { SpeakerList, type SpeakerListProps } from './classroom/SpeakerList.js';
+export { clock, fill, plural, spokenDuration } from './i18n/format.js';
+export {
+  BeckonUIProvider,
+  type BeckonUIProviderProps,
+  type MessageOverrides,
+  useI18n,
+} from './i18n/I18nProvider.js';
+export { catalogs, en, ja, type Messages, zhCN } from './i18n/messages.js';
+export { useCallNotification } from './ringing/useCallNotification.js';
+export { useRingElection } from './ringing/useRingElection.js';
+export { type Ringtone, useRingtone } from './ringing/useRingtone.js';
+export type { DisplayName } from './util.js';
