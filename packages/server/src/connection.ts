@@ -37,6 +37,10 @@ class Bucket {
   }
 }
 
+/** Standard close codes clients reconnect after: the store changed under us, or is unreachable. */
+export const STORE_RESET = 1012;
+export const TRY_AGAIN_LATER = 1013;
+
 /**
  * One WebSocket: authentication, request handling, sequenced delivery and resume. Until its
  * snapshot or replay has gone out, live events are held back so the client never sees a gap.
@@ -53,6 +57,11 @@ export class Connection {
   #held: Array<{ seq: number | undefined; text: string; event: SignalingEvent }> | undefined;
   #authTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  /**
+   * The highest sequence number this socket has been sent (events, replay or snapshot). With
+   * several processes an event can reach this process both from its log and live; it goes out once.
+   */
+  #lastSeq = 0;
 
   constructor(ctx: ServerContext, socket: WebSocket) {
     this.#ctx = ctx;
@@ -98,8 +107,22 @@ export class Connection {
       this.#held.push({ seq, text, event });
       return;
     }
+    this.#sendEvent(seq, text, event);
+  }
+
+  #sendEvent(seq: number | undefined, text: string, event: SignalingEvent): boolean {
+    if (seq !== undefined) {
+      if (seq <= this.#lastSeq) return false;
+      this.#lastSeq = seq;
+    }
     this.sendText(text);
     this.#ctx.metrics.observeDelivery(Math.max(0, Date.now() - event.at) / 1000);
+    return true;
+  }
+
+  /** Sends a fresh snapshot (the store could not replay what this socket missed). */
+  resync(): void {
+    if (this.authenticated) void this.#resyncOrClose(undefined);
   }
 
   close(code: number, reason: string): void {
@@ -187,7 +210,7 @@ export class Connection {
         this.send({ t: 'pong', ts: frame.ts, serverTime: Date.now() });
         return;
       case 'sync':
-        return this.#resync(undefined);
+        return this.#resyncOrClose(undefined);
       case 'req':
         return this.#request(frame.id, frame.cmd);
     }
@@ -213,7 +236,14 @@ export class Connection {
     this.userID = result.userID;
     this.deviceID = frame.device ?? this.sessionID;
     this.#held = [];
-    this.#ctx.attach(this);
+    try {
+      await this.#ctx.attach(this);
+    } catch (error) {
+      this.#ctx.log.warn({ err: error }, 'store unavailable at login');
+      this.close(TRY_AGAIN_LATER, 'store unavailable');
+      return;
+    }
+    if (this.#closed) return;
     this.send({
       t: 'hello',
       sessionID: this.sessionID,
@@ -224,7 +254,17 @@ export class Connection {
     });
     this.#authing = false;
     const resume = frame.resume?.epoch === this.#ctx.store.epoch ? frame.resume.seq : undefined;
-    await this.#resync(resume);
+    await this.#resyncOrClose(resume);
+  }
+
+  /** A socket that cannot be brought up to date is closed, so its client reconnects and resumes. */
+  async #resyncOrClose(seq: number | undefined): Promise<void> {
+    try {
+      await this.#resync(seq);
+    } catch (error) {
+      this.#ctx.log.warn({ err: error }, 'resync failed');
+      this.close(TRY_AGAIN_LATER, 'store unavailable');
+    }
   }
 
   /** Replays what the client missed after `seq`, or sends a snapshot; then releases held events. */
@@ -236,6 +276,7 @@ export class Connection {
     const missed = seq === undefined ? undefined : await store.eventsSince(userID, seq);
     let upTo: number;
     const invitesFor: InvitationRecord[] = [];
+    if (this.#closed) return;
     if (missed !== undefined) {
       upTo = missed.at(-1)?.seq ?? seq ?? 0;
       for (const { seq: s, event } of missed)
@@ -243,13 +284,15 @@ export class Connection {
       for (const { event } of missed) if (event.invitation) invitesFor.push(event.invitation);
     } else {
       const snapshot = await store.snapshot(userID);
+      if (this.#closed) return;
       upTo = snapshot.seq;
       this.send({ t: 'snapshot', seq: snapshot.seq, at: Date.now(), invitations: snapshot.invitations });
       invitesFor.push(...snapshot.invitations);
     }
+    this.#lastSeq = upTo;
     const held = this.#held ?? [];
     this.#held = undefined;
-    for (const h of held) if (h.seq === undefined || h.seq > upTo) this.sendText(h.text);
+    for (const h of held) this.#sendEvent(h.seq, h.text, h.event);
     for (const record of invitesFor) {
       if (record.invitees.some((i) => i.userID === userID && i.state === 'pending'))
         store.delivered(record.inviteID, userID);

@@ -20,7 +20,8 @@ export interface ServerContext {
   readonly metrics: Metrics;
   readonly log: Logger;
   verify(token: string): Promise<VerifyResult>;
-  attach(connection: Connection): void;
+  /** Registers an authenticated connection; resolves once the store follows its user. */
+  attach(connection: Connection): Promise<void>;
   detach(connection: Connection): void;
   /** Marks an invite delivered to `userID` when `event` invited them. */
   markDelivered(event: SignalingEvent, userID: string): void;

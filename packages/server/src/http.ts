@@ -12,8 +12,6 @@ export interface HttpContext {
   readonly secret: string;
   readonly dev: boolean;
   readonly allowed: readonly string[] | '*';
-  readonly online: (userID: string) => boolean;
-  readonly notifyGroup: (groupID: string, members: readonly string[]) => void;
   readonly log: Logger;
 }
 
@@ -129,7 +127,7 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
       }
       const group = await ctx.store.joinGroup(body.code.trim(), userID);
       if (!group) throw new HttpError(404, ErrorCode.GROUP_NOT_FOUND, 'no group has this code');
-      ctx.notifyGroup(group.groupID, group.members);
+      ctx.store.announceGroup(group.groupID, group.members);
       return send(res, 200, publicGroup(group));
     }
     if (req.method === 'GET' && path === '/groups') {
@@ -147,16 +145,17 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
         throw new HttpError(403, ErrorCode.NOT_GROUP_MEMBER, 'you are not a member of this group');
       }
       if (req.method === 'GET' && match[2] === 'members') {
+        const online = await ctx.store.online(group.members);
         const members = group.members.map((id) => ({
           userID: id,
-          online: ctx.online(id),
+          online: online.has(id),
           owner: id === group.owner,
         }));
         return send(res, 200, { group: publicGroup(group), members });
       }
       if (req.method === 'POST' && match[2] === 'leave') {
         await ctx.store.leaveGroup(groupID, userID);
-        ctx.notifyGroup(groupID, group.members);
+        ctx.store.announceGroup(groupID, group.members);
         return send(res, 204, null);
       }
     }

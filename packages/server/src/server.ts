@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { CloseCode, type InvitationRecord, type SignalingEvent } from '@beckon/signaling';
+import { CloseCode, ErrorCode, type InvitationRecord, type SignalingEvent } from '@beckon/signaling';
 import { type Logger, pino } from 'pino';
 import { WebSocketServer } from 'ws';
 import { verifyToken } from './auth.js';
-import { Connection } from './connection.js';
+import { Connection, STORE_RESET } from './connection.js';
 import type { ResolvedOptions, ServerContext } from './context.js';
 import { historyFromEnded, historyFromHangup } from './history.js';
 import { handleHttp } from './http.js';
@@ -101,20 +101,23 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
   const connections = new Map<string, Set<Connection>>();
   const sockets = new Set<Connection>();
 
-  /** Tells a group's online members that its members or their presence changed. */
+  /** Tells a group's members connected to this process that its members or their presence changed. */
   const notifyGroup = (groupID: string, members: readonly string[]) => {
     const text = JSON.stringify({ t: 'group', groupID });
     for (const member of members)
       for (const connection of connections.get(member) ?? []) connection.sendText(text);
   };
-  const notifyGroupsOf = (userID: string) => {
+  /** Presence changed: every group of the user hears it, on every process. */
+  const announceGroupsOf = (userID: string) => {
     store.groupsOf(userID).then(
       (groups) => {
-        for (const group of groups) notifyGroup(group.groupID, group.members);
+        for (const group of groups) store.announceGroup(group.groupID, group.members);
       },
       (err: unknown) => log.warn({ err }, 'presence not announced'),
     );
   };
+  /** The store follows a user while they have a connection here; every connection waits for it. */
+  const following = new Map<string, Promise<void>>();
 
   const ctx: ServerContext = {
     options: resolved,
@@ -124,7 +127,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     verify: (token) => verifyToken(secret, token),
     attach(connection) {
       const userID = connection.userID;
-      if (userID === undefined) return;
+      if (userID === undefined) return Promise.resolve();
       let set = connections.get(userID);
       if (set === undefined) {
         set = new Set();
@@ -132,8 +135,17 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       }
       set.add(connection);
       metrics.connections++;
-      if (set.size === 1) notifyGroupsOf(userID);
       log.debug({ userID, device: connection.deviceID }, 'connected');
+      let follow = following.get(userID);
+      if (follow === undefined) {
+        follow = store.attach(userID);
+        following.set(userID, follow);
+        follow.then(
+          () => announceGroupsOf(userID),
+          () => {},
+        );
+      }
+      return follow;
     },
     detach(connection) {
       sockets.delete(connection);
@@ -143,7 +155,9 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         metrics.connections--;
         if (set.size === 0 && userID !== undefined) {
           connections.delete(userID);
-          notifyGroupsOf(userID);
+          following.delete(userID);
+          store.detach(userID);
+          announceGroupsOf(userID);
         }
       }
     },
@@ -163,26 +177,38 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     }
   };
 
-  await store.start({
-    deliver(deliveries: readonly Delivery[], event: SignalingEvent) {
-      if (event.kind === 'invite') {
+  await store.start(
+    {
+      deliver(deliveries: readonly Delivery[], event: SignalingEvent, json = JSON.stringify(event)) {
+        for (const { userID, seq } of deliveries) {
+          const set = connections.get(userID);
+          if (set === undefined) continue;
+          for (const connection of set) connection.deliver(seq, json, event);
+          ctx.markDelivered(event, userID);
+        }
+      },
+      committed(event: SignalingEvent) {
+        if (event.kind !== 'invite') return;
         metrics.inc('beckon_invitations_created_total');
         recordHistory(historyFromHangup(event));
-      }
-      const json = JSON.stringify(event);
-      for (const { userID, seq } of deliveries) {
-        const set = connections.get(userID);
-        if (set === undefined) continue;
-        for (const connection of set) connection.deliver(seq, json, event);
-        ctx.markDelivered(event, userID);
-      }
+      },
+      ended(invitation: InvitationRecord) {
+        const states = new Set(invitation.invitees.map((i) => i.state));
+        metrics.inc('beckon_invitations_ended_total', states.size === 1 ? [...states][0] : 'mixed');
+        recordHistory(historyFromEnded(invitation));
+      },
+      groupChanged: notifyGroup,
+      resync(userID: string) {
+        for (const connection of connections.get(userID) ?? []) connection.resync();
+      },
+      reset() {
+        // Clients reconnect; their resume names the old epoch, so each one gets a snapshot.
+        log.warn('store epoch changed: every client resyncs');
+        for (const connection of [...sockets]) connection.close(STORE_RESET, 'store epoch changed');
+      },
     },
-    ended(invitation: InvitationRecord) {
-      const states = new Set(invitation.invitees.map((i) => i.state));
-      metrics.inc('beckon_invitations_ended_total', states.size === 1 ? [...states][0] : 'mixed');
-      recordHistory(historyFromEnded(invitation));
-    },
-  });
+    log,
+  );
 
   const http = createServer((req, res) => {
     handleHttp(req, res, {
@@ -191,13 +217,19 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       secret,
       dev,
       allowed,
-      online: (userID) => connections.has(userID),
-      notifyGroup,
       log,
     }).catch((err: unknown) => {
+      const unavailable = (err as { code?: unknown })?.code === ErrorCode.UNAVAILABLE;
       log.error({ err }, 'http handler failed');
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 9010, message: 'internal error' } }));
+      if (!res.headersSent)
+        res.writeHead(unavailable ? 503 : 500, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end(
+        JSON.stringify({
+          error: unavailable
+            ? { code: ErrorCode.UNAVAILABLE, message: 'the store is temporarily unavailable' }
+            : { code: ErrorCode.INTERNAL, message: 'internal error' },
+        }),
+      );
     });
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: resolved.maxPayloadBytes });

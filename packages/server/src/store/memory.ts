@@ -39,19 +39,24 @@ export class MemoryStore implements Store {
   readonly #codes = new Map<string, string>();
   readonly #logs = new Map<string, UserLog>();
   readonly #history = new Map<string, HistoryEntry[]>();
+  /** Users with a connection (this process is the whole deployment). */
+  readonly #online = new Set<string>();
   #arbiter: Arbiter | undefined;
+  #listener: StoreListener | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#options = options;
   }
 
   async start(listener: StoreListener): Promise<void> {
+    this.#listener = listener;
     this.#arbiter = new Arbiter({
       clock: this.#options.clock ?? systemClock,
       generateId: randomUUID,
       ...(this.#options.maxInvitees === undefined ? {} : { maxInvitees: this.#options.maxInvitees }),
       members: (groupID) => this.#memberSets.get(groupID),
       deliver: (recipients, event, ephemeral) => {
+        listener.committed(event);
         const deliveries: Delivery[] = [];
         for (const userID of recipients)
           deliveries.push({ userID, seq: ephemeral ? undefined : this.#log(userID, event) });
@@ -142,6 +147,22 @@ export class MemoryStore implements Store {
       if (group && set.has(userID)) out.push({ ...group, members: [...group.members] });
     }
     return out;
+  }
+
+  async attach(userID: string): Promise<void> {
+    this.#online.add(userID);
+  }
+
+  detach(userID: string): void {
+    this.#online.delete(userID);
+  }
+
+  async online(userIDs: readonly string[]): Promise<ReadonlySet<string>> {
+    return new Set(userIDs.filter((id) => this.#online.has(id)));
+  }
+
+  announceGroup(groupID: string, members: readonly string[]): void {
+    this.#listener?.groupChanged(groupID, members);
   }
 
   async recordHistory(userID: string, entry: HistoryEntry): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Command, CommandReply, InvitationRecord, SignalingEvent } from '@beckon/signaling';
+import type { Logger } from 'pino';
 
 /** One recipient of an event; `seq` is undefined for onlineUserOnly events (never logged). */
 export interface Delivery {
@@ -7,9 +8,22 @@ export interface Delivery {
 }
 
 export interface StoreListener {
-  /** Events in the order the rules produced them, with each recipient's sequence number. */
-  deliver(deliveries: readonly Delivery[], event: SignalingEvent): void;
+  /**
+   * Events for recipients that may have connections on this process, in each recipient's
+   * sequence order, with their sequence numbers. `json` is the event already serialized, when
+   * the store has it.
+   */
+  deliver(deliveries: readonly Delivery[], event: SignalingEvent, json?: string): void;
+  /** Once per event across every process sharing the store, on the one that decided it. */
+  committed(event: SignalingEvent): void;
+  /** Once per invitation, on the process that ended it. */
   ended(invitation: InvitationRecord): void;
+  /** A group's members or their presence changed, on whichever process it happened. */
+  groupChanged(groupID: string, members: readonly string[]): void;
+  /** The user's connections on this process missed events that cannot be replayed: snapshot them. */
+  resync(userID: string): void;
+  /** The store lost or replaced its data (a new epoch): every connection must start over. */
+  reset(): void;
 }
 
 export interface Group {
@@ -51,7 +65,7 @@ export interface Snapshot {
 export interface Store {
   /** Changes when the store's data is lost or replaced; clients resync when it differs. */
   readonly epoch: string;
-  start(listener: StoreListener): Promise<void>;
+  start(listener: StoreListener, log: Logger): Promise<void>;
   dispatch(actor: string, device: string, command: Command): Promise<CommandReply>;
   /** The invitation reached a device of `invitee`. */
   delivered(inviteID: string, invitee: string): void;
@@ -68,6 +82,18 @@ export interface Store {
   leaveGroup(groupID: string, userID: string): Promise<boolean>;
   getGroup(groupID: string): Promise<Group | undefined>;
   groupsOf(userID: string): Promise<Group[]>;
+
+  /**
+   * The first connection of `userID` on this process authenticated. Resolves once the store
+   * follows the user (presence, live delivery), so a snapshot read after it misses nothing.
+   */
+  attach(userID: string): Promise<void>;
+  /** The last connection of `userID` on this process closed. */
+  detach(userID: string): void;
+  /** Those of `userIDs` that have a connection on any process. */
+  online(userIDs: readonly string[]): Promise<ReadonlySet<string>>;
+  /** Tells the group's connected members, on every process, that the group changed. */
+  announceGroup(groupID: string, members: readonly string[]): void;
 
   recordHistory(userID: string, entry: HistoryEntry): Promise<void>;
   history(userID: string): Promise<HistoryEntry[]>;
