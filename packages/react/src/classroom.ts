@@ -52,6 +52,18 @@ export interface ClassroomState {
   readonly positions: ReadonlyMap<string, number>;
 }
 
+const opCache = new WeakMap<InvitationRecord, ReturnType<typeof parseClassroomData> | null>();
+
+/** Classroom data of a record, parsed once per record object (records are immutable). */
+function classroomDataOf(record: InvitationRecord) {
+  let cached = opCache.get(record);
+  if (cached === undefined) {
+    cached = parseClassroomData(record.data) ?? null;
+    opCache.set(record, cached);
+  }
+  return cached ?? undefined;
+}
+
 function byServerOrder(a: InvitationRecord, b: InvitationRecord): number {
   // createdAt is the arbiter's clock; ties (same millisecond) break on the id, identically everywhere.
   return a.createdAt - b.createdAt || (a.inviteID < b.inviteID ? -1 : a.inviteID > b.inviteID ? 1 : 0);
@@ -68,7 +80,7 @@ export function deriveClassroom(
   const speakInvitations = new Map<string, InvitationRecord>();
   for (const record of Object.values(invitations)) {
     if (record.groupID !== groupID) continue;
-    const op = parseClassroomData(record.data)?.op;
+    const op = classroomDataOf(record)?.op;
     if (op === 'raiseHand') {
       if (round === undefined || byServerOrder(round, record) < 0) round = record;
     } else if (op === 'hand') hands.push(record);
@@ -99,7 +111,7 @@ export function deriveClassroom(
     hands[0]?.invitees[0]?.userID ??
     speaking[0]?.invitees[0]?.userID ??
     [...speakInvitations.values()][0]?.inviter;
-  const roundID = round?.inviteID ?? (hands[0] ? parseClassroomData(hands[0].data)?.roundID : undefined);
+  const roundID = round?.inviteID ?? (hands[0] ? classroomDataOf(hands[0])?.roundID : undefined);
   const positions = new Map(queue.map((q, i) => [q.userID, i]));
   return { groupID, round, roundID, teacher, queue, speakers, speakInvitations, hands: state, positions };
 }

@@ -50,7 +50,13 @@ export function createBeckonStore(client: SignalingClient): { store: BeckonStore
     call: idleCall,
   }));
 
-  const syncView = (now: number) => {
+  /** Outcomes seen since the last flush, recorded from the end events (exact final records). */
+  let endedBatch: EndedInvitation[] = [];
+  let scheduled = false;
+
+  const flush = () => {
+    scheduled = false;
+    const now = client.serverNow();
     const before = store.getState().invitations;
     const next: Record<string, InvitationRecord> = {};
     let changed = false;
@@ -59,10 +65,17 @@ export function createBeckonStore(client: SignalingClient): { store: BeckonStore
       if (before[id] !== record) changed = true;
     }
     let ended = store.getState().ended;
+    if (endedBatch.length > 0) {
+      const merged: Record<string, EndedInvitation> = { ...ended };
+      for (const entry of endedBatch) merged[entry.invitation.inviteID] = entry;
+      ended = merged;
+      endedBatch = [];
+      changed = true;
+    }
     for (const id of Object.keys(before)) {
       if (id in next) continue;
       changed = true;
-      // Usually the end event already recorded the outcome; a snapshot can also drop a record.
+      // A snapshot can also drop a record without an end event: keep what we last knew.
       const last = before[id];
       if (last && !(id in ended)) {
         const outcome = Object.fromEntries(last.invitees.map((i) => [i.userID, i.state]));
@@ -70,6 +83,13 @@ export function createBeckonStore(client: SignalingClient): { store: BeckonStore
       }
     }
     if (changed) store.setState({ invitations: next, ended: trim(ended) });
+  };
+
+  // A burst of events (a lower-all of 500 hands, a replay after reconnect) becomes one update.
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(flush);
   };
 
   const start = () => {
@@ -84,7 +104,7 @@ export function createBeckonStore(client: SignalingClient): { store: BeckonStore
           clockOffset: client.clockOffset,
         });
       }),
-      client.on('onViewChange', () => syncView(client.serverNow())),
+      client.on('onViewChange', schedule),
       // Final records: each end event carries the record after it, with every invitee's state.
       ...(
         ['onInviteeAccepted', 'onInviteeRejected', 'onInvitationCancelled', 'onInvitationTimeout'] as const
@@ -92,9 +112,8 @@ export function createBeckonStore(client: SignalingClient): { store: BeckonStore
         client.on(name, ({ invitation }) => {
           if (client.invitations.has(invitation.inviteID)) return;
           const outcome = Object.fromEntries(invitation.invitees.map((i) => [i.userID, i.state]));
-          const ended = { ...store.getState().ended };
-          ended[invitation.inviteID] = { invitation, outcome, endedAt: client.serverNow() };
-          store.setState({ ended: trim(ended) });
+          endedBatch.push({ invitation, outcome, endedAt: client.serverNow() });
+          schedule();
         }),
       ),
     ];
@@ -106,7 +125,7 @@ export function createBeckonStore(client: SignalingClient): { store: BeckonStore
       deviceID: session?.deviceID,
       clockOffset: client.clockOffset,
     });
-    syncView(client.serverNow());
+    flush();
     return () => {
       for (const off of offs) off();
     };
