@@ -7,6 +7,7 @@ import {
   type SignalingErrorInfo,
 } from '../errors.js';
 import { MAX_INVITEES } from '../limits.js';
+import { PersistentMap } from './persistentMap.js';
 import { applyEvent, isActive } from './reduce.js';
 import type {
   Audience,
@@ -58,6 +59,28 @@ function audienceOf(record: InvitationRecord): Audience {
   return record.groupID === '' ? { users } : { users, group: record.groupID };
 }
 
+/** Key of a ringing one-to-one invitation in the glare index. */
+function ringingKey(record: InvitationRecord): string | undefined {
+  const only = record.invitees.length === 1 ? record.invitees[0] : undefined;
+  return record.groupID === '' && record.timeout > 0 && only
+    ? `${record.inviter}\n${only.userID}`
+    : undefined;
+}
+
+/** `inviter`'s ringing one-to-one invitation to `invitee`, if any (glare). */
+function findRinging(state: SignalingState, inviter: string, invitee: string): InvitationRecord | undefined {
+  const key = `${inviter}\n${invitee}`;
+  if (state.ringing !== undefined) {
+    const id = state.ringing.get(key);
+    const record = id === undefined ? undefined : state.invitations.get(id);
+    return record?.invitees[0]?.state === 'pending' ? record : undefined;
+  }
+  for (const record of state.invitations.values()) {
+    if (ringingKey(record) === key && record.invitees[0]?.state === 'pending') return record;
+  }
+  return undefined;
+}
+
 function nextDeadline(record: InvitationRecord): number {
   let next = 0;
   for (const i of record.invitees) {
@@ -78,22 +101,26 @@ function commit(
   reply?: string,
 ): TransitionResult {
   const next = applyEvent(record, event) ?? record;
-  const invitations = new Map(state.invitations);
+  let invitations = PersistentMap.from(state.invitations);
+  let ringing = state.ringing === undefined ? undefined : PersistentMap.from(state.ringing);
   const effects: Effect[] = [{ type: 'deliver', to, event, ephemeral: record.onlineUserOnly }];
   const hadTimer = nextDeadline(record) > 0;
   const at = nextDeadline(next);
+  const pair = ringingKey(next);
   if (isActive(next)) {
-    invitations.set(next.inviteID, next);
+    invitations = invitations.set(next.inviteID, next);
+    if (pair !== undefined && ringing !== undefined) ringing = ringing.set(pair, next.inviteID);
     // The runner keeps one timer per invitation; scheduling again replaces it.
     if (at > 0) effects.push({ type: 'schedule', inviteID: next.inviteID, at });
     else if (hadTimer) effects.push({ type: 'unschedule', inviteID: next.inviteID });
   } else {
-    invitations.delete(next.inviteID);
+    invitations = invitations.delete(next.inviteID);
+    if (pair !== undefined && ringing?.get(pair) === next.inviteID) ringing = ringing.delete(pair);
     if (hadTimer) effects.push({ type: 'unschedule', inviteID: next.inviteID });
     effects.push({ type: 'ended', invitation: next });
   }
   if (reply !== undefined) effects.push({ type: 'reply', reply: { ok: true, inviteID: reply } });
-  return { state: { invitations }, effects };
+  return { state: ringing === undefined ? { invitations } : { invitations, ringing }, effects };
 }
 
 function uniqueInvitees(list: readonly string[]): string[] {
@@ -147,21 +174,13 @@ function invite(state: SignalingState, input: CommandInput, command: Extract<Com
     return refuse(state, Code.ALREADY_EXISTS, `invitation ${inviteID} exists`);
 
   if (command.groupID === '' && command.timeout > 0) {
-    const callee = invitees[0];
-    for (const other of state.invitations.values()) {
-      // Glare: the callee is already ringing us. No second invitation; the caller learns the id.
-      const only = other.invitees.length === 1 ? other.invitees[0] : undefined;
-      if (
-        other.groupID === '' &&
-        other.timeout > 0 &&
-        other.inviter === callee &&
-        only?.userID === input.actor &&
-        only.state === 'pending'
-      ) {
-        return refuse(state, Code.ALREADY_EXISTS, `${callee} is already inviting ${input.actor}`, {
-          inviteID: other.inviteID,
-        });
-      }
+    // Glare: the callee is already ringing us. No second invitation; the caller learns the id.
+    const callee = invitees[0] ?? '';
+    const other = findRinging(state, callee, input.actor);
+    if (other !== undefined) {
+      return refuse(state, Code.ALREADY_EXISTS, `${callee} is already inviting ${input.actor}`, {
+        inviteID: other.inviteID,
+      });
     }
   }
 

@@ -40,10 +40,16 @@ export interface InvitationRecord {
 
 /** The arbiter's state: only invitations that still have a pending invitee. */
 export interface SignalingState {
+  /** Transitions return a `PersistentMap` here; callers may pass any map (it is converted once). */
   readonly invitations: ReadonlyMap<string, InvitationRecord>;
+  /**
+   * Ringing one-to-one invitations (timeout > 0) by `inviter\ninvitee`, so the glare check is a
+   * lookup. Optional for callers that build a state from a few loaded records: then it scans.
+   */
+  readonly ringing?: ReadonlyMap<string, string>;
 }
 
-export const emptyState: SignalingState = { invitations: new Map() };
+export const emptyState: SignalingState = { invitations: new Map(), ringing: new Map() };
 
 /** What a user asks for. Names follow the seed's API. */
 export type Command =
