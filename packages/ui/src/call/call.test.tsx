@@ -1,4 +1,6 @@
 // @vitest-environment happy-dom
+
+import { type UseCallResult, useCall } from '@beckon/react';
 import { CallType, createCallData } from '@beckon/signaling';
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -10,6 +12,13 @@ import { IncomingCallDialog } from './IncomingCallDialog.js';
 import { OutgoingCallPanel } from './OutgoingCallPanel.js';
 
 let world: ReturnType<typeof createWorld>;
+
+/** The call hook of the rendered user, for driving the flow from the test. */
+const phone: { current: UseCallResult | undefined } = { current: undefined };
+function Dialer() {
+  phone.current = useCall();
+  return null;
+}
 afterEach(() => world?.close());
 
 const video = (roomID = 'room-1') => createCallData({ callType: CallType.VIDEO, roomID });
@@ -106,15 +115,6 @@ describe('OutgoingCallPanel, CallView, CallEndedSummary', () => {
     world = createWorld();
     const bob = world.client('bob');
     bob.on('onReceiveNewInvitation', (e) => void bob.accept(e.inviteID));
-    let dial: ((peer: string) => Promise<void>) | undefined;
-    let entered: (() => void) | undefined;
-    const { useCall } = await import('@beckon/react');
-    function Dialer() {
-      const call = useCall();
-      dial = (peer) => call.dial(peer, { callType: CallType.VIDEO });
-      entered = call.remoteEntered;
-      return null;
-    }
     world.renderAs(
       'alice',
       <>
@@ -125,10 +125,10 @@ describe('OutgoingCallPanel, CallView, CallEndedSummary', () => {
       </>,
     );
     await flush();
-    await act(() => dial?.('bob') ?? Promise.resolve());
+    await act(() => phone.current?.dial('bob', { callType: CallType.VIDEO }) ?? Promise.resolve());
     await flush();
     expect(screen.getByRole('region', { name: 'Connecting to bob…' })).toBeTruthy();
-    act(() => entered?.());
+    act(() => phone.current?.remoteEntered());
     expect(screen.getByRole('region', { name: 'In call with bob' }).dataset.state).toBe('inCall');
     await world.advance(65_000);
     expect(screen.getByRole('timer').textContent).toBe('1:05');
@@ -150,13 +150,6 @@ describe('OutgoingCallPanel, CallView, CallEndedSummary', () => {
   it('outgoing: “Calling…” with Cancel, then the outcome announced', async () => {
     world = createWorld();
     const bob = world.client('bob');
-    let dial: ((peer: string) => Promise<void>) | undefined;
-    const { useCall } = await import('@beckon/react');
-    function Dialer() {
-      const call = useCall();
-      dial = (peer) => call.dial(peer);
-      return null;
-    }
     world.renderAs(
       'alice',
       <>
@@ -165,7 +158,7 @@ describe('OutgoingCallPanel, CallView, CallEndedSummary', () => {
       </>,
     );
     await flush();
-    await act(() => dial?.('bob') ?? Promise.resolve());
+    await act(() => phone.current?.dial('bob', { callType: CallType.VIDEO }) ?? Promise.resolve());
     expect(screen.getByRole('status').textContent).toBe('Calling bob…');
     const invitation = [...bob.invitations.values()][0];
     await act(() => bob.reject(invitation?.inviteID ?? ''));
@@ -173,7 +166,7 @@ describe('OutgoingCallPanel, CallView, CallEndedSummary', () => {
     expect(screen.getByRole('region').dataset.state).toBe('declined');
     await userEvent.click(screen.getByRole('button', { name: 'Close' }));
 
-    await act(() => dial?.('bob') ?? Promise.resolve());
+    await act(() => phone.current?.dial('bob', { callType: CallType.VIDEO }) ?? Promise.resolve());
     await world.advance(30_000);
     expect(screen.getByRole('status').textContent).toBe('No answer from bob');
   });

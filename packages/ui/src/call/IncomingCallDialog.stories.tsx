@@ -1,0 +1,80 @@
+import { CallType, createCallData } from '@beckon/signaling';
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { expect, userEvent, waitFor, within } from 'storybook/test';
+import { LiveHub } from '../stories/LiveHub.js';
+import { IncomingCallDialog } from './IncomingCallDialog.js';
+
+const call =
+  (callType: CallType, timeout = 30) =>
+  (live: Parameters<NonNullable<Parameters<typeof LiveHub>[0]['script']>>[0]) =>
+    void live.user('alice').invite('bob', createCallData({ callType, roomID: 'story-room' }), { timeout });
+
+const meta = {
+  title: 'Calls/IncomingCallDialog',
+  component: IncomingCallDialog,
+  args: { ringtone: false, notifications: false },
+  render: (args, { parameters }) => (
+    <LiveHub viewer="bob" script={parameters.script}>
+      <IncomingCallDialog {...args} />
+    </LiveHub>
+  ),
+  parameters: { script: call(CallType.VIDEO) },
+} satisfies Meta<typeof IncomingCallDialog>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+export const Ringing: Story = {
+  play: async ({ canvasElement }) => {
+    const screen = within(canvasElement.ownerDocument.body);
+    const dialog = await screen.findByRole('alertdialog', { name: 'alice is video calling you' });
+    const accept = within(dialog).getByRole('button', { name: 'Accept' });
+    await waitFor(() => expect(accept).toHaveFocus());
+    await userEvent.click(accept);
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+  },
+};
+
+export const AudioCall: Story = {
+  parameters: { script: call(CallType.AUDIO) },
+  play: async ({ canvasElement }) => {
+    const screen = within(canvasElement.ownerDocument.body);
+    await screen.findByRole('alertdialog', { name: 'alice is calling you' });
+  },
+};
+
+export const CountdownAlmostOver: Story = {
+  parameters: { script: call(CallType.VIDEO, 4) },
+  play: async ({ canvasElement }) => {
+    const screen = within(canvasElement.ownerDocument.body);
+    const dialog = await screen.findByRole('alertdialog');
+    await waitFor(() => expect(within(dialog).getByText(/[1-4] seconds? left/)).toBeTruthy());
+  },
+};
+
+export const EscapeDeclines: Story = {
+  play: async ({ canvasElement }) => {
+    const screen = within(canvasElement.ownerDocument.body);
+    await screen.findByRole('alertdialog');
+    await userEvent.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+  },
+};
+
+export const DarkTheme: Story = { globals: { theme: 'dark' } };
+export const SimplifiedChinese: Story = {
+  globals: { locale: 'zh-CN' },
+  play: async ({ canvasElement }) => {
+    await within(canvasElement.ownerDocument.body).findByRole('alertdialog', {
+      name: 'alice 邀请你视频通话',
+    });
+  },
+};
+export const Japanese: Story = {
+  globals: { locale: 'ja' },
+  play: async ({ canvasElement }) => {
+    await within(canvasElement.ownerDocument.body).findByRole('alertdialog', {
+      name: 'alice さんからビデオ通話',
+    });
+  },
+};
