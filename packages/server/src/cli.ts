@@ -1,11 +1,16 @@
 import { parseArgs } from 'node:util';
 import { createToken } from './auth.js';
 import { createBeckonServer } from './server.js';
+import { RedisStore } from './store/redis.js';
 
 const USAGE = `beckon-server [--port 8787] [--host 127.0.0.1] [--dev] [--secret S] [--allowed-origins a,b]
+              [--redis redis://127.0.0.1:6379] [--redis-prefix beckon:]
 beckon-server token --user NAME [--ttl SECONDS] [--secret S]
 
-Environment: BECKON_PORT, BECKON_HOST, BECKON_SECRET, BECKON_DEV=1, BECKON_ALLOWED_ORIGINS, BECKON_LOG_LEVEL.`;
+--redis runs this process as one node of a deployment sharing that Redis (default: in memory).
+
+Environment: BECKON_PORT, BECKON_HOST, BECKON_SECRET, BECKON_DEV=1, BECKON_ALLOWED_ORIGINS, BECKON_LOG_LEVEL,
+REDIS_URL, BECKON_REDIS_PREFIX.`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -15,6 +20,8 @@ const { values, positionals } = parseArgs({
     dev: { type: 'boolean' },
     secret: { type: 'string' },
     'allowed-origins': { type: 'string' },
+    redis: { type: 'string' },
+    'redis-prefix': { type: 'string' },
     user: { type: 'string' },
     ttl: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -40,8 +47,11 @@ if (values.help) {
     process.exit(2);
   }
   const dev = values.dev ?? env.BECKON_DEV === '1';
+  const redisUrl = values.redis ?? env.REDIS_URL;
+  const prefix = values['redis-prefix'] ?? env.BECKON_REDIS_PREFIX;
   try {
     const server = await createBeckonServer({
+      ...(redisUrl ? { store: new RedisStore({ url: redisUrl, ...(prefix ? { prefix } : {}) }) } : {}),
       port,
       host: values.host ?? env.BECKON_HOST ?? '127.0.0.1',
       dev,

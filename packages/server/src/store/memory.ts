@@ -26,7 +26,8 @@ interface UserLog {
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
-function joinCode(): string {
+/** A six-character join code without look-alike characters (no I, O, 0, 1). */
+export function joinCode(): string {
   return [...randomBytes(6)].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
 }
 

@@ -1,0 +1,3 @@
+// The Redis store lives in ./redis/; this is its entry.
+export { StoreUnavailableError } from './redis/errors.js';
+export { RedisStore, type RedisStoreOptions } from './redis/store.js';

@@ -1,0 +1,76 @@
+/**
+ * Every key of one deployment, under its prefix. The Lua scripts (scripts.ts) build the same
+ * names from the prefix for keys they discover while running (members, logs); keep both in step.
+ */
+export class Keys {
+  readonly epoch: string;
+  readonly deadlines: string;
+  /** The pub/sub channel of delivery hints and group notices. */
+  readonly hints: string;
+
+  constructor(readonly prefix: string) {
+    this.epoch = `${prefix}epoch`;
+    this.deadlines = `${prefix}deadlines`;
+    this.hints = `${prefix}hints`;
+  }
+
+  /** Hash `{ v: version, r: record JSON, g: groupID }`; exists while the invitation is active. */
+  inv(inviteID: string): string {
+    return `${this.prefix}inv:${inviteID}`;
+  }
+
+  /** Hash `{ v, r: [inviteID...] }`: ringing one-to-one invitations between two users (glare). */
+  pair(a: string, b: string): string {
+    return `${this.prefix}pair:${JSON.stringify(a < b ? [a, b] : [b, a])}`;
+  }
+
+  /** Hash `{ v, r: group JSON, n: join counter }`; `v` changes with the membership. */
+  group(groupID: string): string {
+    return `${this.prefix}grp:${groupID}`;
+  }
+
+  /** Sorted set of members, scored by join order. */
+  members(groupID: string): string {
+    return `${this.prefix}members:${groupID}`;
+  }
+
+  /** String: the group id a join code opens. */
+  code(code: string): string {
+    return `${this.prefix}code:${code}`;
+  }
+
+  /** Set of the groups a user belongs to. */
+  groupsOf(userID: string): string {
+    return `${this.prefix}groups:${userID}`;
+  }
+
+  /** Set of the group's active invitations that members see in their snapshots. */
+  groupInvitations(groupID: string): string {
+    return `${this.prefix}ginv:${groupID}`;
+  }
+
+  /** Set of the active invitations a user sends or receives (offline delivery, snapshots). */
+  inbox(userID: string): string {
+    return `${this.prefix}inbox:${userID}`;
+  }
+
+  /** The user's last event sequence number. */
+  seq(userID: string): string {
+    return `${this.prefix}seq:${userID}`;
+  }
+
+  /** Sorted set of `seq:eventJSON`, scored by seq, trimmed to the log limit. */
+  log(userID: string): string {
+    return `${this.prefix}log:${userID}`;
+  }
+
+  /** Sorted set of process ids holding a connection of the user, scored by expiry (ms). */
+  presence(userID: string): string {
+    return `${this.prefix}presence:${userID}`;
+  }
+
+  /** Hash `{ v, r: entries JSON }`. */
+  history(userID: string): string {
+    return `${this.prefix}hist:${userID}`;
+  }
+}

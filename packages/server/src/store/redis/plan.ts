@@ -1,0 +1,119 @@
+import type { Effect, InvitationRecord, SignalingState } from '@beckon/signaling';
+import type { Keys } from './keys.js';
+
+/** What one atomic read returned: versions are the CAS guards of the commit that follows. */
+export interface Loaded {
+  readonly records: ReadonlyMap<string, { readonly version: number; readonly record?: InvitationRecord }>;
+  /** The glare hash of a one-to-one pair, when the command may glare. */
+  readonly pair?: { readonly key: string; readonly version: number; readonly ids: readonly string[] };
+  /** The group whose membership the rules checked. */
+  readonly group?: {
+    readonly groupID: string;
+    readonly version: number;
+    readonly exists: boolean;
+    readonly members: readonly string[];
+  };
+}
+
+export interface Delivery {
+  readonly users: readonly string[];
+  readonly group: string;
+  /** The event JSON, spliced as it is into logs and hints. */
+  readonly event: string;
+  readonly ephemeral: boolean;
+}
+
+/** The commit script's plan, less what the store adds (epoch, node, deadline, log limit). */
+export interface CommitPlan {
+  readonly guards: Array<[string, number]>;
+  readonly docs: Array<[string, string | false] | [string, string, string]>;
+  readonly ops: string[][];
+  readonly deliveries: Delivery[];
+}
+
+/** Slack after the last deadline before an unused glare hash expires on its own. */
+const PAIR_GRACE_MS = 60_000;
+
+export function stateOf(loaded: Loaded): SignalingState {
+  const invitations = new Map<string, InvitationRecord>();
+  for (const [id, { record }] of loaded.records) if (record) invitations.set(id, record);
+  return { invitations };
+}
+
+function isRinging(record: InvitationRecord): boolean {
+  return record.groupID === '' && record.timeout > 0;
+}
+
+function lastDeadline(records: readonly InvitationRecord[]): number {
+  let last = 0;
+  for (const r of records) for (const i of r.invitees) last = Math.max(last, i.deadline);
+  return last;
+}
+
+/**
+ * Turns the transition's outcome into the writes that make it durable: changed records, the
+ * indexes that snapshots and glare read, the deadline set, and the deliveries. Undefined when
+ * nothing is to be written (a refusal, a receipt already given).
+ */
+export function planCommit(
+  keys: Keys,
+  loaded: Loaded,
+  next: SignalingState,
+  effects: readonly Effect[],
+): CommitPlan | undefined {
+  const guards: Array<[string, number]> = [];
+  const docs: CommitPlan['docs'] = [];
+  const ops: string[][] = [];
+  const deliveries: Delivery[] = [];
+  const inboxOf = (record: InvitationRecord, users: readonly string[], op: 'SADD' | 'SREM') => {
+    if (record.onlineUserOnly) return;
+    for (const u of users) ops.push([op, keys.inbox(u), record.inviteID]);
+    if (record.groupID !== '') ops.push([op, keys.groupInvitations(record.groupID), record.inviteID]);
+  };
+
+  for (const [id, { version, record: before }] of loaded.records) {
+    guards.push([keys.inv(id), version]);
+    const after = next.invitations.get(id);
+    if (after === undefined || after === before) continue;
+    docs.push([keys.inv(id), JSON.stringify(after), after.groupID]);
+    const known = new Set(before?.invitees.map((i) => i.userID));
+    const added = after.invitees.map((i) => i.userID).filter((u) => !known.has(u));
+    inboxOf(after, before ? added : [after.inviter, ...added], 'SADD');
+  }
+  for (const effect of effects) {
+    if (effect.type === 'deliver') {
+      deliveries.push({
+        users: effect.to.users,
+        group: effect.to.group ?? '',
+        event: JSON.stringify(effect.event),
+        ephemeral: effect.ephemeral,
+      });
+    } else if (effect.type === 'schedule') {
+      ops.push(['ZADD', keys.deadlines, String(effect.at), effect.inviteID]);
+    } else if (effect.type === 'unschedule') {
+      ops.push(['ZREM', keys.deadlines, effect.inviteID]);
+    } else if (effect.type === 'ended') {
+      const record = effect.invitation;
+      docs.push([keys.inv(record.inviteID), false]);
+      inboxOf(record, [record.inviter, ...record.invitees.map((i) => i.userID)], 'SREM');
+    }
+  }
+  if (docs.length === 0 && deliveries.length === 0 && !ops.some((op) => op[0] === 'ZADD')) return undefined;
+
+  if (loaded.pair) {
+    // The glare hash lists the ringing one-to-one invitations of the pair. Guarding it makes
+    // A -> B and B -> A sent at once conflict, so the second one sees the first and glares.
+    const { key, version, ids } = loaded.pair;
+    guards.push([key, version]);
+    const ringing = [...new Set([...ids, ...next.invitations.keys()])]
+      .map((id) => next.invitations.get(id))
+      .filter((r): r is InvitationRecord => r !== undefined && isRinging(r));
+    const list = ringing.map((r) => r.inviteID);
+    if (list.join() !== ids.join()) {
+      docs.push([key, JSON.stringify(list)]);
+      ops.push(['PEXPIREAT', key, String(lastDeadline(ringing) + PAIR_GRACE_MS)]);
+    }
+  }
+  if (loaded.group) guards.push([keys.group(loaded.group.groupID), loaded.group.version]);
+  return { guards, docs, ops, deliveries };
+}

@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/**
+ * A Lua script run by its SHA (EVALSHA), loaded on the first NOSCRIPT. Keys are built inside the
+ * scripts from the prefix (ARGV[1]): fine on one Redis, not on a Redis Cluster.
+ */
+export class LuaScript {
+  readonly sha: string;
+
+  constructor(readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(redis: Redis, args: ReadonlyArray<string | number>): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, 0, ...args);
+    } catch (error) {
+      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+      return redis.eval(this.source, 0, ...args);
+    }
+  }
+}
+
+/**
+ * The compare-and-set every write goes through. ARGV[2] is a JSON plan:
+ * `{ epoch, node, by, logLimit, guards: [[key, version]], docs: [[key, json | false, groupID?]],
+ *    ops: [[command, ...args]], deliveries: [{ users, group, event, ephemeral }] }`.
+ * It refuses unless the epoch is the caller's ('epoch'), Redis time is before `by` ('late': the
+ * caller gave up waiting, so it must not apply) and every guarded hash still has the version the
+ * caller read ('conflict'). Then it writes the docs (version + 1, or delete), runs the index ops,
+ * expands group audiences, appends each event to every recipient's log with the next sequence
+ * number, publishes one hint, and returns `[[users, seqs], ...]` per delivery.
+ */
+export const COMMIT = new LuaScript(`
+local P = ARGV[1]
+local c = cjson.decode(ARGV[2])
+if redis.call('GET', P .. 'epoch') ~= c.epoch then return 'epoch' end
+local t = redis.call('TIME')
+if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(c.by) then return 'late' end
+for _, g in ipairs(c.guards) do
+  if tonumber(redis.call('HGET', g[1], 'v') or '0') ~= tonumber(g[2]) then return 'conflict' end
+end
+for _, d in ipairs(c.docs) do
+  if d[2] == false then
+    redis.call('DEL', d[1])
+  else
+    redis.call('HINCRBY', d[1], 'v', 1)
+    redis.call('HSET', d[1], 'r', d[2])
+    if type(d[3]) == 'string' then redis.call('HSET', d[1], 'g', d[3]) end
+  end
+end
+for _, op in ipairs(c.ops) do redis.call(unpack(op)) end
+local result, parts = {}, {}
+for i, d in ipairs(c.deliveries) do
+  local seen, users, seqs = {}, {}, {}
+  for _, u in ipairs(d.users) do
+    if not seen[u] then seen[u] = true; users[#users + 1] = u end
+  end
+  if d.group ~= '' then
+    for _, u in ipairs(redis.call('ZRANGE', P .. 'members:' .. d.group, 0, -1)) do
+      if not seen[u] then seen[u] = true; users[#users + 1] = u end
+    end
+  end
+  if not d.ephemeral then
+    for j, u in ipairs(users) do
+      local s = redis.call('INCR', P .. 'seq:' .. u)
+      local log = P .. 'log:' .. u
+      redis.call('ZADD', log, s, s .. ':' .. d.event)
+      redis.call('ZREMRANGEBYRANK', log, 0, -1 - tonumber(c.logLimit))
+      seqs[j] = s
+    end
+  end
+  result[i] = {users, seqs}
+  parts[i] = '{"u":' .. cjson.encode(users) .. ',"s":' .. (d.ephemeral and 'null' or cjson.encode(seqs))
+    .. ',"e":' .. d.event .. '}'
+end
+if #parts > 0 then
+  redis.call('PUBLISH', P .. 'hints', '{"n":' .. cjson.encode(c.node) .. ',"d":[' .. table.concat(parts, ',') .. ']}')
+end
+return cjson.encode(result)
+`);
+
+/**
+ * One atomic read of what a transition needs: the invitations named in `ids`, those listed in
+ * the glare pair hash `pair`, and the group `group` (or the group of invitation `groupOf`) with
+ * its members. Returns JSON `{ inv: [[id, version, json]], pair?: [version, ids JSON],
+ * group?: [groupID, version, json, members] }`.
+ */
+export const LOAD = new LuaScript(`
+local P = ARGV[1]
+local q = cjson.decode(ARGV[2])
+local out = {inv = {}}
+local ids = q.ids
+if q.pair then
+  local p = redis.call('HMGET', q.pair, 'v', 'r')
+  out.pair = {tonumber(p[1] or '0'), p[2] or '[]'}
+  for _, id in ipairs(cjson.decode(p[2] or '[]')) do ids[#ids + 1] = id end
+end
+local group = q.group
+for _, id in ipairs(ids) do
+  local h = redis.call('HMGET', P .. 'inv:' .. id, 'v', 'r', 'g')
+  out.inv[#out.inv + 1] = {id, tonumber(h[1] or '0'), h[2] or ''}
+  if q.groupOf == id and h[3] and h[3] ~= '' then group = h[3] end
+end
+if group and group ~= '' then
+  local g = redis.call('HMGET', P .. 'grp:' .. group, 'v', 'r')
+  out.group = {group, tonumber(g[1] or '0'), g[2] or '', redis.call('ZRANGE', P .. 'members:' .. group, 0, -1)}
+end
+return cjson.encode(out)
+`);
+
+/**
+ * Leases due deadlines: every invitation whose deadline (or expired lease) is at or before
+ * ARGV[3] gets its score moved to ARGV[3] + lease, so no other process takes it meanwhile; if
+ * this one dies, the lease runs out and another does. Returns `['ok', id...]` or `['epoch']`.
+ */
+export const CLAIM = new LuaScript(`
+local P = ARGV[1]
+if redis.call('GET', P .. 'epoch') ~= ARGV[2] then return {'epoch'} end
+local key = P .. 'deadlines'
+local due = redis.call('ZRANGEBYSCORE', key, '-inf', ARGV[3], 'LIMIT', 0, tonumber(ARGV[5]))
+local leased = tonumber(ARGV[3]) + tonumber(ARGV[4])
+for _, id in ipairs(due) do redis.call('ZADD', key, leased, id) end
+table.insert(due, 1, 'ok')
+return due
+`);
+
+/** `[seq, record JSON...]`: the user's sequence and, read at the same instant, what they can see. */
+export const SNAPSHOT = new LuaScript(`
+local P, u = ARGV[1], ARGV[2]
+local ids = redis.call('SMEMBERS', P .. 'inbox:' .. u)
+for _, g in ipairs(redis.call('SMEMBERS', P .. 'groups:' .. u)) do
+  for _, id in ipairs(redis.call('SMEMBERS', P .. 'ginv:' .. g)) do ids[#ids + 1] = id end
+end
+local seen, out = {}, {redis.call('GET', P .. 'seq:' .. u) or '0'}
+for _, id in ipairs(ids) do
+  if not seen[id] then
+    seen[id] = true
+    local r = redis.call('HGET', P .. 'inv:' .. id, 'r')
+    if r then out[#out + 1] = r end
+  end
+end
+return out
+`);
+
+/** The user's log entries after ARGV[3], or nil when the log does not reach back that far. */
+export const EVENTS_SINCE = new LuaScript(`
+local P, u, since = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local cur = tonumber(redis.call('GET', P .. 'seq:' .. u) or '0')
+if since > cur then return false end
+if since == cur then return {} end
+local log = P .. 'log:' .. u
+local first = redis.call('ZRANGE', log, 0, 0, 'WITHSCORES')
+if #first == 0 or tonumber(first[2]) > since + 1 then return false end
+return redis.call('ZRANGEBYSCORE', log, '(' .. since, '+inf')
+`);
+
+/** ARGV: prefix, groupID, code, group JSON, owner. 0 when the code is taken. */
+export const GROUP_CREATE = new LuaScript(`
+local P, id = ARGV[1], ARGV[2]
+if not redis.call('SET', P .. 'code:' .. ARGV[3], id, 'NX') then return 0 end
+redis.call('HSET', P .. 'grp:' .. id, 'v', 1, 'r', ARGV[4], 'n', 1)
+redis.call('ZADD', P .. 'members:' .. id, 1, ARGV[5])
+redis.call('SADD', P .. 'groups:' .. ARGV[5], id)
+return 1
+`);
+
+/** ARGV: prefix, code, user. The group id, or nil for an unknown code. */
+export const GROUP_JOIN = new LuaScript(`
+local P, u = ARGV[1], ARGV[3]
+local id = redis.call('GET', P .. 'code:' .. ARGV[2])
+if not id then return false end
+local g = P .. 'grp:' .. id
+if redis.call('EXISTS', g) == 0 then return false end
+local m = P .. 'members:' .. id
+if not redis.call('ZSCORE', m, u) then
+  redis.call('ZADD', m, redis.call('HINCRBY', g, 'n', 1), u)
+  redis.call('SADD', P .. 'groups:' .. u, id)
+  redis.call('HINCRBY', g, 'v', 1)
+end
+return id
+`);
+
+/** ARGV: prefix, groupID, user. 1 when the user was a member. */
+export const GROUP_LEAVE = new LuaScript(`
+local P, id, u = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('ZREM', P .. 'members:' .. id, u) == 0 then return 0 end
+redis.call('SREM', P .. 'groups:' .. u, id)
+redis.call('HINCRBY', P .. 'grp:' .. id, 'v', 1)
+return 1
+`);
+
+/** ARGV: prefix, 'user' | 'id', value. JSON `[[groupID, group JSON, members]...]`. */
+export const GROUP_READ = new LuaScript(`
+local P = ARGV[1]
+local ids = ARGV[2] == 'user' and redis.call('SMEMBERS', P .. 'groups:' .. ARGV[3]) or {ARGV[3]}
+local out = {}
+for _, id in ipairs(ids) do
+  local r = redis.call('HGET', P .. 'grp:' .. id, 'r')
+  if r then out[#out + 1] = {id, r, redis.call('ZRANGE', P .. 'members:' .. id, 0, -1)} end
+end
+return cjson.encode(out)
+`);
