@@ -18,8 +18,11 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 export interface WebSocketTransportOptions {
-  /** `ws://` or `wss://` URL of a Beckon server. */
-  readonly url: string;
+  /**
+   * `ws://` or `wss://` URL of a Beckon server, or a function asked on every (re)connection
+   * (several servers behind no load balancer: return the next one when the last one failed).
+   */
+  readonly url: string | (() => string);
   /** A token, or a function that fetches a fresh one for every (re)connection. */
   readonly token: string | (() => string | Promise<string>);
   /** Stable id of this device or tab; random by default. */
@@ -146,7 +149,8 @@ export class WebSocketTransport implements Transport {
       });
       return;
     }
-    const socket = new Ctor(this.#o.url);
+    const url = this.#o.url;
+    const socket = new Ctor(typeof url === 'string' ? url : url());
     this.#socket = socket;
     socket.onopen = () => {
       const resume =
