@@ -50,16 +50,19 @@ export interface TestUser {
   ): Promise<Array<SignalingClientEvents[K]>>;
 }
 
+/** Where a test client connects: a server (in this process or not), or a URL chosen per attempt. */
+export type Target = { readonly wsUrl: string } | (() => string);
+
 export async function connectUser(
-  server: BeckonServer,
+  server: Target,
   userID: string,
-  options: { deviceID?: string; wait?: boolean; heartbeatMs?: number } = {},
+  options: { deviceID?: string; wait?: boolean; heartbeatMs?: number; WebSocket?: WebSocketConstructor } = {},
 ): Promise<TestUser> {
   const token = await createToken({ secret: SECRET, userID });
   const transport = new WebSocketTransport({
-    url: server.wsUrl,
+    url: typeof server === 'function' ? server : server.wsUrl,
     token,
-    WebSocket: NodeWebSocket,
+    WebSocket: options.WebSocket ?? NodeWebSocket,
     reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
     ...(options.deviceID ? { deviceID: options.deviceID } : {}),
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
@@ -97,7 +100,7 @@ export async function connectUser(
 }
 
 export async function api(
-  server: BeckonServer,
+  server: { readonly url: string },
   method: string,
   path: string,
   token?: string,

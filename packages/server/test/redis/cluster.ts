@@ -1,0 +1,231 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { WebSocketConstructor } from '@beckon/signaling';
+import { Redis } from 'ioredis';
+import { describe, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { SECRET, waitFor } from '../helpers.js';
+
+// Real server processes sharing a real Redis. Every test run takes a random key prefix and
+// deletes its keys at the end, so runs and developers can share one Redis.
+
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const CLI = ['--conditions=source', '--import', 'tsx', 'packages/server/src/cli.ts'];
+
+/** Answers PING within a second? */
+export async function redisAnswers(url = REDIS_URL): Promise<boolean> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+const available = await redisAnswers();
+
+/**
+ * `describe` for suites that need Redis. Without Redis they fail under CI (CI must provide it:
+ * .ci/run starts it) and are skipped with a message elsewhere.
+ */
+export function describeRedis(name: string, body: () => void): void {
+  if (available) {
+    describe(name, body);
+  } else if (process.env.CI) {
+    describe(name, () => {
+      it('needs Redis', () => {
+        throw new Error(`Redis at 127.0.0.1:6379 is missing: start it (see .ci/run) to run "${name}"`);
+      });
+    });
+  } else {
+    console.warn(`[beckon] Redis at 127.0.0.1:6379 is not reachable: skipping "${name}"`);
+    describe.skip(name, body);
+  }
+}
+
+export function freshPrefix(): string {
+  return `beckon-test-${randomBytes(6).toString('hex')}:`;
+}
+
+/** Deletes every key under the prefix. */
+export async function purge(prefix: string, url = REDIS_URL): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 1000, retryStrategy: () => null });
+  redis.on('error', () => {});
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } catch {
+    // Redis is gone (a test stopped it): nothing left to delete.
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Node {
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly port: number;
+  readonly process: ChildProcess;
+  /** Everything the process printed (JSON log lines). */
+  readonly output: string[];
+  readonly exited: Promise<number | null>;
+  /** SIGTERM, then SIGKILL after a second. */
+  stop(): Promise<void>;
+  kill9(): Promise<void>;
+}
+
+/** Starts `beckon-server --redis` as a child process on a port of its own. */
+export async function startNode(options: { prefix: string; redis?: string; port?: number }): Promise<Node> {
+  const port = options.port ?? (await freePort());
+  const child = spawn(
+    process.execPath,
+    [...CLI, '--port', String(port), '--secret', SECRET, '--redis', options.redis ?? REDIS_URL],
+    {
+      cwd: ROOT,
+      env: { ...process.env, BECKON_REDIS_PREFIX: options.prefix, BECKON_LOG_LEVEL: 'info', VITEST: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const output: string[] = [];
+  let listening = false;
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      output.push(chunk);
+      if (chunk.includes('beckon server listening')) listening = true;
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let dead = false;
+  void exited.then(() => {
+    dead = true;
+  });
+  try {
+    await waitFor(() => listening || dead, 20_000, `a server process on port ${port}`);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  if (!listening) throw new Error(`the server process exited at start:\n${output.join('')}`);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (dead) return;
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 1000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return {
+    url,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    port,
+    process: child,
+    output,
+    exited,
+    stop: () => stop('SIGTERM'),
+    kill9: () => stop('SIGKILL'),
+  };
+}
+
+/** Several nodes on one prefix; `close` stops them and deletes the prefix's keys. */
+export interface Cluster {
+  readonly prefix: string;
+  readonly nodes: Node[];
+  /** A Redis client for the test's own checks. */
+  readonly redis: Redis;
+  close(): Promise<void>;
+}
+
+export async function startCluster(count: number, redisUrl = REDIS_URL): Promise<Cluster> {
+  const prefix = freshPrefix();
+  const nodes: Node[] = [];
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => {});
+  const cluster: Cluster = {
+    prefix,
+    nodes,
+    redis,
+    async close() {
+      await Promise.all(nodes.map((n) => n.stop()));
+      await purge(prefix, redisUrl);
+      redis.disconnect();
+    },
+  };
+  try {
+    // One after another: two cores, and each process compiles the sources through tsx.
+    for (let i = 0; i < count; i++) nodes.push(await startNode({ prefix, redis: redisUrl }));
+  } catch (error) {
+    await cluster.close();
+    throw error;
+  }
+  return cluster;
+}
+
+/** `ws` that records the sockets it opens and the sequence numbers of the frames they receive. */
+export function trackedSockets() {
+  const sockets: WebSocket[] = [];
+  /** Every sequenced event frame received, in arrival order, over every socket. */
+  const seqs: number[] = [];
+  /** The sequence number of every snapshot received. */
+  const snapshots: number[] = [];
+  class Tracked extends WebSocket {
+    constructor(url: string) {
+      super(url);
+      sockets.push(this);
+      this.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as { t: string; seq?: number };
+        if (frame.t === 'ev' && typeof frame.seq === 'number') seqs.push(frame.seq);
+        if (frame.t === 'snapshot' && typeof frame.seq === 'number') snapshots.push(frame.seq);
+      });
+    }
+  }
+  return {
+    WebSocket: Tracked as unknown as WebSocketConstructor,
+    sockets,
+    seqs,
+    snapshots,
+    /** Cuts the current socket without a close frame, as a network failure would. */
+    drop: () => sockets.at(-1)?.terminate(),
+  };
+}
+
+/** Retries an async check until it passes (state written after a reply, such as history). */
+export async function eventually(check: () => Promise<void>, timeoutMs = 3000): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() - start > timeoutMs) throw error;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
