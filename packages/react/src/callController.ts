@@ -85,62 +85,68 @@ export class CallController {
     return s.phase === 'dialing' && record.inviter === this.#client.userID && roomOf(record) === s.roomID;
   }
 
+  /** A new invitation to this user: a call rings (or is refused as busy), a call-end ends ours. */
+  #onInvitation(record: InvitationRecord): void {
+    const c = this.#client;
+    const me = c.userID;
+    const mine = record.invitees.find((i) => i.userID === me);
+    if (record.groupID !== '' || record.inviter === me || mine?.state !== 'pending') return;
+    const info = parseCallData(record.data);
+    if (!info.ok) return;
+    const s = this.state;
+    if (info.value.cmd === 'hangup') {
+      // The peer hung up (seed step 5). Acknowledge the notice so it does not linger.
+      c.accept(record.inviteID).catch(() => {});
+      if (ACTIVE.has(s.phase) && record.inviter === s.peer && info.value.roomID === s.roomID) {
+        this.#end('hungUp', 'remote', { durationSeconds: info.value.callEnd ?? 0 });
+      }
+      return;
+    }
+    const call = {
+      inviteID: record.inviteID,
+      peer: record.inviter,
+      callType: info.value.callType,
+      at: record.createdAt,
+    };
+    if (s.phase === 'dialing' && s.peer === record.inviter) {
+      // Glare seen from this side: the peer's invitation won; answer it.
+      this.#set({
+        inviteID: record.inviteID,
+        roomID: info.value.roomID,
+        direction: 'incoming',
+        callType: info.value.callType,
+      });
+      void this.accept();
+      return;
+    }
+    if (ACTIVE.has(s.phase)) {
+      // Already in a call: reject with the line-busy reason (seed step 3).
+      c.reject(
+        record.inviteID,
+        createBusyData({ callType: info.value.callType, roomID: info.value.roomID }),
+      ).catch(() => {});
+      this.#miss(call);
+      return;
+    }
+    clearTimeout(this.#leaveTimer);
+    this.#store.setState((st) => ({
+      call: {
+        ...idleCall,
+        missed: st.call.missed,
+        phase: 'ringing',
+        direction: 'incoming',
+        peer: record.inviter,
+        inviteID: record.inviteID,
+        roomID: info.value.roomID,
+        callType: info.value.callType,
+      },
+    }));
+  }
+
   start(): () => void {
     const c = this.#client;
     const offs = [
-      c.on('onReceiveNewInvitation', (e) => {
-        if (e.groupID !== '' || !e.isInvitee) return;
-        const info = parseCallData(e.data);
-        if (!info.ok) return;
-        const s = this.state;
-        if (info.value.cmd === 'hangup') {
-          // The peer hung up (seed step 5). Acknowledge the notice so it does not linger.
-          c.accept(e.inviteID).catch(() => {});
-          if (ACTIVE.has(s.phase) && e.inviter === s.peer && info.value.roomID === s.roomID) {
-            this.#end('hungUp', 'remote', { durationSeconds: info.value.callEnd ?? 0 });
-          }
-          return;
-        }
-        const call = {
-          inviteID: e.inviteID,
-          peer: e.inviter,
-          callType: info.value.callType,
-          at: e.invitation.createdAt,
-        };
-        if (s.phase === 'dialing' && s.peer === e.inviter) {
-          // Glare seen from this side: the peer's invitation won; answer it.
-          this.#set({
-            inviteID: e.inviteID,
-            roomID: info.value.roomID,
-            direction: 'incoming',
-            callType: info.value.callType,
-          });
-          void this.accept();
-          return;
-        }
-        if (ACTIVE.has(s.phase)) {
-          // Already in a call: reject with the line-busy reason (seed step 3).
-          c.reject(
-            e.inviteID,
-            createBusyData({ callType: info.value.callType, roomID: info.value.roomID }),
-          ).catch(() => {});
-          this.#miss(call);
-          return;
-        }
-        clearTimeout(this.#leaveTimer);
-        this.#store.setState((st) => ({
-          call: {
-            ...idleCall,
-            missed: st.call.missed,
-            phase: 'ringing',
-            direction: 'incoming',
-            peer: e.inviter,
-            inviteID: e.inviteID,
-            roomID: info.value.roomID,
-            callType: info.value.callType,
-          },
-        }));
-      }),
+      c.on('onReceiveNewInvitation', (e) => this.#onInvitation(e.invitation)),
       c.on('onInviteeAccepted', (e) => {
         if (!this.#ours(e.invitation)) return;
         const s = this.state;
@@ -188,6 +194,10 @@ export class CallController {
         }
       }),
     ];
+    // Invitations that arrived before this controller started (offline delivery, an early
+    // connect) still ring: take them oldest first, as they would have come.
+    const waiting = [...c.invitations.values()].sort((a, b) => a.createdAt - b.createdAt);
+    for (const record of waiting) this.#onInvitation(record);
     return () => {
       clearTimeout(this.#leaveTimer);
       for (const off of offs) off();

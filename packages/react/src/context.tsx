@@ -1,6 +1,6 @@
 import type { SignalingClient } from '@beckon/signaling';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useLayoutEffect, useState } from 'react';
 import type { BeckonApi } from './api.js';
 import { CallController, type CallControllerOptions } from './callController.js';
 import { type BeckonStore, createBeckonStore } from './store.js';
@@ -68,7 +68,9 @@ export function BeckonProvider(props: BeckonProviderProps) {
     // A new client or API: build a new runtime (render-phase update, as React recommends).
     setRuntime(createBeckonRuntime(client, api, callOptions));
   }
-  useEffect(() => runtime.start(), [runtime]);
+  // A layout effect, so the store and the call controller listen before any child's effect
+  // (a dial on mount, say) can cause events.
+  useLayoutEffect(() => runtime.start(), [runtime]);
   useEffect(() => {
     if (autoConnect) client.connect();
   }, [client, autoConnect]);

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
-import { CallType, ErrorCode, parseCallData } from '@beckon/signaling';
-import { act } from '@testing-library/react';
+import { CallType, createCallData, ErrorCode, parseCallData } from '@beckon/signaling';
+import { act, renderHook } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHubWorld, settle } from './test/setup.js';
 import { useCall } from './useCall.js';
@@ -166,6 +166,18 @@ describe('useCall: the seed one-to-one flow', () => {
       failure: 'camera denied',
     });
     expect(alice.result.current).toMatchObject({ phase: 'ended', endReason: 'hungUp', endedBy: 'remote' });
+  });
+
+  it('a call that arrived before the provider mounted still rings', async () => {
+    world = createHubWorld();
+    const alice = world.client('alice');
+    const bob = world.client('bob');
+    alice.connect();
+    bob.connect();
+    await act(() => alice.invite('bob', createCallData({ callType: CallType.AUDIO, roomID: 'early' })));
+    const { result } = renderHook(() => useCall(), { wrapper: world.wrapperFor(bob) });
+    await settle();
+    expect(result.current).toMatchObject({ phase: 'ringing', peer: 'alice', roomID: 'early' });
   });
 
   it('refuses to dial while in a call', async () => {

@@ -1,7 +1,7 @@
 import { type BeckonApi, BeckonProvider, type CallHistoryEntry } from '@beckon/react';
 import { SignalingClient } from '@beckon/signaling';
 import { InMemoryHub } from '@beckon/signaling/hub';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useLayoutEffect, useState } from 'react';
 
 export interface Live {
   readonly hub: InMemoryHub;
@@ -64,7 +64,8 @@ export function LiveHub(props: LiveHubProps) {
   });
   const [api] = useState(() => (props.history ? fixtureApi(props.history) : undefined));
   const { script } = props;
-  useEffect(() => {
+  // A layout effect: the script is listening before any child's effect (a dial, say) runs.
+  useLayoutEffect(() => {
     void script?.(live);
   }, [live, script]);
   useEffect(() => () => live.hub.close(), [live]);
