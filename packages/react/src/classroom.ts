@@ -65,8 +65,13 @@ function classroomDataOf(record: InvitationRecord) {
 }
 
 function byServerOrder(a: InvitationRecord, b: InvitationRecord): number {
-  // createdAt is the arbiter's clock; ties (same millisecond) break on the id, identically everywhere.
-  return a.createdAt - b.createdAt || (a.inviteID < b.inviteID ? -1 : a.inviteID > b.inviteID ? 1 : 0);
+  // The arbiter's clock, then its creation serial for the same millisecond; the id only as a
+  // last resort (records from an arbiter without serials), identically on every client.
+  return (
+    a.createdAt - b.createdAt ||
+    (a.serial ?? 0) - (b.serial ?? 0) ||
+    (a.inviteID < b.inviteID ? -1 : a.inviteID > b.inviteID ? 1 : 0)
+  );
 }
 
 /** The classroom as every client derives it from the same invitations (pure, no clocks). */

@@ -97,6 +97,7 @@ function isRecord(x: unknown): x is InvitationRecord {
     isNum(x.timeout) &&
     typeof x.onlineUserOnly === 'boolean' &&
     isNum(x.createdAt) &&
+    optional(x.serial, isNum) &&
     isNum(x.answers) &&
     Array.isArray(x.invitees) &&
     x.invitees.every(isInvitee)

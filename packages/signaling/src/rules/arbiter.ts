@@ -37,6 +37,7 @@ export class Arbiter {
   readonly #runner: EffectRunner;
   readonly #queue: Array<{ input: TransitionInput; done?: (reply: CommandReply) => void }> = [];
   #draining = false;
+  #serial = 0;
 
   constructor(options: ArbiterOptions) {
     this.#options = options;
@@ -75,7 +76,9 @@ export class Arbiter {
           device,
           now,
           command,
-          ...(command.op === 'invite' ? { newInviteID: this.#options.generateId() } : {}),
+          ...(command.op === 'invite'
+            ? { newInviteID: this.#options.generateId(), newSerial: ++this.#serial }
+            : {}),
           ...(members ? { group: { members } } : {}),
           maxInvitees: this.#options.maxInvitees ?? MAX_INVITEES,
         },

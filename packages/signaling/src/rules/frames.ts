@@ -125,6 +125,7 @@ const RecordSchema = v.object({
   timeout: num,
   onlineUserOnly: v.boolean(),
   createdAt: num,
+  serial: v.optional(num),
   invitees: v.array(InviteeSchema),
   answers: num,
 });

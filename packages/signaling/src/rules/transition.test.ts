@@ -103,6 +103,15 @@ describe('transition (pure: no timers, no sockets)', () => {
     expect(state.invitations.has('i2')).toBe(false);
   });
 
+  it('glare index: an invitation that grew past one invitee no longer glares (found by the property test)', () => {
+    const grown = transition(
+      invited(),
+      call('alice', { op: 'addInvitees', inviteID: 'i1', inviteeList: ['carol'] }),
+    ).state;
+    const { effects } = transition(grown, call('bob', invite('alice'), 2000, 'i2'));
+    expect(replyOf(effects)).toEqual({ ok: true, inviteID: 'i2' });
+  });
+
   it('an answer in a group goes to the whole group and keeps the server order', () => {
     const members = ['t', 's1', 's2'];
     const round: Command = {

@@ -73,7 +73,9 @@ function findRinging(state: SignalingState, inviter: string, invitee: string): I
   if (state.ringing !== undefined) {
     const id = state.ringing.get(key);
     const record = id === undefined ? undefined : state.invitations.get(id);
-    return record?.invitees[0]?.state === 'pending' ? record : undefined;
+    return record && ringingKey(record) === key && record.invitees[0]?.state === 'pending'
+      ? record
+      : undefined;
   }
   for (const record of state.invitations.values()) {
     if (ringingKey(record) === key && record.invitees[0]?.state === 'pending') return record;
@@ -106,7 +108,18 @@ function commit(
   const effects: Effect[] = [{ type: 'deliver', to, event, ephemeral: record.onlineUserOnly }];
   const hadTimer = nextDeadline(record) > 0;
   const at = nextDeadline(next);
-  const pair = ringingKey(next);
+  const pair = isActive(next) ? ringingKey(next) : undefined;
+  // Keep the glare index exact: drop the old key when the invitation stops ringing one-to-one
+  // (it ended, or addInvitees made it a multi-party invitation).
+  const before = ringingKey(record);
+  if (
+    ringing !== undefined &&
+    before !== undefined &&
+    before !== pair &&
+    ringing.get(before) === record.inviteID
+  ) {
+    ringing = ringing.delete(before);
+  }
   if (isActive(next)) {
     invitations = invitations.set(next.inviteID, next);
     if (pair !== undefined && ringing !== undefined) ringing = ringing.set(pair, next.inviteID);
@@ -115,7 +128,6 @@ function commit(
     else if (hadTimer) effects.push({ type: 'unschedule', inviteID: next.inviteID });
   } else {
     invitations = invitations.delete(next.inviteID);
-    if (pair !== undefined && ringing?.get(pair) === next.inviteID) ringing = ringing.delete(pair);
     if (hadTimer) effects.push({ type: 'unschedule', inviteID: next.inviteID });
     effects.push({ type: 'ended', invitation: next });
   }
@@ -193,6 +205,7 @@ function invite(state: SignalingState, input: CommandInput, command: Extract<Com
     timeout: command.timeout,
     onlineUserOnly: command.onlineUserOnly,
     createdAt: input.now,
+    ...(input.newSerial === undefined ? {} : { serial: input.newSerial }),
     invitees: invitees.map((userID) => ({ userID, state: 'pending', deadline, delivered: false })),
     answers: 0,
   };

@@ -32,6 +32,11 @@ export interface InvitationRecord {
   readonly onlineUserOnly: boolean;
   /** Server time (ms) of creation. */
   readonly createdAt: number;
+  /**
+   * Creation order on the arbiter, strictly increasing: orders invitations created in the same
+   * millisecond (a burst of raised hands). Absent on records from arbiters that do not count.
+   */
+  readonly serial?: number;
   /** In invitation order (addInvitees appends). */
   readonly invitees: readonly InviteeRecord[];
   /** How many invitees have answered so far. */
@@ -85,6 +90,8 @@ export type TransitionInput =
       readonly command: Command;
       /** The id to give a new invitation (used by `invite` only). */
       readonly newInviteID?: string;
+      /** Its creation serial (see {@link InvitationRecord.serial}). */
+      readonly newSerial?: number;
       /** The group named by the invitation, when it has one and it exists. */
       readonly group?: GroupInfo;
       readonly maxInvitees?: number;
