@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import { playwright } from '@vitest/browser-playwright';
 import { defaultClientConditions } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 /** Debian's Chromium; nothing downloads a browser. */
 const CHROMIUM = process.env.BECKON_CHROMIUM ?? '/usr/bin/chromium';
@@ -13,6 +14,17 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--no-first-run',
 ];
+
+// Browser tests never skip silently in CI: a missing Chromium fails the run with the reason.
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI) {
+  throw new Error(`CI needs Chromium at ${CHROMIUM} for the Storybook tests: apt-get install -y chromium`);
+}
+if (!haveChromium) {
+  console.warn(
+    `Chromium not found at ${CHROMIUM}: the Storybook browser tests are not run (apt-get install -y chromium)`,
+  );
+}
 
 export default defineConfig({
   resolve: { conditions: ['source'] },
@@ -27,20 +39,24 @@ export default defineConfig({
           environment: 'node',
         },
       },
-      {
-        extends: true,
-        plugins: [storybookTest({ configDir: '.storybook' })],
-        resolve: { conditions: ['source', ...defaultClientConditions] },
-        test: {
-          name: 'storybook',
-          browser: {
-            enabled: true,
-            headless: true,
-            provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS } }),
-            instances: [{ browser: 'chromium' }],
-          },
-        },
-      },
+      ...(haveChromium ? [storybookProject()] : []),
     ],
   },
 });
+
+function storybookProject(): TestProjectInlineConfiguration {
+  return {
+    extends: true,
+    plugins: [storybookTest({ configDir: '.storybook' })],
+    resolve: { conditions: ['source', ...defaultClientConditions] },
+    test: {
+      name: 'storybook',
+      browser: {
+        enabled: true,
+        headless: true,
+        provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS } }),
+        instances: [{ browser: 'chromium' }],
+      },
+    },
+  };
+}

@@ -51,6 +51,14 @@ const entries: Entry[] = [
     name: 'the same with TanStack Query bundled too',
     code: REACT_ENTRY,
   },
+  {
+    name: 'ringing UI (provider + client + dialogs, peers external)',
+    code: `export { BeckonProvider } from '@beckon/react';
+      export { SignalingClient, WebSocketTransport } from '@beckon/signaling';
+      export { IncomingCallDialog, OutgoingCallPanel } from '@beckon/ui';`,
+    budget: 25 * 1024,
+    external: PEERS,
+  },
 ];
 
 async function measure(code: string, external: readonly string[]): Promise<{ min: number; gzip: number }> {
@@ -81,6 +89,25 @@ for (const entry of entries) {
   const budget = entry.budget === undefined ? '-' : `${kb(entry.budget)}${over ? ' OVER' : ''}`;
   console.log(entry.name.padEnd(62), kb(min).padStart(10), kb(gzip).padStart(10), budget.padStart(10));
 }
+// The components' stylesheet, minified.
+const css = await build({
+  entryPoints: ['packages/ui/src/styles.css'],
+  bundle: true,
+  minify: true,
+  write: false,
+  logLevel: 'silent',
+});
+const cssBytes = css.outputFiles[0]?.contents ?? new Uint8Array();
+const cssGzip = gzipSync(cssBytes, { level: 9 }).length;
+const cssBudget = 5 * 1024;
+failed ||= cssGzip > cssBudget;
+console.log(
+  '@beckon/ui/styles.css'.padEnd(62),
+  kb(cssBytes.length).padStart(10),
+  kb(cssGzip).padStart(10),
+  `${kb(cssBudget)}${cssGzip > cssBudget ? ' OVER' : ''}`.padStart(10),
+);
+
 if (failed) {
   console.error('size budget exceeded');
   process.exit(1);
