@@ -112,6 +112,16 @@ describe('transition (pure: no timers, no sockets)', () => {
     expect(replyOf(effects)).toEqual({ ok: true, inviteID: 'i2' });
   });
 
+  it('glare index: a caller ringing twice still glares after one of the two ends (found by the property test)', () => {
+    let state = transition(invited(), call('alice', invite('bob'), 1000, 'i2')).state;
+    state = transition(state, call('alice', { op: 'cancel', inviteID: 'i2', data: '' })).state;
+    const { effects } = transition(state, call('bob', invite('alice'), 2000, 'i3'));
+    expect(replyOf(effects)).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.ALREADY_EXISTS, details: { inviteID: 'i1' } },
+    });
+  });
+
   it('an answer in a group goes to the whole group and keeps the server order', () => {
     const members = ['t', 's1', 's2'];
     const round: Command = {

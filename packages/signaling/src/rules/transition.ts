@@ -71,11 +71,11 @@ function ringingKey(record: InvitationRecord): string | undefined {
 function findRinging(state: SignalingState, inviter: string, invitee: string): InvitationRecord | undefined {
   const key = `${inviter}\n${invitee}`;
   if (state.ringing !== undefined) {
-    const id = state.ringing.get(key);
-    const record = id === undefined ? undefined : state.invitations.get(id);
-    return record && ringingKey(record) === key && record.invitees[0]?.state === 'pending'
-      ? record
-      : undefined;
+    for (const id of state.ringing.get(key) ?? []) {
+      const record = state.invitations.get(id);
+      if (record && ringingKey(record) === key && record.invitees[0]?.state === 'pending') return record;
+    }
+    return undefined;
   }
   for (const record of state.invitations.values()) {
     if (ringingKey(record) === key && record.invitees[0]?.state === 'pending') return record;
@@ -109,20 +109,18 @@ function commit(
   const hadTimer = nextDeadline(record) > 0;
   const at = nextDeadline(next);
   const pair = isActive(next) ? ringingKey(next) : undefined;
-  // Keep the glare index exact: drop the old key when the invitation stops ringing one-to-one
-  // (it ended, or addInvitees made it a multi-party invitation).
-  const before = ringingKey(record);
-  if (
-    ringing !== undefined &&
-    before !== undefined &&
-    before !== pair &&
-    ringing.get(before) === record.inviteID
-  ) {
-    ringing = ringing.delete(before);
+  // A new invitation has no index entry yet, whatever its key.
+  const before = state.invitations.has(record.inviteID) ? ringingKey(record) : undefined;
+  // Keep the glare index exact: the ids ringing per pair (a caller may ring twice).
+  if (ringing !== undefined && before !== pair) {
+    if (before !== undefined) {
+      const rest = (ringing.get(before) ?? []).filter((id) => id !== record.inviteID);
+      ringing = rest.length > 0 ? ringing.set(before, rest) : ringing.delete(before);
+    }
+    if (pair !== undefined) ringing = ringing.set(pair, [...(ringing.get(pair) ?? []), next.inviteID]);
   }
   if (isActive(next)) {
     invitations = invitations.set(next.inviteID, next);
-    if (pair !== undefined && ringing !== undefined) ringing = ringing.set(pair, next.inviteID);
     // The runner keeps one timer per invitation; scheduling again replaces it.
     if (at > 0) effects.push({ type: 'schedule', inviteID: next.inviteID, at });
     else if (hadTimer) effects.push({ type: 'unschedule', inviteID: next.inviteID });

@@ -51,7 +51,7 @@ export interface SignalingState {
    * Ringing one-to-one invitations (timeout > 0) by `inviter\ninvitee`, so the glare check is a
    * lookup. Optional for callers that build a state from a few loaded records: then it scans.
    */
-  readonly ringing?: ReadonlyMap<string, string>;
+  readonly ringing?: ReadonlyMap<string, readonly string[]>;
 }
 
 export const emptyState: SignalingState = { invitations: new Map(), ringing: new Map() };
