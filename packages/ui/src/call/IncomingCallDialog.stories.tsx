@@ -78,3 +78,17 @@ export const Japanese: Story = {
     });
   },
 };
+
+/**
+ * Real Chromium keeps audio suspended until the page gets a user gesture: the dialog says so
+ * and offers the button that starts the ringtone (headless CI has no audio device to start).
+ */
+export const RingtoneBlocked: Story = {
+  args: { ringtone: true },
+  play: async ({ canvasElement }) => {
+    const screen = within(canvasElement.ownerDocument.body);
+    const dialog = await screen.findByRole('alertdialog');
+    await within(dialog).findByText(/The browser blocked the ringtone/, {}, { timeout: 3000 });
+    await expect(within(dialog).getByRole('button', { name: 'Enable ringtone' })).toBeEnabled();
+  },
+};

@@ -31,6 +31,7 @@ export interface Ringtone {
  */
 export function useRingtone(active: boolean): Ringtone {
   const ctxRef = useRef<AudioContext | undefined>(undefined);
+  const startRef = useRef<(() => void) | undefined>(undefined);
   const [blocked, setBlocked] = useState(false);
 
   useEffect(() => {
@@ -46,6 +47,7 @@ export function useRingtone(active: boolean): Ringtone {
       ring(ctx);
       timer = setInterval(() => ring(ctx), CYCLE_MS);
     };
+    startRef.current = start;
     const onState = () => (ctx.state === 'running' ? start() : undefined);
     ctx.addEventListener('statechange', onState);
     ctx.resume().then(start, () => {});
@@ -57,12 +59,15 @@ export function useRingtone(active: boolean): Ringtone {
       ctx.removeEventListener('statechange', onState);
       void ctx.close().catch(() => {});
       ctxRef.current = undefined;
+      startRef.current = undefined;
       setBlocked(false);
     };
   }, [active]);
 
   const enable = useCallback(() => {
-    void ctxRef.current?.resume();
+    const ctx = ctxRef.current;
+    // resume() must run inside the click that allows it; start once it has.
+    void ctx?.resume().then(() => startRef.current?.());
   }, []);
 
   return { blocked, enable };
