@@ -12,8 +12,9 @@ import { createHttpApi } from '../src/api.js';
 import { BeckonProvider } from '../src/context.js';
 import { useCall } from '../src/useCall.js';
 import { useCallHistory } from '../src/useCallHistory.js';
+import { useCreateGroup } from '../src/useCreateGroup.js';
 import { useGroupMembers } from '../src/useGroupMembers.js';
-import { useCreateGroup, useJoinGroup } from '../src/useGroupMutations.js';
+import { useJoinGroup } from '../src/useJoinGroup.js';
 
 const SECRET = 'react-test-secret';
 let server: BeckonServer;

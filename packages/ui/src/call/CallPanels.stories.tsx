@@ -36,7 +36,7 @@ const meta = {
   title: 'Calls/Outgoing, in call, ended',
   render: (_, { parameters }) => (
     <LiveHub viewer="alice" script={parameters.script}>
-      <AutoDial peer="bob" mediaJoins={parameters.mediaJoins ?? false} {...(parameters.timeout ? {} : {})} />
+      <AutoDial peer="bob" mediaJoins={parameters.mediaJoins ?? false} />
       <OutgoingCallPanel />
       <CallView remoteMedia={<Media label="bob's camera" />} localMedia={<Media label="your camera" />} />
       <CallEndedSummary />

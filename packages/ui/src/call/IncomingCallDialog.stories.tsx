@@ -1,12 +1,13 @@
 import { CallType, createCallData } from '@beckon/signaling';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
-import { LiveHub } from '../stories/LiveHub.js';
+import { type Live, LiveHub } from '../stories/LiveHub.js';
 import { IncomingCallDialog } from './IncomingCallDialog.js';
 
+/** Alice calls the viewer, bob. */
 const call =
   (callType: CallType, timeout = 30) =>
-  (live: Parameters<NonNullable<Parameters<typeof LiveHub>[0]['script']>>[0]) =>
+  (live: Live) =>
     void live.user('alice').invite('bob', createCallData({ callType, roomID: 'story-room' }), { timeout });
 
 const meta = {

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { CallType, createCallData } from '@beckon/signaling';
-import { act, renderHook, screen } from '@testing-library/react';
+import { act, renderHook } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IncomingCallDialog } from '../call/IncomingCallDialog.js';
 import { createWorld, flush, type World } from '../test/world.js';

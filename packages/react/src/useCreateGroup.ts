@@ -11,17 +11,3 @@ export function useCreateGroup() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: beckonKeys.groups() }),
   });
 }
-
-/** Joins a group by its code; refreshes the group list and its members. */
-export function useJoinGroup() {
-  const api = useBeckonApi('useJoinGroup');
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (code: string) => api.joinGroup(code),
-    onSuccess: (group) =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: beckonKeys.groups() }),
-        queryClient.invalidateQueries({ queryKey: beckonKeys.members(group.groupID) }),
-      ]),
-  });
-}

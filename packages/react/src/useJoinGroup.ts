@@ -1,0 +1,17 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { beckonKeys } from './queryKeys.js';
+import { useBeckonApi } from './useBeckonApi.js';
+
+/** Joins a group by its code; refreshes the group list and its members. */
+export function useJoinGroup() {
+  const api = useBeckonApi('useJoinGroup');
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (code: string) => api.joinGroup(code),
+    onSuccess: (group) =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: beckonKeys.groups() }),
+        queryClient.invalidateQueries({ queryKey: beckonKeys.members(group.groupID) }),
+      ]),
+  });
+}
