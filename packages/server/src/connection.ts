@@ -57,6 +57,8 @@ export class Connection {
   #held: Array<{ seq: number | undefined; text: string; event: SignalingEvent }> | undefined;
   #authTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  #corked = false;
+  #corkedBytes = 0;
   /**
    * The highest sequence number this socket has been sent (events, replay or snapshot). With
    * several processes an event can reach this process both from its log and live; it goes out once.
@@ -86,13 +88,33 @@ export class Connection {
   /** Sends a pre-serialized frame, cutting off a reader that lets its buffer grow. */
   sendText(text: string): void {
     if (this.#closed) return;
-    if (this.#socket.bufferedAmount > this.#ctx.options.maxBufferedBytes) {
+    // Bytes held by this tick's cork are ours, not the reader's backlog.
+    if (this.#socket.bufferedAmount - this.#corkedBytes > this.#ctx.options.maxBufferedBytes) {
       this.#ctx.metrics.inc('beckon_connections_closed_total', 'slow_consumer');
       this.close(CloseCode.SLOW_CONSUMER, 'slow consumer');
       this.#socket.terminate();
       return;
     }
+    this.#cork();
+    this.#corkedBytes += text.length;
     this.#socket.send(text);
+  }
+
+  /**
+   * Holds this socket's writes until the end of the tick, so the frames one request causes
+   * (event, reply, receipt) leave in one write instead of one system call each.
+   */
+  #cork(): void {
+    if (this.#corked) return;
+    const raw = (this.#socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    if (raw === undefined) return;
+    this.#corked = true;
+    raw.cork();
+    process.nextTick(() => {
+      this.#corked = false;
+      this.#corkedBytes = 0;
+      raw.uncork();
+    });
   }
 
   send(frame: ServerFrame): void {

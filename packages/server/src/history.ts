@@ -8,6 +8,8 @@ export interface HistoryUpdate {
 
 /** Entries for both parties when a one-to-one call invitation ends (answered, declined, missed...). */
 export function historyFromEnded(record: InvitationRecord): HistoryUpdate[] {
+  // Most invitations are not calls; skip the JSON parse for them.
+  if (record.groupID !== '' || !record.data.includes('av_call')) return [];
   const call = parseCallData(record.data);
   const callee = record.invitees[0];
   if (!call.ok || call.value.cmd === 'hangup' || record.groupID !== '' || callee === undefined) return [];
@@ -36,7 +38,8 @@ export function historyFromEnded(record: InvitationRecord): HistoryUpdate[] {
 
 /** Entries for both parties from the call-end invitation (seed step 5): duration and who hung up. */
 export function historyFromHangup(event: SignalingEvent): HistoryUpdate[] {
-  if (event.kind !== 'invite' || event.envelope.groupID !== '') return [];
+  if (event.kind !== 'invite' || event.envelope.groupID !== '' || !event.envelope.data.includes('hangup'))
+    return [];
   const call = parseCallData(event.envelope.data);
   const peer = event.envelope.inviteeList[0];
   if (!call.ok || call.value.cmd !== 'hangup' || peer === undefined) return [];

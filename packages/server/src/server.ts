@@ -119,6 +119,13 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
   /** The store follows a user while they have a connection here; every connection waits for it. */
   const following = new Map<string, Promise<void>>();
 
+  let receipts: Array<[inviteID: string, invitee: string]> = [];
+  const flushReceipts = () => {
+    const batch = receipts;
+    receipts = [];
+    for (const [inviteID, invitee] of batch) store.delivered(inviteID, invitee);
+  };
+
   const ctx: ServerContext = {
     options: resolved,
     store,
@@ -166,7 +173,10 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         (event.kind === 'invite' || event.kind === 'addInvitees') &&
         event.envelope.inviteeList.includes(userID)
       ) {
-        store.delivered(event.envelope.inviteID, userID);
+        // Receipts wait for the next turn of the event loop: the invitee's frame and the
+        // inviter's reply leave first, and a burst of deliveries becomes one batch of receipts.
+        receipts.push([event.envelope.inviteID, userID]);
+        if (receipts.length === 1) setImmediate(flushReceipts);
       }
     },
   };
