@@ -35,7 +35,7 @@ function Media({ label }: { label: string }) {
 const meta = {
   title: 'Calls/Outgoing, in call, ended',
   render: (_, { parameters }) => (
-    <LiveHub viewer="alice" script={parameters.script}>
+    <LiveHub viewer="alice" script={parameters.script} ringTimeoutSeconds={parameters.ringTimeoutSeconds}>
       <AutoDial peer="bob" mediaJoins={parameters.mediaJoins ?? false} />
       <OutgoingCallPanel />
       <CallView remoteMedia={<Media label="bob's camera" />} localMedia={<Media label="your camera" />} />
@@ -70,6 +70,16 @@ export const Busy: Story = {
   parameters: { script: bobAnswers('busy') },
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(within(canvasElement).getByRole('status').textContent).toBe('bob is busy'));
+  },
+};
+
+export const NoAnswer: Story = {
+  parameters: { ringTimeoutSeconds: 1 },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await waitFor(() => expect(canvas.getByRole('status').textContent).toBe('No answer from bob'), {
+      timeout: 3000,
+    });
   },
 };
 

@@ -19,6 +19,8 @@ export interface LiveHubProps {
   readonly script?: (live: Live) => Promise<void> | void;
   /** Call history entries for CallHistoryList stories (the real list comes from the server). */
   readonly history?: readonly CallHistoryEntry[];
+  /** How long the viewer's calls ring before they time out (default 30 s). */
+  readonly ringTimeoutSeconds?: number;
   readonly children: ReactNode;
 }
 
@@ -70,7 +72,11 @@ export function LiveHub(props: LiveHubProps) {
   }, [live, script]);
   useEffect(() => () => live.hub.close(), [live]);
   return (
-    <BeckonProvider client={live.viewer} {...(api ? { api } : {})}>
+    <BeckonProvider
+      client={live.viewer}
+      {...(api ? { api } : {})}
+      {...(props.ringTimeoutSeconds ? { callOptions: { ringTimeoutSeconds: props.ringTimeoutSeconds } } : {})}
+    >
       {props.children}
     </BeckonProvider>
   );
