@@ -4,6 +4,7 @@ import { CallType, createCallData } from '@beckon/signaling';
 import { act, render, renderHook } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpApi } from './api.js';
 import { BeckonProvider } from './context.js';
 import { createHubWorld, settle } from './test/setup.js';
 import { useBeckonClient, useMaybeBeckonClient } from './useBeckonClient.js';
@@ -27,6 +28,24 @@ describe('provider', () => {
     expect(() => renderHook(() => useGroupMembers('g'), { wrapper: world.wrapperFor(client) })).toThrow(
       /pass api=\{createHttpApi/,
     );
+  });
+
+  it('a new api object (an inline createHttpApi) keeps the store and the call', async () => {
+    world = createHubWorld();
+    const alice = world.client('alice');
+    world.client('bob').connect();
+    const api = () => createHttpApi({ baseUrl: 'http://127.0.0.1:1', token: 't' });
+    const { result, rerender } = renderHook(() => useCall(), {
+      wrapper: ({ children }) => (
+        <BeckonProvider client={alice} api={api()}>
+          {children}
+        </BeckonProvider>
+      ),
+    });
+    await settle();
+    await act(() => result.current.dial('bob'));
+    rerender();
+    expect(result.current.phase).toBe('dialing');
   });
 
   it('under StrictMode double effects, each client has one subscription: a call rings once, not busy', async () => {

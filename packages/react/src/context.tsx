@@ -10,14 +10,12 @@ export interface BeckonRuntime {
   readonly client: SignalingClient;
   readonly store: BeckonStore;
   readonly calls: CallController;
-  readonly api: BeckonApi | undefined;
   /** Subscribes the store and controllers; returns the cleanup. Safe to run twice (StrictMode). */
   readonly start: () => () => void;
 }
 
 export function createBeckonRuntime(
   client: SignalingClient,
-  api?: BeckonApi,
   callOptions?: CallControllerOptions,
 ): BeckonRuntime {
   const { store, start: startStore } = createBeckonStore(client);
@@ -26,7 +24,6 @@ export function createBeckonRuntime(
     client,
     store,
     calls,
-    api,
     start() {
       const stopStore = startStore();
       const stopCalls = calls.start();
@@ -39,6 +36,8 @@ export function createBeckonRuntime(
 }
 
 const BeckonContext = createContext<BeckonRuntime | undefined>(undefined);
+/** The HTTP API apart from the runtime, so replacing it never rebuilds the store. */
+export const BeckonApiContext = createContext<BeckonApi | undefined>(undefined);
 
 export interface BeckonProviderProps {
   readonly client: SignalingClient;
@@ -62,11 +61,12 @@ export interface BeckonProviderProps {
  */
 export function BeckonProvider(props: BeckonProviderProps) {
   const { client, api, autoConnect = true, callOptions } = props;
-  const [runtime, setRuntime] = useState(() => createBeckonRuntime(client, api, callOptions));
+  const [runtime, setRuntime] = useState(() => createBeckonRuntime(client, callOptions));
   const [ownQueryClient] = useState(() => props.queryClient ?? new QueryClient());
-  if (runtime.client !== client || runtime.api !== api) {
-    // A new client or API: build a new runtime (render-phase update, as React recommends).
-    setRuntime(createBeckonRuntime(client, api, callOptions));
+  if (runtime.client !== client) {
+    // A new client: build a new runtime (render-phase update, as React recommends). A new `api`
+    // object (an inline createHttpApi call) only changes the context below, never the store.
+    setRuntime(createBeckonRuntime(client, callOptions));
   }
   // A layout effect, so the store and the call controller listen before any child's effect
   // (a dial on mount, say) can cause events.
@@ -76,7 +76,9 @@ export function BeckonProvider(props: BeckonProviderProps) {
   }, [client, autoConnect]);
   return (
     <QueryClientProvider client={props.queryClient ?? ownQueryClient}>
-      <BeckonContext.Provider value={runtime}>{props.children}</BeckonContext.Provider>
+      <BeckonContext.Provider value={runtime}>
+        <BeckonApiContext.Provider value={api}>{props.children}</BeckonApiContext.Provider>
+      </BeckonContext.Provider>
     </QueryClientProvider>
   );
 }
