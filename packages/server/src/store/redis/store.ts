@@ -95,14 +95,15 @@ export class RedisStore implements Store {
       connectionName: `beckon:${this.nodeID}`,
     };
     // Fail fast instead of queueing while Redis is away, and never resend a write whose outcome
-    // is unknown: the client gets 9005 and decides.
+    // is unknown: the client gets 9005 and decides. No auto-pipelining: ioredis runs one
+    // auto-pipeline at a time, so one command stuck behind a paused Redis would hold back (and
+    // stretch the timeout of) every command issued after it.
     this.#redis = new Redis(options.url, {
       ...common,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       autoResendUnfulfilledCommands: false,
       commandTimeout: this.#timeoutMs,
-      enableAutoPipelining: true,
     });
     this.#sub = new Redis(options.url, { ...common, maxRetriesPerRequest: null });
     for (const client of [this.#redis, this.#sub])
@@ -326,7 +327,9 @@ export class RedisStore implements Store {
       const json = plan.deliveries[i]?.event ?? JSON.stringify(effect.event);
       i++;
       listener.committed(effect.event);
-      this.#hand(users, effect.ephemeral ? undefined : seqs, effect.event, json);
+      // Ephemeral events have no sequence number to be put back in order by: they reach every
+      // process, this one too, through the hint channel, in the order the commits published them.
+      if (!effect.ephemeral) this.#feeds.offer(users, seqs, effect.event, json);
     }
   }
 
@@ -349,9 +352,11 @@ export class RedisStore implements Store {
     } catch {
       return;
     }
-    if (hint.n === this.nodeID) return;
-    if (typeof hint.g === 'string') this.#listener?.groupChanged(hint.g, list<string>(hint.m));
+    const own = hint.n === this.nodeID;
+    if (typeof hint.g === 'string' && !own) this.#listener?.groupChanged(hint.g, list<string>(hint.m));
     for (const d of hint.d ?? []) {
+      // Our own sequenced events went out from the commit's reply already.
+      if (own && d.s !== null) continue;
       const users = list<string>(d.u);
       if (!users.some((u) => this.#feeds.has(u))) continue;
       this.#hand(users, d.s === null ? undefined : list<number>(d.s), d.e, JSON.stringify(d.e));
