@@ -229,3 +229,76 @@ export async function eventually(check: () => Promise<void>, timeoutMs = 3000): 
     }
   }
 }
+
+/** Sum of a counter series over every process's /metrics. */
+export async function metricSum(nodes: readonly Node[], series: string): Promise<number> {
+  let sum = 0;
+  for (const node of nodes) {
+    const text = await (await fetch(`${node.url}/metrics`)).text();
+    for (const line of text.split('\n')) if (line.startsWith(`${series} `)) sum += Number(line.split(' ')[1]);
+  }
+  return sum;
+}
+
+export interface PrivateRedis {
+  readonly url: string;
+  readonly port: number;
+  /** Kills the server (its data goes with it: no persistence). */
+  kill(): Promise<void>;
+  /** Starts it again on the same port, empty. */
+  restart(): Promise<void>;
+}
+
+/**
+ * A redis-server of the test's own on a free loopback port, for what must not touch the shared
+ * one: FLUSHALL, CLIENT PAUSE, killing Redis. Undefined when no redis-server binary is installed.
+ */
+export async function startPrivateRedis(): Promise<PrivateRedis | undefined> {
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    const proc = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    const failed = new Promise<boolean>((resolve) => {
+      proc.once('error', () => resolve(true));
+      proc.once('exit', () => resolve(true));
+    });
+    let gone = false;
+    void failed.then(() => {
+      gone = true;
+    });
+    const start = Date.now();
+    while (!gone && !(await redisAnswers(url))) {
+      if (Date.now() - start > 5000) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (gone || !(await redisAnswers(url))) {
+      proc.kill('SIGKILL');
+      return false;
+    }
+    child = proc;
+    return true;
+  };
+  if (!(await launch())) return undefined;
+  const kill = async () => {
+    const proc = child;
+    child = undefined;
+    if (proc === undefined || proc.exitCode !== null) return;
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGKILL');
+    await exited;
+  };
+  return {
+    url,
+    port,
+    kill,
+    async restart() {
+      await kill();
+      if (!(await launch())) throw new Error(`redis-server did not start again on port ${port}`);
+    },
+  };
+}
