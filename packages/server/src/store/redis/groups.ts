@@ -2,14 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { joinCode } from '../memory.js';
 import type { Group } from '../types.js';
-import { GROUP_CREATE, GROUP_JOIN, GROUP_LEAVE, GROUP_READ } from './scripts.js';
+import { GROUP_CREATE, GROUP_JOIN, GROUP_LEAVE, GROUP_READ, list } from './scripts.js';
 
 type GroupHead = Omit<Group, 'members'>;
-
-/** An empty Lua table comes back from cjson as `{}`, not `[]`. */
-export function list<T>(value: unknown): T[] {
-  return Array.isArray(value) ? (value as T[]) : [];
-}
 
 function parseGroups(raw: unknown): Group[] {
   return list<[string, string, unknown]>(JSON.parse(String(raw))).map(([, json, members]) => ({

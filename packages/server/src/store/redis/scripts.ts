@@ -22,6 +22,11 @@ export class LuaScript {
   }
 }
 
+/** An empty Lua table comes back from cjson as `{}`, not `[]`. */
+export function list<T>(value: unknown): T[] {
+  return Array.isArray(value) ? (value as T[]) : [];
+}
+
 /**
  * The compare-and-set every write goes through. ARGV[2] is a JSON plan:
  * `{ epoch, node, by, logLimit, guards: [[key, version]], docs: [[key, json | false, groupID?]],

@@ -1,27 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type Command,
-  type CommandReply,
-  type Effect,
-  ErrorCode,
-  errorInfo,
-  type InvitationRecord,
-  MAX_INVITEES,
-  type SignalingEvent,
-  type TransitionInput,
-} from '@beckon/signaling';
-import { transition } from '@beckon/signaling/rules';
+import { type Command, type CommandReply, ErrorCode, errorInfo, MAX_INVITEES } from '@beckon/signaling';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { mergeHistory } from '../../history.js';
 import type { Group, HistoryEntry, Snapshot, Store, StoreListener } from '../types.js';
-import { StoreUnavailableError, unavailable } from './errors.js';
-import { Feeds, type LogEntry } from './feeds.js';
-import { list, RedisGroups } from './groups.js';
+import { type Applied, Cas, call, type Inputs, type Query } from './cas.js';
+import { StoreUnavailableError } from './errors.js';
+import { Feeds } from './feeds.js';
+import { RedisGroups } from './groups.js';
+import { takeHint } from './hints.js';
 import { Keys } from './keys.js';
-import { type CommitPlan, type Loaded, planCommit, stateOf } from './plan.js';
-import { CLAIM, COMMIT, EVENTS_SINCE, LOAD, SNAPSHOT } from './scripts.js';
+import { Presence } from './presence.js';
+import { readLog, readSnapshot } from './reads.js';
 import { KeyedQueue } from './serial.js';
+import { Upkeep } from './upkeep.js';
 
 export interface RedisStoreOptions {
   /** `redis://[user:password@]host:port[/db]`. */
@@ -45,23 +37,16 @@ export interface RedisStoreOptions {
   readonly nodeID?: string;
 }
 
-interface Query {
-  readonly ids: string[];
-  readonly pair?: string;
-  readonly group?: string;
-  readonly groupOf?: string;
-}
-
-type Inputs = (loaded: Loaded, now: number) => TransitionInput[];
-
-const MAX_ATTEMPTS = 25;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
- * The store of a deployment of several processes. Invitations live in Redis; each command
- * reads what it needs in one script, runs the shared pure `transition` here, and writes the
- * result back with one compare-and-set script that also logs the events per user and
- * publishes a hint. See DESIGN.md, "Distributed mode on Redis (as built)".
+ * The store of a deployment of several processes sharing one Redis. Each command reads what it
+ * needs in one script, runs the shared pure `transition` here, and writes the outcome with one
+ * compare-and-set script that also logs the events per user and publishes a hint. See
+ * DESIGN.md, "Distributed mode on Redis (as built)".
+ *
+ * @example
+ * const server = await createBeckonServer({
+ *   secret, store: new RedisStore({ url: 'redis://127.0.0.1:6379', prefix: 'beckon:' }),
+ * });
  */
 export class RedisStore implements Store {
   readonly nodeID: string;
@@ -69,25 +54,26 @@ export class RedisStore implements Store {
   readonly #o: RedisStoreOptions;
   readonly #redis: Redis;
   readonly #sub: Redis;
-  readonly #serial = new KeyedQueue();
-  readonly #marks = new Map<string, Set<string>>();
+  readonly #cas: Cas;
+  readonly #upkeep: Upkeep;
   readonly #feeds: Feeds;
   readonly #groups: RedisGroups;
+  readonly #presence: Presence;
+  readonly #serial = new KeyedQueue();
+  /** Delivery receipts waiting for their invitation's next commit. */
+  readonly #marks = new Map<string, Set<string>>();
   readonly #warned = new Map<string, number>();
   #listener: StoreListener | undefined;
   #log: Logger | undefined;
   #epoch = '';
-  /** Redis clock minus ours: the commit script's "too late" check runs on Redis's clock. */
-  #offset = 0;
   #renewing: Promise<void> | undefined;
-  #pollTimer: NodeJS.Timeout | undefined;
-  #beatTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(options: RedisStoreOptions) {
     this.#o = options;
     this.nodeID = options.nodeID ?? randomUUID();
     this.keys = new Keys(options.prefix ?? 'beckon:');
+    const timeoutMs = options.commandTimeoutMs ?? 1500;
     const common = {
       lazyConnect: true,
       connectTimeout: 2000,
@@ -103,17 +89,47 @@ export class RedisStore implements Store {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       autoResendUnfulfilledCommands: false,
-      commandTimeout: this.#timeoutMs,
+      commandTimeout: timeoutMs,
     });
     this.#sub = new Redis(options.url, { ...common, maxRetriesPerRequest: null });
     for (const client of [this.#redis, this.#sub])
       client.on('error', (err: unknown) => this.#warn('redis connection', err));
-    this.#groups = new RedisGroups(this.#redis, this.keys.prefix);
+    const redis = this.#redis;
+    const prefix = this.keys.prefix;
+    this.#groups = new RedisGroups(redis, prefix);
+    this.#presence = new Presence(redis, this.keys, this.nodeID, options.presenceTtlMs ?? 9000);
+    this.#upkeep = new Upkeep(
+      redis,
+      this.keys,
+      {
+        pollMs: options.pollMs ?? 100,
+        leaseMs: options.leaseMs ?? 3000,
+        presenceTtlMs: options.presenceTtlMs ?? 9000,
+        nodeID: this.nodeID,
+      },
+      {
+        epoch: () => this.#epoch,
+        users: () => [...this.#feeds.users],
+        fire: (inviteID) => this.#fire(inviteID),
+        epochChanged: () => this.#renewEpoch(),
+        sweep: (seqs) => this.#feeds.sweep(seqs),
+        warn: (what, err) => this.#warn(what, err),
+      },
+    );
+    this.#cas = new Cas({
+      redis,
+      keys: this.keys,
+      nodeID: this.nodeID,
+      logLimit: options.logLimit ?? 512,
+      timeoutMs,
+      epoch: () => this.#epoch,
+      offset: () => this.#upkeep.offset,
+      epochLost: () => void this.#renewEpoch(),
+    });
     this.#feeds = new Feeds(
       {
-        current: async (userID) =>
-          Number((await this.#call(() => this.#redis.get(this.keys.seq(userID)))) ?? 0),
-        since: (userID, seq) => this.#since(userID, seq),
+        current: async (userID) => Number((await call(() => redis.get(this.keys.seq(userID)))) ?? 0),
+        since: (userID, seq) => readLog(redis, prefix, userID, seq),
       },
       {
         deliver: (deliveries, event, json) => this.#listener?.deliver(deliveries, event, json),
@@ -127,42 +143,40 @@ export class RedisStore implements Store {
     return this.#epoch;
   }
 
-  get #timeoutMs(): number {
-    return this.#o.commandTimeoutMs ?? 1500;
-  }
-
   async start(listener: StoreListener, log: Logger): Promise<void> {
     this.#listener = listener;
     this.#log = log.child({ node: this.nodeID });
-    const where = new URL(this.#o.url);
+    const where = new URL(this.#o.url).host;
     try {
       await Promise.all([this.#redis.connect(), this.#sub.connect()]);
-      await this.#measureClock();
+      await this.#upkeep.measureClock();
       await this.#redis.set(this.keys.epoch, randomUUID(), 'NX');
       this.#epoch = (await this.#redis.get(this.keys.epoch)) ?? '';
       await this.#sub.subscribe(this.keys.hints);
     } catch (error) {
       this.#redis.disconnect();
       this.#sub.disconnect();
-      throw new StoreUnavailableError(`cannot reach Redis at ${where.host}`, { cause: error });
+      throw new StoreUnavailableError(`cannot reach Redis at ${where}`, { cause: error });
     }
-    this.#sub.on('message', (_channel: string, message: string) => this.#onHint(message));
-    // After an outage: data may be gone (epoch), hints were missed (sweep).
-    this.#redis.on('ready', () => void this.#heartbeat());
-    this.#sub.on('ready', () => void this.#heartbeat());
-    this.#log.info({ redis: where.host, prefix: this.keys.prefix }, 'redis store started');
-    this.#pollTimer = setTimeout(() => void this.#poll(), this.#o.pollMs ?? 100);
-    this.#beatTimer = setInterval(() => void this.#heartbeat(), (this.#o.presenceTtlMs ?? 9000) / 3);
-    this.#beatTimer.unref();
+    const target = {
+      nodeID: this.nodeID,
+      feeds: this.#feeds,
+      deliver: listener.deliver.bind(listener),
+      groupChanged: listener.groupChanged.bind(listener),
+    };
+    this.#sub.on('message', (_channel: string, message: string) => takeHint(message, target));
+    for (const client of [this.#redis, this.#sub]) client.on('ready', () => void this.#upkeep.heartbeat());
+    this.#upkeep.start();
+    this.#log.info({ redis: where, prefix: this.keys.prefix }, 'redis store started');
   }
 
   // -- invitations ---------------------------------------------------------------------------
 
   dispatch(actor: string, device: string, command: Command): Promise<CommandReply> {
     const maxInvitees = this.#o.maxInvitees ?? MAX_INVITEES;
+    const newInviteID = command.op === 'invite' ? randomUUID() : undefined;
     let query: Query;
     let key: string;
-    const newInviteID = command.op === 'invite' ? randomUUID() : undefined;
     if (command.op === 'invite') {
       const callee = command.inviteeList[0];
       const rings = command.groupID === '' && command.timeout > 0 && typeof callee === 'string';
@@ -174,10 +188,8 @@ export class RedisStore implements Store {
       };
       key = pair ?? '';
     } else {
-      query = {
-        ids: [command.inviteID],
-        ...(command.op === 'addInvitees' ? { groupOf: command.inviteID } : {}),
-      };
+      const groupOf = command.op === 'addInvitees' ? { groupOf: command.inviteID } : {};
+      query = { ids: [command.inviteID], ...groupOf };
       key = command.inviteID;
     }
     return this.#serial.run(key, async () => {
@@ -201,7 +213,7 @@ export class RedisStore implements Store {
   }
 
   delivered(inviteID: string, invitee: string): void {
-    // Marks for one invitation are batched: a class of 500 makes a few commits, not 500.
+    // Receipts for one invitation are batched: a class of 500 makes a few commits, not 500.
     const queued = this.#marks.get(inviteID);
     if (queued) {
       queued.add(invitee);
@@ -212,115 +224,32 @@ export class RedisStore implements Store {
       .run(inviteID, () => {
         const who = this.#marks.get(inviteID) ?? new Set<string>();
         this.#marks.delete(inviteID);
-        return this.#apply({ ids: [inviteID] }, (loaded, now) => {
-          const record = loaded.records.get(inviteID)?.record;
-          return (record?.invitees ?? [])
+        return this.#apply({ ids: [inviteID] }, (loaded, now) =>
+          (loaded.records.get(inviteID)?.record?.invitees ?? [])
             .filter((i) => who.has(i.userID) && i.state === 'pending' && !i.delivered)
-            .map((i) => ({ type: 'delivered', inviteID, invitee: i.userID, now }));
-        });
+            .map((i) => ({ type: 'delivered', inviteID, invitee: i.userID, now })),
+        );
       })
       .catch((err: unknown) => this.#warn('delivery receipt', err));
   }
 
-  async snapshot(userID: string): Promise<Snapshot> {
-    const raw = list<string>(await this.#call(() => SNAPSHOT.run(this.#redis, [this.keys.prefix, userID])));
-    const [seq, ...records] = raw;
-    const invitations = records
-      .map((json) => JSON.parse(json) as Snapshot['invitations'][number])
-      .filter((r) => !r.onlineUserOnly)
-      .sort((a, b) => a.createdAt - b.createdAt || a.inviteID.localeCompare(b.inviteID));
-    return { seq: Number(seq ?? 0), invitations };
+  snapshot(userID: string): Promise<Snapshot> {
+    return readSnapshot(this.#redis, this.keys.prefix, userID);
   }
 
   async eventsSince(userID: string, seq: number) {
-    return (await this.#since(userID, seq))?.map(({ seq: s, event }) => ({ seq: s, event }));
+    const entries = await readLog(this.#redis, this.keys.prefix, userID, seq);
+    return entries?.map(({ seq: s, event }) => ({ seq: s, event }));
   }
 
-  async #since(userID: string, seq: number): Promise<LogEntry[] | undefined> {
-    const raw = await this.#call(() => EVENTS_SINCE.run(this.#redis, [this.keys.prefix, userID, seq]));
-    if (raw === null || raw === undefined) return undefined;
-    return list<string>(raw).map((member) => {
-      const colon = member.indexOf(':');
-      const json = member.slice(colon + 1);
-      return { seq: Number(member.slice(0, colon)), event: JSON.parse(json) as SignalingEvent, json };
-    });
-  }
-
-  /**
-   * Read, decide, compare-and-set, retry on conflict. `inputs` may depend on what was read; the
-   * transitions run one after another on the loaded state and commit together.
-   */
-  async #apply(query: Query, inputs: Inputs): Promise<{ reply?: CommandReply; loaded: Loaded }> {
-    for (let attempt = 1; ; attempt++) {
-      const loaded = await this.#load(query);
-      let state = stateOf(loaded);
-      const effects: Effect[] = [];
-      for (const input of inputs(loaded, Date.now())) {
-        const result = transition(state, input);
-        state = result.state;
-        effects.push(...result.effects);
-      }
-      const reply = effects.find((e) => e.type === 'reply')?.reply;
-      const plan = planCommit(this.keys, loaded, state, effects);
-      if (plan === undefined) return reply ? { reply, loaded } : { loaded };
-      const result = await this.#commit(plan);
-      if (result !== 'conflict') {
-        this.#afterCommit(effects, plan, result);
-        return reply ? { reply, loaded } : { loaded };
-      }
-      if (attempt >= MAX_ATTEMPTS) throw new StoreUnavailableError('too much contention on one invitation');
-      await sleep(Math.random() * Math.min(50, 2 ** attempt));
-    }
-  }
-
-  async #load(query: Query): Promise<Loaded> {
-    const raw = await this.#call(() => LOAD.run(this.#redis, [this.keys.prefix, JSON.stringify(query)]));
-    const out = JSON.parse(String(raw)) as {
-      inv: unknown;
-      pair?: [number, string];
-      group?: [string, number, string, unknown];
-    };
-    const records = new Map<string, { version: number; record?: InvitationRecord }>();
-    for (const [id, version, json] of list<[string, number, string]>(out.inv))
-      records.set(id, json ? { version, record: JSON.parse(json) } : { version });
-    const pair =
-      query.pair && out.pair
-        ? { key: query.pair, version: out.pair[0], ids: list<string>(JSON.parse(out.pair[1])) }
-        : undefined;
-    const g = out.group;
-    const group = g
-      ? { groupID: g[0], version: g[1], exists: g[2] !== '', members: list<string>(g[3]) }
-      : undefined;
-    return { records, ...(pair ? { pair } : {}), ...(group ? { group } : {}) };
-  }
-
-  async #commit(plan: CommitPlan): Promise<Array<[string[], number[]]> | 'conflict'> {
-    const payload = JSON.stringify({
-      epoch: this.#epoch,
-      node: this.nodeID,
-      // Redis time after which the script refuses: by then this process has answered 9005.
-      by: String(Date.now() + this.#offset + Math.max(100, this.#timeoutMs - 250)),
-      logLimit: this.#o.logLimit ?? 512,
-      ...plan,
-    });
-    const raw = await this.#call(() => COMMIT.run(this.#redis, [this.keys.prefix, payload]));
-    if (raw === 'conflict') return 'conflict';
-    if (raw === 'epoch') {
-      void this.#checkEpoch();
-      throw new StoreUnavailableError('the store was reset; nothing was applied');
-    }
-    if (raw === 'late') throw new StoreUnavailableError('redis answered too late; nothing was applied');
-    return list<[unknown, unknown]>(JSON.parse(String(raw))).map(([u, s]) => [
-      list<string>(u),
-      list<number>(s),
-    ]);
-  }
-
-  #afterCommit(effects: readonly Effect[], plan: CommitPlan, result: Array<[string[], number[]]>): void {
+  /** Runs transitions through the compare-and-set, then carries out what they decided. */
+  async #apply(query: Query, inputs: Inputs): Promise<Applied> {
+    const applied = await this.#cas.apply(query, inputs);
     const listener = this.#listener;
-    if (listener === undefined) return;
+    if (applied.commit === undefined || listener === undefined) return applied;
+    const { plan, result } = applied.commit;
     let i = 0;
-    for (const effect of effects) {
+    for (const effect of applied.effects) {
       if (effect.type === 'ended') listener.ended(effect.invitation);
       if (effect.type !== 'deliver') continue;
       const [users, seqs] = result[i] ?? [[], []];
@@ -331,52 +260,7 @@ export class RedisStore implements Store {
       // process, this one too, through the hint channel, in the order the commits published them.
       if (!effect.ephemeral) this.#feeds.offer(users, seqs, effect.event, json);
     }
-  }
-
-  /** Hands an event to the users followed here: in sequence order, or at once when ephemeral. */
-  #hand(users: readonly string[], seqs: readonly number[] | undefined, event: SignalingEvent, json: string) {
-    if (seqs) return this.#feeds.offer(users, seqs, event, json);
-    const local = users.filter((u) => this.#feeds.has(u)).map((userID) => ({ userID, seq: undefined }));
-    if (local.length > 0) this.#listener?.deliver(local, event, json);
-  }
-
-  #onHint(message: string): void {
-    let hint: {
-      n?: string;
-      g?: string;
-      m?: string[];
-      d?: Array<{ u: string[]; s: number[] | null; e: SignalingEvent }>;
-    };
-    try {
-      hint = JSON.parse(message);
-    } catch {
-      return;
-    }
-    const own = hint.n === this.nodeID;
-    if (typeof hint.g === 'string' && !own) this.#listener?.groupChanged(hint.g, list<string>(hint.m));
-    for (const d of hint.d ?? []) {
-      // Our own sequenced events went out from the commit's reply already.
-      if (own && d.s !== null) continue;
-      const users = list<string>(d.u);
-      if (!users.some((u) => this.#feeds.has(u))) continue;
-      this.#hand(users, d.s === null ? undefined : list<number>(d.s), d.e, JSON.stringify(d.e));
-    }
-  }
-
-  // -- deadlines, heartbeat, epoch ------------------------------------------------------------
-
-  async #poll(): Promise<void> {
-    try {
-      const leaseMs = this.#o.leaseMs ?? 3000;
-      const args = [this.keys.prefix, this.#epoch, String(Date.now()), String(leaseMs), '100'];
-      const claimed = list<string>(await CLAIM.run(this.#redis, args));
-      if (claimed[0] === 'epoch') await this.#checkEpoch();
-      else await Promise.allSettled(claimed.slice(1).map((id) => this.#fire(id)));
-    } catch (error) {
-      this.#warn('deadline poll', error);
-    } finally {
-      if (!this.#closed) this.#pollTimer = setTimeout(() => void this.#poll(), this.#o.pollMs ?? 100);
-    }
+    return applied;
   }
 
   /** A claimed deadline: the rules time out whoever is due; the CAS makes it happen once. */
@@ -390,36 +274,8 @@ export class RedisStore implements Store {
     });
   }
 
-  async #measureClock(): Promise<void> {
-    const before = Date.now();
-    const [seconds, micros] = await this.#redis.time();
-    const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-    this.#offset = redisNow - Math.round((before + Date.now()) / 2);
-  }
-
-  /** Presence for the users here, the epoch check and a catch-up sweep, every third of the TTL. */
-  async #heartbeat(): Promise<void> {
-    if (this.#closed || this.#redis.status !== 'ready') return;
-    try {
-      await this.#measureClock();
-      const users = [...this.#feeds.users];
-      const ttl = this.#o.presenceTtlMs ?? 9000;
-      const pipe = this.#redis.pipeline().get(this.keys.epoch);
-      for (const u of users)
-        pipe.zadd(this.keys.presence(u), Date.now() + ttl, this.nodeID).pexpire(this.keys.presence(u), ttl);
-      if (users.length > 0) pipe.mget(users.map((u) => this.keys.seq(u)));
-      const results = (await pipe.exec()) ?? [];
-      const epoch = results[0]?.[1];
-      if (epoch !== this.#epoch) return this.#checkEpoch();
-      const seqs = list<string | null>(results.at(-1)?.[1]);
-      if (users.length > 0) this.#feeds.sweep(new Map(users.map((u, i) => [u, Number(seqs[i] ?? 0)])));
-    } catch (error) {
-      this.#warn('heartbeat', error);
-    }
-  }
-
   /** The epoch changed or vanished (FLUSHALL, a Redis restarted empty): adopt the new one, reset. */
-  #checkEpoch(): Promise<void> {
+  #renewEpoch(): Promise<void> {
     this.#renewing ??= (async () => {
       try {
         await this.#redis.set(this.keys.epoch, randomUUID(), 'NX');
@@ -441,24 +297,16 @@ export class RedisStore implements Store {
   // -- presence, groups, history ------------------------------------------------------------
 
   async attach(userID: string): Promise<void> {
-    const ttl = this.#o.presenceTtlMs ?? 9000;
-    await Promise.all([
-      this.#feeds.track(userID),
-      this.#call(() => this.#redis.zadd(this.keys.presence(userID), Date.now() + ttl, this.nodeID)),
-    ]);
+    await Promise.all([this.#feeds.track(userID), this.#presence.add(userID)]);
   }
 
   detach(userID: string): void {
     this.#feeds.untrack(userID);
-    this.#redis.zrem(this.keys.presence(userID), this.nodeID).catch(() => {});
+    void this.#presence.remove([userID]);
   }
 
-  async online(userIDs: readonly string[]): Promise<ReadonlySet<string>> {
-    const now = Date.now();
-    const pipe = this.#redis.pipeline();
-    for (const u of userIDs) pipe.zcount(this.keys.presence(u), now, '+inf');
-    const results = (await this.#call(() => pipe.exec())) ?? [];
-    return new Set(userIDs.filter((_, i) => Number(results[i]?.[1] ?? 0) > 0));
+  online(userIDs: readonly string[]): Promise<ReadonlySet<string>> {
+    return this.#presence.online(userIDs);
   }
 
   announceGroup(groupID: string, members: readonly string[]): void {
@@ -468,71 +316,62 @@ export class RedisStore implements Store {
   }
 
   createGroup(owner: string, name: string): Promise<Group> {
-    return this.#call(() => this.#groups.create(owner, name));
+    return call(() => this.#groups.create(owner, name));
   }
 
   joinGroup(code: string, userID: string): Promise<Group | undefined> {
-    return this.#call(() => this.#groups.join(code, userID));
+    return call(() => this.#groups.join(code, userID));
   }
 
   leaveGroup(groupID: string, userID: string): Promise<boolean> {
-    return this.#call(() => this.#groups.leave(groupID, userID));
+    return call(() => this.#groups.leave(groupID, userID));
   }
 
   getGroup(groupID: string): Promise<Group | undefined> {
-    return this.#call(() => this.#groups.get(groupID));
+    return call(() => this.#groups.get(groupID));
   }
 
   groupsOf(userID: string): Promise<Group[]> {
-    return this.#call(() => this.#groups.of(userID));
+    return call(() => this.#groups.of(userID));
   }
 
-  async recordHistory(userID: string, entry: HistoryEntry): Promise<void> {
-    const key = this.keys.history(userID);
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const [version, json] = await this.#call(() => this.#redis.hmget(key, 'v', 'r'));
-      const next = mergeHistory(json ? JSON.parse(json) : [], entry, this.#o.historyLimit ?? 200);
-      const plan: CommitPlan = {
-        guards: [[key, Number(version ?? 0)]],
-        docs: [[key, JSON.stringify(next)]],
-        ops: [],
-        deliveries: [],
-      };
-      if ((await this.#commit(plan)) !== 'conflict') return;
-      await sleep(Math.random() * Math.min(50, 2 ** attempt));
-    }
-    throw new StoreUnavailableError('too much contention on a history');
+  recordHistory(userID: string, entry: HistoryEntry): Promise<void> {
+    const limit = this.#o.historyLimit ?? 200;
+    return this.#cas.update<HistoryEntry[]>(this.keys.history(userID), (list) =>
+      mergeHistory(list ?? [], entry, limit),
+    );
   }
 
   async history(userID: string): Promise<HistoryEntry[]> {
-    const json = await this.#call(() => this.#redis.hget(this.keys.history(userID), 'r'));
+    const json = await call(() => this.#redis.hget(this.keys.history(userID), 'r'));
     return json ? JSON.parse(json) : [];
+  }
+
+  /** Deletes every key of this deployment (its prefix). For tests and benchmarks only. */
+  async purge(): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await call(() =>
+        this.#redis.scan(cursor, 'MATCH', `${this.keys.prefix}*`, 'COUNT', 1000),
+      );
+      cursor = next;
+      if (keys.length > 0) await call(() => this.#redis.unlink(...keys));
+    } while (cursor !== '0');
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#pollTimer);
-    clearInterval(this.#beatTimer);
+    this.#upkeep.stop();
     const users = [...this.#feeds.users];
     this.#feeds.clear();
+    await this.#presence.remove(users);
     try {
-      const pipe = this.#redis.pipeline();
-      for (const u of users) pipe.zrem(this.keys.presence(u), this.nodeID);
-      await pipe.exec();
       await this.#redis.quit();
     } catch {
       this.#redis.disconnect();
     }
     this.#sub.disconnect();
-  }
-
-  async #call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw unavailable(error);
-    }
   }
 
   /** Logs a background failure at most once a second per kind, so an outage does not flood. */

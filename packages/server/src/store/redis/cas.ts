@@ -1,0 +1,150 @@
+import type { CommandReply, Effect, InvitationRecord, TransitionInput } from '@beckon/signaling';
+import { transition } from '@beckon/signaling/rules';
+import type { Redis } from 'ioredis';
+import { StoreUnavailableError, unavailable } from './errors.js';
+import type { Keys } from './keys.js';
+import { type CommitPlan, type Loaded, planCommit, stateOf } from './plan.js';
+import { COMMIT, LOAD, list } from './scripts.js';
+
+/** What a transition needs read: invitations, a glare pair hash, a group (by id or of an invitation). */
+export interface Query {
+  readonly ids: string[];
+  readonly pair?: string;
+  readonly group?: string;
+  readonly groupOf?: string;
+}
+
+/** The transition inputs to run on what was loaded (they may depend on it). */
+export type Inputs = (loaded: Loaded, now: number) => TransitionInput[];
+
+/** Per delivery of a commit: the recipients (group expanded) and their sequence numbers. */
+export type Committed = Array<[string[], number[]]>;
+
+export interface Applied {
+  readonly reply?: CommandReply;
+  readonly loaded: Loaded;
+  readonly effects: readonly Effect[];
+  /** Set when something was written. */
+  readonly commit?: { readonly plan: CommitPlan; readonly result: Committed };
+}
+
+export interface CasOptions {
+  readonly redis: Redis;
+  readonly keys: Keys;
+  readonly nodeID: string;
+  readonly logLimit: number;
+  readonly timeoutMs: number;
+  readonly epoch: () => string;
+  /** Redis clock minus ours. */
+  readonly offset: () => number;
+  /** A commit found another epoch: the data it read may be gone. */
+  readonly epochLost: () => void;
+}
+
+const MAX_ATTEMPTS = 25;
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Runs a Redis call; an outage or a timeout becomes a typed "unavailable" error (9005). */
+export async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw unavailable(error);
+  }
+}
+
+/**
+ * Read, decide, compare-and-set. One script reads what the transition needs with its versions;
+ * the shared pure `transition` decides here; one script writes the outcome if no version moved
+ * meanwhile, else the whole round runs again on fresh data.
+ */
+export class Cas {
+  readonly #o: CasOptions;
+
+  constructor(options: CasOptions) {
+    this.#o = options;
+  }
+
+  async apply(query: Query, inputs: Inputs): Promise<Applied> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.load(query);
+      let state = stateOf(loaded);
+      const effects: Effect[] = [];
+      for (const input of inputs(loaded, Date.now())) {
+        const result = transition(state, input);
+        state = result.state;
+        effects.push(...result.effects);
+      }
+      const reply = effects.find((e) => e.type === 'reply')?.reply;
+      const base = reply ? { reply, loaded, effects } : { loaded, effects };
+      const plan = planCommit(this.#o.keys, loaded, state, effects);
+      if (plan === undefined) return base;
+      const result = await this.commit(plan);
+      if (result !== 'conflict') return { ...base, commit: { plan, result } };
+      if (attempt >= MAX_ATTEMPTS) throw new StoreUnavailableError('too much contention on one invitation');
+      await sleep(Math.random() * Math.min(50, 2 ** attempt));
+    }
+  }
+
+  async load(query: Query): Promise<Loaded> {
+    const { redis, keys } = this.#o;
+    const raw = await call(() => LOAD.run(redis, [keys.prefix, JSON.stringify(query)]));
+    const out = JSON.parse(String(raw)) as {
+      inv: unknown;
+      pair?: [number, string];
+      group?: [string, number, string, unknown];
+    };
+    const records = new Map<string, { version: number; record?: InvitationRecord }>();
+    for (const [id, version, json] of list<[string, number, string]>(out.inv))
+      records.set(id, json ? { version, record: JSON.parse(json) } : { version });
+    const pair =
+      query.pair && out.pair
+        ? { key: query.pair, version: out.pair[0], ids: list<string>(JSON.parse(out.pair[1])) }
+        : undefined;
+    const g = out.group;
+    const group = g
+      ? { groupID: g[0], version: g[1], exists: g[2] !== '', members: list<string>(g[3]) }
+      : undefined;
+    return { records, ...(pair ? { pair } : {}), ...(group ? { group } : {}) };
+  }
+
+  async commit(plan: CommitPlan): Promise<Committed | 'conflict'> {
+    const { redis, keys } = this.#o;
+    const payload = JSON.stringify({
+      epoch: this.#o.epoch(),
+      node: this.#o.nodeID,
+      // Redis time after which the script refuses: by then this process has answered 9005.
+      by: String(Date.now() + this.#o.offset() + Math.max(100, this.#o.timeoutMs - 250)),
+      logLimit: this.#o.logLimit,
+      ...plan,
+    });
+    const raw = await call(() => COMMIT.run(redis, [keys.prefix, payload]));
+    if (raw === 'conflict') return 'conflict';
+    if (raw === 'epoch') {
+      this.#o.epochLost();
+      throw new StoreUnavailableError('the store was reset; nothing was applied');
+    }
+    if (raw === 'late') throw new StoreUnavailableError('redis answered too late; nothing was applied');
+    return list<[unknown, unknown]>(JSON.parse(String(raw))).map(([u, s]) => [
+      list<string>(u),
+      list<number>(s),
+    ]);
+  }
+
+  /** Compare-and-set of one JSON document (a history), retried on conflict. */
+  async update<T>(key: string, change: (current: T | undefined) => T): Promise<void> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const [version, json] = await call(() => this.#o.redis.hmget(key, 'v', 'r'));
+      const next = change(json ? (JSON.parse(json) as T) : undefined);
+      const plan: CommitPlan = {
+        guards: [[key, Number(version ?? 0)]],
+        docs: [[key, JSON.stringify(next)]],
+        ops: [],
+        deliveries: [],
+      };
+      if ((await this.commit(plan)) !== 'conflict') return;
+      await sleep(Math.random() * Math.min(50, 2 ** attempt));
+    }
+    throw new StoreUnavailableError(`too much contention on ${key}`);
+  }
+}

@@ -1,0 +1,48 @@
+import type { SignalingEvent } from '@beckon/signaling';
+import type { Delivery } from '../types.js';
+import type { Feeds } from './feeds.js';
+import { list } from './scripts.js';
+
+/** A message on the hint channel: events with their recipients (`s` null: ephemeral), or a group notice. */
+interface Hint {
+  readonly n?: string;
+  readonly g?: string;
+  readonly m?: string[];
+  readonly d?: Array<{ u: string[]; s: number[] | null; e: SignalingEvent }>;
+}
+
+export interface HintTarget {
+  readonly nodeID: string;
+  readonly feeds: Feeds;
+  deliver(deliveries: readonly Delivery[], event: SignalingEvent, json: string): void;
+  groupChanged(groupID: string, members: readonly string[]): void;
+}
+
+/**
+ * Hands a hint's events to the users followed on this process. Sequenced events go through the
+ * feeds (ordered, gaps filled from the log), so a lost or late hint costs a log read, never an
+ * event; ephemeral ones (onlineUserOnly) are only ever carried here, in publish order.
+ */
+export function takeHint(message: string, to: HintTarget): void {
+  let hint: Hint;
+  try {
+    hint = JSON.parse(message);
+  } catch {
+    return;
+  }
+  const own = hint.n === to.nodeID;
+  if (typeof hint.g === 'string' && !own) to.groupChanged(hint.g, list<string>(hint.m));
+  for (const d of hint.d ?? []) {
+    // Our own sequenced events went out from the commit's reply already.
+    if (own && d.s !== null) continue;
+    const users = list<string>(d.u);
+    if (!users.some((u) => to.feeds.has(u))) continue;
+    const json = JSON.stringify(d.e);
+    if (d.s !== null) {
+      to.feeds.offer(users, list<number>(d.s), d.e, json);
+      continue;
+    }
+    const local = users.filter((u) => to.feeds.has(u)).map((userID) => ({ userID, seq: undefined }));
+    to.deliver(local, d.e, json);
+  }
+}

@@ -1,0 +1,32 @@
+import type { InvitationRecord, SignalingEvent } from '@beckon/signaling';
+import type { Redis } from 'ioredis';
+import type { Snapshot } from '../types.js';
+import { call } from './cas.js';
+import type { LogEntry } from './feeds.js';
+import { EVENTS_SINCE, list, SNAPSHOT } from './scripts.js';
+
+/** A user's invitations and sequence, read at one instant (onlineUserOnly ones left out). */
+export async function readSnapshot(redis: Redis, prefix: string, userID: string): Promise<Snapshot> {
+  const [seq, ...records] = list<string>(await call(() => SNAPSHOT.run(redis, [prefix, userID])));
+  const invitations = records
+    .map((json) => JSON.parse(json) as InvitationRecord)
+    .filter((r) => !r.onlineUserOnly)
+    .sort((a, b) => a.createdAt - b.createdAt || a.inviteID.localeCompare(b.inviteID));
+  return { seq: Number(seq ?? 0), invitations };
+}
+
+/** The user's log after `seq`, or undefined when the log does not reach back that far. */
+export async function readLog(
+  redis: Redis,
+  prefix: string,
+  userID: string,
+  seq: number,
+): Promise<LogEntry[] | undefined> {
+  const raw = await call(() => EVENTS_SINCE.run(redis, [prefix, userID, seq]));
+  if (raw === null || raw === undefined) return undefined;
+  return list<string>(raw).map((member) => {
+    const colon = member.indexOf(':');
+    const json = member.slice(colon + 1);
+    return { seq: Number(member.slice(0, colon)), event: JSON.parse(json) as SignalingEvent, json };
+  });
+}
