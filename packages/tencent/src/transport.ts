@@ -765,8 +765,10 @@ export class TencentTransport implements Transport {
   /** Applies an event that passed the guards to the local view and forwards it. */
   #commit(event: SignalingEvent): boolean {
     const id = event.envelope.inviteID;
-    const after = applyEvent(this.#records.get(id), event);
-    if (after === undefined) return false;
+    const before = this.#records.get(id);
+    const after = applyEvent(before, event);
+    // Unknown invitation, or a transition that changed nothing: never forwarded.
+    if (after === undefined || after === before) return false;
     if (isActive(after)) {
       this.#records.set(id, after);
       this.#arm(after);
