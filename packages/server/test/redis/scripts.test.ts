@@ -1,0 +1,110 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Keys } from '../../src/store/redis/keys.js';
+import { CLAIM, COMMIT, EVENTS_SINCE, LOAD } from '../../src/store/redis/scripts.js';
+import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
+
+// The Lua scripts on their own: what the compare-and-set refuses leaves Redis untouched.
+
+describeRedis('redis scripts', () => {
+  const prefix = freshPrefix();
+  const keys = new Keys(prefix);
+  let redis: Redis;
+  const commit = (plan: Record<string, unknown>) =>
+    COMMIT.run(redis, [
+      prefix,
+      JSON.stringify({
+        epoch: 'e1',
+        node: 'test',
+        by: String(Date.now() + 5000),
+        logLimit: 3,
+        guards: [],
+        docs: [],
+        ops: [],
+        deliveries: [],
+        ...plan,
+      }),
+    ]);
+
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL);
+    await redis.set(keys.epoch, 'e1');
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await purge(prefix);
+  });
+
+  it('writes guarded documents, bumps their versions, and logs events with per-user sequence numbers', async () => {
+    const ok = await commit({
+      guards: [[keys.inv('a'), 0]],
+      docs: [[keys.inv('a'), '{"x":1}', '']],
+      ops: [['SADD', keys.inbox('u1'), 'a']],
+      deliveries: [{ users: ['u1', 'u2', 'u1'], group: '', event: '{"kind":"invite"}', ephemeral: false }],
+    });
+    expect(JSON.parse(String(ok))).toEqual([
+      [
+        ['u1', 'u2'],
+        [1, 1],
+      ],
+    ]);
+    expect(await redis.hgetall(keys.inv('a'))).toEqual({ v: '1', r: '{"x":1}', g: '' });
+    expect(await redis.smembers(keys.inbox('u1'))).toEqual(['a']);
+    expect(await EVENTS_SINCE.run(redis, [prefix, 'u1', 0])).toEqual(['1:{"kind":"invite"}']);
+  });
+
+  it('refuses on a moved version, another epoch or past its deadline, and applies nothing', async () => {
+    const plan = {
+      guards: [[keys.inv('a'), 0]],
+      docs: [[keys.inv('a'), '{"x":2}', '']],
+      deliveries: [{ users: ['u1'], group: '', event: '{"kind":"modify"}', ephemeral: false }],
+    };
+    expect(await commit(plan)).toBe('conflict');
+    expect(await commit({ ...plan, guards: [[keys.inv('a'), 1]], epoch: 'e0' })).toBe('epoch');
+    expect(await commit({ ...plan, guards: [[keys.inv('a'), 1]], by: String(Date.now() - 1000) })).toBe(
+      'late',
+    );
+    expect(await redis.hget(keys.inv('a'), 'r')).toBe('{"x":1}');
+    expect(await redis.get(keys.seq('u1'))).toBe('1');
+  });
+
+  it('a log trimmed past the asked sequence answers nil, so the reader takes a snapshot', async () => {
+    for (let i = 0; i < 4; i++)
+      await commit({ deliveries: [{ users: ['u3'], group: '', event: `{"n":${i}}`, ephemeral: false }] });
+    expect(await EVENTS_SINCE.run(redis, [prefix, 'u3', 0])).toBeNull();
+    expect(await EVENTS_SINCE.run(redis, [prefix, 'u3', 1])).toEqual(['2:{"n":1}', '3:{"n":2}', '4:{"n":3}']);
+    expect(await EVENTS_SINCE.run(redis, [prefix, 'u3', 4])).toEqual([]);
+    expect(await EVENTS_SINCE.run(redis, [prefix, 'u3', 9])).toBeNull();
+  });
+
+  it('expands a group audience at commit time and gives ephemeral events no sequence', async () => {
+    await redis.zadd(keys.members('g'), 1, 'm1', 2, 'm2');
+    const out = await commit({
+      deliveries: [{ users: ['m2', 'x'], group: 'g', event: '{"e":1}', ephemeral: true }],
+    });
+    expect(JSON.parse(String(out))).toEqual([[['m2', 'x', 'm1'], {}]]);
+    expect(await redis.get(keys.seq('m1'))).toBeNull();
+  });
+
+  it('loads invitations listed in a glare pair hash with their versions', async () => {
+    const pair = keys.pair('u1', 'u2');
+    await commit({ guards: [[pair, 0]], docs: [[pair, '["a","gone"]']] });
+    const out = JSON.parse(String(await LOAD.run(redis, [prefix, JSON.stringify({ ids: ['new'], pair })])));
+    expect(out.pair).toEqual([1, '["a","gone"]']);
+    expect(out.inv).toEqual([
+      ['new', 0, ''],
+      ['a', 1, '{"x":1}'],
+      ['gone', 0, ''],
+    ]);
+  });
+
+  it('claims due deadlines with a lease, so no other process takes them until it runs out', async () => {
+    const now = Date.now();
+    await redis.zadd(keys.deadlines, now - 10, 'due', now + 60_000, 'later');
+    expect(await CLAIM.run(redis, [prefix, 'e1', String(now), '3000', '10'])).toEqual(['ok', 'due']);
+    expect(Number(await redis.zscore(keys.deadlines, 'due'))).toBe(now + 3000);
+    expect(await CLAIM.run(redis, [prefix, 'e1', String(now + 100), '3000', '10'])).toEqual(['ok']);
+    expect(await CLAIM.run(redis, [prefix, 'e1', String(now + 3000), '3000', '10'])).toEqual(['ok', 'due']);
+    expect(await CLAIM.run(redis, [prefix, 'other', String(now), '3000', '10'])).toEqual(['epoch']);
+  });
+});
