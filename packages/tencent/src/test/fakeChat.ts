@@ -69,8 +69,14 @@ export class FakeChat {
   /** The SDK refuses a cancel/accept/reject while another is in flight (its `_isHandling`). */
   #handling = false;
 
+  /** New invitations get ids `${idPrefix}-1`, `${idPrefix}-2`, ... */
+  idPrefix = 'tc';
+
   /** The user a `login` named (the fake does not check the signature). */
   userID = '';
+
+  /** Told about every call that succeeded, with its response (a {@link FakeCloud} routes them). */
+  onSent: ((method: Method, options: unknown, response: unknown) => void) | undefined;
 
   login: ChatSDK['login'] = (options) => {
     this.userID = options.userID;
@@ -106,12 +112,12 @@ export class FakeChat {
   };
 
   invite: ChatSDK['invite'] = (options) => {
-    const inviteID = `tc-${this.#nextId++}`;
+    const inviteID = `${this.idPrefix}-${this.#nextId++}`;
     return this.#answer('invite', options, { code: 0, data: { message: { ID: `m-${inviteID}` } }, inviteID });
   };
 
   inviteInGroup: ChatSDK['inviteInGroup'] = (options) => {
-    const inviteID = `tc-${this.#nextId++}`;
+    const inviteID = `${this.idPrefix}-${this.#nextId++}`;
     return this.#answer('inviteInGroup', options, {
       code: 0,
       data: { message: { ID: `m-${inviteID}` } },
@@ -212,12 +218,18 @@ export class FakeChat {
   #answer(method: Method, options: unknown, fallback: unknown): Promise<unknown> {
     this.calls.push({ method, options });
     const script = this.#scripts.get(method)?.shift();
-    if (script === undefined) return Promise.resolve(fallback);
+    let answer: Promise<unknown>;
     try {
-      return Promise.resolve(script(options));
+      answer = Promise.resolve(script === undefined ? fallback : script(options));
     } catch (error) {
-      return Promise.reject(error);
+      answer = Promise.reject(error);
     }
+    return answer.then((response) => {
+      const code =
+        typeof response === 'object' && response !== null ? (response as { code?: unknown }).code : 0;
+      if (code === 0 || code === undefined) this.onSent?.(method, options, response);
+      return response;
+    });
   }
 
   async #handle(

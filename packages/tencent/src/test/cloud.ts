@@ -1,0 +1,119 @@
+import type { Clock } from '@beckon/signaling';
+import { ChatEventName, SignalingEventName } from '../sdk.js';
+import { type FakeChat, type Method, signalingMessage } from './fakeChat.js';
+import { flush } from './harness.js';
+
+interface Sent {
+  readonly inviteID: string;
+  readonly inviter: string;
+  readonly groupID: string;
+  readonly inviteeList: readonly string[];
+  readonly data: string;
+  readonly timeout: number;
+}
+
+/**
+ * Routes what one fake chat sends to the others the way Tencent's service and SDK do: the
+ * invitation to the invitees (and to the inviter's other devices), answers to the inviter,
+ * to the other invitees of a group invitation and to the answerer's other devices, a cancel
+ * to the invitees. Nothing is arbitrated, and every delivery is asynchronous.
+ */
+export class FakeCloud {
+  readonly #clock: Clock;
+  readonly #devices = new Map<string, FakeChat[]>();
+  readonly #invitations = new Map<string, Sent>();
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  join(userID: string, chat: FakeChat): void {
+    const list = this.#devices.get(userID) ?? [];
+    list.push(chat);
+    this.#devices.set(userID, list);
+    chat.idPrefix = `${userID}${list.length}`;
+    chat.onSent = (method, options, response) => this.#route(userID, chat, method, options, response);
+  }
+
+  /** Lets every delivery (and what it sets off) happen. */
+  async settle(rounds = 6): Promise<void> {
+    for (let i = 0; i < rounds; i++) await flush();
+  }
+
+  #to(users: Iterable<string>, except: FakeChat, deliver: (chat: FakeChat) => void): void {
+    const targets = [...new Set(users)]
+      .flatMap((u) => this.#devices.get(u) ?? [])
+      .filter((c) => c !== except);
+    setImmediate(() => {
+      for (const chat of targets) deliver(chat);
+    });
+  }
+
+  #route(sender: string, from: FakeChat, method: Method, options: unknown, response: unknown): void {
+    const o = options as Record<string, unknown>;
+    switch (method) {
+      case 'invite':
+      case 'inviteInGroup': {
+        const inviteID = (response as { inviteID: string }).inviteID;
+        const sent: Sent = {
+          inviteID,
+          inviter: sender,
+          groupID: method === 'invite' ? '' : String(o.groupID),
+          inviteeList: method === 'invite' ? [String(o.userID)] : (o.inviteeList as string[]),
+          data: typeof o.data === 'string' ? o.data : '',
+          timeout: typeof o.timeout === 'number' ? o.timeout : 0,
+        };
+        this.#invitations.set(inviteID, sent);
+        const message = signalingMessage({ ...sent, actionType: 1 }, this.#clock.now() / 1000);
+        // 3.6.6 emits the invitation without its timeout, then the message that carries it.
+        const { timeout: _, ...event } = sent;
+        this.#to([...sent.inviteeList, sender], from, (chat) => {
+          chat.signal(SignalingEventName.NEW_INVITATION_RECEIVED, event);
+          chat.emit(ChatEventName.MESSAGE_RECEIVED, [message]);
+        });
+        break;
+      }
+      case 'accept':
+      case 'reject': {
+        const sent = this.#invitations.get(String(o.inviteID));
+        if (sent === undefined) return;
+        const name =
+          method === 'accept' ? SignalingEventName.INVITEE_ACCEPTED : SignalingEventName.INVITEE_REJECTED;
+        const audience = sent.groupID === '' ? [sent.inviter, sender] : [sent.inviter, ...sent.inviteeList];
+        this.#to(audience, from, (chat) =>
+          chat.signal(name, {
+            inviteID: sent.inviteID,
+            inviter: sent.inviter,
+            groupID: sent.groupID,
+            data: typeof o.data === 'string' ? o.data : '',
+            invitee: sender,
+          }),
+        );
+        break;
+      }
+      case 'cancel': {
+        const sent = this.#invitations.get(String(o.inviteID));
+        if (sent === undefined) return;
+        this.#to([...sent.inviteeList, sender], from, (chat) =>
+          chat.signal(SignalingEventName.INVITATION_CANCELLED, {
+            inviteID: sent.inviteID,
+            inviter: sent.inviter,
+            groupID: sent.groupID,
+            data: typeof o.data === 'string' ? o.data : '',
+          }),
+        );
+        break;
+      }
+      case 'modifyInvitation': {
+        const sent = this.#invitations.get(String(o.inviteID));
+        if (sent === undefined) return;
+        this.#to([...sent.inviteeList, sender], from, (chat) =>
+          chat.signal(SignalingEventName.INVITATION_MODIFIED, { inviteID: sent.inviteID, data: o.data }),
+        );
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
