@@ -235,6 +235,16 @@ export class Connection {
         return this.#resyncOrClose(undefined);
       case 'req':
         return this.#request(frame.id, frame.cmd);
+      case 'rtc': {
+        const userID = this.userID ?? '';
+        if (!(await this.#ctx.relayRoomSignal(frame.roomID, userID, frame.to, frame.data))) {
+          this.#error({
+            code: ErrorCode.NO_PERMISSION,
+            message: `${frame.to} is not in a call with you in room ${frame.roomID}`,
+          });
+        }
+        return;
+      }
     }
   }
 

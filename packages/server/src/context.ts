@@ -23,6 +23,8 @@ export interface ServerContext {
   /** Registers an authenticated connection; resolves once the store follows its user. */
   attach(connection: Connection): Promise<void>;
   detach(connection: Connection): void;
+  /** Relays a media-room message if `from` may reach `to` in that room; false when refused. */
+  relayRoomSignal(roomID: string, from: string, to: string, data: string): Promise<boolean>;
   /** Marks an invite delivered to `userID` when `event` invited them. */
   markDelivered(event: SignalingEvent, userID: string): void;
 }

@@ -11,6 +11,7 @@ import type { ResolvedOptions, ServerContext } from './context.js';
 import { historyFromEnded, historyFromHangup } from './history.js';
 import { handleHttp } from './http.js';
 import { Metrics } from './metrics.js';
+import { GROUP_ROOM_PREFIX, RoomGrants } from './rooms.js';
 import { MemoryStore } from './store/memory.js';
 import type { Delivery, Store } from './store/types.js';
 
@@ -126,6 +127,8 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     for (const [inviteID, invitee] of batch) store.delivered(inviteID, invitee);
   };
 
+  const rooms = new RoomGrants();
+
   const ctx: ServerContext = {
     options: resolved,
     store,
@@ -168,6 +171,17 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         }
       }
     },
+    async relayRoomSignal(roomID, from, to, data) {
+      let allowed = rooms.allowed(roomID, from, to);
+      if (!allowed && roomID.startsWith(GROUP_ROOM_PREFIX)) {
+        const group = await store.getGroup(roomID.slice(GROUP_ROOM_PREFIX.length));
+        allowed = from !== to && group?.members.includes(from) === true && group.members.includes(to);
+      }
+      if (!allowed) return false;
+      const text = JSON.stringify({ t: 'rtc', roomID, from, data });
+      for (const connection of connections.get(to) ?? []) connection.sendText(text);
+      return true;
+    },
     markDelivered(event, userID) {
       if (
         (event.kind === 'invite' || event.kind === 'addInvitees') &&
@@ -198,11 +212,13 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         }
       },
       committed(event: SignalingEvent) {
+        rooms.onCommitted(event);
         if (event.kind !== 'invite') return;
         metrics.inc('beckon_invitations_created_total');
         recordHistory(historyFromHangup(event));
       },
       ended(invitation: InvitationRecord) {
+        rooms.onEnded(invitation);
         const states = new Set(invitation.invitees.map((i) => i.state));
         metrics.inc('beckon_invitations_ended_total', states.size === 1 ? [...states][0] : 'mixed');
         recordHistory(historyFromEnded(invitation));

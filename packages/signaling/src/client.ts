@@ -68,6 +68,8 @@ export interface SignalingClientEvents {
   onConnectionChange: ConnectionChangeEvent;
   /** A group's members or their presence changed; refetch what shows them. */
   onGroupChanged: { readonly groupID: string };
+  /** A media-room message (WebRTC negotiation) from another user in the same call. */
+  onRoomSignal: { readonly roomID: string; readonly from: string; readonly data: string };
   /** Anything in {@link SignalingClient.invitations} changed (after the specific event). */
   onViewChange: { readonly invitations: ReadonlyMap<string, InvitationRecord> };
 }
@@ -127,6 +129,7 @@ export class SignalingClient {
       onSnapshot: (snapshot) => this.#onSnapshot(snapshot),
       onEvent: (event) => this.#onEvent(event),
       onGroupChange: (groupID) => this.#emit('onGroupChanged', { groupID }),
+      onRoomSignal: (roomID, from, data) => this.#emit('onRoomSignal', { roomID, from, data }),
     });
   }
 
@@ -208,6 +211,20 @@ export class SignalingClient {
   /** Replaces the invitation's data; every receiver gets `onInvitationModified`. */
   modify(inviteID: string, data: string): Promise<void> {
     return this.#send({ op: 'modify', inviteID, data });
+  }
+
+  /**
+   * Sends a media-room message (a WebRTC offer, answer or candidate) to `to`. The server relays
+   * it only between users in the same call; the peer hears it as `onRoomSignal`.
+   */
+  sendRoomSignal(roomID: string, to: string, data: string): void {
+    if (this.#transport.sendRoomSignal === undefined) {
+      throw new SignalingError(
+        ErrorCode.INVALID_PARAMETERS,
+        'this transport does not relay media-room messages',
+      );
+    }
+    this.#transport.sendRoomSignal(roomID, to, data);
   }
 
   /** Adds invitees to an active invitation; they get it with their own full timeout. */

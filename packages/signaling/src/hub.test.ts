@@ -276,6 +276,18 @@ describe('classroom (seed: raise hands and invite to speak)', () => {
   });
 });
 
+describe('media-room messages', () => {
+  it('the hub relays them to every device of the recipient', async () => {
+    const { device } = createTestHub();
+    const alice = device('alice');
+    const bob = device('bob');
+    const got: string[] = [];
+    bob.client.on('onRoomSignal', (m) => got.push(`${m.roomID}/${m.from}/${m.data}`));
+    alice.client.sendRoomSignal('room-1', 'bob', 'offer');
+    expect(got).toEqual(['room-1/alice/offer']);
+  });
+});
+
 describe('beyond the seed', () => {
   it('modify replaces the data for everyone', async () => {
     const { device } = createTestHub();

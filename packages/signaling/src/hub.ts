@@ -92,6 +92,11 @@ export class InMemoryHub {
     return this.#arbiter.dispatch(actor, device, command);
   }
 
+  /** Relays a media-room message to every device of `to` (in-process: no call check). */
+  relayRoomSignal(roomID: string, from: string, to: string, data: string): void {
+    for (const device of this.#devices.get(to) ?? []) device.listener?.onRoomSignal?.(roomID, from, data);
+  }
+
   /** Stops every timer; attached clients see the connection close. */
   close(): void {
     this.#arbiter.close();
@@ -169,6 +174,10 @@ export class HubTransport implements Transport {
       return Promise.reject(new SignalingError(ErrorCode.NOT_CONNECTED, 'not connected to the hub'));
     }
     return this.#hub.dispatch(this.#device.userID, this.#device.deviceID, command);
+  }
+
+  sendRoomSignal(roomID: string, to: string, data: string): void {
+    if (this.#device.listener !== undefined) this.#hub.relayRoomSignal(roomID, this.#device.userID, to, data);
   }
 
   /** Simulates losing the network: nothing is received until {@link HubTransport.restore}. */

@@ -8,6 +8,9 @@ import type { Command, CommandReply, InvitationRecord, SignalingEvent } from './
  * the schemas check shapes and keep unknown keys out.
  */
 
+/** Largest media-room message (an SDP offer with many candidates fits). */
+export const MAX_ROOM_SIGNAL_BYTES = 16 * 1024;
+
 /** WebSocket close codes the server uses. Clients stop reconnecting on 4001-4003. */
 export const CloseCode = {
   GOING_AWAY: 1001,
@@ -25,7 +28,9 @@ export type ClientFrame =
   | { t: 'auth'; token: string; device?: string; resume?: { epoch: string; seq: number } }
   | { t: 'req'; id: number; cmd: Command }
   | { t: 'ping'; ts: number }
-  | { t: 'sync' };
+  | { t: 'sync' }
+  /** A media-room message (WebRTC offer, answer, candidate) for a user in the same call. */
+  | { t: 'rtc'; roomID: string; to: string; data: string };
 
 export type ServerFrame =
   | {
@@ -42,6 +47,8 @@ export type ServerFrame =
   | { t: 'pong'; ts: number; serverTime: number }
   /** A group's members or their presence changed; clients refetch what they show of it. */
   | { t: 'group'; groupID: string }
+  /** A media-room message relayed from another user in the same call. */
+  | { t: 'rtc'; roomID: string; from: string; data: string }
   | { t: 'error'; error: SignalingErrorInfo };
 
 export type FrameResult<T> = { ok: true; frame: T } | { ok: false; error: SignalingErrorInfo; id?: number };
@@ -135,6 +142,8 @@ function isServerFrame(f: Obj): boolean {
       return isNum(f.ts) && isNum(f.serverTime);
     case 'group':
       return isStr(f.groupID);
+    case 'rtc':
+      return isStr(f.roomID) && isStr(f.from) && isStr(f.data);
     case 'error':
       return isError(f.error);
     default:

@@ -27,6 +27,8 @@ export interface TransportListener {
   onEvent(event: SignalingEvent): void;
   /** A group's members or their presence changed (servers that have groups). */
   onGroupChange?(groupID: string): void;
+  /** A media-room message from another user in the same call. */
+  onRoomSignal?(roomID: string, from: string, data: string): void;
 }
 
 /**
@@ -37,5 +39,7 @@ export interface Transport {
   connect(listener: TransportListener): void;
   /** Resolves with the arbiter's reply; rejects only with a `SignalingError`. */
   request(command: Command): Promise<CommandReply>;
+  /** Sends a media-room message to `to`; the arbiter relays it only between users in that call. */
+  sendRoomSignal?(roomID: string, to: string, data: string): void;
   close(): void;
 }

@@ -121,6 +121,11 @@ export class WebSocketTransport implements Transport {
     this.#send({ t: 'req', id, cmd: command });
   }
 
+  /** Fire and forget: media negotiation retries on its own if a message is lost to a drop. */
+  sendRoomSignal(roomID: string, to: string, data: string): void {
+    if (this.#ready) this.#send({ t: 'rtc', roomID, to, data });
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -232,6 +237,9 @@ export class WebSocketTransport implements Transport {
       }
       case 'group':
         listener?.onGroupChange?.(frame.groupID);
+        break;
+      case 'rtc':
+        listener?.onRoomSignal?.(frame.roomID, frame.from, frame.data);
         break;
       case 'pong':
       case 'error':

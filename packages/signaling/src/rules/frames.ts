@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import { ErrorCode, isErrorCode, type SignalingErrorInfo } from '../errors.js';
 import { MAX_DATA_BYTES, MAX_ID_LENGTH, MAX_TIMEOUT_SECONDS, utf8Length } from '../limits.js';
-import type { ClientFrame, FrameResult, ServerFrame } from '../protocol.js';
+import { type ClientFrame, type FrameResult, MAX_ROOM_SIGNAL_BYTES, type ServerFrame } from '../protocol.js';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID_LENGTH));
 const text = v.string();
@@ -79,6 +79,15 @@ export const ClientFrameSchema = v.variant('t', [
   v.object({ t: v.literal('req'), id: count, cmd: CommandSchema }),
   v.object({ t: v.literal('ping'), ts: time }),
   v.object({ t: v.literal('sync') }),
+  v.object({
+    t: v.literal('rtc'),
+    roomID: id,
+    to: id,
+    data: v.pipe(
+      v.string(),
+      v.check((d: string) => utf8Length(d) <= MAX_ROOM_SIGNAL_BYTES, 'room message over 16 KiB'),
+    ),
+  }),
 ]);
 
 /** Parses a frame a client sent; never throws. */
@@ -169,6 +178,7 @@ export const ServerFrameSchema = v.variant('t', [
   v.object({ t: v.literal('res'), id: count, ok: v.literal(false), error: ErrorSchema }),
   v.object({ t: v.literal('pong'), ts: num, serverTime: num }),
   v.object({ t: v.literal('group'), groupID: v.string() }),
+  v.object({ t: v.literal('rtc'), roomID: v.string(), from: v.string(), data: v.string() }),
   v.object({ t: v.literal('error'), error: ErrorSchema }),
 ]);
 
