@@ -14,7 +14,6 @@ export type TencentChat = Pick<
   ChatSDK,
   | 'login'
   | 'logout'
-  | 'destroy'
   | 'isReady'
   | 'on'
   | 'off'

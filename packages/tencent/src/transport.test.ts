@@ -56,7 +56,7 @@ describe('login and connection states', () => {
     expect(alice.chat.callsOf('login')).toEqual([{ userID: 'alice', userSig: 'fresh-1' }]);
   });
 
-  it('creates the SDK instance from the SDKAppID, and destroys it on close', async () => {
+  it('creates the SDK instance from the SDKAppID, and logs out on close (never destroys the shared instance)', async () => {
     const chat = new FakeChat();
     const asked: unknown[] = [];
     const transport = new TencentTransport({
@@ -78,8 +78,7 @@ describe('login and connection states', () => {
     expect(client.connectionState).toBe('connected');
     client.close();
     await flush();
-    expect(chat.callsOf('destroy')).toHaveLength(1);
-    expect(chat.callsOf('logout')).toHaveLength(0);
+    expect(chat.callsOf('logout')).toHaveLength(1);
   });
 
   it('uses an instance the app already logged in (no userSig): no login, no logout', async () => {
@@ -396,6 +395,28 @@ describe('commands become SDK calls', () => {
     await done;
     expect(teacher.chat.callsOf('cancel')).toHaveLength(3);
     expect(teacher.events('onInvitationCancelled')).toHaveLength(3);
+  });
+});
+
+describe('SDK calls that never answer', () => {
+  it('fail with 9002 after requestTimeoutMs; the next one is sent, not held behind it', async () => {
+    const teacher = await online('teacher', { requestTimeoutMs: 5000 });
+    const a = await teacher.client.inviteInGroup('class', ['s1'], 'hand', { timeout: 0 });
+    const b = await teacher.client.inviteInGroup('class', ['s2'], 'hand', { timeout: 0 });
+    teacher.chat.script('cancel', () => new Promise(() => {}));
+    const stuck = rejection(teacher.client.cancel(a));
+    const next = rejection(teacher.client.cancel(b));
+    await flush();
+    expect(teacher.chat.callsOf('cancel')).toHaveLength(1);
+    teacher.clock.advance(5000);
+    const error = await stuck;
+    expect(error.code).toBe(ErrorCode.REQUEST_TIMEOUT);
+    expect(error.message).toContain('cancel');
+    // The SDK itself still counts the stuck call as in flight and refuses (8020): a typed error.
+    expect((await next).code).toBe(ErrorCode.INVITATION_INVALID);
+    expect(teacher.chat.callsOf('cancel')).toHaveLength(2);
+    expect(teacher.clock.pendingTimers).toBe(0);
+    expect([...teacher.client.invitations.keys()]).toEqual([a, b]);
   });
 });
 

@@ -59,6 +59,8 @@ interface CommonOptions {
   readonly offlinePushInfo?: OfflinePushInfo;
   /** Login retry backoff after a failure that is not about credentials. */
   readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
+  /** An SDK call that has not settled by then fails with 9002 (the next one may go). Default 15 s. */
+  readonly requestTimeoutMs?: number;
   /** Log out on `close()`. Default: true when this transport logged in. */
   readonly logoutOnClose?: boolean;
 }
@@ -76,6 +78,7 @@ export type TencentTransportOptions = CommonOptions &
 
 const DEFAULT_GRACE_MS = 6000;
 const DEFAULT_REMEMBERED = 1000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 /** The web SDK resolves a repeated login; older builds rejected it with 2025. */
 const REPEAT_LOGIN = 2025;
 
@@ -152,7 +155,6 @@ export class TencentTransport implements Transport {
   readonly #grace: number;
   readonly #remembered: number;
   #chat: TencentChat | undefined;
-  #ownsChat = false;
   #listener: TransportListener | undefined;
   #state: ConnectionState = 'idle';
   /** SDK_READY seen and not lost since. */
@@ -212,9 +214,11 @@ export class TencentTransport implements Transport {
     if (this.#closed) return;
     this.#shutdown();
     const chat = this.#chat;
+    // Never `destroy()`: `TencentCloudChat.create` hands out one instance per SDKAppID, which
+    // other parts of the app may be using.
     if (chat !== undefined && this.#loggedIn && (this.#o.logoutOnClose ?? true)) {
       void Promise.resolve()
-        .then(() => (this.#ownsChat ? chat.destroy() : chat.logout()))
+        .then(() => chat.logout())
         .catch(() => {});
     }
     this.#setState('closed');
@@ -239,7 +243,6 @@ export class TencentTransport implements Transport {
   async #obtainChat(): Promise<TencentChat> {
     const o = this.#o;
     if ('chat' in o) return o.chat;
-    this.#ownsChat = true;
     if (o.createChat !== undefined) return o.createChat({ SDKAppID: o.SDKAppID });
     const sdk = await import('@tencentcloud/chat');
     return sdk.default.create({ SDKAppID: o.SDKAppID });
@@ -463,8 +466,11 @@ export class TencentTransport implements Transport {
     try {
       response = settled(
         oneToOne
-          ? await chat.invite({ userID: callee, ...common })
-          : await chat.inviteInGroup({ groupID: command.groupID, inviteeList: invitees, ...common }),
+          ? await this.#bounded(chat.invite({ userID: callee, ...common }), 'invite')
+          : await this.#bounded(
+              chat.inviteInGroup({ groupID: command.groupID, inviteeList: invitees, ...common }),
+              'inviteInGroup',
+            ),
       );
     } catch (error) {
       return refuseWith(mapTencentError(error, oneToOne ? 'invite' : 'inviteInGroup'));
@@ -504,7 +510,7 @@ export class TencentTransport implements Transport {
     const data = checkData(command.data);
     if (!data.ok) return refuseWith(data.error);
     try {
-      settled(await chat[op]({ inviteID, data: data.value }));
+      settled(await this.#bounded(chat[op]({ inviteID, data: data.value }), op));
     } catch (error) {
       return refuseWith(mapTencentError(error, op));
     }
@@ -529,7 +535,12 @@ export class TencentTransport implements Transport {
     const data = checkData(command.data);
     if (!data.ok) return refuseWith(data.error);
     try {
-      settled(await chat.modifyInvitation({ inviteID: command.inviteID, data: data.value }));
+      settled(
+        await this.#bounded(
+          chat.modifyInvitation({ inviteID: command.inviteID, data: data.value }),
+          'modifyInvitation',
+        ),
+      );
     } catch (error) {
       return refuseWith(mapTencentError(error, 'modifyInvitation'));
     }
@@ -540,6 +551,28 @@ export class TencentTransport implements Transport {
       );
     }
     return { ok: true, inviteID: command.inviteID };
+  }
+
+  /** An SDK call that has not settled after `requestTimeoutMs` fails with 9002. */
+  #bounded<T>(call: Promise<T>, what: string): Promise<T> {
+    const ms = this.#o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    return new Promise<T>((resolve, reject) => {
+      const timer = this.#clock.setTimer(this.#clock.now() + ms, () =>
+        reject(
+          new SignalingError(ErrorCode.REQUEST_TIMEOUT, `${what}: no answer from the SDK within ${ms} ms`),
+        ),
+      );
+      call.then(
+        (value) => {
+          this.#clock.clearTimer(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#clock.clearTimer(timer);
+          reject(error);
+        },
+      );
+    });
   }
 
   /** The arbiter's rules, checked against the local view before anything is sent. */

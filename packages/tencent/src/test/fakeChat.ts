@@ -12,7 +12,6 @@ type Listener = Parameters<ChatSDK['on']>[1];
 export type Method =
   | 'login'
   | 'logout'
-  | 'destroy'
   | 'invite'
   | 'inviteInGroup'
   | 'cancel'
@@ -86,11 +85,6 @@ export class FakeChat {
   logout: ChatSDK['logout'] = () => {
     this.#ready = false;
     return this.#answer('logout', undefined, undefined) as Promise<void>;
-  };
-
-  destroy: ChatSDK['destroy'] = () => {
-    this.#ready = false;
-    return this.#answer('destroy', undefined, undefined) as Promise<void>;
   };
 
   isReady: ChatSDK['isReady'] = () => this.#ready;
