@@ -1,0 +1,108 @@
+/** A kind of media a user can publish. */
+export type MediaKind = 'audio' | 'video';
+
+/**
+ * Why media failed. `ice-failed`: no network path to a peer, even after an ICE restart;
+ * `permission-denied`: the user or the system refused the camera or microphone;
+ * `device-error`: no such device, or it is busy; `signaling-error`: the room's signaling could
+ * not be opened or carried nonsense; `kicked-out`: the media service removed this user
+ * (another login with the same id, or an administrator); `sdk-error`: the media SDK failed.
+ */
+export type RoomFailureReason =
+  | 'ice-failed'
+  | 'permission-denied'
+  | 'device-error'
+  | 'signaling-error'
+  | 'kicked-out'
+  | 'sdk-error';
+
+/** A media failure: the typed reason, a message for logs, and the peer it concerns, if one. */
+export class RoomError extends Error {
+  override readonly name = 'RoomError';
+  readonly reason: RoomFailureReason;
+  /** The remote user the failure concerns (for example the peer whose ICE failed). */
+  readonly userID: string | undefined;
+
+  constructor(
+    reason: RoomFailureReason,
+    message: string,
+    options: { userID?: string; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.reason = reason;
+    this.userID = options.userID;
+  }
+}
+
+/** What to publish; both default to true. */
+export interface PublishOptions {
+  readonly audio?: boolean;
+  readonly video?: boolean;
+}
+
+/** Events of a {@link RoomAdapter}, as handler argument lists. */
+export interface RoomEvents {
+  /** A remote user is in the room (before any media arrives). */
+  remoteUserEntered: [userID: string];
+  /** A remote user left the room (hung up, closed the page, or the relay lost them). */
+  remoteUserLeft: [userID: string];
+  /**
+   * A remote user's media changed. `stream` is the same object for a user for as long as they
+   * stay; `kinds` is what they are sending now (a muted microphone or a switched-off camera is
+   * left out, so `[]` means neither).
+   */
+  remoteStream: [userID: string, stream: MediaStream, kinds: readonly MediaKind[]];
+  /** The local camera/microphone stream, after `publish` and after the camera is switched on or off. */
+  localStream: [stream: MediaStream];
+  /**
+   * Something failed. Every failure is reported here, including those of `join` and `publish`,
+   * which also reject with the same error.
+   */
+  failed: [error: RoomError];
+}
+
+export type RoomEventName = keyof RoomEvents;
+export type RoomEventHandler<E extends RoomEventName> = (...args: RoomEvents[E]) => void;
+
+/**
+ * A media room: join a room id as a user, publish the camera and microphone, see who is there and
+ * what they send. Implementations: `WebRtcRoom` (peer to peer, signaling over the Beckon server)
+ * and `TrtcRoom` (Tencent's TRTC). Neither touches browser globals before `join`.
+ *
+ * @example
+ * ```ts
+ * const room: RoomAdapter = new WebRtcRoom({ signaling: (roomID, userID) => relay.open(roomID, userID) });
+ * room.on('remoteStream', (userID, stream, kinds) => {
+ *   remoteVideo.srcObject = stream;
+ *   remoteVideo.muted = room.playsRemoteAudio; // TRTC plays remote audio itself
+ *   cameraOffBadge.hidden = kinds.includes('video');
+ * });
+ * room.on('remoteUserLeft', () => endCall());
+ * room.on('failed', (error) => showError(error.reason)); // 'permission-denied', 'ice-failed', ...
+ * await room.join('room-42', 'alice');
+ * localVideo.srcObject = await room.publish(); // camera + microphone
+ * await room.setMicrophoneEnabled(false); // mute
+ * await room.leave();
+ * ```
+ */
+export interface RoomAdapter {
+  /** The room joined, or undefined when not in a room. */
+  readonly roomID: string | undefined;
+  /** True when the adapter plays remote audio itself; render remote streams muted then. */
+  readonly playsRemoteAudio: boolean;
+  /** Enters the room. Rejects with a {@link RoomError} (also emitted as `failed`). */
+  join(roomID: string, userID: string): Promise<void>;
+  /**
+   * Starts the camera and/or microphone and sends them to everyone in the room; resolves with
+   * the local stream. Call after `join`. Publishing again adds the kinds not yet published.
+   */
+  publish(options?: PublishOptions): Promise<MediaStream>;
+  /** Mutes (false) or unmutes (true) the microphone; the device stays open. */
+  setMicrophoneEnabled(enabled: boolean): Promise<void>;
+  /** Switches the camera off (false) or on again (true). */
+  setCameraEnabled(enabled: boolean): Promise<void>;
+  /** Leaves the room and stops the local camera and microphone. Safe to call twice. */
+  leave(): Promise<void>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends RoomEventName>(event: E, handler: RoomEventHandler<E>): () => void;
+}
