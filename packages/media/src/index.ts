@@ -8,6 +8,7 @@ export {
   type RoomEvents,
   type RoomFailureReason,
 } from './roomAdapter.js';
+export { createMemoryRoomHub, type MemoryRoomHub, type MemoryRoomHubOptions } from './webrtc/memoryHub.js';
 export {
   MAX_CANDIDATE_LENGTH,
   MAX_SDP_LENGTH,
@@ -18,3 +19,5 @@ export {
   type RtcSignal,
   type RtcSignalType,
 } from './webrtc/signal.js';
+export type { RoomSignaling, RoomSignalingFactory } from './webrtc/signaling.js';
+export { WebRtcRoom, type WebRtcRoomOptions } from './webrtc/webRtcRoom.js';

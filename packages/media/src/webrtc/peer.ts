@@ -1,0 +1,240 @@
+import { createMediaStream, kindsOf } from '../devices.js';
+import { type MediaKind, RoomError } from '../roomAdapter.js';
+import { negotiationRole, type RtcCandidate, type RtcSignal } from './signal.js';
+
+/** What a {@link Peer} needs from its room. */
+export interface PeerHost {
+  readonly session: string;
+  readonly iceRestartTimeoutMs: number;
+  send(to: string, message: RtcSignal): void;
+  /** The remote stream or what the remote sends changed. */
+  remoteMediaChanged(peer: Peer): void;
+  /** The connection to this peer cannot go on; the peer is already closed. */
+  peerFailed(peer: Peer, error: RoomError): void;
+}
+
+/**
+ * One RTCPeerConnection to one remote user, negotiated with the "perfect negotiation" pattern:
+ * either side may offer at any time (publishing, switching the camera back on, an ICE restart);
+ * when offers cross, the polite side rolls its own back and the impolite side ignores the other's.
+ */
+export class Peer {
+  readonly userID: string;
+  readonly polite: boolean;
+  readonly pc: RTCPeerConnection;
+  /** The remote user's tracks, at most one per kind; the same object for the peer's lifetime. */
+  readonly stream: MediaStream;
+  /** The remote's session id, learned from its first message. */
+  remoteSession: string | undefined;
+  closed = false;
+  failed = false;
+
+  readonly #host: PeerHost;
+  readonly #senders = new Map<MediaKind, RTCRtpSender>();
+  #remoteMedia = { audio: true, video: true };
+  #reportedKinds: string | undefined;
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #settingRemoteAnswer = false;
+  #queue: Promise<void> = Promise.resolve();
+  #pendingCandidates: (RtcCandidate | null)[] = [];
+  #iceRestarted = false;
+  #iceTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(host: PeerHost, localUserID: string, userID: string, pc: RTCPeerConnection) {
+    this.#host = host;
+    this.userID = userID;
+    this.polite = negotiationRole(localUserID, userID) === 'polite';
+    this.pc = pc;
+    this.stream = createMediaStream();
+
+    pc.onnegotiationneeded = () => void this.#negotiate();
+    pc.onicecandidate = ({ candidate }) => {
+      const json = candidate === null ? null : (candidate.toJSON() as RtcCandidate);
+      this.#send({ type: 'candidate', session: host.session, candidate: json });
+    };
+    pc.ontrack = ({ track }) => this.#addRemoteTrack(track);
+    pc.oniceconnectionstatechange = () => this.#onIceState();
+  }
+
+  /** Sends a local track to this peer, replacing the one of the same kind if any. */
+  setLocalTrack(kind: MediaKind, track: MediaStreamTrack | null, stream: MediaStream): void {
+    if (this.closed) return;
+    const sender = this.#senders.get(kind);
+    if (sender !== undefined) {
+      sender.replaceTrack(track).catch(() => this.#fail('signaling-error', `could not switch ${kind}`));
+    } else if (track !== null) {
+      this.#senders.set(kind, this.pc.addTrack(track, stream));
+    }
+  }
+
+  /** What the remote is sending now, in the fixed order audio, video. */
+  kinds(): MediaKind[] {
+    const has = (kind: MediaKind) =>
+      this.stream.getTracks().some((t) => t.kind === kind && t.readyState === 'live');
+    return kindsOf(this.#remoteMedia.audio && has('audio'), this.#remoteMedia.video && has('video'));
+  }
+
+  /** True when `kinds()` changed since the last call, or first has a track to report. */
+  takeKindsChange(): boolean {
+    const key = this.kinds().join(',');
+    if (key === this.#reportedKinds) return false;
+    if (this.#reportedKinds === undefined && this.stream.getTracks().length === 0) return false;
+    this.#reportedKinds = key;
+    return true;
+  }
+
+  /** Handles a validated message from this peer; messages are handled one at a time, in order. */
+  receive(signal: RtcSignal): void {
+    this.#queue = this.#queue.then(() => this.#receive(signal));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.#iceTimer);
+    this.pc.onnegotiationneeded = null;
+    this.pc.onicecandidate = null;
+    this.pc.ontrack = null;
+    this.pc.oniceconnectionstatechange = null;
+    this.pc.close();
+  }
+
+  #send(message: RtcSignal): void {
+    if (!this.closed) this.#host.send(this.userID, message);
+  }
+
+  async #negotiate(): Promise<void> {
+    if (this.closed) return;
+    try {
+      this.#makingOffer = true;
+      await this.pc.setLocalDescription();
+      this.#sendDescription();
+    } catch (error) {
+      if (!this.closed) this.#fail('signaling-error', 'could not create an offer', error);
+    } finally {
+      this.#makingOffer = false;
+    }
+  }
+
+  #sendDescription(): void {
+    const description = this.pc.localDescription;
+    if (description === null || (description.type !== 'offer' && description.type !== 'answer')) return;
+    this.#send({
+      type: 'description',
+      session: this.#host.session,
+      description: { type: description.type, sdp: description.sdp },
+    });
+  }
+
+  async #receive(signal: RtcSignal): Promise<void> {
+    if (this.closed) return;
+    switch (signal.type) {
+      case 'description':
+        return this.#receiveDescription(signal.description);
+      case 'candidate':
+        return this.#receiveCandidate(signal.candidate);
+      case 'media':
+        this.#remoteMedia = { audio: signal.audio, video: signal.video };
+        this.#host.remoteMediaChanged(this);
+        return;
+      case 'bye':
+        return; // the room handles it
+    }
+  }
+
+  async #receiveDescription(description: RTCSessionDescriptionInit & { type: 'offer' | 'answer' }) {
+    const pc = this.pc;
+    const readyForOffer = !this.#makingOffer && (pc.signalingState === 'stable' || this.#settingRemoteAnswer);
+    const offerCollision = description.type === 'offer' && !readyForOffer;
+    this.#ignoreOffer = !this.polite && offerCollision;
+    if (this.#ignoreOffer) return;
+    try {
+      this.#settingRemoteAnswer = description.type === 'answer';
+      try {
+        await pc.setRemoteDescription(description); // a polite peer's own offer is rolled back implicitly
+      } finally {
+        this.#settingRemoteAnswer = false;
+      }
+      if (this.closed) return;
+      await this.#flushCandidates();
+      if (description.type === 'offer') {
+        await pc.setLocalDescription();
+        this.#sendDescription();
+      }
+    } catch (error) {
+      if (this.closed) return;
+      // An answer to an offer that is no longer pending is stale, not broken.
+      if (description.type === 'answer' && pc.signalingState === 'stable') return;
+      this.#fail('signaling-error', `could not apply the ${description.type} of ${this.userID}`, error);
+    }
+  }
+
+  async #receiveCandidate(candidate: RtcCandidate | null): Promise<void> {
+    if (this.pc.remoteDescription === null) {
+      this.#pendingCandidates.push(candidate);
+      return;
+    }
+    await this.#addCandidate(candidate);
+  }
+
+  async #flushCandidates(): Promise<void> {
+    const pending = this.#pendingCandidates;
+    this.#pendingCandidates = [];
+    for (const candidate of pending) await this.#addCandidate(candidate);
+  }
+
+  async #addCandidate(candidate: RtcCandidate | null): Promise<void> {
+    try {
+      await (candidate === null ? this.pc.addIceCandidate() : this.pc.addIceCandidate(candidate));
+    } catch {
+      // Candidates of an ignored offer fail by design; a bad candidate just never connects,
+      // and ICE failure is reported on its own.
+    }
+  }
+
+  #addRemoteTrack(track: MediaStreamTrack): void {
+    if (this.closed) return;
+    if (!this.stream.getTracks().includes(track)) {
+      for (const old of this.stream.getTracks()) {
+        if (old.kind === track.kind) this.stream.removeTrack(old);
+      }
+      this.stream.addTrack(track);
+      track.addEventListener('ended', () => {
+        this.stream.removeTrack(track);
+        this.#host.remoteMediaChanged(this);
+      });
+    }
+    this.#host.remoteMediaChanged(this);
+  }
+
+  #onIceState(): void {
+    if (this.closed) return;
+    const state = this.pc.iceConnectionState;
+    if (state === 'connected' || state === 'completed') {
+      clearTimeout(this.#iceTimer);
+      this.#iceTimer = undefined;
+      this.#iceRestarted = false;
+    } else if (state === 'failed') {
+      if (this.#iceRestarted) {
+        this.#iceFailed();
+        return;
+      }
+      this.#iceRestarted = true;
+      this.pc.restartIce();
+      this.#iceTimer = setTimeout(() => this.#iceFailed(), this.#host.iceRestartTimeoutMs);
+    }
+  }
+
+  #iceFailed(): void {
+    this.#fail('ice-failed', `no network path to ${this.userID}, even after an ICE restart`);
+  }
+
+  #fail(reason: 'ice-failed' | 'signaling-error', message: string, cause?: unknown): void {
+    if (this.closed) return;
+    this.failed = true;
+    this.close();
+    const options = cause === undefined ? { userID: this.userID } : { userID: this.userID, cause };
+    this.#host.peerFailed(this, new RoomError(reason, message, options));
+  }
+}

@@ -1,0 +1,327 @@
+import { createMediaStream, defaultGetUserMedia, deviceFailure, type GetUserMedia } from '../devices.js';
+import { RoomEmitter } from '../emitter.js';
+import {
+  type MediaKind,
+  type PublishOptions,
+  type RoomAdapter,
+  RoomError,
+  type RoomEventHandler,
+  type RoomEventName,
+} from '../roomAdapter.js';
+import { Peer, type PeerHost } from './peer.js';
+import { parseRtcSignal, type RtcSignal } from './signal.js';
+import type { RoomSignaling, RoomSignalingFactory } from './signaling.js';
+
+export interface WebRtcRoomOptions {
+  /** Opens the room's signaling for a user (the Beckon server relay, or {@link createMemoryRoomHub}). */
+  readonly signaling: RoomSignalingFactory;
+  /** Passed to every RTCPeerConnection. Default: no ICE servers (host candidates only). */
+  readonly rtcConfiguration?: RTCConfiguration;
+  /** Constraints for the camera and microphone; default `true` for both. */
+  readonly constraints?: { readonly audio?: MediaTrackConstraints; readonly video?: MediaTrackConstraints };
+  /** Opens camera/microphone; default `navigator.mediaDevices.getUserMedia`. */
+  readonly getUserMedia?: GetUserMedia;
+  /** Creates a peer connection; default `new RTCPeerConnection(configuration)`. */
+  readonly createPeerConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
+  /** How long an ICE restart may take before the peer is reported `ice-failed`. Default 10 s. */
+  readonly iceRestartTimeoutMs?: number;
+}
+
+type State = 'idle' | 'joining' | 'joined';
+
+function defaultCreatePeerConnection(configuration: RTCConfiguration): RTCPeerConnection {
+  const Ctor = (globalThis as { RTCPeerConnection?: typeof RTCPeerConnection }).RTCPeerConnection;
+  if (Ctor === undefined) throw new RoomError('sdk-error', 'this environment has no RTCPeerConnection');
+  return new Ctor(configuration);
+}
+
+function randomSession(): string {
+  const bytes = new Uint8Array(16);
+  const crypto = (globalThis as { crypto?: Crypto }).crypto;
+  if (crypto?.getRandomValues) crypto.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * A peer-to-peer {@link RoomAdapter}: one RTCPeerConnection per remote user (a mesh, meant for
+ * calls of a few people), negotiated over an injected {@link RoomSignaling}. Works with no media
+ * server and no cloud account; browsers on one machine or one LAN need no ICE servers.
+ *
+ * Browser globals (RTCPeerConnection, MediaStream, navigator) are looked up only when used, so
+ * importing this module on a server or in Node is safe.
+ *
+ * @example
+ * ```ts
+ * const hub = createMemoryRoomHub(); // or the Beckon server relay
+ * const room = new WebRtcRoom({ signaling: hub.connect });
+ * room.on('remoteStream', (userID, stream) => attach(userID, stream));
+ * await room.join('room-1', 'alice');
+ * await room.publish();
+ * ```
+ */
+export class WebRtcRoom implements RoomAdapter {
+  readonly playsRemoteAudio = false;
+
+  readonly #options: WebRtcRoomOptions;
+  readonly #events = new RoomEmitter();
+  readonly #peers = new Map<string, Peer>();
+  #state: State = 'idle';
+  #generation = 0;
+  #roomID: string | undefined;
+  #userID = '';
+  #session = '';
+  #signaling: RoomSignaling | undefined;
+  #unsubscribe: (() => void)[] = [];
+  #local: MediaStream | undefined;
+  #microphoneEnabled = true;
+  readonly #host: PeerHost;
+
+  constructor(options: WebRtcRoomOptions) {
+    this.#options = options;
+    const room = this;
+    this.#host = {
+      get session() {
+        return room.#session;
+      },
+      iceRestartTimeoutMs: options.iceRestartTimeoutMs ?? 10_000,
+      send: (to, message) => this.#send(to, message),
+      remoteMediaChanged: (peer) => this.#reportRemoteMedia(peer),
+      peerFailed: (_peer, error) => this.#events.emit('failed', error),
+    };
+  }
+
+  get roomID(): string | undefined {
+    return this.#roomID;
+  }
+
+  /** The users this room has a connection with (or had, if it failed). */
+  get remoteUsers(): string[] {
+    return [...this.#peers.keys()];
+  }
+
+  on<E extends RoomEventName>(event: E, handler: RoomEventHandler<E>): () => void {
+    return this.#events.on(event, handler);
+  }
+
+  async join(roomID: string, userID: string): Promise<void> {
+    if (roomID === '' || userID === '') throw new RangeError('roomID and userID must not be empty');
+    if (this.#state !== 'idle') throw new Error(`WebRtcRoom: already ${this.#state} (room ${this.#roomID})`);
+    this.#state = 'joining';
+    const generation = ++this.#generation;
+    this.#roomID = roomID;
+    this.#userID = userID;
+    this.#session = randomSession();
+    let signaling: RoomSignaling;
+    try {
+      signaling = await this.#options.signaling(roomID, userID);
+    } catch (cause) {
+      if (generation === this.#generation) this.#reset();
+      const error = new RoomError('signaling-error', `could not open the signaling of room ${roomID}`, {
+        cause,
+      });
+      this.#events.emit('failed', error);
+      throw error;
+    }
+    if (generation !== this.#generation) {
+      signaling.close(); // left while joining
+      return;
+    }
+    this.#signaling = signaling;
+    this.#unsubscribe = [
+      signaling.onMessage((from, message) => this.#onMessage(from, message)),
+      signaling.onMember((member, present) => this.#onMember(member, present)),
+    ];
+    this.#state = 'joined';
+  }
+
+  async publish(options: PublishOptions = {}): Promise<MediaStream> {
+    if (this.#state !== 'joined') throw new Error('WebRtcRoom: join a room before publishing');
+    const generation = this.#generation;
+    const local = this.#local ?? createMediaStream();
+    this.#local = local;
+    const has = (kind: MediaKind) =>
+      local.getTracks().some((t) => t.kind === kind && t.readyState === 'live');
+    const audio = (options.audio ?? true) && !has('audio');
+    const video = (options.video ?? true) && !has('video');
+    if (!audio && !video) return local;
+
+    const kinds: MediaKind[] = [];
+    if (audio) kinds.push('audio');
+    if (video) kinds.push('video');
+    let captured: MediaStream;
+    try {
+      const getUserMedia = this.#options.getUserMedia ?? defaultGetUserMedia;
+      captured = await getUserMedia({
+        audio: audio && (this.#options.constraints?.audio ?? true),
+        video: video && (this.#options.constraints?.video ?? true),
+      });
+    } catch (cause) {
+      const error = deviceFailure(cause, kinds);
+      if (generation === this.#generation) this.#events.emit('failed', error);
+      throw error;
+    }
+    if (generation !== this.#generation) {
+      for (const track of captured.getTracks()) track.stop();
+      throw new Error('WebRtcRoom: left the room while publishing');
+    }
+    for (const track of captured.getTracks()) {
+      if (track.kind === 'audio') track.enabled = this.#microphoneEnabled;
+      local.addTrack(track);
+      for (const peer of this.#peers.values()) peer.setLocalTrack(track.kind as MediaKind, track, local);
+    }
+    this.#broadcastMedia();
+    this.#events.emit('localStream', local);
+    return local;
+  }
+
+  async setMicrophoneEnabled(enabled: boolean): Promise<void> {
+    this.#microphoneEnabled = enabled;
+    for (const track of this.#local?.getAudioTracks() ?? []) track.enabled = enabled;
+    this.#broadcastMedia();
+  }
+
+  async setCameraEnabled(enabled: boolean): Promise<void> {
+    const local = this.#local;
+    if (enabled) {
+      await this.publish({ audio: false, video: true });
+      return;
+    }
+    if (local === undefined) return;
+    const tracks = local.getVideoTracks();
+    if (tracks.length === 0) return;
+    for (const track of tracks) {
+      track.stop(); // the camera light goes off
+      local.removeTrack(track);
+    }
+    for (const peer of this.#peers.values()) peer.setLocalTrack('video', null, local);
+    this.#broadcastMedia();
+    this.#events.emit('localStream', local);
+  }
+
+  async leave(): Promise<void> {
+    if (this.#state === 'idle') return;
+    for (const peer of this.#peers.values()) {
+      this.#send(peer.userID, { type: 'bye', session: this.#session });
+      peer.close();
+    }
+    this.#reset();
+  }
+
+  /** The WebRTC statistics of the connection to a user (for diagnostics and tests). */
+  async getStats(userID: string): Promise<RTCStatsReport | undefined> {
+    const peer = this.#peers.get(userID);
+    return peer === undefined || peer.closed ? undefined : peer.pc.getStats();
+  }
+
+  #reset(): void {
+    this.#generation++;
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    this.#unsubscribe = [];
+    this.#signaling?.close();
+    this.#signaling = undefined;
+    for (const peer of this.#peers.values()) peer.close();
+    this.#peers.clear();
+    for (const track of this.#local?.getTracks() ?? []) track.stop();
+    this.#local = undefined;
+    this.#microphoneEnabled = true;
+    this.#roomID = undefined;
+    this.#state = 'idle';
+  }
+
+  #send(to: string, message: RtcSignal): void {
+    try {
+      this.#signaling?.send(to, message);
+    } catch {
+      // A relay that throws is treated like one that dropped the message.
+    }
+  }
+
+  #localMedia(): { audio: boolean; video: boolean } {
+    const live = (tracks: MediaStreamTrack[] | undefined) =>
+      tracks?.some((t) => t.readyState === 'live') ?? false;
+    return {
+      audio: this.#microphoneEnabled && live(this.#local?.getAudioTracks()),
+      video: live(this.#local?.getVideoTracks()),
+    };
+  }
+
+  #broadcastMedia(): void {
+    const media = this.#localMedia();
+    for (const peer of this.#peers.values()) {
+      this.#send(peer.userID, { type: 'media', session: this.#session, ...media });
+    }
+  }
+
+  #onMember(userID: string, present: boolean): void {
+    if (this.#state !== 'joined' || userID === this.#userID || typeof userID !== 'string' || userID === '')
+      return;
+    if (present) {
+      if (!this.#peers.has(userID)) this.#addPeer(userID);
+    } else {
+      this.#removePeer(userID);
+    }
+  }
+
+  #onMessage(from: string, message: unknown): void {
+    if (this.#state !== 'joined' || typeof from !== 'string' || from === '' || from === this.#userID) return;
+    const signal = parseRtcSignal(message);
+    if (signal === undefined) return;
+    let peer = this.#peers.get(from);
+    if (peer !== undefined && peer.remoteSession !== undefined && peer.remoteSession !== signal.session) {
+      // A bye from an earlier session is stale; anything else means the user joined again.
+      if (signal.type === 'bye') return;
+      this.#removePeer(from);
+      peer = undefined;
+    }
+    if (peer === undefined) {
+      if (signal.type === 'bye') return;
+      peer = this.#addPeer(from);
+      if (peer === undefined) return;
+    }
+    peer.remoteSession ??= signal.session;
+    if (signal.type === 'bye') {
+      this.#removePeer(from);
+      return;
+    }
+    if (!peer.failed) peer.receive(signal);
+  }
+
+  #addPeer(userID: string): Peer | undefined {
+    let pc: RTCPeerConnection;
+    try {
+      const create = this.#options.createPeerConnection ?? defaultCreatePeerConnection;
+      pc = create(this.#options.rtcConfiguration ?? { iceServers: [] });
+    } catch (cause) {
+      this.#events.emit(
+        'failed',
+        cause instanceof RoomError
+          ? cause
+          : new RoomError('sdk-error', 'could not create an RTCPeerConnection', { userID, cause }),
+      );
+      return undefined;
+    }
+    const peer = new Peer(this.#host, this.#userID, userID, pc);
+    this.#peers.set(userID, peer);
+    this.#events.emit('remoteUserEntered', userID);
+    this.#send(userID, { type: 'media', session: this.#session, ...this.#localMedia() });
+    const local = this.#local;
+    if (local !== undefined) {
+      for (const track of local.getTracks()) peer.setLocalTrack(track.kind as MediaKind, track, local);
+    }
+    return peer;
+  }
+
+  #removePeer(userID: string): void {
+    const peer = this.#peers.get(userID);
+    if (peer === undefined) return;
+    this.#peers.delete(userID);
+    peer.close();
+    this.#events.emit('remoteUserLeft', userID);
+  }
+
+  #reportRemoteMedia(peer: Peer): void {
+    if (peer.closed || this.#peers.get(peer.userID) !== peer) return;
+    if (peer.takeKindsChange()) this.#events.emit('remoteStream', peer.userID, peer.stream, peer.kinds());
+  }
+}
