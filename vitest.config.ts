@@ -40,6 +40,7 @@ export default defineConfig({
         },
       },
       ...(haveChromium ? [storybookProject()] : []),
+      ...(haveChromium ? [mediaProject()] : []),
     ],
   },
 });
@@ -55,6 +56,32 @@ function storybookProject(): TestProjectInlineConfiguration {
         enabled: true,
         headless: true,
         provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS } }),
+        instances: [{ browser: 'chromium' }],
+      },
+    },
+  };
+}
+
+/** @beckon/media's real WebRTC tests: fake camera and microphone, peers on the loopback interface. */
+function mediaProject(): TestProjectInlineConfiguration {
+  const args = [
+    ...CHROMIUM_ARGS,
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    // Chromium skips loopback interfaces for ICE unless told; the tests use 127.0.0.1 only.
+    '--allow-loopback-in-peer-connection',
+  ];
+  return {
+    extends: true,
+    resolve: { conditions: ['source', ...defaultClientConditions] },
+    test: {
+      name: 'media',
+      include: ['packages/media/src/**/*.browser.test.ts'],
+      testTimeout: 30_000,
+      browser: {
+        enabled: true,
+        headless: true,
+        provider: playwright({ launchOptions: { executablePath: CHROMIUM, args } }),
         instances: [{ browser: 'chromium' }],
       },
     },
