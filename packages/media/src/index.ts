@@ -8,6 +8,8 @@ export {
   type RoomEvents,
   type RoomFailureReason,
 } from './roomAdapter.js';
+export type { TrtcClient, TrtcSdk } from './trtc/sdk.js';
+export { TrtcRoom, type TrtcRoomOptions } from './trtc/trtcRoom.js';
 export { createMemoryRoomHub, type MemoryRoomHub, type MemoryRoomHubOptions } from './webrtc/memoryHub.js';
 export {
   MAX_CANDIDATE_LENGTH,

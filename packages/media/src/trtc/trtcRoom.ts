@@ -1,0 +1,349 @@
+import type { EnterRoomConfig, TRTCOptions } from 'trtc-sdk-v5';
+import { createMediaStream, kindsOf } from '../devices.js';
+import { RoomEmitter } from '../emitter.js';
+import {
+  type MediaKind,
+  type PublishOptions,
+  type RoomAdapter,
+  RoomError,
+  type RoomEventHandler,
+  type RoomEventName,
+} from '../roomAdapter.js';
+import { loadTrtcSdk, type TrtcClient, type TrtcEvents, type TrtcSdk, trtcFailure } from './sdk.js';
+
+export interface TrtcRoomOptions {
+  /** The TRTC application id. */
+  readonly sdkAppId: number;
+  /**
+   * Returns the UserSig for a user. Mint it on your server (`createUserSig` from
+   * `@beckon/media/node`): the secret key must never reach the browser.
+   */
+  readonly userSig: (userID: string) => string | Promise<string>;
+  /** More `enterRoom` settings (scene, role, proxy, ...). */
+  readonly enterRoom?: Omit<EnterRoomConfig, 'sdkAppId' | 'userId' | 'userSig' | 'roomId' | 'strRoomId'>;
+  /** Options for `TRTC.create`. */
+  readonly createOptions?: TRTCOptions;
+  /** Loads the SDK; default: a dynamic `import('trtc-sdk-v5')`. Tests pass a fake. */
+  readonly loadSdk?: () => Promise<TrtcSdk>;
+}
+
+interface Remote {
+  readonly stream: MediaStream;
+  audio: boolean;
+  video: boolean;
+  reported: string | undefined;
+}
+
+type State = 'idle' | 'joining' | 'joined';
+
+type Kind = 'audio' | 'video';
+
+/**
+ * A {@link RoomAdapter} over Tencent's TRTC (`trtc-sdk-v5`), loaded lazily on the first `join`,
+ * so an app that never uses TRTC never downloads it. The string room id is TRTC's `strRoomId`.
+ * TRTC plays remote audio itself (`playsRemoteAudio`); the remote streams carry its tracks too.
+ *
+ * @example
+ * ```ts
+ * const room = new TrtcRoom({
+ *   sdkAppId: 1400000000,
+ *   userSig: (userID) => fetch(`/trtc/usersig?user=${userID}`).then((r) => r.text()),
+ * });
+ * await room.join('room-42', 'alice');
+ * await room.publish();
+ * ```
+ */
+export class TrtcRoom implements RoomAdapter {
+  readonly playsRemoteAudio = true;
+
+  readonly #options: TrtcRoomOptions;
+  readonly #events = new RoomEmitter();
+  readonly #remotes = new Map<string, Remote>();
+  #state: State = 'idle';
+  #generation = 0;
+  #roomID: string | undefined;
+  #sdk: TrtcSdk | undefined;
+  #client: TrtcClient | undefined;
+  #detach: (() => void)[] = [];
+  #local: MediaStream | undefined;
+  #started = { audio: false, video: false };
+  #microphoneEnabled = true;
+  #cameraEnabled = true;
+
+  constructor(options: TrtcRoomOptions) {
+    this.#options = options;
+  }
+
+  get roomID(): string | undefined {
+    return this.#roomID;
+  }
+
+  on<E extends RoomEventName>(event: E, handler: RoomEventHandler<E>): () => void {
+    return this.#events.on(event, handler);
+  }
+
+  async join(roomID: string, userID: string): Promise<void> {
+    if (roomID === '' || userID === '') throw new RangeError('roomID and userID must not be empty');
+    if (this.#state !== 'idle') throw new Error(`TrtcRoom: already ${this.#state} (room ${this.#roomID})`);
+    this.#state = 'joining';
+    this.#roomID = roomID;
+    const generation = ++this.#generation;
+    const current = () => generation === this.#generation;
+
+    let sdk: TrtcSdk;
+    let userSig: string;
+    try {
+      sdk = await (this.#options.loadSdk ?? loadTrtcSdk)();
+    } catch (cause) {
+      throw this.#joinFailed(generation, new RoomError('sdk-error', 'could not load trtc-sdk-v5', { cause }));
+    }
+    try {
+      userSig = await this.#options.userSig(userID);
+    } catch (cause) {
+      throw this.#joinFailed(
+        generation,
+        new RoomError('sdk-error', `could not get a UserSig for ${userID}`, { cause }),
+      );
+    }
+    if (!current()) return;
+
+    const client = sdk.create(this.#options.createOptions);
+    this.#sdk = sdk;
+    this.#client = client;
+    this.#listen(sdk, client);
+    try {
+      await client.enterRoom({
+        ...this.#options.enterRoom,
+        sdkAppId: this.#options.sdkAppId,
+        userId: userID,
+        userSig,
+        strRoomId: roomID,
+      });
+    } catch (cause) {
+      if (current()) {
+        this.#teardown();
+        client.destroy(); // after a leave during enterRoom, leave() destroys it
+      }
+      throw this.#joinFailed(generation, trtcFailure(cause, sdk, `could not enter room ${roomID}`));
+    }
+    if (current()) this.#state = 'joined';
+  }
+
+  async publish(options: PublishOptions = {}): Promise<MediaStream> {
+    const client = this.#client;
+    if (this.#state !== 'joined' || client === undefined)
+      throw new Error('TrtcRoom: join a room before publishing');
+    const generation = this.#generation;
+    const audio = (options.audio ?? true) && !this.#started.audio;
+    const video = (options.video ?? true) && !this.#started.video;
+    try {
+      if (video) {
+        await client.startLocalVideo({ publish: true });
+        this.#started.video = true;
+        this.#cameraEnabled = true;
+      }
+      if (audio) {
+        await client.startLocalAudio({ publish: true, mute: !this.#microphoneEnabled });
+        this.#started.audio = true;
+      }
+    } catch (cause) {
+      const kinds = kindsOf(audio, video).join(' and ');
+      const error = trtcFailure(cause, this.#sdk, `could not start the ${kinds}`);
+      if (generation === this.#generation) this.#events.emit('failed', error);
+      throw error;
+    }
+    if (generation !== this.#generation) throw new Error('TrtcRoom: left the room while publishing');
+    return this.#refreshLocal(audio || video);
+  }
+
+  async setMicrophoneEnabled(enabled: boolean): Promise<void> {
+    this.#microphoneEnabled = enabled;
+    if (this.#client !== undefined && this.#started.audio) await this.#update('audio', enabled);
+  }
+
+  async setCameraEnabled(enabled: boolean): Promise<void> {
+    if (this.#client === undefined) return;
+    if (!this.#started.video) {
+      if (enabled) await this.publish({ audio: false, video: true });
+      return;
+    }
+    if (enabled === this.#cameraEnabled) return;
+    await this.#update('video', enabled);
+    this.#cameraEnabled = enabled;
+    this.#refreshLocal(true);
+  }
+
+  async leave(): Promise<void> {
+    if (this.#state === 'idle') return;
+    const client = this.#client;
+    const started = this.#started;
+    this.#generation++;
+    this.#teardown();
+    if (client === undefined) return;
+    try {
+      await client.exitRoom();
+    } catch {
+      // Leaving a room that is already gone is fine.
+    }
+    try {
+      if (started.video) await client.stopLocalVideo();
+      if (started.audio) await client.stopLocalAudio();
+    } catch {
+      // The devices are released by destroy() as well.
+    }
+    client.destroy();
+  }
+
+  async #update(kind: Kind, enabled: boolean): Promise<void> {
+    const client = this.#client;
+    if (client === undefined) return;
+    try {
+      if (kind === 'audio') await client.updateLocalAudio({ mute: !enabled });
+      else await client.updateLocalVideo({ mute: !enabled });
+    } catch (cause) {
+      const what = kind === 'audio' ? 'microphone' : 'camera';
+      const error = trtcFailure(cause, this.#sdk, `could not ${enabled ? 'enable' : 'disable'} the ${what}`);
+      this.#events.emit('failed', error);
+      throw error;
+    }
+  }
+
+  #joinFailed(generation: number, error: RoomError): RoomError {
+    if (generation === this.#generation) {
+      this.#state = 'idle';
+      this.#roomID = undefined;
+      this.#events.emit('failed', error);
+    }
+    return error;
+  }
+
+  /** Drops every reference to the client (which the caller exits and destroys). */
+  #teardown(): void {
+    for (const detach of this.#detach) detach();
+    this.#detach = [];
+    this.#client = undefined;
+    this.#sdk = undefined;
+    this.#remotes.clear();
+    this.#local = undefined;
+    this.#started = { audio: false, video: false };
+    this.#microphoneEnabled = true;
+    this.#cameraEnabled = true;
+    this.#roomID = undefined;
+    this.#state = 'idle';
+  }
+
+  #refreshLocal(emit: boolean): MediaStream {
+    const client = this.#client;
+    const local = this.#local ?? createMediaStream();
+    this.#local = local;
+    if (client !== undefined) {
+      replaceTrack(local, 'video', this.#cameraEnabled ? client.getVideoTrack() : null);
+      replaceTrack(local, 'audio', client.getAudioTrack());
+    }
+    if (emit) this.#events.emit('localStream', local);
+    return local;
+  }
+
+  #listen(sdk: TrtcSdk, client: TrtcClient): void {
+    const E = sdk.EVENT;
+    const main = sdk.TYPE.STREAM_TYPE_MAIN;
+    const live = () => this.#client === client;
+    const on = <T extends keyof TrtcEvents>(event: T, handler: (...args: TrtcEvents[T]) => void) => {
+      client.on(event, handler);
+      this.#detach.push(() => client.off(event, handler));
+    };
+
+    on(E.REMOTE_USER_ENTER, ({ userId }) => {
+      if (live()) this.#events.emit('remoteUserEntered', userId);
+    });
+    on(E.REMOTE_USER_EXIT, ({ userId }) => {
+      if (!live()) return;
+      this.#remotes.delete(userId);
+      this.#events.emit('remoteUserLeft', userId);
+    });
+    on(E.REMOTE_VIDEO_AVAILABLE, ({ userId, streamType }) => {
+      if (!live() || streamType !== main) return;
+      this.#remote(userId).video = true;
+      client
+        .startRemoteVideo({ userId, streamType, view: null })
+        .then(() => {
+          if (live()) this.#setRemoteTrack(userId, 'video', client.getVideoTrack({ userId, streamType }));
+        })
+        .catch((cause: unknown) => {
+          if (live())
+            this.#events.emit('failed', trtcFailure(cause, sdk, `could not play the video of ${userId}`));
+        });
+    });
+    on(E.REMOTE_VIDEO_UNAVAILABLE, ({ userId, streamType }) => {
+      if (!live() || streamType !== main) return;
+      this.#remote(userId).video = false;
+      this.#reportRemote(userId);
+    });
+    on(E.REMOTE_AUDIO_AVAILABLE, ({ userId }) => {
+      if (!live()) return;
+      this.#remote(userId).audio = true;
+      this.#setRemoteTrack(userId, 'audio', client.getAudioTrack(userId));
+    });
+    on(E.REMOTE_AUDIO_UNAVAILABLE, ({ userId }) => {
+      if (!live()) return;
+      this.#remote(userId).audio = false;
+      this.#reportRemote(userId);
+    });
+    on(E.TRACK, ({ userId, streamType, track }) => {
+      // Tracks arrive (or are replaced) after the availability events; '' is the local user.
+      if (!live() || userId === '' || (streamType !== undefined && streamType !== main)) return;
+      this.#setRemoteTrack(userId, track.kind as Kind, track);
+    });
+    on(E.ERROR, (error) => {
+      if (live()) this.#events.emit('failed', trtcFailure(error, sdk, 'TRTC failed'));
+    });
+    on(E.KICKED_OUT, ({ reason }) => {
+      if (!live()) return;
+      const started = this.#started;
+      this.#generation++;
+      this.#teardown();
+      if (started.video) client.stopLocalVideo().catch(() => {});
+      if (started.audio) client.stopLocalAudio().catch(() => {});
+      client.destroy();
+      this.#events.emit(
+        'failed',
+        new RoomError('kicked-out', `TRTC removed this user from the room (${reason})`),
+      );
+    });
+  }
+
+  #remote(userID: string): Remote {
+    let remote = this.#remotes.get(userID);
+    if (remote === undefined) {
+      remote = { stream: createMediaStream(), audio: false, video: false, reported: undefined };
+      this.#remotes.set(userID, remote);
+    }
+    return remote;
+  }
+
+  #setRemoteTrack(userID: string, kind: Kind, track: MediaStreamTrack | null): void {
+    if (track === null) return;
+    replaceTrack(this.#remote(userID).stream, kind, track);
+    this.#reportRemote(userID);
+  }
+
+  #reportRemote(userID: string): void {
+    const remote = this.#remotes.get(userID);
+    if (remote === undefined) return;
+    const has = (kind: MediaKind) => remote.stream.getTracks().some((t) => t.kind === kind);
+    const kinds = kindsOf(remote.audio && has('audio'), remote.video && has('video'));
+    const key = kinds.join(',');
+    if (key === remote.reported) return;
+    if (remote.reported === undefined && remote.stream.getTracks().length === 0) return;
+    remote.reported = key;
+    this.#events.emit('remoteStream', userID, remote.stream, kinds);
+  }
+}
+
+/** Makes `track` the stream's only track of its kind (`null` removes that kind). */
+function replaceTrack(stream: MediaStream, kind: Kind, track: MediaStreamTrack | null): void {
+  for (const old of stream.getTracks()) {
+    if (old.kind === kind && old !== track) stream.removeTrack(old);
+  }
+  if (track !== null && !stream.getTracks().includes(track)) stream.addTrack(track);
+}
