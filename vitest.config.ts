@@ -68,12 +68,14 @@ function mediaProject(): TestProjectInlineConfiguration {
     ...CHROMIUM_ARGS,
     '--use-fake-device-for-media-stream',
     '--use-fake-ui-for-media-stream',
-    // Chromium skips loopback interfaces for ICE unless told; the tests use 127.0.0.1 only.
+    // Chromium skips loopback interfaces for ICE unless told; the tests signal 127.0.0.1 candidates only.
     '--allow-loopback-in-peer-connection',
   ];
   return {
     extends: true,
     resolve: { conditions: ['source', ...defaultClientConditions] },
+    // Pre-bundled up front: discovering it mid-run makes Vite reload the page under the tests.
+    optimizeDeps: { include: ['@beckon/media > trtc-sdk-v5'] },
     test: {
       name: 'media',
       include: ['packages/media/src/**/*.browser.test.ts'],

@@ -188,6 +188,9 @@ describe('TrtcRoom local media', () => {
   it('publishing needs a room', async () => {
     const { room } = setup();
     await expect(room.publish()).rejects.toThrow(/join a room/);
+    await expect(room.setCameraEnabled(true)).rejects.toThrow(/join a room/);
+    await room.setCameraEnabled(false);
+    await room.setMicrophoneEnabled(false);
   });
 });
 

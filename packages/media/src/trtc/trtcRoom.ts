@@ -162,7 +162,10 @@ export class TrtcRoom implements RoomAdapter {
   }
 
   async setCameraEnabled(enabled: boolean): Promise<void> {
-    if (this.#client === undefined) return;
+    if (this.#client === undefined) {
+      if (enabled) throw new Error('TrtcRoom: join a room before publishing');
+      return;
+    }
     if (!this.#started.video) {
       if (enabled) await this.publish({ audio: false, video: true });
       return;
