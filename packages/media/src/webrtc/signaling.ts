@@ -1,12 +1,16 @@
 import type { RtcSignal } from './signal.js';
 
 /**
- * One user's channel into one room's signaling: what `WebRtcRoom` needs from a relay. The Beckon
- * server relay (to come) implements it over the signaling WebSocket; {@link createMemoryRoomHub}
- * implements it in memory for tests and single-page demos.
+ * One user's channel into one room's signaling: what `WebRtcRoom` needs from a relay. An adapter
+ * over the Beckon server's media-room relay (to come) implements it over the signaling WebSocket;
+ * {@link createMemoryRoomHub} implements it in memory for tests and single-page demos.
  *
- * A relay delivers messages between the members of a room only, in the order they were sent.
- * It may deliver anything: the room checks every message and ignores what is malformed.
+ * The contract:
+ * - messages go only between members of the room, each pair in the order sent;
+ * - a member is reported present only once it can receive (it has joined the room and
+ *   subscribed), because perfect negotiation assumes no offer is lost. A relay without presence
+ *   of its own derives it, for example from a hello exchange between the call's two parties;
+ * - anything may arrive: the room checks every message and ignores what is malformed.
  */
 export interface RoomSignaling {
   /** Sends a message to one member of the room. Never throws; undeliverable messages are dropped. */
