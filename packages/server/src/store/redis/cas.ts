@@ -42,6 +42,8 @@ export interface CasOptions {
 }
 
 const MAX_ATTEMPTS = 25;
+/** Groups whose membership (and its version) this process remembers for speculative invites. */
+const GROUP_CACHE = 1000;
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Runs a Redis call; an outage or a timeout becomes a typed "unavailable" error (9005). */
@@ -60,14 +62,26 @@ export async function call<T>(fn: () => Promise<T>): Promise<T> {
  */
 export class Cas {
   readonly #o: CasOptions;
+  readonly #groups = new Map<string, NonNullable<Loaded['group']>>();
 
   constructor(options: CasOptions) {
     this.#o = options;
   }
 
-  async apply(query: Query, inputs: Inputs): Promise<Applied> {
+  /** The group as this process last read it (a guess: the commit's guard checks its version). */
+  cachedGroup(groupID: string): Loaded['group'] {
+    return this.#groups.get(groupID);
+  }
+
+  /**
+   * `guess`: what the first attempt may assume instead of reading, when the caller can tell
+   * (a new invitation's id is free; a pair with no glare hash has nothing ringing). Every guessed
+   * version is a guard, so a wrong guess is only a conflict: the next attempt reads.
+   */
+  async apply(query: Query, inputs: Inputs, guess?: Loaded): Promise<Applied> {
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(query);
+      const guessed = attempt === 1 && guess !== undefined;
+      const loaded = guessed ? guess : await this.load(query);
       let state = stateOf(loaded);
       const effects: Effect[] = [];
       for (const input of inputs(loaded, Date.now())) {
@@ -78,6 +92,8 @@ export class Cas {
       const reply = effects.find((e) => e.type === 'reply')?.reply;
       const base = reply ? { reply, loaded, effects } : { loaded, effects };
       const plan = planCommit(this.#o.keys, loaded, state, effects);
+      // A refusal is only as good as what it was decided on: never answer one from a guess.
+      if (plan === undefined && guessed) continue;
       if (plan === undefined) return base;
       const result = await this.commit(plan);
       if (result !== 'conflict') return { ...base, commit: { plan, result } };
@@ -105,6 +121,11 @@ export class Cas {
     const group = g
       ? { groupID: g[0], version: g[1], exists: g[2] !== '', members: list<string>(g[3]) }
       : undefined;
+    if (group) {
+      this.#groups.delete(group.groupID);
+      this.#groups.set(group.groupID, group);
+      if (this.#groups.size > GROUP_CACHE) this.#groups.delete(this.#groups.keys().next().value ?? '');
+    }
     return { records, ...(pair ? { pair } : {}), ...(group ? { group } : {}) };
   }
 

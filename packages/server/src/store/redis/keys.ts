@@ -5,13 +5,18 @@
 export class Keys {
   readonly epoch: string;
   readonly deadlines: string;
-  /** The pub/sub channel of delivery hints and group notices. */
+  /** The pub/sub channel every process hears: group notices. */
   readonly hints: string;
 
   constructor(readonly prefix: string) {
     this.epoch = `${prefix}epoch`;
     this.deadlines = `${prefix}deadlines`;
     this.hints = `${prefix}hints`;
+  }
+
+  /** The pub/sub channel of one process: delivery hints for the users connected to it. */
+  hintsFor(nodeID: string): string {
+    return `${this.prefix}hints:${nodeID}`;
   }
 
   /** Hash `{ v: version, r: record JSON, g: groupID }`; exists while the invitation is active. */

@@ -31,8 +31,11 @@ export interface CommitPlan {
   readonly deliveries: Delivery[];
 }
 
-/** Slack after the last deadline before an unused glare hash expires on its own. */
-const PAIR_GRACE_MS = 60_000;
+/**
+ * Slack after the last deadline before a glare hash expires on its own (ended invitations leave
+ * it at once; this only collects what a deployment that stopped polling left behind).
+ */
+const PAIR_GRACE_MS = 3_600_000;
 
 export function stateOf(loaded: Loaded): SignalingState {
   const invitations = new Map<string, InvitationRecord>();
@@ -96,6 +99,11 @@ export function planCommit(
       const record = effect.invitation;
       docs.push([keys.inv(record.inviteID), false]);
       inboxOf(record, [record.inviter, ...record.invitees.map((i) => i.userID)], 'SREM');
+      // Out of its glare hash in the same commit (the hash is deleted with its last entry), so
+      // a pair with nothing ringing has no hash: the next invite between them needs no read.
+      const callee = record.invitees[0]?.userID;
+      if (isRinging(record) && callee !== undefined)
+        ops.push(['PAIRDEL', keys.pair(record.inviter, callee), record.inviteID]);
     }
   }
   if (docs.length === 0 && deliveries.length === 0 && !ops.some((op) => op[0] === 'ZADD')) return undefined;
@@ -109,7 +117,9 @@ export function planCommit(
       .map((id) => next.invitations.get(id))
       .filter((r): r is InvitationRecord => r !== undefined && isRinging(r));
     const list = ringing.map((r) => r.inviteID);
-    if (list.join() !== ids.join()) {
+    if (list.length === 0) {
+      if (ids.length > 0) docs.push([key, false]);
+    } else if (list.join() !== ids.join()) {
       docs.push([key, JSON.stringify(list)]);
       ops.push(['PEXPIREAT', key, String(lastDeadline(ringing) + PAIR_GRACE_MS)]);
     }

@@ -33,16 +33,19 @@ export function list<T>(value: unknown): T[] {
  *    ops: [[command, ...args]], deliveries: [{ users, group, event, ephemeral }] }`.
  * It refuses unless the epoch is the caller's ('epoch'), Redis time is before `by` ('late': the
  * caller gave up waiting, so it must not apply) and every guarded hash still has the version the
- * caller read ('conflict'). Then it writes the docs (version + 1, or delete), runs the index ops,
+ * caller read ('conflict'). Then it writes the docs (version + 1, or delete), runs the index ops
+ * (plain commands, and PAIRDEL: take an invitation out of a glare hash),
  * expands group audiences, appends each event to every recipient's log with the next sequence
- * number, publishes one hint, and returns `[[users, seqs], ...]` per delivery.
+ * number, publishes a hint to each process where a recipient is present (presence sorted sets),
+ * and returns `[[users, seqs], ...]` per delivery.
  */
 export const COMMIT = new LuaScript(`
 local P = ARGV[1]
 local c = cjson.decode(ARGV[2])
 if redis.call('GET', P .. 'epoch') ~= c.epoch then return 'epoch' end
 local t = redis.call('TIME')
-if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(c.by) then return 'late' end
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if now > tonumber(c.by) then return 'late' end
 for _, g in ipairs(c.guards) do
   if tonumber(redis.call('HGET', g[1], 'v') or '0') ~= tonumber(g[2]) then return 'conflict' end
 end
@@ -55,8 +58,27 @@ for _, d in ipairs(c.docs) do
     if type(d[3]) == 'string' then redis.call('HSET', d[1], 'g', d[3]) end
   end
 end
-for _, op in ipairs(c.ops) do redis.call(unpack(op)) end
-local result, parts = {}, {}
+for _, op in ipairs(c.ops) do
+  if op[1] == 'PAIRDEL' then
+    -- Drop an ended invitation from its glare hash; the hash goes with its last entry.
+    local r = redis.call('HGET', op[2], 'r')
+    if r then
+      local left = {}
+      for _, id in ipairs(cjson.decode(r)) do
+        if id ~= op[3] then left[#left + 1] = id end
+      end
+      if #left == 0 then
+        redis.call('DEL', op[2])
+      else
+        redis.call('HINCRBY', op[2], 'v', 1)
+        redis.call('HSET', op[2], 'r', cjson.encode(left))
+      end
+    end
+  else
+    redis.call(unpack(op))
+  end
+end
+local result, routed, order = {}, {}, {}
 for i, d in ipairs(c.deliveries) do
   local seen, users, seqs = {}, {}, {}
   for _, u in ipairs(d.users) do
@@ -77,11 +99,32 @@ for i, d in ipairs(c.deliveries) do
     end
   end
   result[i] = {users, seqs}
-  parts[i] = '{"u":' .. cjson.encode(users) .. ',"s":' .. (d.ephemeral and 'null' or cjson.encode(seqs))
-    .. ',"e":' .. d.event .. '}'
+  -- Route by presence: each process hears only of its own users. The committing process
+  -- hands its sequenced events out from this reply; ephemeral ones come back to it here too.
+  local byNode = {}
+  for j, u in ipairs(users) do
+    for _, n in ipairs(redis.call('ZRANGEBYSCORE', P .. 'presence:' .. u, now, '+inf')) do
+      if n ~= c.node or d.ephemeral then
+        local b = byNode[n]
+        if not b then
+          b = {u = {}, s = {}}
+          byNode[n] = b
+          if not routed[n] then routed[n] = {}; order[#order + 1] = n end
+        end
+        b.u[#b.u + 1] = u
+        if not d.ephemeral then b.s[#b.s + 1] = seqs[j] end
+      end
+    end
+  end
+  for n, b in pairs(byNode) do
+    local part = routed[n]
+    part[#part + 1] = '{"u":' .. cjson.encode(b.u) .. ',"s":' .. (d.ephemeral and 'null' or cjson.encode(b.s))
+      .. ',"e":' .. d.event .. '}'
+  end
 end
-if #parts > 0 then
-  redis.call('PUBLISH', P .. 'hints', '{"n":' .. cjson.encode(c.node) .. ',"d":[' .. table.concat(parts, ',') .. ']}')
+for _, n in ipairs(order) do
+  redis.call('PUBLISH', P .. 'hints:' .. n,
+    '{"n":' .. cjson.encode(c.node) .. ',"d":[' .. table.concat(routed[n], ',') .. ']}')
 end
 return cjson.encode(result)
 `);

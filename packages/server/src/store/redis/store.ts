@@ -10,6 +10,7 @@ import { Feeds } from './feeds.js';
 import { RedisGroups } from './groups.js';
 import { takeHint } from './hints.js';
 import { Keys } from './keys.js';
+import type { Loaded } from './plan.js';
 import { Presence } from './presence.js';
 import { readLog, readSnapshot } from './reads.js';
 import { KeyedQueue } from './serial.js';
@@ -152,7 +153,7 @@ export class RedisStore implements Store {
       await this.#upkeep.measureClock();
       await this.#redis.set(this.keys.epoch, randomUUID(), 'NX');
       this.#epoch = (await this.#redis.get(this.keys.epoch)) ?? '';
-      await this.#sub.subscribe(this.keys.hints);
+      await this.#sub.subscribe(this.keys.hints, this.keys.hintsFor(this.nodeID));
     } catch (error) {
       this.#redis.disconnect();
       this.#sub.disconnect();
@@ -177,37 +178,50 @@ export class RedisStore implements Store {
     const newInviteID = command.op === 'invite' ? randomUUID() : undefined;
     let query: Query;
     let key: string;
+    let guess: Loaded | undefined;
     if (command.op === 'invite') {
       const callee = command.inviteeList[0];
       const rings = command.groupID === '' && command.timeout > 0 && typeof callee === 'string';
       const pair = rings ? this.keys.pair(actor, callee) : undefined;
+      const group = command.groupID ? this.#cas.cachedGroup(command.groupID) : undefined;
       query = {
         ids: [newInviteID as string],
         ...(pair ? { pair } : {}),
         ...(command.groupID ? { group: command.groupID } : {}),
       };
       key = pair ?? '';
+      // Most invites need no read: the id is new, and most pairs have nothing ringing.
+      if (!command.groupID || group)
+        guess = {
+          records: new Map([[newInviteID as string, { version: 0 }]]),
+          ...(pair ? { pair: { key: pair, version: 0, ids: [] } } : {}),
+          ...(group ? { group } : {}),
+        };
     } else {
       const groupOf = command.op === 'addInvitees' ? { groupOf: command.inviteID } : {};
       query = { ids: [command.inviteID], ...groupOf };
       key = command.inviteID;
     }
     return this.#serial.run(key, async () => {
-      const { reply } = await this.#apply(query, (loaded, now) => {
-        const group = loaded.group?.exists ? { members: new Set(loaded.group.members) } : undefined;
-        return [
-          {
-            type: 'command',
-            actor,
-            device,
-            now,
-            command,
-            maxInvitees,
-            ...(newInviteID ? { newInviteID } : {}),
-            ...(group ? { group } : {}),
-          },
-        ];
-      });
+      const { reply } = await this.#apply(
+        query,
+        (loaded, now) => {
+          const group = loaded.group?.exists ? { members: new Set(loaded.group.members) } : undefined;
+          return [
+            {
+              type: 'command',
+              actor,
+              device,
+              now,
+              command,
+              maxInvitees,
+              ...(newInviteID ? { newInviteID } : {}),
+              ...(group ? { group } : {}),
+            },
+          ];
+        },
+        guess,
+      );
       return reply ?? { ok: false, error: errorInfo(ErrorCode.INTERNAL, 'the rules gave no reply') };
     });
   }
@@ -243,8 +257,8 @@ export class RedisStore implements Store {
   }
 
   /** Runs transitions through the compare-and-set, then carries out what they decided. */
-  async #apply(query: Query, inputs: Inputs): Promise<Applied> {
-    const applied = await this.#cas.apply(query, inputs);
+  async #apply(query: Query, inputs: Inputs, guess?: Loaded): Promise<Applied> {
+    const applied = await this.#cas.apply(query, inputs, guess);
     const listener = this.#listener;
     if (applied.commit === undefined || listener === undefined) return applied;
     const { plan, result } = applied.commit;
@@ -297,7 +311,10 @@ export class RedisStore implements Store {
   // -- presence, groups, history ------------------------------------------------------------
 
   async attach(userID: string): Promise<void> {
-    await Promise.all([this.#feeds.track(userID), this.#presence.add(userID)]);
+    // Presence first: a commit after it hints this process; one before it is below the
+    // sequence number the feed starts from (both go out on one connection, in this order).
+    const present = this.#presence.add(userID);
+    await Promise.all([present, this.#feeds.track(userID)]);
   }
 
   detach(userID: string): void {
@@ -347,8 +364,12 @@ export class RedisStore implements Store {
     return json ? JSON.parse(json) : [];
   }
 
-  /** Deletes every key of this deployment (its prefix). For tests and benchmarks only. */
+  /**
+   * Deletes every key of this deployment (its prefix). For tests and benchmarks only; works on
+   * a store that was never started.
+   */
   async purge(): Promise<void> {
+    if (this.#redis.status === 'wait') await call(() => this.#redis.connect());
     let cursor = '0';
     do {
       const [next, keys] = await call(() =>
