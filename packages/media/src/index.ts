@@ -10,6 +10,7 @@ export {
 } from './roomAdapter.js';
 export type { TrtcClient, TrtcSdk } from './trtc/sdk.js';
 export { TrtcRoom, type TrtcRoomOptions } from './trtc/trtcRoom.js';
+export { beckonRoomSignaling, type RoomRelay } from './webrtc/beckonSignaling.js';
 export { createMemoryRoomHub, type MemoryRoomHub, type MemoryRoomHubOptions } from './webrtc/memoryHub.js';
 export {
   MAX_CANDIDATE_LENGTH,
