@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createToken, verifyToken } from './auth.js';
 import type { Metrics } from './metrics.js';
 import { originAllowed } from './server.js';
+import { serveStatic } from './staticFiles.js';
 import type { Group, Store } from './store/types.js';
 
 export interface HttpContext {
@@ -13,7 +14,13 @@ export interface HttpContext {
   readonly dev: boolean;
   readonly allowed: readonly string[] | '*';
   readonly log: Logger;
+  /** A built web app to serve on paths the API does not use (the demos). */
+  readonly staticDir?: string;
+  /** Dev mode's shared lobby group, made on first use. */
+  readonly lobby: { groupID?: string };
 }
+
+const API_PREFIXES = ['/groups', '/history', '/dev/', '/healthz', '/metrics'];
 
 const MAX_BODY = 16 * 1024;
 const DEV_TOKEN_TTL = 12 * 3600;
@@ -110,7 +117,22 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
       return send(res, 200, { token, userID: user, expiresAt: Date.now() + DEV_TOKEN_TTL * 1000 });
     }
 
+    if (req.method === 'GET' && ctx.staticDir && !API_PREFIXES.some((p) => path.startsWith(p))) {
+      if (await serveStatic(ctx.staticDir, path, res)) return;
+      throw new HttpError(404, ErrorCode.INVALID_PARAMETERS, 'not found');
+    }
+
     const userID = await requireUser(req, ctx.secret);
+    if (req.method === 'POST' && path === '/dev/lobby') {
+      // Dev mode: one group everybody joins, so the call demo can list who is online.
+      if (!ctx.dev) throw new HttpError(404, ErrorCode.INVALID_PARAMETERS, 'not found');
+      const existing = ctx.lobby.groupID ? await ctx.store.getGroup(ctx.lobby.groupID) : undefined;
+      const group = existing
+        ? ((await ctx.store.joinGroup(existing.code, userID)) ?? existing)
+        : await ctx.store.createGroup(userID, 'Lobby');
+      ctx.lobby.groupID = group.groupID;
+      return send(res, 200, publicGroup(group));
+    }
     if (req.method === 'POST' && path === '/groups') {
       const body = await readJson(req);
       const name = typeof body.name === 'string' ? body.name.trim() : '';

@@ -39,6 +39,8 @@ export interface BeckonServerOptions {
   /** pino level; default 'info', or 'silent' under a test runner. */
   readonly logLevel?: string;
   readonly logger?: Logger;
+  /** A built web app served on every path the API does not use (the demos). */
+  readonly staticDir?: string;
 }
 
 export interface BeckonServer {
@@ -128,6 +130,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
   };
 
   const rooms = new RoomGrants();
+  const lobby: { groupID?: string } = {};
 
   const ctx: ServerContext = {
     options: resolved,
@@ -244,6 +247,8 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       dev,
       allowed,
       log,
+      lobby,
+      ...(options.staticDir ? { staticDir: options.staticDir } : {}),
     }).catch((err: unknown) => {
       const unavailable = (err as { code?: unknown })?.code === ErrorCode.UNAVAILABLE;
       log.error({ err }, 'http handler failed');

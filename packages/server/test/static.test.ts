@@ -1,0 +1,46 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createToken } from '../src/auth.js';
+import type { BeckonServer } from '../src/server.js';
+import { api, SECRET, startServer } from './helpers.js';
+
+let server: BeckonServer;
+afterEach(async () => {
+  await server?.close();
+});
+
+describe('serving a demo app and the dev lobby', () => {
+  it('serves files, falls back to index.html, never climbs out of the folder, keeps the API', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beckon-static-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>demo</title>');
+    writeFileSync(join(dir, 'app.js'), 'console.log(1)');
+    server = await startServer({ staticDir: dir });
+    const page = await fetch(`${server.url}/`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('<title>demo</title>');
+    expect(await (await fetch(`${server.url}/app.js`)).text()).toBe('console.log(1)');
+    expect(await (await fetch(`${server.url}/some/route`)).text()).toContain('demo');
+    expect((await fetch(`${server.url}/missing.js`)).status).toBe(404);
+    expect((await fetch(`${server.url}/..%2f..%2fetc%2fpasswd`)).status).toBe(404);
+    expect((await api(server, 'GET', '/healthz')).body).toMatchObject({ ok: true });
+  });
+
+  it('dev mode: everybody who asks joins the same lobby group', async () => {
+    server = await startServer({ dev: true });
+    const alice = await createToken({ secret: SECRET, userID: 'alice' });
+    const bob = await createToken({ secret: SECRET, userID: 'bob' });
+    const a = await api(server, 'POST', '/dev/lobby', alice);
+    const b = await api(server, 'POST', '/dev/lobby', bob);
+    expect(b.body.groupID).toBe(a.body.groupID);
+    const members = await api(server, 'GET', `/groups/${a.body.groupID}/members`, alice);
+    expect(members.body.members.map((m: { userID: string }) => m.userID)).toEqual(['alice', 'bob']);
+  });
+
+  it('outside dev mode there is no lobby', async () => {
+    server = await startServer();
+    const token = await createToken({ secret: SECRET, userID: 'alice' });
+    expect((await api(server, 'POST', '/dev/lobby', token)).status).toBe(404);
+  });
+});
