@@ -60,26 +60,27 @@ export function historyFromHangup(event: SignalingEvent): HistoryUpdate[] {
   ];
 }
 
+/** Is `entry` the hang-up that completes `call` (same room, same peer)? */
+export function completes(entry: HistoryEntry, call: HistoryEntry): boolean {
+  return entry.outcome === 'completed' && call.roomID === entry.roomID && call.peer === entry.peer;
+}
+
+/** The call's entry once its hang-up arrived: the outcome, end, duration and who hung up. */
+export function completeCall(call: HistoryEntry, hangup: HistoryEntry): HistoryEntry {
+  return {
+    ...call,
+    outcome: hangup.outcome,
+    ...(hangup.endedAt === undefined ? {} : { endedAt: hangup.endedAt }),
+    ...(hangup.durationSeconds === undefined ? {} : { durationSeconds: hangup.durationSeconds }),
+    ...(hangup.endedBy === undefined ? {} : { endedBy: hangup.endedBy }),
+  };
+}
+
 /** Adds an entry to a user's list (newest first); a hang-up completes the call it ends. */
 export function mergeHistory(list: HistoryEntry[], entry: HistoryEntry, limit: number): HistoryEntry[] {
-  const index =
-    entry.outcome === 'completed'
-      ? list.findIndex((e) => e.roomID === entry.roomID && e.peer === entry.peer)
-      : -1;
+  const index = list.findIndex((e) => completes(entry, e));
   const call = list[index];
   const next =
-    call === undefined
-      ? [entry, ...list]
-      : list.map((e, i) =>
-          i === index
-            ? {
-                ...call,
-                outcome: entry.outcome,
-                ...(entry.endedAt === undefined ? {} : { endedAt: entry.endedAt }),
-                ...(entry.durationSeconds === undefined ? {} : { durationSeconds: entry.durationSeconds }),
-                ...(entry.endedBy === undefined ? {} : { endedBy: entry.endedBy }),
-              }
-            : e,
-        );
+    call === undefined ? [entry, ...list] : list.map((e, i) => (i === index ? completeCall(call, entry) : e));
   return next.slice(0, limit);
 }

@@ -1,6 +1,7 @@
 import type { CommandReply, Effect, InvitationRecord, TransitionInput } from '@beckon/signaling';
 import { transition } from '@beckon/signaling/rules';
 import type { Redis } from 'ioredis';
+import { RecordCache } from './cache.js';
 import { StoreUnavailableError, unavailable } from './errors.js';
 import type { Keys } from './keys.js';
 import { type CommitPlan, type Loaded, planCommit, stateOf } from './plan.js';
@@ -61,6 +62,7 @@ export async function call<T>(fn: () => Promise<T>): Promise<T> {
  * meanwhile, else the whole round runs again on fresh data.
  */
 export class Cas {
+  readonly records = new RecordCache();
   readonly #o: CasOptions;
   readonly #groups = new Map<string, NonNullable<Loaded['group']>>();
 
@@ -96,7 +98,13 @@ export class Cas {
       if (plan === undefined && guessed) continue;
       if (plan === undefined) return base;
       const result = await this.commit(plan);
-      if (result !== 'conflict') return { ...base, commit: { plan, result } };
+      if (result !== 'conflict') {
+        for (const [id, { version, record }] of loaded.records) {
+          const after = state.invitations.get(id);
+          this.records.remember(id, after === record ? version : version + 1, after);
+        }
+        return { ...base, commit: { plan, result } };
+      }
       if (attempt >= MAX_ATTEMPTS) throw new StoreUnavailableError('too much contention on one invitation');
       await sleep(Math.random() * Math.min(50, 2 ** attempt));
     }
@@ -111,8 +119,11 @@ export class Cas {
       group?: [string, number, string, unknown];
     };
     const records = new Map<string, { version: number; record?: InvitationRecord }>();
-    for (const [id, version, json] of list<[string, number, string]>(out.inv))
-      records.set(id, json ? { version, record: JSON.parse(json) } : { version });
+    for (const [id, version, json] of list<[string, number, string]>(out.inv)) {
+      const record = json ? (JSON.parse(json) as InvitationRecord) : undefined;
+      records.set(id, record ? { version, record } : { version });
+      this.records.remember(id, version, record);
+    }
     const pair =
       query.pair && out.pair
         ? { key: query.pair, version: out.pair[0], ids: list<string>(JSON.parse(out.pair[1])) }
@@ -150,22 +161,5 @@ export class Cas {
       list<string>(u),
       list<number>(s),
     ]);
-  }
-
-  /** Compare-and-set of one JSON document (a history), retried on conflict. */
-  async update<T>(key: string, change: (current: T | undefined) => T): Promise<void> {
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const [version, json] = await call(() => this.#o.redis.hmget(key, 'v', 'r'));
-      const next = change(json ? (JSON.parse(json) as T) : undefined);
-      const plan: CommitPlan = {
-        guards: [[key, Number(version ?? 0)]],
-        docs: [[key, JSON.stringify(next)]],
-        ops: [],
-        deliveries: [],
-      };
-      if ((await this.commit(plan)) !== 'conflict') return;
-      await sleep(Math.random() * Math.min(50, 2 ** attempt));
-    }
-    throw new StoreUnavailableError(`too much contention on ${key}`);
   }
 }

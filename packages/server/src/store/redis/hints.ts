@@ -1,5 +1,6 @@
 import type { SignalingEvent } from '@beckon/signaling';
 import type { Delivery } from '../types.js';
+import type { RecordCache } from './cache.js';
 import type { Feeds } from './feeds.js';
 import { list } from './scripts.js';
 
@@ -8,12 +9,13 @@ interface Hint {
   readonly n?: string;
   readonly g?: string;
   readonly m?: string[];
-  readonly d?: Array<{ u: string[]; s: number[] | null; e: SignalingEvent }>;
+  readonly d?: Array<{ u: string[]; s: number[] | null; v?: number; e: SignalingEvent }>;
 }
 
 export interface HintTarget {
   readonly nodeID: string;
   readonly feeds: Feeds;
+  readonly cache: RecordCache;
   deliver(deliveries: readonly Delivery[], event: SignalingEvent, json: string): void;
   groupChanged(groupID: string, members: readonly string[]): void;
 }
@@ -35,6 +37,7 @@ export function takeHint(message: string, to: HintTarget): void {
   for (const d of hint.d ?? []) {
     // Our own sequenced events went out from the commit's reply already.
     if (own && d.s !== null) continue;
+    if (typeof d.v === 'number') to.cache.learn(d.e, d.v);
     const users = list<string>(d.u);
     if (!users.some((u) => to.feeds.has(u))) continue;
     const json = JSON.stringify(d.e);

@@ -74,7 +74,7 @@ export class Keys {
     return `${this.prefix}presence:${userID}`;
   }
 
-  /** Hash `{ v, r: entries JSON }`. */
+  /** List of history entries (JSON), newest first. */
   history(userID: string): string {
     return `${this.prefix}hist:${userID}`;
   }

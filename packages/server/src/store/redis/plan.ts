@@ -21,6 +21,12 @@ export interface Delivery {
   /** The event JSON, spliced as it is into logs and hints. */
   readonly event: string;
   readonly ephemeral: boolean;
+  /**
+   * The version of the invitation's hash once the commit is applied (0: deleted; -1: not to be
+   * learnt from). Hints carry it, so processes keep their cached copies current by applying the
+   * events as clients do.
+   */
+  readonly v: number;
 }
 
 /** The commit script's plan, less what the store adds (epoch, node, deadline, log limit). */
@@ -83,13 +89,25 @@ export function planCommit(
     const added = after.invitees.map((i) => i.userID).filter((u) => !known.has(u));
     inboxOf(after, before ? added : [after.inviter, ...added], 'SADD');
   }
+  const events = new Map<string, number>();
+  for (const effect of effects)
+    if (effect.type === 'deliver') {
+      const id = effect.event.envelope.inviteID;
+      events.set(id, (events.get(id) ?? 0) + 1);
+    }
   for (const effect of effects) {
     if (effect.type === 'deliver') {
+      const id = effect.event.envelope.inviteID;
+      const version = loaded.records.get(id)?.version ?? 0;
+      // Several events on one invitation in one commit (batched receipts): a process that heard
+      // only some of them would rebuild a wrong record, so these carry no version to learn from.
+      const after = next.invitations.has(id) ? version + 1 : 0;
       deliveries.push({
         users: effect.to.users,
         group: effect.to.group ?? '',
         event: JSON.stringify(effect.event),
         ephemeral: effect.ephemeral,
+        v: (events.get(id) ?? 0) > 1 ? -1 : after,
       });
     } else if (effect.type === 'schedule') {
       ops.push(['ZADD', keys.deadlines, String(effect.at), effect.inviteID]);

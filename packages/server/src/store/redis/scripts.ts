@@ -30,7 +30,7 @@ export function list<T>(value: unknown): T[] {
 /**
  * The compare-and-set every write goes through. ARGV[2] is a JSON plan:
  * `{ epoch, node, by, logLimit, guards: [[key, version]], docs: [[key, json | false, groupID?]],
- *    ops: [[command, ...args]], deliveries: [{ users, group, event, ephemeral }] }`.
+ *    ops: [[command, ...args]], deliveries: [{ users, group, event, ephemeral, v }] }`.
  * It refuses unless the epoch is the caller's ('epoch'), Redis time is before `by` ('late': the
  * caller gave up waiting, so it must not apply) and every guarded hash still has the version the
  * caller read ('conflict'). Then it writes the docs (version + 1, or delete), runs the index ops
@@ -119,7 +119,7 @@ for i, d in ipairs(c.deliveries) do
   for n, b in pairs(byNode) do
     local part = routed[n]
     part[#part + 1] = '{"u":' .. cjson.encode(b.u) .. ',"s":' .. (d.ephemeral and 'null' or cjson.encode(b.s))
-      .. ',"e":' .. d.event .. '}'
+      .. ',"v":' .. string.format('%d', d.v) .. ',"e":' .. d.event .. '}'
   end
 end
 for _, n in ipairs(order) do
@@ -249,4 +249,20 @@ for _, id in ipairs(ids) do
   if r then out[#out + 1] = {id, r, redis.call('ZRANGE', P .. 'members:' .. id, 0, -1)} end
 end
 return cjson.encode(out)
+`);
+
+/** ARGV: prefix, user, entry JSON, limit. Newest first, at most `limit` kept. */
+export const HISTORY_PUSH = new LuaScript(`
+local key = ARGV[1] .. 'hist:' .. ARGV[2]
+redis.call('LPUSH', key, ARGV[3])
+redis.call('LTRIM', key, 0, tonumber(ARGV[4]) - 1)
+return 1
+`);
+
+/** ARGV: prefix, user, index, entry JSON as read, new JSON. 0 when the entry moved meanwhile. */
+export const HISTORY_SET = new LuaScript(`
+local key = ARGV[1] .. 'hist:' .. ARGV[2]
+if redis.call('LINDEX', key, tonumber(ARGV[3])) ~= ARGV[4] then return 0 end
+redis.call('LSET', key, tonumber(ARGV[3]), ARGV[5])
+return 1
 `);

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { type Command, type CommandReply, ErrorCode, errorInfo, MAX_INVITEES } from '@beckon/signaling';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { mergeHistory } from '../../history.js';
 import type { Group, HistoryEntry, Snapshot, Store, StoreListener } from '../types.js';
 import { type Applied, Cas, call, type Inputs, type Query } from './cas.js';
 import { StoreUnavailableError } from './errors.js';
 import { Feeds } from './feeds.js';
 import { RedisGroups } from './groups.js';
 import { takeHint } from './hints.js';
+import { RedisHistory } from './history.js';
 import { Keys } from './keys.js';
 import type { Loaded } from './plan.js';
 import { Presence } from './presence.js';
@@ -60,6 +60,7 @@ export class RedisStore implements Store {
   readonly #feeds: Feeds;
   readonly #groups: RedisGroups;
   readonly #presence: Presence;
+  readonly #history: RedisHistory;
   readonly #serial = new KeyedQueue();
   /** Delivery receipts waiting for their invitation's next commit. */
   readonly #marks = new Map<string, Set<string>>();
@@ -98,6 +99,7 @@ export class RedisStore implements Store {
     const redis = this.#redis;
     const prefix = this.keys.prefix;
     this.#groups = new RedisGroups(redis, prefix);
+    this.#history = new RedisHistory(redis, prefix, options.historyLimit ?? 200);
     this.#presence = new Presence(redis, this.keys, this.nodeID, options.presenceTtlMs ?? 9000);
     this.#upkeep = new Upkeep(
       redis,
@@ -162,6 +164,7 @@ export class RedisStore implements Store {
     const target = {
       nodeID: this.nodeID,
       feeds: this.#feeds,
+      cache: this.#cas.records,
       deliver: listener.deliver.bind(listener),
       groupChanged: listener.groupChanged.bind(listener),
     };
@@ -201,6 +204,7 @@ export class RedisStore implements Store {
       const groupOf = command.op === 'addInvitees' ? { groupOf: command.inviteID } : {};
       query = { ids: [command.inviteID], ...groupOf };
       key = command.inviteID;
+      guess = this.#guess(command.inviteID, command.op === 'addInvitees');
     }
     return this.#serial.run(key, async () => {
       const { reply } = await this.#apply(
@@ -238,10 +242,13 @@ export class RedisStore implements Store {
       .run(inviteID, () => {
         const who = this.#marks.get(inviteID) ?? new Set<string>();
         this.#marks.delete(inviteID);
-        return this.#apply({ ids: [inviteID] }, (loaded, now) =>
-          (loaded.records.get(inviteID)?.record?.invitees ?? [])
-            .filter((i) => who.has(i.userID) && i.state === 'pending' && !i.delivered)
-            .map((i) => ({ type: 'delivered', inviteID, invitee: i.userID, now })),
+        return this.#apply(
+          { ids: [inviteID] },
+          (loaded, now) =>
+            (loaded.records.get(inviteID)?.record?.invitees ?? [])
+              .filter((i) => who.has(i.userID) && i.state === 'pending' && !i.delivered)
+              .map((i) => ({ type: 'delivered', inviteID, invitee: i.userID, now })),
+          this.#guess(inviteID, false),
         );
       })
       .catch((err: unknown) => this.#warn('delivery receipt', err));
@@ -254,6 +261,15 @@ export class RedisStore implements Store {
   async eventsSince(userID: string, seq: number) {
     const entries = await readLog(this.#redis, this.keys.prefix, userID, seq);
     return entries?.map(({ seq: s, event }) => ({ seq: s, event }));
+  }
+
+  /** The cached invitation (and its group, when the rules will check membership), or nothing. */
+  #guess(inviteID: string, withGroup: boolean): Loaded | undefined {
+    const guess = this.#cas.records.guess([inviteID]);
+    const groupID = this.#cas.records.get(inviteID)?.groupID ?? '';
+    if (guess === undefined || !withGroup || groupID === '') return guess;
+    const group = this.#cas.cachedGroup(groupID);
+    return group ? { ...guess, group } : undefined;
   }
 
   /** Runs transitions through the compare-and-set, then carries out what they decided. */
@@ -280,8 +296,10 @@ export class RedisStore implements Store {
   /** A claimed deadline: the rules time out whoever is due; the CAS makes it happen once. */
   #fire(inviteID: string): Promise<void> {
     return this.#serial.run(inviteID, async () => {
-      const { loaded } = await this.#apply({ ids: [inviteID] }, (l, now) =>
-        l.records.get(inviteID)?.record ? [{ type: 'timeout', inviteID, now }] : [],
+      const { loaded } = await this.#apply(
+        { ids: [inviteID] },
+        (l, now) => (l.records.get(inviteID)?.record ? [{ type: 'timeout', inviteID, now }] : []),
+        this.#guess(inviteID, false),
       );
       // The invitation ended meanwhile: its deadline entry is all that is left of it.
       if (!loaded.records.get(inviteID)?.record) await this.#redis.zrem(this.keys.deadlines, inviteID);
@@ -298,6 +316,7 @@ export class RedisStore implements Store {
         this.#log?.warn({ from: this.#epoch, to: epoch }, 'redis data lost or replaced: new epoch');
         this.#epoch = epoch;
         this.#feeds.clear();
+        this.#cas.records.clear();
         this.#listener?.reset();
       } catch (error) {
         this.#warn('epoch check', error);
@@ -353,15 +372,11 @@ export class RedisStore implements Store {
   }
 
   recordHistory(userID: string, entry: HistoryEntry): Promise<void> {
-    const limit = this.#o.historyLimit ?? 200;
-    return this.#cas.update<HistoryEntry[]>(this.keys.history(userID), (list) =>
-      mergeHistory(list ?? [], entry, limit),
-    );
+    return this.#history.record(userID, entry);
   }
 
-  async history(userID: string): Promise<HistoryEntry[]> {
-    const json = await call(() => this.#redis.hget(this.keys.history(userID), 'r'));
-    return json ? JSON.parse(json) : [];
+  history(userID: string): Promise<HistoryEntry[]> {
+    return this.#history.list(userID);
   }
 
   /**
