@@ -1,8 +1,7 @@
 /**
- * `pnpm start`, for now: starts the Beckon server on the embedded in-memory store in dev mode,
- * plays the seed's flows against it over real WebSockets (tokens from /dev/token), prints every
- * event as it arrives, then keeps serving until Ctrl-C (`--once` stops after the script).
- * The demo apps replace the script once the UI lands.
+ * `pnpm flows`: starts the Beckon server on the embedded in-memory store in dev mode, plays the
+ * seed's flows against it over real WebSockets (tokens from /dev/token), prints every event as
+ * it arrives, then keeps serving until Ctrl-C (`--once` stops after the script).
  */
 
 import { createBeckonServer } from '@beckon/server';

@@ -1,0 +1,171 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BeckonServer, createBeckonServer } from '@beckon/server';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = process.env.BECKON_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+];
+const root = join(import.meta.dirname, '..');
+
+let server: BeckonServer;
+const contexts: BrowserContext[] = [];
+const profiles: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`the call demo's end-to-end tests need Chromium at ${CHROMIUM}`);
+  await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'silent' });
+  server = await createBeckonServer({
+    port: 0,
+    dev: true,
+    staticDir: join(root, 'dist'),
+    logLevel: 'silent',
+  });
+}, 60_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close();
+  for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+  await server?.close();
+});
+
+/** One person: a browser profile of their own, signed in to the demo. */
+async function person(name: string, query = ''): Promise<Page> {
+  const profile = mkdtempSync(join(tmpdir(), 'beckon-e2e-'));
+  profiles.push(profile);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: ARGS,
+    viewport: { width: 900, height: 900 },
+  });
+  contexts.push(context);
+  const page = context.pages()[0] ?? (await context.newPage());
+  return signIn(page, name, query);
+}
+
+async function signIn(page: Page, name: string, query = ''): Promise<Page> {
+  await page.goto(`${server.url}/${query}`);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor();
+  return page;
+}
+
+const ARTIFACTS = join(root, '..', '..', 'test-results', 'call-demo');
+
+/** Saves a screenshot of a key state (CI keeps test-results/ as artifacts). */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+/** Waits until the <video> labelled `label` plays real frames: a size, and time moving on. */
+async function playing(page: Page, label: string): Promise<void> {
+  const read = () =>
+    page.evaluate((l) => {
+      const video = document.querySelector<HTMLVideoElement>(`video[aria-label="${l}"]`);
+      return { width: video?.videoWidth ?? 0, time: video?.currentTime ?? 0 };
+    }, label);
+  await expect.poll(async () => (await read()).width, { timeout: 15_000 }).toBeGreaterThan(0);
+  const before = (await read()).time;
+  await expect.poll(async () => (await read()).time, { timeout: 5_000 }).toBeGreaterThan(before);
+}
+
+describe('call demo end to end (real Chromium, fake camera and microphone)', () => {
+  it('the seed five steps: ring, accept, both videos play, timer, hang up with the duration in both UIs and histories', async () => {
+    const alice = await person('alice');
+    const bob = await person('bob');
+
+    await alice.getByRole('button', { name: 'Video call bob' }).click();
+    await expect.poll(() => alice.getByRole('status').first().textContent()).toBe('Calling bob…');
+
+    const dialog = bob.getByRole('alertdialog', { name: 'alice is video calling you' });
+    await dialog.waitFor();
+    await shot(bob, 'ringing');
+    await dialog.getByRole('button', { name: 'Accept' }).click();
+
+    await playing(alice, 'remote video');
+    await playing(bob, 'remote video');
+    await shot(alice, 'in-call');
+    await alice.getByRole('timer').waitFor();
+    await bob.getByRole('timer').waitFor();
+    await alice.waitForTimeout(2100);
+
+    await alice.getByRole('button', { name: 'Hang up' }).click();
+    await expect
+      .poll(() => alice.getByText(/^You hung up after/).textContent())
+      .toMatch(/after [2-9] seconds/);
+    await expect
+      .poll(() => bob.getByText(/^alice hung up after/).textContent())
+      .toMatch(/after [2-9] seconds/);
+    for (const page of [alice, bob]) {
+      await expect
+        .poll(() => page.getByRole('region', { name: 'Call history' }).textContent(), { timeout: 5000 })
+        .toMatch(/Completed · \d+ seconds?/);
+    }
+  }, 90_000);
+
+  it('decline, and busy when already in a call', async () => {
+    const carol = await person('carol');
+    const dan = await person('dan');
+    const erin = await person('erin');
+
+    await carol.getByRole('button', { name: 'Audio call dan' }).click();
+    await dan.getByRole('alertdialog').getByRole('button', { name: 'Decline' }).click();
+    await expect.poll(() => carol.getByRole('status').first().textContent()).toBe('dan declined the call');
+    await carol.getByRole('button', { name: 'Close' }).click();
+
+    await carol.getByRole('button', { name: 'Video call dan' }).click();
+    await dan.getByRole('alertdialog').getByRole('button', { name: 'Accept' }).click();
+    await playing(carol, 'remote video');
+    await erin.getByRole('button', { name: 'Video call dan' }).click();
+    await expect.poll(() => erin.getByRole('status').first().textContent()).toBe('dan is busy');
+    await expect
+      .poll(() => dan.getByRole('region', { name: 'Missed calls' }).textContent())
+      .toContain('erin');
+    await shot(erin, 'busy');
+  }, 90_000);
+
+  it('no answer until the timeout, and cancel while ringing', async () => {
+    const fay = await person('fay', '?ring=2');
+    const gus = await person('gus');
+    await fay.getByRole('button', { name: 'Audio call gus' }).click();
+    await gus.getByRole('alertdialog').waitFor();
+    await expect
+      .poll(() => fay.getByRole('status').first().textContent(), { timeout: 6000 })
+      .toBe('No answer from gus');
+    await expect.poll(() => gus.getByRole('region', { name: 'Missed calls' }).textContent()).toContain('fay');
+    await expect.poll(() => gus.getByRole('alertdialog').count()).toBe(0);
+    await fay.getByRole('button', { name: 'Close' }).click();
+
+    await fay.getByRole('button', { name: 'Audio call gus' }).click();
+    await gus.getByRole('alertdialog').waitFor();
+    await fay.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => fay.getByRole('status').first().textContent()).toBe('Call cancelled');
+    await expect.poll(() => gus.getByRole('alertdialog').count()).toBe(0);
+  }, 90_000);
+
+  it('signed in on two tabs: both ring, accepting in one stops the other', async () => {
+    const hal = await person('hal');
+    const ivy = await person('ivy');
+    const secondTab = await signIn(await ivy.context().newPage(), 'ivy');
+    await hal.getByRole('button', { name: 'Video call ivy' }).click();
+    await ivy.getByRole('alertdialog').waitFor();
+    await secondTab.getByRole('alertdialog').waitFor();
+    await secondTab.getByRole('alertdialog').getByRole('button', { name: 'Accept' }).click();
+    await expect.poll(() => ivy.getByRole('alertdialog').count()).toBe(0);
+    await playing(hal, 'remote video');
+    await playing(secondTab, 'remote video');
+  }, 90_000);
+});
