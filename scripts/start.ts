@@ -4,7 +4,7 @@
  * `--once` stops right after the server answers (a smoke check).
  */
 import { join } from 'node:path';
-import { createBeckonServer } from '@beckon/server';
+import { createBeckonServer, trtcFromEnv } from '@beckon/server';
 import { build } from 'vite';
 
 const root = join(import.meta.dirname, '..', 'apps', 'call-demo');
@@ -12,13 +12,15 @@ console.log('Building the call demo…');
 await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
 
 const port = Number(process.env.BECKON_PORT ?? 8787);
+const trtc = trtcFromEnv();
 const server = await createBeckonServer({
+  ...(trtc ? { trtc } : {}),
   port,
   dev: true,
   staticDir: join(root, 'dist'),
   logLevel: process.env.BECKON_LOG_LEVEL ?? 'warn',
 });
-console.log(`\nBeckon call demo: ${server.url}`);
+console.log(`\nBeckon call demo: ${server.url}${trtc ? ` (media: TRTC app ${trtc.sdkAppId})` : ''}`);
 console.log('Open it in two browser windows, sign in with two names, and call one from the other.');
 console.log('(Dev mode: anyone can mint a token. In-memory store: nothing is kept after Ctrl-C.)');
 

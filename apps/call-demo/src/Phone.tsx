@@ -37,7 +37,7 @@ export function Phone({ session }: { session: Session }) {
   const groupID = useLobby(session);
   const members = useGroupMembers(groupID);
   const call = useCall();
-  const media = useCallMedia(session.client, session.userID);
+  const media = useCallMedia(session);
   const busy = call.phase !== 'idle' && call.phase !== 'ended';
   const others = (members.data?.members ?? []).filter((m) => m.userID !== session.userID);
 

@@ -1,7 +1,8 @@
-import { beckonRoomSignaling, WebRtcRoom } from '@beckon/media';
+import { beckonRoomSignaling, type RoomAdapter, TrtcRoom, WebRtcRoom } from '@beckon/media';
 import { useCall } from '@beckon/react';
-import { CallType, type SignalingClient } from '@beckon/signaling';
+import { CallType } from '@beckon/signaling';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Session } from './session.js';
 
 export interface CallMedia {
   readonly local: MediaStream | undefined;
@@ -15,11 +16,12 @@ export interface CallMedia {
  * (step 1), the callee after accepting (step 3); both record the start when the remote user
  * enters (step 3), and the other side sees the remote leave after a hang-up (step 5).
  */
-export function useCallMedia(client: SignalingClient, userID: string): CallMedia {
+export function useCallMedia(session: Session): CallMedia {
+  const { client, userID, trtc } = session;
   const call = useCall();
   const [local, setLocal] = useState<MediaStream>();
   const [remote, setRemote] = useState<MediaStream>();
-  const roomRef = useRef<WebRtcRoom | undefined>(undefined);
+  const roomRef = useRef<RoomAdapter | undefined>(undefined);
   const callRef = useRef(call);
   callRef.current = call;
 
@@ -31,7 +33,10 @@ export function useCallMedia(client: SignalingClient, userID: string): CallMedia
 
   useEffect(() => {
     if (!inRoom || !roomID || !peer) return;
-    const room = new WebRtcRoom({ signaling: beckonRoomSignaling(client, () => [peer]) });
+    // TRTC when the server has credentials; otherwise peer to peer, signaled through Beckon.
+    const room: RoomAdapter = trtc
+      ? new TrtcRoom({ sdkAppId: trtc.sdkAppId, userSig: () => trtc.userSig() })
+      : new WebRtcRoom({ signaling: beckonRoomSignaling(client, () => [peer]) });
     roomRef.current = room;
     const offs = [
       room.on('remoteUserEntered', () => callRef.current.remoteEntered()),
@@ -51,7 +56,7 @@ export function useCallMedia(client: SignalingClient, userID: string): CallMedia
       setLocal(undefined);
       setRemote(undefined);
     };
-  }, [inRoom, roomID, peer, callType, client, userID]);
+  }, [inRoom, roomID, peer, callType, client, userID, trtc]);
 
   const setMicrophone = useCallback((on: boolean) => void roomRef.current?.setMicrophoneEnabled(on), []);
   const setCamera = useCallback((on: boolean) => void roomRef.current?.setCameraEnabled(on), []);

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createToken } from './auth.js';
 import { createBeckonServer } from './server.js';
 import { RedisStore } from './store/redis.js';
+import { trtcFromEnv } from './trtc.js';
 
 const USAGE = `beckon-server [--port 8787] [--host 127.0.0.1] [--dev] [--secret S] [--allowed-origins a,b]
               [--redis redis://127.0.0.1:6379] [--redis-prefix beckon:]
@@ -47,6 +48,7 @@ if (values.help) {
     process.exit(2);
   }
   const dev = values.dev ?? env.BECKON_DEV === '1';
+  const trtc = trtcFromEnv(env);
   const redisUrl = values.redis ?? env.REDIS_URL;
   const prefix = values['redis-prefix'] ?? env.BECKON_REDIS_PREFIX;
   try {
@@ -58,6 +60,7 @@ if (values.help) {
       ...(secret ? { secret } : {}),
       ...(origins ? { allowedOrigins: origins === '*' ? '*' : origins.split(',').map((o) => o.trim()) } : {}),
       logLevel: env.BECKON_LOG_LEVEL ?? 'info',
+      ...(trtc ? { trtc } : {}),
     });
     const stop = () => {
       server.close().then(

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createUserSig } from '@beckon/media/node';
 import { ErrorCode, isValidId } from '@beckon/signaling';
 import type { Logger } from 'pino';
 import { createToken, verifyToken } from './auth.js';
@@ -18,9 +19,12 @@ export interface HttpContext {
   readonly staticDir?: string;
   /** Dev mode's shared lobby group, made on first use. */
   readonly lobby: { groupID?: string };
+  /** TRTC credentials: the server mints UserSigs, the secret key never leaves it. */
+  readonly trtc?: { readonly sdkAppId: number; readonly secretKey: string };
 }
 
-const API_PREFIXES = ['/groups', '/history', '/dev/', '/healthz', '/metrics'];
+const API_PREFIXES = ['/groups', '/history', '/dev/', '/trtc/', '/healthz', '/metrics'];
+const USER_SIG_SECONDS = 24 * 3600;
 
 const MAX_BODY = 16 * 1024;
 const DEV_TOKEN_TTL = 12 * 3600;
@@ -123,6 +127,13 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
     }
 
     const userID = await requireUser(req, ctx.secret);
+    if (req.method === 'GET' && path === '/trtc/usersig') {
+      if (!ctx.trtc)
+        throw new HttpError(404, ErrorCode.INVALID_PARAMETERS, 'TRTC is not configured on this server');
+      const { sdkAppId, secretKey } = ctx.trtc;
+      const userSig = createUserSig({ sdkAppId, secretKey, userId: userID, expireSeconds: USER_SIG_SECONDS });
+      return send(res, 200, { sdkAppId, userID, userSig, expiresAt: Date.now() + USER_SIG_SECONDS * 1000 });
+    }
     if (req.method === 'POST' && path === '/dev/lobby') {
       // Dev mode: one group everybody joins, so the call demo can list who is online.
       if (!ctx.dev) throw new HttpError(404, ErrorCode.INVALID_PARAMETERS, 'not found');

@@ -12,3 +12,5 @@ export type {
   Store,
   StoreListener,
 } from './store/types.js';
+
+export { trtcFromEnv } from './trtc.js';

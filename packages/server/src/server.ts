@@ -41,6 +41,8 @@ export interface BeckonServerOptions {
   readonly logger?: Logger;
   /** A built web app served on every path the API does not use (the demos). */
   readonly staticDir?: string;
+  /** TRTC credentials: `GET /trtc/usersig` then mints UserSigs for signed-in users. */
+  readonly trtc?: { readonly sdkAppId: number; readonly secretKey: string };
 }
 
 export interface BeckonServer {
@@ -249,6 +251,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       log,
       lobby,
       ...(options.staticDir ? { staticDir: options.staticDir } : {}),
+      ...(options.trtc ? { trtc: options.trtc } : {}),
     }).catch((err: unknown) => {
       const unavailable = (err as { code?: unknown })?.code === ErrorCode.UNAVAILABLE;
       log.error({ err }, 'http handler failed');

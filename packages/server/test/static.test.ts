@@ -38,6 +38,29 @@ describe('serving a demo app and the dev lobby', () => {
     expect(members.body.members.map((m: { userID: string }) => m.userID)).toEqual(['alice', 'bob']);
   });
 
+  it('mints TRTC UserSigs for signed-in users when configured, and says so when not', async () => {
+    const { verifyUserSig } = await import('@beckon/media/node');
+    server = await startServer({ trtc: { sdkAppId: 1400000001, secretKey: 'trtc-secret' } });
+    const token = await createToken({ secret: SECRET, userID: 'alice' });
+    expect((await api(server, 'GET', '/trtc/usersig')).status).toBe(401);
+    const { body } = await api(server, 'GET', '/trtc/usersig', token);
+    expect(body).toMatchObject({ sdkAppId: 1400000001, userID: 'alice' });
+    expect(JSON.stringify(body)).not.toContain('trtc-secret');
+    expect(
+      verifyUserSig({
+        userSig: body.userSig,
+        sdkAppId: 1400000001,
+        secretKey: 'trtc-secret',
+        userId: 'alice',
+      }),
+    ).toMatchObject({
+      ok: true,
+    });
+    await server.close();
+    server = await startServer();
+    expect((await api(server, 'GET', '/trtc/usersig', token)).status).toBe(404);
+  });
+
   it('outside dev mode there is no lobby', async () => {
     server = await startServer();
     const token = await createToken({ secret: SECRET, userID: 'alice' });
