@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,9 @@ import { SECRET, waitFor } from '../helpers.js';
 // Real server processes sharing a real Redis. Every test run takes a random key prefix and
 // deletes its keys at the end, so runs and developers can share one Redis.
 
-export const REDIS_URL = 'redis://127.0.0.1:6379';
+/** BECKON_TEST_REDIS_URL only exists to check how the suites behave without Redis. */
+export const REDIS_URL = process.env.BECKON_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const WHERE = new URL(REDIS_URL).host;
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const CLI = ['--conditions=source', '--import', 'tsx', 'packages/server/src/cli.ts'];
 
@@ -35,22 +37,29 @@ export async function redisAnswers(url = REDIS_URL): Promise<boolean> {
 }
 
 const available = await redisAnswers();
+const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
 
 /**
- * `describe` for suites that need Redis. Without Redis they fail under CI (CI must provide it:
- * .ci/run starts it) and are skipped with a message elsewhere.
+ * `describe` for suites that need Redis (and, with `ownServer`, the redis-server binary to start
+ * one of their own). Without it they fail under CI (CI must provide it: .ci/run starts it) and
+ * are skipped with a message elsewhere.
  */
-export function describeRedis(name: string, body: () => void): void {
-  if (available) {
+export function describeRedis(name: string, body: () => void, options: { ownServer?: boolean } = {}): void {
+  const missing = !available
+    ? `Redis at ${WHERE} is missing`
+    : options.ownServer && !hasRedisServer
+      ? 'the redis-server binary is missing (these tests start a Redis of their own)'
+      : undefined;
+  if (missing === undefined) {
     describe(name, body);
   } else if (process.env.CI) {
     describe(name, () => {
       it('needs Redis', () => {
-        throw new Error(`Redis at 127.0.0.1:6379 is missing: start it (see .ci/run) to run "${name}"`);
+        throw new Error(`${missing}: install and start it (see .ci/run) to run "${name}"`);
       });
     });
   } else {
-    console.warn(`[beckon] Redis at 127.0.0.1:6379 is not reachable: skipping "${name}"`);
+    console.warn(`[beckon] ${missing}: skipping "${name}"`);
     describe.skip(name, body);
   }
 }

@@ -224,6 +224,44 @@ describeRedis('distributed mode: seed flows across two server processes', () => 
     });
   });
 
+  it('contention: twenty students on both processes accept one round at once; each answer lands once, in one order for all', async () => {
+    const teacher = await user('teacher', n0);
+    const { groupID, code } = (await api(n0, 'POST', '/groups', teacher.token, { name: 'Big' })).body;
+    const students: TestUser[] = [];
+    for (let i = 0; i < 20; i++) {
+      const node = i % 2 === 0 ? n0 : n1;
+      const s = await user(`s${i}`, node);
+      await api(node, 'POST', '/groups/join', s.token, { code });
+      students.push(s);
+    }
+    const round = await teacher.client.inviteInGroup(
+      groupID,
+      students.map((s) => s.userID),
+      createClassroomData('raiseHand'),
+      { timeout: 0 },
+    );
+    for (const s of students)
+      await waitFor(() => s.client.getInvitation(round) !== undefined, 3000, 'the round');
+    const replies = await Promise.allSettled(students.map((s) => s.client.accept(round)));
+    expect(replies.filter((r) => r.status === 'rejected')).toEqual([]);
+    const order = (u: TestUser) =>
+      u
+        .events('onInviteeAccepted')
+        .filter((e) => e.inviteID === round)
+        .map((e) => e.invitee);
+    for (const viewer of [teacher, ...students])
+      await waitFor(() => order(viewer).length === 20, 5000, 'every answer');
+    const first = order(teacher);
+    expect(new Set(first).size).toBe(20);
+    for (const viewer of students) expect(order(viewer)).toEqual(first);
+    const answers = order(teacher).map((id) => {
+      const last = teacher.events('onInviteeAccepted').at(-1)?.invitation;
+      return last?.invitees.find((i) => i.userID === id)?.answerOrder;
+    });
+    expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(await cluster.redis.exists(`${cluster.prefix}inv:${round}`)).toBe(0);
+  }, 20_000);
+
   it('refuses group invitations from or to non-members', async () => {
     const teacher = await user('teacher', n0);
     const outsider = await user('outsider', n1);
