@@ -7,7 +7,9 @@ interface Cached {
   readonly record: InvitationRecord;
 }
 
-const LIMIT = 10_000;
+/** Kept records, counted in invitees (a class of 500 weighs 500), oldest dropped first. */
+const WEIGHT_LIMIT = 200_000;
+const weightOf = (record: InvitationRecord) => record.invitees.length + 1;
 
 /**
  * Invitations as this process last knew them, with the version of their hash: from its reads,
@@ -17,12 +19,21 @@ const LIMIT = 10_000;
  */
 export class RecordCache {
   readonly #records = new Map<string, Cached>();
+  #weight = 0;
 
   remember(inviteID: string, version: number, record: InvitationRecord | undefined): void {
-    this.#records.delete(inviteID);
+    this.#forget(inviteID);
     if (record === undefined) return;
     this.#records.set(inviteID, { version, record });
-    if (this.#records.size > LIMIT) this.#records.delete(this.#records.keys().next().value ?? '');
+    this.#weight += weightOf(record);
+    while (this.#weight > WEIGHT_LIMIT) this.#forget(this.#records.keys().next().value ?? '');
+  }
+
+  #forget(inviteID: string): void {
+    const cached = this.#records.get(inviteID);
+    if (cached === undefined) return;
+    this.#records.delete(inviteID);
+    this.#weight -= weightOf(cached.record);
   }
 
   /** A guess for these invitations, or undefined when one of them is not known here. */
@@ -38,6 +49,7 @@ export class RecordCache {
 
   clear(): void {
     this.#records.clear();
+    this.#weight = 0;
   }
 
   get(inviteID: string): InvitationRecord | undefined {
