@@ -1,31 +1,16 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BeckonServer, createBeckonServer } from '@beckon/server';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browsers, browsers, playing, shot as saveShot } from '../../e2e-browser.js';
 
-const CHROMIUM = process.env.BECKON_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-];
 const root = join(import.meta.dirname, '..');
-
 let server: BeckonServer;
-const contexts: BrowserContext[] = [];
-const profiles: string[] = [];
+let people: Browsers;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`the call demo's end-to-end tests need Chromium at ${CHROMIUM}`);
+  people = browsers();
   await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'silent' });
   server = await createBeckonServer({
     port: 0,
@@ -36,23 +21,13 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const context of contexts) await context.close();
-  for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+  await people?.close();
   await server?.close();
 });
 
 /** One person: a browser profile of their own, signed in to the demo. */
 async function person(name: string, query = ''): Promise<Page> {
-  const profile = mkdtempSync(join(tmpdir(), 'beckon-e2e-'));
-  profiles.push(profile);
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: ARGS,
-    viewport: { width: 900, height: 900 },
-  });
-  contexts.push(context);
-  const page = context.pages()[0] ?? (await context.newPage());
-  return signIn(page, name, query);
+  return signIn(await people.open(`${server.url}/${query}`), name, query);
 }
 
 async function signIn(page: Page, name: string, query = ''): Promise<Page> {
@@ -63,24 +38,7 @@ async function signIn(page: Page, name: string, query = ''): Promise<Page> {
   return page;
 }
 
-const ARTIFACTS = join(root, '..', '..', 'test-results', 'call-demo');
-
-/** Saves a screenshot of a key state (CI keeps test-results/ as artifacts). */
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-}
-
-/** Waits until the <video> labelled `label` plays real frames: a size, and time moving on. */
-async function playing(page: Page, label: string): Promise<void> {
-  const read = () =>
-    page.evaluate((l) => {
-      const video = document.querySelector<HTMLVideoElement>(`video[aria-label="${l}"]`);
-      return { width: video?.videoWidth ?? 0, time: video?.currentTime ?? 0 };
-    }, label);
-  await expect.poll(async () => (await read()).width, { timeout: 15_000 }).toBeGreaterThan(0);
-  const before = (await read()).time;
-  await expect.poll(async () => (await read()).time, { timeout: 5_000 }).toBeGreaterThan(before);
-}
+const shot = (page: Page, name: string) => saveShot(page, 'call-demo', name);
 
 describe('call demo end to end (real Chromium, fake camera and microphone)', () => {
   it('the seed five steps: ring, accept, both videos play, timer, hang up with the duration in both UIs and histories', async () => {

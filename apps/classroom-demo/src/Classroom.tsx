@@ -1,0 +1,75 @@
+import { useConnection, useGroupMembers, useHandRaise } from '@beckon/react';
+import { ClassroomToolbar, HandRaisePrompt, HandRaiseQueue, SpeakerList } from '@beckon/ui';
+import { Video } from '../../call-demo/src/Video.js';
+import type { Session } from './session.js';
+import { useClassMedia } from './useClassMedia.js';
+
+export function Classroom({ session, onLeave }: { session: Session; onLeave: () => void }) {
+  const { state } = useConnection();
+  const members = useGroupMembers(session.groupID);
+  const { queue, myHand } = useHandRaise(session.groupID);
+  const all = members.data?.members ?? [];
+  const students = all.filter((m) => !m.owner).map((m) => m.userID);
+  const media = useClassMedia(
+    session.client,
+    session.userID,
+    session.groupID,
+    all.map((m) => m.userID),
+    myHand === 'speaking',
+  );
+  const teacher = session.role === 'teacher';
+
+  return (
+    <main className="demo" data-role={session.role}>
+      <header className="demo-header">
+        <h1>{members.data?.group.name ?? 'Class'}</h1>
+        <p>
+          {session.userID} ({session.role}) · <span data-testid="connection">{state}</span> · join code{' '}
+          <strong data-testid="join-code">{session.code}</strong>{' '}
+          <button type="button" className="beckon-link" onClick={onLeave}>
+            Leave
+          </button>
+        </p>
+      </header>
+      {teacher ? (
+        <>
+          <ClassroomToolbar groupID={session.groupID} students={students} />
+          <HandRaiseQueue groupID={session.groupID} />
+        </>
+      ) : (
+        <>
+          <HandRaisePrompt groupID={session.groupID} />
+          <section className="beckon-panel" aria-label="Raised hands">
+            <h2 className="beckon-title">Raised hands</h2>
+            <ol className="beckon-list" data-testid="student-queue">
+              {queue.map((q) => (
+                <li key={q.userID}>{q.userID}</li>
+              ))}
+            </ol>
+          </section>
+        </>
+      )}
+      <SpeakerList
+        groupID={session.groupID}
+        renderMedia={(userID) => {
+          if (userID === session.userID)
+            return <Video stream={media.local} muted label={`video of ${userID}`} />;
+          const remote = media.remote.get(userID);
+          return remote?.kinds.includes('video') ? (
+            <Video stream={remote.stream} label={`video of ${userID}`} />
+          ) : null;
+        }}
+      />
+      <section className="beckon-panel" aria-label="Class members">
+        <h2 className="beckon-title">Class</h2>
+        <ul className="beckon-list">
+          {all.map((m) => (
+            <li key={m.userID} data-online={m.online}>
+              {m.userID} {m.owner ? '(teacher)' : ''} <small>{m.online ? 'online' : 'offline'}</small>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,7 @@
+import '@beckon/ui/styles.css';
+import '../../call-demo/src/app.css';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+
+const root = document.getElementById('root');
+if (root) createRoot(root).render(<App />);

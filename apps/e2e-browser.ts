@@ -1,0 +1,73 @@
+/**
+ * Shared by the demos' end-to-end tests: Debian's Chromium with fake camera and microphone, one
+ * persistent profile per person (as separate browsers would be), screenshots, and a check that a
+ * <video> really plays.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+export const CHROMIUM = process.env.BECKON_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+];
+
+export interface Browsers {
+  /** A new person: their own browser profile, on `url`. */
+  open(url: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export function browsers(): Browsers {
+  if (!existsSync(CHROMIUM)) throw new Error(`the demos' end-to-end tests need Chromium at ${CHROMIUM}`);
+  const contexts: BrowserContext[] = [];
+  const profiles: string[] = [];
+  return {
+    async open(url) {
+      const profile = mkdtempSync(join(tmpdir(), 'beckon-e2e-'));
+      profiles.push(profile);
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        args: ARGS,
+        viewport: { width: 900, height: 900 },
+      });
+      contexts.push(context);
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(url);
+      return page;
+    },
+    async close() {
+      for (const context of contexts) await context.close();
+      for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Saves a screenshot of a key state under test-results/ (kept as CI artifacts). */
+export async function shot(page: Page, demo: string, name: string): Promise<void> {
+  const dir = join(import.meta.dirname, '..', 'test-results', demo);
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`) });
+}
+
+/** Waits until the <video> labelled `label` plays real frames: a size, and time moving on. */
+export async function playing(page: Page, label: string): Promise<void> {
+  const read = () =>
+    page.evaluate((l) => {
+      const video = document.querySelector<HTMLVideoElement>(`video[aria-label="${l}"]`);
+      return { width: video?.videoWidth ?? 0, time: video?.currentTime ?? 0 };
+    }, label);
+  await expect.poll(async () => (await read()).width, { timeout: 15_000 }).toBeGreaterThan(0);
+  const before = (await read()).time;
+  await expect.poll(async () => (await read()).time, { timeout: 5_000 }).toBeGreaterThan(before);
+}
