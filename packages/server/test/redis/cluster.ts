@@ -110,12 +110,11 @@ export interface Node {
   kill9(): Promise<void>;
 }
 
-/** Starts `beckon-server --redis` as a child process on a port of its own. */
+/** Starts `beckon-server --redis` as a child process; port 0 lets the system pick one. */
 export async function startNode(options: { prefix: string; redis?: string; port?: number }): Promise<Node> {
-  const port = options.port ?? (await freePort());
   const child = spawn(
     process.execPath,
-    [...CLI, '--port', String(port), '--secret', SECRET, '--redis', options.redis ?? REDIS_URL],
+    [...CLI, '--port', String(options.port ?? 0), '--secret', SECRET, '--redis', options.redis ?? REDIS_URL],
     {
       cwd: ROOT,
       env: { ...process.env, BECKON_REDIS_PREFIX: options.prefix, BECKON_LOG_LEVEL: 'info', VITEST: '' },
@@ -123,27 +122,32 @@ export async function startNode(options: { prefix: string; redis?: string; port?
     },
   );
   const output: string[] = [];
-  let listening = false;
-  for (const stream of [child.stdout, child.stderr]) {
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      output.push(chunk);
-      if (chunk.includes('beckon server listening')) listening = true;
-    });
-  }
+  let url: string | undefined;
+  let pending = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => output.push(chunk));
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    output.push(chunk);
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (url !== undefined || !line.includes('beckon server listening')) continue;
+      url = (JSON.parse(line) as { url?: string }).url;
+    }
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let dead = false;
   void exited.then(() => {
     dead = true;
   });
   try {
-    await waitFor(() => listening || dead, 20_000, `a server process on port ${port}`);
+    await waitFor(() => url !== undefined || dead, 20_000, 'a server process to listen');
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
   }
-  if (!listening) throw new Error(`the server process exited at start:\n${output.join('')}`);
-  const url = `http://127.0.0.1:${port}`;
+  if (url === undefined) throw new Error(`the server process exited at start:\n${output.join('')}`);
   const stop = async (signal: NodeJS.Signals) => {
     if (dead) return;
     child.kill(signal);
@@ -153,8 +157,8 @@ export async function startNode(options: { prefix: string; redis?: string; port?
   };
   return {
     url,
-    wsUrl: `ws://127.0.0.1:${port}`,
-    port,
+    wsUrl: url.replace(/^http/, 'ws'),
+    port: Number(new URL(url).port),
     process: child,
     output,
     exited,
