@@ -181,12 +181,12 @@ export class RedisStore implements Store {
     const newInviteID = command.op === 'invite' ? randomUUID() : undefined;
     let query: Query;
     let key: string;
-    let guess: Loaded | undefined;
+    // Guessed when the job runs: commands queued on one invitation guess from each other's commits.
+    let guess: () => Loaded | undefined;
     if (command.op === 'invite') {
       const callee = command.inviteeList[0];
       const rings = command.groupID === '' && command.timeout > 0 && typeof callee === 'string';
       const pair = rings ? this.keys.pair(actor, callee) : undefined;
-      const group = command.groupID ? this.#cas.cachedGroup(command.groupID) : undefined;
       query = {
         ids: [newInviteID as string],
         ...(pair ? { pair } : {}),
@@ -194,17 +194,20 @@ export class RedisStore implements Store {
       };
       key = pair ?? '';
       // Most invites need no read: the id is new, and most pairs have nothing ringing.
-      if (!command.groupID || group)
-        guess = {
+      guess = () => {
+        const group = command.groupID ? this.#cas.cachedGroup(command.groupID) : undefined;
+        if (command.groupID && !group) return undefined;
+        return {
           records: new Map([[newInviteID as string, { version: 0 }]]),
           ...(pair ? { pair: { key: pair, version: 0, ids: [] } } : {}),
           ...(group ? { group } : {}),
         };
+      };
     } else {
       const groupOf = command.op === 'addInvitees' ? { groupOf: command.inviteID } : {};
       query = { ids: [command.inviteID], ...groupOf };
       key = command.inviteID;
-      guess = this.#guess(command.inviteID, command.op === 'addInvitees');
+      guess = () => this.#guess(command.inviteID, command.op === 'addInvitees');
     }
     return this.#serial.run(key, async () => {
       const { reply } = await this.#apply(
@@ -224,7 +227,7 @@ export class RedisStore implements Store {
             },
           ];
         },
-        guess,
+        guess(),
       );
       return reply ?? { ok: false, error: errorInfo(ErrorCode.INTERNAL, 'the rules gave no reply') };
     });
