@@ -4,6 +4,10 @@ import { Video } from '../../call-demo/src/Video.js';
 import type { Session } from './session.js';
 import { useClassMedia } from './useClassMedia.js';
 
+/** `?round=SECONDS` adds a short round length (the end-to-end tests use it). */
+const shortRound = Number(new URLSearchParams(location.search).get('round'));
+const ROUND_LENGTHS = shortRound > 0 ? [0, shortRound, 60, 120] : [0, 30, 60, 120];
+
 export function Classroom({ session, onLeave }: { session: Session; onLeave: () => void }) {
   const { state } = useConnection();
   const members = useGroupMembers(session.groupID);
@@ -33,7 +37,7 @@ export function Classroom({ session, onLeave }: { session: Session; onLeave: () 
       </header>
       {teacher ? (
         <>
-          <ClassroomToolbar groupID={session.groupID} students={students} />
+          <ClassroomToolbar groupID={session.groupID} students={students} timeouts={ROUND_LENGTHS} />
           <HandRaiseQueue groupID={session.groupID} />
         </>
       ) : (

@@ -69,6 +69,7 @@ export class WebSocketTransport implements Transport {
   #authSentAt = 0;
   #nextId = 1;
   #pending = new Map<number, Pending>();
+  #signals: ClientFrame[] = [];
   /** Requests made while not connected, sent once the session starts. */
   #waiting = new Map<number, { command: Command; pending: Pending }>();
   #epoch: string | undefined;
@@ -124,6 +125,8 @@ export class WebSocketTransport implements Transport {
   /** Fire and forget: media negotiation retries on its own if a message is lost to a drop. */
   sendRoomSignal(roomID: string, to: string, data: string): void {
     if (this.#ready) this.#send({ t: 'rtc', roomID, to, data });
+    // While (re)connecting, keep a few: a room joined during the handshake announces itself.
+    else if (!this.#closed && this.#signals.length < 100) this.#signals.push({ t: 'rtc', roomID, to, data });
   }
 
   close(): void {
@@ -204,6 +207,7 @@ export class WebSocketTransport implements Transport {
         this.#heartbeat();
         for (const [id, { command, pending }] of this.#waiting) this.#dispatch(id, command, pending);
         this.#waiting.clear();
+        for (const frame of this.#signals.splice(0)) this.#send(frame);
         break;
       }
       case 'snapshot':

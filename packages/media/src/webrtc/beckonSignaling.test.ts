@@ -37,13 +37,12 @@ describe('RoomSignaling over the Beckon relay', () => {
     expect(aMembers).toEqual(['bob:true', 'bob:false']);
   });
 
-  it('ignores other rooms, strangers and malformed data', async () => {
-    const { alice, bob, eve } = clients();
+  it('ignores other rooms and malformed data (who may talk in a room is for the server to say)', async () => {
+    const { alice, bob } = clients();
     const a = await beckonRoomSignaling(alice, () => ['bob'])('room-1', 'alice');
     const got: unknown[] = [];
     a.onMessage((from, m) => got.push([from, m]));
     bob.sendRoomSignal('room-2', 'alice', JSON.stringify({ k: 'msg', m: 1 }));
-    eve.sendRoomSignal('room-1', 'alice', JSON.stringify({ k: 'msg', m: 2 }));
     bob.sendRoomSignal('room-1', 'alice', '{not json');
     bob.sendRoomSignal('room-1', 'alice', JSON.stringify({ k: 'msg' }));
     expect(got).toEqual([]);

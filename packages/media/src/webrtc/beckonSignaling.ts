@@ -30,8 +30,8 @@ function read(data: string): Wire | undefined {
 
 /**
  * `RoomSignaling` over the Beckon server's media-room relay. The relay has no presence, so the
- * members announce themselves: `hello` on joining, answered by `here` from whoever is already
- * in; `bye` on leaving. The server relays only between the parties of an answered call (or
+ * members announce themselves: `hello` on joining (to the users `members` lists then), answered
+ * by `here` from whoever is already in; `bye` on leaving. Whom to accept is the server's call. The server relays only between the parties of an answered call (or
  * the members of a `group:` room), so a hello sent before the call was answered is dropped, and
  * the other side's hello, once it joins, starts the exchange.
  *
@@ -44,7 +44,6 @@ export function beckonRoomSignaling(
   members: (roomID: string) => readonly string[],
 ): RoomSignalingFactory {
   return (roomID) => {
-    const peers = new Set(members(roomID));
     const present = new Set<string>();
     const messageHandlers = new Set<(from: string, message: unknown) => void>();
     const memberHandlers = new Set<(userID: string, present: boolean) => void>();
@@ -56,7 +55,9 @@ export function beckonRoomSignaling(
       for (const handler of memberHandlers) handler(userID, here);
     };
     const off = relay.on('onRoomSignal', ({ roomID: room, from, data }) => {
-      if (room !== roomID || !peers.has(from)) return;
+      // The server relays only between the call's parties (or the group's members), so whoever
+      // it delivers from belongs here, even one who joined after `members` was last read.
+      if (room !== roomID) return;
       const wire = read(data);
       if (wire === undefined) return;
       if (wire.k === 'hello') {
@@ -66,10 +67,10 @@ export function beckonRoomSignaling(
       else if (wire.k === 'bye') mark(from, false);
       else for (const handler of messageHandlers) handler(from, wire.m);
     });
-    for (const peer of peers) send(peer, { k: 'hello' });
+    for (const peer of members(roomID)) send(peer, { k: 'hello' });
     const signaling: RoomSignaling = {
       send(to: string, message: RtcSignal) {
-        if (peers.has(to)) send(to, { k: 'msg', m: message });
+        send(to, { k: 'msg', m: message });
       },
       onMessage(handler) {
         messageHandlers.add(handler);
@@ -81,7 +82,7 @@ export function beckonRoomSignaling(
         return () => memberHandlers.delete(handler);
       },
       close() {
-        for (const peer of peers) send(peer, { k: 'bye' });
+        for (const peer of new Set([...members(roomID), ...present])) send(peer, { k: 'bye' });
         off();
         for (const userID of [...present]) mark(userID, false);
       },
