@@ -1,15 +1,52 @@
 /**
- * `pnpm start`: builds the call demo, then runs the Beckon server on the embedded in-memory
- * store in dev mode and serves the demo from the same port. No Redis, no cloud account.
- * `--once` stops right after the server answers (a smoke check).
+ * `pnpm start`: builds both demos, then runs the Beckon server on the embedded in-memory store
+ * in dev mode and serves them from the same port, with a landing page linking both. No Redis,
+ * no cloud account. `--once` stops right after the pages answer (a smoke check).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBeckonServer, trtcFromEnv } from '@beckon/server';
 import { build } from 'vite';
 
-const root = join(import.meta.dirname, '..', 'apps', 'call-demo');
-console.log('Building the call demo…');
-await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
+const repo = join(import.meta.dirname, '..');
+const out = join(repo, 'node_modules', '.beckon-demos');
+const demos = [
+  {
+    dir: 'call-demo',
+    path: 'call',
+    title: 'One-to-one call',
+    blurb: 'Sign in, see who is online, call them.',
+  },
+  {
+    dir: 'classroom-demo',
+    path: 'classroom',
+    title: 'Classroom',
+    blurb: 'Create a class, raise hands, invite to speak.',
+  },
+];
+
+console.log('Building the demos…');
+for (const demo of demos) {
+  const root = join(repo, 'apps', demo.dir);
+  await build({
+    root,
+    configFile: join(root, 'vite.config.ts'),
+    base: `/${demo.path}/`,
+    build: { outDir: join(out, demo.path), emptyOutDir: true },
+    logLevel: 'warn',
+  });
+}
+mkdirSync(out, { recursive: true });
+writeFileSync(
+  join(out, 'index.html'),
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Beckon demos</title><style>body{font-family:system-ui,sans-serif;max-width:640px;margin:40px auto;padding:0 16px;line-height:1.5}a{font-size:1.25rem}</style></head>
+<body><h1>Beckon demos</h1><ul>${demos
+    .map((d) => `<li><a href="/${d.path}/">${d.title}</a> — ${d.blurb}</li>`)
+    .join(
+      '',
+    )}</ul><p>Open a demo in two windows (or two browsers) and sign in with two names.</p></body></html>`,
+);
 
 const port = Number(process.env.BECKON_PORT ?? 8787);
 const trtc = trtcFromEnv();
@@ -17,16 +54,18 @@ const server = await createBeckonServer({
   ...(trtc ? { trtc } : {}),
   port,
   dev: true,
-  staticDir: join(root, 'dist'),
+  staticDir: out,
   logLevel: process.env.BECKON_LOG_LEVEL ?? 'warn',
 });
-console.log(`\nBeckon call demo: ${server.url}${trtc ? ` (media: TRTC app ${trtc.sdkAppId})` : ''}`);
-console.log('Open it in two browser windows, sign in with two names, and call one from the other.');
+console.log(`\nBeckon demos: ${server.url}${trtc ? ` (media: TRTC app ${trtc.sdkAppId})` : ''}`);
+for (const demo of demos) console.log(`  ${demo.title}: ${server.url}/${demo.path}/`);
 console.log('(Dev mode: anyone can mint a token. In-memory store: nothing is kept after Ctrl-C.)');
 
 if (process.argv.includes('--once')) {
-  const res = await fetch(`${server.url}/`);
-  if (!res.ok) throw new Error(`the demo page answered ${res.status}`);
+  for (const path of ['/', ...demos.map((d) => `/${d.path}/`)]) {
+    const res = await fetch(`${server.url}${path}`);
+    if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+  }
   await server.close();
 } else {
   const stop = () => void server.close().then(() => process.exit(0));
