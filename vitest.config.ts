@@ -40,6 +40,8 @@ export default defineConfig({
             'packages/*/test/**/*.test.{ts,tsx}',
             'apps/*/e2e/**/*.test.ts',
           ],
+          // Browser-only tests run in the 'media' project, in Chromium.
+          exclude: ['**/node_modules/**', '**/*.browser.test.ts'],
           environment: 'node',
         },
       },
