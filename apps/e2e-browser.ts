@@ -6,8 +6,10 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type BeckonServer, createBeckonServer } from '@beckon/server';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { build } from 'vite';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const CHROMIUM = process.env.BECKON_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = [
@@ -51,6 +53,40 @@ export function browsers(): Browsers {
       for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface DemoUnderTest {
+  /** The server, in dev mode, serving the freshly built demo. */
+  readonly server: () => BeckonServer;
+  readonly people: () => Browsers;
+}
+
+/**
+ * Builds the demo in `root` and serves it from a dev-mode Beckon server for this test file;
+ * everything is closed after the file's tests.
+ */
+export function demoUnderTest(root: string): DemoUnderTest {
+  let server: BeckonServer | undefined;
+  let people: Browsers | undefined;
+  beforeAll(async () => {
+    people = browsers();
+    await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'silent' });
+    server = await createBeckonServer({
+      port: 0,
+      dev: true,
+      staticDir: join(root, 'dist'),
+      logLevel: 'silent',
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await people?.close();
+    await server?.close();
+  });
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not ready (beforeAll failed)`);
+    return value;
+  };
+  return { server: () => need(server, 'the demo server'), people: () => need(people, 'the browsers') };
 }
 
 /** Saves a screenshot of a key state under test-results/ (kept as CI artifacts). */

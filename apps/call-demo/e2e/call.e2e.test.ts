@@ -1,37 +1,17 @@
 import { join } from 'node:path';
-import { type BeckonServer, createBeckonServer } from '@beckon/server';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browsers, browsers, playing, shot as saveShot } from '../../e2e-browser.js';
+import { describe, expect, it } from 'vitest';
+import { demoUnderTest, playing, shot as saveShot } from '../../e2e-browser.js';
 
-const root = join(import.meta.dirname, '..');
-let server: BeckonServer;
-let people: Browsers;
-
-beforeAll(async () => {
-  people = browsers();
-  await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'silent' });
-  server = await createBeckonServer({
-    port: 0,
-    dev: true,
-    staticDir: join(root, 'dist'),
-    logLevel: 'silent',
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await people?.close();
-  await server?.close();
-});
+const demo = demoUnderTest(join(import.meta.dirname, '..'));
 
 /** One person: a browser profile of their own, signed in to the demo. */
 async function person(name: string, query = ''): Promise<Page> {
-  return signIn(await people.open(`${server.url}/${query}`), name, query);
+  return signIn(await demo.people().open(`${demo.server().url}/${query}`), name, query);
 }
 
 async function signIn(page: Page, name: string, query = ''): Promise<Page> {
-  await page.goto(`${server.url}/${query}`);
+  await page.goto(`${demo.server().url}/${query}`);
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor();

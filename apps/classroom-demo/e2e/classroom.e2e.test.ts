@@ -1,29 +1,9 @@
 import { join } from 'node:path';
-import { type BeckonServer, createBeckonServer } from '@beckon/server';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browsers, browsers, playing, shot } from '../../e2e-browser.js';
+import { describe, expect, it } from 'vitest';
+import { demoUnderTest, playing, shot } from '../../e2e-browser.js';
 
-const root = join(import.meta.dirname, '..');
-let server: BeckonServer;
-let people: Browsers;
-
-beforeAll(async () => {
-  people = browsers();
-  await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'silent' });
-  server = await createBeckonServer({
-    port: 0,
-    dev: true,
-    staticDir: join(root, 'dist'),
-    logLevel: 'silent',
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await people?.close();
-  await server?.close();
-});
+const demo = demoUnderTest(join(import.meta.dirname, '..'));
 
 async function connected(page: Page): Promise<Page> {
   await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor();
@@ -31,7 +11,7 @@ async function connected(page: Page): Promise<Page> {
 }
 
 async function teacher(): Promise<{ page: Page; code: string }> {
-  const page = await people.open(`${server.url}/?round=3`);
+  const page = await demo.people().open(`${demo.server().url}/?round=3`);
   await page.getByLabel('Your name').fill('teacher');
   await page.getByLabel('Class name').fill('Physics');
   await page.getByRole('button', { name: 'Create a class' }).click();
@@ -40,7 +20,7 @@ async function teacher(): Promise<{ page: Page; code: string }> {
 }
 
 async function student(name: string, code: string): Promise<Page> {
-  const page = await people.open(server.url);
+  const page = await demo.people().open(demo.server().url);
   await page.getByLabel('Your name').fill(name);
   await page.getByLabel('Join code').fill(code);
   await page.getByRole('button', { name: 'Join the class' }).click();
