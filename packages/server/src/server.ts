@@ -131,7 +131,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     for (const [inviteID, invitee] of batch) store.delivered(inviteID, invitee);
   };
 
-  const rooms = new RoomGrants();
+  const rooms = new RoomGrants((roomID, room) => store.shareRoom(roomID, room));
   const lobby: { groupID?: string } = {};
 
   const ctx: ServerContext = {
@@ -182,9 +182,20 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         const group = await store.getGroup(roomID.slice(GROUP_ROOM_PREFIX.length));
         allowed = from !== to && group?.members.includes(from) === true && group.members.includes(to);
       }
+      if (!allowed) {
+        // Opened by another process (several processes on one store).
+        const shared = await store.room(roomID);
+        allowed =
+          shared !== undefined &&
+          shared.expiresAt > Date.now() &&
+          from !== to &&
+          shared.users.includes(from) &&
+          shared.users.includes(to);
+      }
       if (!allowed) return false;
       const text = JSON.stringify({ t: 'rtc', roomID, from, data });
       for (const connection of connections.get(to) ?? []) connection.sendText(text);
+      store.relay(to, text);
       return true;
     },
     markDelivered(event, userID) {
@@ -231,6 +242,9 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       groupChanged: notifyGroup,
       resync(userID: string) {
         for (const connection of connections.get(userID) ?? []) connection.resync();
+      },
+      relayed(userID: string, text: string) {
+        for (const connection of connections.get(userID) ?? []) connection.sendText(text);
       },
       reset() {
         // Clients reconnect; their resume names the old epoch, so each one gets a snapshot.

@@ -8,6 +8,7 @@ import {
 } from '@beckon/signaling';
 import { Arbiter } from '@beckon/signaling/rules';
 import { mergeHistory } from '../history.js';
+import type { SharedRoom } from '../rooms.js';
 import type { Delivery, Group, HistoryEntry, Snapshot, Store, StoreListener } from './types.js';
 
 export interface MemoryStoreOptions {
@@ -165,6 +166,15 @@ export class MemoryStore implements Store {
   announceGroup(groupID: string, members: readonly string[]): void {
     this.#listener?.groupChanged(groupID, members);
   }
+
+  // One process is the whole deployment: rooms and relays never leave it.
+  shareRoom(): void {}
+
+  async room(): Promise<SharedRoom | undefined> {
+    return undefined;
+  }
+
+  relay(): void {}
 
   async recordHistory(userID: string, entry: HistoryEntry): Promise<void> {
     this.#history.set(

@@ -1,5 +1,6 @@
 import type { Command, CommandReply, InvitationRecord, SignalingEvent } from '@beckon/signaling';
 import type { Logger } from 'pino';
+import type { SharedRoom } from '../rooms.js';
 
 /** One recipient of an event; `seq` is undefined for onlineUserOnly events (never logged). */
 export interface Delivery {
@@ -24,6 +25,8 @@ export interface StoreListener {
   resync(userID: string): void;
   /** The store lost or replaced its data (a new epoch): every connection must start over. */
   reset(): void;
+  /** A frame another process relayed to `userID` (media-room messages). */
+  relayed(userID: string, text: string): void;
 }
 
 export interface Group {
@@ -94,6 +97,13 @@ export interface Store {
   online(userIDs: readonly string[]): Promise<ReadonlySet<string>>;
   /** Tells the group's connected members, on every process, that the group changed. */
   announceGroup(groupID: string, members: readonly string[]): void;
+
+  /** Opens (or, undefined, closes) a call's media room for every process. */
+  shareRoom(roomID: string, room: SharedRoom | undefined): void;
+  /** A media room another process opened, if it is still open. */
+  room(roomID: string): Promise<SharedRoom | undefined>;
+  /** Hands a frame to `userID`'s connections on the other processes (`relayed` there). */
+  relay(userID: string, text: string): void;
 
   recordHistory(userID: string, entry: HistoryEntry): Promise<void>;
   history(userID: string): Promise<HistoryEntry[]>;

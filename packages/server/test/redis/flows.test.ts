@@ -362,6 +362,35 @@ describeRedis('distributed mode: seed flows across two server processes', () => 
     expect([...flaky.client.invitations.keys()].sort()).toEqual([...steady.client.invitations.keys()].sort());
   });
 
+  it('media-room messages cross processes between the parties of an answered call, until the hang-up', async () => {
+    const alice = await user('alice', n0);
+    const bob = await user('bob', n1);
+    const inbox = (u: TestUser) => {
+      const got: string[] = [];
+      u.client.on('onRoomSignal', ({ from, data }) => got.push(`${from}:${data}`));
+      return got;
+    };
+    const [toAlice, toBob] = [inbox(alice), inbox(bob)];
+    const inviteID = await alice.client.invite(id('bob'), call('rtc-1'), { timeout: 30 });
+    await bob.waitEvents('onReceiveNewInvitation');
+    await bob.client.accept(inviteID);
+    await alice.waitEvents('onInviteeAccepted');
+    for (let i = 0; i < 5; i++) alice.client.sendRoomSignal('rtc-1', id('bob'), `offer-${i}`);
+    bob.client.sendRoomSignal('rtc-1', id('alice'), 'answer');
+    await waitFor(() => toBob.length === 5 && toAlice.length === 1, 3000, 'the relayed signals');
+    expect(toBob).toEqual([0, 1, 2, 3, 4].map((i) => `${id('alice')}:offer-${i}`));
+    expect(toAlice).toEqual([`${id('bob')}:answer`]);
+
+    const hangup = createHangupData({ callType: CallType.VIDEO, roomID: 'rtc-1', durationSeconds: 1 });
+    await bob.client.invite(id('alice'), hangup, { timeout: 0 });
+    await alice.waitEvents('onReceiveNewInvitation');
+    // The room closed for every process (bob's decided the hang-up): n0 refuses alice's message.
+    await eventually(async () => expect(await cluster.redis.exists(`${cluster.prefix}room:rtc-1`)).toBe(0));
+    alice.client.sendRoomSignal('rtc-1', id('bob'), 'late');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(toBob).toHaveLength(5);
+  });
+
   it('both processes report the same epoch', async () => {
     const [a, b] = await Promise.all([api(n0, 'GET', '/healthz'), api(n1, 'GET', '/healthz')]);
     expect(a.body.epoch).toBe(b.body.epoch);

@@ -10,6 +10,8 @@ interface Hint {
   readonly g?: string;
   readonly m?: string[];
   readonly d?: Array<{ u: string[]; s: number[] | null; v?: number; e: SignalingEvent }>;
+  /** A relayed frame for a user here. */
+  readonly x?: { u: string; t: string };
 }
 
 export interface HintTarget {
@@ -18,6 +20,7 @@ export interface HintTarget {
   readonly cache: RecordCache;
   deliver(deliveries: readonly Delivery[], event: SignalingEvent, json: string): void;
   groupChanged(groupID: string, members: readonly string[]): void;
+  relayed(userID: string, text: string): void;
 }
 
 /**
@@ -34,6 +37,7 @@ export function takeHint(message: string, to: HintTarget): void {
   }
   const own = hint.n === to.nodeID;
   if (typeof hint.g === 'string' && !own) to.groupChanged(hint.g, list<string>(hint.m));
+  if (hint.x !== undefined && !own) to.relayed(hint.x.u, hint.x.t);
   for (const d of hint.d ?? []) {
     // Our own sequenced events went out from the commit's reply already.
     if (own && d.s !== null) continue;

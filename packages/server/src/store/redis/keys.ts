@@ -74,6 +74,11 @@ export class Keys {
     return `${this.prefix}presence:${userID}`;
   }
 
+  /** String: a call's media room (users, expiry), while it is open. */
+  room(roomID: string): string {
+    return `${this.prefix}room:${roomID}`;
+  }
+
   /** List of history entries (JSON), newest first. */
   history(userID: string): string {
     return `${this.prefix}hist:${userID}`;

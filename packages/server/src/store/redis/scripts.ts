@@ -266,3 +266,21 @@ if redis.call('LINDEX', key, tonumber(ARGV[3])) ~= ARGV[4] then return 0 end
 redis.call('LSET', key, tonumber(ARGV[3]), ARGV[5])
 return 1
 `);
+
+/**
+ * ARGV: prefix, user, this process, message. Publishes the message to every other process where
+ * the user is present (media-room messages: relayed, never stored).
+ */
+export const RELAY = new LuaScript(`
+local P, u, self = ARGV[1], ARGV[2], ARGV[3]
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local sent = 0
+for _, n in ipairs(redis.call('ZRANGEBYSCORE', P .. 'presence:' .. u, now, '+inf')) do
+  if n ~= self then
+    redis.call('PUBLISH', P .. 'hints:' .. n, ARGV[4])
+    sent = sent + 1
+  end
+end
+return sent
+`);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Command, type CommandReply, ErrorCode, errorInfo, MAX_INVITEES } from '@beckon/signaling';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { SharedRoom } from '../../rooms.js';
 import type { Group, HistoryEntry, Snapshot, Store, StoreListener } from '../types.js';
 import { type Applied, Cas, call, type Inputs, type Query } from './cas.js';
 import { StoreUnavailableError } from './errors.js';
@@ -13,6 +14,7 @@ import { Keys } from './keys.js';
 import type { Loaded } from './plan.js';
 import { Presence } from './presence.js';
 import { readLog, readSnapshot } from './reads.js';
+import { RELAY } from './scripts.js';
 import { KeyedQueue } from './serial.js';
 import { Upkeep } from './upkeep.js';
 
@@ -167,6 +169,7 @@ export class RedisStore implements Store {
       cache: this.#cas.records,
       deliver: listener.deliver.bind(listener),
       groupChanged: listener.groupChanged.bind(listener),
+      relayed: listener.relayed.bind(listener),
     };
     this.#sub.on('message', (_channel: string, message: string) => takeHint(message, target));
     for (const client of [this.#redis, this.#sub]) client.on('ready', () => void this.#upkeep.heartbeat());
@@ -352,6 +355,26 @@ export class RedisStore implements Store {
     this.#listener?.groupChanged(groupID, members);
     const message = JSON.stringify({ n: this.nodeID, g: groupID, m: members });
     this.#redis.publish(this.keys.hints, message).catch((err: unknown) => this.#warn('group notice', err));
+  }
+
+  shareRoom(roomID: string, room: SharedRoom | undefined): void {
+    const key = this.keys.room(roomID);
+    const done = room
+      ? this.#redis.set(key, JSON.stringify(room), 'PXAT', room.expiresAt)
+      : this.#redis.del(key);
+    done.catch((err: unknown) => this.#warn('media room', err));
+  }
+
+  async room(roomID: string): Promise<SharedRoom | undefined> {
+    const json = await call(() => this.#redis.get(this.keys.room(roomID)));
+    return json ? (JSON.parse(json) as SharedRoom) : undefined;
+  }
+
+  relay(userID: string, text: string): void {
+    const message = JSON.stringify({ n: this.nodeID, x: { u: userID, t: text } });
+    RELAY.run(this.#redis, [this.keys.prefix, userID, this.nodeID, message]).catch((err: unknown) =>
+      this.#warn('relay', err),
+    );
   }
 
   createGroup(owner: string, name: string): Promise<Group> {
