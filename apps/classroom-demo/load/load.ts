@@ -1,0 +1,627 @@
+/**
+ * Classroom load: a teacher and STUDENTS (default 500) headless students on real WebSockets run
+ * ROUNDS (default 3) rounds of raising hands; for every client (teacher and students) the script
+ * measures the time from the moment the server received the last hand until that client's
+ * derived queue (`selectClassroom` over its own view) equals the authority's queue, and prints
+ * p50, p99 and max per round and overall, with the server's intake of hands per second.
+ *
+ *   pnpm --filter classroom-demo load
+ *   STUDENTS=50 ROUNDS=5 pnpm --filter classroom-demo load
+ *   BECKON_URL=http://127.0.0.1:8787 pnpm --filter classroom-demo load   (a dev-mode server)
+ *
+ * Without BECKON_URL the server runs in this process on 127.0.0.1 (port 0, memory store, the
+ * per-connection rate limit raised so the teacher's "lower all" is not throttled). The students
+ * run in STUDENT_PROCESSES (default 2) child processes, so the server and the 500 clients do not
+ * share one core (two halves of the class also keep each other's backlog shorter than one process
+ * of 500 does; measured on 2 cores). Environment: STUDENTS, ROUNDS, BATCH (connections per batch, 50), JITTER_MS
+ * (each student raises after a random 0..JITTER_MS ms, 100), CONVERGE_TIMEOUT_MS (per phase,
+ * 30000), TIME_LIMIT_S (the whole run, 170), STUDENT_PROCESSES.
+ *
+ * Times are epoch ms on this machine: the in-process server stamps `createdAt` with the same
+ * clock; with BECKON_URL the server's stamps are shifted by the teacher's measured clock offset.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { type BeckonServer, createBeckonServer, createToken } from '@beckon/server';
+import { ErrorCode, type InvitationRecord, parseClassroomData, SignalingError } from '@beckon/signaling';
+import {
+  createLoadClient,
+  type FromStudents,
+  isHandMarker,
+  type LoadClient,
+  queueKey,
+  type StudentCredential,
+  sleep,
+  type ToStudents,
+  waitUntil,
+} from './shared.js';
+
+// ---------------------------------------------------------------------------------------------
+// configuration
+
+function intEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${name} must be an integer >= ${min} (got ${JSON.stringify(raw)})`);
+  }
+  return value;
+}
+
+const STUDENTS = intEnv('STUDENTS', 500, 1);
+const ROUNDS = intEnv('ROUNDS', 3, 1);
+const BATCH = intEnv('BATCH', 50, 1);
+const JITTER_MS = intEnv('JITTER_MS', 100, 0);
+const CONVERGE_TIMEOUT_MS = intEnv('CONVERGE_TIMEOUT_MS', 30_000, 100);
+const TIME_LIMIT_MS = intEnv('TIME_LIMIT_S', 170, 5) * 1000;
+const STUDENT_PROCESSES = Math.min(STUDENTS, intEnv('STUDENT_PROCESSES', 2, 1));
+const BECKON_URL = process.env.BECKON_URL?.trim() || undefined;
+
+const started = Date.now();
+const hardDeadline = started + TIME_LIMIT_MS;
+/** A phase's deadline: its own timeout, never past the whole run's. */
+const phaseDeadline = (ms = CONVERGE_TIMEOUT_MS) => Math.min(hardDeadline, Date.now() + ms);
+
+const log = (line: string) => {
+  const s = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
+  process.stdout.write(`[${s}s] ${line}\n`);
+};
+
+// ---------------------------------------------------------------------------------------------
+// statistics
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(0)} ms` : 'n/a');
+const rate = (n: number) => (Number.isFinite(n) ? `${n.toFixed(0)}/s` : 'n/a');
+
+interface RoundResult {
+  readonly index: number;
+  readonly hands: number;
+  /** Server time between the first and the last hand of the round. */
+  readonly intakeMs: number;
+  /** From the teacher opening the round to the last client converging. */
+  readonly roundMs: number;
+  /** Convergence of every client, ms after the server received the last hand. */
+  readonly samples: readonly number[];
+  readonly teacherMs: number;
+  readonly mismatched: number;
+  /** From the teacher's closeRound to the last client whose queue emptied. */
+  readonly closeMs: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// student processes
+
+class StudentProcess {
+  readonly child: ChildProcess;
+  readonly count: number;
+  connected = 0;
+  /** Students done raising in the current round, as last reported. */
+  raising = 0;
+  #waiters = new Set<{
+    t: FromStudents['t'];
+    resolve: (m: FromStudents) => void;
+    reject: (e: Error) => void;
+  }>();
+  #exited = false;
+  #failure: Error | undefined;
+
+  constructor(
+    readonly id: number,
+    count: number,
+  ) {
+    this.count = count;
+    this.child = fork(fileURLToPath(new URL('./students.ts', import.meta.url)), [], {
+      serialization: 'advanced',
+      // Hundreds of clients churn through short-lived frames: a larger young generation means
+      // fewer scavenges stealing time from them.
+      execArgv: [...process.execArgv, '--max-semi-space-size=32'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child.on('message', (m: FromStudents) => {
+      if (m.t === 'progress' || m.t === 'ready') this.connected = m.connected;
+      if (m.t === 'raising') this.raising = m.done;
+      if (m.t === 'error') return this.#fail(new Error(`student process ${id}: ${m.message}`));
+      for (const w of this.#waiters) {
+        if (w.t !== m.t) continue;
+        this.#waiters.delete(w);
+        w.resolve(m);
+      }
+    });
+    this.child.on('exit', (code, signal) => {
+      this.#exited = true;
+      this.#fail(new Error(`student process ${id} exited (${signal ?? `code ${code}`})`));
+    });
+  }
+
+  #fail(error: Error): void {
+    this.#failure ??= error;
+    for (const w of this.#waiters) w.reject(error);
+    this.#waiters.clear();
+  }
+
+  get exited(): boolean {
+    return this.#exited;
+  }
+
+  send(message: ToStudents): void {
+    if (!this.#exited) this.child.send(message);
+  }
+
+  /** The next message of kind `t`, or an error at the deadline. */
+  wait<T extends FromStudents['t']>(
+    t: T,
+    deadline: number,
+    what: string,
+  ): Promise<Extract<FromStudents, { t: T }>> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => {
+          this.#waiters.delete(waiter);
+          reject(new Error(`timed out waiting for ${what} (student process ${this.id})`));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      const waiter = {
+        t,
+        resolve: (m: FromStudents) => {
+          clearTimeout(timer);
+          resolve(m as Extract<FromStudents, { t: T }>);
+        },
+        reject: (e: Error) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+      this.#waiters.add(waiter);
+    });
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.#exited) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.send({ t: 'shutdown' });
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// the run
+
+const resources: {
+  server?: BeckonServer;
+  teacher?: LoadClient;
+  processes: StudentProcess[];
+} = { processes: [] };
+
+async function cleanup(): Promise<void> {
+  await Promise.allSettled(resources.processes.map((p) => p.shutdown()));
+  resources.teacher?.client.close();
+  await resources.server?.close();
+}
+
+async function httpJson(url: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: HTTP ${res.status} ${text.slice(0, 200)}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** Runs `task` over `items`, at most `limit` at a time. */
+async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await task(items[i] as T);
+      }
+    }),
+  );
+  return out;
+}
+
+async function main(): Promise<{ results: RoundResult[]; connectMs: number }> {
+  const tag = randomBytes(3).toString('hex');
+  const teacherID = `teacher-${tag}`;
+  const studentIDs = Array.from(
+    { length: STUDENTS },
+    (_, i) => `student-${String(i + 1).padStart(4, '0')}-${tag}`,
+  );
+
+  // The server: in this process, or BECKON_URL (a dev-mode server, for /dev/token).
+  let httpUrl: string;
+  let token: (userID: string) => Promise<string>;
+  if (BECKON_URL === undefined) {
+    const secret = randomBytes(32).toString('hex');
+    const server = await createBeckonServer({
+      port: 0,
+      host: '127.0.0.1',
+      secret,
+      logLevel: 'warn',
+      maxInvitees: Math.max(1000, STUDENTS),
+      // The teacher lowers every hand at once; the default bucket (burst 100, 50/s) would throttle it.
+      rateLimit: { burst: 100_000, perSecond: 100_000 },
+    });
+    resources.server = server;
+    httpUrl = server.url;
+    token = (userID) => createToken({ secret, userID });
+    log(`server listening on ${server.url} (in-process, memory store)`);
+  } else {
+    httpUrl = BECKON_URL.replace(/^ws/, 'http').replace(/\/+$/, '');
+    token = async (userID) => {
+      const body = await httpJson(`${httpUrl}/dev/token?user=${encodeURIComponent(userID)}`);
+      if (typeof body.token !== 'string') throw new Error('the server minted no token (is it in dev mode?)');
+      return body.token;
+    };
+    log(`using the server at ${httpUrl}`);
+  }
+  const wsUrl = httpUrl.replace(/^http/, 'ws');
+
+  const teacherToken = await token(teacherID);
+  const credentials: StudentCredential[] = await pool(studentIDs, 50, async (userID) => ({
+    userID,
+    token: await token(userID),
+  }));
+
+  // The class.
+  let groupID: string;
+  const server = resources.server;
+  if (server) {
+    const group = await server.store.createGroup(teacherID, `Load ${tag}`);
+    for (const s of studentIDs) await server.store.joinGroup(group.code, s);
+    groupID = group.groupID;
+  } else {
+    const auth = (t: string) => ({ authorization: `Bearer ${t}`, 'content-type': 'application/json' });
+    const group = await httpJson(`${httpUrl}/groups`, {
+      method: 'POST',
+      headers: auth(teacherToken),
+      body: JSON.stringify({ name: `Load ${tag}` }),
+    });
+    const code = String(group.code);
+    groupID = String(group.groupID);
+    await pool(credentials, 50, (c) =>
+      httpJson(`${httpUrl}/groups/join`, {
+        method: 'POST',
+        headers: auth(c.token),
+        body: JSON.stringify({ code }),
+      }),
+    );
+  }
+  log(`class ${groupID}: teacher ${teacherID} and ${STUDENTS} students`);
+
+  // Connect: the teacher, then the students in batches.
+  const connectStart = Date.now();
+  const teacher = createLoadClient({ wsUrl, token: teacherToken, groupID });
+  resources.teacher = teacher;
+  await withTimeout(teacher.ready, phaseDeadline(60_000), 'the teacher to connect');
+  const shares = Array.from({ length: STUDENT_PROCESSES }, (_, p) =>
+    credentials.filter((_, i) => i % STUDENT_PROCESSES === p),
+  );
+  const processes = shares.map((share, p) => new StudentProcess(p, share.length));
+  resources.processes = processes;
+  const connectDeadline = phaseDeadline(90_000);
+  const progress = setInterval(() => {
+    log(`connected ${processes.reduce((n, p) => n + p.connected, 0)}/${STUDENTS} students`);
+  }, 2000);
+  try {
+    for (const [p, proc] of processes.entries()) {
+      proc.send({
+        t: 'init',
+        wsUrl,
+        groupID,
+        students: shares[p] ?? [],
+        batch: Math.max(1, Math.floor(BATCH / STUDENT_PROCESSES)),
+        connectTimeoutMs: connectDeadline - Date.now(),
+      });
+    }
+    await Promise.all(processes.map((p) => p.wait('ready', connectDeadline + 1000, 'students to connect')));
+  } finally {
+    clearInterval(progress);
+  }
+  const connectMs = Date.now() - connectStart;
+  log(`all ${STUDENTS} students connected in ${ms(connectMs)} (batches of ${BATCH})`);
+  if (server) log(`server connections: ${server.metrics.connections}`);
+
+  const results: RoundResult[] = [];
+  for (let index = 1; index <= ROUNDS; index++) {
+    results.push(
+      await round(index, { teacher, teacherID, teacherToken, groupID, studentIDs, processes, wsUrl }),
+    );
+  }
+  return { results, connectMs };
+}
+
+/** `promise`, or an error naming `what` at the deadline (the timer never outlives it). */
+async function withTimeout<T>(promise: Promise<T>, deadline: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`timed out waiting for ${what}`)),
+          Math.max(0, deadline - Date.now()),
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs a teacher action again while the server answers 9004 (a remote server keeps its default
+ * per-connection rate limit, which 500 rejects at once exceed), waiting as long as it says.
+ */
+async function retryThrottled<T>(action: () => Promise<T>, deadline: number, what: string): Promise<T> {
+  for (;;) {
+    try {
+      return await action();
+    } catch (error) {
+      if (!(error instanceof SignalingError)) throw error;
+      if (error.code !== ErrorCode.RATE_LIMITED || Date.now() > deadline)
+        throw new Error(`${what}: ${error.code} ${error.message}`);
+      await sleep(Number(error.details?.retryAfterMs ?? 200));
+    }
+  }
+}
+
+/** The authority's queue: the server's own records, in server order (createdAt, then serial). */
+async function authorityQueue(
+  teacherID: string,
+  groupID: string,
+  roundID: string,
+  wsUrl: string,
+  teacherToken: string,
+): Promise<{ key: string; hands: number; first: number; last: number }> {
+  let records: readonly InvitationRecord[];
+  if (resources.server) {
+    records = (await resources.server.store.snapshot(teacherID)).invitations;
+  } else {
+    // A fresh device of the teacher: its first frame is the server's snapshot.
+    const probe = createLoadClient({
+      wsUrl,
+      token: teacherToken,
+      groupID,
+      deviceID: `load-probe-${roundID}`,
+    });
+    try {
+      await withTimeout(probe.ready, phaseDeadline(), 'the authority snapshot');
+      records = [...probe.client.invitations.values()];
+    } finally {
+      probe.client.close();
+    }
+  }
+  const hands = records
+    .filter(
+      (r) =>
+        isHandMarker(r, groupID) &&
+        parseClassroomData(r.data)?.roundID === roundID &&
+        r.invitees.some((i) => i.state === 'pending'),
+    )
+    .sort(
+      (a, b) =>
+        a.createdAt - b.createdAt ||
+        (a.serial ?? 0) - (b.serial ?? 0) ||
+        (a.inviteID < b.inviteID ? -1 : a.inviteID > b.inviteID ? 1 : 0),
+    );
+  const seen = new Set<string>();
+  const queue = hands.filter((h) => !seen.has(h.inviter) && seen.add(h.inviter));
+  return {
+    key: queueKey(queue.map((h) => ({ userID: h.inviter, inviteID: h.inviteID }))),
+    hands: queue.length,
+    first: Math.min(...queue.map((h) => h.createdAt)),
+    last: Math.max(...queue.map((h) => h.createdAt)),
+  };
+}
+
+interface Run {
+  readonly teacher: LoadClient;
+  readonly teacherID: string;
+  readonly teacherToken: string;
+  readonly groupID: string;
+  readonly studentIDs: readonly string[];
+  readonly processes: readonly StudentProcess[];
+  readonly wsUrl: string;
+}
+
+async function round(index: number, run: Run): Promise<RoundResult> {
+  const { teacher, teacherID, teacherToken, groupID, studentIDs, processes, wsUrl } = run;
+  // Open the round: the seed's inviteInGroup with op raiseHand, to every student, timeout 0.
+  teacher.tracker.startRound(STUDENTS);
+  const openedAt = Date.now();
+  const roundID = await retryThrottled(
+    () => teacher.actions.openRound(studentIDs, { timeout: 0 }),
+    phaseDeadline(),
+    `round ${index}: open`,
+  );
+  log(`round ${index}: opened (${roundID})`);
+  for (const p of processes) p.send({ t: 'round', index, roundID, expected: STUDENTS, jitterMs: JITTER_MS });
+
+  for (const p of processes) p.raising = 0;
+  // Every student's marker and accept: 1,000 group events, each fanned out to the whole class.
+  const raiseDeadline = phaseDeadline(2 * CONVERGE_TIMEOUT_MS);
+  const raised = await Promise.all(
+    processes.map((p) =>
+      p.wait('raised', raiseDeadline, `round ${index} hands`).catch((error: unknown) => {
+        throw new Error(`${(error as Error).message}; ${p.raising}/${p.count} of its students had raised`);
+      }),
+    ),
+  );
+  const errors = raised.flatMap((r) => r.errors);
+  if (errors.length > 0) {
+    throw new Error(`round ${index}: ${errors.length} hands failed, e.g. ${errors.slice(0, 3).join('; ')}`);
+  }
+
+  const authority = await authorityQueue(teacherID, groupID, roundID, wsUrl, teacherToken);
+  if (authority.hands !== STUDENTS) {
+    throw new Error(`round ${index}: the server holds ${authority.hands} raised hands, expected ${STUDENTS}`);
+  }
+  // Server time to this machine's: the in-process server shares the clock.
+  const offset = resources.server ? 0 : teacher.client.clockOffset;
+  const lastHand = authority.last - offset;
+
+  const deadline = phaseDeadline();
+  teacher.tracker.setAuthority(authority.key);
+  for (const p of processes) p.send({ t: 'authority', index, key: authority.key, deadline });
+  const [converged] = await Promise.all([
+    Promise.all(processes.map((p) => p.wait('converged', deadline + 5000, `round ${index} convergence`))),
+    waitUntil(
+      () => teacher.tracker.convergedAt !== undefined || Date.now() > deadline,
+      deadline + 5000,
+      'the teacher',
+    ),
+  ]);
+  const studentAt = converged.flatMap((c) => c.at);
+  const missing =
+    studentAt.filter((at) => at === null).length + (teacher.tracker.convergedAt === undefined ? 1 : 0);
+  if (missing > 0) {
+    throw new Error(
+      `round ${index}: ${missing} of ${STUDENTS + 1} clients did not converge on the server's queue ` +
+        `within ${CONVERGE_TIMEOUT_MS} ms (CONVERGE_TIMEOUT_MS)`,
+    );
+  }
+  const allAt = [teacher.tracker.convergedAt as number, ...(studentAt as number[])];
+  const samples = allAt.map((at) => Math.max(0, at - lastHand)).sort((a, b) => a - b);
+  const teacherMs = Math.max(0, (teacher.tracker.convergedAt as number) - lastHand);
+  const roundMs = Math.max(...allAt) - openedAt;
+  const mismatched = converged.reduce((n, c) => n + c.mismatched, 0) + (teacher.tracker.mismatched ? 1 : 0);
+  const intakeMs = authority.last - authority.first;
+  log(
+    `round ${index}: first hand ${ms(authority.first - offset - openedAt)} after the open; ` +
+      `${authority.hands} hands in ${ms(intakeMs)} at the server (${rate((authority.hands * 1000) / Math.max(1, intakeMs))}); ` +
+      `convergence p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))}, max ${ms(percentile(samples, 100))}`,
+  );
+
+  // Close: the teacher cancels the round (if still active) and rejects every hand marker.
+  const closeStart = Date.now();
+  const closeDeadline = phaseDeadline();
+  // closeRound reads the teacher's view: call it again while hands or the round remain there.
+  while (teacher.tracker.read().queue.length > 0 || teacher.tracker.read().round !== undefined) {
+    if (Date.now() > closeDeadline) throw new Error(`round ${index}: the teacher's view still shows hands`);
+    await retryThrottled(() => teacher.actions.closeRound(), closeDeadline, `round ${index}: close`);
+    await sleep(5);
+  }
+  for (const p of processes) p.send({ t: 'clear', index, deadline: closeDeadline });
+  const cleared = await Promise.all(
+    processes.map((p) => p.wait('cleared', closeDeadline + 5000, `round ${index} to close everywhere`)),
+  );
+  const clearedAt = [teacher.tracker.clearedAt ?? null, ...cleared.flatMap((c) => c.at)];
+  const notCleared = clearedAt.filter((at) => at === null).length;
+  if (notCleared > 0)
+    throw new Error(`round ${index}: ${notCleared} clients still show raised hands after the close`);
+  const closeMs = Math.max(...(clearedAt as number[])) - closeStart;
+  log(`round ${index}: closed; every queue empty ${ms(closeMs)} after closeRound`);
+
+  return { index, hands: authority.hands, intakeMs, roundMs, samples, teacherMs, mismatched, closeMs };
+}
+
+function printSummary(results: readonly RoundResult[], connectMs: number): void {
+  const rows = results.map((r) => [
+    String(r.index),
+    String(r.hands),
+    ms(r.intakeMs),
+    rate((r.hands * 1000) / Math.max(1, r.intakeMs)),
+    ms(percentile(r.samples, 50)),
+    ms(percentile(r.samples, 99)),
+    ms(percentile(r.samples, 100)),
+    ms(r.teacherMs),
+    ms(r.roundMs),
+    ms(r.closeMs),
+  ]);
+  const pooled = results.flatMap((r) => r.samples).sort((a, b) => a - b);
+  const hands = results.reduce((n, r) => n + r.hands, 0);
+  const intake = results.reduce((n, r) => n + r.intakeMs, 0);
+  rows.push([
+    'all',
+    String(hands),
+    ms(intake),
+    rate((hands * 1000) / Math.max(1, intake)),
+    ms(percentile(pooled, 50)),
+    ms(percentile(pooled, 99)),
+    ms(percentile(pooled, 100)),
+    ms(Math.max(...results.map((r) => r.teacherMs))),
+    ms(results.reduce((n, r) => n + r.roundMs, 0) / results.length),
+    ms(Math.max(...results.map((r) => r.closeMs))),
+  ]);
+  const header = [
+    'round',
+    'hands',
+    'intake',
+    'hands/s',
+    'conv p50',
+    'conv p99',
+    'conv max',
+    'teacher',
+    'open-done',
+    'close',
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
+  const out = [
+    '',
+    `Classroom load: 1 teacher + ${STUDENTS} students, ${ROUNDS} rounds, ${results.length * (STUDENTS + 1)} convergence samples`,
+    `server ${resources.server ? 'in this process (memory store)' : BECKON_URL}; students in ${STUDENT_PROCESSES} ` +
+      `process(es); connected in batches of ${BATCH} in ${ms(connectMs)}; raise jitter 0..${JITTER_MS} ms`,
+    '',
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.slice(0, -1).map(line),
+    line(widths.map((w) => '-'.repeat(w))),
+    line(rows[rows.length - 1] ?? []),
+    '',
+    "conv:    per client (teacher + students), from the server receiving the last hand to that client's",
+    "         selectClassroom queue equalling the server's (createdAt, then serial)",
+    'intake:  server time from the first to the last hand of the round; hands/s = hands / intake',
+    `         (never below the 0..${JITTER_MS} ms spread of the raises: small classes measure the spread)`,
+    "teacher: the teacher's own convergence (in the server's process when the server is local)",
+    'open-done: the teacher opens the round -> every client converged',
+    "close:   teacher closeRound (cancel + reject every marker) -> every client's queue empty",
+    'all:     percentiles over every sample; teacher and close the worst round, open-done the mean',
+  ];
+  const mismatched = results.reduce((n, r) => n + r.mismatched, 0);
+  const samples = results.length * (STUDENTS + 1);
+  out.push(
+    `queue check: ${samples - mismatched}/${samples} clients' first full queue equalled the server's` +
+      (mismatched > 0 ? ` (${mismatched} differed first, then converged)` : ''),
+    '',
+  );
+  process.stdout.write(out.join('\n'));
+}
+
+const watchdog = setTimeout(() => {
+  process.stderr.write(
+    `\nload: FAILED: the run did not finish within ${TIME_LIMIT_MS / 1000} s (TIME_LIMIT_S)\n`,
+  );
+  setTimeout(() => process.exit(1), 5000).unref();
+  cleanup().finally(() => process.exit(1));
+}, TIME_LIMIT_MS + 10_000);
+
+main().then(
+  async ({ results, connectMs }) => {
+    clearTimeout(watchdog);
+    printSummary(results, connectMs);
+    await cleanup();
+    log(resources.server ? 'closed every socket and the server' : 'closed every socket');
+    process.exitCode = 0;
+    setTimeout(() => process.exit(0), 2000).unref();
+  },
+  async (error: unknown) => {
+    clearTimeout(watchdog);
+    process.stderr.write(`\nload: FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+    await cleanup().catch(() => {});
+    process.exit(1);
+  },
+);

@@ -1,0 +1,313 @@
+/**
+ * Pieces the load script's coordinator (load.ts) and its student processes (students.ts) share:
+ * a load client (a SignalingClient over a real WebSocket, with ClassroomActions), the tracker that
+ * timestamps when a client's derived queue matches the authority's, and the messages between them.
+ */
+import { ClassroomActions, type ClassroomState, type QueueEntry, selectClassroom } from '@beckon/react';
+import {
+  type InvitationRecord,
+  parseClassroomData,
+  SignalingClient,
+  type SignalingEvent,
+  type Transport,
+  type TransportListener,
+  type WebSocketConstructor,
+  WebSocketTransport,
+} from '@beckon/signaling';
+import { WebSocket } from 'ws';
+
+export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;
+
+// ---------------------------------------------------------------------------------------------
+// messages between the coordinator and a student process
+
+export interface StudentCredential {
+  readonly userID: string;
+  readonly token: string;
+}
+
+export type ToStudents =
+  | {
+      readonly t: 'init';
+      readonly wsUrl: string;
+      readonly groupID: string;
+      readonly students: readonly StudentCredential[];
+      readonly batch: number;
+      readonly connectTimeoutMs: number;
+    }
+  /** The teacher opened round `index`: every student raises a hand after a random delay. */
+  | {
+      readonly t: 'round';
+      readonly index: number;
+      readonly roundID: string;
+      readonly expected: number;
+      readonly jitterMs: number;
+    }
+  /** The authority's queue for the round; report convergence until `deadline` (epoch ms). */
+  | { readonly t: 'authority'; readonly index: number; readonly key: string; readonly deadline: number }
+  /** The teacher closed the round; report when every queue is empty, until `deadline`. */
+  | { readonly t: 'clear'; readonly index: number; readonly deadline: number }
+  | { readonly t: 'shutdown' };
+
+export type FromStudents =
+  | { readonly t: 'progress'; readonly connected: number }
+  | { readonly t: 'ready'; readonly connected: number }
+  /** How many of this process's students have finished raising (marker and accept) so far. */
+  | { readonly t: 'raising'; readonly index: number; readonly done: number }
+  | { readonly t: 'raised'; readonly index: number; readonly errors: readonly string[] }
+  | {
+      readonly t: 'converged';
+      readonly index: number;
+      /** Epoch ms at which each student's derived queue first equalled the authority's; null = never. */
+      readonly at: ReadonlyArray<number | null>;
+      /** Students whose first full queue differed from the authority's (then checked again). */
+      readonly mismatched: number;
+    }
+  | { readonly t: 'cleared'; readonly index: number; readonly at: ReadonlyArray<number | null> }
+  | { readonly t: 'closed' }
+  | { readonly t: 'error'; readonly message: string };
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function waitUntil(check: () => boolean, deadline: number, what: string): Promise<void> {
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+/** One string per queue: the same students with the same markers in the same order. */
+export function queueKey(queue: ReadonlyArray<Pick<QueueEntry, 'userID' | 'inviteID'>>): string {
+  return queue.map((q) => `${q.userID}/${q.inviteID}`).join('|');
+}
+
+/** Is this record a hand marker (`op: 'hand'`) of `groupID`? */
+export function isHandMarker(record: Pick<InvitationRecord, 'groupID' | 'data'>, groupID: string): boolean {
+  // A cheap look first: 500 clients each see every marker, and most data is not a hand.
+  return (
+    record.groupID === groupID &&
+    record.data.includes('"hand"') &&
+    parseClassroomData(record.data)?.op === 'hand'
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// the hand tracker
+
+/**
+ * Follows one client's hand markers as events arrive (an O(1) count per event), and when the
+ * client holds as many markers as hands were raised, derives its queue with `selectClassroom`
+ * over its view and compares it with the authority's. Timestamps are epoch ms (`Date.now()`),
+ * comparable across the processes of one machine and with the in-process server's clock.
+ */
+export class HandTracker {
+  readonly #client: SignalingClient;
+  readonly #groupID: string;
+  /** Hand markers of the group in this client's view. */
+  readonly #markers = new Set<string>();
+  #view: Record<string, InvitationRecord> | undefined;
+  #expected = -1;
+  #authority: string | undefined;
+  #candidate: { at: number; key: string } | undefined;
+  #rechecking = false;
+  convergedAt: number | undefined;
+  /** When the last hand marker left the view (after a close). */
+  clearedAt: number | undefined;
+  /** The first full queue differed from the authority's. */
+  mismatched = false;
+
+  constructor(client: SignalingClient, groupID: string) {
+    this.#client = client;
+    this.#groupID = groupID;
+    client.on('onViewChange', () => {
+      this.#view = undefined;
+    });
+  }
+
+  /** The classroom as this client's UI would show it: `selectClassroom` over its view. */
+  readonly read = (): ClassroomState => {
+    this.#view ??= Object.fromEntries(this.#client.invitations);
+    return selectClassroom(this.#view, this.#groupID);
+  };
+
+  get markers(): number {
+    return this.#markers.size;
+  }
+
+  /** A new round: converge once `expected` markers are in view. */
+  startRound(expected: number): void {
+    this.#expected = expected;
+    this.#authority = undefined;
+    this.#candidate = undefined;
+    this.#rechecking = false;
+    this.convergedAt = undefined;
+    this.clearedAt = undefined;
+    this.mismatched = false;
+    this.#check();
+  }
+
+  setAuthority(key: string): void {
+    this.#authority = key;
+    const candidate = this.#candidate;
+    if (candidate === undefined || this.convergedAt !== undefined) return;
+    if (candidate.key === key) this.convergedAt = candidate.at;
+    else {
+      this.mismatched = true;
+      this.#rechecking = true;
+      this.#check();
+    }
+  }
+
+  /** Called after the client applied a snapshot. */
+  onSnapshot(): void {
+    this.#markers.clear();
+    for (const record of this.#client.invitations.values())
+      if (isHandMarker(record, this.#groupID)) this.#markers.add(record.inviteID);
+    this.#check();
+  }
+
+  /** Called after the client applied an event. */
+  onEvent(event: SignalingEvent): void {
+    const id = event.envelope.inviteID;
+    if (event.kind === 'invite') {
+      if (
+        !this.#markers.has(id) &&
+        isHandMarker(event.envelope, this.#groupID) &&
+        this.#client.getInvitation(id)
+      )
+        this.#markers.add(id);
+    } else if (this.#markers.has(id) && this.#client.getInvitation(id) === undefined) {
+      this.#markers.delete(id);
+      if (this.#markers.size === 0) this.clearedAt = Date.now();
+    }
+    this.#check();
+  }
+
+  #check(): void {
+    if (this.#expected < 0 || this.convergedAt !== undefined || this.#markers.size !== this.#expected) return;
+    if (this.#candidate === undefined) {
+      const at = Date.now();
+      const key = queueKey(this.read().queue);
+      this.#candidate = { at, key };
+      if (this.#authority !== undefined) this.setAuthority(this.#authority);
+    } else if (this.#rechecking && this.#authority !== undefined) {
+      if (queueKey(this.read().queue) === this.#authority) this.convergedAt = Date.now();
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// a load client
+
+/** Passes everything through, and tells the tracker after the client has applied it. */
+class TappedTransport implements Transport {
+  readonly #inner: WebSocketTransport;
+  readonly #tap: () => HandTracker;
+
+  constructor(inner: WebSocketTransport, tap: () => HandTracker) {
+    this.#inner = inner;
+    this.#tap = tap;
+  }
+
+  connect(listener: TransportListener): void {
+    this.#inner.connect({
+      ...listener,
+      onSnapshot: (snapshot) => {
+        listener.onSnapshot(snapshot);
+        this.#tap().onSnapshot();
+      },
+      onEvent: (event) => {
+        listener.onEvent(event);
+        this.#tap().onEvent(event);
+      },
+    });
+  }
+
+  request: Transport['request'] = (command) => this.#inner.request(command);
+
+  close(): void {
+    this.#inner.close();
+  }
+}
+
+export interface LoadClient {
+  readonly client: SignalingClient;
+  readonly tracker: HandTracker;
+  readonly actions: ClassroomActions;
+  /** Resolves once connected with the first snapshot applied. */
+  readonly ready: Promise<void>;
+}
+
+export function createLoadClient(options: {
+  readonly wsUrl: string;
+  readonly token: string;
+  readonly groupID: string;
+  readonly deviceID?: string;
+}): LoadClient {
+  const inner = new WebSocketTransport({
+    url: options.wsUrl,
+    token: options.token,
+    WebSocket: NodeWebSocket,
+    // 500 clients share one core: give replies and heartbeats room under load.
+    requestTimeoutMs: 60_000,
+    heartbeatMs: 30_000,
+    reconnect: { initialDelayMs: 100, maxDelayMs: 2000 },
+    ...(options.deviceID === undefined ? {} : { deviceID: options.deviceID }),
+  });
+  let tracker: HandTracker | undefined;
+  const client = new SignalingClient({ transport: new TappedTransport(inner, () => tracker as HandTracker) });
+  tracker = new HandTracker(client, options.groupID);
+  const actions = new ClassroomActions(client, options.groupID, tracker.read);
+  const ready = new Promise<void>((resolve, reject) => {
+    const offView = client.on('onViewChange', () => {
+      if (client.connectionState !== 'connected') return;
+      offView();
+      offState();
+      resolve();
+    });
+    const offState = client.on('onConnectionChange', ({ state, error }) => {
+      if (state !== 'closed') return;
+      offView();
+      offState();
+      reject(new Error(`connection closed${error ? `: ${error.code} ${error.message}` : ''}`));
+    });
+  });
+  client.connect();
+  return { client, tracker, actions, ready };
+}
+
+/** Connects clients `batch` at a time, each batch fully connected before the next. */
+export async function connectInBatches(
+  count: number,
+  batch: number,
+  make: (index: number) => LoadClient,
+  deadline: number,
+  progress?: (connected: number) => void,
+): Promise<LoadClient[]> {
+  const clients: LoadClient[] = [];
+  for (let start = 0; start < count; start += batch) {
+    const group: LoadClient[] = [];
+    for (let i = start; i < Math.min(count, start + batch); i++) group.push(make(i));
+    clients.push(...group);
+    const left = deadline - Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        Promise.all(group.map((c) => c.ready)),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timed out connecting clients')), Math.max(0, left));
+        }),
+      ]);
+    } catch (error) {
+      for (const c of clients) c.client.close();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    progress?.(clients.length);
+  }
+  return clients;
+}

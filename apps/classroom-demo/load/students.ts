@@ -1,0 +1,107 @@
+/**
+ * A student process of the load script: connects its share of the class, raises hands when the
+ * coordinator says a round is open, and reports when each student's queue matched the authority's.
+ * Started by load.ts with `fork`; talks to it over the IPC channel only.
+ */
+import {
+  connectInBatches,
+  createLoadClient,
+  type FromStudents,
+  type LoadClient,
+  sleep,
+  type ToStudents,
+} from './shared.js';
+
+const send = (message: FromStudents) => process.send?.(message);
+
+let clients: LoadClient[] = [];
+
+function fail(error: unknown): void {
+  send({ t: 'error', message: error instanceof Error ? error.message : String(error) });
+}
+
+/** Polls the trackers until `done` holds for all of them or the deadline passes. */
+async function settle(done: (c: LoadClient) => boolean, deadline: number): Promise<void> {
+  while (!clients.every(done) && Date.now() < deadline) await sleep(10);
+}
+
+async function raiseAll(index: number, roundID: string, expected: number, jitterMs: number): Promise<void> {
+  for (const c of clients) c.tracker.startRound(expected);
+  const errors: string[] = [];
+  let done = 0;
+  const report = setInterval(() => send({ t: 'raising', index, done }), 1000);
+  await Promise.all(
+    clients.map(async (c) => {
+      try {
+        // The round reaches every student by the group fan-out; raise once it is in this view.
+        while (c.client.getInvitation(roundID) === undefined) await sleep(5);
+        await sleep(Math.random() * jitterMs);
+        await c.actions.raiseHand();
+      } catch (error) {
+        errors.push(`${c.client.userID}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      done++;
+    }),
+  );
+  clearInterval(report);
+  send({ t: 'raised', index, errors });
+}
+
+process.on('message', (message: ToStudents) => {
+  switch (message.t) {
+    case 'init': {
+      const { wsUrl, groupID, students, batch, connectTimeoutMs } = message;
+      connectInBatches(
+        students.length,
+        batch,
+        (i) => createLoadClient({ wsUrl, token: students[i]?.token ?? '', groupID }),
+        Date.now() + connectTimeoutMs,
+        (connected) => send({ t: 'progress', connected }),
+      ).then((connected) => {
+        clients = connected;
+        send({ t: 'ready', connected: clients.length });
+      }, fail);
+      break;
+    }
+    case 'round':
+      raiseAll(message.index, message.roundID, message.expected, message.jitterMs).catch(fail);
+      break;
+    case 'authority': {
+      const { index, key, deadline } = message;
+      for (const c of clients) c.tracker.setAuthority(key);
+      settle((c) => c.tracker.convergedAt !== undefined, deadline).then(() =>
+        send({
+          t: 'converged',
+          index,
+          at: clients.map((c) => c.tracker.convergedAt ?? null),
+          mismatched: clients.filter((c) => c.tracker.mismatched).length,
+        }),
+      );
+      break;
+    }
+    case 'clear': {
+      const { index, deadline } = message;
+      settle((c) => c.tracker.markers === 0, deadline).then(() =>
+        send({
+          t: 'cleared',
+          index,
+          at: clients.map((c) => (c.tracker.markers === 0 ? (c.tracker.clearedAt ?? null) : null)),
+        }),
+      );
+      break;
+    }
+    case 'shutdown':
+      for (const c of clients) c.client.close();
+      clients = [];
+      send({ t: 'closed' });
+      // Let the IPC message leave, then go.
+      setTimeout(() => process.exit(0), 50);
+      break;
+  }
+});
+
+// The coordinator died or disconnected: do not linger with open sockets.
+process.on('disconnect', () => {
+  for (const c of clients) c.client.close();
+  process.exit(0);
+});
