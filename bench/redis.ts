@@ -14,20 +14,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { createBeckonServer, createToken, RedisStore } from '@beckon/server';
-import {
-  CallType,
-  createCallData,
-  SignalingClient,
-  type WebSocketConstructor,
-  WebSocketTransport,
-} from '@beckon/signaling';
-import { WebSocket } from 'ws';
+import { createBeckonServer, RedisStore } from '@beckon/server';
+import { CallType, createCallData, type SignalingClient } from '@beckon/signaling';
+import { connectClient, fmt, percentile, SECRET, sleep, withTimeout } from './support/common.js';
 
 const HOST = '127.0.0.1';
-const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;
 
 const LATENCY_WARMUP = 300;
 const LATENCY_SAMPLES = 2000;
@@ -60,31 +52,6 @@ if (process.env.BENCH_REDIS_CHILD) {
 
 // ---------------------------------------------------------------------------------------------
 // small helpers
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`bench: timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] ?? Number.NaN;
-}
-
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-    : 'n/a';
 
 interface Child {
   readonly url: string;
@@ -121,30 +88,6 @@ async function startChild(mode: 'memory' | 'redis', prefix: string): Promise<Chi
       if (!done) child.kill('SIGKILL');
     },
   };
-}
-
-async function connectClient(url: string, userID: string): Promise<SignalingClient> {
-  const token = await createToken({ secret: SECRET, userID });
-  const transport = new WebSocketTransport({
-    url,
-    token,
-    WebSocket: NodeWebSocket,
-    requestTimeoutMs: 60_000,
-  });
-  const client = new SignalingClient({ transport });
-  const ready = new Promise<void>((resolve, reject) => {
-    // The snapshot that follows hello raises onViewChange: the session is fully live.
-    const off = client.on('onViewChange', () => {
-      off();
-      resolve();
-    });
-    client.on('onConnectionChange', ({ state, error }) => {
-      if (state === 'closed') reject(new Error(`${userID} closed: ${error?.message ?? 'no reason'}`));
-    });
-  });
-  client.connect();
-  await withTimeout(ready, 10_000, `${userID} to connect`);
-  return client;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,15 +18,13 @@ import {
   CallType,
   createCallData,
   createClassroomData,
-  SignalingClient,
+  type SignalingClient,
   type WebSocketConstructor,
-  WebSocketTransport,
 } from '@beckon/signaling';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { connectClient, fmt, percentile, SECRET, sleep, withTimeout } from './support/common.js';
 
 const HOST = '127.0.0.1';
-const SECRET = 'bench-secret-0123456789abcdef0123456789';
-const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;
 const NO_LIMIT = { burst: 1e9, perSecond: 1e9 };
 
 const LATENCY_WARMUP = 500;
@@ -46,20 +44,6 @@ const FD_MARGIN = 500;
 // ---------------------------------------------------------------------------------------------
 // small helpers
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`bench: timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function waitUntil(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
   const start = Date.now();
   while (!(await check())) {
@@ -67,17 +51,6 @@ async function waitUntil(check: () => boolean | Promise<boolean>, ms: number, wh
     await sleep(10);
   }
 }
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] ?? Number.NaN;
-}
-
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-    : 'n/a';
 
 /** A countdown that resolves once `n` more hits have arrived. */
 class Counter {
@@ -210,34 +183,6 @@ function timedWebSocket(onFrame: () => void): WebSocketConstructor {
   return Timed as unknown as WebSocketConstructor;
 }
 
-async function connectClient(
-  server: BeckonServer,
-  userID: string,
-  Ctor: WebSocketConstructor = NodeWebSocket,
-): Promise<SignalingClient> {
-  const token = await createToken({ secret: SECRET, userID });
-  const transport = new WebSocketTransport({
-    url: server.wsUrl,
-    token,
-    WebSocket: Ctor,
-    requestTimeoutMs: 60_000,
-  });
-  const client = new SignalingClient({ transport });
-  const ready = new Promise<void>((resolve, reject) => {
-    // The snapshot that follows hello raises onViewChange: the session is fully live.
-    const off = client.on('onViewChange', () => {
-      off();
-      resolve();
-    });
-    client.on('onConnectionChange', ({ state, error }) => {
-      if (state === 'closed') reject(new Error(`${userID} closed: ${error?.message ?? 'no reason'}`));
-    });
-  });
-  client.connect();
-  await withTimeout(ready, 10_000, `${userID} to connect`);
-  return client;
-}
-
 /** A raw socket authenticated to Beckon that counts event frames; resolves after its snapshot. */
 async function connectCounter(server: BeckonServer, token: string, counter: Counter): Promise<WebSocket> {
   const ws = await openSocket(server.wsUrl);
@@ -310,9 +255,9 @@ async function latency(): Promise<LatencyResult> {
   // (untimed) alice cancels and bob sees the cancel, so no invitation piles up.
   const server = await startBeckon();
   let arrival = 0;
-  const alice = await connectClient(server, 'alice');
+  const alice = await connectClient(server.wsUrl, 'alice');
   const bob = await connectClient(
-    server,
+    server.wsUrl,
     'bob',
     timedWebSocket(() => {
       arrival = performance.now();
@@ -454,8 +399,8 @@ async function throughput(): Promise<Throughput> {
   const callers: SignalingClient[] = [];
   const callees: SignalingClient[] = [];
   for (let i = 0; i < PAIRS; i++) {
-    callers.push(await connectClient(server, `caller-${i}`, Counting));
-    const callee = await connectClient(server, `callee-${i}`, Counting);
+    callers.push(await connectClient(server.wsUrl, `caller-${i}`, Counting));
+    const callee = await connectClient(server.wsUrl, `callee-${i}`, Counting);
     callee.on('onReceiveNewInvitation', (e) => {
       if (e.isInvitee) callee.accept(e.inviteID).catch(() => {}); // fails only at shutdown
     });
@@ -509,7 +454,7 @@ async function fanOut(): Promise<FanOut> {
   sockets[FANOUT_MEMBERS - 1]?.on('message', (data) => {
     if (frame === '' && isEventFrame(data)) frame = (data as Buffer).toString();
   });
-  const client = await connectClient(server, teacher);
+  const client = await connectClient(server.wsUrl, teacher);
   const invitees = members.slice(0, 3);
   const classData = createClassroomData('speak');
 
