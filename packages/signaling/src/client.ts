@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from './clock.js';
-import type { Envelope } from './envelope.js';
+import { ActionType, type Envelope, envelopeOf } from './envelope.js';
 import { ErrorCode, SignalingError, type SignalingErrorInfo } from './errors.js';
 import { applyEvent, isActive } from './rules/reduce.js';
 import type { Command, InvitationRecord, SignalingEvent } from './rules/types.js';
@@ -287,17 +287,7 @@ export class SignalingClient {
     this.#emit('onReceiveNewInvitation', {
       inviteID: record.inviteID,
       invitation: record,
-      envelope: envelope ?? {
-        businessID: 1,
-        inviteID: record.inviteID,
-        inviter: record.inviter,
-        actionType: 1,
-        inviteeList,
-        data: record.data,
-        timeout: record.timeout,
-        groupID: record.groupID,
-        onlineUserOnly: record.onlineUserOnly,
-      },
+      envelope: envelope ?? envelopeOf(record, ActionType.INVITE, inviteeList, record.data),
       inviter: record.inviter,
       groupID: record.groupID,
       inviteeList,

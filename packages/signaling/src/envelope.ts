@@ -7,6 +7,7 @@ import {
   MAX_TIMEOUT_SECONDS,
   utf8Length,
 } from './limits.js';
+import type { InvitationRecord } from './rules/types.js';
 
 /** Tencent's signaling `actionType`. */
 export const ActionType = {
@@ -215,4 +216,24 @@ export function encodeEnvelope(envelope: Envelope): string {
     groupID: envelope.groupID,
     onlineUserOnly: envelope.onlineUserOnly,
   });
+}
+
+/** The envelope of one action on `record`: the invitation's fields with this action's list and data. */
+export function envelopeOf(
+  record: InvitationRecord,
+  actionType: ActionType,
+  inviteeList: readonly string[],
+  data: string,
+): Envelope {
+  return {
+    businessID: 1,
+    inviteID: record.inviteID,
+    inviter: record.inviter,
+    actionType,
+    inviteeList,
+    data,
+    timeout: record.timeout,
+    groupID: record.groupID,
+    onlineUserOnly: record.onlineUserOnly,
+  };
 }

@@ -41,6 +41,7 @@ export {
   decodeEnvelope,
   type Envelope,
   encodeEnvelope,
+  envelopeOf,
   readRecord,
 } from './envelope.js';
 export {

@@ -8,9 +8,9 @@ import {
   checkData,
   checkInviteeList,
   checkTimeout,
-  type Envelope,
   ErrorCode,
   type ErrorDetails,
+  envelopeOf,
   errorInfo,
   type InvitationRecord,
   isActive,
@@ -495,7 +495,7 @@ export class TencentTransport implements Transport {
     });
     this.#commit({
       kind: 'invite',
-      envelope: this.#envelope(record, ActionType.INVITE, invitees, record.data),
+      envelope: envelopeOf(record, ActionType.INVITE, invitees, record.data),
       at: now,
       invitation: record,
     });
@@ -637,7 +637,7 @@ export class TencentTransport implements Transport {
     });
     this.#commit({
       kind: 'invite',
-      envelope: this.#envelope(record, ActionType.INVITE, invitees, record.data),
+      envelope: envelopeOf(record, ActionType.INVITE, invitees, record.data),
       at: now,
       invitation: record,
     });
@@ -687,7 +687,7 @@ export class TencentTransport implements Transport {
       };
       this.#commit({
         kind: 'invite',
-        envelope: this.#envelope(
+        envelope: envelopeOf(
           refined,
           ActionType.INVITE,
           refined.invitees.map((i) => i.userID),
@@ -744,7 +744,7 @@ export class TencentTransport implements Transport {
     if (record === undefined || entry === undefined || entry.state !== 'pending') return false;
     const event: SignalingEvent = {
       kind,
-      envelope: this.#envelope(
+      envelope: envelopeOf(
         record,
         kind === 'accept' ? ActionType.ACCEPT : ActionType.REJECT,
         [invitee],
@@ -770,12 +770,7 @@ export class TencentTransport implements Transport {
     if (pending.length === 0) return false;
     return this.#commit({
       kind,
-      envelope: this.#envelope(
-        record,
-        kind === 'cancel' ? ActionType.CANCEL : ActionType.TIMEOUT,
-        pending,
-        data,
-      ),
+      envelope: envelopeOf(record, kind === 'cancel' ? ActionType.CANCEL : ActionType.TIMEOUT, pending, data),
       at: this.#clock.now(),
     });
   }
@@ -785,7 +780,7 @@ export class TencentTransport implements Transport {
     if (record === undefined) return false;
     return this.#commit({
       kind: 'modify',
-      envelope: this.#envelope(
+      envelope: envelopeOf(
         record,
         ActionType.INVITE,
         record.invitees.map((i) => i.userID),
@@ -882,25 +877,6 @@ export class TencentTransport implements Transport {
         delivered: userID === me && input.inviter !== me,
       })),
       answers: 0,
-    };
-  }
-
-  #envelope(
-    record: InvitationRecord,
-    actionType: ActionType,
-    inviteeList: readonly string[],
-    data: string,
-  ): Envelope {
-    return {
-      businessID: 1,
-      inviteID: record.inviteID,
-      inviter: record.inviter,
-      actionType,
-      inviteeList,
-      data,
-      timeout: record.timeout,
-      groupID: record.groupID,
-      onlineUserOnly: record.onlineUserOnly,
     };
   }
 }

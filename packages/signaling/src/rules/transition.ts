@@ -1,4 +1,4 @@
-import { ActionType, checkData, checkInviteeList, checkTimeout, type Envelope } from '../envelope.js';
+import { ActionType, checkData, checkInviteeList, checkTimeout, envelopeOf } from '../envelope.js';
 import {
   ErrorCode as Code,
   type ErrorCode,
@@ -31,25 +31,6 @@ function refuse(
   return {
     state,
     effects: [{ type: 'reply', reply: { ok: false, error: errorInfo(code, message, details) } }],
-  };
-}
-
-function envelopeOf(
-  record: InvitationRecord,
-  actionType: ActionType,
-  inviteeList: readonly string[],
-  data: string,
-): Envelope {
-  return {
-    businessID: 1,
-    inviteID: record.inviteID,
-    inviter: record.inviter,
-    actionType,
-    inviteeList,
-    data,
-    timeout: record.timeout,
-    groupID: record.groupID,
-    onlineUserOnly: record.onlineUserOnly,
   };
 }
 
