@@ -28,26 +28,8 @@ export function CallControls(props: CallControlsProps) {
   const [cam, setCam] = useControllable(props.cameraOn, props.defaultCameraOn ?? true, props.onCameraChange);
   return (
     <div role="toolbar" aria-label={m.callControls} className={cx('beckon-controls', props.className)}>
-      <button
-        type="button"
-        className="beckon-toggle"
-        aria-pressed={mic}
-        data-state={mic ? 'on' : 'off'}
-        onClick={() => setMic(!mic)}
-      >
-        {m.microphone}
-      </button>
-      {props.showCamera !== false && (
-        <button
-          type="button"
-          className="beckon-toggle"
-          aria-pressed={cam}
-          data-state={cam ? 'on' : 'off'}
-          onClick={() => setCam(!cam)}
-        >
-          {m.camera}
-        </button>
-      )}
+      <Toggle on={mic} onChange={setMic} label={m.microphone} />
+      {props.showCamera !== false && <Toggle on={cam} onChange={setCam} label={m.camera} />}
       <button
         type="button"
         className="beckon-button"
@@ -57,5 +39,19 @@ export function CallControls(props: CallControlsProps) {
         {m.hangUp}
       </button>
     </div>
+  );
+}
+
+function Toggle({ on, onChange, label }: { on: boolean; onChange: (on: boolean) => void; label: string }) {
+  return (
+    <button
+      type="button"
+      className="beckon-toggle"
+      aria-pressed={on}
+      data-state={on ? 'on' : 'off'}
+      onClick={() => onChange(!on)}
+    >
+      {label}
+    </button>
   );
 }
