@@ -111,6 +111,17 @@ describe('server frames: the lean browser parser against the valibot schema', ()
     );
   });
 
+  it('an error frame whose details is an array is refused by both (found by the property above)', () => {
+    const raw = JSON.stringify({
+      t: 'res',
+      id: 2,
+      ok: false,
+      error: { code: 8010, message: 'gone', details: [] },
+    });
+    expect(parseServerFrameStrict(raw).ok).toBe(false);
+    expect(parseServerFrame(raw).ok).toBe(false);
+  });
+
   it('neither parser throws on arbitrary text', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.json()), (raw) => {

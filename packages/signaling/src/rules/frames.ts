@@ -153,12 +153,19 @@ const ErrorSchema = v.object({
     v.check((n: number) => isErrorCode(n)),
   ),
   message: v.string(),
+  // valibot's object() also takes arrays (they have none of these optional keys): refuse them first.
   details: v.optional(
-    v.object({
-      inviteID: v.optional(v.string()),
-      field: v.optional(v.string()),
-      retryAfterMs: v.optional(num),
-    }),
+    v.pipe(
+      v.custom<object>(
+        (d) => typeof d === 'object' && d !== null && !Array.isArray(d),
+        'details must be an object',
+      ),
+      v.object({
+        inviteID: v.optional(v.string()),
+        field: v.optional(v.string()),
+        retryAfterMs: v.optional(num),
+      }),
+    ),
   ),
 });
 
