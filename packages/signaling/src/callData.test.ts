@@ -16,14 +16,32 @@ const videoInvite = {
   platform: 'web',
   extraInfo: '',
   call_type: 2,
-  room_id: '8848',
-  data: { cmd: 'videoCall', room_id: '8848', message: '', userIDs: ['alice', 'bob'] },
+  room_id: 8848,
+  data: { cmd: 'videoCall', room_id: 8848, message: '', userIDs: ['alice', 'bob'] },
 };
 
 describe('TUICallKit call data', () => {
-  it('encodes a video call invitation exactly', () => {
+  it('encodes a video call invitation exactly, a numeric room as TUICallKit does', () => {
     const text = createCallData({ callType: CallType.VIDEO, roomID: '8848', userIDs: ['alice', 'bob'] });
     expect(JSON.parse(text)).toEqual(videoInvite);
+  });
+
+  it('keeps string rooms strings, and only canonical TRTC room numbers become numbers', () => {
+    const roomOf = (roomID: string) =>
+      JSON.parse(createCallData({ callType: CallType.AUDIO, roomID })).room_id;
+    expect(roomOf('room-42')).toBe('room-42');
+    expect(roomOf('1')).toBe(1);
+    expect(roomOf('4294967294')).toBe(4294967294);
+    for (const stringRoom of ['0', '007', '-5', '1.5', '4294967295', '99999999999', ' 12', '1e3', '']) {
+      expect(roomOf(stringRoom)).toBe(stringRoom);
+    }
+    // Either spelling parses to the same room id, so both sides enter the same TRTC room.
+    for (const room of ['8848', 8848]) {
+      const parsed = parseCallData(
+        JSON.stringify({ ...videoInvite, room_id: room, data: { ...videoInvite.data, room_id: room } }),
+      );
+      expect(parsed).toMatchObject({ ok: true, value: { roomID: '8848' } });
+    }
   });
 
   it('encodes an audio call, a busy reject and a hang-up with call_end', () => {
@@ -44,11 +62,7 @@ describe('TUICallKit call data', () => {
   });
 
   it('parses what TUICallKit sends, including numeric room ids', () => {
-    expect(
-      parseCallData(
-        JSON.stringify({ ...videoInvite, room_id: 8848, data: { ...videoInvite.data, room_id: 8848 } }),
-      ),
-    ).toEqual({
+    expect(parseCallData(JSON.stringify({ ...videoInvite, platform: 'iOS' }))).toEqual({
       ok: true,
       value: {
         callType: 2,

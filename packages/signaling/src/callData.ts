@@ -47,15 +47,31 @@ export interface CallDataInput {
   readonly platform?: string;
 }
 
+/** TRTC's largest numeric room id; 0 and 4294967295 are reserved. */
+const MAX_NUMERIC_ROOM = 4_294_967_294;
+
+/**
+ * The TRTC numeric room id a room id stands for, or undefined for a string room. TUICallKit
+ * puts numeric rooms in its call data as JSON numbers and enters them as TRTC's `roomId`, a
+ * room apart from the string room (`strRoomId`) with the same digits; so a room id written as
+ * a canonical integer in 1..4294967294 (no sign, no leading zero) is numeric everywhere in Beckon.
+ */
+export function numericRoomID(roomID: string): number | undefined {
+  if (!/^[1-9][0-9]{0,9}$/.test(roomID)) return undefined;
+  const n = Number(roomID);
+  return n <= MAX_NUMERIC_ROOM ? n : undefined;
+}
+
 function wire(input: CallDataInput, cmd: CallCommand, message: '' | 'lineBusy'): CallDataWire {
+  const room = numericRoomID(input.roomID) ?? input.roomID;
   return {
     version: 4,
     businessID: 'av_call',
     platform: input.platform ?? 'web',
     extraInfo: '',
     call_type: input.callType,
-    room_id: input.roomID,
-    data: { cmd, room_id: input.roomID, message, userIDs: input.userIDs ?? [] },
+    room_id: room,
+    data: { cmd, room_id: room, message, userIDs: input.userIDs ?? [] },
   };
 }
 

@@ -11,6 +11,7 @@ export {
   createCallData,
   createClassroomData,
   createHangupData,
+  numericRoomID,
   parseCallData,
   parseClassroomData,
 } from './callData.js';

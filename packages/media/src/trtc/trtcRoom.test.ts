@@ -69,6 +69,17 @@ describe('TrtcRoom join and leave', () => {
     expect(room.playsRemoteAudio).toBe(true);
   });
 
+  it('enters a TRTC room number as the numeric roomId, as TUICallKit does', async () => {
+    const { room, client } = setup();
+    await room.join('98765', 'alice');
+    expect(client().calls[0]?.[1]).toMatchObject({ roomId: 98765 });
+    expect(client().calls[0]?.[1]).not.toHaveProperty('strRoomId');
+    expect(room.roomID).toBe('98765');
+    await room.leave();
+    await room.join('0098765', 'alice'); // not canonical: a string room
+    expect(client().calls[0]?.[1]).toMatchObject({ strRoomId: '0098765' });
+  });
+
   it('leave exits the room, stops what was started, destroys the client and drops its listeners', async () => {
     const { room, client, events } = setup();
     await room.join('room-42', 'alice');

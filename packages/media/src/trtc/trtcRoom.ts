@@ -1,3 +1,4 @@
+import { numericRoomID } from '@beckon/signaling';
 import type { EnterRoomConfig, TRTCOptions } from 'trtc-sdk-v5';
 import { createMediaStream, kindsOf } from '../devices.js';
 import { RoomEmitter } from '../emitter.js';
@@ -36,11 +37,18 @@ interface Remote {
 
 type State = 'idle' | 'joining' | 'joined';
 
+function roomOption(roomID: string): { roomId: number } | { strRoomId: string } {
+  const roomId = numericRoomID(roomID);
+  return roomId === undefined ? { strRoomId: roomID } : { roomId };
+}
+
 type Kind = 'audio' | 'video';
 
 /**
  * A {@link RoomAdapter} over Tencent's TRTC (`trtc-sdk-v5`), loaded lazily on the first `join`,
- * so an app that never uses TRTC never downloads it. The string room id is TRTC's `strRoomId`.
+ * so an app that never uses TRTC never downloads it. A room id that is a TRTC room number
+ * (`numericRoomID`: 1..4294967294, as TUICallKit uses) enters TRTC's numeric `roomId`, any
+ * other string its `strRoomId`, so a call from a TUICallKit app lands in the same room.
  * TRTC plays remote audio itself (`playsRemoteAudio`); the remote streams carry its tracks too.
  *
  * @example
@@ -117,7 +125,7 @@ export class TrtcRoom implements RoomAdapter {
         sdkAppId: this.#options.sdkAppId,
         userId: userID,
         userSig,
-        strRoomId: roomID,
+        ...roomOption(roomID),
       });
     } catch (cause) {
       if (current()) {
