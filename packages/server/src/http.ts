@@ -79,6 +79,13 @@ async function requireUser(req: IncomingMessage, secret: string): Promise<string
   return result.userID;
 }
 
+/** A TRTC / Tencent Cloud Chat UserSig (one signature serves both under one SDKAppID). */
+function userSigBody(trtc: { readonly sdkAppId: number; readonly secretKey: string }, userID: string) {
+  const { sdkAppId, secretKey } = trtc;
+  const userSig = createUserSig({ sdkAppId, secretKey, userId: userID, expireSeconds: USER_SIG_SECONDS });
+  return { sdkAppId, userID, userSig, expiresAt: Date.now() + USER_SIG_SECONDS * 1000 };
+}
+
 function publicGroup(group: Group) {
   return {
     groupID: group.groupID,
@@ -121,6 +128,24 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
       return send(res, 200, { token, userID: user, expiresAt: Date.now() + DEV_TOKEN_TTL * 1000 });
     }
 
+    if (req.method === 'GET' && path === '/dev/usersig') {
+      // Dev mode: a UserSig for any name, so the call demo's Tencent mode can be tried with a
+      // test app's secret key and no backend (the demo's UserSig endpoint contract).
+      if (!ctx.dev) throw new HttpError(404, ErrorCode.INVALID_PARAMETERS, 'not found');
+      if (!ctx.trtc) {
+        throw new HttpError(
+          404,
+          ErrorCode.INVALID_PARAMETERS,
+          'set TRTC_SDK_APP_ID and TRTC_SECRET_KEY to mint UserSigs',
+        );
+      }
+      const user = url.searchParams.get('userID') ?? '';
+      if (!isValidId(user.trim()) || user.trim() !== user) {
+        throw new HttpError(400, ErrorCode.INVALID_PARAMETERS, 'userID must be a 1..128 character name');
+      }
+      return send(res, 200, userSigBody(ctx.trtc, user));
+    }
+
     if (req.method === 'GET' && ctx.staticDir && !API_PREFIXES.some((p) => path.startsWith(p))) {
       if (await serveStatic(ctx.staticDir, path, res)) return;
       throw new HttpError(404, ErrorCode.INVALID_PARAMETERS, 'not found');
@@ -130,9 +155,7 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
     if (req.method === 'GET' && path === '/trtc/usersig') {
       if (!ctx.trtc)
         throw new HttpError(404, ErrorCode.INVALID_PARAMETERS, 'TRTC is not configured on this server');
-      const { sdkAppId, secretKey } = ctx.trtc;
-      const userSig = createUserSig({ sdkAppId, secretKey, userId: userID, expireSeconds: USER_SIG_SECONDS });
-      return send(res, 200, { sdkAppId, userID, userSig, expiresAt: Date.now() + USER_SIG_SECONDS * 1000 });
+      return send(res, 200, userSigBody(ctx.trtc, userID));
     }
     if (req.method === 'POST' && path === '/dev/lobby') {
       // Dev mode: one group everybody joins, so the call demo can list who is online.

@@ -61,6 +61,30 @@ describe('serving a demo app and the dev lobby', () => {
     expect((await api(server, 'GET', '/trtc/usersig', token)).status).toBe(404);
   });
 
+  it('dev mode mints a UserSig for any name at /dev/usersig (the call demo in Tencent mode), only with credentials', async () => {
+    const { verifyUserSig } = await import('@beckon/media/node');
+    const trtc = { sdkAppId: 1400000001, secretKey: 'trtc-secret' };
+    server = await startServer({ dev: true, trtc });
+    const { status, body } = await api(server, 'GET', '/dev/usersig?userID=carol');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ sdkAppId: 1400000001, userID: 'carol' });
+    expect(JSON.stringify(body)).not.toContain('trtc-secret');
+    expect(verifyUserSig({ ...trtc, userSig: body.userSig, userId: 'carol' })).toMatchObject({ ok: true });
+    for (const bad of ['', '?userID=', '?userID=%20carol', `?userID=${'x'.repeat(129)}`]) {
+      const refused = await api(server, 'GET', `/dev/usersig${bad}`);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: 6017 });
+    }
+    await server.close();
+    server = await startServer({ dev: true });
+    const missing = await api(server, 'GET', '/dev/usersig?userID=carol');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toContain('TRTC_SECRET_KEY');
+    await server.close();
+    server = await startServer({ trtc });
+    expect((await api(server, 'GET', '/dev/usersig?userID=carol')).status).toBe(404);
+  });
+
   it('outside dev mode there is no lobby', async () => {
     server = await startServer();
     const token = await createToken({ secret: SECRET, userID: 'alice' });
