@@ -38,6 +38,7 @@ export default defineConfig({
           include: [
             'packages/*/src/**/*.test.{ts,tsx}',
             'packages/*/test/**/*.test.{ts,tsx}',
+            'apps/*/src/**/*.test.{ts,tsx}',
             'apps/*/e2e/**/*.test.ts',
           ],
           // Browser-only tests run in the 'media' project, in Chromium.

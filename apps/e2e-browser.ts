@@ -3,10 +3,10 @@
  * persistent profile per person (as separate browsers would be), screenshots, and a check that a
  * <video> really plays.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BeckonServer, createBeckonServer } from '@beckon/server';
+import { type BeckonServer, type BeckonServerOptions, createBeckonServer } from '@beckon/server';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -61,26 +61,50 @@ export interface DemoUnderTest {
   readonly people: () => Browsers;
 }
 
+export interface DemoOptions {
+  /** The build's environment (`VITE_…` variables), written to a `.env` file only this build reads. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** More options for the demo's server. */
+  readonly server?: Pick<BeckonServerOptions, 'trtc'>;
+}
+
 /**
- * Builds the demo in `root` and serves it from a dev-mode Beckon server for this test file;
- * everything is closed after the file's tests.
+ * Builds the demo in `root` (into a folder of its own, so test files build in parallel) and
+ * serves it from a dev-mode Beckon server for this test file; everything is closed after the
+ * file's tests.
  */
-export function demoUnderTest(root: string): DemoUnderTest {
+export function demoUnderTest(root: string, options: DemoOptions = {}): DemoUnderTest {
   let server: BeckonServer | undefined;
   let people: Browsers | undefined;
+  const folders: string[] = [];
   beforeAll(async () => {
     people = browsers();
-    await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'silent' });
+    const [outDir, envDir] = [
+      mkdtempSync(join(tmpdir(), 'beckon-demo-')),
+      mkdtempSync(join(tmpdir(), 'beckon-env-')),
+    ];
+    folders.push(outDir, envDir);
+    const env = Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}\n`);
+    writeFileSync(join(envDir, '.env'), env.join(''));
+    await build({
+      root,
+      configFile: join(root, 'vite.config.ts'),
+      envDir,
+      build: { outDir, emptyOutDir: true },
+      logLevel: 'silent',
+    });
     server = await createBeckonServer({
+      ...options.server,
       port: 0,
       dev: true,
-      staticDir: join(root, 'dist'),
+      staticDir: outDir,
       logLevel: 'silent',
     });
   }, 60_000);
   afterAll(async () => {
     await people?.close();
     await server?.close();
+    for (const dir of folders) rmSync(dir, { recursive: true, force: true });
   });
   const need = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`${what} is not ready (beforeAll failed)`);

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBeckonServer, trtcFromEnv } from '@beckon/server';
 import { build } from 'vite';
+import { readDemoMode } from '../apps/call-demo/src/config.js';
 
 const repo = join(import.meta.dirname, '..');
 const out = join(repo, 'node_modules', '.beckon-demos');
@@ -24,6 +25,13 @@ const demos = [
     blurb: 'Create a class, raise hands, invite to speak.',
   },
 ];
+
+// VITE_TENCENT_SDK_APP_ID + VITE_TENCENT_USERSIG_URL build the call demo for Tencent Cloud Chat.
+const callMode = readDemoMode(process.env);
+if (callMode.kind === 'misconfigured') {
+  console.error(callMode.message);
+  process.exit(1);
+}
 
 console.log('Building the demos…');
 for (const demo of demos) {
@@ -59,6 +67,12 @@ const server = await createBeckonServer({
 });
 console.log(`\nBeckon demos: ${server.url}${trtc ? ` (media: TRTC app ${trtc.sdkAppId})` : ''}`);
 for (const demo of demos) console.log(`  ${demo.title}: ${server.url}/${demo.path}/`);
+if (callMode.kind === 'tencent') {
+  const { sdkAppId, userSigUrl } = callMode.config;
+  console.log(
+    `  (the call demo runs on Tencent Cloud Chat: SDKAppID ${sdkAppId}, UserSigs from ${userSigUrl})`,
+  );
+}
 console.log('(Dev mode: anyone can mint a token. In-memory store: nothing is kept after Ctrl-C.)');
 
 if (process.argv.includes('--once')) {

@@ -1,18 +1,32 @@
-import { BeckonProvider, createHttpApi } from '@beckon/react';
+import { BeckonProvider, type CallControllerOptions, createHttpApi } from '@beckon/react';
 import { type FormEvent, useMemo, useState } from 'react';
+import { readDemoMode } from './config.js';
 import { Phone } from './Phone.js';
-import { type Session, signIn } from './session.js';
+import { type Session, signIn, signInTencent, trtcRoomNumber } from './session.js';
+
+/** This build's mode: Tencent Cloud Chat when built with its SDKAppID and UserSig endpoint. */
+const demoMode = readDemoMode(import.meta.env);
 
 /** `?ring=SECONDS` shortens how long calls ring (the end-to-end tests use it). */
 const ring = Number(new URLSearchParams(location.search).get('ring'));
-const callOptions = ring > 0 ? { ringTimeoutSeconds: ring } : {};
+
+const callOptions: CallControllerOptions = {
+  ...(ring > 0 ? { ringTimeoutSeconds: ring } : {}),
+  ...(demoMode.kind === 'tencent' ? { newRoomID: trtcRoomNumber } : {}),
+};
+
+function start(userID: string): Promise<Session> {
+  if (demoMode.kind === 'tencent') return signInTencent(userID, demoMode.config);
+  if (demoMode.kind === 'misconfigured') return Promise.reject(new Error(demoMode.message));
+  return signIn(userID);
+}
 
 export function App() {
   const [session, setSession] = useState<Session>();
   const [name, setName] = useState('');
   const [error, setError] = useState<string>();
   const api = useMemo(
-    () => (session ? createHttpApi({ baseUrl: '', token: session.token }) : undefined),
+    () => (session?.mode === 'beckon' ? createHttpApi({ baseUrl: '', token: session.token }) : undefined),
     [session],
   );
 
@@ -20,16 +34,23 @@ export function App() {
     event.preventDefault();
     setError(undefined);
     try {
-      setSession(await signIn(name.trim()));
+      setSession(await start(name.trim()));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
   };
 
-  if (!session || !api) {
+  if (!session) {
     return (
       <main className="demo">
         <h1>Beckon call demo</h1>
+        {demoMode.kind === 'tencent' && (
+          <p data-testid="mode">
+            On Tencent Cloud Chat (SDKAppID {demoMode.config.sdkAppId}): calls ring TUICallKit apps of the
+            same app, and media go through TRTC.
+          </p>
+        )}
+        {demoMode.kind === 'misconfigured' && <p role="alert">{demoMode.message}</p>}
         <form onSubmit={submit} className="demo-signin">
           <label htmlFor="name">Your name</label>
           <input
@@ -39,7 +60,12 @@ export function App() {
             autoComplete="off"
             required
           />
-          <button type="submit" className="beckon-button" data-variant="accept">
+          <button
+            type="submit"
+            className="beckon-button"
+            data-variant="accept"
+            disabled={demoMode.kind === 'misconfigured'}
+          >
             Sign in
           </button>
           {error && <p role="alert">{error}</p>}
@@ -48,7 +74,7 @@ export function App() {
     );
   }
   return (
-    <BeckonProvider client={session.client} api={api} callOptions={callOptions}>
+    <BeckonProvider client={session.client} {...(api ? { api } : {})} callOptions={callOptions}>
       <Phone session={session} />
     </BeckonProvider>
   );

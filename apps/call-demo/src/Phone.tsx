@@ -8,12 +8,12 @@ import {
   OutgoingCallPanel,
 } from '@beckon/ui';
 import { useEffect, useState } from 'react';
-import type { Session } from './session.js';
+import type { BeckonSession, Session } from './session.js';
 import { useCallMedia } from './useCallMedia.js';
 import { Video } from './Video.js';
 
 /** Joins the dev server's lobby group, so everyone signed in can see and call each other. */
-function useLobby(session: Session): string | undefined {
+function useLobby(session: BeckonSession): string | undefined {
   const [groupID, setGroupID] = useState<string>();
   useEffect(() => {
     let live = true;
@@ -32,14 +32,83 @@ function useLobby(session: Session): string | undefined {
   return groupID;
 }
 
-export function Phone({ session }: { session: Session }) {
-  const { state } = useConnection();
+type Dial = (userID: string, callType: CallType) => void;
+
+/** The two call buttons for one person. */
+function CallButtons({ peer, disabled, dial }: { peer: string; disabled: boolean; dial: Dial }) {
+  return (
+    <>
+      <button
+        type="button"
+        className="beckon-button"
+        data-variant="accept"
+        disabled={disabled}
+        onClick={() => dial(peer, CallType.VIDEO)}
+      >
+        Video call {peer}
+      </button>
+      <button
+        type="button"
+        className="beckon-button"
+        disabled={disabled}
+        onClick={() => dial(peer, CallType.AUDIO)}
+      >
+        Audio call {peer}
+      </button>
+    </>
+  );
+}
+
+/** Beckon mode: everyone in the dev server's lobby, with presence. */
+function People({ session, busy, dial }: { session: BeckonSession; busy: boolean; dial: Dial }) {
   const groupID = useLobby(session);
   const members = useGroupMembers(groupID);
+  const others = (members.data?.members ?? []).filter((m) => m.userID !== session.userID);
+  return (
+    <section aria-label="People" className="beckon-panel">
+      <h2 className="beckon-title">People</h2>
+      {others.length === 0 && (
+        <p>Nobody else yet: open this page in another window and sign in with another name.</p>
+      )}
+      <ul className="beckon-list">
+        {others.map((m) => (
+          <li key={m.userID} className="beckon-row" data-online={m.online}>
+            <span className="beckon-name">
+              {m.userID} <small>{m.online ? 'online' : 'offline'}</small>
+            </span>
+            <CallButtons peer={m.userID} disabled={busy || !m.online} dial={dial} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/**
+ * Tencent mode: there is no Beckon server to list people, so calls go to a user id of the same
+ * SDKAppID (another window of this demo, or a TUICallKit app signed in as that user).
+ */
+function CallByID({ me, ready, dial }: { me: string; ready: boolean; dial: Dial }) {
+  const [peer, setPeer] = useState('');
+  const id = peer.trim();
+  return (
+    <section aria-label="Call someone" className="beckon-panel">
+      <h2 className="beckon-title">Call someone</h2>
+      <div className="demo-signin">
+        <label htmlFor="peer">User ID to call</label>
+        <input id="peer" value={peer} onChange={(e) => setPeer(e.target.value)} autoComplete="off" />
+        <CallButtons peer={id} disabled={!ready || id === '' || id === me} dial={dial} />
+      </div>
+    </section>
+  );
+}
+
+export function Phone({ session }: { session: Session }) {
+  const { state, error } = useConnection();
   const call = useCall();
   const media = useCallMedia(session);
   const busy = call.phase !== 'idle' && call.phase !== 'ended';
-  const others = (members.data?.members ?? []).filter((m) => m.userID !== session.userID);
+  const dial: Dial = (userID, callType) => void call.dial(userID, { callType });
 
   return (
     <main className="demo">
@@ -47,40 +116,15 @@ export function Phone({ session }: { session: Session }) {
         <h1>Beckon call demo</h1>
         <p>
           Signed in as <strong>{session.userID}</strong> · <span data-testid="connection">{state}</span>
+          {session.mode === 'tencent' && ' · Tencent Cloud Chat'}
         </p>
+        {state === 'closed' && error && <p role="alert">{error.message}</p>}
       </header>
-      <section aria-label="People" className="beckon-panel">
-        <h2 className="beckon-title">People</h2>
-        {others.length === 0 && (
-          <p>Nobody else yet: open this page in another window and sign in with another name.</p>
-        )}
-        <ul className="beckon-list">
-          {others.map((m) => (
-            <li key={m.userID} className="beckon-row" data-online={m.online}>
-              <span className="beckon-name">
-                {m.userID} <small>{m.online ? 'online' : 'offline'}</small>
-              </span>
-              <button
-                type="button"
-                className="beckon-button"
-                data-variant="accept"
-                disabled={busy || !m.online}
-                onClick={() => void call.dial(m.userID, { callType: CallType.VIDEO })}
-              >
-                Video call {m.userID}
-              </button>
-              <button
-                type="button"
-                className="beckon-button"
-                disabled={busy || !m.online}
-                onClick={() => void call.dial(m.userID, { callType: CallType.AUDIO })}
-              >
-                Audio call {m.userID}
-              </button>
-            </li>
-          ))}
-        </ul>
-      </section>
+      {session.mode === 'beckon' ? (
+        <People session={session} busy={busy} dial={dial} />
+      ) : (
+        <CallByID me={session.userID} ready={!busy && state === 'connected'} dial={dial} />
+      )}
       <IncomingCallDialog />
       <OutgoingCallPanel />
       <CallView
@@ -102,7 +146,7 @@ export function Phone({ session }: { session: Session }) {
           </button>
         </section>
       )}
-      <CallHistoryList />
+      {session.mode === 'beckon' && <CallHistoryList />}
     </main>
   );
 }
