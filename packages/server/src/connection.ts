@@ -3,6 +3,7 @@ import {
   type ClientFrame,
   CloseCode,
   type Command,
+  type CommandReply,
   ErrorCode,
   type FrameResult,
   type InvitationRecord,
@@ -59,6 +60,8 @@ export class Connection {
   #closed = false;
   #corked = false;
   #corkedBytes = 0;
+  /** Requests of this socket being dispatched: its writes flush after everyone else's. */
+  #acting = 0;
   /**
    * The highest sequence number this socket has been sent (events, replay or snapshot). With
    * several processes an event can reach this process both from its log and live; it goes out once.
@@ -101,8 +104,10 @@ export class Connection {
   }
 
   /**
-   * Holds this socket's writes until the end of the tick, so the frames one request causes
-   * (event, reply, receipt) leave in one write instead of one system call each.
+   * Holds this socket's writes until the current burst of work is done, so the frames one request
+   * causes (its event, then the reply a few promise hops later) leave in one system call. The
+   * flush waits for the microtasks queued so far, then a tick; the sockets of a request's actor
+   * flush one tick later still, so the others (the callee who is ringing) are written first.
    */
   #cork(): void {
     if (this.#corked) return;
@@ -110,11 +115,13 @@ export class Connection {
     if (raw === undefined) return;
     this.#corked = true;
     raw.cork();
-    process.nextTick(() => {
+    const flush = () => {
       this.#corked = false;
       this.#corkedBytes = 0;
       raw.uncork();
-    });
+    };
+    const acting = this.#acting > 0;
+    queueMicrotask(() => process.nextTick(acting ? () => process.nextTick(flush) : flush));
   }
 
   send(frame: ServerFrame): void {
@@ -335,7 +342,13 @@ export class Connection {
   async #request(id: number, command: Command): Promise<void> {
     const userID = this.userID;
     if (userID === undefined) return;
-    const reply = await this.#ctx.store.dispatch(userID, this.deviceID, command);
+    this.#acting++;
+    let reply: CommandReply;
+    try {
+      reply = await this.#ctx.store.dispatch(userID, this.deviceID, command);
+    } finally {
+      this.#acting--;
+    }
     this.send(
       reply.ok
         ? { t: 'res', id, ok: true, inviteID: reply.inviteID }

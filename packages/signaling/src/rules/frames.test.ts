@@ -133,3 +133,28 @@ describe('server frames: the lean browser parser against the valibot schema', ()
     );
   });
 });
+
+describe('client frames: prototype keys', () => {
+  const invite = (extra: string) =>
+    `{"t":"req","id":7,"cmd":{"op":"cancel","inviteID":"i1","data":""${extra}}}`;
+
+  it('refuses them however they are spelled, escapes included, with the request id', () => {
+    expect(parseClientFrame(invite('')).ok).toBe(true);
+    for (const key of [
+      '__proto__',
+      'constructor',
+      'prototype',
+      '\\u005f_proto__',
+      '__prot\\u006f__',
+      '\\u0063onstructor',
+      'prototyp\\u0065',
+    ]) {
+      const parsed = parseClientFrame(invite(`,"${key}":{"polluted":true}`));
+      expect(parsed, key).toMatchObject({ ok: false, id: 7, error: { code: 9006 } });
+      expect(parsed.ok || parsed.error.message).toMatch(/forbidden key "(__proto__|constructor|prototype)"/);
+    }
+    // An escape that spells an ordinary key is fine.
+    expect(parseClientFrame(invite(',"\\u0078":1')).ok).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

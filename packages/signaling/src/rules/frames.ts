@@ -29,8 +29,20 @@ const CommandSchema = v.variant('op', [
   v.object({ op: v.literal('addInvitees'), inviteID: id, inviteeList: ids }),
 ]);
 
-/** JSON.parse plus a schema check; never throws. */
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Whether a forbidden key could be in this text: a key is spelled out in it, or hidden behind
+ * a `\u` escape. Almost every frame has neither, and skips the (4x slower) key-by-key reviver.
+ */
+function mayHideForbiddenKey(raw: string): boolean {
+  return (
+    raw.includes('\\u') ||
+    raw.includes('__proto__') ||
+    raw.includes('constructor') ||
+    raw.includes('prototype')
+  );
+}
 
 /** Echo the request id when there is a usable one, so the caller's promise settles. */
 function failure(value: unknown, error: SignalingErrorInfo): FrameResult<never> {
@@ -40,14 +52,17 @@ function failure(value: unknown, error: SignalingErrorInfo): FrameResult<never> 
     : { ok: false, error };
 }
 
+/** JSON.parse plus a schema check; never throws. */
 export function parseFrame<T>(schema: v.GenericSchema, raw: string): FrameResult<T> {
   let value: unknown;
   let forbidden: string | undefined;
   try {
-    value = JSON.parse(raw, (key, v: unknown) => {
-      if (FORBIDDEN_KEYS.has(key)) forbidden = key;
-      return v;
-    });
+    value = mayHideForbiddenKey(raw)
+      ? JSON.parse(raw, (key, v: unknown) => {
+          if (FORBIDDEN_KEYS.has(key)) forbidden = key;
+          return v;
+        })
+      : JSON.parse(raw);
   } catch {
     return { ok: false, error: { code: ErrorCode.MALFORMED_FRAME, message: 'frame is not valid JSON' } };
   }
