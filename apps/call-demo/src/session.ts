@@ -68,7 +68,6 @@ export async function signIn(userID: string): Promise<BeckonSession> {
 export interface TencentSignInOptions {
   /** Resolves a relative endpoint; the page's address by default. */
   readonly base?: string;
-  readonly fetch?: typeof fetch;
   /** The chat instance's factory (tests); by default `@tencentcloud/chat`'s `create`. */
   readonly createChat?: TencentChatFactory;
 }
@@ -80,14 +79,14 @@ export interface TencentSignInOptions {
 export async function fetchUserSig(
   config: TencentConfig,
   userID: string,
-  options: Pick<TencentSignInOptions, 'base' | 'fetch'> = {},
+  options: Pick<TencentSignInOptions, 'base'> = {},
 ): Promise<string> {
   const url = new URL(config.userSigUrl, options.base ?? globalThis.location?.href);
   url.searchParams.set('userID', userID);
   const where = `the UserSig endpoint ${url.origin}${url.pathname}`;
   let res: Response;
   try {
-    res = await (options.fetch ?? fetch)(url, { credentials: 'include' });
+    res = await fetch(url, { credentials: 'include' });
   } catch (cause) {
     throw new Error(`could not reach ${where}: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
