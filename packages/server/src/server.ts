@@ -203,10 +203,11 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         (event.kind === 'invite' || event.kind === 'addInvitees') &&
         event.envelope.inviteeList.includes(userID)
       ) {
-        // Receipts wait for the next turn of the event loop: the invitee's frame and the
-        // inviter's reply leave first, and a burst of deliveries becomes one batch of receipts.
+        // Receipts wait for a timer turn of the event loop: the invitee's frame, the inviter's
+        // reply and whatever input is already waiting go first, and a burst of deliveries
+        // becomes one batch of receipts.
         receipts.push([event.envelope.inviteID, userID]);
-        if (receipts.length === 1) setImmediate(flushReceipts);
+        if (receipts.length === 1) setTimeout(flushReceipts, 0);
       }
     },
   };
