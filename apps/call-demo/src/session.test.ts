@@ -1,8 +1,8 @@
 /**
  * The call demo's Tencent mode, below the UI: UserSigs from a real endpoint (the Beckon dev
  * server's `/dev/usersig`, over HTTP), `@beckon/tencent` loaded as the demo loads it, and the
- * React runtime that `<BeckonProvider>` builds. Tencent's service is the typed fake from
- * `@beckon/tencent`'s tests (no network here): it routes signaling between users, unarbitrated.
+ * React runtime that `<BeckonProvider>` builds. Tencent's service is `@beckon/tencent/testing`'s
+ * typed fake (no network here): it routes signaling between users, unarbitrated.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,9 +10,8 @@ import { verifyUserSig } from '@beckon/media/node';
 import { type BeckonRuntime, createBeckonRuntime } from '@beckon/react';
 import { type BeckonServer, createBeckonServer } from '@beckon/server';
 import { CallType, numericRoomID, parseCallData, systemClock } from '@beckon/signaling';
+import { FakeChat, FakeCloud, fakeIsAChat } from '@beckon/tencent/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeCloud } from '../../../packages/tencent/src/test/cloud.js';
-import { FakeChat, fakeIsAChat } from '../../../packages/tencent/src/test/fakeChat.js';
 import type { TencentConfig } from './config.js';
 import { fetchUserSig, signInTencent, trtcRoomNumber } from './session.js';
 

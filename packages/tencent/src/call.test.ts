@@ -6,8 +6,8 @@
 import { type BeckonRuntime, createBeckonRuntime } from '@beckon/react';
 import { ManualClock, parseCallData } from '@beckon/signaling';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeCloud } from './test/cloud.js';
 import { type Device, device } from './test/harness.js';
+import { FakeCloud } from './testing/cloud.js';
 
 const T0 = 1_000_000;
 const running: Array<() => void> = [];

@@ -9,8 +9,8 @@ import { type InvitationRecord, type InviteeState, ManualClock, SignalingError }
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SignalingEventName } from './sdk.js';
-import { gate } from './test/fakeChat.js';
 import { type Device, device, flush, online } from './test/harness.js';
+import { gate } from './testing/fakeChat.js';
 
 const T0 = 1_000_000;
 

@@ -9,8 +9,8 @@ import {
 } from '@beckon/signaling';
 import { describe, expect, it } from 'vitest';
 import { ChatEventName, KickedOutType, NetState, SignalingEventName } from './sdk.js';
-import { FakeChat, fakeIsAChat, gate, signalingMessage } from './test/fakeChat.js';
 import { device, flush, online } from './test/harness.js';
+import { FakeChat, fakeIsAChat, gate, signalingMessage } from './testing/fakeChat.js';
 import { TencentTransport } from './transport.js';
 
 const T0 = 1_000_000;

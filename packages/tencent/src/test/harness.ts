@@ -5,11 +5,11 @@ import {
   type SignalingClientEventName,
   type SignalingClientEvents,
 } from '@beckon/signaling';
+import { flush } from '../testing/cloud.js';
+import { FakeChat, fakeIsAChat } from '../testing/fakeChat.js';
 import { TencentTransport, type TencentTransportOptions } from '../transport.js';
-import { FakeChat, fakeIsAChat } from './fakeChat.js';
 
-/** Lets pending promise callbacks (the SDK's answers, the login) run. */
-export const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+export { flush };
 
 const RECORDED: SignalingClientEventName[] = [
   'onReceiveNewInvitation',

@@ -1,7 +1,15 @@
 import type { Clock } from '@beckon/signaling';
 import { ChatEventName, SignalingEventName } from '../sdk.js';
 import { type FakeChat, type Method, signalingMessage } from './fakeChat.js';
-import { flush } from './harness.js';
+
+/** The next turn of the event loop (`setImmediate` in Node, a zero timeout elsewhere). */
+const later: (callback: () => void) => void =
+  typeof setImmediate === 'function'
+    ? (callback) => setImmediate(callback)
+    : (callback) => setTimeout(callback, 0);
+
+/** Lets pending promise callbacks and one turn of deliveries run. */
+export const flush = () => new Promise<void>((resolve) => later(resolve));
 
 interface Sent {
   readonly inviteID: string;
@@ -44,7 +52,7 @@ export class FakeCloud {
     const targets = [...new Set(users)]
       .flatMap((u) => this.#devices.get(u) ?? [])
       .filter((c) => c !== except);
-    setImmediate(() => {
+    later(() => {
       for (const chat of targets) deliver(chat);
     });
   }
