@@ -3,17 +3,7 @@ import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import { playwright } from '@vitest/browser-playwright';
 import { defaultClientConditions } from 'vite';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
-
-/** Debian's Chromium; nothing downloads a browser. */
-const CHROMIUM = process.env.BECKON_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
+import { CHROMIUM, CHROMIUM_ARGS, CHROMIUM_MEDIA_ARGS } from './scripts/chromium.js';
 
 // Browser tests never skip silently in CI: a missing Chromium fails the run with the reason.
 const haveChromium = existsSync(CHROMIUM);
@@ -71,13 +61,6 @@ function storybookProject(): TestProjectInlineConfiguration {
 
 /** @beckon/media's real WebRTC tests: fake camera and microphone, peers on the loopback interface. */
 function mediaProject(): TestProjectInlineConfiguration {
-  const args = [
-    ...CHROMIUM_ARGS,
-    '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream',
-    // Chromium skips loopback interfaces for ICE unless told; the tests signal 127.0.0.1 candidates only.
-    '--allow-loopback-in-peer-connection',
-  ];
   return {
     extends: true,
     resolve: { conditions: ['source', ...defaultClientConditions] },
@@ -90,7 +73,7 @@ function mediaProject(): TestProjectInlineConfiguration {
       browser: {
         enabled: true,
         headless: true,
-        provider: playwright({ launchOptions: { executablePath: CHROMIUM, args } }),
+        provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_MEDIA_ARGS } }),
         instances: [{ browser: 'chromium' }],
       },
     },

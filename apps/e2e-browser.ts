@@ -10,19 +10,7 @@ import { type BeckonServer, type BeckonServerOptions, createBeckonServer } from 
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, expect } from 'vitest';
-
-export const CHROMIUM = process.env.BECKON_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-];
+import { CHROMIUM, CHROMIUM_MEDIA_ARGS } from '../scripts/chromium.js';
 
 export interface Browsers {
   /** A new person: their own browser profile, on `url`. */
@@ -40,7 +28,7 @@ export function browsers(): Browsers {
       profiles.push(profile);
       const context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
-        args: ARGS,
+        args: CHROMIUM_MEDIA_ARGS,
         viewport: { width: 900, height: 900 },
       });
       contexts.push(context);
