@@ -11,7 +11,7 @@ import {
   type SignalingErrorInfo,
   type SignalingEvent,
 } from '@beckon/signaling';
-import { parseClientFrame } from '@beckon/signaling/rules';
+import { needsReceipt, parseClientFrame } from '@beckon/signaling/rules';
 import type { WebSocket } from 'ws';
 import type { ServerContext } from './context.js';
 
@@ -320,7 +320,7 @@ export class Connection {
       upTo = missed.at(-1)?.seq ?? seq ?? 0;
       for (const { seq: s, event } of missed)
         this.sendText(`{"t":"ev","seq":${s},"ev":${JSON.stringify(event)}}`);
-      for (const { event } of missed) if (event.invitation) invitesFor.push(event.invitation);
+      for (const { event } of missed) if ('invitation' in event) invitesFor.push(event.invitation);
     } else {
       const snapshot = await store.snapshot(userID);
       if (this.#closed) return;
@@ -332,10 +332,8 @@ export class Connection {
     const held = this.#held ?? [];
     this.#held = undefined;
     for (const h of held) this.#sendEvent(h.seq, h.text, h.event);
-    for (const record of invitesFor) {
-      if (record.invitees.some((i) => i.userID === userID && i.state === 'pending'))
-        store.delivered(record.inviteID, userID);
-    }
+    for (const record of invitesFor)
+      if (needsReceipt(record, userID)) store.delivered(record.inviteID, userID);
     for (const h of held) this.#ctx.markDelivered(h.event, userID);
   }
 

@@ -25,6 +25,6 @@ export interface ServerContext {
   detach(connection: Connection): void;
   /** Relays a media-room message if `from` may reach `to` in that room; false when refused. */
   relayRoomSignal(roomID: string, from: string, to: string, data: string): Promise<boolean>;
-  /** Marks an invite delivered to `userID` when `event` invited them. */
+  /** Asks the store for a delivery receipt when handing `event` to `userID` calls for one (`receiptDue`). */
   markDelivered(event: SignalingEvent, userID: string): void;
 }

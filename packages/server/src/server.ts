@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { CloseCode, ErrorCode, type InvitationRecord, type SignalingEvent } from '@beckon/signaling';
+import { receiptDue } from '@beckon/signaling/rules';
 import { type Logger, pino } from 'pino';
 import { WebSocketServer } from 'ws';
 import { verifyToken } from './auth.js';
@@ -199,10 +200,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       return true;
     },
     markDelivered(event, userID) {
-      if (
-        (event.kind === 'invite' || event.kind === 'addInvitees') &&
-        event.envelope.inviteeList.includes(userID)
-      ) {
+      if (receiptDue(event, userID)) {
         // Receipts wait for a timer turn of the event loop: the invitee's frame, the inviter's
         // reply and whatever input is already waiting go first, and a burst of deliveries
         // becomes one batch of receipts.

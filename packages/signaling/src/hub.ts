@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from './clock.js';
 import { ErrorCode, SignalingError } from './errors.js';
 import { Arbiter } from './rules/arbiter.js';
+import { receiptDue } from './rules/guards.js';
 import type {
   Command,
   CommandReply,
@@ -137,14 +138,13 @@ export class InMemoryHub {
   }
 
   #deliver(recipients: ReadonlySet<string>, event: SignalingEvent): void {
+    const received: string[] = [];
     for (const userID of recipients) {
-      for (const device of this.#devices.get(userID) ?? []) device.listener?.onEvent(event);
+      const devices = this.#devices.get(userID);
+      for (const device of devices ?? []) device.listener?.onEvent(event);
+      if (devices !== undefined && receiptDue(event, userID)) received.push(userID);
     }
-    if (event.kind === 'invite' || event.kind === 'addInvitees') {
-      for (const userID of event.envelope.inviteeList) {
-        if (this.#devices.has(userID)) this.#arbiter.delivered(event.envelope.inviteID, userID);
-      }
-    }
+    for (const userID of received) this.#arbiter.delivered(event.envelope.inviteID, userID);
   }
 }
 

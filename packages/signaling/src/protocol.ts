@@ -117,8 +117,10 @@ function isEvent(x: unknown): x is SignalingEvent {
     EVENT_KINDS.has(x.kind) &&
     isNum(x.at) &&
     decodeEnvelope(x.envelope, { maxInvitees: Number.POSITIVE_INFINITY }).ok &&
-    optional(x.invitation, isRecord) &&
-    optional(x.device, isStr)
+    // Each kind carries its own fields: the record on invite and addInvitees, the answering
+    // device (when known) on accept and reject. Other keys are ignored, as the schema does.
+    (x.kind === 'invite' || x.kind === 'addInvitees' ? isRecord(x.invitation) : true) &&
+    (x.kind === 'accept' || x.kind === 'reject' ? optional(x.device, isStr) : true)
   );
 }
 

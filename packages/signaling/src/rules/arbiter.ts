@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { ErrorCode, errorInfo } from '../errors.js';
 import { MAX_INVITEES } from '../limits.js';
 import { EffectRunner } from '../runner.js';
+import { canSee, isReplayable, needsReceipt } from './guards.js';
 import { transition } from './transition.js';
 import {
   type Command,
@@ -89,20 +90,17 @@ export class Arbiter {
 
   /** Marks the invitation delivered to `invitee` (the inviter gets a receipt the first time). */
   delivered(inviteID: string, invitee: string): void {
-    const record = this.#state.invitations.get(inviteID);
-    const entry = record?.invitees.find((i) => i.userID === invitee);
-    if (entry === undefined || entry.delivered || entry.state !== 'pending') return;
+    if (!needsReceipt(this.#state.invitations.get(inviteID), invitee)) return;
     this.#submit({ type: 'delivered', inviteID, invitee, now: this.#options.clock.now() });
   }
 
   /** Active invitations `userID` can see: as inviter, invitee or group member. */
   visibleTo(userID: string, options: { includeOnlineOnly?: boolean } = {}): InvitationRecord[] {
+    const isMember = (groupID: string) => this.#options.members(groupID)?.has(userID) === true;
     const out: InvitationRecord[] = [];
     for (const record of this.#state.invitations.values()) {
-      if (record.onlineUserOnly && options.includeOnlineOnly !== true) continue;
-      const member = record.groupID !== '' && this.#options.members(record.groupID)?.has(userID) === true;
-      if (member || record.inviter === userID || record.invitees.some((i) => i.userID === userID))
-        out.push(record);
+      if (!isReplayable(record) && options.includeOnlineOnly !== true) continue;
+      if (canSee(record, userID, isMember)) out.push(record);
     }
     return out;
   }

@@ -59,7 +59,10 @@ async function realFrames(): Promise<ServerFrame[]> {
       t: 'snapshot',
       seq: 3,
       at: 2,
-      invitations: [...hub.state.invitations.values(), ...events.flatMap((e) => e.invitation ?? [])],
+      invitations: [
+        ...hub.state.invitations.values(),
+        ...events.flatMap((e) => ('invitation' in e ? [e.invitation] : [])),
+      ],
     },
     ...events.map((ev, i): ServerFrame => (i % 2 ? { t: 'ev', seq: i + 1, ev } : { t: 'ev', ev })),
     { t: 'res', id: 1, ok: true, inviteID: 'x' },

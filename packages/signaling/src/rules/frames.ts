@@ -154,13 +154,26 @@ const RecordSchema = v.object({
   answers: num,
 });
 
-const EventSchema = v.object({
-  kind: v.picklist(['invite', 'addInvitees', 'cancel', 'accept', 'reject', 'timeout', 'modify', 'delivered']),
-  envelope: EnvelopeSchema,
-  at: num,
-  invitation: v.optional(RecordSchema),
-  device: v.optional(v.string()),
-});
+// Each kind carries exactly its own fields (see `SignalingEvent`).
+const EventSchema = v.variant('kind', [
+  v.object({
+    kind: v.picklist(['invite', 'addInvitees']),
+    envelope: EnvelopeSchema,
+    at: num,
+    invitation: RecordSchema,
+  }),
+  v.object({
+    kind: v.picklist(['accept', 'reject']),
+    envelope: EnvelopeSchema,
+    at: num,
+    device: v.optional(v.string()),
+  }),
+  v.object({
+    kind: v.picklist(['cancel', 'timeout', 'modify', 'delivered']),
+    envelope: EnvelopeSchema,
+    at: num,
+  }),
+]);
 
 const ErrorSchema = v.object({
   code: v.pipe(

@@ -7,7 +7,7 @@ export function isActive(record: InvitationRecord): boolean {
 
 function answer(
   record: InvitationRecord,
-  event: SignalingEvent,
+  event: Extract<SignalingEvent, { kind: 'accept' | 'reject' }>,
   state: 'accepted' | 'rejected',
 ): InvitationRecord {
   const actor = event.envelope.inviteeList[0];

@@ -101,30 +101,31 @@ export type TransitionInput =
   /** The invitation reached one of the invitee's devices. */
   | { readonly type: 'delivered'; readonly inviteID: string; readonly invitee: string; readonly now: number };
 
-export type SignalingEventKind =
-  | 'invite'
-  | 'addInvitees'
-  | 'cancel'
-  | 'accept'
-  | 'reject'
-  | 'timeout'
-  | 'modify'
-  | 'delivered';
-
-/**
- * What the arbiter tells clients. `envelope` is Tencent's envelope for this action (modify,
- * addInvitees and delivered reuse actionType 1 and are told apart by `kind`); `invitation` is
- * the whole record for `invite` and `addInvitees`, so a receiver needs nothing else.
- */
-export interface SignalingEvent {
-  readonly kind: SignalingEventKind;
+interface EventBase {
+  /** Tencent's envelope for this action (modify, addInvitees and delivered reuse actionType 1). */
   readonly envelope: Envelope;
   /** Server time of the transition. */
   readonly at: number;
-  readonly invitation?: InvitationRecord;
-  /** The answering device, on accept and reject. */
-  readonly device?: string;
 }
+
+/**
+ * What the arbiter tells clients, told apart by `kind`. `invite` and `addInvitees` carry the
+ * whole record, so a receiver needs nothing else; the other kinds are deltas on a record the
+ * receiver holds.
+ *
+ * @example
+ * if (event.kind === 'invite') show(event.invitation);
+ */
+export type SignalingEvent =
+  | (EventBase & { readonly kind: 'invite' | 'addInvitees'; readonly invitation: InvitationRecord })
+  | (EventBase & {
+      readonly kind: 'accept' | 'reject';
+      /** The answering device. Absent when the transport cannot tell (Tencent carries no device id). */
+      readonly device?: string;
+    })
+  | (EventBase & { readonly kind: 'cancel' | 'timeout' | 'modify' | 'delivered' });
+
+export type SignalingEventKind = SignalingEvent['kind'];
 
 /** Who receives an event: these users, plus every current member of `group` when set. */
 export interface Audience {

@@ -65,8 +65,7 @@ export class RecordCache {
     const cached = this.#records.get(id);
     if (v > 0 && cached !== undefined && cached.version >= v) return;
     let next: InvitationRecord | undefined;
-    if (v > 0 && event.invitation && (event.kind === 'invite' || event.kind === 'addInvitees'))
-      next = event.invitation;
+    if (v > 0 && (event.kind === 'invite' || event.kind === 'addInvitees')) next = event.invitation;
     else if (v > 0 && cached !== undefined && cached.version === v - 1)
       next = applyEvent(cached.record, event);
     this.remember(id, v, next);

@@ -1,4 +1,5 @@
 import type { Effect, InvitationRecord, SignalingState } from '@beckon/signaling';
+import { isReplayable, isRinging } from '@beckon/signaling/rules';
 import type { Keys } from './keys.js';
 
 /** What one atomic read returned: versions are the CAS guards of the commit that follows. */
@@ -49,10 +50,6 @@ export function stateOf(loaded: Loaded): SignalingState {
   return { invitations };
 }
 
-function isRinging(record: InvitationRecord): boolean {
-  return record.groupID === '' && record.timeout > 0;
-}
-
 function lastDeadline(records: readonly InvitationRecord[]): number {
   let last = 0;
   for (const r of records) for (const i of r.invitees) last = Math.max(last, i.deadline);
@@ -75,7 +72,7 @@ export function planCommit(
   const ops: string[][] = [];
   const deliveries: Delivery[] = [];
   const inboxOf = (record: InvitationRecord, users: readonly string[], op: 'SADD' | 'SREM') => {
-    if (record.onlineUserOnly) return;
+    if (!isReplayable(record)) return;
     for (const u of users) ops.push([op, keys.inbox(u), record.inviteID]);
     if (record.groupID !== '') ops.push([op, keys.groupInvitations(record.groupID), record.inviteID]);
   };

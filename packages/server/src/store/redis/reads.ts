@@ -1,4 +1,5 @@
 import type { InvitationRecord, SignalingEvent } from '@beckon/signaling';
+import { isReplayable } from '@beckon/signaling/rules';
 import type { Redis } from 'ioredis';
 import type { Snapshot } from '../types.js';
 import { call } from './cas.js';
@@ -10,7 +11,7 @@ export async function readSnapshot(redis: Redis, prefix: string, userID: string)
   const [seq, ...records] = list<string>(await call(() => SNAPSHOT.run(redis, [prefix, userID])));
   const invitations = records
     .map((json) => JSON.parse(json) as InvitationRecord)
-    .filter((r) => !r.onlineUserOnly)
+    .filter(isReplayable)
     .sort((a, b) => a.createdAt - b.createdAt || a.inviteID.localeCompare(b.inviteID));
   return { seq: Number(seq ?? 0), invitations };
 }

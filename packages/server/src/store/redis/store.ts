@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Command, type CommandReply, ErrorCode, errorInfo, MAX_INVITEES } from '@beckon/signaling';
+import { glareCallee, needsReceipt } from '@beckon/signaling/rules';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { SharedRoom } from '../../rooms.js';
@@ -187,9 +188,9 @@ export class RedisStore implements Store {
     // Guessed when the job runs: commands queued on one invitation guess from each other's commits.
     let guess: () => Loaded | undefined;
     if (command.op === 'invite') {
-      const callee = command.inviteeList[0];
-      const rings = command.groupID === '' && command.timeout > 0 && typeof callee === 'string';
-      const pair = rings ? this.keys.pair(actor, callee) : undefined;
+      // The glare hash of the pair is read only when the rules will look at it.
+      const callee = glareCallee(command);
+      const pair = callee === undefined ? undefined : this.keys.pair(actor, callee);
       query = {
         ids: [newInviteID as string],
         ...(pair ? { pair } : {}),
@@ -250,10 +251,12 @@ export class RedisStore implements Store {
         this.#marks.delete(inviteID);
         return this.#apply(
           { ids: [inviteID] },
-          (loaded, now) =>
-            (loaded.records.get(inviteID)?.record?.invitees ?? [])
-              .filter((i) => who.has(i.userID) && i.state === 'pending' && !i.delivered)
-              .map((i) => ({ type: 'delivered', inviteID, invitee: i.userID, now })),
+          (loaded, now) => {
+            const record = loaded.records.get(inviteID)?.record;
+            return (record?.invitees ?? [])
+              .filter((i) => who.has(i.userID) && needsReceipt(record, i.userID))
+              .map((i) => ({ type: 'delivered', inviteID, invitee: i.userID, now }));
+          },
           this.#guess(inviteID, false),
         );
       })
