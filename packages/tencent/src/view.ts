@@ -1,0 +1,243 @@
+import {
+  applyEvent,
+  type Clock,
+  type InvitationRecord,
+  isActive,
+  type SignalingEvent,
+} from '@beckon/signaling';
+import {
+  answerEvent,
+  canAnswer,
+  deadlineOf,
+  dueInvitees,
+  findRinging,
+  inviteEvent,
+  modifyEvent,
+  newInvitation,
+  nextDeadline,
+  pendingAmong,
+  settleEvent,
+} from '@beckon/signaling/rules';
+
+export interface LocalViewOptions {
+  readonly clock: Clock;
+  /** The user this view belongs to. */
+  readonly userID: string;
+  /** Local timeouts fire this long after an invitee's deadline (see `timeoutGraceMs`). */
+  readonly graceMs: number;
+  /** How many ended invitation ids are remembered. */
+  readonly remembered: number;
+  /** An event that changed the view, for the listener. */
+  readonly emit: (event: SignalingEvent) => void;
+}
+
+/** An invitation as the SDK reports it; the view turns it into a record. */
+export interface InvitationFields {
+  readonly inviteID: string;
+  readonly inviter: string;
+  readonly groupID: string;
+  readonly invitees: readonly string[];
+  readonly data: string;
+  /** Seconds; undefined when the SDK did not say (3.6.6's event): refined later. */
+  readonly timeout: number | undefined;
+  readonly onlineUserOnly: boolean;
+}
+
+/**
+ * The Tencent transport's local view: the active invitations this client knows, kept by the
+ * rules' own guards and reducer. Tencent has no arbiter, so the view never applies a transition
+ * to an invitation that ended, never moves an invitee out of a terminal state, drops late events
+ * about invitations it does not hold, and times out locally what the SDK's timers missed.
+ */
+export class LocalView {
+  readonly #o: LocalViewOptions;
+  readonly #records = new Map<string, InvitationRecord>();
+  /** Ids of invitations that ended here, oldest first: late events about them are dropped. */
+  readonly #ended = new Set<string>();
+  readonly #timers = new Map<string, unknown>();
+  /** Incoming invitations whose timeout the SDK event did not carry (3.6.6 does not). */
+  readonly #unknownTimeout = new Set<string>();
+  #serial = 0;
+  #closed = false;
+
+  constructor(options: LocalViewOptions) {
+    this.#o = options;
+  }
+
+  get(inviteID: string): InvitationRecord | undefined {
+    return this.#records.get(inviteID);
+  }
+
+  /** The active invitations, in the order they arrived. */
+  get records(): ReadonlyMap<string, InvitationRecord> {
+    return this.#records;
+  }
+
+  /** Whether the view holds this invitation or saw it end (a repeat is ignored). */
+  knows(inviteID: string): boolean {
+    return this.#records.has(inviteID) || this.#ended.has(inviteID);
+  }
+
+  /** Whether any invitation still awaits its timeout (most messages need no look then). */
+  get awaitsAnyTimeout(): boolean {
+    return this.#unknownTimeout.size > 0;
+  }
+
+  /** Whether a refinement of the timeout is still awaited for this invitation. */
+  awaitsTimeout(inviteID: string): boolean {
+    return this.#unknownTimeout.has(inviteID);
+  }
+
+  /** `inviter`'s ringing call to `invitee`: one whose timeout is still unknown counts (it rings). */
+  ringing(inviter: string, invitee: string): InvitationRecord | undefined {
+    return findRinging(this.#records, inviter, invitee, {
+      assumeRinging: (record) => this.#unknownTimeout.has(record.inviteID),
+    });
+  }
+
+  /** A new invitation, sent by us or received, created now on the local clock. */
+  add(fields: InvitationFields): void {
+    const { invitees, timeout, ...rest } = fields;
+    if (timeout === undefined) this.#unknownTimeout.add(fields.inviteID);
+    const me = this.#o.userID;
+    const created = newInvitation({
+      ...rest,
+      invitees,
+      timeout: timeout ?? 0,
+      createdAt: this.#o.clock.now(),
+      serial: ++this.#serial,
+    });
+    // Tencent has no delivery receipts: only our own receipt is known.
+    const record: InvitationRecord =
+      fields.inviter === me
+        ? created
+        : {
+            ...created,
+            invitees: created.invitees.map((i) => (i.userID === me ? { ...i, delivered: true } : i)),
+          };
+    this.#commit(inviteEvent(record, record.createdAt));
+  }
+
+  /**
+   * The signaling message carried the timeout the event lacked, and the time the server took it
+   * (seconds): pending invitees get the deadline the SDK's own timer uses (undefined: the
+   * message had no valid timeout either; the invitation stays without a countdown).
+   */
+  refineTimeout(inviteID: string, timeout: number | undefined, sentAtSeconds: unknown): void {
+    if (!this.#unknownTimeout.delete(inviteID)) return;
+    const record = this.#records.get(inviteID);
+    if (record === undefined || timeout === undefined || timeout === 0) return;
+    const now = this.#o.clock.now();
+    const span = timeout * 1000;
+    const elapsed =
+      typeof sentAtSeconds === 'number' && Number.isFinite(sentAtSeconds)
+        ? Math.min(span, Math.max(0, now - sentAtSeconds * 1000))
+        : 0;
+    const createdAt = Math.min(record.createdAt, now - elapsed);
+    const deadline = deadlineOf(timeout, createdAt);
+    const refined: InvitationRecord = {
+      ...record,
+      timeout,
+      createdAt,
+      invitees: record.invitees.map((i) =>
+        i.state === 'pending' && i.deadline === 0 ? { ...i, deadline } : i,
+      ),
+    };
+    this.#commit(inviteEvent(refined, now));
+  }
+
+  /** Accept or reject by `invitee`, only while that invitee may answer. */
+  answer(
+    kind: 'accept' | 'reject',
+    inviteID: string,
+    invitee: string,
+    data: string,
+    device?: string,
+  ): boolean {
+    const record = this.#records.get(inviteID);
+    if (record === undefined || !canAnswer(record, invitee)) return false;
+    return this.#commit(answerEvent(record, kind, invitee, data, this.#o.clock.now(), device));
+  }
+
+  /** Cancel or time out the listed invitees (all when undefined) that are still pending. */
+  settle(
+    kind: 'cancel' | 'timeout',
+    inviteID: string,
+    who: readonly string[] | undefined,
+    data: string,
+  ): boolean {
+    const record = this.#records.get(inviteID);
+    if (record === undefined) return false;
+    const pending = pendingAmong(record, who);
+    if (pending.length === 0) return false;
+    return this.#commit(settleEvent(record, kind, pending, data, this.#o.clock.now()));
+  }
+
+  modified(inviteID: string, data: string): boolean {
+    const record = this.#records.get(inviteID);
+    if (record === undefined) return false;
+    return this.#commit(modifyEvent(record, data, this.#o.clock.now()));
+  }
+
+  /** Times out, locally, every invitee whose deadline plus the grace period has passed. */
+  expireAll(): void {
+    for (const id of [...this.#records.keys()]) this.#expire(id);
+  }
+
+  /** Stops every timer; the view changes no more. */
+  close(): void {
+    this.#closed = true;
+    for (const handle of this.#timers.values()) this.#o.clock.clearTimer(handle);
+    this.#timers.clear();
+  }
+
+  /** Applies an event that passed the guards and hands it on; false when it changed nothing. */
+  #commit(event: SignalingEvent): boolean {
+    const id = event.envelope.inviteID;
+    const before = this.#records.get(id);
+    const after = applyEvent(before, event);
+    if (after === undefined || after === before) return false;
+    if (isActive(after)) {
+      this.#records.set(id, after);
+      this.#arm(after);
+    } else {
+      this.#records.delete(id);
+      this.#unknownTimeout.delete(id);
+      this.#disarm(id);
+      this.#ended.add(id);
+      if (this.#ended.size > this.#o.remembered) {
+        const oldest = this.#ended.values().next().value;
+        if (oldest !== undefined) this.#ended.delete(oldest);
+      }
+    }
+    if (!this.#closed) this.#o.emit(event);
+    return true;
+  }
+
+  /** One timer per invitation, at its earliest pending deadline plus the grace period. */
+  #arm(record: InvitationRecord): void {
+    this.#disarm(record.inviteID);
+    const next = nextDeadline(record);
+    if (this.#closed || next === 0) return;
+    const id = record.inviteID;
+    const handle = this.#o.clock.setTimer(next + this.#o.graceMs, () => {
+      this.#timers.delete(id);
+      this.#expire(id);
+    });
+    this.#timers.set(id, handle);
+  }
+
+  #disarm(inviteID: string): void {
+    const handle = this.#timers.get(inviteID);
+    if (handle === undefined) return;
+    this.#o.clock.clearTimer(handle);
+    this.#timers.delete(inviteID);
+  }
+
+  #expire(inviteID: string): void {
+    const record = this.#records.get(inviteID);
+    if (record === undefined) return;
+    const due = dueInvitees(record, this.#o.clock.now() - this.#o.graceMs);
+    if (due.length === 0 || !this.settle('timeout', inviteID, due, record.data)) this.#arm(record);
+  }
+}
