@@ -88,10 +88,17 @@ export class LocalView {
     return this.#unknownTimeout.has(inviteID);
   }
 
-  /** `inviter`'s ringing call to `invitee`: one whose timeout is still unknown counts (it rings). */
+  /**
+   * `inviter`'s ringing call to `invitee` (glare). An incoming call whose timeout the SDK event
+   * did not give (3.6.6) rings too, for the grace period after it arrived: the message that
+   * carries the timeout comes in the same tick, and a replay without one must not hold a
+   * timeout-0 notice (a hang-up) ringing for ever.
+   */
   ringing(inviter: string, invitee: string): InvitationRecord | undefined {
+    const now = this.#o.clock.now();
     return findRinging(this.#records, inviter, invitee, {
-      assumeRinging: (record) => this.#unknownTimeout.has(record.inviteID),
+      assumeRinging: (record) =>
+        this.#unknownTimeout.has(record.inviteID) && now - record.createdAt <= this.#o.graceMs,
     });
   }
 
