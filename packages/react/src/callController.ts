@@ -1,5 +1,6 @@
 import {
   CallType,
+  canAnswer,
   createBusyData,
   createCallData,
   createHangupData,
@@ -89,8 +90,7 @@ export class CallController {
   #onInvitation(record: InvitationRecord): void {
     const c = this.#client;
     const me = c.userID;
-    const mine = record.invitees.find((i) => i.userID === me);
-    if (record.groupID !== '' || record.inviter === me || mine?.state !== 'pending') return;
+    if (record.groupID !== '' || record.inviter === me || !canAnswer(record, me)) return;
     const info = parseCallData(record.data);
     if (!info.ok) return;
     const s = this.state;

@@ -1,4 +1,5 @@
 import {
+  canAnswer,
   createClassroomData,
   ErrorCode,
   type InvitationRecord,
@@ -238,7 +239,7 @@ export class ClassroomActions {
     await this.#client.inviteInGroup(this.#groupID, [teacher], createClassroomData('hand', roundID), {
       timeout,
     });
-    if (round !== undefined && mine?.state === 'pending') {
+    if (round !== undefined && canAnswer(round, me)) {
       await this.#client.accept(round.inviteID).catch(ignoreGone);
     }
   }

@@ -1,4 +1,4 @@
-import type { InvitationRecord } from '@beckon/signaling';
+import { canAnswer, type InvitationRecord } from '@beckon/signaling';
 import type { BeckonState } from './store.js';
 
 /** Id of the newest invitation in which `userID` is a pending invitee. */
@@ -6,7 +6,7 @@ export function newestIncomingID(state: BeckonState): string | undefined {
   let best: InvitationRecord | undefined;
   for (const record of Object.values(state.invitations)) {
     if (record.inviter === state.userID) continue;
-    if (!record.invitees.some((i) => i.userID === state.userID && i.state === 'pending')) continue;
+    if (!canAnswer(record, state.userID)) continue;
     if (best === undefined || record.createdAt > best.createdAt) best = record;
   }
   return best?.inviteID;
@@ -14,11 +14,7 @@ export function newestIncomingID(state: BeckonState): string | undefined {
 
 export function incoming(state: BeckonState): InvitationRecord[] {
   return Object.values(state.invitations)
-    .filter(
-      (r) =>
-        r.inviter !== state.userID &&
-        r.invitees.some((i) => i.userID === state.userID && i.state === 'pending'),
-    )
+    .filter((r) => r.inviter !== state.userID && canAnswer(r, state.userID))
     .sort((a, b) => b.createdAt - a.createdAt);
 }
 

@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from './clock.js';
 import { ActionType, type Envelope, envelopeOf } from './envelope.js';
 import { ErrorCode, SignalingError, type SignalingErrorInfo } from './errors.js';
+import { canAnswer } from './rules/guards.js';
 import { applyEvent, isActive } from './rules/reduce.js';
 import type { Command, InvitationRecord, SignalingEvent } from './rules/types.js';
 import type { ConnectionState, Session, Snapshot, Transport } from './transport.js';
@@ -294,7 +295,7 @@ export class SignalingClient {
       data: record.data,
       timeout: record.timeout,
       deadline: mine?.deadline ?? 0,
-      isInvitee: mine?.state === 'pending',
+      isInvitee: canAnswer(record, this.userID),
     });
   }
 

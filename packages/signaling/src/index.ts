@@ -68,6 +68,7 @@ export {
   parseServerFrame,
   type ServerFrame,
 } from './protocol.js';
+export { canAnswer } from './rules/guards.js';
 export { applyEvent, isActive } from './rules/reduce.js';
 export {
   type Audience,

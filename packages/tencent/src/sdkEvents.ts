@@ -1,4 +1,5 @@
-import { ActionType, checkTimeout, readRecord } from '@beckon/signaling';
+import { ActionType, readRecord } from '@beckon/signaling';
+import { timeoutOf } from '@beckon/signaling/rules';
 import { ChatEventName, SignalingEventName, type TencentChat } from './sdk.js';
 import type { LocalView } from './view.js';
 
@@ -30,14 +31,13 @@ function onInvitation(view: LocalView, d: Payload): void {
   if (d === undefined || inviteID === undefined || inviter === undefined || !invitees?.length) return;
   // A repeat (history replay after login), or an invitation that already ended here.
   if (view.knows(inviteID)) return;
-  const given = checkTimeout(d.timeout);
   view.add({
     inviteID,
     inviter,
     groupID: text(d.groupID),
     invitees,
     data: text(d.data),
-    timeout: given.ok ? given.value : undefined,
+    timeout: timeoutOf(d.timeout),
     onlineUserOnly: false,
   });
 }
@@ -59,12 +59,7 @@ function onMessages(chat: TencentChat, view: LocalView, event: unknown): void {
     }
     if (info === null || typeof info !== 'object' || Number(info.actionType) !== ActionType.INVITE) continue;
     if (!view.awaitsTimeout(info.inviteID)) continue;
-    const timeout = checkTimeout(info.timeout);
-    view.refineTimeout(
-      info.inviteID,
-      timeout.ok ? timeout.value : undefined,
-      (message as { time?: unknown }).time,
-    );
+    view.refineTimeout(info.inviteID, timeoutOf(info.timeout), (message as { time?: unknown }).time);
   }
 }
 

@@ -139,8 +139,15 @@ export function checkAction(
   return { ok: true, value: { record, data: data.value } };
 }
 
-/** Whether `invitee` may still answer `record`: listed and pending (a later answer changes nothing). */
-export function canAnswer(record: InvitationRecord | undefined, invitee: string): boolean {
+/**
+ * Whether `invitee` may still answer `record`: listed and pending (a later answer changes
+ * nothing). Also what makes an invitation "incoming" for a user.
+ *
+ * @example
+ * const ringing = [...client.invitations.values()].filter((r) => canAnswer(r, client.userID));
+ */
+export function canAnswer(record: InvitationRecord | undefined, invitee: string | undefined): boolean {
+  if (invitee === undefined) return false;
   return record?.invitees.some((i) => i.userID === invitee && i.state === 'pending') === true;
 }
 
@@ -258,6 +265,12 @@ export function withInvitees(
     delivered: false,
   }));
   return { ...record, invitees: [...record.invitees, ...grown] };
+}
+
+/** `value` as a timeout the rules accept (whole seconds, 0 to a day), or undefined. */
+export function timeoutOf(value: unknown): number | undefined {
+  const timeout = checkTimeout(value);
+  return timeout.ok ? timeout.value : undefined;
 }
 
 /** Server time at which an invitee asked at `from` times out; 0 = never. */

@@ -32,6 +32,7 @@ export {
   pendingAmong,
   receiptDue,
   ringingKey,
+  timeoutOf,
   type Verdict,
   withInvitees,
 } from './guards.js';
