@@ -12,7 +12,9 @@ export function historyFromEnded(record: InvitationRecord): HistoryUpdate[] {
   if (record.groupID !== '' || !record.data.includes('av_call')) return [];
   const call = parseCallData(record.data);
   const callee = record.invitees[0];
-  if (!call.ok || call.value.cmd === 'hangup' || record.groupID !== '' || callee === undefined) return [];
+  const isCall = call.ok && (call.value.cmd === 'audioCall' || call.value.cmd === 'videoCall');
+  if (!call.ok || !isCall || call.value.callType === undefined || callee === undefined) return [];
+  const callType = call.value.callType;
   const rejected = callee.state === 'rejected';
   const answer = callee.data === undefined ? undefined : parseCallData(callee.data);
   const busy = rejected && answer?.ok === true && answer.value.lineBusy;
@@ -25,7 +27,7 @@ export function historyFromEnded(record: InvitationRecord): HistoryUpdate[] {
   const base = {
     inviteID: record.inviteID,
     roomID: call.value.roomID,
-    callType: call.value.callType,
+    callType,
     outcome,
     startedAt: record.createdAt,
     ...(callee.answeredAt === undefined ? {} : { endedAt: callee.answeredAt }),
@@ -42,12 +44,14 @@ export function historyFromHangup(event: SignalingEvent): HistoryUpdate[] {
     return [];
   const call = parseCallData(event.envelope.data);
   const peer = event.envelope.inviteeList[0];
-  if (!call.ok || call.value.cmd !== 'hangup' || peer === undefined) return [];
+  if (!call.ok || call.value.cmd !== 'hangup' || call.value.callType === undefined || peer === undefined)
+    return [];
+  const callType = call.value.callType;
   const { inviter } = event.envelope;
   const base = {
     inviteID: event.envelope.inviteID,
     roomID: call.value.roomID,
-    callType: call.value.callType,
+    callType,
     outcome: 'completed' as const,
     startedAt: event.at - (call.value.callEnd ?? 0) * 1000,
     endedAt: event.at,

@@ -30,7 +30,7 @@ export class RoomGrants {
     const callee = record.invitees[0];
     if (record.groupID !== '' || callee?.state !== 'accepted' || !record.data.includes('av_call')) return;
     const call = parseCallData(record.data);
-    if (!call.ok || call.value.cmd === 'hangup') return;
+    if (!call.ok || (call.value.cmd !== 'audioCall' && call.value.cmd !== 'videoCall')) return;
     this.#sweep(now);
     const room = { users: [record.inviter, callee.userID], expiresAt: now + CALL_ROOM_TTL_MS };
     this.#rooms.set(call.value.roomID, { users: new Set(room.users), expiresAt: room.expiresAt });
@@ -41,7 +41,7 @@ export class RoomGrants {
   onCommitted(event: SignalingEvent): void {
     if (event.kind !== 'invite' || !event.envelope.data.includes('hangup')) return;
     const call = parseCallData(event.envelope.data);
-    if (!call.ok || call.value.cmd !== 'hangup') return;
+    if (!call.ok || call.value.cmd !== 'hangup' || call.value.roomID === '') return;
     this.#rooms.delete(call.value.roomID);
     this.#share?.(call.value.roomID, undefined);
   }

@@ -5,6 +5,7 @@ import {
   createCallData,
   createClassroomData,
   createHangupData,
+  newNumericRoomID,
   parseCallData,
   parseClassroomData,
 } from './callData.js';
@@ -17,24 +18,44 @@ const videoInvite = {
   extraInfo: '',
   call_type: 2,
   room_id: 8848,
-  data: { cmd: 'videoCall', room_id: 8848, message: '', userIDs: ['alice', 'bob'] },
+  data: { cmd: 'videoCall', room_id: 8848, cmdInfo: '', message: '', userIDs: ['bob'] },
 };
 
 describe('TUICallKit call data', () => {
   it('encodes a video call invitation exactly, a numeric room as TUICallKit does', () => {
-    const text = createCallData({ callType: CallType.VIDEO, roomID: '8848', userIDs: ['alice', 'bob'] });
+    const text = createCallData({ callType: CallType.VIDEO, roomID: '8848', userIDs: ['bob'] });
     expect(JSON.parse(text)).toEqual(videoInvite);
   });
 
-  it('keeps string rooms strings, and only canonical TRTC room numbers become numbers', () => {
-    const roomOf = (roomID: string) =>
-      JSON.parse(createCallData({ callType: CallType.AUDIO, roomID })).room_id;
+  it('sends string rooms as str_room_id, and only TUICallKit room numbers (1..2^31-1) as room_id', () => {
+    const roomOf = (roomID: string) => {
+      const wire = JSON.parse(createCallData({ callType: CallType.AUDIO, roomID }));
+      expect(wire.data.room_id).toBe(wire.room_id);
+      expect(wire.data.str_room_id).toBe(wire.str_room_id);
+      return wire.room_id ?? wire.str_room_id;
+    };
     expect(roomOf('room-42')).toBe('room-42');
     expect(roomOf('1')).toBe(1);
-    expect(roomOf('4294967294')).toBe(4294967294);
-    for (const stringRoom of ['0', '007', '-5', '1.5', '4294967295', '99999999999', ' 12', '1e3', '']) {
+    expect(roomOf('2147483647')).toBe(2147483647);
+    for (const stringRoom of [
+      '0',
+      '007',
+      '-5',
+      '1.5',
+      '2147483648',
+      '4294967294',
+      '99999999999',
+      ' 12',
+      '1e3',
+    ]) {
       expect(roomOf(stringRoom)).toBe(stringRoom);
     }
+    for (let i = 0; i < 50; i++) {
+      const n = Number(newNumericRoomID());
+      expect(Number.isInteger(n) && n >= 1 && n <= 2147483647).toBe(true);
+    }
+    expect(newNumericRoomID(() => 0)).toBe('1');
+    expect(newNumericRoomID(() => 0.9999999999)).toBe('2147483646');
     // Either spelling parses to the same room id, so both sides enter the same TRTC room.
     for (const room of ['8848', 8848]) {
       const parsed = parseCallData(
@@ -68,7 +89,7 @@ describe('TUICallKit call data', () => {
         callType: 2,
         roomID: '8848',
         cmd: 'videoCall',
-        userIDs: ['alice', 'bob'],
+        userIDs: ['bob'],
         lineBusy: false,
         callEnd: undefined,
       },

@@ -6,55 +6,87 @@ import { ErrorCode } from './errors.js';
 export const CallType = { AUDIO: 1, VIDEO: 2 } as const;
 export type CallType = (typeof CallType)[keyof typeof CallType];
 
-export type CallCommand = 'audioCall' | 'videoCall' | 'hangup' | 'switchToAudio';
-const COMMANDS: ReadonlySet<string> = new Set(['audioCall', 'videoCall', 'hangup', 'switchToAudio']);
+/** `data.cmd` of TUICallKit call data. `switchToVideo` is read (TUICallKit sends it), never sent. */
+export type CallCommand = 'audioCall' | 'videoCall' | 'hangup' | 'switchToAudio' | 'switchToVideo';
+const COMMANDS: ReadonlySet<string> = new Set([
+  'audioCall',
+  'videoCall',
+  'hangup',
+  'switchToAudio',
+  'switchToVideo',
+]);
 
-/** TUICallKit call protocol, version 4: the JSON carried in an invitation's `data`. */
+/**
+ * TUICallKit call protocol, version 4: the JSON carried in an invitation's or an answer's
+ * `data`. Numeric rooms travel as `room_id` (TUICallKit reads it as a 32-bit integer), string
+ * rooms as `str_room_id`. Every field TUICallKit's parsers read is written; readers ignore the rest.
+ */
 export interface CallDataWire {
   readonly version: 4;
   readonly businessID: 'av_call';
   readonly platform: string;
   readonly extraInfo: string;
   readonly call_type: CallType;
-  readonly room_id: string | number;
+  readonly room_id?: number;
+  readonly str_room_id?: string;
   readonly data: {
-    readonly cmd: CallCommand;
-    readonly room_id: string | number;
-    readonly message: '' | 'lineBusy';
+    readonly cmd: CallCommand | '';
+    readonly room_id?: number;
+    readonly str_room_id?: string;
+    readonly cmdInfo: string;
+    readonly message: string;
     readonly userIDs: readonly string[];
+    readonly inviter?: string;
   };
   /** Seconds the call lasted; only on the hang-up invitation (seed step 5). */
   readonly call_end?: number;
   /** Only on a busy reject. */
   readonly line_busy?: 'line_busy';
+  /** Only on a switch-to-audio invitation and its answers (2022 clients read this key). */
+  readonly switch_to_audio_call?: 'switch_to_audio_call';
 }
 
-/** The facts of a call invitation, normalized from {@link CallDataWire}. */
+/** The facts of TUICallKit call data, normalized from what any TUICallKit family sends. */
 export interface CallInfo {
-  readonly callType: CallType;
+  /** From `call_type`, else from the command; undefined when neither says (a JS-engine busy reject). */
+  readonly callType: CallType | undefined;
+  /** `str_room_id`, else a positive `room_id`, as a string; '' when the data names no room (a hang-up). */
   readonly roomID: string;
-  readonly cmd: CallCommand;
+  /** undefined on answers that carry no command (accept, reject, cancel, busy). */
+  readonly cmd: CallCommand | undefined;
+  /** `data.userIDs`: the callees. */
   readonly userIDs: readonly string[];
   readonly lineBusy: boolean;
-  /** Duration in seconds for a hang-up, else undefined. */
+  /** Duration in seconds for a hang-up (`call_end`, else `data.cmdInfo`), else undefined. */
   readonly callEnd: number | undefined;
+  /** Fields current TUICallKit versions add, where present and well typed. */
+  readonly inviter?: string;
+  readonly inviteTime?: number;
+  readonly callAction?: number;
+  readonly callID?: string;
+  readonly consumed?: boolean;
+  readonly initialCallID?: string;
 }
 
 export interface CallDataInput {
   readonly callType: CallType;
   readonly roomID: string;
+  /** The callees (never the caller: 2022 clients show a group call when the list has two users). */
   readonly userIDs?: readonly string[];
   readonly platform?: string;
+  /** The caller, written as `data.inviter` (current TUICallKit versions read it). */
+  readonly inviter?: string;
 }
 
-/** TRTC's largest numeric room id; 0 and 4294967295 are reserved. */
-const MAX_NUMERIC_ROOM = 4_294_967_294;
+/** TUICallKit reads `room_id` as a signed 32-bit integer and picks its own rooms in 1..2^31-1. */
+export const MAX_NUMERIC_ROOM = 2_147_483_647;
 
 /**
  * The TRTC numeric room id a room id stands for, or undefined for a string room. TUICallKit
- * puts numeric rooms in its call data as JSON numbers and enters them as TRTC's `roomId`, a
- * room apart from the string room (`strRoomId`) with the same digits; so a room id written as
- * a canonical integer in 1..4294967294 (no sign, no leading zero) is numeric everywhere in Beckon.
+ * reads `room_id` as a 32-bit signed integer and enters it as TRTC's `roomId`, a room apart
+ * from the string room (`strRoomId`) with the same digits; so a room id written as a canonical
+ * integer in 1..2147483647 (no sign, no leading zero) is numeric everywhere in Beckon, and any
+ * other room id travels as `str_room_id`.
  */
 export function numericRoomID(roomID: string): number | undefined {
   if (!/^[1-9][0-9]{0,9}$/.test(roomID)) return undefined;
@@ -62,20 +94,52 @@ export function numericRoomID(roomID: string): number | undefined {
   return n <= MAX_NUMERIC_ROOM ? n : undefined;
 }
 
-function wire(input: CallDataInput, cmd: CallCommand, message: '' | 'lineBusy'): CallDataWire {
-  const room = numericRoomID(input.roomID) ?? input.roomID;
+/**
+ * A random room TUICallKit can enter (1..2147483647, as its own clients pick them).
+ *
+ * @example
+ * const runtime = createBeckonRuntime(client, { newRoomID: newNumericRoomID });
+ */
+export function newNumericRoomID(random: () => number = Math.random): string {
+  return String(Math.floor(random() * (MAX_NUMERIC_ROOM - 1)) + 1);
+}
+
+type Room = { readonly room_id: number } | { readonly str_room_id: string } | Record<string, never>;
+
+function roomFields(roomID: string): Room {
+  if (roomID === '') return {};
+  const n = numericRoomID(roomID);
+  return n === undefined ? { str_room_id: roomID } : { room_id: n };
+}
+
+interface WireParts {
+  readonly cmd: CallCommand | '';
+  readonly message?: string;
+  readonly cmdInfo?: string;
+}
+
+function wire(input: CallDataInput, parts: WireParts): CallDataWire {
+  const room = roomFields(input.roomID);
   return {
     version: 4,
     businessID: 'av_call',
     platform: input.platform ?? 'web',
     extraInfo: '',
     call_type: input.callType,
-    room_id: room,
-    data: { cmd, room_id: room, message, userIDs: input.userIDs ?? [] },
+    ...room,
+    data: {
+      cmd: parts.cmd,
+      ...room,
+      cmdInfo: parts.cmdInfo ?? '',
+      message: parts.message ?? '',
+      userIDs: input.userIDs ?? [],
+      ...(input.inviter === undefined ? {} : { inviter: input.inviter }),
+    },
   };
 }
 
-function callCommand(callType: CallType): CallCommand {
+/** `audioCall` or `videoCall` for a call type. */
+export function callCommand(callType: CallType): 'audioCall' | 'videoCall' {
   return callType === CallType.VIDEO ? 'videoCall' : 'audioCall';
 }
 
@@ -83,23 +147,47 @@ function callCommand(callType: CallType): CallCommand {
  * Data for a call invitation (seed step 1): the room id travels inside.
  *
  * @example
- * await client.invite('bob', createCallData({ callType: CallType.VIDEO, roomID: 'r-42' }), { timeout: 30 });
+ * await client.invite('bob', createCallData({ callType: CallType.VIDEO, roomID: '8848', userIDs: ['bob'] }), { timeout: 30 });
  */
 export function createCallData(input: CallDataInput): string {
-  return JSON.stringify(wire(input, callCommand(input.callType), ''));
+  return JSON.stringify(wire(input, { cmd: callCommand(input.callType) }));
+}
+
+/**
+ * Data for accepting, rejecting or cancelling a call invitation. Every TUICallKit family but the
+ * 2022 Android one drops an answer without it (or fails to parse an empty one).
+ */
+export function createAnswerData(input: CallDataInput): string {
+  return JSON.stringify(wire(input, { cmd: '' }));
 }
 
 /** Data for rejecting because the callee is already in a call (seed step 3). */
 export function createBusyData(input: CallDataInput): string {
-  return JSON.stringify({ ...wire(input, callCommand(input.callType), 'lineBusy'), line_busy: 'line_busy' });
+  const busy: CallDataWire = { ...wire(input, { cmd: '', message: 'lineBusy' }), line_busy: 'line_busy' };
+  return JSON.stringify(busy);
 }
 
 /** Data for the call-end invitation the party who hangs up sends (seed step 5). */
 export function createHangupData(input: CallDataInput & { readonly durationSeconds: number }): string {
-  return JSON.stringify({
-    ...wire(input, 'hangup', ''),
-    call_end: Math.max(0, Math.round(input.durationSeconds)),
-  });
+  const seconds = Math.max(0, Math.round(input.durationSeconds));
+  const hangup: CallDataWire = {
+    ...wire(input, { cmd: 'hangup', cmdInfo: String(seconds) }),
+    call_end: seconds,
+  };
+  return JSON.stringify(hangup);
+}
+
+/**
+ * Data for the mid-call invitation that switches a video call to audio, and for accepting it
+ * (`message` explains a reject).
+ */
+export function createSwitchToAudioData(input: CallDataInput & { readonly message?: string }): string {
+  const parts =
+    input.message === undefined
+      ? { cmd: 'switchToAudio' as const }
+      : { cmd: 'switchToAudio' as const, message: input.message };
+  const data: CallDataWire = { ...wire(input, parts), switch_to_audio_call: 'switch_to_audio_call' };
+  return JSON.stringify(data);
 }
 
 function invalid(message: string): {
@@ -109,7 +197,59 @@ function invalid(message: string): {
   return { ok: false, error: { code: ErrorCode.INVALID_PARAMETERS, reason: 'wrong_type', message } };
 }
 
-/** Parses invitation data as TUICallKit call data; never throws. */
+type Fields = Readonly<Record<string, unknown>>;
+
+/** The room a TUICallKit payload names: `str_room_id`, else a positive `room_id`; '' for none. */
+function readRoom(d: Fields, o: Fields): string | undefined {
+  for (const source of [d, o]) {
+    const s = source.str_room_id;
+    if (typeof s === 'string' && s !== '') return s;
+  }
+  for (const source of [d, o]) {
+    const r = source.room_id;
+    if (typeof r === 'number' && Number.isInteger(r) && r > 0) return String(r);
+    // Beckon before TUICallKit-shaped rooms wrote string rooms in room_id.
+    if (typeof r === 'string' && r !== '' && r !== '0') return r;
+  }
+  for (const source of [d, o]) {
+    const r = source.room_id;
+    if (r !== undefined && r !== null && typeof r !== 'number' && typeof r !== 'string') return undefined;
+  }
+  return '';
+}
+
+function readCallType(o: Fields, cmd: CallCommand | undefined): CallType | undefined | 'invalid' {
+  const t = o.call_type;
+  if (t === CallType.AUDIO || t === CallType.VIDEO) return t;
+  if (t !== undefined && t !== null) return 'invalid';
+  if (cmd === 'audioCall') return CallType.AUDIO;
+  if (cmd === 'videoCall') return CallType.VIDEO;
+  return undefined;
+}
+
+function pick<T>(d: Fields, o: Fields, keys: readonly string[], ok: (v: unknown) => v is T): T | undefined {
+  for (const source of [d, o])
+    for (const key of keys) {
+      const v = source[key];
+      if (ok(v)) return v;
+    }
+  return undefined;
+}
+
+const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isFlag = (v: unknown): v is boolean => typeof v === 'boolean';
+
+function readSeconds(o: Fields, d: Fields): number | undefined {
+  if (isCount(o.call_end)) return o.call_end;
+  if (typeof d.cmdInfo === 'string' && /^[0-9]{1,9}$/.test(d.cmdInfo)) return Number(d.cmdInfo);
+  return undefined;
+}
+
+/**
+ * Parses TUICallKit call data as any TUICallKit family sends it (invitations, answers, busy
+ * rejects with no command, hang-ups with no room); never throws. Unknown fields are ignored.
+ */
 export function parseCallData(data: string): DecodeResult<CallInfo> {
   let parsed: unknown;
   try {
@@ -124,26 +264,47 @@ export function parseCallData(data: string): DecodeResult<CallInfo> {
   if (!outer.ok) return outer;
   const o = outer.value;
   if (o.businessID !== 'av_call') return invalid('businessID is not "av_call"');
-  if (o.call_type !== CallType.AUDIO && o.call_type !== CallType.VIDEO)
-    return invalid('call_type must be 1 or 2');
-  const inner = readRecord(o.data);
-  if (!inner.ok) return inner;
-  const d = inner.value;
-  if (typeof d.cmd !== 'string' || !COMMANDS.has(d.cmd)) return invalid('data.cmd is not a known command');
-  const room = d.room_id ?? o.room_id;
-  if (typeof room !== 'string' && typeof room !== 'number')
-    return invalid('room_id must be a string or number');
+  let d: Fields = {};
+  if (o.data !== undefined && o.data !== null) {
+    const inner = readRecord(o.data);
+    if (!inner.ok) return inner;
+    d = inner.value;
+  }
+  let cmd: CallCommand | undefined;
+  if (typeof d.cmd === 'string' && d.cmd !== '') {
+    if (!COMMANDS.has(d.cmd)) return invalid('data.cmd is not a known command');
+    cmd = d.cmd as CallCommand;
+  } else if (d.cmd !== undefined && d.cmd !== null && d.cmd !== '') {
+    return invalid('data.cmd must be a string');
+  }
+  const callType = readCallType(o, cmd);
+  if (callType === 'invalid') return invalid('call_type must be 1 or 2');
+  const roomID = readRoom(d, o);
+  if (roomID === undefined) return invalid('room_id must be a number or a string');
   const userIDs = Array.isArray(d.userIDs) ? d.userIDs.filter((u): u is string => typeof u === 'string') : [];
-  const callEnd = typeof o.call_end === 'number' && Number.isFinite(o.call_end) ? o.call_end : undefined;
+  const seconds = readSeconds(o, d);
+  const lineBusy = d.message === 'lineBusy' || o.line_busy === 'line_busy' || o.line_busy === '';
+  const inviter = pick(d, o, ['inviter'], isText);
+  const inviteTime = pick(d, o, ['inviteTime'], isCount);
+  const callAction = pick(d, o, ['call_action'], isCount);
+  const callID = pick(d, o, ['call_id'], isText);
+  const consumed = pick(d, o, ['consumed'], isFlag);
+  const initialCallID = pick(d, o, ['initialCallId'], isText);
   return {
     ok: true,
     value: {
-      callType: o.call_type,
-      roomID: String(room),
-      cmd: d.cmd as CallCommand,
+      callType,
+      roomID,
+      cmd,
       userIDs,
-      lineBusy: d.message === 'lineBusy' || o.line_busy === 'line_busy',
-      callEnd: d.cmd === 'hangup' ? (callEnd ?? 0) : callEnd,
+      lineBusy,
+      callEnd: cmd === 'hangup' ? (seconds ?? 0) : seconds,
+      ...(inviter === undefined ? {} : { inviter }),
+      ...(inviteTime === undefined ? {} : { inviteTime }),
+      ...(callAction === undefined ? {} : { callAction }),
+      ...(callID === undefined ? {} : { callID }),
+      ...(consumed === undefined ? {} : { consumed }),
+      ...(initialCallID === undefined ? {} : { initialCallID }),
     },
   };
 }

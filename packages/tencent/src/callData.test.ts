@@ -15,20 +15,20 @@ import { describe, expect, it } from 'vitest';
 import { SignalingEventName } from './sdk.js';
 import { online } from './test/harness.js';
 
-/** Seed step 1: alice calls bob (video) in room "room-42". */
+/** Seed step 1: alice calls bob (video) in the string room "room-42" (`str_room_id`); bob is the callee list. */
 const VIDEO_CALL =
-  '{"version":4,"businessID":"av_call","platform":"web","extraInfo":"","call_type":2,"room_id":"room-42",' +
-  '"data":{"cmd":"videoCall","room_id":"room-42","message":"","userIDs":["alice","bob"]}}';
+  '{"version":4,"businessID":"av_call","platform":"web","extraInfo":"","call_type":2,"str_room_id":"room-42",' +
+  '"data":{"cmd":"videoCall","str_room_id":"room-42","cmdInfo":"","message":"","userIDs":["bob"]}}';
 
 /** Seed step 3: bob is in another call and rejects as busy. */
 const BUSY_REJECT =
-  '{"version":4,"businessID":"av_call","platform":"web","extraInfo":"","call_type":2,"room_id":"room-42",' +
-  '"data":{"cmd":"videoCall","room_id":"room-42","message":"lineBusy","userIDs":["alice","bob"]},"line_busy":"line_busy"}';
+  '{"version":4,"businessID":"av_call","platform":"web","extraInfo":"","call_type":2,"str_room_id":"room-42",' +
+  '"data":{"cmd":"","str_room_id":"room-42","cmdInfo":"","message":"lineBusy","userIDs":["bob"]},"line_busy":"line_busy"}';
 
 /** Seed step 5: the party who hangs up sends a timeout-0 invitation with the call's duration. */
 const HANGUP =
-  '{"version":4,"businessID":"av_call","platform":"web","extraInfo":"","call_type":2,"room_id":"room-42",' +
-  '"data":{"cmd":"hangup","room_id":"room-42","message":"","userIDs":["alice","bob"]},"call_end":42}';
+  '{"version":4,"businessID":"av_call","platform":"web","extraInfo":"","call_type":2,"str_room_id":"room-42",' +
+  '"data":{"cmd":"hangup","str_room_id":"room-42","cmdInfo":"42","message":"","userIDs":["bob"]},"call_end":42}';
 
 /** The same three as a TUICallKit app on a phone sends them: numeric room id, another platform. */
 const TUI_AUDIO_CALL =
@@ -41,7 +41,7 @@ const TUI_HANGUP =
   '{"version":4,"businessID":"av_call","platform":"iOS","extraInfo":"","call_type":1,"room_id":98765,' +
   '"data":{"cmd":"hangup","room_id":98765,"message":"","userIDs":["carol","alice"]},"call_end":125}';
 
-const room = { callType: CallType.VIDEO, roomID: 'room-42', userIDs: ['alice', 'bob'] } as const;
+const room = { callType: CallType.VIDEO, roomID: 'room-42', userIDs: ['bob'] } as const;
 
 /**
  * The custom data the SDK puts in the signaling message for `chat.invite` (its
@@ -84,8 +84,8 @@ describe('Beckon -> TUICallKit', () => {
       version: 4,
       businessID: 'av_call',
       call_type: 2,
-      room_id: 'room-42',
-      data: { cmd: 'videoCall', room_id: 'room-42' },
+      str_room_id: 'room-42',
+      data: { cmd: 'videoCall', str_room_id: 'room-42' },
     });
   });
 
