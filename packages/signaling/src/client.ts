@@ -157,6 +157,11 @@ export class SignalingClient {
     return this.#offset;
   }
 
+  /** A room id for a new call as the transport prefers them, or undefined when it has no preference. */
+  newRoomID(): string | undefined {
+    return this.#transport.newRoomID?.();
+  }
+
   /** The arbiter's current time as best known here; use it for countdowns. */
   serverNow(): number {
     return this.#clock.now() + this.#offset;

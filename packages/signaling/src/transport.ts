@@ -41,5 +41,10 @@ export interface Transport {
   request(command: Command): Promise<CommandReply>;
   /** Sends a media-room message to `to`; the arbiter relays it only between users in that call. */
   sendRoomSignal?(roomID: string, to: string, data: string): void;
+  /**
+   * A room id for a new call that the other side's apps can enter (the Tencent transport gives a
+   * TRTC room number, as TUICallKit reads them). Absent: the caller picks any string.
+   */
+  newRoomID?(): string;
   close(): void;
 }

@@ -22,7 +22,11 @@ interface CommonOptions {
   readonly rememberEnded?: number;
   /** Cap on an invitation's invitees, checked before anything is sent. Default `MAX_INVITEES` (1000). */
   readonly maxInvitees?: number;
-  /** Passed to `invite` / `inviteInGroup` (offline push on iOS and Android). */
+  /**
+   * Offline push (iOS and Android) for call invitations only: not for call-end notices, switches
+   * or classroom signals. Without an `extension`, the transport adds the one TUICallKit's push
+   * receivers open the call from.
+   */
   readonly offlinePushInfo?: OfflinePushInfo;
   /** Login retry backoff after a failure that is not about credentials. */
   readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };

@@ -7,6 +7,7 @@ import {
   type ErrorDetails,
   errorInfo,
   MAX_INVITEES,
+  newNumericRoomID,
   SignalingError,
   type SignalingErrorInfo,
   type SignalingEventKind,
@@ -21,6 +22,7 @@ import type { TencentTransportOptions } from './options.js';
 import type { TencentChat } from './sdk.js';
 import { listenSignaling } from './sdkEvents.js';
 import { settled, TencentSession } from './session.js';
+import { answerData, callPushInfo } from './tuicallkit.js';
 import { LocalView } from './view.js';
 
 export type { TencentTransportOptions } from './options.js';
@@ -132,6 +134,11 @@ export class TencentTransport implements Transport {
     return this.#run(command).catch((error: unknown) => refuseWith(mapTencentError(error, command.op)));
   }
 
+  /** Rooms TUICallKit can enter: a TRTC room number in 1..2147483647. */
+  newRoomID(): string {
+    return newNumericRoomID();
+  }
+
   close(): void {
     if (this.#session.closed) return;
     this.#session.close();
@@ -206,7 +213,14 @@ export class TencentTransport implements Transport {
       });
     }
     const oneToOne = command.groupID === '';
-    const push = this.#o.offlinePushInfo === undefined ? {} : { offlinePushInfo: this.#o.offlinePushInfo };
+    const pushInfo = callPushInfo(this.#o.offlinePushInfo, command.data, {
+      sender: me,
+      invitees,
+      groupID: command.groupID,
+      timeout: command.timeout,
+      now: this.#clock.now() / 1000,
+    });
+    const push = pushInfo === undefined ? {} : { offlinePushInfo: pushInfo };
     const common = {
       data: command.data,
       timeout: command.timeout,
@@ -248,9 +262,10 @@ export class TencentTransport implements Transport {
   async #handle(chat: TencentChat, command: Extract<Command, { op: 'cancel' | 'accept' | 'reject' }>): Reply {
     const me = this.#o.userID;
     const { op, inviteID } = command;
-    const checked = checkAction(this.#view.get(inviteID), me, command);
+    const record = this.#view.get(inviteID);
+    const checked = checkAction(record, me, command);
     if (!checked.ok) return refuseWith(checked.error);
-    const data = checked.value.data;
+    const data = answerData(record?.data ?? '', checked.value.data);
     try {
       settled(await this.#bounded(chat[op]({ inviteID, data }), op));
     } catch (error) {

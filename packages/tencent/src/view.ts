@@ -18,6 +18,7 @@ import {
   pendingAmong,
   settleEvent,
 } from '@beckon/signaling/rules';
+import { isCallEndNotice } from './tuicallkit.js';
 
 export interface LocalViewOptions {
   readonly clock: Clock;
@@ -55,6 +56,8 @@ export class LocalView {
   /** Ids of invitations that ended here, oldest first: late events about them are dropped. */
   readonly #ended = new Set<string>();
   readonly #timers = new Map<string, unknown>();
+  /** Call-end notices (timeout 0): TUICallKit never answers them, so they end here after the grace period. */
+  readonly #notices = new Map<string, unknown>();
   /** Incoming invitations whose timeout the SDK event did not carry (3.6.6 does not). */
   readonly #unknownTimeout = new Set<string>();
   #serial = 0;
@@ -123,6 +126,15 @@ export class LocalView {
             invitees: created.invitees.map((i) => (i.userID === me ? { ...i, delivered: true } : i)),
           };
     this.#commit(inviteEvent(record, record.createdAt));
+    if (isCallEndNotice(fields.data) && !this.#closed && this.#records.has(fields.inviteID)) {
+      const id = fields.inviteID;
+      const handle = this.#o.clock.setTimer(record.createdAt + this.#o.graceMs, () => {
+        this.#notices.delete(id);
+        const still = this.#records.get(id);
+        if (still !== undefined) this.settle('timeout', id, undefined, still.data);
+      });
+      this.#notices.set(id, handle);
+    }
   }
 
   /**
@@ -194,8 +206,10 @@ export class LocalView {
   /** Stops every timer; the view changes no more. */
   close(): void {
     this.#closed = true;
-    for (const handle of this.#timers.values()) this.#o.clock.clearTimer(handle);
+    for (const handle of [...this.#timers.values(), ...this.#notices.values()])
+      this.#o.clock.clearTimer(handle);
     this.#timers.clear();
+    this.#notices.clear();
   }
 
   /** Applies an event that passed the guards and hands it on; false when it changed nothing. */
@@ -211,6 +225,11 @@ export class LocalView {
       this.#records.delete(id);
       this.#unknownTimeout.delete(id);
       this.#disarm(id);
+      const notice = this.#notices.get(id);
+      if (notice !== undefined) {
+        this.#o.clock.clearTimer(notice);
+        this.#notices.delete(id);
+      }
       this.#ended.add(id);
       if (this.#ended.size > this.#o.remembered) {
         const oldest = this.#ended.values().next().value;
