@@ -1,9 +1,11 @@
 import {
   CallType,
   canAnswer,
+  createAnswerData,
   createBusyData,
   createCallData,
   createHangupData,
+  createSwitchToAudioData,
   ErrorCode,
   type InvitationRecord,
   parseCallData,
@@ -16,7 +18,10 @@ import type { BeckonStore } from './store.js';
 export interface CallControllerOptions {
   /** Seconds a call rings before it times out. Default 30. */
   readonly ringTimeoutSeconds?: number;
-  /** Room ids for new calls. Default: `beckon-<uuid>`. */
+  /**
+   * Room ids for new calls. Default: the transport's (`TencentTransport`: a TRTC room number
+   * TUICallKit can enter), else `beckon-<uuid>`.
+   */
   readonly newRoomID?: () => string;
   /** How long to wait for the peer's call-end after its media left before sending our own. Default 2 s. */
   readonly remoteLeaveGraceMs?: number;
@@ -86,6 +91,13 @@ export class CallController {
     return s.phase === 'dialing' && record.inviter === this.#client.userID && roomOf(record) === s.roomID;
   }
 
+  /** Is this our own switch-to-audio invitation (its answer is not about the call itself)? */
+  #switchOf(record: InvitationRecord): boolean {
+    if (record.inviter !== this.#client.userID || !record.data.includes('switchToAudio')) return false;
+    const info = parseCallData(record.data);
+    return info.ok && info.value.cmd === 'switchToAudio';
+  }
+
   /** A new invitation to this user: a call rings (or is refused as busy), a call-end ends ours. */
   #onInvitation(record: InvitationRecord): void {
     const c = this.#client;
@@ -94,27 +106,36 @@ export class CallController {
     const info = parseCallData(record.data);
     if (!info.ok) return;
     const s = this.state;
-    if (info.value.cmd === 'hangup') {
+    const { cmd, roomID } = info.value;
+    if (cmd === 'hangup') {
       // The peer hung up (seed step 5). Acknowledge the notice so it does not linger.
       c.accept(record.inviteID).catch(() => {});
-      if (ACTIVE.has(s.phase) && record.inviter === s.peer && info.value.roomID === s.roomID) {
+      // TUICallKit's hang-up may name no room (JS engine) or room 0 (2022 Android): the peer decides.
+      const sameRoom = roomID === '' || roomID === s.roomID;
+      if (ACTIVE.has(s.phase) && record.inviter === s.peer && sameRoom) {
         this.#end('hungUp', 'remote', { durationSeconds: info.value.callEnd ?? 0 });
       }
       return;
     }
+    if (cmd === 'switchToAudio' || cmd === 'switchToVideo') {
+      this.#onSwitch(record, cmd);
+      return;
+    }
+    if (cmd !== 'audioCall' && cmd !== 'videoCall') return;
+    const callType = info.value.callType ?? (cmd === 'videoCall' ? CallType.VIDEO : CallType.AUDIO);
     const call = {
       inviteID: record.inviteID,
       peer: record.inviter,
-      callType: info.value.callType,
+      callType,
       at: record.createdAt,
     };
     if (s.phase === 'dialing' && s.peer === record.inviter) {
       // Glare seen from this side: the peer's invitation won; answer it.
       this.#set({
         inviteID: record.inviteID,
-        roomID: info.value.roomID,
+        roomID,
         direction: 'incoming',
-        callType: info.value.callType,
+        callType,
       });
       void this.accept();
       return;
@@ -123,7 +144,7 @@ export class CallController {
       // Already in a call: reject with the line-busy reason (seed step 3).
       c.reject(
         record.inviteID,
-        createBusyData({ callType: info.value.callType, roomID: info.value.roomID }),
+        createBusyData({ callType, roomID, userIDs: me === undefined ? [] : [me] }),
       ).catch(() => {});
       this.#miss(call);
       return;
@@ -137,10 +158,29 @@ export class CallController {
         direction: 'incoming',
         peer: record.inviter,
         inviteID: record.inviteID,
-        roomID: info.value.roomID,
-        callType: info.value.callType,
+        roomID,
+        callType,
       },
     }));
+  }
+
+  /**
+   * The peer asks, mid-call, to switch the call's media (TUICallKit's `switchToAudio`): accepted
+   * for our own call's peer while connected (the call becomes audio), rejected otherwise; never a
+   * busy reject, never a missed call.
+   */
+  #onSwitch(record: InvitationRecord, cmd: 'switchToAudio' | 'switchToVideo'): void {
+    const s = this.state;
+    const ours = (s.phase === 'connecting' || s.phase === 'inCall') && record.inviter === s.peer;
+    const input = { callType: s.callType ?? CallType.VIDEO, roomID: s.roomID ?? '' };
+    if (ours && cmd === 'switchToAudio') {
+      this.#client.accept(record.inviteID, createSwitchToAudioData(input)).catch(() => {});
+      this.#set({ callType: CallType.AUDIO });
+      return;
+    }
+    // Switching to video is not offered by Beckon; a switch outside our call is answered, not ignored.
+    const message = ours ? 'switching to video is not supported' : 'not in a call with you';
+    this.#client.reject(record.inviteID, createSwitchToAudioData({ ...input, message })).catch(() => {});
   }
 
   start(): () => void {
@@ -148,6 +188,12 @@ export class CallController {
     const offs = [
       c.on('onReceiveNewInvitation', (e) => this.#onInvitation(e.invitation)),
       c.on('onInviteeAccepted', (e) => {
+        if (this.#switchOf(e.invitation)) {
+          // The peer accepted our switch to audio.
+          if (e.invitee === this.state.peer && ACTIVE.has(this.state.phase))
+            this.#set({ callType: CallType.AUDIO });
+          return;
+        }
         if (!this.#ours(e.invitation)) return;
         const s = this.state;
         if (s.inviteID === undefined) this.#set({ inviteID: e.inviteID });
@@ -158,6 +204,7 @@ export class CallController {
         }
       }),
       c.on('onInviteeRejected', (e) => {
+        if (this.#switchOf(e.invitation)) return; // The call stays as it is.
         if (!this.#ours(e.invitation)) return;
         const s = this.state;
         if (s.direction === 'outgoing' && e.invitee === s.peer && s.phase === 'dialing') {
@@ -212,7 +259,11 @@ export class CallController {
       throw new SignalingError(ErrorCode.INVALID_PARAMETERS, 'already in a call; hang up first');
     }
     const callType = options.callType ?? CallType.VIDEO;
-    const roomID = options.roomID ?? this.#o.newRoomID?.() ?? `beckon-${globalThis.crypto.randomUUID()}`;
+    const roomID =
+      options.roomID ??
+      this.#o.newRoomID?.() ??
+      this.#client.newRoomID() ??
+      `beckon-${globalThis.crypto.randomUUID()}`;
     const me = this.#client.userID ?? '';
     this.#cancelWhenCreated = false;
     this.#store.setState((s) => ({
@@ -229,7 +280,8 @@ export class CallController {
     try {
       const inviteID = await this.#client.invite(
         peer,
-        createCallData({ callType, roomID, userIDs: [me, peer] }),
+        // The callees only: TUICallKit 2022 shows a group call when the caller is listed too.
+        createCallData({ callType, roomID, userIDs: [peer], inviter: me }),
         {
           timeout: this.#o.ringTimeoutSeconds ?? 30,
         },
@@ -276,9 +328,8 @@ export class CallController {
   async decline(options: { busy?: boolean } = {}): Promise<void> {
     const { phase, inviteID, callType, roomID } = this.state;
     if (phase !== 'ringing' || inviteID === undefined) return;
-    const data = options.busy
-      ? createBusyData({ callType: callType ?? CallType.AUDIO, roomID: roomID ?? '' })
-      : '';
+    const input = { callType: callType ?? CallType.AUDIO, roomID: roomID ?? '' };
+    const data = options.busy ? createBusyData(input) : createAnswerData(input);
     this.#end(options.busy ? 'busy' : 'declined', 'local');
     await this.#client.reject(inviteID, data).catch(() => {});
   }
@@ -331,6 +382,18 @@ export class CallController {
     this.#end('failed', 'local', { failure: reason });
     if (wasConnected) void this.#sendCallEnd();
     else if (dialingID) this.#client.cancel(dialingID).catch(() => {});
+  }
+
+  /**
+   * Asks the peer to switch the video call to audio (TUICallKit's `switchToAudio`); the call's
+   * `callType` becomes audio when the peer accepts. Does nothing outside a connected video call.
+   */
+  async switchToAudio(): Promise<void> {
+    const { phase, peer, callType, roomID } = this.state;
+    if ((phase !== 'connecting' && phase !== 'inCall') || peer === undefined || callType !== CallType.VIDEO)
+      return;
+    const data = createSwitchToAudioData({ callType, roomID: roomID ?? '', userIDs: [peer] });
+    await this.#client.invite(peer, data, { timeout: this.#o.ringTimeoutSeconds ?? 30 });
   }
 
   /** Back to idle after an ended call (missed calls are kept). */
