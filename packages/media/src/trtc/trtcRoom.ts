@@ -47,7 +47,7 @@ type Kind = 'audio' | 'video';
 /**
  * A {@link RoomAdapter} over Tencent's TRTC (`trtc-sdk-v5`), loaded lazily on the first `join`,
  * so an app that never uses TRTC never downloads it. A room id that is a TRTC room number
- * (`numericRoomID`: 1..4294967294, as TUICallKit uses) enters TRTC's numeric `roomId`, any
+ * (`numericRoomID`: 1..2147483647, as TUICallKit reads them) enters TRTC's numeric `roomId`, any
  * other string its `strRoomId`, so a call from a TUICallKit app lands in the same room.
  * TRTC plays remote audio itself (`playsRemoteAudio`); the remote streams carry its tracks too.
  *
