@@ -169,7 +169,14 @@ class RawRequester {
 // Beckon: a server and SignalingClients over WebSocketTransport
 
 function startBeckon(): Promise<BeckonServer> {
-  return createBeckonServer({ port: 0, host: HOST, secret: SECRET, logLevel: 'silent', rateLimit: NO_LIMIT });
+  return createBeckonServer({
+    port: 0,
+    host: HOST,
+    secret: SECRET,
+    logLevel: 'silent',
+    rateLimit: NO_LIMIT,
+    userRateLimit: NO_LIMIT,
+  });
 }
 
 /** `ws`'s class, with a listener that runs before the transport's: the frame's arrival time. */

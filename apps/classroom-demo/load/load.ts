@@ -251,8 +251,10 @@ async function main(): Promise<{ results: RoundResult[]; connectMs: number }> {
       secret,
       logLevel: 'warn',
       maxInvitees: Math.max(1000, STUDENTS),
-      // The teacher lowers every hand at once; the default bucket (burst 100, 50/s) would throttle it.
+      // The teacher lowers every hand at once; the default buckets (burst 100, 50/s per socket,
+      // 200 and 100/s per user) would throttle it.
       rateLimit: { burst: 100_000, perSecond: 100_000 },
+      userRateLimit: { burst: 100_000, perSecond: 100_000 },
     });
     resources.server = server;
     httpUrl = server.url;

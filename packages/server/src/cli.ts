@@ -6,12 +6,15 @@ import { trtcFromEnv } from './trtc.js';
 
 const USAGE = `beckon-server [--port 8787] [--host 127.0.0.1] [--dev] [--secret S] [--allowed-origins a,b]
               [--redis redis://127.0.0.1:6379] [--redis-prefix beckon:]
+              [--max-connections-per-user 16] [--max-active-invitations 1000]
+              [--user-rate 100] [--user-burst 200]
 beckon-server token --user NAME [--ttl SECONDS] [--secret S]
 
 --redis runs this process as one node of a deployment sharing that Redis (default: in memory).
 
 Environment: BECKON_PORT, BECKON_HOST, BECKON_SECRET, BECKON_DEV=1, BECKON_ALLOWED_ORIGINS, BECKON_LOG_LEVEL,
-REDIS_URL, BECKON_REDIS_PREFIX.`;
+REDIS_URL, BECKON_REDIS_PREFIX, BECKON_MAX_CONNECTIONS_PER_USER, BECKON_MAX_ACTIVE_INVITATIONS,
+BECKON_USER_RATE, BECKON_USER_BURST.`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -25,12 +28,28 @@ const { values, positionals } = parseArgs({
     'redis-prefix': { type: 'string' },
     user: { type: 'string' },
     ttl: { type: 'string' },
+    'max-connections-per-user': { type: 'string' },
+    'max-active-invitations': { type: 'string' },
+    'user-rate': { type: 'string' },
+    'user-burst': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
 const env = process.env;
 const secret = values.secret ?? env.BECKON_SECRET;
+
+/** A numeric option from its flag or environment variable; createBeckonServer checks the range. */
+function numeric(flag: keyof typeof values, name: string): number | undefined {
+  const raw = values[flag] ?? env[name];
+  if (raw === undefined || raw === '' || typeof raw !== 'string') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) {
+    console.error(`invalid --${flag}: ${raw}`);
+    process.exit(2);
+  }
+  return value;
+}
 
 if (values.help) {
   console.log(USAGE);
@@ -51,6 +70,10 @@ if (values.help) {
   const trtc = trtcFromEnv(env);
   const redisUrl = values.redis ?? env.REDIS_URL;
   const prefix = values['redis-prefix'] ?? env.BECKON_REDIS_PREFIX;
+  const maxConnectionsPerUser = numeric('max-connections-per-user', 'BECKON_MAX_CONNECTIONS_PER_USER');
+  const maxActiveInvitations = numeric('max-active-invitations', 'BECKON_MAX_ACTIVE_INVITATIONS');
+  const userRate = numeric('user-rate', 'BECKON_USER_RATE');
+  const userBurst = numeric('user-burst', 'BECKON_USER_BURST');
   try {
     const server = await createBeckonServer({
       ...(redisUrl ? { store: new RedisStore({ url: redisUrl, ...(prefix ? { prefix } : {}) }) } : {}),
@@ -61,6 +84,12 @@ if (values.help) {
       ...(origins ? { allowedOrigins: origins === '*' ? '*' : origins.split(',').map((o) => o.trim()) } : {}),
       logLevel: env.BECKON_LOG_LEVEL ?? 'info',
       ...(trtc ? { trtc } : {}),
+      ...(maxConnectionsPerUser === undefined ? {} : { maxConnectionsPerUser }),
+      ...(maxActiveInvitations === undefined ? {} : { maxActiveInvitations }),
+      userRateLimit: {
+        ...(userRate === undefined ? {} : { perSecond: userRate }),
+        ...(userBurst === undefined ? {} : { burst: userBurst }),
+      },
     });
     const stop = () => {
       server.close().then(

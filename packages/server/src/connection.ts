@@ -14,29 +14,7 @@ import {
 import { needsReceipt, parseClientFrame } from '@beckon/signaling/rules';
 import type { WebSocket } from 'ws';
 import type { ServerContext } from './context.js';
-
-/** Token bucket: `burst` requests at once, refilled at `perSecond`. */
-class Bucket {
-  #tokens: number;
-  #at: number;
-  constructor(
-    readonly burst: number,
-    readonly perSecond: number,
-  ) {
-    this.#tokens = burst;
-    this.#at = Date.now();
-  }
-  take(): number {
-    const now = Date.now();
-    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#at) / 1000) * this.perSecond);
-    this.#at = now;
-    if (this.#tokens >= 1) {
-      this.#tokens--;
-      return 0;
-    }
-    return Math.ceil(((1 - this.#tokens) / this.perSecond) * 1000);
-  }
-}
+import { Bucket } from './limits.js';
 
 /** Standard close codes clients reconnect after: the store changed under us, or is unreachable. */
 export const STORE_RESET = 1012;
@@ -191,7 +169,10 @@ export class Connection {
 
   #onMessage(data: unknown, isBinary: boolean): void {
     if (this.#closed) return;
-    const wait = this.#bucket.take();
+    // The socket's own bucket first: a socket over its limit does not drain its user's.
+    let wait = this.#bucket.take();
+    const perUser = wait === 0 && this.userID !== undefined;
+    if (perUser) wait = this.#ctx.userBuckets.take(this.userID ?? '');
     let raw: string;
     if (isBinary || !(Buffer.isBuffer(data) || typeof data === 'string')) raw = '';
     else raw = data.toString();
@@ -201,7 +182,11 @@ export class Connection {
     if (wait > 0) {
       const id = parsed.ok ? (parsed.frame.t === 'req' ? parsed.frame.id : undefined) : parsed.id;
       this.#error(
-        { code: ErrorCode.RATE_LIMITED, message: 'too many requests', details: { retryAfterMs: wait } },
+        {
+          code: ErrorCode.RATE_LIMITED,
+          message: perUser ? 'too many requests from this user' : 'too many requests',
+          details: { retryAfterMs: wait },
+        },
         id,
       );
       return;
@@ -343,7 +328,19 @@ export class Connection {
     this.#acting++;
     let reply: CommandReply;
     try {
-      reply = await this.#ctx.store.dispatch(userID, this.deviceID, command);
+      const dispatch = () => this.#ctx.store.dispatch(userID, this.deviceID, command);
+      const cap = this.#ctx.invitationCap;
+      reply =
+        command.op === 'invite'
+          ? ((await cap.run(userID, dispatch)) ?? {
+              ok: false,
+              error: {
+                code: ErrorCode.LIMIT_EXCEEDED,
+                message: `at most ${cap.max} active invitations per inviter: cancel some first`,
+                details: { field: 'activeInvitations', limit: cap.max },
+              },
+            })
+          : await dispatch();
     } finally {
       this.#acting--;
     }

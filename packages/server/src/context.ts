@@ -2,6 +2,7 @@ import type { SignalingEvent } from '@beckon/signaling';
 import type { Logger } from 'pino';
 import type { VerifyResult } from './auth.js';
 import type { Connection } from './connection.js';
+import type { InvitationCap, UserBuckets } from './limits.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/types.js';
 
@@ -16,6 +17,10 @@ export interface ResolvedOptions {
 /** What a connection needs from the server that owns it. */
 export interface ServerContext {
   readonly options: ResolvedOptions;
+  /** Requests per user across their sockets. */
+  readonly userBuckets: UserBuckets;
+  /** Active invitations per inviter. */
+  readonly invitationCap: InvitationCap;
   readonly store: Store;
   readonly metrics: Metrics;
   readonly log: Logger;

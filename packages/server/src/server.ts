@@ -11,6 +11,7 @@ import { Connection, STORE_RESET } from './connection.js';
 import type { ResolvedOptions, ServerContext } from './context.js';
 import { historyFromEnded, historyFromHangup } from './history.js';
 import { handleHttp } from './http.js';
+import { DEFAULT_USER_LIMITS, InvitationCap, positive, UserBuckets } from './limits.js';
 import { Metrics } from './metrics.js';
 import { GROUP_ROOM_PREFIX, RoomGrants } from './rooms.js';
 import { MemoryStore } from './store/memory.js';
@@ -36,7 +37,14 @@ export interface BeckonServerOptions {
   readonly maxBufferedBytes?: number;
   readonly authTimeoutMs?: number;
   readonly heartbeatMs?: number;
+  /** Requests per socket: `burst` at once, refilled at `perSecond`. Default 100 and 50/s. */
   readonly rateLimit?: { readonly burst?: number; readonly perSecond?: number };
+  /** Requests per user across all their sockets on this process. Default 200 and 100/s. */
+  readonly userRateLimit?: { readonly burst?: number; readonly perSecond?: number };
+  /** Sockets per user on this process; a new one closes the oldest with 4009. Default 16. */
+  readonly maxConnectionsPerUser?: number;
+  /** Active invitations per inviter; more invites answer 9011. Default 1000. */
+  readonly maxActiveInvitations?: number;
   /** pino level; default 'info', or 'silent' under a test runner. */
   readonly logLevel?: string;
   readonly logger?: Logger;
@@ -100,6 +108,26 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     heartbeatMs: options.heartbeatMs ?? 15_000,
     rateLimit: { burst: options.rateLimit?.burst ?? 100, perSecond: options.rateLimit?.perSecond ?? 50 },
   };
+  const defaults = DEFAULT_USER_LIMITS;
+  const userRate = {
+    burst: positive('userRateLimit.burst', options.userRateLimit?.burst, defaults.userRateLimit.burst),
+    perSecond: positive(
+      'userRateLimit.perSecond',
+      options.userRateLimit?.perSecond,
+      defaults.userRateLimit.perSecond,
+      false,
+    ),
+  };
+  const maxConnectionsPerUser = positive(
+    'maxConnectionsPerUser',
+    options.maxConnectionsPerUser,
+    defaults.maxConnectionsPerUser,
+  );
+  const maxActiveInvitations = positive(
+    'maxActiveInvitations',
+    options.maxActiveInvitations,
+    defaults.maxActiveInvitations,
+  );
   const store =
     options.store ??
     new MemoryStore(options.maxInvitees === undefined ? {} : { maxInvitees: options.maxInvitees });
@@ -135,8 +163,11 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
   const rooms = new RoomGrants((roomID, room) => store.shareRoom(roomID, room));
   const lobby: { groupID?: string } = {};
 
+  const userBuckets = new UserBuckets(userRate);
   const ctx: ServerContext = {
     options: resolved,
+    userBuckets,
+    invitationCap: new InvitationCap(maxActiveInvitations, (inviter) => store.activeInvitations(inviter)),
     store,
     metrics,
     log,
@@ -151,6 +182,16 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       }
       set.add(connection);
       metrics.connections++;
+      // Over the cap, the oldest goes (sets keep insertion order): the newest device is the one
+      // the user is looking at.
+      for (const oldest of set) {
+        if (set.size <= maxConnectionsPerUser) break;
+        metrics.inc('beckon_connections_closed_total', 'too_many_connections');
+        oldest.close(
+          CloseCode.TOO_MANY_CONNECTIONS,
+          `more than ${maxConnectionsPerUser} connections for this user`,
+        );
+      }
       log.debug({ userID, device: connection.deviceID }, 'connected');
       let follow = following.get(userID);
       if (follow === undefined) {
@@ -297,6 +338,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
 
   const beat = setInterval(() => {
     for (const connection of sockets) connection.heartbeat();
+    userBuckets.sweep();
   }, resolved.heartbeatMs);
   beat.unref();
 

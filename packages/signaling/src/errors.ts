@@ -31,6 +31,11 @@ export const ErrorCode = {
   CLOSED: 9009,
   /** An unexpected server-side failure. */
   INTERNAL: 9010,
+  /**
+   * A per-user limit of the server was reached (too many active invitations, a snapshot too
+   * large to send); `details.field` names the limit. Retrying the same thing fails again.
+   */
+  LIMIT_EXCEEDED: 9011,
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -46,6 +51,8 @@ export interface ErrorDetails {
   readonly inviteID?: string;
   readonly field?: string;
   readonly retryAfterMs?: number;
+  /** The limit that was reached (9011, 9004). */
+  readonly limit?: number;
 }
 
 /** A plain, serializable error: what transitions return and what travels on the wire. */

@@ -11,7 +11,7 @@ import type { Command, CommandReply, InvitationRecord, SignalingEvent } from './
 /** Largest media-room message (an SDP offer with many candidates fits). */
 export const MAX_ROOM_SIGNAL_BYTES = 16 * 1024;
 
-/** WebSocket close codes the server uses. Clients stop reconnecting on 4001-4003. */
+/** WebSocket close codes the server uses. Clients stop reconnecting on 4001-4003 and 4009. */
 export const CloseCode = {
   GOING_AWAY: 1001,
   TOO_BIG: 1009,
@@ -20,6 +20,8 @@ export const CloseCode = {
   ORIGIN_NOT_ALLOWED: 4003,
   AUTH_TIMEOUT: 4004,
   SLOW_CONSUMER: 4008,
+  /** The user opened more sockets than the server allows; this, their oldest, was closed. */
+  TOO_MANY_CONNECTIONS: 4009,
   DEAD: 4010,
 } as const;
 

@@ -293,6 +293,11 @@ export class WebSocketTransport implements Transport {
   #onClose(code: number, reason: string): void {
     this.#teardown();
     if (this.#closed) return;
+    if (code === CloseCode.TOO_MANY_CONNECTIONS) {
+      // Reconnecting would close the user's next oldest socket, and so on round the devices.
+      this.#fail({ code: ErrorCode.LIMIT_EXCEEDED, message: reason || 'too many connections' });
+      return;
+    }
     const refreshable = typeof this.#o.token === 'function' && code === CloseCode.TOKEN_EXPIRED;
     if (
       (code === CloseCode.UNAUTHORIZED ||

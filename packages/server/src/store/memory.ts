@@ -43,6 +43,8 @@ export class MemoryStore implements Store {
   readonly #history = new Map<string, HistoryEntry[]>();
   /** Users with a connection (this process is the whole deployment). */
   readonly #online = new Set<string>();
+  /** Active invitations per inviter. */
+  readonly #active = new Map<string, number>();
   #arbiter: Arbiter | undefined;
   #listener: StoreListener | undefined;
 
@@ -58,13 +60,17 @@ export class MemoryStore implements Store {
       ...(this.#options.maxInvitees === undefined ? {} : { maxInvitees: this.#options.maxInvitees }),
       members: (groupID) => this.#memberSets.get(groupID),
       deliver: (recipients, event, ephemeral) => {
+        if (event.kind === 'invite') this.#countActive(event.envelope.inviter, 1);
         listener.committed(event);
         const deliveries: Delivery[] = [];
         for (const userID of recipients)
           deliveries.push({ userID, seq: ephemeral ? undefined : this.#log(userID, event) });
         listener.deliver(deliveries, event);
       },
-      ended: (invitation) => listener.ended(invitation),
+      ended: (invitation) => {
+        this.#countActive(invitation.inviter, -1);
+        listener.ended(invitation);
+      },
     });
   }
 
@@ -84,6 +90,16 @@ export class MemoryStore implements Store {
     const limit = this.#options.logLimit ?? 512;
     if (log.entries.length > limit) log.entries.splice(0, log.entries.length - limit);
     return log.seq;
+  }
+
+  #countActive(inviter: string, by: number): void {
+    const count = (this.#active.get(inviter) ?? 0) + by;
+    if (count > 0) this.#active.set(inviter, count);
+    else this.#active.delete(inviter);
+  }
+
+  async activeInvitations(inviter: string): Promise<number> {
+    return this.#active.get(inviter) ?? 0;
   }
 
   dispatch(actor: string, device: string, command: Command): Promise<CommandReply> {

@@ -72,6 +72,8 @@ export interface Store {
   dispatch(actor: string, device: string, command: Command): Promise<CommandReply>;
   /** The invitation reached a device of `invitee`. */
   delivered(inviteID: string, invitee: string): void;
+  /** How many invitations `inviter` has active (the per-inviter cap counts them). */
+  activeInvitations(inviter: string): Promise<number>;
   /** Active invitations the user can see (not onlineUserOnly) and the user's current sequence. */
   snapshot(userID: string): Promise<Snapshot>;
   /** Events after `seq`, or undefined when the log no longer reaches back that far. */

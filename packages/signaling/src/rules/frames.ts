@@ -192,6 +192,7 @@ const ErrorSchema = v.object({
         inviteID: v.optional(v.string()),
         field: v.optional(v.string()),
         retryAfterMs: v.optional(num),
+        limit: v.optional(num),
       }),
     ),
   ),

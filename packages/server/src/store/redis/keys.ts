@@ -79,6 +79,11 @@ export class Keys {
     return `${this.prefix}room:${roomID}`;
   }
 
+  /** Hash `{ inviter: count }`: active invitations per inviter (the per-inviter cap). */
+  get active(): string {
+    return `${this.prefix}active`;
+  }
+
   /** List of history entries (JSON), newest first. */
   history(userID: string): string {
     return `${this.prefix}hist:${userID}`;

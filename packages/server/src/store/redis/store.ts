@@ -263,6 +263,20 @@ export class RedisStore implements Store {
       .catch((err: unknown) => this.#warn('delivery receipt', err));
   }
 
+  /**
+   * Counted by the process that committed the invite or its end (each happens once across the
+   * deployment). A process that dies between its commit and this count leaves it off by one.
+   */
+  #countActive(inviter: string, by: number): void {
+    this.#redis
+      .hincrby(this.keys.active, inviter, by)
+      .catch((err: unknown) => this.#warn('active count', err));
+  }
+
+  async activeInvitations(inviter: string): Promise<number> {
+    return Math.max(0, Number((await call(() => this.#redis.hget(this.keys.active, inviter))) ?? 0));
+  }
+
   snapshot(userID: string): Promise<Snapshot> {
     return readSnapshot(this.#redis, this.keys.prefix, userID);
   }
@@ -289,8 +303,12 @@ export class RedisStore implements Store {
     const { plan, result } = applied.commit;
     let i = 0;
     for (const effect of applied.effects) {
-      if (effect.type === 'ended') listener.ended(effect.invitation);
+      if (effect.type === 'ended') {
+        this.#countActive(effect.invitation.inviter, -1);
+        listener.ended(effect.invitation);
+      }
       if (effect.type !== 'deliver') continue;
+      if (effect.event.kind === 'invite') this.#countActive(effect.event.envelope.inviter, 1);
       const [users, seqs] = result[i] ?? [[], []];
       const json = plan.deliveries[i]?.event ?? JSON.stringify(effect.event);
       i++;

@@ -1,0 +1,129 @@
+/**
+ * Limits per user, on top of the per-socket ones: one token must not be able to multiply its
+ * share of the server by opening sockets, nor store invitations without end.
+ */
+
+/** Token bucket: `burst` requests at once, refilled at `perSecond`. */
+export class Bucket {
+  #tokens: number;
+  #at: number;
+  constructor(
+    readonly burst: number,
+    readonly perSecond: number,
+    readonly now: () => number = Date.now,
+  ) {
+    this.#tokens = burst;
+    this.#at = now();
+  }
+
+  /** Takes one token: 0 when there was one, else the wait in ms until there is. */
+  take(): number {
+    this.#refill();
+    if (this.#tokens >= 1) {
+      this.#tokens--;
+      return 0;
+    }
+    return Math.ceil(((1 - this.#tokens) / this.perSecond) * 1000);
+  }
+
+  /** Back to its full burst: nothing is lost by forgetting it. */
+  get full(): boolean {
+    this.#refill();
+    return this.#tokens >= this.burst;
+  }
+
+  #refill(): void {
+    const now = this.now();
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#at) / 1000) * this.perSecond);
+    this.#at = now;
+  }
+}
+
+export interface RateLimit {
+  readonly burst: number;
+  readonly perSecond: number;
+}
+
+/** Per-user limits as `createBeckonServer` resolved them. */
+export interface UserLimits {
+  /** Sockets one user may hold on one process; the oldest is closed with 4009 beyond it. */
+  readonly maxConnectionsPerUser: number;
+  /** Requests of one user across all their sockets (each socket also has its own limit). */
+  readonly userRateLimit: RateLimit;
+  /** Invitations one inviter may have active at once (timeout 0 ones never end by themselves). */
+  readonly maxActiveInvitations: number;
+}
+
+export const DEFAULT_USER_LIMITS: UserLimits = {
+  maxConnectionsPerUser: 16,
+  userRateLimit: { burst: 200, perSecond: 100 },
+  maxActiveInvitations: 1000,
+};
+
+/** Checks that a limit option is a positive integer (or a positive number for rates). */
+export function positive(name: string, value: number | undefined, fallback: number, integer = true): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || (integer && !Number.isInteger(value))) {
+    throw new TypeError(`createBeckonServer: ${name} must be a positive ${integer ? 'integer' : 'number'}`);
+  }
+  return value;
+}
+
+/** One token bucket per user, kept while the user could still be short of tokens. */
+export class UserBuckets {
+  readonly #buckets = new Map<string, Bucket>();
+  readonly #limit: RateLimit;
+
+  constructor(limit: RateLimit) {
+    this.#limit = limit;
+  }
+
+  /** 0 when the user may go on, else the wait in ms. */
+  take(userID: string): number {
+    let bucket = this.#buckets.get(userID);
+    if (bucket === undefined) {
+      bucket = new Bucket(this.#limit.burst, this.#limit.perSecond);
+      this.#buckets.set(userID, bucket);
+    }
+    return bucket.take();
+  }
+
+  /** Forgets full buckets (a reconnect must not buy a fresh burst, so empty ones stay). */
+  sweep(): void {
+    for (const [userID, bucket] of this.#buckets) if (bucket.full) this.#buckets.delete(userID);
+  }
+
+  get size(): number {
+    return this.#buckets.size;
+  }
+}
+
+/**
+ * Active invitations per inviter: the store's count plus this process's invites still in
+ * flight, so a burst of concurrent invites cannot slip past the cap between check and commit.
+ */
+export class InvitationCap {
+  readonly #inFlight = new Map<string, number>();
+
+  constructor(
+    readonly max: number,
+    readonly count: (inviter: string) => Promise<number>,
+  ) {}
+
+  /**
+   * Runs `invite` if `inviter` is under the cap; otherwise resolves with `undefined` and runs
+   * nothing.
+   */
+  async run<T>(inviter: string, invite: () => Promise<T>): Promise<T | undefined> {
+    const pending = this.#inFlight.get(inviter) ?? 0;
+    this.#inFlight.set(inviter, pending + 1);
+    try {
+      if ((await this.count(inviter)) + pending >= this.max) return undefined;
+      return await invite();
+    } finally {
+      const left = (this.#inFlight.get(inviter) ?? 1) - 1;
+      if (left === 0) this.#inFlight.delete(inviter);
+      else this.#inFlight.set(inviter, left);
+    }
+  }
+}

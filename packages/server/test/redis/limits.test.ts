@@ -1,0 +1,80 @@
+import { ErrorCode } from '@beckon/signaling';
+import { afterEach, expect, it } from 'vitest';
+import { createToken } from '../../src/auth.js';
+import type { BeckonServer } from '../../src/server.js';
+import { RedisStore } from '../../src/store/redis.js';
+import { SECRET, startServer, waitFor } from '../helpers.js';
+import { type Frame, openRaw, type RawClient } from '../raw.js';
+import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
+
+// The per-inviter cap counts across the processes of a deployment: an invite committed on one
+// and cancelled on another leaves the shared count right.
+
+const servers: BeckonServer[] = [];
+const raws: RawClient[] = [];
+let prefix = '';
+
+afterEach(async () => {
+  for (const raw of raws.splice(0)) raw.ws.terminate();
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+  await purge(prefix);
+});
+
+async function node(): Promise<BeckonServer> {
+  const server = await startServer({
+    store: new RedisStore({ url: REDIS_URL, prefix }),
+    maxActiveInvitations: 2,
+  });
+  servers.push(server);
+  return server;
+}
+
+async function login(s: BeckonServer, userID: string): Promise<RawClient> {
+  const client = await openRaw(s.wsUrl);
+  raws.push(client);
+  await client.auth(await createToken({ secret: SECRET, userID }));
+  return client;
+}
+
+async function request(client: RawClient, id: number, cmd: unknown): Promise<Frame> {
+  const from = client.frames.length;
+  client.send({ t: 'req', id, cmd });
+  return client.waitFrame((f) => f.t === 'res' && f.id === id, from, 5000);
+}
+
+const invite = (to: string) => ({
+  op: 'invite',
+  groupID: '',
+  inviteeList: [to],
+  data: '',
+  timeout: 0,
+  onlineUserOnly: false,
+});
+
+describeRedis('active invitations per inviter, on Redis', () => {
+  it('is one count for the whole deployment', async () => {
+    prefix = freshPrefix();
+    const [n0, n1] = [await node(), await node()];
+    const on0 = await login(n0, 'alice');
+    const on1 = await login(n1, 'alice');
+    const first = await request(on0, 1, invite('x1'));
+    expect(first.ok).toBe(true);
+    expect((await request(on1, 1, invite('x2'))).ok).toBe(true);
+    const refused = await request(on0, 2, invite('x3'));
+    expect(refused.error?.code).toBe(ErrorCode.LIMIT_EXCEEDED);
+    // Ended on the other process: the place is free on both.
+    expect((await request(on1, 2, { op: 'cancel', inviteID: first.inviteID, data: '' })).ok).toBe(true);
+    let count = -1;
+    const poll = setInterval(() => {
+      void n0.store.activeInvitations('alice').then((c) => {
+        count = c;
+      });
+    }, 5);
+    try {
+      await waitFor(() => count === 1, 3000, 'the shared count to drop to 1');
+    } finally {
+      clearInterval(poll);
+    }
+    expect((await request(on0, 3, invite('x3'))).ok).toBe(true);
+  });
+});
