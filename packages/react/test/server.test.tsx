@@ -16,7 +16,7 @@ import { useCreateGroup } from '../src/useCreateGroup.js';
 import { useGroupMembers } from '../src/useGroupMembers.js';
 import { useJoinGroup } from '../src/useJoinGroup.js';
 
-const SECRET = 'react-test-secret';
+const SECRET = 'react-test-secret-0123456789abcdef';
 let server: BeckonServer;
 const clients: SignalingClient[] = [];
 

@@ -27,10 +27,26 @@ export async function createToken(options: CreateTokenOptions): Promise<string> 
 
 export type VerifyResult =
   | { readonly ok: true; readonly userID: string; readonly expiresAt: number }
-  | { readonly ok: false; readonly reason: 'missing' | 'invalid' | 'expired' };
+  | { readonly ok: false; readonly reason: 'missing' | 'invalid' | 'expired' | 'lifetime' };
 
-/** Checks signature (HS256 only), `exp` and `sub`; never throws. */
-export async function verifyToken(secret: string, token: string | undefined): Promise<VerifyResult> {
+/** Longest token lifetime (`exp` - `iat`) the server accepts by default: one day. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+
+export interface VerifyOptions {
+  /**
+   * Tokens living longer than this (`exp` - `iat`, or `exp` - now without `iat`) are refused
+   * with reason `lifetime`. Default one day.
+   */
+  readonly maxLifetimeSeconds?: number;
+  readonly now?: number;
+}
+
+/** Checks signature (HS256 only), `exp`, `sub` and the token's lifetime; never throws. */
+export async function verifyToken(
+  secret: string,
+  token: string | undefined,
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
   if (!token) return { ok: false, reason: 'missing' };
   try {
     const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
@@ -39,7 +55,11 @@ export async function verifyToken(secret: string, token: string | undefined): Pr
     });
     const sub = payload.sub;
     if (!isValidId(sub)) return { ok: false, reason: 'invalid' };
-    return { ok: true, userID: sub, expiresAt: (payload.exp ?? 0) * 1000 };
+    const exp = payload.exp ?? 0;
+    const issued = payload.iat ?? Math.floor((options.now ?? Date.now()) / 1000);
+    if (exp - issued > (options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS))
+      return { ok: false, reason: 'lifetime' };
+    return { ok: true, userID: sub, expiresAt: exp * 1000 };
   } catch (error) {
     return { ok: false, reason: error instanceof errors.JWTExpired ? 'expired' : 'invalid' };
   }

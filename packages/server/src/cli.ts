@@ -7,14 +7,16 @@ import { trtcFromEnv } from './trtc.js';
 const USAGE = `beckon-server [--port 8787] [--host 127.0.0.1] [--dev] [--secret S] [--allowed-origins a,b]
               [--redis redis://127.0.0.1:6379] [--redis-prefix beckon:]
               [--max-connections-per-user 16] [--max-active-invitations 1000]
-              [--user-rate 100] [--user-burst 200]
+              [--user-rate 100] [--user-burst 200] [--max-token-lifetime 86400]
 beckon-server token --user NAME [--ttl SECONDS] [--secret S]
 
 --redis runs this process as one node of a deployment sharing that Redis (default: in memory).
 
 Environment: BECKON_PORT, BECKON_HOST, BECKON_SECRET, BECKON_DEV=1, BECKON_ALLOWED_ORIGINS, BECKON_LOG_LEVEL,
 REDIS_URL, BECKON_REDIS_PREFIX, BECKON_MAX_CONNECTIONS_PER_USER, BECKON_MAX_ACTIVE_INVITATIONS,
-BECKON_USER_RATE, BECKON_USER_BURST.`;
+BECKON_USER_RATE, BECKON_USER_BURST, BECKON_MAX_TOKEN_LIFETIME (seconds).
+
+Outside --dev the secret must be at least 32 bytes (openssl rand -hex 32).`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -32,6 +34,7 @@ const { values, positionals } = parseArgs({
     'max-active-invitations': { type: 'string' },
     'user-rate': { type: 'string' },
     'user-burst': { type: 'string' },
+    'max-token-lifetime': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -74,6 +77,7 @@ if (values.help) {
   const maxActiveInvitations = numeric('max-active-invitations', 'BECKON_MAX_ACTIVE_INVITATIONS');
   const userRate = numeric('user-rate', 'BECKON_USER_RATE');
   const userBurst = numeric('user-burst', 'BECKON_USER_BURST');
+  const maxTokenLifetimeSeconds = numeric('max-token-lifetime', 'BECKON_MAX_TOKEN_LIFETIME');
   try {
     const server = await createBeckonServer({
       ...(redisUrl ? { store: new RedisStore({ url: redisUrl, ...(prefix ? { prefix } : {}) }) } : {}),
@@ -86,6 +90,7 @@ if (values.help) {
       ...(trtc ? { trtc } : {}),
       ...(maxConnectionsPerUser === undefined ? {} : { maxConnectionsPerUser }),
       ...(maxActiveInvitations === undefined ? {} : { maxActiveInvitations }),
+      ...(maxTokenLifetimeSeconds === undefined ? {} : { maxTokenLifetimeSeconds }),
       userRateLimit: {
         ...(userRate === undefined ? {} : { perSecond: userRate }),
         ...(userBurst === undefined ? {} : { burst: userBurst }),

@@ -35,6 +35,7 @@ export class Connection {
   #authing = false;
   #held: Array<{ seq: number | undefined; text: string; event: SignalingEvent }> | undefined;
   #authTimer: NodeJS.Timeout | undefined;
+  #expiryTimer: NodeJS.Timeout | undefined;
   #closed = false;
   #corked = false;
   #corkedBytes = 0;
@@ -159,6 +160,7 @@ export class Connection {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#authTimer);
+    clearTimeout(this.#expiryTimer);
     this.#ctx.detach(this);
   }
 
@@ -250,13 +252,17 @@ export class Connection {
     if (!result.ok) {
       this.#ctx.metrics.inc('beckon_connections_closed_total', `token_${result.reason}`);
       const expired = result.reason === 'expired';
-      this.close(
-        expired ? CloseCode.TOKEN_EXPIRED : CloseCode.UNAUTHORIZED,
-        expired ? 'token expired' : result.reason === 'missing' ? 'token missing' : 'token invalid',
-      );
+      const reasons = {
+        expired: 'token expired',
+        missing: 'token missing',
+        invalid: 'token invalid',
+        lifetime: `token lifetime over ${this.#ctx.options.maxTokenLifetimeSeconds} s`,
+      };
+      this.close(expired ? CloseCode.TOKEN_EXPIRED : CloseCode.UNAUTHORIZED, reasons[result.reason]);
       return;
     }
     clearTimeout(this.#authTimer);
+    this.#expireAt(result.expiresAt);
     this.userID = result.userID;
     this.deviceID = frame.device ?? this.sessionID;
     this.#held = [];
@@ -279,6 +285,21 @@ export class Connection {
     this.#authing = false;
     const resume = frame.resume?.epoch === this.#ctx.store.epoch ? frame.resume.seq : undefined;
     await this.#resyncOrClose(resume);
+  }
+
+  /**
+   * The session ends with its token: closed with 4002, a client with a token provider fetches a
+   * fresh one and resumes from its last sequence number.
+   */
+  #expireAt(expiresAt: number): void {
+    const left = expiresAt - Date.now();
+    if (left <= 0) {
+      this.#ctx.metrics.inc('beckon_connections_closed_total', 'token_expired');
+      this.close(CloseCode.TOKEN_EXPIRED, 'token expired');
+      return;
+    }
+    // Timers overflow past 2^31 - 1 ms (about 24.8 days): check again then.
+    this.#expiryTimer = setTimeout(() => this.#expireAt(expiresAt), Math.min(left, 2 ** 31 - 1));
   }
 
   /** A socket that cannot be brought up to date is closed, so its client reconnects and resumes. */

@@ -12,6 +12,7 @@ export interface ResolvedOptions {
   readonly authTimeoutMs: number;
   readonly heartbeatMs: number;
   readonly rateLimit: { readonly burst: number; readonly perSecond: number };
+  readonly maxTokenLifetimeSeconds: number;
 }
 
 /** What a connection needs from the server that owns it. */

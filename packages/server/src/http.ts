@@ -12,6 +12,7 @@ export interface HttpContext {
   readonly store: Store;
   readonly metrics: Metrics;
   readonly secret: string;
+  readonly maxTokenLifetimeSeconds: number;
   readonly dev: boolean;
   readonly allowed: readonly string[] | '*';
   readonly log: Logger;
@@ -71,10 +72,10 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return value as Record<string, unknown>;
 }
 
-async function requireUser(req: IncomingMessage, secret: string): Promise<string> {
+async function requireUser(req: IncomingMessage, ctx: HttpContext): Promise<string> {
   const header = req.headers.authorization ?? '';
   const token = header.startsWith('Bearer ') ? header.slice(7) : undefined;
-  const result = await verifyToken(secret, token);
+  const result = await verifyToken(ctx.secret, token, { maxLifetimeSeconds: ctx.maxTokenLifetimeSeconds });
   if (!result.ok) throw new HttpError(401, ErrorCode.UNAUTHORIZED, `token ${result.reason}`);
   return result.userID;
 }
@@ -151,7 +152,7 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
       throw new HttpError(404, ErrorCode.INVALID_PARAMETERS, 'not found');
     }
 
-    const userID = await requireUser(req, ctx.secret);
+    const userID = await requireUser(req, ctx);
     if (req.method === 'GET' && path === '/trtc/usersig') {
       if (!ctx.trtc)
         throw new HttpError(404, ErrorCode.INVALID_PARAMETERS, 'TRTC is not configured on this server');

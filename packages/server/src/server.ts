@@ -6,7 +6,7 @@ import { CloseCode, ErrorCode, type InvitationRecord, type SignalingEvent } from
 import { receiptDue } from '@beckon/signaling/rules';
 import { type Logger, pino } from 'pino';
 import { WebSocketServer } from 'ws';
-import { verifyToken } from './auth.js';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, verifyToken } from './auth.js';
 import { Connection, STORE_RESET } from './connection.js';
 import type { ResolvedOptions, ServerContext } from './context.js';
 import { historyFromEnded, historyFromHangup } from './history.js';
@@ -22,8 +22,16 @@ export interface BeckonServerOptions {
   readonly port?: number;
   /** Default 127.0.0.1. */
   readonly host?: string;
-  /** HS256 secret. Required unless `dev` (then a random one is made for this process). */
+  /**
+   * HS256 secret, at least 32 bytes (UTF-8). Required unless `dev` (then a random one is made
+   * for this process, and shorter ones are accepted).
+   */
   readonly secret?: string;
+  /**
+   * Tokens that live longer than this (`exp` - `iat`) are refused (close 4001, HTTP 401). A
+   * socket is closed with 4002 when its token expires. Default 86400 (one day).
+   */
+  readonly maxTokenLifetimeSeconds?: number;
   /** Dev mode: `GET /dev/token?user=` mints tokens for any name. Never in production. */
   readonly dev?: boolean;
   /** Browser origins allowed to connect; '*' allows all. Default: none, or localhost ones in dev. */
@@ -71,6 +79,9 @@ export interface BeckonServer {
   close(): Promise<void>;
 }
 
+/** HS256 wants a key as long as its hash (RFC 7518, 3.2): 256 bits. */
+const MIN_SECRET_BYTES = 32;
+
 const DEV_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 
 /** Is this browser origin on the allow-list? Requests without an Origin (non-browsers) pass. */
@@ -96,6 +107,11 @@ export function originAllowed(
 export async function createBeckonServer(options: BeckonServerOptions = {}): Promise<BeckonServer> {
   const dev = options.dev ?? false;
   if (!options.secret && !dev) throw new Error('createBeckonServer: a secret is required outside dev mode');
+  if (options.secret && !dev && Buffer.byteLength(options.secret, 'utf8') < MIN_SECRET_BYTES) {
+    throw new Error(
+      `createBeckonServer: the secret must be at least ${MIN_SECRET_BYTES} bytes outside dev mode (try: openssl rand -hex 32)`,
+    );
+  }
   const secret = options.secret ?? randomBytes(32).toString('hex');
   const allowed = options.allowedOrigins ?? [];
   const log =
@@ -107,6 +123,11 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     authTimeoutMs: options.authTimeoutMs ?? 10_000,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     rateLimit: { burst: options.rateLimit?.burst ?? 100, perSecond: options.rateLimit?.perSecond ?? 50 },
+    maxTokenLifetimeSeconds: positive(
+      'maxTokenLifetimeSeconds',
+      options.maxTokenLifetimeSeconds,
+      DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+    ),
   };
   const defaults = DEFAULT_USER_LIMITS;
   const userRate = {
@@ -171,7 +192,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     store,
     metrics,
     log,
-    verify: (token) => verifyToken(secret, token),
+    verify: (token) => verifyToken(secret, token, { maxLifetimeSeconds: resolved.maxTokenLifetimeSeconds }),
     attach(connection) {
       const userID = connection.userID;
       if (userID === undefined) return Promise.resolve();
@@ -300,6 +321,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       store,
       metrics,
       secret,
+      maxTokenLifetimeSeconds: resolved.maxTokenLifetimeSeconds,
       dev,
       allowed,
       log,

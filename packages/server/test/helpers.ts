@@ -10,7 +10,7 @@ import { WebSocket } from 'ws';
 import { createToken } from '../src/auth.js';
 import { type BeckonServer, type BeckonServerOptions, createBeckonServer } from '../src/server.js';
 
-export const SECRET = 'test-secret-0123456789abcdef';
+export const SECRET = 'test-secret-0123456789abcdef0123456789';
 export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;
 
 export function startServer(options: BeckonServerOptions = {}): Promise<BeckonServer> {
