@@ -26,7 +26,9 @@ const entries: Entry[] = [
     code: `export { SignalingClient, WebSocketTransport, SignalingError, ErrorCode, decodeEnvelope, encodeEnvelope,
       createCallData, createBusyData, createHangupData, parseCallData, createClassroomData, parseClassroomData
     } from '@beckon/signaling';`,
-    budget: 6 * 1024,
+    // 6 KiB until the client ran the server's parameter checks before sending (6017 without a
+    // round trip, issue 16): about 0.2 kB of that.
+    budget: 6.25 * 1024,
   },
   {
     name: '@beckon/signaling (every export of the main entry)',

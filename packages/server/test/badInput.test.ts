@@ -110,15 +110,11 @@ describe('malformed frames get a typed error and change nothing', () => {
     expect(mallory.unparsed).toEqual([]);
   });
 
+  // Not a Beckon request at all: 9006. A known op with bad parameters is 6017 (params.test.ts).
   const resCases: Array<[string, number, Record<string, unknown>]> = [
     ['an unknown op', 41, { op: 'explode', inviteID: 'x', data: '' }],
     ['a cmd that is not an object', 42, 'invite' as unknown as Record<string, unknown>],
-    ['timeout as a string', 43, invite({ timeout: '30' })],
-    ['inviteeList as a string', 44, invite({ inviteeList: 'bob' })],
-    ['a negative timeout', 45, invite({ timeout: -1 })],
-    ['data as a number', 46, invite({ data: 12 })],
-    ['onlineUserOnly missing', 47, invite({ onlineUserOnly: undefined })],
-    ['an empty inviteID', 48, { op: 'accept', inviteID: '', data: '' }],
+    ['a cmd without op', 43, { inviteID: 'x', data: '' }],
   ];
 
   it.each(resCases)('%s: res with the request id and 9006, nothing created', async (_name, id, cmd) => {

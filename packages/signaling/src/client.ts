@@ -2,6 +2,7 @@ import { type Clock, systemClock } from './clock.js';
 import { ActionType, type Envelope, envelopeOf } from './envelope.js';
 import { ErrorCode, SignalingError, type SignalingErrorInfo } from './errors.js';
 import { canAnswer } from './rules/guards.js';
+import { commandError } from './rules/params.js';
 import { applyEvent, isActive } from './rules/reduce.js';
 import type { Command, InvitationRecord, SignalingEvent } from './rules/types.js';
 import type { ConnectionState, Session, Snapshot, Transport } from './transport.js';
@@ -256,6 +257,9 @@ export class SignalingClient {
 
   async #request(command: Command): Promise<string> {
     if (this.#state === 'closed') throw new SignalingError(ErrorCode.CLOSED, 'the client is closed');
+    // The server runs the same check: a bad call fails here, without a round trip.
+    const error = commandError(command);
+    if (error) throw new SignalingError(error.code, error.message, error.details);
     const reply = await this.#transport.request(command);
     if (!reply.ok) throw SignalingError.from(reply.error);
     return reply.inviteID;

@@ -25,6 +25,18 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+/** In `u` mode a surrogate pair is one code point, so this matches lone surrogates only. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * A user, group or invitation id: 1..128 UTF-16 code units, well formed (a lone surrogate has
+ * no UTF-8 form, and stores would map two such ids to one key).
+ */
 export function isValidId(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= MAX_ID_LENGTH &&
+    !LONE_SURROGATE.test(value)
+  );
 }

@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { ErrorCode, isErrorCode, type SignalingErrorInfo } from '../errors.js';
 import { MAX_DATA_BYTES, MAX_ID_LENGTH, MAX_TIMEOUT_SECONDS, utf8Length } from '../limits.js';
 import { type ClientFrame, type FrameResult, MAX_ROOM_SIGNAL_BYTES, type ServerFrame } from '../protocol.js';
+import { COMMAND_OPS, commandError, pickCommand } from './params.js';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID_LENGTH));
 const text = v.string();
@@ -14,20 +15,11 @@ const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const time = v.pipe(v.number(), v.finite());
 
 // The frame cap (64 KiB) bounds lists; this only stops absurd lengths before the rules see them.
-const ids = v.pipe(v.array(id), v.maxLength(10_000));
+const MAX_LISTED = 10_000;
 
-const CommandSchema = v.variant('op', [
-  v.object({
-    op: v.literal('invite'),
-    groupID: v.pipe(v.string(), v.maxLength(MAX_ID_LENGTH)),
-    inviteeList: ids,
-    data: text,
-    timeout: count,
-    onlineUserOnly: v.boolean(),
-  }),
-  v.object({ op: v.picklist(['cancel', 'accept', 'reject', 'modify']), inviteID: id, data: text }),
-  v.object({ op: v.literal('addInvitees'), inviteID: id, inviteeList: ids }),
-]);
+// Only the operation is the frame's shape: a request with a known op is a Beckon frame, and its
+// parameters are checked by `checkCommand` (6017, as Tencent answers them), not here (9006).
+const CommandSchema = v.looseObject({ op: v.picklist(COMMAND_OPS) });
 
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -105,9 +97,18 @@ export const ClientFrameSchema = v.variant('t', [
   }),
 ]);
 
-/** Parses a frame a client sent; never throws. */
+/** Parses a frame a client sent; never throws. Bad command parameters answer 6017. */
 export function parseClientFrame(raw: string): FrameResult<ClientFrame> {
-  return parseFrame<ClientFrame>(ClientFrameSchema, raw);
+  const parsed = parseFrame<ClientFrame>(ClientFrameSchema, raw);
+  if (!parsed.ok || parsed.frame.t !== 'req') return parsed;
+  const { id } = parsed.frame;
+  const cmd = parsed.frame.cmd as unknown as Readonly<Record<string, unknown>>;
+  const error = commandError(cmd, MAX_LISTED);
+  if (error !== undefined) {
+    const { code, message, details } = error;
+    return { ok: false, id, error: details ? { code, message, details } : { code, message } };
+  }
+  return { ok: true, frame: { t: 'req', id, cmd: pickCommand(cmd) } };
 }
 
 // Server frames come from a trusted server: their schemas check shapes only (no length or range

@@ -36,6 +36,7 @@ export {
   type Verdict,
   withInvitees,
 } from './guards.js';
+export { COMMAND_OPS, commandError, pickCommand } from './params.js';
 export { PersistentMap } from './persistentMap.js';
 export { applyEvent, isActive } from './reduce.js';
 export { transition } from './transition.js';
