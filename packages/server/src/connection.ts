@@ -15,6 +15,49 @@ import { needsReceipt, parseClientFrame } from '@beckon/signaling/rules';
 import type { WebSocket } from 'ws';
 import type { ServerContext } from './context.js';
 import { Bucket } from './limits.js';
+import type { Snapshot } from './store/types.js';
+
+/** Live events held back behind a snapshot before its reader counts as too slow. */
+const MAX_HELD_EVENTS = 10_000;
+
+/** The replay of `missed` as frames, or undefined when it is over `maxBytes` (a snapshot is sent). */
+export function replayFrames(
+  missed: ReadonlyArray<{ seq: number; event: SignalingEvent }>,
+  maxBytes: number,
+): string[] | undefined {
+  const frames: string[] = [];
+  let bytes = 0;
+  for (const { seq, event } of missed) {
+    const frame = `{"t":"ev","seq":${seq},"ev":${JSON.stringify(event)}}`;
+    bytes += frame.length;
+    if (bytes > maxBytes) return undefined;
+    frames.push(frame);
+  }
+  return frames;
+}
+
+/**
+ * A snapshot as frames of about `pageBytes` each (one invitation never splits); every frame but
+ * the last says `more`, and the client applies them together.
+ */
+export function snapshotPages(snapshot: Snapshot, at: number, pageBytes: number): string[] {
+  const head = `{"t":"snapshot","seq":${snapshot.seq},"at":${at}`;
+  const pages: string[] = [];
+  let page: string[] = [];
+  let size = 0;
+  for (const record of snapshot.invitations) {
+    const json = JSON.stringify(record);
+    if (page.length > 0 && size + json.length > pageBytes) {
+      pages.push(`${head},"more":true,"invitations":[${page.join(',')}]}`);
+      page = [];
+      size = 0;
+    }
+    page.push(json);
+    size += json.length + 1;
+  }
+  pages.push(`${head},"invitations":[${page.join(',')}]}`);
+  return pages;
+}
 
 /** Standard close codes clients reconnect after: the store changed under us, or is unreachable. */
 export const STORE_RESET = 1012;
@@ -67,19 +110,51 @@ export class Connection {
     return this.userID !== undefined && !this.#authing;
   }
 
-  /** Sends a pre-serialized frame, cutting off a reader that lets its buffer grow. */
+  /**
+   * Sends a pre-serialized frame, cutting off a reader that lets its buffer grow, or a socket
+   * whose current burst (the bytes held by this tick's cork) has passed its own bound.
+   */
   sendText(text: string): void {
     if (this.#closed) return;
-    // Bytes held by this tick's cork are ours, not the reader's backlog.
-    if (this.#socket.bufferedAmount - this.#corkedBytes > this.#ctx.options.maxBufferedBytes) {
-      this.#ctx.metrics.inc('beckon_connections_closed_total', 'slow_consumer');
-      this.close(CloseCode.SLOW_CONSUMER, 'slow consumer');
-      this.#socket.terminate();
+    const { maxBufferedBytes, maxBurstBytes } = this.#ctx.options;
+    if (
+      this.#socket.bufferedAmount - this.#corkedBytes > maxBufferedBytes ||
+      this.#corkedBytes > maxBurstBytes
+    ) {
+      this.#cutSlow();
       return;
     }
     this.#cork();
     this.#corkedBytes += text.length;
     this.#socket.send(text);
+  }
+
+  #cutSlow(): void {
+    this.#ctx.metrics.inc('beckon_connections_closed_total', 'slow_consumer');
+    this.close(CloseCode.SLOW_CONSUMER, 'slow consumer');
+    this.#socket.terminate();
+  }
+
+  /**
+   * Resolves once the reader has taken what is queued down to half the buffer bound (snapshot
+   * pages wait for it, so one socket never has more than a page or two in memory).
+   */
+  #drained(): Promise<void> {
+    const raw = (this.#socket as unknown as { _socket?: NodeJS.EventEmitter })._socket;
+    const low = this.#ctx.options.maxBufferedBytes / 2;
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.#closed || raw === undefined || this.#socket.bufferedAmount <= low) {
+          raw?.off('drain', check);
+          raw?.off('close', check);
+          resolve();
+        }
+      };
+      raw?.on('drain', check);
+      raw?.on('close', check);
+      // The cork is flushed a tick from now; look then, and on every drain after.
+      setImmediate(check);
+    });
   }
 
   /**
@@ -112,7 +187,9 @@ export class Connection {
     const text =
       seq === undefined ? `{"t":"ev","ev":${eventJson}}` : `{"t":"ev","seq":${seq},"ev":${eventJson}}`;
     if (this.#held) {
-      this.#held.push({ seq, text, event });
+      // Held while a snapshot goes out page by page to a reader that does not read.
+      if (this.#held.length >= MAX_HELD_EVENTS) this.#cutSlow();
+      else this.#held.push({ seq, text, event });
       return;
     }
     this.#sendEvent(seq, text, event);
@@ -132,6 +209,13 @@ export class Connection {
   resync(): void {
     if (this.authenticated) void this.#resyncOrClose(undefined);
   }
+
+  /**
+   * At most one snapshot or replay in flight per socket: requests arriving meanwhile become one
+   * more snapshot after it (a hundred `sync` frames in one write cost two snapshots, not 100).
+   */
+  #resyncing: Promise<void> | undefined;
+  #again = false;
 
   close(code: number, reason: string): void {
     if (this.#closed) return;
@@ -303,13 +387,28 @@ export class Connection {
   }
 
   /** A socket that cannot be brought up to date is closed, so its client reconnects and resumes. */
-  async #resyncOrClose(seq: number | undefined): Promise<void> {
-    try {
-      await this.#resync(seq);
-    } catch (error) {
-      this.#ctx.log.warn({ err: error }, 'resync failed');
-      this.close(TRY_AGAIN_LATER, 'store unavailable');
+  #resyncOrClose(seq: number | undefined): Promise<void> {
+    if (this.#resyncing !== undefined) {
+      this.#again = true;
+      return this.#resyncing;
     }
+    const run = async (from: number | undefined) => {
+      try {
+        await this.#resync(from);
+        while (this.#again && !this.#closed) {
+          this.#again = false;
+          await this.#resync(undefined);
+        }
+      } catch (error) {
+        this.#ctx.log.warn({ err: error }, 'resync failed');
+        this.close(TRY_AGAIN_LATER, 'store unavailable');
+      } finally {
+        this.#resyncing = undefined;
+        this.#again = false;
+      }
+    };
+    this.#resyncing = run(seq);
+    return this.#resyncing;
   }
 
   /** Replays what the client missed after `seq`, or sends a snapshot; then releases held events. */
@@ -322,16 +421,22 @@ export class Connection {
     let upTo: number;
     const invitesFor: InvitationRecord[] = [];
     if (this.#closed) return;
-    if (missed !== undefined) {
+    const replay = missed === undefined ? undefined : replayFrames(missed, this.#ctx.options.maxReplayBytes);
+    if (missed !== undefined && replay !== undefined) {
       upTo = missed.at(-1)?.seq ?? seq ?? 0;
-      for (const { seq: s, event } of missed)
-        this.sendText(`{"t":"ev","seq":${s},"ev":${JSON.stringify(event)}}`);
+      for (const frame of replay) this.sendText(frame);
       for (const { event } of missed) if ('invitation' in event) invitesFor.push(event.invitation);
     } else {
+      // Nothing to replay from, or more than a snapshot costs: a snapshot, in pages.
       const snapshot = await store.snapshot(userID);
       if (this.#closed) return;
       upTo = snapshot.seq;
-      this.send({ t: 'snapshot', seq: snapshot.seq, at: Date.now(), invitations: snapshot.invitations });
+      const pages = snapshotPages(snapshot, Date.now(), this.#ctx.options.snapshotPageBytes);
+      for (let i = 0; i < pages.length; i++) {
+        if (i > 0) await this.#drained();
+        if (this.#closed) return;
+        this.sendText(pages[i] ?? '');
+      }
       invitesFor.push(...snapshot.invitations);
     }
     this.#lastSeq = upTo;

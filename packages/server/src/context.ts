@@ -9,6 +9,12 @@ import type { Store } from './store/types.js';
 export interface ResolvedOptions {
   readonly maxPayloadBytes: number;
   readonly maxBufferedBytes: number;
+  /** What one burst (one tick's corked writes) may queue on a socket. */
+  readonly maxBurstBytes: number;
+  /** A replay larger than this is replaced by a snapshot. */
+  readonly maxReplayBytes: number;
+  /** Snapshots go out in frames of about this size, each after the reader took the last. */
+  readonly snapshotPageBytes: number;
   readonly authTimeoutMs: number;
   readonly heartbeatMs: number;
   readonly rateLimit: { readonly burst: number; readonly perSecond: number };

@@ -41,8 +41,14 @@ export interface BeckonServerOptions {
   readonly maxInvitees?: number;
   /** Frame limit (ws maxPayload). Default 64 KiB. */
   readonly maxPayloadBytes?: number;
-  /** A reader whose socket buffer passes this is cut off. Default 1 MiB. */
+  /** A reader whose socket buffer passes this is cut off (4008). Default 1 MiB. */
   readonly maxBufferedBytes?: number;
+  /** What one burst of work may queue on one socket before it is cut off (4008). Default 8 MiB. */
+  readonly maxBurstBytes?: number;
+  /** A resume that would replay more than this gets a snapshot instead. Default 1 MiB. */
+  readonly maxReplayBytes?: number;
+  /** Snapshots are sent in frames of about this size, each once the last was read. Default 256 KiB. */
+  readonly snapshotPageBytes?: number;
   readonly authTimeoutMs?: number;
   readonly heartbeatMs?: number;
   /** Requests per socket: `burst` at once, refilled at `perSecond`. Default 100 and 50/s. */
@@ -120,6 +126,9 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
   const resolved: ResolvedOptions = {
     maxPayloadBytes: options.maxPayloadBytes ?? 64 * 1024,
     maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+    maxBurstBytes: positive('maxBurstBytes', options.maxBurstBytes, 8 * 1024 * 1024),
+    maxReplayBytes: positive('maxReplayBytes', options.maxReplayBytes, 1024 * 1024),
+    snapshotPageBytes: positive('snapshotPageBytes', options.snapshotPageBytes, 256 * 1024),
     authTimeoutMs: options.authTimeoutMs ?? 10_000,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     rateLimit: { burst: options.rateLimit?.burst ?? 100, perSecond: options.rateLimit?.perSecond ?? 50 },

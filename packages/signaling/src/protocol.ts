@@ -43,7 +43,8 @@ export type ServerFrame =
       serverTime: number;
       epoch: string;
     }
-  | { t: 'snapshot'; seq: number; at: number; invitations: readonly InvitationRecord[] }
+  /** A large snapshot comes in several frames: all but the last say `more`. */
+  | { t: 'snapshot'; seq: number; at: number; invitations: readonly InvitationRecord[]; more?: true }
   | { t: 'ev'; seq?: number; ev: SignalingEvent }
   | ({ t: 'res'; id: number } & Mutable<CommandReply>)
   | { t: 'pong'; ts: number; serverTime: number }
@@ -137,7 +138,13 @@ function isServerFrame(f: Obj): boolean {
         isStr(f.sessionID) && isStr(f.userID) && isStr(f.deviceID) && isNum(f.serverTime) && isStr(f.epoch)
       );
     case 'snapshot':
-      return isNum(f.seq) && isNum(f.at) && Array.isArray(f.invitations) && f.invitations.every(isRecord);
+      return (
+        isNum(f.seq) &&
+        isNum(f.at) &&
+        optional(f.more, (m) => m === true) &&
+        Array.isArray(f.invitations) &&
+        f.invitations.every(isRecord)
+      );
     case 'ev':
       return optional(f.seq, isNum) && isEvent(f.ev);
     case 'res':

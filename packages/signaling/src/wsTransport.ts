@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from './clock.js';
 import { ErrorCode, SignalingError, type SignalingErrorInfo } from './errors.js';
 import { type ClientFrame, CloseCode, parseServerFrame, type ServerFrame } from './protocol.js';
-import type { Command, CommandReply } from './rules/types.js';
+import type { Command, CommandReply, InvitationRecord } from './rules/types.js';
 import type { ConnectionState, Transport, TransportListener } from './transport.js';
 
 /** The part of the WebSocket API the transport uses: the browser's, Node's global, or `ws`. */
@@ -75,6 +75,7 @@ export class WebSocketTransport implements Transport {
   #epoch: string | undefined;
   #seq = -1;
   #resyncing = false;
+  #pages: InvitationRecord[] = [];
 
   constructor(options: WebSocketTransportOptions) {
     this.#o = options;
@@ -211,9 +212,12 @@ export class WebSocketTransport implements Transport {
         break;
       }
       case 'snapshot':
+        // Pages of one snapshot are applied together, when the last arrives.
+        this.#pages.push(...frame.invitations);
+        if (frame.more) break;
         this.#seq = frame.seq;
         this.#resyncing = false;
-        listener?.onSnapshot({ at: frame.at, invitations: frame.invitations });
+        listener?.onSnapshot({ at: frame.at, invitations: this.#pages.splice(0) });
         break;
       case 'ev':
         if (frame.seq === undefined) {
@@ -270,6 +274,7 @@ export class WebSocketTransport implements Transport {
 
   #teardown(): void {
     this.#ready = false;
+    this.#pages = [];
     this.#clock.clearTimer(this.#beatTimer);
     if (this.#socket) {
       this.#socket.onopen = this.#socket.onmessage = this.#socket.onclose = null;
