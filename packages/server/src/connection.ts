@@ -212,7 +212,8 @@ export class Connection {
 
   /**
    * At most one snapshot or replay in flight per socket: requests arriving meanwhile become one
-   * more snapshot after it (a hundred `sync` frames in one write cost two snapshots, not 100).
+   * more snapshot, `resyncIntervalMs` after it (a hundred `sync` frames in one write cost two
+   * snapshots, not 100).
    */
   #resyncing: Promise<void> | undefined;
   #again = false;
@@ -396,6 +397,10 @@ export class Connection {
       try {
         await this.#resync(from);
         while (this.#again && !this.#closed) {
+          // The follow-up waits its turn: a socket asking again and again gets a snapshot per
+          // interval, however many it asks for.
+          await new Promise((r) => setTimeout(r, this.#ctx.options.resyncIntervalMs));
+          if (this.#closed) return;
           this.#again = false;
           await this.#resync(undefined);
         }

@@ -15,6 +15,8 @@ export interface ResolvedOptions {
   readonly maxReplayBytes: number;
   /** Snapshots go out in frames of about this size, each after the reader took the last. */
   readonly snapshotPageBytes: number;
+  /** A snapshot asked for while one is in flight follows this long after it. */
+  readonly resyncIntervalMs: number;
   readonly authTimeoutMs: number;
   readonly heartbeatMs: number;
   readonly rateLimit: { readonly burst: number; readonly perSecond: number };

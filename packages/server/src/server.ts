@@ -49,6 +49,8 @@ export interface BeckonServerOptions {
   readonly maxReplayBytes?: number;
   /** Snapshots are sent in frames of about this size, each once the last was read. Default 256 KiB. */
   readonly snapshotPageBytes?: number;
+  /** Snapshots asked for while one is in flight make one more, this long after it. Default 1000 ms. */
+  readonly resyncIntervalMs?: number;
   readonly authTimeoutMs?: number;
   readonly heartbeatMs?: number;
   /** Requests per socket: `burst` at once, refilled at `perSecond`. Default 100 and 50/s. */
@@ -129,6 +131,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     maxBurstBytes: positive('maxBurstBytes', options.maxBurstBytes, 8 * 1024 * 1024),
     maxReplayBytes: positive('maxReplayBytes', options.maxReplayBytes, 1024 * 1024),
     snapshotPageBytes: positive('snapshotPageBytes', options.snapshotPageBytes, 256 * 1024),
+    resyncIntervalMs: positive('resyncIntervalMs', options.resyncIntervalMs, 1000),
     authTimeoutMs: options.authTimeoutMs ?? 10_000,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     rateLimit: { burst: options.rateLimit?.burst ?? 100, perSecond: options.rateLimit?.perSecond ?? 50 },
