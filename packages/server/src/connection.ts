@@ -38,25 +38,24 @@ export function replayFrames(
 
 /**
  * A snapshot as frames of about `pageBytes` each (one invitation never splits); every frame but
- * the last says `more`, and the client applies them together.
+ * the last says `more`, and the client applies them together. Pages are made as they are taken,
+ * so a socket waiting for its reader holds one page, not the whole snapshot.
  */
-export function snapshotPages(snapshot: Snapshot, at: number, pageBytes: number): string[] {
+export function* snapshotPages(snapshot: Snapshot, at: number, pageBytes: number): Generator<string> {
   const head = `{"t":"snapshot","seq":${snapshot.seq},"at":${at}`;
-  const pages: string[] = [];
   let page: string[] = [];
   let size = 0;
   for (const record of snapshot.invitations) {
     const json = JSON.stringify(record);
     if (page.length > 0 && size + json.length > pageBytes) {
-      pages.push(`${head},"more":true,"invitations":[${page.join(',')}]}`);
+      yield `${head},"more":true,"invitations":[${page.join(',')}]}`;
       page = [];
       size = 0;
     }
     page.push(json);
     size += json.length + 1;
   }
-  pages.push(`${head},"invitations":[${page.join(',')}]}`);
-  return pages;
+  yield `${head},"invitations":[${page.join(',')}]}`;
 }
 
 /** Standard close codes clients reconnect after: the store changed under us, or is unreachable. */
@@ -436,11 +435,12 @@ export class Connection {
       const snapshot = await store.snapshot(userID);
       if (this.#closed) return;
       upTo = snapshot.seq;
-      const pages = snapshotPages(snapshot, Date.now(), this.#ctx.options.snapshotPageBytes);
-      for (let i = 0; i < pages.length; i++) {
-        if (i > 0) await this.#drained();
+      let first = true;
+      for (const page of snapshotPages(snapshot, Date.now(), this.#ctx.options.snapshotPageBytes)) {
+        if (!first) await this.#drained();
+        first = false;
         if (this.#closed) return;
-        this.sendText(pages[i] ?? '');
+        this.sendText(page);
       }
       invitesFor.push(...snapshot.invitations);
     }

@@ -147,14 +147,12 @@ describe('pure helpers', () => {
   });
 
   it('snapshotPages never splits an invitation and always ends with a final page', () => {
-    expect(snapshotPages({ seq: 3, invitations: [] }, 5, 100)).toEqual([
+    expect([...snapshotPages({ seq: 3, invitations: [] }, 5, 100)]).toEqual([
       '{"t":"snapshot","seq":3,"at":5,"invitations":[]}',
     ]);
-    const pages = snapshotPages(
-      { seq: 3, invitations: Array.from({ length: 10 }, (_, i) => record(i)) },
-      5,
-      500,
-    );
+    const pages = [
+      ...snapshotPages({ seq: 3, invitations: Array.from({ length: 10 }, (_, i) => record(i)) }, 5, 500),
+    ];
     const parsed = pages.map((p) => JSON.parse(p) as { more?: true; invitations: unknown[] });
     expect(parsed.length).toBeGreaterThan(2);
     expect(parsed.at(-1)?.more).toBeUndefined();
