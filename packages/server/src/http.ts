@@ -99,6 +99,8 @@ function publicGroup(group: Group) {
 
 /** The HTTP JSON API: groups, members with presence, call history, health, metrics, dev tokens. */
 export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
+  // Every answer, API or static file, is read as the type it says it is.
+  res.setHeader('x-content-type-options', 'nosniff');
   const origin = req.headers.origin;
   if (origin !== undefined && originAllowed(origin, ctx.allowed, ctx.dev)) {
     res.setHeader('access-control-allow-origin', origin);
@@ -220,6 +222,12 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
   } catch (error) {
     if (error instanceof HttpError)
       return send(res, error.status, { error: { code: error.code, message: error.message } });
+    // decodeURIComponent on a path with a broken escape (`/%E0%A4%A`): the client's fault.
+    if (error instanceof URIError) {
+      return send(res, 400, {
+        error: { code: ErrorCode.INVALID_PARAMETERS, message: 'malformed percent-encoding in the URL' },
+      });
+    }
     throw error;
   }
 }

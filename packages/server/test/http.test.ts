@@ -1,0 +1,53 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createToken } from '../src/auth.js';
+import type { BeckonServer } from '../src/server.js';
+import { SECRET, startServer } from './helpers.js';
+
+let server: BeckonServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function withStatic(): Promise<BeckonServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'beckon-http-'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>demo</title>');
+  writeFileSync(join(dir, 'app.js'), 'console.log(1)');
+  server = await startServer({ staticDir: dir });
+  return server;
+}
+
+describe('malformed percent-encoding', () => {
+  it('answers 400 with 6017 on API and static paths, not 500', async () => {
+    const s = await withStatic();
+    const token = await createToken({ secret: SECRET, userID: 'alice' });
+    for (const path of ['/groups/%E0%A4%A/members', '/%E0%A4%A', '/app%.js']) {
+      const res = await fetch(`${s.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status, path).toBe(400);
+      expect(await res.json(), path).toMatchObject({ error: { code: 6017 } });
+    }
+    // Well-formed escapes still work.
+    expect((await fetch(`${s.url}/app%2Ejs`)).status).toBe(200);
+  });
+});
+
+describe('X-Content-Type-Options', () => {
+  it('is nosniff on static files, API answers and errors', async () => {
+    const s = await withStatic();
+    const token = await createToken({ secret: SECRET, userID: 'alice' });
+    const responses = [
+      await fetch(`${s.url}/`),
+      await fetch(`${s.url}/app.js`),
+      await fetch(`${s.url}/healthz`),
+      await fetch(`${s.url}/metrics`),
+      await fetch(`${s.url}/groups`, { headers: { authorization: `Bearer ${token}` } }),
+      await fetch(`${s.url}/groups`),
+      await fetch(`${s.url}/missing.js`),
+    ];
+    for (const res of responses) expect(res.headers.get('x-content-type-options'), res.url).toBe('nosniff');
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 401, 404]);
+  });
+});
