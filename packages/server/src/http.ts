@@ -3,6 +3,7 @@ import { createUserSig } from '@beckon/media/node';
 import { ErrorCode, isValidId } from '@beckon/signaling';
 import type { Logger } from 'pino';
 import { createToken, verifyToken } from './auth.js';
+import type { JoinThrottle } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { originAllowed } from './server.js';
 import { serveStatic } from './staticFiles.js';
@@ -16,6 +17,8 @@ export interface HttpContext {
   readonly dev: boolean;
   readonly allowed: readonly string[] | '*';
   readonly log: Logger;
+  /** Failed joins per user and per address. */
+  readonly joins: JoinThrottle;
   /** A built web app to serve on paths the API does not use (the demos). */
   readonly staticDir?: string;
   /** Dev mode's shared lobby group, made on first use. */
@@ -184,8 +187,17 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
       if (typeof body.code !== 'string' || body.code.length > 32) {
         throw new HttpError(400, ErrorCode.INVALID_PARAMETERS, 'code must be a string');
       }
+      const address = req.socket.remoteAddress ?? '';
+      const wait = ctx.joins.wait(userID, address);
+      if (wait > 0) {
+        res.setHeader('retry-after', String(Math.ceil(wait / 1000)));
+        throw new HttpError(429, ErrorCode.RATE_LIMITED, 'too many failed joins: try again later');
+      }
       const group = await ctx.store.joinGroup(body.code.trim(), userID);
-      if (!group) throw new HttpError(404, ErrorCode.GROUP_NOT_FOUND, 'no group has this code');
+      if (!group) {
+        ctx.joins.failed(userID, address);
+        throw new HttpError(404, ErrorCode.GROUP_NOT_FOUND, 'no group has this code');
+      }
       ctx.store.announceGroup(group.groupID, group.members);
       return send(res, 200, publicGroup(group));
     }

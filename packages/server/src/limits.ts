@@ -26,6 +26,12 @@ export class Bucket {
     return Math.ceil(((1 - this.#tokens) / this.perSecond) * 1000);
   }
 
+  /** The wait in ms until a token is there, without taking one. */
+  peek(): number {
+    this.#refill();
+    return this.#tokens >= 1 ? 0 : Math.ceil(((1 - this.#tokens) / this.perSecond) * 1000);
+  }
+
   /** Back to its full burst: nothing is lost by forgetting it. */
   get full(): boolean {
     this.#refill();
@@ -88,6 +94,11 @@ export class UserBuckets {
     return bucket.take();
   }
 
+  /** The user's wait in ms, taking nothing. */
+  peek(userID: string): number {
+    return this.#buckets.get(userID)?.peek() ?? 0;
+  }
+
   /** Forgets full buckets (a reconnect must not buy a fresh burst, so empty ones stay). */
   sweep(): void {
     for (const [userID, bucket] of this.#buckets) if (bucket.full) this.#buckets.delete(userID);
@@ -127,3 +138,38 @@ export class InvitationCap {
     }
   }
 }
+
+/**
+ * Failed group joins (a wrong code) per user and per address. Only failures count: a class of
+ * 1,000 joining from one school address never waits, a code guesser soon does.
+ */
+export class JoinThrottle {
+  readonly #users: UserBuckets;
+  readonly #addresses: UserBuckets;
+
+  constructor(perUser: RateLimit, perAddress: RateLimit) {
+    this.#users = new UserBuckets(perUser);
+    this.#addresses = new UserBuckets(perAddress);
+  }
+
+  /** Ms to wait before trying again, 0 when a join may be tried now. */
+  wait(userID: string, address: string): number {
+    return Math.max(this.#users.peek(userID), this.#addresses.peek(address));
+  }
+
+  /** A join failed: it costs a token from both buckets. */
+  failed(userID: string, address: string): void {
+    this.#users.take(userID);
+    this.#addresses.take(address);
+  }
+
+  sweep(): void {
+    this.#users.sweep();
+    this.#addresses.sweep();
+  }
+}
+
+export const DEFAULT_JOIN_THROTTLE = {
+  perUser: { burst: 10, perSecond: 1 / 6 },
+  perAddress: { burst: 100, perSecond: 1 },
+} as const;

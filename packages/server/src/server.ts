@@ -11,7 +11,15 @@ import { Connection, STORE_RESET } from './connection.js';
 import type { ResolvedOptions, ServerContext } from './context.js';
 import { historyFromEnded, historyFromHangup } from './history.js';
 import { handleHttp } from './http.js';
-import { DEFAULT_USER_LIMITS, InvitationCap, positive, UserBuckets } from './limits.js';
+import {
+  DEFAULT_JOIN_THROTTLE,
+  DEFAULT_USER_LIMITS,
+  InvitationCap,
+  JoinThrottle,
+  positive,
+  type RateLimit,
+  UserBuckets,
+} from './limits.js';
 import { Metrics } from './metrics.js';
 import { GROUP_ROOM_PREFIX, RoomGrants } from './rooms.js';
 import { MemoryStore } from './store/memory.js';
@@ -61,6 +69,14 @@ export interface BeckonServerOptions {
   readonly maxConnectionsPerUser?: number;
   /** Active invitations per inviter; more invites answer 9011. Default 1000. */
   readonly maxActiveInvitations?: number;
+  /**
+   * Failed group joins (wrong codes) before `POST /groups/join` answers 429 with Retry-After.
+   * Default per user 10 then one per 6 s; per address 100 then one per second.
+   */
+  readonly joinThrottle?: {
+    readonly perUser?: { readonly burst?: number; readonly perSecond?: number };
+    readonly perAddress?: { readonly burst?: number; readonly perSecond?: number };
+  };
   /** pino level; default 'info', or 'silent' under a test runner. */
   readonly logLevel?: string;
   readonly logger?: Logger;
@@ -197,6 +213,14 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
   const lobby: { groupID?: string } = {};
 
   const userBuckets = new UserBuckets(userRate);
+  const rate = (name: string, given: { burst?: number; perSecond?: number } | undefined, d: RateLimit) => ({
+    burst: positive(`${name}.burst`, given?.burst, d.burst),
+    perSecond: positive(`${name}.perSecond`, given?.perSecond, d.perSecond, false),
+  });
+  const joins = new JoinThrottle(
+    rate('joinThrottle.perUser', options.joinThrottle?.perUser, DEFAULT_JOIN_THROTTLE.perUser),
+    rate('joinThrottle.perAddress', options.joinThrottle?.perAddress, DEFAULT_JOIN_THROTTLE.perAddress),
+  );
   const ctx: ServerContext = {
     options: resolved,
     userBuckets,
@@ -337,6 +361,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       dev,
       allowed,
       log,
+      joins,
       lobby,
       ...(options.staticDir ? { staticDir: options.staticDir } : {}),
       ...(options.trtc ? { trtc: options.trtc } : {}),
@@ -373,6 +398,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
   const beat = setInterval(() => {
     for (const connection of sockets) connection.heartbeat();
     userBuckets.sweep();
+    joins.sweep();
   }, resolved.heartbeatMs);
   beat.unref();
 

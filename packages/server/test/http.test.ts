@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createToken } from '../src/auth.js';
 import type { BeckonServer } from '../src/server.js';
-import { SECRET, startServer } from './helpers.js';
+import { api, SECRET, startServer } from './helpers.js';
 
 let server: BeckonServer | undefined;
 afterEach(async () => {
@@ -49,5 +49,44 @@ describe('X-Content-Type-Options', () => {
     ];
     for (const res of responses) expect(res.headers.get('x-content-type-options'), res.url).toBe('nosniff');
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 401, 404]);
+  });
+});
+
+describe('group join codes', () => {
+  const token = (userID: string) => createToken({ secret: SECRET, userID });
+
+  it('are 12 characters of a 32-letter alphabet (60 bits)', async () => {
+    server = await startServer();
+    const res = await api(server, 'POST', '/groups', await token('teacher'), { name: 'Class' });
+    expect(res.body.code).toMatch(/^[A-HJ-NP-Z2-9]{12}$/);
+  });
+
+  it('failed joins are throttled per user with 429 and Retry-After; successful ones never count', async () => {
+    server = await startServer({ joinThrottle: { perUser: { burst: 3, perSecond: 0.01 } } });
+    const { code } = (await api(server, 'POST', '/groups', await token('teacher'), { name: 'Class' })).body;
+    const mallory = await token('mallory');
+    for (let i = 0; i < 5; i++)
+      expect((await api(server, 'POST', '/groups/join', mallory, { code })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await api(server, 'POST', '/groups/join', mallory, { code: `WRONG${i}` })).status).toBe(404);
+    const res = await fetch(`${server.url}/groups/join`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${mallory}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await res.json()).toMatchObject({ error: { code: 9004 } });
+    // Another user is not held back by mallory's failures.
+    expect((await api(server, 'POST', '/groups/join', await token('student'), { code })).status).toBe(200);
+  });
+
+  it('failed joins are throttled per address too, across users', async () => {
+    server = await startServer({ joinThrottle: { perAddress: { burst: 3, perSecond: 0.01 } } });
+    for (const user of ['u1', 'u2', 'u3'])
+      expect((await api(server, 'POST', '/groups/join', await token(user), { code: 'NOPE' })).status).toBe(
+        404,
+      );
+    expect((await api(server, 'POST', '/groups/join', await token('u4'), { code: 'NOPE' })).status).toBe(429);
   });
 });

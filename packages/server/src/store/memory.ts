@@ -27,9 +27,15 @@ interface UserLog {
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
-/** A six-character join code without look-alike characters (no I, O, 0, 1). */
+/** Characters of a join code: 5 bits each from a 32-letter alphabet (256 % 32 = 0: unbiased). */
+export const JOIN_CODE_LENGTH = 12;
+
+/**
+ * A 12-character join code (60 bits) without look-alike characters (no I, O, 0, 1): too many
+ * to guess, with failed joins throttled per user and per address.
+ */
 export function joinCode(): string {
-  return [...randomBytes(6)].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+  return [...randomBytes(JOIN_CODE_LENGTH)].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
 }
 
 /** The embedded default: everything in this process, nothing on disk. */
