@@ -142,7 +142,8 @@ export class Model {
     if (op.kind === 'invite') {
       const invitees = this.invitees(op, users);
       if (invitees.includes(actor)) return ErrorCode.INVALID_PARAMETERS;
-      if (!op.group && op.timeout > 0 && this.#glare(actor, invitees[0] ?? '')) return ErrorCode.ALREADY_EXISTS;
+      if (!op.group && op.timeout > 0 && this.#glare(actor, invitees[0] ?? ''))
+        return ErrorCode.ALREADY_EXISTS;
       return 0;
     }
     if (op.kind === 'add' && !this.options.addInvitees) return ErrorCode.INVALID_PARAMETERS;
@@ -185,7 +186,7 @@ export class Model {
       if (me !== undefined) me.state = op.kind === 'accept' ? 'accepted' : 'rejected';
     } else if (op.kind === 'modify') {
       inv.data = modifiedData(actor);
-    } else {
+    } else if (op.kind === 'add') {
       const deadline = inv.timeout > 0 ? now + inv.timeout * 1000 : 0;
       const added = op.invitees.map((i) => users[i] ?? '').filter((u) => !this.#notNew(inv, u));
       for (const u of added) inv.invitees.set(u, { state: 'pending', deadline, reached: 'no' });
