@@ -26,6 +26,11 @@ export interface ModelOptions {
    * command about an invitation the actor cannot see is refused with 8010, as for one that ended.
    */
   readonly arbitration: 'shared' | 'local';
+  /**
+   * Every client shows whether an invitation is `onlineUserOnly`. Tencent: the invitation event
+   * does not carry the flag (Beckon decodes it as false), so only the sending device knows it.
+   */
+  readonly onlineUserOnlyShown: boolean;
 }
 
 /** The Beckon server and the in-memory hub: one arbiter, every feature. */
@@ -34,6 +39,7 @@ export const BECKON_RULES: ModelOptions = {
   addInvitees: true,
   groupFanOut: true,
   arbitration: 'shared',
+  onlineUserOnlyShown: true,
 };
 
 /** Tencent Cloud Chat, as packages/tencent/README.md documents it ("Beckon server vs Tencent Cloud Chat"). */
@@ -42,6 +48,7 @@ export const TENCENT_RULES: ModelOptions = {
   addInvitees: false,
   groupFanOut: false,
   arbitration: 'local',
+  onlineUserOnlyShown: false,
 };
 
 /** Users by index; every user is a member of the one group. */
@@ -83,7 +90,8 @@ export interface ExpectedRecord {
   readonly inviter: string;
   readonly groupID: string;
   readonly data: string;
-  readonly onlineUserOnly: boolean;
+  /** Absent where the runner does not show it ({@link ModelOptions.onlineUserOnlyShown}). */
+  readonly onlineUserOnly?: boolean;
   readonly states: Readonly<Record<string, InviteeState>>;
   /** For the inviter with delivery receipts: per invitee, whether `delivered` must be set. */
   readonly reached?: Readonly<Record<string, Reached>>;
@@ -232,7 +240,7 @@ export class Model {
         inviter: inv.inviter,
         groupID: inv.groupID,
         data: inv.data,
-        onlineUserOnly: inv.onlineUserOnly,
+        ...(this.options.onlineUserOnlyShown ? { onlineUserOnly: inv.onlineUserOnly } : {}),
         states,
         ...(reached === undefined ? {} : { reached }),
       });

@@ -170,13 +170,13 @@ async function send(client: SignalingClient, op: Op, id: string, users: readonly
 }
 
 /** What a client shows of a record, in the model's terms. */
-function shown(record: InvitationRecord, expected: ExpectedRecord | undefined) {
+function shown(record: InvitationRecord, expected: ExpectedRecord | undefined, rules: ModelOptions) {
   return {
     inviteID: record.inviteID,
     inviter: record.inviter,
     groupID: record.groupID,
     data: record.data,
-    onlineUserOnly: record.onlineUserOnly,
+    ...(rules.onlineUserOnlyShown ? { onlineUserOnly: record.onlineUserOnly } : {}),
     states: Object.fromEntries(record.invitees.map((i) => [i.userID, i.state])),
     ...(expected?.reached === undefined
       ? {}
@@ -300,7 +300,7 @@ export async function runPlan(
             user,
             view: view
               .filter((r) => keep(r.inviteID))
-              .map((r) => shown(r, expected.get(r.inviteID)))
+              .map((r) => shown(r, expected.get(r.inviteID), runner.rules))
               .sort(byId),
             expected: [...expected.values()]
               .filter((r) => keep(r.inviteID))
