@@ -1,5 +1,5 @@
-import { ManualClock } from '@beckon/signaling';
 import { type BeckonServer, MemoryStore } from '@beckon/server';
+import { ManualClock } from '@beckon/signaling';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { BECKON_RULES } from './model.js';
 import { checkAgainstModel, type Plan, type Runner, runPlan } from './property.js';

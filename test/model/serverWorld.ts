@@ -1,19 +1,19 @@
 import {
-  ManualClock,
-  SignalingClient,
-  type WebSocketConstructor,
-  WebSocketTransport,
-} from '@beckon/signaling';
-import {
   type BeckonServer,
   createBeckonServer,
   createToken,
   type MemoryStore,
   type RedisStore,
 } from '@beckon/server';
+import {
+  type ManualClock,
+  SignalingClient,
+  type WebSocketConstructor,
+  WebSocketTransport,
+} from '@beckon/signaling';
 import { expect } from 'vitest';
 import { WebSocket } from 'ws';
-import { DEVICE_USERS, waitFor, type World } from './property.js';
+import { DEVICE_USERS, type World, waitFor } from './property.js';
 
 const SECRET = 'model-test-secret-0123456789abcdef';
 
