@@ -22,7 +22,7 @@ describe('the reference model (test/model) against the server on the memory stor
     time: 'manual',
     offline: 'move',
     bursts: false,
-    settleMs: 3000,
+    settleMs: 10_000,
     runs: 100,
     maxSteps: 16,
     open: (run) => serverWorld(servers, run, clock),

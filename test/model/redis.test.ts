@@ -29,7 +29,7 @@ describeRedis('the reference model (test/model) against two servers on Redis', (
     time: 'none',
     offline: 'move',
     bursts: false,
-    settleMs: 4000,
+    settleMs: 10_000,
     runs: 100,
     maxSteps: 16,
     open: (run) => serverWorld(servers, run),
