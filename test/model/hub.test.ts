@@ -12,7 +12,7 @@ const hub: Runner = {
   offline: 'toggle',
   bursts: true,
   settleMs: 1000,
-  runs: 1000,
+  runs: 600,
   maxSteps: 30,
   async open(run) {
     const clock = new ManualClock(0);
