@@ -152,6 +152,11 @@ export class SignalingClient {
     return this.#session?.userID;
   }
 
+  /** The injected clock (local time); timers that belong to this client run on it. */
+  get clock(): Clock {
+    return this.#clock;
+  }
+
   /** Server clock minus local clock, in ms, measured when the session started. */
   get clockOffset(): number {
     return this.#offset;
