@@ -251,16 +251,14 @@ export class CallController {
         case 'accept': {
           const { inviteID } = effect;
           pending.push(
-            c
-              .accept(inviteID)
-              .then(ignore, (error: unknown) =>
-                this.#dispatch({
-                  type: 'acceptFailed',
-                  now: c.serverNow(),
-                  inviteID,
-                  failure: failureOf(error),
-                }),
-              ),
+            c.accept(inviteID).then(ignore, (error: unknown) =>
+              this.#dispatch({
+                type: 'acceptFailed',
+                now: c.serverNow(),
+                inviteID,
+                failure: failureOf(error),
+              }),
+            ),
           );
           break;
         }
