@@ -30,6 +30,7 @@ export {
   type BeckonRuntime,
   createBeckonRuntime,
 } from './context.js';
+export type { MediaRoom, MediaRoomEvents } from './mediaRoom.js';
 export { beckonKeys } from './queryKeys.js';
 export { type BeckonState, type BeckonStore, createBeckonStore, type EndedInvitation } from './store.js';
 export { useBeckonClient, useMaybeBeckonClient } from './useBeckonClient.js';
@@ -37,14 +38,20 @@ export { useBeckonState } from './useBeckonState.js';
 export { type CallActions, type UseCallResult, useCall } from './useCall.js';
 export { useCallHistory } from './useCallHistory.js';
 export {
-  type CallRoom,
   type CallRoomActions,
-  type CallRoomEvents,
   type CallRoomTarget,
   type CreateCallRoom,
   type UseCallRoomResult,
   useCallRoom,
 } from './useCallRoom.js';
+export {
+  type ClassRoomTarget,
+  type CreateClassRoom,
+  type RemoteMedia,
+  type UseClassRoomOptions,
+  type UseClassRoomResult,
+  useClassRoom,
+} from './useClassRoom.js';
 export { useConnection } from './useConnection.js';
 export { useCreateGroup } from './useCreateGroup.js';
 export { useGroupMembers } from './useGroupMembers.js';

@@ -1,30 +1,8 @@
 import { CallType } from '@beckon/signaling';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useBeckonRuntime } from './context.js';
+import type { MediaRoom } from './mediaRoom.js';
 import { useBeckonState } from './useBeckonState.js';
-
-/** The events `useCallRoom` listens to, as `@beckon/media`'s `RoomEvents` names them. */
-export interface CallRoomEvents {
-  remoteUserEntered: [userID: string];
-  remoteUserLeft: [userID: string];
-  remoteStream: [userID: string, stream: MediaStream, kinds: readonly ('audio' | 'video')[]];
-  localStream: [stream: MediaStream];
-  failed: [error: Error];
-}
-
-/**
- * What `useCallRoom` needs of a media room. `@beckon/media`'s `RoomAdapter` (`WebRtcRoom`,
- * `TrtcRoom`) has this shape, so `@beckon/react` needs no dependency on the media package: the
- * app creates the room and passes it in.
- */
-export interface CallRoom {
-  join(roomID: string, userID: string): Promise<void>;
-  publish(options?: { readonly audio?: boolean; readonly video?: boolean }): Promise<MediaStream>;
-  setMicrophoneEnabled(enabled: boolean): Promise<void>;
-  setCameraEnabled(enabled: boolean): Promise<void>;
-  leave(): Promise<void>;
-  on<E extends keyof CallRoomEvents>(event: E, handler: (...args: CallRoomEvents[E]) => void): () => void;
-}
 
 /** The call a room is created for. */
 export interface CallRoomTarget {
@@ -36,7 +14,7 @@ export interface CallRoomTarget {
 }
 
 /** Creates the media room of one call; called once per call, when the call needs media. */
-export type CreateCallRoom = (call: CallRoomTarget) => CallRoom;
+export type CreateCallRoom = (call: CallRoomTarget) => MediaRoom;
 
 export interface CallRoomActions {
   /** Mutes (false) or unmutes (true) the microphone. */
@@ -47,7 +25,7 @@ export interface CallRoomActions {
 
 export interface UseCallRoomResult {
   /** The room of the current call, while there is one. */
-  readonly room: CallRoom | undefined;
+  readonly room: MediaRoom | undefined;
   readonly local: MediaStream | undefined;
   readonly remote: MediaStream | undefined;
   readonly actions: CallRoomActions;
@@ -70,7 +48,7 @@ export function useCallRoom(createRoom: CreateCallRoom): UseCallRoomResult {
   const { calls } = useBeckonRuntime('useCallRoom');
   const userID = useBeckonState((s) => s.userID);
   const { phase, direction, roomID, peer, callType } = useBeckonState((s) => s.call);
-  const [room, setRoom] = useState<CallRoom>();
+  const [room, setRoom] = useState<MediaRoom>();
   const [local, setLocal] = useState<MediaStream>();
   const [remote, setRemote] = useState<MediaStream>();
   const create = useRef(createRoom);
