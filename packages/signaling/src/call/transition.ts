@@ -257,7 +257,8 @@ function dialFailed(m: CallMachineState, input: Extract<CallInput, { type: 'dial
 
 /** A new invitation to this user: a call rings (or is refused as busy), a call-end ends ours. */
 function invitation(m: CallMachineState, now: number, record: InvitationRecord, self: CallSelf): CallStep {
-  if (record.groupID !== '' || record.inviter === self.userID || !canAnswer(record, self.userID)) return stay(m);
+  if (record.groupID !== '' || record.inviter === self.userID || !canAnswer(record, self.userID))
+    return stay(m);
   const info = parseCallData(record.data);
   if (!info.ok) return stay(m);
   const s = m.call;
