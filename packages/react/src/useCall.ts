@@ -9,6 +9,8 @@ export interface CallActions {
   readonly accept: () => Promise<void>;
   readonly decline: (options?: { busy?: boolean }) => Promise<void>;
   readonly hangUp: () => Promise<void>;
+  /** Asks the peer to switch the video call to audio (TUICallKit's `switchToAudio`). */
+  readonly switchToAudio: () => Promise<void>;
   /** Media callbacks: the remote user entered or left the room, or the media failed. `useCallRoom` calls them. */
   readonly remoteEntered: () => void;
   readonly remoteLeft: () => void;
@@ -40,6 +42,7 @@ export function useCall(): UseCallResult {
       accept: () => calls.accept(),
       decline: (options) => calls.decline(options),
       hangUp: () => calls.hangUp(),
+      switchToAudio: () => calls.switchToAudio(),
       remoteEntered: () => calls.remoteEntered(),
       remoteLeft: () => calls.remoteLeft(),
       fail: (reason) => calls.fail(reason),

@@ -45,7 +45,10 @@ export function createCallStore(initial: CallState = idleCall): StandaloneCallSt
 export interface CallControllerOptions {
   /** Seconds a call rings before it times out. Default 30. */
   readonly ringTimeoutSeconds?: number;
-  /** Room ids for new calls. Default: `beckon-<uuid>`. */
+  /**
+   * Room ids for new calls. Default: the transport's (`TencentTransport`: a TRTC room number
+   * TUICallKit can enter), else `beckon-<uuid>`.
+   */
   readonly newRoomID?: () => string;
   /** How long to wait for the peer's call-end after its media left before sending our own. Default 2 s. */
   readonly remoteLeaveGraceMs?: number;
@@ -140,7 +143,11 @@ export class CallController {
 
   /** Places a call: the room id travels in the invitation data (seed step 1). */
   dial(peer: string, options: DialOptions = {}): Promise<void> {
-    const roomID = options.roomID ?? this.#o.newRoomID?.() ?? `beckon-${globalThis.crypto.randomUUID()}`;
+    const roomID =
+      options.roomID ??
+      this.#o.newRoomID?.() ??
+      this.#client.newRoomID() ??
+      `beckon-${globalThis.crypto.randomUUID()}`;
     return this.#dispatch({
       type: 'dial',
       now: this.#client.serverNow(),
@@ -165,6 +172,15 @@ export class CallController {
   /** Cancels a ringing outgoing call, declines an incoming one, or ends the call with its duration. */
   hangUp(): Promise<void> {
     return this.#dispatch({ type: 'hangUp', now: this.#client.serverNow() });
+  }
+
+  /**
+   * Asks the peer to switch the video call to audio (TUICallKit's `switchToAudio`); the call's
+   * `callType` becomes audio when the peer accepts. Does nothing outside a connected video call.
+   */
+  switchToAudio(): Promise<void> {
+    const ringTimeoutSeconds = this.#o.ringTimeoutSeconds ?? 30;
+    return this.#dispatch({ type: 'switchToAudio', now: this.#client.serverNow(), ringTimeoutSeconds });
   }
 
   /** The media layer saw the remote user enter the room: the call starts now (seed step 3). */
@@ -264,7 +280,10 @@ export class CallController {
         }
         case 'acknowledge':
           // Nobody waits for the acknowledgement of a call-end notice.
-          c.accept(effect.inviteID).catch(ignore);
+          c.accept(effect.inviteID, effect.data).catch(ignore);
+          break;
+        case 'requestSwitch':
+          pending.push(c.invite(effect.peer, effect.data, { timeout: effect.timeout }));
           break;
         case 'reject':
           pending.push(c.reject(effect.inviteID, effect.data).catch(ignore));

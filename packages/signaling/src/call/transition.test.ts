@@ -70,7 +70,7 @@ describe('callTransition (pure)', () => {
     expect(info?.ok && info.value).toMatchObject({
       cmd: 'videoCall',
       roomID: 'room-1',
-      userIDs: ['alice', 'bob'],
+      userIDs: ['bob'],
     });
   });
 
@@ -160,7 +160,7 @@ describe('callTransition (pure)', () => {
       {
         type: 'reject',
         inviteID: 'inv-2',
-        data: createBusyData({ callType: CallType.AUDIO, roomID: 'room-c' }),
+        data: createBusyData({ callType: CallType.AUDIO, roomID: 'room-c', userIDs: ['alice'] }),
       },
     ]);
   });
@@ -292,7 +292,7 @@ describe('callTransition (pure)', () => {
       endedBy: 'remote',
       durationSeconds: 17,
     });
-    expect(effects).toContainEqual({ type: 'acknowledge', inviteID: 'inv-end' });
+    expect(effects).toContainEqual({ type: 'acknowledge', inviteID: 'inv-end', data: '' });
     // A stray call-end (another room) is acknowledged and changes nothing.
     const stray = record({
       inviteID: 'inv-x',
@@ -301,7 +301,7 @@ describe('callTransition (pure)', () => {
     });
     const after = callTransition(inCall.state, ring(stray));
     expect(after.state).toBe(inCall.state);
-    expect(after.effects).toEqual([{ type: 'acknowledge', inviteID: 'inv-x' }]);
+    expect(after.effects).toEqual([{ type: 'acknowledge', inviteID: 'inv-x', data: '' }]);
   });
 
   it('remote left arms the grace timer; when it runs out the call ends and this side sends the call-end', () => {

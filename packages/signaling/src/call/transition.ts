@@ -1,4 +1,12 @@
-import { CallType, createBusyData, createCallData, createHangupData, parseCallData } from '../callData.js';
+import {
+  CallType,
+  createAnswerData,
+  createBusyData,
+  createCallData,
+  createHangupData,
+  createSwitchToAudioData,
+  parseCallData,
+} from '../callData.js';
 import { ErrorCode } from '../errors.js';
 import { canAnswer } from '../rules/guards.js';
 import type { InvitationRecord } from '../rules/types.js';
@@ -51,6 +59,7 @@ export type CallInput =
   | (Base & { readonly type: 'accept' })
   | (Base & { readonly type: 'decline'; readonly busy: boolean })
   | (Base & { readonly type: 'hangUp' })
+  | (Base & { readonly type: 'switchToAudio'; readonly ringTimeoutSeconds: number })
   | (Base & { readonly type: 'remoteEntered' })
   | (Base & { readonly type: 'remoteLeft'; readonly graceMs: number })
   | (Base & { readonly type: 'fail'; readonly reason: string })
@@ -96,8 +105,10 @@ export type CallEffect =
       readonly timeout: number;
     }
   | { readonly type: 'accept'; readonly inviteID: string }
-  /** Accepts a call-end notice so it does not linger on the server. */
-  | { readonly type: 'acknowledge'; readonly inviteID: string }
+  /** Accepts a notice (a call-end, the peer's switch to audio); failures are ignored. */
+  | { readonly type: 'acknowledge'; readonly inviteID: string; readonly data: string }
+  /** Asks the peer to switch to audio (TUICallKit's `switchToAudio`); a failure rejects the action. */
+  | { readonly type: 'requestSwitch'; readonly peer: string; readonly data: string; readonly timeout: number }
   | { readonly type: 'reject'; readonly inviteID: string; readonly data: string }
   | { readonly type: 'cancel'; readonly inviteID: string }
   /** The seed's step 5: a new invitation with timeout 0 carrying the hang-up and the duration. */
@@ -183,7 +194,8 @@ function accept(m: CallMachineState): CallStep {
 function decline(m: CallMachineState, now: number, busy: boolean): CallStep {
   const { phase, inviteID, callType, roomID } = m.call;
   if (phase !== 'ringing' || inviteID === undefined) return stay(m);
-  const data = busy ? createBusyData({ callType: callType ?? CallType.AUDIO, roomID: roomID ?? '' }) : '';
+  const call = { callType: callType ?? CallType.AUDIO, roomID: roomID ?? '' };
+  const data = busy ? createBusyData(call) : createAnswerData(call);
   return then(end(m, now, busy ? 'busy' : 'declined', 'local'), (s) => ({
     state: s,
     effects: [{ type: 'reject', inviteID, data }],
@@ -229,7 +241,8 @@ function dial(m: CallMachineState, input: Extract<CallInput, { type: 'dial' }>):
       callType,
     },
   };
-  const data = createCallData({ callType, roomID, userIDs: [input.self.userID ?? '', peer] });
+  // The callees only: TUICallKit 2022 shows a group call when the caller is listed too.
+  const data = createCallData({ callType, roomID, userIDs: [peer], inviter: input.self.userID ?? '' });
   return { state, effects: [{ type: 'placeCall', peer, roomID, data, timeout: input.ringTimeoutSeconds }] };
 }
 
@@ -262,13 +275,21 @@ function invitation(m: CallMachineState, now: number, record: InvitationRecord, 
   const info = parseCallData(record.data);
   if (!info.ok) return stay(m);
   const s = m.call;
-  const { callType, roomID } = info.value;
-  if (info.value.cmd === 'hangup') {
+  const { cmd, roomID } = info.value;
+  if (cmd === 'hangup') {
     // The peer hung up (seed step 5). Acknowledge the notice so it does not linger.
-    const ack: CallStep = { state: m, effects: [{ type: 'acknowledge', inviteID: record.inviteID }] };
-    if (!ACTIVE.has(s.phase) || record.inviter !== s.peer || roomID !== s.roomID) return ack;
+    const ack: CallStep = {
+      state: m,
+      effects: [{ type: 'acknowledge', inviteID: record.inviteID, data: '' }],
+    };
+    // TUICallKit's hang-up may name no room (JS engine) or room 0 (2022 Android): the peer decides.
+    const sameRoom = roomID === '' || roomID === s.roomID;
+    if (!ACTIVE.has(s.phase) || record.inviter !== s.peer || !sameRoom) return ack;
     return then(ack, (a) => end(a, now, 'hungUp', 'remote', { durationSeconds: info.value.callEnd ?? 0 }));
   }
+  if (cmd === 'switchToAudio' || cmd === 'switchToVideo') return switchAsked(m, record, cmd);
+  if (cmd !== 'audioCall' && cmd !== 'videoCall') return stay(m);
+  const callType = info.value.callType ?? (cmd === 'videoCall' ? CallType.VIDEO : CallType.AUDIO);
   if (s.phase === 'dialing' && s.peer === record.inviter) {
     // Glare seen from this side: the peer's invitation won. Our own invite is answered with
     // 8012 (`dialFailed`), which rings this invitation and accepts it.
@@ -284,7 +305,13 @@ function invitation(m: CallMachineState, now: number, record: InvitationRecord, 
     });
     return {
       state: missed,
-      effects: [{ type: 'reject', inviteID: record.inviteID, data: createBusyData({ callType, roomID }) }],
+      effects: [
+        {
+          type: 'reject',
+          inviteID: record.inviteID,
+          data: createBusyData({ callType, roomID, userIDs: self.userID === undefined ? [] : [self.userID] }),
+        },
+      ],
     };
   }
   const call: CallState = {
@@ -300,10 +327,58 @@ function invitation(m: CallMachineState, now: number, record: InvitationRecord, 
   return { state: { ...m, call }, effects: [{ type: 'disarmLeaveTimer' }] };
 }
 
+/**
+ * The peer asks, mid-call, to switch the call's media (TUICallKit's `switchToAudio`): accepted
+ * for our own call's peer while connected (the call becomes audio), rejected otherwise; never a
+ * busy reject, never a missed call.
+ */
+function switchAsked(
+  m: CallMachineState,
+  record: InvitationRecord,
+  cmd: 'switchToAudio' | 'switchToVideo',
+): CallStep {
+  const s = m.call;
+  const ours = (s.phase === 'connecting' || s.phase === 'inCall') && record.inviter === s.peer;
+  const call = { callType: s.callType ?? CallType.VIDEO, roomID: s.roomID ?? '' };
+  if (ours && cmd === 'switchToAudio') {
+    const data = createSwitchToAudioData(call);
+    return {
+      state: patch(m, { callType: CallType.AUDIO }),
+      effects: [{ type: 'acknowledge', inviteID: record.inviteID, data }],
+    };
+  }
+  // Switching to video is not offered by Beckon; a switch outside our call is answered, not ignored.
+  const message = ours ? 'switching to video is not supported' : 'not in a call with you';
+  const data = createSwitchToAudioData({ ...call, message });
+  return { state: m, effects: [{ type: 'reject', inviteID: record.inviteID, data }] };
+}
+
+/** Is this our own switch-to-audio invitation (its answer is not about the call itself)? */
+function switchOf(record: InvitationRecord, self: CallSelf): boolean {
+  if (record.inviter !== self.userID || !record.data.includes('switchToAudio')) return false;
+  const info = parseCallData(record.data);
+  return info.ok && info.value.cmd === 'switchToAudio';
+}
+
+function switchToAudio(m: CallMachineState, ringTimeoutSeconds: number): CallStep {
+  const { phase, peer, callType, roomID } = m.call;
+  if ((phase !== 'connecting' && phase !== 'inCall') || peer === undefined || callType !== CallType.VIDEO)
+    return stay(m);
+  const data = createSwitchToAudioData({ callType, roomID: roomID ?? '', userIDs: [peer] });
+  return { state: m, effects: [{ type: 'requestSwitch', peer, data, timeout: ringTimeoutSeconds }] };
+}
+
 function answered(
   m: CallMachineState,
   input: Extract<CallInput, { type: 'accepted' | 'rejected' }>,
 ): CallStep {
+  if (switchOf(input.invitation, input.self)) {
+    // The peer answered our switch to audio: accepted, the call is audio now; rejected, it stays.
+    const { peer, phase } = m.call;
+    if (input.type === 'accepted' && input.invitee === peer && ACTIVE.has(phase))
+      return stay(patch(m, { callType: CallType.AUDIO }));
+    return stay(m);
+  }
   if (!ours(m, input.invitation, input.self)) return stay(m);
   const s = m.call;
   const known = s.inviteID === undefined ? patch(m, { inviteID: input.inviteID }) : m;
@@ -365,6 +440,8 @@ export function callTransition(m: CallMachineState, input: CallInput): CallStep 
       return decline(m, input.now, input.busy);
     case 'hangUp':
       return hangUp(m, input.now);
+    case 'switchToAudio':
+      return switchToAudio(m, input.ringTimeoutSeconds);
     case 'remoteEntered': {
       const { phase } = m.call;
       if (phase !== 'connecting' && phase !== 'dialing') return stay(m);
