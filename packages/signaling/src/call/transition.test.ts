@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CallType, createBusyData, createCallData, createHangupData, parseCallData } from '../callData.js';
+import {
+  CallType,
+  createBusyData,
+  createCallData,
+  createHangupData,
+  createSwitchToAudioData,
+  parseCallData,
+} from '../callData.js';
 import { ErrorCode } from '../errors.js';
 import type { InvitationRecord } from '../rules/types.js';
 import {
@@ -358,5 +365,41 @@ describe('callTransition (pure)', () => {
       ring(record({ groupID: 'class-1', data: videoCall('r') })),
     );
     expect(group).toEqual({ state: initialCallMachine, effects: [] });
+  });
+
+  it('switch to audio: asked by the peer mid-call it is accepted and the call becomes audio; outside our call it is rejected', () => {
+    const inCall = run([ring(incoming), { type: 'accept', now: T0 }, { type: 'remoteEntered', now: T0 }]);
+    const ask = (inviter: string) =>
+      record({
+        inviteID: 'inv-s',
+        inviter,
+        data: createSwitchToAudioData({ callType: CallType.VIDEO, roomID: 'room-b' }),
+      });
+    const accepted = callTransition(inCall.state, ring(ask('bob')));
+    expect(accepted.state.call).toMatchObject({ phase: 'inCall', callType: CallType.AUDIO, missed: [] });
+    expect(accepted.effects).toMatchObject([{ type: 'acknowledge', inviteID: 'inv-s' }]);
+    const stranger = callTransition(inCall.state, ring(ask('carol')));
+    expect(stranger.state).toBe(inCall.state);
+    expect(stranger.effects).toMatchObject([{ type: 'reject', inviteID: 'inv-s' }]);
+
+    // Asked by this side: one request; the peer's accept makes the call audio.
+    const asked = callTransition(inCall.state, { type: 'switchToAudio', now: T0, ringTimeoutSeconds: 30 });
+    expect(asked.effects).toMatchObject([{ type: 'requestSwitch', peer: 'bob', timeout: 30 }]);
+    const mine = record({
+      inviteID: 'inv-m',
+      inviter: 'alice',
+      data: createSwitchToAudioData({ callType: CallType.VIDEO, roomID: 'room-b', userIDs: ['bob'] }),
+    });
+    const answer = {
+      now: T0,
+      self: ALICE,
+      invitation: mine,
+      inviteID: 'inv-m',
+      invitee: 'bob',
+      device: 'b-1',
+      data: '',
+    };
+    expect(run([{ ...answer, type: 'accepted' }], inCall.state).call.callType).toBe(CallType.AUDIO);
+    expect(run([{ ...answer, type: 'rejected' }], inCall.state).call).toBe(inCall.call);
   });
 });
