@@ -32,6 +32,7 @@ export default defineConfig({
             'apps/*/e2e/**/*.test.ts',
             // The reference model, run against every runner.
             'test/**/*.test.ts',
+            'scripts/**/*.test.ts',
           ],
           // Browser-only tests run in the 'media' project, in Chromium.
           exclude: ['**/node_modules/**', '**/*.browser.test.ts'],

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createUserSig } from '@beckon/media/node';
 import { ErrorCode, isValidId } from '@beckon/signaling';
 import type { Logger } from 'pino';
 import { createToken, verifyToken } from './auth.js';
@@ -7,6 +6,7 @@ import type { Metrics } from './metrics.js';
 import { originAllowed } from './server.js';
 import { serveStatic } from './staticFiles.js';
 import type { Group, Store } from './store/types.js';
+import { createUserSig } from './userSig.js';
 
 export interface HttpContext {
   readonly store: Store;

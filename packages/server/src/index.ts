@@ -14,3 +14,13 @@ export type {
 } from './store/types.js';
 
 export { trtcFromEnv } from './trtc.js';
+export {
+  createUserSig,
+  DEFAULT_USER_SIG_EXPIRE_SECONDS,
+  decodeUserSig,
+  type UserSigDocument,
+  type UserSigOptions,
+  type VerifyUserSigOptions,
+  type VerifyUserSigResult,
+  verifyUserSig,
+} from './userSig.js';
