@@ -3,7 +3,7 @@ import { ErrorCode, isValidId } from '@beckon/signaling';
 import type { Logger } from 'pino';
 import { createToken, verifyToken } from './auth.js';
 import type { Metrics } from './metrics.js';
-import { originAllowed } from './server.js';
+import { originAllowed } from './origin.js';
 import { serveStatic } from './staticFiles.js';
 import type { Group, Store } from './store/types.js';
 import { createUserSig } from './userSig.js';

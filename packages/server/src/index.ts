@@ -1,6 +1,7 @@
 export { type CreateTokenOptions, createToken, type VerifyResult, verifyToken } from './auth.js';
 export { Metrics } from './metrics.js';
-export { type BeckonServer, type BeckonServerOptions, createBeckonServer, originAllowed } from './server.js';
+export { originAllowed } from './origin.js';
+export { type BeckonServer, type BeckonServerOptions, createBeckonServer } from './server.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';
 export { RedisStore, type RedisStoreOptions, StoreUnavailableError } from './store/redis.js';
 export type {

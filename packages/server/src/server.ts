@@ -12,6 +12,7 @@ import type { ResolvedOptions, ServerContext } from './context.js';
 import { historyFromEnded, historyFromHangup } from './history.js';
 import { handleHttp } from './http.js';
 import { Metrics } from './metrics.js';
+import { originAllowed } from './origin.js';
 import { GROUP_ROOM_PREFIX, RoomGrants } from './rooms.js';
 import { MemoryStore } from './store/memory.js';
 import type { Delivery, Store } from './store/types.js';
@@ -61,20 +62,6 @@ export interface BeckonServer {
   terminate(userID: string): void;
   /** Stops accepting, closes every socket with 1001 (clients reconnect), then closes the store. */
   close(): Promise<void>;
-}
-
-const DEV_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
-
-/** Is this browser origin on the allow-list? Requests without an Origin (non-browsers) pass. */
-export function originAllowed(
-  origin: string | undefined,
-  allowed: readonly string[] | '*',
-  dev: boolean,
-): boolean {
-  if (origin === undefined) return true;
-  if (allowed === '*') return true;
-  if (allowed.includes(origin)) return true;
-  return dev && allowed.length === 0 && DEV_ORIGIN.test(origin);
 }
 
 /**
