@@ -15,7 +15,7 @@ import { Keys } from './keys.js';
 import type { Loaded } from './plan.js';
 import { Presence } from './presence.js';
 import { readLog, readSnapshot } from './reads.js';
-import { RELAY } from './scripts.js';
+import { defineScripts } from './scripts.js';
 import { KeyedQueue } from './serial.js';
 import { Upkeep } from './upkeep.js';
 
@@ -89,13 +89,15 @@ export class RedisStore implements Store {
     // is unknown: the client gets 9005 and decides. No auto-pipelining: ioredis runs one
     // auto-pipeline at a time, so one command stuck behind a paused Redis would hold back (and
     // stretch the timeout of) every command issued after it.
-    this.#redis = new Redis(options.url, {
-      ...common,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      commandTimeout: timeoutMs,
-    });
+    this.#redis = defineScripts(
+      new Redis(options.url, {
+        ...common,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        autoResendUnfulfilledCommands: false,
+        commandTimeout: timeoutMs,
+      }),
+    );
     this.#sub = new Redis(options.url, { ...common, maxRetriesPerRequest: null });
     for (const client of [this.#redis, this.#sub])
       client.on('error', (err: unknown) => this.#warn('redis connection', err));
@@ -375,9 +377,9 @@ export class RedisStore implements Store {
 
   relay(userID: string, text: string): void {
     const message = JSON.stringify({ n: this.nodeID, x: { u: userID, t: text } });
-    RELAY.run(this.#redis, [this.keys.prefix, userID, this.nodeID, message]).catch((err: unknown) =>
-      this.#warn('relay', err),
-    );
+    this.#redis
+      .beckonRelay(this.keys.prefix, userID, this.nodeID, message)
+      .catch((err: unknown) => this.#warn('relay', err));
   }
 
   createGroup(owner: string, name: string): Promise<Group> {
