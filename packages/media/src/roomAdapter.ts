@@ -1,3 +1,5 @@
+import { BeckonError } from '@beckon/signaling';
+
 /** A kind of media a user can publish. */
 export type MediaKind = 'audio' | 'video';
 
@@ -16,9 +18,12 @@ export type RoomFailureReason =
   | 'kicked-out'
   | 'sdk-error';
 
-/** A media failure: the typed reason, a message for logs, and the peer it concerns, if one. */
-export class RoomError extends Error {
-  override readonly name = 'RoomError';
+/**
+ * A media failure: the typed reason (also its `code`, as on every {@link BeckonError}), a message
+ * for logs, and the peer it concerns, if one.
+ */
+export class RoomError extends BeckonError<RoomFailureReason> {
+  override name = 'RoomError';
   readonly reason: RoomFailureReason;
   /** The remote user the failure concerns (for example the peer whose ICE failed). */
   readonly userID: string | undefined;
@@ -28,7 +33,7 @@ export class RoomError extends Error {
     message: string,
     options: { userID?: string; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(reason, message, { cause: options.cause });
     this.reason = reason;
     this.userID = options.userID;
   }

@@ -1,3 +1,5 @@
+import { BeckonError } from '@beckon/signaling';
+
 /** The server's HTTP API as the React layer uses it (TanStack Query reads through it). */
 export interface GroupInfo {
   readonly groupID: string;
@@ -34,15 +36,14 @@ export interface BeckonApi {
   groups(): Promise<GroupInfo[]>;
 }
 
-/** An HTTP error from the Beckon server, with its Beckon error code. */
-export class BeckonApiError extends Error {
-  override readonly name = 'BeckonApiError';
-  constructor(
-    readonly status: number,
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
+/** An HTTP error from the Beckon server: its status and its Beckon error code. */
+export class BeckonApiError extends BeckonError<number> {
+  override name = 'BeckonApiError';
+  readonly status: number;
+
+  constructor(status: number, code: number, message: string) {
+    super(code, message);
+    this.status = status;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCode, isValidId } from '@beckon/signaling';
+import { BeckonError, ErrorCode, isValidId } from '@beckon/signaling';
 import type { Logger } from 'pino';
 import { createToken, verifyToken } from './auth.js';
 import type { Metrics } from './metrics.js';
@@ -29,13 +29,14 @@ const USER_SIG_SECONDS = 24 * 3600;
 const MAX_BODY = 16 * 1024;
 const DEV_TOKEN_TTL = 12 * 3600;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
+/** A request the API refuses: the HTTP status and the Beckon code the body carries. */
+class HttpError extends BeckonError<number> {
+  override name = 'HttpError';
+  readonly status: number;
+
+  constructor(status: number, code: number, message: string) {
+    super(code, message);
+    this.status = status;
   }
 }
 

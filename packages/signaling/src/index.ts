@@ -51,6 +51,7 @@ export {
   readRecord,
 } from './envelope.js';
 export {
+  BeckonError,
   ErrorCode,
   type ErrorDetails,
   errorInfo,
