@@ -1,7 +1,7 @@
 import { BeckonError } from '@beckon/signaling';
 
 /** The server's HTTP API as the React layer uses it (TanStack Query reads through it). */
-export interface GroupInfo {
+export interface GroupSummary {
   readonly groupID: string;
   readonly name: string;
   readonly code: string;
@@ -29,11 +29,11 @@ export interface CallHistoryEntry {
 }
 
 export interface BeckonApi {
-  members(groupID: string): Promise<{ group: GroupInfo; members: GroupMember[] }>;
+  members(groupID: string): Promise<{ group: GroupSummary; members: GroupMember[] }>;
   history(): Promise<CallHistoryEntry[]>;
-  createGroup(name: string): Promise<GroupInfo>;
-  joinGroup(code: string): Promise<GroupInfo>;
-  groups(): Promise<GroupInfo[]>;
+  createGroup(name: string): Promise<GroupSummary>;
+  joinGroup(code: string): Promise<GroupSummary>;
+  groups(): Promise<GroupSummary[]>;
 }
 
 /** An HTTP error from the Beckon server: its status and its Beckon error code. */
@@ -87,6 +87,6 @@ export function createHttpApi(options: HttpApiOptions): BeckonApi {
     history: async () => (await call<{ entries: CallHistoryEntry[] }>('GET', '/history')).entries,
     createGroup: (name) => call('POST', '/groups', { name }),
     joinGroup: (code) => call('POST', '/groups/join', { code }),
-    groups: async () => (await call<{ groups: GroupInfo[] }>('GET', '/groups')).groups,
+    groups: async () => (await call<{ groups: GroupSummary[] }>('GET', '/groups')).groups,
   };
 }

@@ -19,8 +19,8 @@ export {
   BeckonApiError,
   type CallHistoryEntry,
   createHttpApi,
-  type GroupInfo,
   type GroupMember,
+  type GroupSummary,
   type HttpApiOptions,
 } from './api.js';
 export {

@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type ClientFrame,
-  CloseCode,
   type Command,
   type CommandReply,
   ErrorCode,
-  type FrameResult,
   type InvitationRecord,
-  type ServerFrame,
   type SignalingErrorInfo,
   type SignalingEvent,
 } from '@beckon/signaling';
-import { needsReceipt, parseClientFrame } from '@beckon/signaling/rules';
+import {
+  type ClientFrame,
+  CloseCode,
+  type FrameResult,
+  needsReceipt,
+  parseClientFrame,
+  type ServerFrame,
+} from '@beckon/signaling/rules';
 import type { WebSocket } from 'ws';
 import type { ServerContext } from './context.js';
 

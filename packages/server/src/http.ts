@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BeckonError, ErrorCode, isValidId } from '@beckon/signaling';
+import { BeckonError, ErrorCode } from '@beckon/signaling';
+import { isValidId } from '@beckon/signaling/rules';
 import type { Logger } from 'pino';
 import { createToken, verifyToken } from './auth.js';
 import type { Metrics } from './metrics.js';

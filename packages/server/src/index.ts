@@ -9,9 +9,9 @@ export type {
   Delivery,
   Group,
   HistoryEntry,
-  Snapshot,
   Store,
   StoreListener,
+  StoreSnapshot,
 } from './store/types.js';
 
 export { trtcFromEnv } from './trtc.js';

@@ -1,4 +1,5 @@
-import type { CommandReply, Effect, InvitationRecord, TransitionInput } from '@beckon/signaling';
+import type { CommandReply, InvitationRecord } from '@beckon/signaling';
+import type { Effect, TransitionInput } from '@beckon/signaling/rules';
 import { transition } from '@beckon/signaling/rules';
 import type { Redis } from 'ioredis';
 import { RecordCache } from './cache.js';

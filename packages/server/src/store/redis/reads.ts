@@ -1,13 +1,13 @@
 import type { InvitationRecord, SignalingEvent } from '@beckon/signaling';
 import { isReplayable } from '@beckon/signaling/rules';
 import type { Redis } from 'ioredis';
-import type { Snapshot } from '../types.js';
+import type { StoreSnapshot } from '../types.js';
 import { call } from './cas.js';
 import type { LogEntry } from './feeds.js';
 import { list } from './scripts.js';
 
 /** A user's invitations and sequence, read at one instant (onlineUserOnly ones left out). */
-export async function readSnapshot(redis: Redis, prefix: string, userID: string): Promise<Snapshot> {
+export async function readSnapshot(redis: Redis, prefix: string, userID: string): Promise<StoreSnapshot> {
   const [seq, ...records] = list<string>(await call(() => redis.beckonSnapshot(prefix, userID)));
   const invitations = records
     .map((json) => JSON.parse(json) as InvitationRecord)

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type Command, type CommandReply, ErrorCode, errorInfo, MAX_INVITEES } from '@beckon/signaling';
-import { glareCallee, needsReceipt } from '@beckon/signaling/rules';
+import { type Command, type CommandReply, ErrorCode, MAX_INVITEES } from '@beckon/signaling';
+import { errorInfo, glareCallee, needsReceipt } from '@beckon/signaling/rules';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { SharedRoom } from '../../rooms.js';
-import type { Group, HistoryEntry, Snapshot, Store, StoreListener } from '../types.js';
+import type { Group, HistoryEntry, Store, StoreListener, StoreSnapshot } from '../types.js';
 import { type Applied, Cas, call, type Inputs, type Query } from './cas.js';
 import { StoreUnavailableError } from './errors.js';
 import { Feeds } from './feeds.js';
@@ -265,7 +265,7 @@ export class RedisStore implements Store {
       .catch((err: unknown) => this.#warn('delivery receipt', err));
   }
 
-  snapshot(userID: string): Promise<Snapshot> {
+  snapshot(userID: string): Promise<StoreSnapshot> {
     return readSnapshot(this.#redis, this.keys.prefix, userID);
   }
 
