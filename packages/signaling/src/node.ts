@@ -3,25 +3,37 @@
 import { createRequire } from 'node:module';
 import {
   type WebSocketConstructor,
+  type WebSocketLike,
   WebSocketTransport as WebSocketTransportBase,
   type WebSocketTransportOptions,
 } from './wsTransport.js';
 
 export * from './index.js';
 
+const NO_WEBSOCKET =
+  'Node has no global WebSocket before version 22: install the ws package, or pass options.WebSocket';
+
 /**
- * The `ws` package's class, when Node has no global WebSocket and `ws` is installed (an optional
- * peer dependency). Loaded only then, so Node 22 and later never need it.
+ * Opens a socket with the global WebSocket, or with the `ws` package (an optional peer
+ * dependency) where there is none. Looked up when a connection opens, not before, so creating a
+ * transport (during server rendering, say) touches nothing, and Node 22 never needs `ws`.
  */
-function nodeWebSocket(): WebSocketConstructor | undefined {
+function openNodeWebSocket(url: string): WebSocketLike {
   const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (global !== undefined) return global;
+  if (global !== undefined) return new global(url);
+  let ws: { WebSocket: WebSocketConstructor };
   try {
-    return (createRequire(import.meta.url)('ws') as { WebSocket: WebSocketConstructor }).WebSocket;
+    ws = createRequire(import.meta.url)('ws');
   } catch {
-    return undefined; // The transport fails its connection with a message that says what to install.
+    throw new Error(NO_WEBSOCKET);
   }
+  return new ws.WebSocket(url);
 }
+
+// Called with `new` by the transport; a function that returns an object gives that object.
+const NodeWebSocket = function NodeWebSocket(url: string) {
+  return openNodeWebSocket(url);
+} as unknown as WebSocketConstructor;
 
 /**
  * {@link WebSocketTransportBase} for Node: the socket class defaults to the global WebSocket, or
@@ -32,7 +44,6 @@ function nodeWebSocket(): WebSocketConstructor | undefined {
  */
 export class WebSocketTransport extends WebSocketTransportBase {
   constructor(options: WebSocketTransportOptions) {
-    const WebSocket = options.WebSocket ?? nodeWebSocket();
-    super(WebSocket === undefined ? options : { ...options, WebSocket });
+    super({ ...options, WebSocket: options.WebSocket ?? NodeWebSocket });
   }
 }

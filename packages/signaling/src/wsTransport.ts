@@ -167,7 +167,17 @@ export class WebSocketTransport implements Transport {
       return;
     }
     const url = this.#o.url;
-    const socket = new Ctor(typeof url === 'string' ? url : url());
+    let socket: WebSocketLike;
+    try {
+      socket = new Ctor(typeof url === 'string' ? url : url());
+    } catch (error) {
+      // A malformed URL, or no implementation after all: retrying cannot help.
+      this.#fail({
+        code: ErrorCode.NOT_CONNECTED,
+        message: `cannot open a WebSocket: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      return;
+    }
     this.#socket = socket;
     socket.onopen = () => {
       const resume =
