@@ -15,7 +15,13 @@ export function entryPoints(): Map<string, string> {
   const entries = new Map<string, string>();
   for (const pkg of PACKAGES) {
     for (const [subpath, target] of Object.entries(pkg.manifest.exports ?? {})) {
-      const source = (target as { source?: unknown }).source;
+      // `source` is a path, or conditions of its own (signaling's Node entry re-exports the main
+      // one with a Node transport under the same name: the `default` one is the public face).
+      const condition = (target as { source?: unknown }).source;
+      const source =
+        typeof condition === 'object' && condition !== null
+          ? (condition as { default?: unknown }).default
+          : condition;
       if (typeof source !== 'string') continue;
       entries.set(subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`, join(pkg.dir, source));
     }
