@@ -1,17 +1,22 @@
 import { parseArgs } from 'node:util';
 import { createToken } from './auth.js';
+import { type IceServersOptions, iceServersFromEnv } from './iceServers.js';
 import { createBeckonServer } from './server.js';
 import { RedisStore } from './store/redis.js';
 import { trtcFromEnv } from './trtc.js';
 
 const USAGE = `beckon-server [--port 8787] [--host 127.0.0.1] [--dev] [--secret S] [--allowed-origins a,b]
               [--redis redis://127.0.0.1:6379] [--redis-prefix beckon:]
+              [--stun-urls stun:turn.example.com:3478] [--turn-secret S] [--turn-ttl 3600]
+              [--turn-urls turn:turn.example.com:3478,turns:turn.example.com:5349]
 beckon-server token --user NAME [--ttl SECONDS] [--secret S]
 
 --redis runs this process as one node of a deployment sharing that Redis (default: in memory).
+--turn-urls / --turn-secret: GET /ice-servers hands signed-in users these TURN URLs with credentials
+that coturn (use-auth-secret, static-auth-secret = the same secret) accepts for --turn-ttl seconds.
 
 Environment: BECKON_PORT, BECKON_HOST, BECKON_SECRET, BECKON_DEV=1, BECKON_ALLOWED_ORIGINS, BECKON_LOG_LEVEL,
-REDIS_URL, BECKON_REDIS_PREFIX.`;
+REDIS_URL, BECKON_REDIS_PREFIX, BECKON_STUN_URLS, BECKON_TURN_URLS, BECKON_TURN_SECRET, BECKON_TURN_TTL.`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -23,6 +28,10 @@ const { values, positionals } = parseArgs({
     'allowed-origins': { type: 'string' },
     redis: { type: 'string' },
     'redis-prefix': { type: 'string' },
+    'stun-urls': { type: 'string' },
+    'turn-urls': { type: 'string' },
+    'turn-secret': { type: 'string' },
+    'turn-ttl': { type: 'string' },
     user: { type: 'string' },
     ttl: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -51,6 +60,13 @@ if (values.help) {
   const trtc = trtcFromEnv(env);
   const redisUrl = values.redis ?? env.REDIS_URL;
   const prefix = values['redis-prefix'] ?? env.BECKON_REDIS_PREFIX;
+  // Flags win over the environment, one setting at a time.
+  const iceServers: IceServersOptions | undefined = iceServersFromEnv({
+    BECKON_STUN_URLS: values['stun-urls'] ?? env.BECKON_STUN_URLS,
+    BECKON_TURN_URLS: values['turn-urls'] ?? env.BECKON_TURN_URLS,
+    BECKON_TURN_SECRET: values['turn-secret'] ?? env.BECKON_TURN_SECRET,
+    BECKON_TURN_TTL: values['turn-ttl'] ?? env.BECKON_TURN_TTL,
+  });
   try {
     const server = await createBeckonServer({
       ...(redisUrl ? { store: new RedisStore({ url: redisUrl, ...(prefix ? { prefix } : {}) }) } : {}),
@@ -61,6 +77,7 @@ if (values.help) {
       ...(origins ? { allowedOrigins: origins === '*' ? '*' : origins.split(',').map((o) => o.trim()) } : {}),
       logLevel: env.BECKON_LOG_LEVEL ?? 'info',
       ...(trtc ? { trtc } : {}),
+      ...(iceServers ? { iceServers } : {}),
     });
     const stop = () => {
       server.close().then(

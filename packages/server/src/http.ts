@@ -3,6 +3,7 @@ import { BeckonError, ErrorCode } from '@beckon/signaling';
 import { isValidId } from '@beckon/signaling/rules';
 import type { Logger } from 'pino';
 import { createToken, verifyToken } from './auth.js';
+import { type IceServersConfig, iceServersFor } from './iceServers.js';
 import type { Metrics } from './metrics.js';
 import { originAllowed } from './origin.js';
 import { serveStatic } from './staticFiles.js';
@@ -22,9 +23,11 @@ export interface HttpContext {
   readonly lobby: { groupID?: string };
   /** TRTC credentials: the server mints UserSigs, the secret key never leaves it. */
   readonly trtc?: { readonly sdkAppId: number; readonly secretKey: string };
+  /** STUN/TURN servers for `GET /ice-servers`; none when undefined. */
+  readonly iceServers?: IceServersConfig;
 }
 
-const API_PREFIXES = ['/groups', '/history', '/dev/', '/trtc/', '/healthz', '/metrics'];
+const API_PREFIXES = ['/groups', '/history', '/dev/', '/trtc/', '/ice-servers', '/healthz', '/metrics'];
 const USER_SIG_SECONDS = 24 * 3600;
 
 const MAX_BODY = 16 * 1024;
@@ -158,6 +161,9 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
       if (!ctx.trtc)
         throw new HttpError(404, ErrorCode.INVALID_PARAMETERS, 'TRTC is not configured on this server');
       return send(res, 200, userSigBody(ctx.trtc, userID));
+    }
+    if (req.method === 'GET' && path === '/ice-servers') {
+      return send(res, 200, iceServersFor(ctx.iceServers, userID, Date.now()));
     }
     if (req.method === 'POST' && path === '/dev/lobby') {
       // Dev mode: one group everybody joins, so the call demo can list who is online.

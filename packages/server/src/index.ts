@@ -1,4 +1,14 @@
 export { type CreateTokenOptions, createToken, type VerifyResult, verifyToken } from './auth.js';
+export {
+  DEFAULT_TURN_TTL_SECONDS,
+  type IceServersBody,
+  IceServersConfigError,
+  type IceServersOptions,
+  iceServersFromEnv,
+  MAX_TURN_TTL_SECONDS,
+  type RtcIceServer,
+  turnCredentials,
+} from './iceServers.js';
 export { Metrics } from './metrics.js';
 export { originAllowed } from './origin.js';
 export { type BeckonServer, type BeckonServerOptions, createBeckonServer } from './server.js';

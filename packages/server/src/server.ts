@@ -11,6 +11,7 @@ import { Connection, STORE_RESET } from './connection.js';
 import type { ResolvedOptions, ServerContext } from './context.js';
 import { historyFromEnded, historyFromHangup } from './history.js';
 import { handleHttp } from './http.js';
+import { type IceServersOptions, resolveIceServers } from './iceServers.js';
 import { Metrics } from './metrics.js';
 import { originAllowed } from './origin.js';
 import { GROUP_ROOM_PREFIX, RoomGrants } from './rooms.js';
@@ -45,6 +46,11 @@ export interface BeckonServerOptions {
   readonly staticDir?: string;
   /** TRTC credentials: `GET /trtc/usersig` then mints UserSigs for signed-in users. */
   readonly trtc?: { readonly sdkAppId: number; readonly secretKey: string };
+  /**
+   * STUN/TURN servers for calls across networks: `GET /ice-servers` then hands each signed-in
+   * user these URLs with TURN credentials of coturn's REST API scheme (shared `secret`).
+   */
+  readonly iceServers?: IceServersOptions;
 }
 
 export interface BeckonServer {
@@ -77,6 +83,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
   if (!options.secret && !dev) throw new Error('createBeckonServer: a secret is required outside dev mode');
   const secret = options.secret ?? randomBytes(32).toString('hex');
   const allowed = options.allowedOrigins ?? [];
+  const iceServers = resolveIceServers(options.iceServers);
   const log =
     options.logger ??
     pino({ level: options.logLevel ?? (process.env.VITEST ? 'silent' : 'info'), name: 'beckon' });
@@ -252,6 +259,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       lobby,
       ...(options.staticDir ? { staticDir: options.staticDir } : {}),
       ...(options.trtc ? { trtc: options.trtc } : {}),
+      ...(iceServers ? { iceServers } : {}),
     }).catch((err: unknown) => {
       const unavailable = (err as { code?: unknown })?.code === ErrorCode.UNAVAILABLE;
       log.error({ err }, 'http handler failed');
