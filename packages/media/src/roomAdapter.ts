@@ -5,6 +5,8 @@ export type MediaKind = 'audio' | 'video';
 
 /**
  * Why media failed. `ice-failed`: no network path to a peer, even after an ICE restart;
+ * `no-relay`: no TURN relay could be allocated (the TURN server refused the credentials, or could
+ * not be reached) when media must go through one (relay-only), or nothing else connected;
  * `permission-denied`: the user or the system refused the camera or microphone;
  * `device-error`: no such device, or it is busy; `signaling-error`: the room's signaling could
  * not be opened or carried nonsense; `kicked-out`: the media service removed this user
@@ -12,6 +14,7 @@ export type MediaKind = 'audio' | 'video';
  */
 export type RoomFailureReason =
   | 'ice-failed'
+  | 'no-relay'
   | 'permission-denied'
   | 'device-error'
   | 'signaling-error'
