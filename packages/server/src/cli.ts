@@ -7,16 +7,18 @@ import { trtcFromEnv } from './trtc.js';
 
 const USAGE = `beckon-server [--port 8787] [--host 127.0.0.1] [--dev] [--secret S] [--allowed-origins a,b]
               [--redis redis://127.0.0.1:6379] [--redis-prefix beckon:]
-              [--stun-urls stun:turn.example.com:3478] [--turn-secret S] [--turn-ttl 3600]
+              [--stun-urls stun:turn.example.com:3478] [--turn-secret S] [--turn-ttl 3600] [--relay-only]
               [--turn-urls turn:turn.example.com:3478,turns:turn.example.com:5349]
 beckon-server token --user NAME [--ttl SECONDS] [--secret S]
 
 --redis runs this process as one node of a deployment sharing that Redis (default: in memory).
 --turn-urls / --turn-secret: GET /ice-servers hands signed-in users these TURN URLs with credentials
-that coturn (use-auth-secret, static-auth-secret = the same secret) accepts for --turn-ttl seconds.
+that coturn (use-auth-secret, static-auth-secret = the same secret) accepts for --turn-ttl seconds;
+--relay-only tells clients to send media only through TURN.
 
 Environment: BECKON_PORT, BECKON_HOST, BECKON_SECRET, BECKON_DEV=1, BECKON_ALLOWED_ORIGINS, BECKON_LOG_LEVEL,
-REDIS_URL, BECKON_REDIS_PREFIX, BECKON_STUN_URLS, BECKON_TURN_URLS, BECKON_TURN_SECRET, BECKON_TURN_TTL.`;
+REDIS_URL, BECKON_REDIS_PREFIX, BECKON_STUN_URLS, BECKON_TURN_URLS, BECKON_TURN_SECRET, BECKON_TURN_TTL,
+BECKON_TURN_RELAY_ONLY=1.`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -32,6 +34,7 @@ const { values, positionals } = parseArgs({
     'turn-urls': { type: 'string' },
     'turn-secret': { type: 'string' },
     'turn-ttl': { type: 'string' },
+    'relay-only': { type: 'boolean' },
     user: { type: 'string' },
     ttl: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -66,6 +69,7 @@ if (values.help) {
     BECKON_TURN_URLS: values['turn-urls'] ?? env.BECKON_TURN_URLS,
     BECKON_TURN_SECRET: values['turn-secret'] ?? env.BECKON_TURN_SECRET,
     BECKON_TURN_TTL: values['turn-ttl'] ?? env.BECKON_TURN_TTL,
+    BECKON_TURN_RELAY_ONLY: values['relay-only'] ? '1' : env.BECKON_TURN_RELAY_ONLY,
   });
   try {
     const server = await createBeckonServer({

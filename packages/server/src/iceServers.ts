@@ -15,6 +15,11 @@ export interface IceServersOptions {
   readonly secret?: string;
   /** How long the TURN credentials last. Default 3600 s; 60 s to 24 h. */
   readonly ttlSeconds?: number;
+  /**
+   * Tell clients to send media only through TURN (`iceTransportPolicy: 'relay'`): peers never
+   * learn each other's IP addresses. Needs `turnUrls`.
+   */
+  readonly relayOnly?: boolean;
 }
 
 /** What `GET /ice-servers` answers. */
@@ -22,6 +27,8 @@ export interface IceServersBody {
   readonly iceServers: RtcIceServer[];
   /** When the TURN credentials stop working (ms since the epoch); null when there are none. */
   readonly expiresAt: number | null;
+  /** 'relay' when media must go through TURN. */
+  readonly iceTransportPolicy: 'all' | 'relay';
 }
 
 /** The fields of the browser's RTCIceServer the server fills (the server has no DOM types). */
@@ -46,6 +53,7 @@ export interface IceServersConfig {
   readonly turnUrls: readonly string[];
   readonly secret: string;
   readonly ttlSeconds: number;
+  readonly relayOnly: boolean;
 }
 
 function checkUrls(urls: readonly string[], schemes: RegExp, what: string): string[] {
@@ -77,8 +85,10 @@ export function resolveIceServers(options: IceServersOptions | undefined): IceSe
   if (turnUrls.length > 0 && secret === '') {
     throw new IceServersConfigError("TURN URLs need the shared secret (coturn's static-auth-secret)");
   }
+  const relayOnly = options.relayOnly ?? false;
+  if (relayOnly && turnUrls.length === 0) throw new IceServersConfigError('relay-only needs TURN URLs');
   if (stunUrls.length === 0 && turnUrls.length === 0) return undefined;
-  return { stunUrls, turnUrls, secret, ttlSeconds };
+  return { stunUrls, turnUrls, secret, ttlSeconds, relayOnly };
 }
 
 /**
@@ -104,16 +114,20 @@ export function iceServersFor(
   userID: string,
   now: number,
 ): IceServersBody {
-  if (config === undefined) return { iceServers: [], expiresAt: null };
+  if (config === undefined) return { iceServers: [], expiresAt: null, iceTransportPolicy: 'all' };
   const iceServers: RtcIceServer[] = [];
   if (config.stunUrls.length > 0) iceServers.push({ urls: [...config.stunUrls] });
-  if (config.turnUrls.length === 0) return { iceServers, expiresAt: null };
+  if (config.turnUrls.length === 0) return { iceServers, expiresAt: null, iceTransportPolicy: 'all' };
   const expiresAtSeconds = Math.floor(now / 1000) + config.ttlSeconds;
   iceServers.push({
     urls: [...config.turnUrls],
     ...turnCredentials(config.secret, userID, expiresAtSeconds),
   });
-  return { iceServers, expiresAt: expiresAtSeconds * 1000 };
+  return {
+    iceServers,
+    expiresAt: expiresAtSeconds * 1000,
+    iceTransportPolicy: config.relayOnly ? 'relay' : 'all',
+  };
 }
 
 const list = (value: string | undefined) =>
@@ -124,7 +138,8 @@ const list = (value: string | undefined) =>
 
 /**
  * STUN/TURN settings from the environment: `BECKON_STUN_URLS`, `BECKON_TURN_URLS` (comma
- * separated), `BECKON_TURN_SECRET`, `BECKON_TURN_TTL` (seconds). Undefined when no URL is set.
+ * separated), `BECKON_TURN_SECRET`, `BECKON_TURN_TTL` (seconds), `BECKON_TURN_RELAY_ONLY=1`.
+ * Undefined when no URL is set.
  */
 export function iceServersFromEnv(env: NodeJS.ProcessEnv = process.env): IceServersOptions | undefined {
   const stunUrls = list(env.BECKON_STUN_URLS);
@@ -136,5 +151,6 @@ export function iceServersFromEnv(env: NodeJS.ProcessEnv = process.env): IceServ
     turnUrls,
     ...(env.BECKON_TURN_SECRET ? { secret: env.BECKON_TURN_SECRET } : {}),
     ...(ttl ? { ttlSeconds: Number(ttl) } : {}),
+    ...(env.BECKON_TURN_RELAY_ONLY === '1' ? { relayOnly: true } : {}),
   };
 }

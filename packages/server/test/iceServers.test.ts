@@ -50,6 +50,7 @@ describe('GET /ice-servers', () => {
     expect(Number(expiry)).toBeGreaterThanOrEqual(before + 600);
     expect(Number(expiry)).toBeLessThanOrEqual(after + 600);
     expect(body.expiresAt).toBe(Number(expiry) * 1000);
+    expect(body.iceTransportPolicy).toBe('all');
     expect(turn.credential).toBe(createHmac('sha1', TURN_SECRET).update(turn.username).digest('base64'));
     expect(JSON.stringify(body)).not.toContain(TURN_SECRET);
   });
@@ -60,6 +61,7 @@ describe('GET /ice-servers', () => {
     expect((await api(server, 'GET', '/ice-servers', token)).body).toEqual({
       iceServers: [],
       expiresAt: null,
+      iceTransportPolicy: 'all',
     });
   });
 });
@@ -78,7 +80,13 @@ describe('ICE server settings', () => {
     expect(iceServersFor(config, 'alice', 0)).toEqual({
       iceServers: [{ urls: ['stun:stun.example.com:3478'] }],
       expiresAt: null,
+      iceTransportPolicy: 'all',
     });
+  });
+
+  it('relay-only tells clients to use TURN alone', () => {
+    const config = resolveIceServers({ turnUrls: ['turn:t:3478'], secret: 's', relayOnly: true });
+    expect(iceServersFor(config, 'alice', 0).iceTransportPolicy).toBe('relay');
   });
 
   it('refuses bad settings with a typed error', () => {
@@ -89,6 +97,7 @@ describe('ICE server settings', () => {
       { turnUrls: ['turn:x'], secret: 's', ttlSeconds: 10 },
       { turnUrls: ['turn:x'], secret: 's', ttlSeconds: 7 * 24 * 3600 },
       { turnUrls: ['turn:x'], secret: 's', ttlSeconds: Number.NaN },
+      { stunUrls: ['stun:x'], relayOnly: true },
     ];
     for (const options of bad) expect(() => resolveIceServers(options)).toThrow(IceServersConfigError);
     expect(resolveIceServers({})).toBeUndefined();
@@ -101,7 +110,14 @@ describe('ICE server settings', () => {
         BECKON_TURN_URLS: 'turn:a:3478, turns:a:5349',
         BECKON_TURN_SECRET: 'x',
         BECKON_TURN_TTL: '900',
+        BECKON_TURN_RELAY_ONLY: '1',
       }),
-    ).toEqual({ stunUrls: [], turnUrls: ['turn:a:3478', 'turns:a:5349'], secret: 'x', ttlSeconds: 900 });
+    ).toEqual({
+      stunUrls: [],
+      turnUrls: ['turn:a:3478', 'turns:a:5349'],
+      secret: 'x',
+      ttlSeconds: 900,
+      relayOnly: true,
+    });
   });
 });
