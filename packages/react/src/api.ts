@@ -28,12 +28,22 @@ export interface CallHistoryEntry {
   readonly endedBy?: string;
 }
 
+/** STUN/TURN servers for calls (`GET /ice-servers`), with short-lived TURN credentials. */
+export interface IceServers {
+  readonly iceServers: RTCIceServer[];
+  /** When the TURN credentials expire (ms since the epoch); null when they do not. */
+  readonly expiresAt: number | null;
+  /** 'relay' when the server wants media to go through TURN only. */
+  readonly iceTransportPolicy: RTCIceTransportPolicy;
+}
+
 export interface BeckonApi {
   members(groupID: string): Promise<{ group: GroupSummary; members: GroupMember[] }>;
   history(): Promise<CallHistoryEntry[]>;
   createGroup(name: string): Promise<GroupSummary>;
   joinGroup(code: string): Promise<GroupSummary>;
   groups(): Promise<GroupSummary[]>;
+  iceServers(): Promise<IceServers>;
 }
 
 /** An HTTP error from the Beckon server: its status and its Beckon error code. */
@@ -88,5 +98,6 @@ export function createHttpApi(options: HttpApiOptions): BeckonApi {
     createGroup: (name) => call('POST', '/groups', { name }),
     joinGroup: (code) => call('POST', '/groups/join', { code }),
     groups: async () => (await call<{ groups: GroupSummary[] }>('GET', '/groups')).groups,
+    iceServers: () => call('GET', '/ice-servers'),
   };
 }

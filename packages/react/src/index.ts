@@ -22,6 +22,7 @@ export {
   type GroupMember,
   type GroupSummary,
   type HttpApiOptions,
+  type IceServers,
 } from './api.js';
 export {
   type BeckonCallOptions,
@@ -56,6 +57,7 @@ export { useConnection } from './useConnection.js';
 export { useCreateGroup } from './useCreateGroup.js';
 export { useGroupMembers } from './useGroupMembers.js';
 export { type UseHandRaiseResult, useHandRaise } from './useHandRaise.js';
+export { iceServersQuery, type UseIceServersResult, useIceServers } from './useIceServers.js';
 export { useIncomingInvitation } from './useIncomingInvitation.js';
 export { useIncomingInvitations } from './useIncomingInvitations.js';
 export { type InvitationActions, type InvitationHandle, useInvitation } from './useInvitation.js';
