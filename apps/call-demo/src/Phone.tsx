@@ -1,5 +1,5 @@
 import { beckonRoomSignaling, type RoomAdapter, TrtcRoom, WebRtcRoom } from '@beckon/media';
-import { useCall, useCallRoom, useConnection, useGroupMembers } from '@beckon/react';
+import { useCall, useCallRoom, useConnection, useGroupMembers, useIceServers } from '@beckon/react';
 import { CallType } from '@beckon/signaling';
 import {
   CallEndedSummary,
@@ -106,12 +106,18 @@ function CallByID({ me, ready, dial }: { me: string; ready: boolean; dial: Dial 
 export function Phone({ session }: { session: Session }) {
   const { state, error } = useConnection();
   const call = useCall();
+  // STUN/TURN from the Beckon server when it has them (peer-to-peer calls across networks).
+  const ice = useIceServers({ enabled: session.mode === 'beckon' && !session.trtc });
   // TRTC when the server has credentials; otherwise peer to peer, signaled through Beckon.
   const media = useCallRoom(({ peer }): RoomAdapter => {
     const { trtc } = session;
     return trtc
       ? new TrtcRoom({ sdkAppId: trtc.sdkAppId, userSig: () => trtc.userSig() })
-      : new WebRtcRoom({ signaling: beckonRoomSignaling(session.client, () => [peer]) });
+      : new WebRtcRoom({
+          signaling: beckonRoomSignaling(session.client, () => [peer]),
+          iceServers: ice.current,
+          iceTransportPolicy: ice.data?.iceTransportPolicy ?? 'all',
+        });
   });
   const busy = call.phase !== 'idle' && call.phase !== 'ended';
   const dial: Dial = (userID, callType) => void call.actions.dial(userID, { callType });
@@ -142,6 +148,11 @@ export function Phone({ session }: { session: Session }) {
         }}
       />
       <CallEndedSummary />
+      {call.phase === 'ended' && call.failure && (
+        <p role="alert" data-testid="call-failure">
+          {call.failure}
+        </p>
+      )}
       {call.missed.length > 0 && (
         <section className="beckon-panel" aria-label="Missed calls">
           <h2 className="beckon-title">Missed calls</h2>

@@ -1,5 +1,5 @@
 import { beckonRoomSignaling, WebRtcRoom } from '@beckon/media';
-import { useClassRoom, useConnection, useGroupMembers, useHandRaise } from '@beckon/react';
+import { useClassRoom, useConnection, useGroupMembers, useHandRaise, useIceServers } from '@beckon/react';
 import { ClassroomToolbar, HandRaisePrompt, HandRaiseQueue, SpeakerList } from '@beckon/ui';
 import { useRef } from 'react';
 import { Video } from '../../call-demo/src/Video.js';
@@ -18,10 +18,17 @@ export function Classroom({ session, onLeave }: { session: Session; onLeave: () 
   // Everyone in the class is in its media room; the relay reaches the other members.
   const others = useRef<string[]>([]);
   others.current = all.map((m) => m.userID).filter((m) => m !== session.userID);
+  // STUN/TURN from the server when it has them; the room is made once they are known.
+  const ice = useIceServers();
   const media = useClassRoom(
     session.groupID,
-    () => new WebRtcRoom({ signaling: beckonRoomSignaling(session.client, () => others.current) }),
-    { enabled: all.length > 0 },
+    () =>
+      new WebRtcRoom({
+        signaling: beckonRoomSignaling(session.client, () => others.current),
+        iceServers: ice.current,
+        iceTransportPolicy: ice.data?.iceTransportPolicy ?? 'all',
+      }),
+    { enabled: all.length > 0 && ice.ready },
   );
   const teacher = session.role === 'teacher';
 
@@ -37,6 +44,11 @@ export function Classroom({ session, onLeave }: { session: Session; onLeave: () 
           </button>
         </p>
       </header>
+      {media.failure && (
+        <p role="alert" data-testid="media-failure">
+          {media.failure}
+        </p>
+      )}
       {teacher ? (
         <>
           <ClassroomToolbar groupID={session.groupID} students={students} timeouts={ROUND_LENGTHS} />
