@@ -128,9 +128,16 @@ export async function startCoturn(options: StartCoturnOptions = {}): Promise<Cot
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const gone = exited(child);
+  // If the test process ends without stop() (a timed-out hook), coturn must not outlive it.
+  const orphaned = () => child.kill('SIGKILL');
+  process.once('exit', orphaned);
   const stop = async () => {
+    process.off('exit', orphaned);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    // coturn normally exits at once on SIGTERM; a stuck one is killed.
+    const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
     await gone;
+    clearTimeout(kill);
     rmSync(dir, { recursive: true, force: true });
   };
 

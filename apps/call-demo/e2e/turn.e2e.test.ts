@@ -16,7 +16,7 @@ describe.runIf(haveTurnserver)('call demo through a TURN relay (coturn, relay-on
   }, 20_000);
   afterAll(async () => {
     await turn?.stop();
-  });
+  }, 20_000);
   const coturn = () => {
     if (turn === undefined) throw new Error('coturn did not start');
     return turn;
@@ -64,5 +64,5 @@ describe.runIf(haveTurnserver)('call demo through a TURN relay (coturn, relay-on
       expect(paths[0]?.bytesReceived).toBeGreaterThan(10_000);
       expect(paths[0]?.bytesSent).toBeGreaterThan(10_000);
     }
-  }, 90_000);
+  }, 120_000);
 });
