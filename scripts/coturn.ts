@@ -51,7 +51,7 @@ export interface StartCoturnOptions {
   readonly config?: string;
   /** Default: a fresh random one. */
   readonly secret?: string;
-  /** Default: a free one. */
+  /** Default (or 0): a free one. */
   readonly port?: number;
   /** How long to wait for the first STUN answer. Default 10 s. */
   readonly readyTimeoutMs?: number;
@@ -101,7 +101,7 @@ export async function startCoturn(options: StartCoturnOptions = {}): Promise<Cot
     ? (options.config as string)
     : join(COTURN_CONFIG_DIR, options.config ?? 'test.conf');
   const secret = options.secret ?? randomBytes(24).toString('hex');
-  const port = options.port ?? (await freePort());
+  const port = options.port ? options.port : await freePort();
   const host = '127.0.0.1';
   const dir = mkdtempSync(join(tmpdir(), 'beckon-coturn-'));
   const child = spawn(
