@@ -31,6 +31,7 @@ function api(): BeckonApi {
     createGroup: unused,
     joinGroup: unused,
     groups: unused,
+    iceServers: unused,
   };
 }
 

@@ -55,4 +55,29 @@ describe('useClassRoom: the class room, with camera and microphone only while sp
     expect(room?.calls.slice(-2)).toEqual(['camera false', 'microphone false']);
     expect(rooms).toHaveLength(1);
   });
+
+  it('reports why the room failed (no TURN relay, camera denied) until it is left', async () => {
+    world = createHubWorld();
+    world.hub.setGroup(G, ['teacher', 's1']);
+    let room: FakeRoom | undefined;
+    let enabled = true;
+    const student = world.as('s1', () =>
+      useClassRoom(
+        G,
+        () => {
+          room = new FakeRoom();
+          return room;
+        },
+        { enabled },
+      ),
+    );
+    await settle();
+    expect(student.result.current.failure).toBeUndefined();
+    act(() => room?.emit('failed', new Error('no TURN relay could be allocated')));
+    expect(student.result.current.failure).toBe('no TURN relay could be allocated');
+    enabled = false;
+    student.rerender();
+    await settle();
+    expect(student.result.current.failure).toBeUndefined();
+  });
 });

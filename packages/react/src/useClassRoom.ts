@@ -25,6 +25,8 @@ export interface UseClassRoomResult {
   readonly local: MediaStream | undefined;
   /** The media of the others in the room, by user. */
   readonly remote: ReadonlyMap<string, RemoteMedia>;
+  /** Why the room failed (no TURN relay, camera denied...), until it is joined again. */
+  readonly failure: string | undefined;
 }
 
 export interface UseClassRoomOptions {
@@ -57,6 +59,7 @@ export function useClassRoom(
   const [room, setRoom] = useState<MediaRoom>();
   const [local, setLocal] = useState<MediaStream>();
   const [remote, setRemote] = useState<ReadonlyMap<string, RemoteMedia>>(new Map());
+  const [failure, setFailure] = useState<string>();
   const create = useRef(createRoom);
   create.current = createRoom;
 
@@ -77,6 +80,7 @@ export function useClassRoom(
         }),
       ),
       current.on('localStream', setLocal),
+      current.on('failed', (error) => setFailure(error.message)),
     ];
     void current.join(roomID, userID).catch(() => {}); // Reported through 'failed'.
     return () => {
@@ -85,6 +89,7 @@ export function useClassRoom(
       setRoom(undefined);
       setLocal(undefined);
       setRemote(new Map());
+      setFailure(undefined);
     };
   }, [enabled, userID, groupID]);
 
@@ -105,5 +110,5 @@ export function useClassRoom(
     }
   }, [room, speaking]);
 
-  return { room, local, remote };
+  return { room, local, remote, failure };
 }

@@ -1,8 +1,9 @@
-import { queryOptions, skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, skipToken, useQuery } from '@tanstack/react-query';
 import { useCallback, useContext } from 'react';
 import type { BeckonApi, IceServers } from './api.js';
 import { BeckonApiContext, useBeckonRuntime } from './context.js';
 import { beckonKeys } from './queryKeys.js';
+import { useBeckonQueryClient } from './useBeckonQueryClient.js';
 
 /** Credentials are fetched again when a fifth of their lifetime is left, at most 5 minutes before. */
 const MAX_MARGIN_MS = 5 * 60_000;
@@ -65,10 +66,11 @@ export function useIceServers(options: { readonly enabled?: boolean } = {}): Use
       'useIceServers needs the server API: pass api={createHttpApi({ baseUrl, token })} to <BeckonProvider>',
     );
   }
-  const queryClient = useQueryClient();
+  const queryClient = useBeckonQueryClient('useIceServers');
   const live = enabled ? api : undefined;
   const query = useQuery(
     live ? iceServersQuery(live) : { queryKey: beckonKeys.iceServers(), queryFn: skipToken },
+    queryClient,
   );
   const current = useCallback(
     async () => (live ? (await queryClient.fetchQuery(iceServersQuery(live))).iceServers : []),
