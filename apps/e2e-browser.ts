@@ -96,7 +96,7 @@ export function demoUnderTest(root: string, options: DemoOptions = {}): DemoUnde
     await people?.close();
     await server?.close();
     for (const dir of folders) rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
   const need = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`${what} is not ready (beforeAll failed)`);
     return value;
