@@ -30,6 +30,9 @@ export default defineConfig({
             'packages/*/test/**/*.test.{ts,tsx}',
             'apps/*/src/**/*.test.{ts,tsx}',
             'apps/*/e2e/**/*.test.ts',
+            // The reference model, run against every runner.
+            'test/**/*.test.ts',
+            'scripts/**/*.test.ts',
           ],
           // Browser-only tests run in the 'media' project, in Chromium.
           exclude: ['**/node_modules/**', '**/*.browser.test.ts'],

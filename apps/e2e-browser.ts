@@ -49,11 +49,13 @@ export interface DemoUnderTest {
   readonly people: () => Browsers;
 }
 
+export type DemoServerOptions = Pick<BeckonServerOptions, 'trtc' | 'iceServers'>;
+
 export interface DemoOptions {
   /** The build's environment (`VITE_…` variables), written to a `.env` file only this build reads. */
   readonly env?: Readonly<Record<string, string>>;
-  /** More options for the demo's server. */
-  readonly server?: Pick<BeckonServerOptions, 'trtc'>;
+  /** More options for the demo's server, or a function that makes them (after other setup, e.g. coturn). */
+  readonly server?: DemoServerOptions | (() => DemoServerOptions | Promise<DemoServerOptions>);
 }
 
 /**
@@ -81,8 +83,9 @@ export function demoUnderTest(root: string, options: DemoOptions = {}): DemoUnde
       build: { outDir, emptyOutDir: true },
       logLevel: 'silent',
     });
+    const extra = typeof options.server === 'function' ? await options.server() : options.server;
     server = await createBeckonServer({
-      ...options.server,
+      ...extra,
       port: 0,
       dev: true,
       staticDir: outDir,
@@ -93,7 +96,7 @@ export function demoUnderTest(root: string, options: DemoOptions = {}): DemoUnde
     await people?.close();
     await server?.close();
     for (const dir of folders) rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
   const need = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`${what} is not ready (beforeAll failed)`);
     return value;

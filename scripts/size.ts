@@ -12,10 +12,13 @@ interface Entry {
   readonly budget?: number;
   /** Packages left out of the bundle: peers the app already has. Default: React. */
   readonly external?: readonly string[];
+  /** Modules that must not end up in this bundle (tree shaking must drop them). */
+  readonly forbid?: RegExp;
 }
 
-const PEERS = ['react', 'react-dom', '@tanstack/react-query'];
-const REACT_ENTRY = `export { BeckonProvider, useCall, useHandRaise } from '@beckon/react';
+const REACT = ['react', 'react-dom'];
+const PEERS = [...REACT, '@tanstack/react-query'];
+const HOOKS_ENTRY = `export { BeckonProvider, useCall, useHandRaise } from '@beckon/react';
   export { SignalingClient, WebSocketTransport } from '@beckon/signaling';`;
 
 const entries: Entry[] = [
@@ -43,15 +46,22 @@ const entries: Entry[] = [
     code: `export * from '@beckon/signaling/hub';`,
   },
   {
-    // zustand included; React and TanStack Query are peers the app already ships.
-    name: 'provider + client + useCall + useHandRaise (peers external)',
-    code: REACT_ENTRY,
+    // What an app that only calls and raises hands ships: React external, everything else
+    // (zustand, the call and classroom logic, and any TanStack Query code that gets pulled in)
+    // bundled. The provider imports no TanStack code, so none should be.
+    name: 'provider + client + useCall + useHandRaise (React external)',
+    code: HOOKS_ENTRY,
     budget: 12 * 1024,
-    external: PEERS,
+    external: REACT,
+    forbid: /@tanstack[\\/]/,
   },
   {
-    name: 'the same with TanStack Query bundled too',
-    code: REACT_ENTRY,
+    name: '@beckon/signaling/call (the call machine and its runner)',
+    code: `export * from '@beckon/signaling/call';`,
+  },
+  {
+    name: '@beckon/signaling/classroom (derivation and actions)',
+    code: `export * from '@beckon/signaling/classroom';`,
   },
   {
     name: 'ringing UI (provider + client + dialogs, peers external)',
@@ -63,7 +73,14 @@ const entries: Entry[] = [
   },
 ];
 
-async function measure(code: string, external: readonly string[]): Promise<{ min: number; gzip: number }> {
+interface Measured {
+  readonly min: number;
+  readonly gzip: number;
+  /** Every source file that contributed bytes to the bundle. */
+  readonly inputs: readonly string[];
+}
+
+async function measure(code: string, external: readonly string[]): Promise<Measured> {
   const result = await build({
     stdin: { contents: code, resolveDir: process.cwd(), loader: 'ts' },
     bundle: true,
@@ -75,21 +92,32 @@ async function measure(code: string, external: readonly string[]): Promise<{ min
     external: [...external],
     define: { 'process.env.NODE_ENV': '"production"' },
     write: false,
+    metafile: true,
     logLevel: 'silent',
   });
   const bytes = result.outputFiles[0]?.contents ?? new Uint8Array();
-  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  const inputs = Object.values(result.metafile.outputs).flatMap((output) =>
+    Object.entries(output.inputs)
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([path]) => path),
+  );
+  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, inputs };
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(2)} kB`;
 let failed = false;
 console.log('entry'.padEnd(62), 'min'.padStart(10), 'gzip'.padStart(10), 'budget'.padStart(10));
 for (const entry of entries) {
-  const { min, gzip } = await measure(entry.code, entry.external ?? ['react', 'react-dom']);
+  const { min, gzip, inputs } = await measure(entry.code, entry.external ?? REACT);
   const over = entry.budget !== undefined && gzip > entry.budget;
   failed ||= over;
   const budget = entry.budget === undefined ? '-' : `${kb(entry.budget)}${over ? ' OVER' : ''}`;
   console.log(entry.name.padEnd(62), kb(min).padStart(10), kb(gzip).padStart(10), budget.padStart(10));
+  const forbidden = entry.forbid ? inputs.filter((path) => entry.forbid?.test(path)) : [];
+  if (forbidden.length > 0) {
+    failed = true;
+    console.error(`  bundles what it must not (${entry.forbid}):\n    ${forbidden.join('\n    ')}`);
+  }
 }
 // The components' stylesheet, minified.
 const css = await build({

@@ -2,12 +2,16 @@
  * `pnpm start`: builds both demos, then runs the Beckon server on the embedded in-memory store
  * in dev mode and serves them from the same port, with a landing page linking both. No Redis,
  * no cloud account. `--once` stops right after the pages answer (a smoke check).
+ * `--turn` (`pnpm start:turn`) also starts a local coturn (deploy/coturn/local.conf) and hands
+ * its TURN credentials to the demos; BECKON_TURN_RELAY_ONLY=1 then forces media through it.
+ * Without `--turn`, the BECKON_STUN_URLS / BECKON_TURN_* variables point at a coturn of your own.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createBeckonServer, trtcFromEnv } from '@beckon/server';
+import { createBeckonServer, type IceServersOptions, iceServersFromEnv, trtcFromEnv } from '@beckon/server';
 import { build } from 'vite';
 import { readDemoMode } from '../apps/call-demo/src/config.js';
+import { type Coturn, startCoturn } from './coturn.js';
 
 const repo = join(import.meta.dirname, '..');
 const out = join(repo, 'node_modules', '.beckon-demos');
@@ -58,8 +62,20 @@ writeFileSync(
 
 const port = Number(process.env.BECKON_PORT ?? 8787);
 const trtc = trtcFromEnv();
+let turn: Coturn | undefined;
+let iceServers: IceServersOptions | undefined = iceServersFromEnv();
+if (process.argv.includes('--turn')) {
+  turn = await startCoturn({ config: 'local.conf', port: Number(process.env.BECKON_TURN_PORT ?? 3478) });
+  iceServers = {
+    stunUrls: [`stun:${turn.host}:${turn.port}`],
+    turnUrls: [turn.turnUrl],
+    secret: turn.secret,
+    relayOnly: process.env.BECKON_TURN_RELAY_ONLY === '1',
+  };
+}
 const server = await createBeckonServer({
   ...(trtc ? { trtc } : {}),
+  ...(iceServers ? { iceServers } : {}),
   port,
   dev: true,
   staticDir: out,
@@ -73,6 +89,14 @@ if (callMode.kind === 'tencent') {
     `  (the call demo runs on Tencent Cloud Chat: SDKAppID ${sdkAppId}, UserSigs from ${userSigUrl})`,
   );
 }
+if (turn) {
+  const relayOnly = iceServers?.relayOnly ? ', relay only' : '';
+  console.log(`  TURN: coturn on ${turn.turnUrl} (deploy/coturn/local.conf${relayOnly})`);
+} else if (iceServers) {
+  console.log(
+    `  ICE servers: ${[...(iceServers.stunUrls ?? []), ...(iceServers.turnUrls ?? [])].join(', ')}`,
+  );
+}
 console.log('(Dev mode: anyone can mint a token. In-memory store: nothing is kept after Ctrl-C.)');
 
 if (process.argv.includes('--once')) {
@@ -81,8 +105,13 @@ if (process.argv.includes('--once')) {
     if (!res.ok) throw new Error(`${path} answered ${res.status}`);
   }
   await server.close();
+  await turn?.stop();
 } else {
-  const stop = () => void server.close().then(() => process.exit(0));
+  const stop = () =>
+    void server
+      .close()
+      .then(() => turn?.stop())
+      .then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

@@ -77,5 +77,5 @@ describe('call demo in Tencent mode (real Chromium, real SDK, no network)', () =
       .poll(() => page.getByRole('alert').textContent())
       .toMatch(/dev\/usersig answered 400: userID must be a 1\.\.128 character name/);
     expect(refused).toEqual([]);
-  });
+  }, 60_000);
 });

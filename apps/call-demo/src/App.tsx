@@ -1,4 +1,4 @@
-import { BeckonProvider, type CallControllerOptions, createHttpApi } from '@beckon/react';
+import { type BeckonCallOptions, BeckonProvider, createHttpApi } from '@beckon/react';
 import { type FormEvent, useMemo, useState } from 'react';
 import { readDemoMode } from './config.js';
 import { Phone } from './Phone.js';
@@ -12,7 +12,7 @@ if (demoMode.kind === 'misconfigured') throw new Error(demoMode.message);
 /** `?ring=SECONDS` shortens how long calls ring (the end-to-end tests use it). */
 const ring = Number(new URLSearchParams(location.search).get('ring'));
 
-const callOptions: CallControllerOptions = {
+const callOptions: BeckonCallOptions = {
   ...(ring > 0 ? { ringTimeoutSeconds: ring } : {}),
   ...(demoMode.kind === 'tencent' ? { newRoomID: trtcRoomNumber } : {}),
 };

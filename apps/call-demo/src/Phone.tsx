@@ -1,4 +1,5 @@
-import { useCall, useConnection, useGroupMembers } from '@beckon/react';
+import { beckonRoomSignaling, type RoomAdapter, TrtcRoom, WebRtcRoom } from '@beckon/media';
+import { useCall, useCallRoom, useConnection, useGroupMembers, useIceServers } from '@beckon/react';
 import { CallType } from '@beckon/signaling';
 import {
   CallEndedSummary,
@@ -9,7 +10,6 @@ import {
 } from '@beckon/ui';
 import { useEffect, useState } from 'react';
 import type { BeckonSession, Session } from './session.js';
-import { useCallMedia } from './useCallMedia.js';
 import { Video } from './Video.js';
 
 /** Joins the dev server's lobby group, so everyone signed in can see and call each other. */
@@ -106,9 +106,21 @@ function CallByID({ me, ready, dial }: { me: string; ready: boolean; dial: Dial 
 export function Phone({ session }: { session: Session }) {
   const { state, error } = useConnection();
   const call = useCall();
-  const media = useCallMedia(session);
+  // STUN/TURN from the Beckon server when it has them (peer-to-peer calls across networks).
+  const ice = useIceServers({ enabled: session.mode === 'beckon' && !session.trtc });
+  // TRTC when the server has credentials; otherwise peer to peer, signaled through Beckon.
+  const media = useCallRoom(({ peer }): RoomAdapter => {
+    const { trtc } = session;
+    return trtc
+      ? new TrtcRoom({ sdkAppId: trtc.sdkAppId, userSig: () => trtc.userSig() })
+      : new WebRtcRoom({
+          signaling: beckonRoomSignaling(session.client, () => [peer]),
+          iceServers: ice.current,
+          iceTransportPolicy: ice.data?.iceTransportPolicy ?? 'all',
+        });
+  });
   const busy = call.phase !== 'idle' && call.phase !== 'ended';
-  const dial: Dial = (userID, callType) => void call.dial(userID, { callType });
+  const dial: Dial = (userID, callType) => void call.actions.dial(userID, { callType });
 
   return (
     <main className="demo">
@@ -130,9 +142,17 @@ export function Phone({ session }: { session: Session }) {
       <CallView
         remoteMedia={<Video stream={media.remote} label="remote video" />}
         localMedia={<Video stream={media.local} muted label="local video" />}
-        controls={{ onMicrophoneChange: media.setMicrophone, onCameraChange: media.setCamera }}
+        controls={{
+          onMicrophoneChange: media.actions.setMicrophoneEnabled,
+          onCameraChange: media.actions.setCameraEnabled,
+        }}
       />
       <CallEndedSummary />
+      {call.phase === 'ended' && call.failure && (
+        <p role="alert" data-testid="call-failure">
+          {call.failure}
+        </p>
+      )}
       {call.missed.length > 0 && (
         <section className="beckon-panel" aria-label="Missed calls">
           <h2 className="beckon-title">Missed calls</h2>
@@ -141,7 +161,7 @@ export function Phone({ session }: { session: Session }) {
               <li key={m.inviteID}>{m.peer}</li>
             ))}
           </ul>
-          <button type="button" className="beckon-button" onClick={call.clearMissed}>
+          <button type="button" className="beckon-button" onClick={call.actions.clearMissed}>
             Clear
           </button>
         </section>

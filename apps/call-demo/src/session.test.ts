@@ -6,9 +6,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyUserSig } from '@beckon/media/node';
 import { type BeckonRuntime, createBeckonRuntime } from '@beckon/react';
-import { type BeckonServer, createBeckonServer } from '@beckon/server';
+import { type BeckonServer, createBeckonServer, verifyUserSig } from '@beckon/server';
 import { CallType, numericRoomID, parseCallData, systemClock } from '@beckon/signaling';
 import { FakeChat, FakeCloud, fakeIsAChat } from '@beckon/tencent/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

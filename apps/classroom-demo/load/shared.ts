@@ -3,7 +3,7 @@
  * a load client (a SignalingClient over a real WebSocket, with ClassroomActions), the tracker that
  * timestamps when a client's derived queue matches the authority's, and the messages between them.
  */
-import { ClassroomActions, type ClassroomState, type QueueEntry, selectClassroom } from '@beckon/react';
+
 import {
   type InvitationRecord,
   parseClassroomData,
@@ -14,6 +14,12 @@ import {
   type WebSocketConstructor,
   WebSocketTransport,
 } from '@beckon/signaling';
+import {
+  ClassroomActions,
+  type ClassroomState,
+  type QueueEntry,
+  selectClassroom,
+} from '@beckon/signaling/classroom';
 import { WebSocket } from 'ws';
 
 export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;

@@ -1,8 +1,9 @@
-import { useConnection, useGroupMembers, useHandRaise } from '@beckon/react';
+import { beckonRoomSignaling, WebRtcRoom } from '@beckon/media';
+import { useClassRoom, useConnection, useGroupMembers, useHandRaise, useIceServers } from '@beckon/react';
 import { ClassroomToolbar, HandRaisePrompt, HandRaiseQueue, SpeakerList } from '@beckon/ui';
+import { useRef } from 'react';
 import { Video } from '../../call-demo/src/Video.js';
 import type { Session } from './session.js';
-import { useClassMedia } from './useClassMedia.js';
 
 /** `?round=SECONDS` adds a short round length (the end-to-end tests use it). */
 const shortRound = Number(new URLSearchParams(location.search).get('round'));
@@ -11,15 +12,23 @@ const ROUND_LENGTHS = shortRound > 0 ? [0, shortRound, 60, 120] : [0, 30, 60, 12
 export function Classroom({ session, onLeave }: { session: Session; onLeave: () => void }) {
   const { state } = useConnection();
   const members = useGroupMembers(session.groupID);
-  const { queue, myHand } = useHandRaise(session.groupID);
+  const { queue } = useHandRaise(session.groupID);
   const all = members.data?.members ?? [];
   const students = all.filter((m) => !m.owner).map((m) => m.userID);
-  const media = useClassMedia(
-    session.client,
-    session.userID,
+  // Everyone in the class is in its media room; the relay reaches the other members.
+  const others = useRef<string[]>([]);
+  others.current = all.map((m) => m.userID).filter((m) => m !== session.userID);
+  // STUN/TURN from the server when it has them; the room is made once they are known.
+  const ice = useIceServers();
+  const media = useClassRoom(
     session.groupID,
-    all.map((m) => m.userID),
-    myHand === 'speaking',
+    () =>
+      new WebRtcRoom({
+        signaling: beckonRoomSignaling(session.client, () => others.current),
+        iceServers: ice.current,
+        iceTransportPolicy: ice.data?.iceTransportPolicy ?? 'all',
+      }),
+    { enabled: all.length > 0 && ice.ready },
   );
   const teacher = session.role === 'teacher';
 
@@ -35,6 +44,11 @@ export function Classroom({ session, onLeave }: { session: Session; onLeave: () 
           </button>
         </p>
       </header>
+      {media.failure && (
+        <p role="alert" data-testid="media-failure">
+          {media.failure}
+        </p>
+      )}
       {teacher ? (
         <>
           <ClassroomToolbar groupID={session.groupID} students={students} timeouts={ROUND_LENGTHS} />

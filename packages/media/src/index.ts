@@ -23,4 +23,4 @@ export {
   type RtcSignalType,
 } from './webrtc/signal.js';
 export type { RoomSignaling, RoomSignalingFactory } from './webrtc/signaling.js';
-export { WebRtcRoom, type WebRtcRoomOptions } from './webrtc/webRtcRoom.js';
+export { type IceServersProvider, WebRtcRoom, type WebRtcRoomOptions } from './webrtc/webRtcRoom.js';

@@ -1,8 +1,12 @@
+import { BeckonError } from '@beckon/signaling';
+
 /** A kind of media a user can publish. */
 export type MediaKind = 'audio' | 'video';
 
 /**
  * Why media failed. `ice-failed`: no network path to a peer, even after an ICE restart;
+ * `no-relay`: no TURN relay could be allocated (the TURN server refused the credentials, or could
+ * not be reached) when media must go through one (relay-only), or nothing else connected;
  * `permission-denied`: the user or the system refused the camera or microphone;
  * `device-error`: no such device, or it is busy; `signaling-error`: the room's signaling could
  * not be opened or carried nonsense; `kicked-out`: the media service removed this user
@@ -10,15 +14,19 @@ export type MediaKind = 'audio' | 'video';
  */
 export type RoomFailureReason =
   | 'ice-failed'
+  | 'no-relay'
   | 'permission-denied'
   | 'device-error'
   | 'signaling-error'
   | 'kicked-out'
   | 'sdk-error';
 
-/** A media failure: the typed reason, a message for logs, and the peer it concerns, if one. */
-export class RoomError extends Error {
-  override readonly name = 'RoomError';
+/**
+ * A media failure: the typed reason (also its `code`, as on every {@link BeckonError}), a message
+ * for logs, and the peer it concerns, if one.
+ */
+export class RoomError extends BeckonError<RoomFailureReason> {
+  override name = 'RoomError';
   readonly reason: RoomFailureReason;
   /** The remote user the failure concerns (for example the peer whose ICE failed). */
   readonly userID: string | undefined;
@@ -28,7 +36,7 @@ export class RoomError extends Error {
     message: string,
     options: { userID?: string; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(reason, message, { cause: options.cause });
     this.reason = reason;
     this.userID = options.userID;
   }

@@ -1,5 +1,7 @@
+import { BeckonError } from '@beckon/signaling';
+
 /** The server's HTTP API as the React layer uses it (TanStack Query reads through it). */
-export interface GroupInfo {
+export interface GroupSummary {
   readonly groupID: string;
   readonly name: string;
   readonly code: string;
@@ -26,23 +28,32 @@ export interface CallHistoryEntry {
   readonly endedBy?: string;
 }
 
-export interface BeckonApi {
-  members(groupID: string): Promise<{ group: GroupInfo; members: GroupMember[] }>;
-  history(): Promise<CallHistoryEntry[]>;
-  createGroup(name: string): Promise<GroupInfo>;
-  joinGroup(code: string): Promise<GroupInfo>;
-  groups(): Promise<GroupInfo[]>;
+/** STUN/TURN servers for calls (`GET /ice-servers`), with short-lived TURN credentials. */
+export interface IceServers {
+  readonly iceServers: RTCIceServer[];
+  /** When the TURN credentials expire (ms since the epoch); null when they do not. */
+  readonly expiresAt: number | null;
+  /** 'relay' when the server wants media to go through TURN only. */
+  readonly iceTransportPolicy: RTCIceTransportPolicy;
 }
 
-/** An HTTP error from the Beckon server, with its Beckon error code. */
-export class BeckonApiError extends Error {
-  override readonly name = 'BeckonApiError';
-  constructor(
-    readonly status: number,
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
+export interface BeckonApi {
+  members(groupID: string): Promise<{ group: GroupSummary; members: GroupMember[] }>;
+  history(): Promise<CallHistoryEntry[]>;
+  createGroup(name: string): Promise<GroupSummary>;
+  joinGroup(code: string): Promise<GroupSummary>;
+  groups(): Promise<GroupSummary[]>;
+  iceServers(): Promise<IceServers>;
+}
+
+/** An HTTP error from the Beckon server: its status and its Beckon error code. */
+export class BeckonApiError extends BeckonError<number> {
+  override name = 'BeckonApiError';
+  readonly status: number;
+
+  constructor(status: number, code: number, message: string) {
+    super(code, message);
+    this.status = status;
   }
 }
 
@@ -86,6 +97,7 @@ export function createHttpApi(options: HttpApiOptions): BeckonApi {
     history: async () => (await call<{ entries: CallHistoryEntry[] }>('GET', '/history')).entries,
     createGroup: (name) => call('POST', '/groups', { name }),
     joinGroup: (code) => call('POST', '/groups/join', { code }),
-    groups: async () => (await call<{ groups: GroupInfo[] }>('GET', '/groups')).groups,
+    groups: async () => (await call<{ groups: GroupSummary[] }>('GET', '/groups')).groups,
+    iceServers: () => call('GET', '/ice-servers'),
   };
 }

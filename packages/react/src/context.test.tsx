@@ -43,7 +43,7 @@ describe('provider', () => {
       ),
     });
     await settle();
-    await act(() => result.current.dial('bob'));
+    await act(() => result.current.actions.dial('bob'));
     rerender();
     expect(result.current.phase).toBe('dialing');
   });

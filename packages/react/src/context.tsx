@@ -1,8 +1,16 @@
 import type { SignalingClient } from '@beckon/signaling';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createContext, type ReactNode, useContext, useEffect, useLayoutEffect, useState } from 'react';
+import { CallController, type CallControllerOptions } from '@beckon/signaling/call';
+import type { QueryClient } from '@tanstack/react-query';
+import {
+  createContext,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useState,
+} from 'react';
 import type { BeckonApi } from './api.js';
-import { CallController, type CallControllerOptions } from './callController.js';
 import { type BeckonStore, createBeckonStore } from './store.js';
 
 /** Everything the hooks share for one client. */
@@ -14,12 +22,15 @@ export interface BeckonRuntime {
   readonly start: () => () => void;
 }
 
-export function createBeckonRuntime(
-  client: SignalingClient,
-  callOptions?: CallControllerOptions,
-): BeckonRuntime {
+/** Options of the call controller; its state always lives in the runtime's store. */
+export type BeckonCallOptions = Omit<CallControllerOptions, 'store'>;
+
+export function createBeckonRuntime(client: SignalingClient, callOptions?: BeckonCallOptions): BeckonRuntime {
   const { store, start: startStore } = createBeckonStore(client);
-  const calls = new CallController(client, store, callOptions);
+  const calls = new CallController(client, {
+    ...callOptions,
+    store: { getState: () => store.getState().call, setState: (call) => store.setState({ call }) },
+  });
   return {
     client,
     store,
@@ -39,20 +50,36 @@ const BeckonContext = createContext<BeckonRuntime | undefined>(undefined);
 /** The HTTP API apart from the runtime, so replacing it never rebuilds the store. */
 export const BeckonApiContext = createContext<BeckonApi | undefined>(undefined);
 
+/**
+ * The QueryClient the provider was given, and a slot for the one the query hooks create when
+ * the app has none. Only a type from TanStack Query here: an app that never calls a query hook
+ * does not bundle it.
+ */
+export interface BeckonQuerySlot {
+  readonly queryClient: QueryClient | undefined;
+  /** Filled by the first query hook that finds no QueryClient; one per provider. */
+  readonly fallback: { current: QueryClient | undefined };
+}
+export const BeckonQueryContext = createContext<BeckonQuerySlot | undefined>(undefined);
+
 export interface BeckonProviderProps {
   readonly client: SignalingClient;
   /** The server's HTTP API, for members and history; see `createHttpApi`. */
   readonly api?: BeckonApi;
-  /** Reuse the app's QueryClient; one is created when absent. */
+  /**
+   * The QueryClient for the query hooks (members, history, groups). Without it they use the
+   * one of an enclosing `<QueryClientProvider>`, and only when there is none, one of their own.
+   */
   readonly queryClient?: QueryClient;
   /** Connect the client on mount (default true). */
   readonly autoConnect?: boolean;
-  readonly callOptions?: CallControllerOptions;
+  readonly callOptions?: BeckonCallOptions;
   readonly children?: ReactNode;
 }
 
 /**
- * Provides a signaling client, its store and the query client to the hooks below it.
+ * Provides a signaling client and its store to the hooks below it. It installs no
+ * QueryClientProvider: the app's own QueryClient stays the one its components see.
  *
  * @example
  * <BeckonProvider client={client} api={createHttpApi({ baseUrl, token })}>
@@ -62,7 +89,9 @@ export interface BeckonProviderProps {
 export function BeckonProvider(props: BeckonProviderProps) {
   const { client, api, autoConnect = true, callOptions } = props;
   const [runtime, setRuntime] = useState(() => createBeckonRuntime(client, callOptions));
-  const [ownQueryClient] = useState(() => props.queryClient ?? new QueryClient());
+  const { queryClient } = props;
+  const [fallback] = useState<{ current: QueryClient | undefined }>(() => ({ current: undefined }));
+  const querySlot = useMemo<BeckonQuerySlot>(() => ({ queryClient, fallback }), [queryClient, fallback]);
   if (runtime.client !== client) {
     // A new client: build a new runtime (render-phase update, as React recommends). A new `api`
     // object (an inline createHttpApi call) only changes the context below, never the store.
@@ -75,11 +104,11 @@ export function BeckonProvider(props: BeckonProviderProps) {
     if (autoConnect) client.connect();
   }, [client, autoConnect]);
   return (
-    <QueryClientProvider client={props.queryClient ?? ownQueryClient}>
-      <BeckonContext.Provider value={runtime}>
+    <BeckonContext.Provider value={runtime}>
+      <BeckonQueryContext.Provider value={querySlot}>
         <BeckonApiContext.Provider value={api}>{props.children}</BeckonApiContext.Provider>
-      </BeckonContext.Provider>
-    </QueryClientProvider>
+      </BeckonQueryContext.Provider>
+    </BeckonContext.Provider>
   );
 }
 

@@ -1,42 +1,66 @@
+// The call and classroom logic lives in @beckon/signaling/call and /classroom; the types the
+// hooks return are repeated here so a React app needs one import.
+export type {
+  CallEndReason,
+  CallPhase,
+  CallState,
+  DialOptions,
+  MissedCall,
+} from '@beckon/signaling/call';
+export type {
+  ClassroomState,
+  HandState,
+  OpenRoundOptions,
+  QueueEntry,
+  SpeakerEntry,
+} from '@beckon/signaling/classroom';
 export {
   type BeckonApi,
   BeckonApiError,
   type CallHistoryEntry,
   createHttpApi,
-  type GroupInfo,
   type GroupMember,
+  type GroupSummary,
   type HttpApiOptions,
+  type IceServers,
 } from './api.js';
-export { CallController, type CallControllerOptions, type DialOptions } from './callController.js';
-export type { CallEndReason, CallPhase, CallState, MissedCall } from './callState.js';
 export {
-  ClassroomActions,
-  type ClassroomState,
-  deriveClassroom,
-  type HandState,
-  type OpenRoundOptions,
-  type QueueEntry,
-  type SpeakerEntry,
-  selectClassroom,
-} from './classroom.js';
-export {
+  type BeckonCallOptions,
   BeckonProvider,
   type BeckonProviderProps,
   type BeckonRuntime,
   createBeckonRuntime,
 } from './context.js';
+export type { MediaRoom, MediaRoomEvents } from './mediaRoom.js';
 export { beckonKeys } from './queryKeys.js';
 export { type BeckonState, type BeckonStore, createBeckonStore, type EndedInvitation } from './store.js';
 export { useBeckonClient, useMaybeBeckonClient } from './useBeckonClient.js';
 export { useBeckonState } from './useBeckonState.js';
-export { type UseCallResult, useCall } from './useCall.js';
+export { type CallActions, type UseCallResult, useCall } from './useCall.js';
 export { useCallHistory } from './useCallHistory.js';
+export {
+  type CallRoomActions,
+  type CallRoomTarget,
+  type CreateCallRoom,
+  type UseCallRoomResult,
+  useCallRoom,
+} from './useCallRoom.js';
+export {
+  type ClassRoomTarget,
+  type CreateClassRoom,
+  type RemoteMedia,
+  type UseClassRoomOptions,
+  type UseClassRoomResult,
+  useClassRoom,
+} from './useClassRoom.js';
 export { useConnection } from './useConnection.js';
 export { useCreateGroup } from './useCreateGroup.js';
 export { useGroupMembers } from './useGroupMembers.js';
 export { type UseHandRaiseResult, useHandRaise } from './useHandRaise.js';
+export { iceServersQuery, type UseIceServersResult, useIceServers } from './useIceServers.js';
+export { useIncomingInvitation } from './useIncomingInvitation.js';
 export { useIncomingInvitations } from './useIncomingInvitations.js';
-export { type InvitationHandle, useInvitation } from './useInvitation.js';
+export { type InvitationActions, type InvitationHandle, useInvitation } from './useInvitation.js';
 export { useJoinGroup } from './useJoinGroup.js';
 export { useOutgoingInvitations } from './useOutgoingInvitations.js';
 export { useServerNow } from './useServerNow.js';

@@ -4,4 +4,5 @@ export const beckonKeys = {
   members: (groupID: string) => ['beckon', 'members', groupID] as const,
   groups: () => ['beckon', 'groups'] as const,
   history: () => ['beckon', 'history'] as const,
+  iceServers: () => ['beckon', 'iceServers'] as const,
 };

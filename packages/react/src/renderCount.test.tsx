@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
+
+import { ClassroomActions, selectClassroom } from '@beckon/signaling/classroom';
 import { act, render } from '@testing-library/react';
 import { memo } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useShallow } from 'zustand/react/shallow';
-import { selectClassroom } from './classroom.js';
 import { BeckonProvider } from './context.js';
 import { createHubWorld, settle } from './test/setup.js';
 import { useBeckonState } from './useBeckonState.js';
@@ -79,7 +80,6 @@ describe('render counts in a 1,000-student classroom', () => {
 
     const student = world.client('s421');
     student.connect();
-    const { ClassroomActions } = await import('./classroom.js');
     const read = () => selectClassroom(Object.fromEntries(student.invitations), G);
     renders.clear();
     await act(() => new ClassroomActions(student, G, read).raiseHand());

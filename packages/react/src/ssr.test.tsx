@@ -10,6 +10,7 @@ import { useConnection } from './useConnection.js';
 import { useCreateGroup } from './useCreateGroup.js';
 import { useGroupMembers } from './useGroupMembers.js';
 import { useHandRaise } from './useHandRaise.js';
+import { useIncomingInvitation } from './useIncomingInvitation.js';
 import { useIncomingInvitations } from './useIncomingInvitations.js';
 import { useInvitation } from './useInvitation.js';
 import { useJoinGroup } from './useJoinGroup.js';
@@ -46,7 +47,8 @@ afterAll(() => {
 function EveryHook() {
   const client = useBeckonClient();
   const connection = useConnection();
-  const invitation = useInvitation();
+  const invitation = useIncomingInvitation();
+  const one = useInvitation('missing');
   const incoming = useIncomingInvitations();
   const outgoing = useOutgoingInvitations();
   const call = useCall();
@@ -59,9 +61,9 @@ function EveryHook() {
   useJoinGroup();
   return (
     <p>
-      {String(Boolean(client))} {connection.state} {String(invitation.invitation)} {incoming.length}{' '}
-      {outgoing.length} {call.phase} {classroom.queue.length} {hand.state} {members.status} {history.status}{' '}
-      {typeof now}
+      {String(Boolean(client))} {connection.state} {String(invitation.invitation)} {String(one.invitation)}{' '}
+      {incoming.length} {outgoing.length} {call.phase} {classroom.queue.length} {hand.state} {members.status}{' '}
+      {history.status} {typeof now}
     </p>
   );
 }

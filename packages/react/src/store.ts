@@ -5,8 +5,8 @@ import type {
   SignalingClient,
   SignalingErrorInfo,
 } from '@beckon/signaling';
+import { type CallState, idleCall } from '@beckon/signaling/call';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { type CallState, idleCall } from './callState.js';
 
 /** How an invitation that left the live view ended, as far as this client saw it. */
 export interface EndedInvitation {

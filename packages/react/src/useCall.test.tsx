@@ -19,7 +19,7 @@ async function pair() {
 describe('useCall: the seed one-to-one flow', () => {
   it('dial -> ringing -> accept -> connecting -> in call -> hang up with the duration on both sides', async () => {
     const { alice, bob } = await pair();
-    await act(() => alice.result.current.dial('bob', { callType: CallType.VIDEO, roomID: 'room-9' }));
+    await act(() => alice.result.current.actions.dial('bob', { callType: CallType.VIDEO, roomID: 'room-9' }));
     expect(alice.result.current).toMatchObject({
       phase: 'dialing',
       direction: 'outgoing',
@@ -34,19 +34,19 @@ describe('useCall: the seed one-to-one flow', () => {
     });
     expect(alice.result.current.inviteID).toBe(bob.result.current.inviteID);
 
-    await act(() => bob.result.current.accept());
+    await act(() => bob.result.current.actions.accept());
     expect(bob.result.current.phase).toBe('connecting');
     expect(alice.result.current.phase).toBe('connecting');
 
     // Seed step 3: both record the start when the remote user enters the room.
     act(() => {
-      alice.result.current.remoteEntered();
-      bob.result.current.remoteEntered();
+      alice.result.current.actions.remoteEntered();
+      bob.result.current.actions.remoteEntered();
     });
     expect(alice.result.current.phase).toBe('inCall');
     await world.advance(42_000);
 
-    await act(() => alice.result.current.hangUp());
+    await act(() => alice.result.current.actions.hangUp());
     await settle();
     expect(alice.result.current).toMatchObject({
       phase: 'ended',
@@ -63,14 +63,14 @@ describe('useCall: the seed one-to-one flow', () => {
     // The call-end notice was acknowledged: nothing lingers on the arbiter.
     expect(world.hub.state.invitations.size).toBe(0);
 
-    act(() => alice.result.current.reset());
+    act(() => alice.result.current.actions.reset());
     expect(alice.result.current.phase).toBe('idle');
   });
 
   it('declined: the caller sees declined', async () => {
     const { alice, bob } = await pair();
-    await act(() => alice.result.current.dial('bob'));
-    await act(() => bob.result.current.decline());
+    await act(() => alice.result.current.actions.dial('bob'));
+    await act(() => bob.result.current.actions.decline());
     expect(bob.result.current).toMatchObject({ phase: 'ended', endReason: 'declined', endedBy: 'local' });
     expect(alice.result.current).toMatchObject({ phase: 'ended', endReason: 'declined', endedBy: 'remote' });
   });
@@ -79,9 +79,9 @@ describe('useCall: the seed one-to-one flow', () => {
     const { alice, bob } = await pair();
     const carol = world.as('carol', useCall);
     await settle();
-    await act(() => alice.result.current.dial('bob'));
-    await act(() => bob.result.current.accept());
-    await act(() => carol.result.current.dial('bob'));
+    await act(() => alice.result.current.actions.dial('bob'));
+    await act(() => bob.result.current.actions.accept());
+    await act(() => carol.result.current.actions.dial('bob'));
     await settle();
     expect(carol.result.current).toMatchObject({ phase: 'ended', endReason: 'busy' });
     expect(bob.result.current.phase).toBe('connecting');
@@ -92,8 +92,8 @@ describe('useCall: the seed one-to-one flow', () => {
     const { alice, bob } = await pair();
     const rejections: string[] = [];
     alice.client.on('onInviteeRejected', (e) => rejections.push(e.data));
-    await act(() => alice.result.current.dial('bob'));
-    await act(() => bob.result.current.decline({ busy: true }));
+    await act(() => alice.result.current.actions.dial('bob'));
+    await act(() => bob.result.current.actions.decline({ busy: true }));
     expect(alice.result.current.endReason).toBe('busy');
     const info = parseCallData(rejections[0] ?? '');
     expect(info.ok && info.value.lineBusy).toBe(true);
@@ -101,19 +101,19 @@ describe('useCall: the seed one-to-one flow', () => {
 
   it('timed out: the caller sees timedOut, the callee a missed call', async () => {
     const { alice, bob } = await pair();
-    await act(() => alice.result.current.dial('bob'));
+    await act(() => alice.result.current.actions.dial('bob'));
     await world.advance(30_000);
     expect(alice.result.current).toMatchObject({ phase: 'ended', endReason: 'timedOut' });
     expect(bob.result.current).toMatchObject({ phase: 'ended', endReason: 'timedOut' });
     expect(bob.result.current.missed).toMatchObject([{ peer: 'alice' }]);
-    act(() => bob.result.current.clearMissed());
+    act(() => bob.result.current.actions.clearMissed());
     expect(bob.result.current.missed).toEqual([]);
   });
 
   it('cancelled: hanging up while dialing cancels; the callee sees cancelled and a missed call', async () => {
     const { alice, bob } = await pair();
-    await act(() => alice.result.current.dial('bob'));
-    await act(() => alice.result.current.hangUp());
+    await act(() => alice.result.current.actions.dial('bob'));
+    await act(() => alice.result.current.actions.hangUp());
     expect(alice.result.current).toMatchObject({ phase: 'ended', endReason: 'cancelled', endedBy: 'local' });
     expect(bob.result.current).toMatchObject({ phase: 'ended', endReason: 'cancelled', endedBy: 'remote' });
     expect(bob.result.current.missed).toHaveLength(1);
@@ -125,9 +125,9 @@ describe('useCall: the seed one-to-one flow', () => {
     const phone = world.as('bob', useCall, 'phone');
     const laptop = world.as('bob', useCall, 'laptop');
     await settle();
-    await act(() => alice.result.current.dial('bob'));
+    await act(() => alice.result.current.actions.dial('bob'));
     expect(laptop.result.current.phase).toBe('ringing');
-    await act(() => phone.result.current.accept());
+    await act(() => phone.result.current.actions.accept());
     await settle();
     expect(phone.result.current.phase).toBe('connecting');
     expect(laptop.result.current).toMatchObject({ phase: 'ended', endReason: 'answeredElsewhere' });
@@ -138,8 +138,8 @@ describe('useCall: the seed one-to-one flow', () => {
     const { alice, bob } = await pair();
     await act(async () => {
       await Promise.all([
-        alice.result.current.dial('bob', { roomID: 'a' }),
-        bob.result.current.dial('alice', { roomID: 'b' }),
+        alice.result.current.actions.dial('bob', { roomID: 'a' }),
+        bob.result.current.actions.dial('alice', { roomID: 'b' }),
       ]);
     });
     await settle();
@@ -152,13 +152,13 @@ describe('useCall: the seed one-to-one flow', () => {
 
   it('failed: a call that cannot be placed ends with the reason; media failures end and notify', async () => {
     const { alice, bob } = await pair();
-    await act(() => alice.result.current.dial('alice'));
+    await act(() => alice.result.current.actions.dial('alice'));
     expect(alice.result.current).toMatchObject({ phase: 'ended', endReason: 'failed' });
     expect(alice.result.current.failure).toContain('cannot invite itself');
 
-    await act(() => alice.result.current.dial('bob'));
-    await act(() => bob.result.current.accept());
-    await act(async () => bob.result.current.fail('camera denied'));
+    await act(() => alice.result.current.actions.dial('bob'));
+    await act(() => bob.result.current.actions.accept());
+    await act(async () => bob.result.current.actions.fail('camera denied'));
     await settle();
     expect(bob.result.current).toMatchObject({
       phase: 'ended',
@@ -182,9 +182,9 @@ describe('useCall: the seed one-to-one flow', () => {
 
   it('refuses to dial while in a call', async () => {
     const { alice, bob } = await pair();
-    await act(() => alice.result.current.dial('bob'));
-    await act(() => bob.result.current.accept());
-    const error = await alice.result.current.dial('carol').catch((e: { code: number }) => e);
+    await act(() => alice.result.current.actions.dial('bob'));
+    await act(() => bob.result.current.actions.accept());
+    const error = await alice.result.current.actions.dial('carol').catch((e: { code: number }) => e);
     expect(error).toMatchObject({ code: ErrorCode.INVALID_PARAMETERS });
   });
 });

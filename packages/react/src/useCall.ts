@@ -1,17 +1,17 @@
+import type { CallState, DialOptions } from '@beckon/signaling/call';
 import { useMemo } from 'react';
-import type { CallController } from './callController.js';
-import type { CallState } from './callState.js';
 import { useBeckonRuntime } from './context.js';
 import { useBeckonState } from './useBeckonState.js';
 
-export interface UseCallResult extends CallState {
-  readonly dial: CallController['dial'];
+/** What `useCall` can do; the same object for as long as the provider's client stays. */
+export interface CallActions {
+  readonly dial: (peer: string, options?: DialOptions) => Promise<void>;
   readonly accept: () => Promise<void>;
   readonly decline: (options?: { busy?: boolean }) => Promise<void>;
   readonly hangUp: () => Promise<void>;
   /** Asks the peer to switch the video call to audio (TUICallKit's `switchToAudio`). */
   readonly switchToAudio: () => Promise<void>;
-  /** Media callbacks: the remote user entered or left the room, or the media failed. */
+  /** Media callbacks: the remote user entered or left the room, or the media failed. `useCallRoom` calls them. */
   readonly remoteEntered: () => void;
   readonly remoteLeft: () => void;
   readonly fail: (reason: string) => void;
@@ -19,32 +19,37 @@ export interface UseCallResult extends CallState {
   readonly clearMissed: () => void;
 }
 
+export interface UseCallResult extends CallState {
+  readonly actions: CallActions;
+}
+
 /**
  * The seed's one-to-one call: idle -> dialing/ringing -> connecting -> inCall -> ended, with the
- * end reason and the peer. Busy rejects, glare and the call-end invitation are handled for you.
+ * end reason and the peer. Busy rejects, glare and the call-end invitation are handled for you
+ * (by `CallController` from `@beckon/signaling/call`).
  *
  * @example
- * const call = useCall();
- * <button onClick={() => call.dial('bob', { callType: CallType.VIDEO })}>Call Bob</button>
- * {call.phase === 'ringing' && <button onClick={call.accept}>Answer {call.peer}</button>}
+ * const { phase, peer, actions } = useCall();
+ * <button onClick={() => actions.dial('bob', { callType: CallType.VIDEO })}>Call Bob</button>
+ * {phase === 'ringing' && <button onClick={actions.accept}>Answer {peer}</button>}
  */
 export function useCall(): UseCallResult {
   const { calls } = useBeckonRuntime('useCall');
   const state = useBeckonState((s) => s.call);
-  const actions = useMemo(
+  const actions = useMemo<CallActions>(
     () => ({
-      dial: calls.dial.bind(calls),
+      dial: (peer, options) => calls.dial(peer, options),
       accept: () => calls.accept(),
-      decline: (options?: { busy?: boolean }) => calls.decline(options),
+      decline: (options) => calls.decline(options),
       hangUp: () => calls.hangUp(),
       switchToAudio: () => calls.switchToAudio(),
       remoteEntered: () => calls.remoteEntered(),
       remoteLeft: () => calls.remoteLeft(),
-      fail: (reason: string) => calls.fail(reason),
+      fail: (reason) => calls.fail(reason),
       reset: () => calls.reset(),
       clearMissed: () => calls.clearMissed(),
     }),
     [calls],
   );
-  return { ...state, ...actions };
+  return useMemo(() => ({ ...state, actions }), [state, actions]);
 }

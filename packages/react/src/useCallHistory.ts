@@ -1,9 +1,10 @@
 import { parseCallData } from '@beckon/signaling';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useBeckonRuntime } from './context.js';
 import { beckonKeys } from './queryKeys.js';
 import { useBeckonApi } from './useBeckonApi.js';
+import { useBeckonQueryClient } from './useBeckonQueryClient.js';
 
 /** Time for this side's own call-end invitation to reach the server after a local hang-up. */
 const AFTER_LOCAL_END_MS = 300;
@@ -15,7 +16,7 @@ const AFTER_LOCAL_END_MS = 300;
 export function useCallHistory() {
   const api = useBeckonApi('useCallHistory');
   const { client, store } = useBeckonRuntime('useCallHistory');
-  const queryClient = useQueryClient();
+  const queryClient = useBeckonQueryClient('useCallHistory');
   useEffect(() => {
     const refresh = () => void queryClient.invalidateQueries({ queryKey: beckonKeys.history() });
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -40,5 +41,5 @@ export function useCallHistory() {
       for (const off of offs) off();
     };
   }, [client, store, queryClient]);
-  return useQuery({ queryKey: beckonKeys.history(), queryFn: () => api.history() });
+  return useQuery({ queryKey: beckonKeys.history(), queryFn: () => api.history() }, queryClient);
 }

@@ -1,13 +1,17 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { beckonKeys } from './queryKeys.js';
 import { useBeckonApi } from './useBeckonApi.js';
+import { useBeckonQueryClient } from './useBeckonQueryClient.js';
 
 /** Creates a group (a class); resolves with its join code. */
 export function useCreateGroup() {
   const api = useBeckonApi('useCreateGroup');
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (name: string) => api.createGroup(name),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: beckonKeys.groups() }),
-  });
+  const queryClient = useBeckonQueryClient('useCreateGroup');
+  return useMutation(
+    {
+      mutationFn: (name: string) => api.createGroup(name),
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: beckonKeys.groups() }),
+    },
+    queryClient,
+  );
 }

@@ -1,8 +1,9 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useBeckonRuntime } from './context.js';
 import { beckonKeys } from './queryKeys.js';
 import { useBeckonApi } from './useBeckonApi.js';
+import { useBeckonQueryClient } from './useBeckonQueryClient.js';
 
 /**
  * A group's members with their online state (TanStack Query). The server's group notices
@@ -15,7 +16,7 @@ import { useBeckonApi } from './useBeckonApi.js';
 export function useGroupMembers(groupID: string | undefined) {
   const api = useBeckonApi('useGroupMembers');
   const { client } = useBeckonRuntime('useGroupMembers');
-  const queryClient = useQueryClient();
+  const queryClient = useBeckonQueryClient('useGroupMembers');
   useEffect(() => {
     if (!groupID) return;
     return client.on('onGroupChanged', (e) => {
@@ -23,9 +24,12 @@ export function useGroupMembers(groupID: string | undefined) {
         void queryClient.invalidateQueries({ queryKey: beckonKeys.members(groupID) });
     });
   }, [client, queryClient, groupID]);
-  return useQuery({
-    queryKey: beckonKeys.members(groupID ?? ''),
-    queryFn: () => api.members(groupID ?? ''),
-    enabled: Boolean(groupID),
-  });
+  return useQuery(
+    {
+      queryKey: beckonKeys.members(groupID ?? ''),
+      queryFn: () => api.members(groupID ?? ''),
+      enabled: Boolean(groupID),
+    },
+    queryClient,
+  );
 }

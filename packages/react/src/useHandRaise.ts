@@ -1,5 +1,10 @@
+import {
+  ClassroomActions,
+  type ClassroomState,
+  type HandState,
+  selectClassroom,
+} from '@beckon/signaling/classroom';
 import { useMemo } from 'react';
-import { ClassroomActions, type ClassroomState, type HandState, selectClassroom } from './classroom.js';
 import { useBeckonRuntime } from './context.js';
 import { useBeckonState } from './useBeckonState.js';
 
@@ -7,6 +12,7 @@ export interface UseHandRaiseResult extends ClassroomState {
   /** This user's own hand state. */
   readonly myHand: HandState;
   readonly isTeacher: boolean;
+  /** The teacher's and students' actions (`ClassroomActions` from `@beckon/signaling/classroom`). */
   readonly actions: ClassroomActions;
 }
 

@@ -1,9 +1,15 @@
 import type { InvitationRecord } from '@beckon/signaling';
 import { useMemo } from 'react';
 import { useBeckonRuntime } from './context.js';
-import { newestIncomingID } from './selectors.js';
 import { useBeckonState } from './useBeckonState.js';
 import { useServerNow } from './useServerNow.js';
+
+/** What can be done with one invitation (nothing happens while there is none). */
+export interface InvitationActions {
+  readonly accept: (data?: string) => Promise<void>;
+  readonly reject: (data?: string) => Promise<void>;
+  readonly cancel: (data?: string) => Promise<void>;
+}
 
 export interface InvitationHandle {
   readonly invitation: InvitationRecord | undefined;
@@ -11,23 +17,21 @@ export interface InvitationHandle {
   readonly deadline: number;
   /** Milliseconds left on the server clock, refreshed every second; undefined without a deadline. */
   readonly remainingMs: number | undefined;
-  readonly accept: (data?: string) => Promise<void>;
-  readonly reject: (data?: string) => Promise<void>;
-  readonly cancel: (data?: string) => Promise<void>;
+  readonly actions: InvitationActions;
 }
 
 /**
- * One invitation with its actions and a server-time countdown. Without an id: the newest
- * pending invitation to this user. Re-renders only when that invitation changes (and each
- * second while it counts down).
+ * One invitation by id, with its actions and a server-time countdown. Re-renders only when that
+ * invitation changes (and each second while it counts down). For the newest invitation to this
+ * user, see `useIncomingInvitation`.
  *
  * @example
- * const { invitation, remainingMs, accept, reject } = useInvitation();
+ * const { invitation, remainingMs, actions } = useInvitation(inviteID);
+ * <button onClick={() => actions.accept()}>Accept ({Math.ceil((remainingMs ?? 0) / 1000)} s)</button>
  */
-export function useInvitation(inviteID?: string): InvitationHandle {
+export function useInvitation(inviteID: string | undefined): InvitationHandle {
   const { client } = useBeckonRuntime('useInvitation');
-  const newest = useBeckonState((s) => (inviteID === undefined ? newestIncomingID(s) : inviteID));
-  const invitation = useBeckonState((s) => (newest === undefined ? undefined : s.invitations[newest]));
+  const invitation = useBeckonState((s) => (inviteID === undefined ? undefined : s.invitations[inviteID]));
   const userID = useBeckonState((s) => s.userID);
   const deadline =
     invitation?.invitees.find((i) => i.userID === userID)?.deadline ??
@@ -35,7 +39,7 @@ export function useInvitation(inviteID?: string): InvitationHandle {
     0;
   const now = useServerNow(1000, deadline > 0);
   const id = invitation?.inviteID;
-  const actions = useMemo(
+  const actions = useMemo<InvitationActions>(
     () => ({
       accept: (data = '') => (id ? client.accept(id, data) : Promise.resolve()),
       reject: (data = '') => (id ? client.reject(id, data) : Promise.resolve()),
@@ -47,6 +51,6 @@ export function useInvitation(inviteID?: string): InvitationHandle {
     invitation,
     deadline,
     remainingMs: deadline > 0 ? Math.max(0, deadline - now) : undefined,
-    ...actions,
+    actions,
   };
 }

@@ -1,5 +1,4 @@
-import type { HandState } from './classroom.js';
-import { selectClassroom } from './classroom.js';
+import { type HandState, selectClassroom } from '@beckon/signaling/classroom';
 import { useBeckonState } from './useBeckonState.js';
 
 /**

@@ -63,16 +63,16 @@ describe('hooks against the real server over WebSocket and HTTP', () => {
     await waitFor(() => expect(bob.client.connectionState).toBe('connected'));
     await waitFor(() => expect(a.result.current.history.data).toEqual([]));
 
-    await act(() => a.result.current.call.dial('bob', { roomID: 'room-e2e' }));
+    await act(() => a.result.current.call.actions.dial('bob', { roomID: 'room-e2e' }));
     await waitFor(() => expect(b.result.current.phase).toBe('ringing'));
-    await act(() => b.result.current.accept());
+    await act(() => b.result.current.actions.accept());
     await waitFor(() => expect(a.result.current.call.phase).toBe('connecting'));
     act(() => {
-      a.result.current.call.remoteEntered();
-      b.result.current.remoteEntered();
+      a.result.current.call.actions.remoteEntered();
+      b.result.current.actions.remoteEntered();
     });
     await new Promise((r) => setTimeout(r, 1100));
-    await act(() => b.result.current.hangUp());
+    await act(() => b.result.current.actions.hangUp());
     await waitFor(() =>
       expect(a.result.current.call).toMatchObject({ phase: 'ended', endReason: 'hungUp', endedBy: 'remote' }),
     );

@@ -1,4 +1,4 @@
-import { isValidId } from '@beckon/signaling';
+import { isValidId } from '@beckon/signaling/rules';
 import { errors, jwtVerify, SignJWT } from 'jose';
 
 export interface CreateTokenOptions {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createToken } from './auth.js';
+import { type IceServersOptions, iceServersFromEnv } from './iceServers.js';
 import { createBeckonServer } from './server.js';
 import { RedisStore } from './store/redis.js';
 import { trtcFromEnv } from './trtc.js';
@@ -8,13 +9,19 @@ const USAGE = `beckon-server [--port 8787] [--host 127.0.0.1] [--dev] [--secret 
               [--redis redis://127.0.0.1:6379] [--redis-prefix beckon:]
               [--max-connections-per-user 16] [--max-active-invitations 1000]
               [--user-rate 100] [--user-burst 200] [--max-token-lifetime 86400]
+              [--stun-urls stun:turn.example.com:3478] [--turn-secret S] [--turn-ttl 3600] [--relay-only]
+              [--turn-urls turn:turn.example.com:3478,turns:turn.example.com:5349]
 beckon-server token --user NAME [--ttl SECONDS] [--secret S]
 
 --redis runs this process as one node of a deployment sharing that Redis (default: in memory).
+--turn-urls / --turn-secret: GET /ice-servers hands signed-in users these TURN URLs with credentials
+that coturn (use-auth-secret, static-auth-secret = the same secret) accepts for --turn-ttl seconds;
+--relay-only tells clients to send media only through TURN.
 
 Environment: BECKON_PORT, BECKON_HOST, BECKON_SECRET, BECKON_DEV=1, BECKON_ALLOWED_ORIGINS, BECKON_LOG_LEVEL,
 REDIS_URL, BECKON_REDIS_PREFIX, BECKON_MAX_CONNECTIONS_PER_USER, BECKON_MAX_ACTIVE_INVITATIONS,
-BECKON_USER_RATE, BECKON_USER_BURST, BECKON_MAX_TOKEN_LIFETIME (seconds).
+BECKON_USER_RATE, BECKON_USER_BURST, BECKON_MAX_TOKEN_LIFETIME (seconds), BECKON_STUN_URLS,
+BECKON_TURN_URLS, BECKON_TURN_SECRET, BECKON_TURN_TTL, BECKON_TURN_RELAY_ONLY=1.
 
 Outside --dev the secret must be at least 32 bytes (openssl rand -hex 32).`;
 
@@ -28,6 +35,11 @@ const { values, positionals } = parseArgs({
     'allowed-origins': { type: 'string' },
     redis: { type: 'string' },
     'redis-prefix': { type: 'string' },
+    'stun-urls': { type: 'string' },
+    'turn-urls': { type: 'string' },
+    'turn-secret': { type: 'string' },
+    'turn-ttl': { type: 'string' },
+    'relay-only': { type: 'boolean' },
     user: { type: 'string' },
     ttl: { type: 'string' },
     'max-connections-per-user': { type: 'string' },
@@ -78,6 +90,14 @@ if (values.help) {
   const userRate = numeric('user-rate', 'BECKON_USER_RATE');
   const userBurst = numeric('user-burst', 'BECKON_USER_BURST');
   const maxTokenLifetimeSeconds = numeric('max-token-lifetime', 'BECKON_MAX_TOKEN_LIFETIME');
+  // Flags win over the environment, one setting at a time.
+  const iceServers: IceServersOptions | undefined = iceServersFromEnv({
+    BECKON_STUN_URLS: values['stun-urls'] ?? env.BECKON_STUN_URLS,
+    BECKON_TURN_URLS: values['turn-urls'] ?? env.BECKON_TURN_URLS,
+    BECKON_TURN_SECRET: values['turn-secret'] ?? env.BECKON_TURN_SECRET,
+    BECKON_TURN_TTL: values['turn-ttl'] ?? env.BECKON_TURN_TTL,
+    BECKON_TURN_RELAY_ONLY: values['relay-only'] ? '1' : env.BECKON_TURN_RELAY_ONLY,
+  });
   try {
     const server = await createBeckonServer({
       ...(redisUrl ? { store: new RedisStore({ url: redisUrl, ...(prefix ? { prefix } : {}) }) } : {}),
@@ -95,6 +115,7 @@ if (values.help) {
         ...(userRate === undefined ? {} : { perSecond: userRate }),
         ...(userBurst === undefined ? {} : { burst: userBurst }),
       },
+      ...(iceServers ? { iceServers } : {}),
     });
     const stop = () => {
       server.close().then(

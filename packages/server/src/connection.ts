@@ -1,21 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type ClientFrame,
-  CloseCode,
   type Command,
   type CommandReply,
   ErrorCode,
-  type FrameResult,
   type InvitationRecord,
-  type ServerFrame,
   type SignalingErrorInfo,
   type SignalingEvent,
 } from '@beckon/signaling';
-import { needsReceipt, parseClientFrame } from '@beckon/signaling/rules';
+import {
+  type ClientFrame,
+  CloseCode,
+  type FrameResult,
+  needsReceipt,
+  parseClientFrame,
+  type ServerFrame,
+} from '@beckon/signaling/rules';
 import type { WebSocket } from 'ws';
 import type { ServerContext } from './context.js';
 import { Bucket } from './limits.js';
-import type { Snapshot } from './store/types.js';
+import type { StoreSnapshot } from './store/types.js';
 
 /** Live events held back behind a snapshot before its reader counts as too slow. */
 const MAX_HELD_EVENTS = 10_000;
@@ -41,7 +44,7 @@ export function replayFrames(
  * the last says `more`, and the client applies them together. Pages are made as they are taken,
  * so a socket waiting for its reader holds one page, not the whole snapshot.
  */
-export function* snapshotPages(snapshot: Snapshot, at: number, pageBytes: number): Generator<string> {
+export function* snapshotPages(snapshot: StoreSnapshot, at: number, pageBytes: number): Generator<string> {
   const head = `{"t":"snapshot","seq":${snapshot.seq},"at":${at}`;
   let page: string[] = [];
   let size = 0;

@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createUserSig } from '@beckon/media/node';
-import { ErrorCode, isValidId } from '@beckon/signaling';
+import { BeckonError, ErrorCode } from '@beckon/signaling';
+import { isValidId } from '@beckon/signaling/rules';
 import type { Logger } from 'pino';
 import { createToken, verifyToken } from './auth.js';
+import { type IceServersConfig, iceServersFor } from './iceServers.js';
 import type { JoinThrottle } from './limits.js';
 import type { Metrics } from './metrics.js';
-import { originAllowed } from './server.js';
+import { originAllowed } from './origin.js';
 import { serveStatic } from './staticFiles.js';
 import type { Group, Store } from './store/types.js';
+import { createUserSig } from './userSig.js';
 
 export interface HttpContext {
   readonly store: Store;
@@ -25,21 +27,24 @@ export interface HttpContext {
   readonly lobby: { groupID?: string };
   /** TRTC credentials: the server mints UserSigs, the secret key never leaves it. */
   readonly trtc?: { readonly sdkAppId: number; readonly secretKey: string };
+  /** STUN/TURN servers for `GET /ice-servers`; none when undefined. */
+  readonly iceServers?: IceServersConfig;
 }
 
-const API_PREFIXES = ['/groups', '/history', '/dev/', '/trtc/', '/healthz', '/metrics'];
+const API_PREFIXES = ['/groups', '/history', '/dev/', '/trtc/', '/ice-servers', '/healthz', '/metrics'];
 const USER_SIG_SECONDS = 24 * 3600;
 
 const MAX_BODY = 16 * 1024;
 const DEV_TOKEN_TTL = 12 * 3600;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
+/** A request the API refuses: the HTTP status and the Beckon code the body carries. */
+class HttpError extends BeckonError<number> {
+  override name = 'HttpError';
+  readonly status: number;
+
+  constructor(status: number, code: number, message: string) {
+    super(code, message);
+    this.status = status;
   }
 }
 
@@ -162,6 +167,9 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
       if (!ctx.trtc)
         throw new HttpError(404, ErrorCode.INVALID_PARAMETERS, 'TRTC is not configured on this server');
       return send(res, 200, userSigBody(ctx.trtc, userID));
+    }
+    if (req.method === 'GET' && path === '/ice-servers') {
+      return send(res, 200, iceServersFor(ctx.iceServers, userID, Date.now()));
     }
     if (req.method === 'POST' && path === '/dev/lobby') {
       // Dev mode: one group everybody joins, so the call demo can list who is online.

@@ -1,6 +1,17 @@
 export { type CreateTokenOptions, createToken, type VerifyResult, verifyToken } from './auth.js';
+export {
+  DEFAULT_TURN_TTL_SECONDS,
+  type IceServersBody,
+  IceServersConfigError,
+  type IceServersOptions,
+  iceServersFromEnv,
+  MAX_TURN_TTL_SECONDS,
+  type RtcIceServer,
+  turnCredentials,
+} from './iceServers.js';
 export { Metrics } from './metrics.js';
-export { type BeckonServer, type BeckonServerOptions, createBeckonServer, originAllowed } from './server.js';
+export { originAllowed } from './origin.js';
+export { type BeckonServer, type BeckonServerOptions, createBeckonServer } from './server.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';
 export { RedisStore, type RedisStoreOptions, StoreUnavailableError } from './store/redis.js';
 export type {
@@ -8,9 +19,19 @@ export type {
   Delivery,
   Group,
   HistoryEntry,
-  Snapshot,
   Store,
   StoreListener,
+  StoreSnapshot,
 } from './store/types.js';
 
 export { trtcFromEnv } from './trtc.js';
+export {
+  createUserSig,
+  DEFAULT_USER_SIG_EXPIRE_SECONDS,
+  decodeUserSig,
+  type UserSigDocument,
+  type UserSigOptions,
+  type VerifyUserSigOptions,
+  type VerifyUserSigResult,
+  verifyUserSig,
+} from './userSig.js';

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { CloseCode, ErrorCode, type InvitationRecord, type SignalingEvent } from '@beckon/signaling';
-import { receiptDue } from '@beckon/signaling/rules';
+import { ErrorCode, type InvitationRecord, type SignalingEvent } from '@beckon/signaling';
+import { CloseCode, receiptDue } from '@beckon/signaling/rules';
 import { type Logger, pino } from 'pino';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, verifyToken } from './auth.js';
@@ -11,6 +11,7 @@ import { Connection, STORE_RESET } from './connection.js';
 import type { ResolvedOptions, ServerContext } from './context.js';
 import { historyFromEnded, historyFromHangup } from './history.js';
 import { handleHttp } from './http.js';
+import { type IceServersOptions, resolveIceServers } from './iceServers.js';
 import {
   DEFAULT_JOIN_THROTTLE,
   DEFAULT_USER_LIMITS,
@@ -21,6 +22,7 @@ import {
   UserBuckets,
 } from './limits.js';
 import { Metrics } from './metrics.js';
+import { originAllowed } from './origin.js';
 import { GROUP_ROOM_PREFIX, RoomGrants } from './rooms.js';
 import { MemoryStore } from './store/memory.js';
 import type { Delivery, Store } from './store/types.js';
@@ -84,6 +86,11 @@ export interface BeckonServerOptions {
   readonly staticDir?: string;
   /** TRTC credentials: `GET /trtc/usersig` then mints UserSigs for signed-in users. */
   readonly trtc?: { readonly sdkAppId: number; readonly secretKey: string };
+  /**
+   * STUN/TURN servers for calls across networks: `GET /ice-servers` then hands each signed-in
+   * user these URLs with TURN credentials of coturn's REST API scheme (shared `secret`).
+   */
+  readonly iceServers?: IceServersOptions;
 }
 
 export interface BeckonServer {
@@ -106,20 +113,6 @@ export interface BeckonServer {
 /** HS256 wants a key as long as its hash (RFC 7518, 3.2): 256 bits. */
 const MIN_SECRET_BYTES = 32;
 
-const DEV_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
-
-/** Is this browser origin on the allow-list? Requests without an Origin (non-browsers) pass. */
-export function originAllowed(
-  origin: string | undefined,
-  allowed: readonly string[] | '*',
-  dev: boolean,
-): boolean {
-  if (origin === undefined) return true;
-  if (allowed === '*') return true;
-  if (allowed.includes(origin)) return true;
-  return dev && allowed.length === 0 && DEV_ORIGIN.test(origin);
-}
-
 /**
  * Starts a Beckon server: WebSocket signaling plus the HTTP API on one port.
  *
@@ -138,6 +131,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
   }
   const secret = options.secret ?? randomBytes(32).toString('hex');
   const allowed = options.allowedOrigins ?? [];
+  const iceServers = resolveIceServers(options.iceServers);
   const log =
     options.logger ??
     pino({ level: options.logLevel ?? (process.env.VITEST ? 'silent' : 'info'), name: 'beckon' });
@@ -365,6 +359,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       lobby,
       ...(options.staticDir ? { staticDir: options.staticDir } : {}),
       ...(options.trtc ? { trtc: options.trtc } : {}),
+      ...(iceServers ? { iceServers } : {}),
     }).catch((err: unknown) => {
       const unavailable = (err as { code?: unknown })?.code === ErrorCode.UNAVAILABLE;
       log.error({ err }, 'http handler failed');

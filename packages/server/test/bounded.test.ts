@@ -1,4 +1,4 @@
-import { CloseCode } from '@beckon/signaling';
+import { CloseCode } from '@beckon/signaling/rules';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createToken } from '../src/auth.js';
 import { replayFrames, snapshotPages } from '../src/connection.js';

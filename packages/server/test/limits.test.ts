@@ -1,4 +1,5 @@
-import { CloseCode, ErrorCode, type SignalingErrorInfo, WebSocketTransport } from '@beckon/signaling';
+import { ErrorCode, type SignalingErrorInfo, WebSocketTransport } from '@beckon/signaling';
+import { CloseCode } from '@beckon/signaling/rules';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createToken } from '../src/auth.js';
 import type { BeckonServer, BeckonServerOptions } from '../src/server.js';

@@ -39,7 +39,7 @@ describe('serving a demo app and the dev lobby', () => {
   });
 
   it('mints TRTC UserSigs for signed-in users when configured, and says so when not', async () => {
-    const { verifyUserSig } = await import('@beckon/media/node');
+    const { verifyUserSig } = await import('../src/userSig.js');
     server = await startServer({ trtc: { sdkAppId: 1400000001, secretKey: 'trtc-secret' } });
     const token = await createToken({ secret: SECRET, userID: 'alice' });
     expect((await api(server, 'GET', '/trtc/usersig')).status).toBe(401);
@@ -62,7 +62,7 @@ describe('serving a demo app and the dev lobby', () => {
   });
 
   it('dev mode mints a UserSig for any name at /dev/usersig (the call demo in Tencent mode), only with credentials', async () => {
-    const { verifyUserSig } = await import('@beckon/media/node');
+    const { verifyUserSig } = await import('../src/userSig.js');
     const trtc = { sdkAppId: 1400000001, secretKey: 'trtc-secret' };
     server = await startServer({ dev: true, trtc });
     const { status, body } = await api(server, 'GET', '/dev/usersig?userID=carol');

@@ -1,4 +1,5 @@
-import { CloseCode, SignalingClient, type WebSocketConstructor, WebSocketTransport } from '@beckon/signaling';
+import { SignalingClient, type WebSocketConstructor, WebSocketTransport } from '@beckon/signaling';
+import { CloseCode } from '@beckon/signaling/rules';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';

@@ -5,7 +5,7 @@ import { canAnswer } from './rules/guards.js';
 import { commandError } from './rules/params.js';
 import { applyEvent, isActive } from './rules/reduce.js';
 import type { Command, InvitationRecord, SignalingEvent } from './rules/types.js';
-import type { ConnectionState, Session, Snapshot, Transport } from './transport.js';
+import type { ConnectionState, InvitationSnapshot, Session, Transport } from './transport.js';
 
 interface InvitationEventBase {
   readonly inviteID: string;
@@ -101,7 +101,7 @@ const DEFAULT_TIMEOUT = 30;
  * @example
  * const client = new SignalingClient({ transport });
  * client.on('onReceiveNewInvitation', (e) => e.isInvitee && ring(e.inviteID));
- * client.connect();
+ * await client.connect();
  * const inviteID = await client.invite('bob', createCallData({ callType: CallType.VIDEO, roomID }));
  */
 export class SignalingClient {
@@ -112,15 +112,35 @@ export class SignalingClient {
   #session: Session | undefined;
   #offset = 0;
   #state: ConnectionState = 'idle';
+  /** What `connect()` returned, and how to settle it while the first session is awaited. */
+  #connected: Promise<Session> | undefined;
+  #firstSession: { resolve(session: Session): void; reject(error: SignalingError): void } | undefined;
 
   constructor(options: SignalingClientOptions) {
     this.#transport = options.transport;
     this.#clock = options.clock ?? systemClock;
   }
 
-  /** Opens the transport. Safe to call more than once. */
-  connect(): void {
-    if (this.#state !== 'idle') return;
+  /**
+   * Opens the transport. The promise resolves with the session once the first one is
+   * established, and rejects with a {@link SignalingError} if the transport gives up first
+   * (refused credentials: 9003) or the client is closed before (9009). Calling it again returns
+   * the same promise. Ignoring it is safe: a rejection nobody awaits is not reported as unhandled,
+   * and `onConnectionChange` still tells the state.
+   *
+   * @example
+   * const session = await client.connect();
+   * console.log('signed in as', session.userID);
+   */
+  connect(): Promise<Session> {
+    if (this.#connected !== undefined) return this.#connected;
+    if (this.#state === 'closed')
+      return this.#settled(new SignalingError(ErrorCode.CLOSED, 'the client is closed'));
+    this.#connected = new Promise<Session>((resolve, reject) => {
+      this.#firstSession = { resolve, reject };
+    });
+    // Marks the rejection as handled for callers who do not await; those who do still get it.
+    this.#connected.catch(() => {});
     this.#setState('connecting');
     this.#transport.connect({
       onStateChange: (state, error) => this.#setState(state, error),
@@ -133,6 +153,13 @@ export class SignalingClient {
       onGroupChange: (groupID) => this.#emit('onGroupChanged', { groupID }),
       onRoomSignal: (roomID, from, data) => this.#emit('onRoomSignal', { roomID, from, data }),
     });
+    return this.#connected;
+  }
+
+  #settled(error: SignalingError): Promise<Session> {
+    const promise = Promise.reject(error);
+    promise.catch(() => {});
+    return promise;
   }
 
   close(): void {
@@ -151,6 +178,11 @@ export class SignalingClient {
 
   get userID(): string | undefined {
     return this.#session?.userID;
+  }
+
+  /** The injected clock (local time); timers that belong to this client run on it. */
+  get clock(): Clock {
+    return this.#clock;
   }
 
   /** Server clock minus local clock, in ms, measured when the session started. */
@@ -274,10 +306,22 @@ export class SignalingClient {
   #setState(state: ConnectionState, error?: SignalingErrorInfo): void {
     if (this.#state === state || this.#state === 'closed') return;
     this.#state = state;
+    const first = this.#firstSession;
+    if (first !== undefined && state === 'connected' && this.#session !== undefined) {
+      this.#firstSession = undefined;
+      first.resolve(this.#session);
+    } else if (first !== undefined && state === 'closed') {
+      this.#firstSession = undefined;
+      first.reject(
+        error === undefined
+          ? new SignalingError(ErrorCode.CLOSED, 'the client was closed before it connected')
+          : SignalingError.from(error),
+      );
+    }
     this.#emit('onConnectionChange', error === undefined ? { state } : { state, error });
   }
 
-  #onSnapshot(snapshot: Snapshot): void {
+  #onSnapshot(snapshot: InvitationSnapshot): void {
     const before = this.#view;
     this.#view = new Map(snapshot.invitations.map((r) => [r.inviteID, r]));
     const me = this.userID;

@@ -63,21 +63,41 @@ export interface SignalingErrorInfo {
 }
 
 /**
- * The error every Beckon promise rejects with.
+ * The base of every error Beckon throws or rejects with, in every package: signaling
+ * ({@link SignalingError}, which Tencent Cloud Chat failures become too), media rooms
+ * (`RoomError`), the HTTP API (`BeckonApiError`) and the server's store
+ * (`StoreUnavailableError`). `code` says what went wrong: a number from {@link ErrorCode} for
+ * all but media, whose codes are its failure reasons (`'ice-failed'`, `'permission-denied'`…).
+ *
+ * @example
+ * try { await client.accept(id) } catch (e) {
+ *   if (e instanceof BeckonError) log(e.code, e.message);
+ * }
+ */
+export class BeckonError<Code extends number | string = number | string> extends Error {
+  override name = 'BeckonError';
+  readonly code: Code;
+
+  constructor(code: Code, message: string, options?: { readonly cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+  }
+}
+
+/**
+ * The error every signaling promise rejects with.
  *
  * @example
  * try { await client.accept(id) } catch (e) {
  *   if (e instanceof SignalingError && e.code === ErrorCode.INVITATION_INVALID) showGone();
  * }
  */
-export class SignalingError extends Error {
-  override readonly name = 'SignalingError';
-  readonly code: ErrorCode;
+export class SignalingError extends BeckonError<ErrorCode> {
+  override name = 'SignalingError';
   readonly details: ErrorDetails | undefined;
 
   constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.details = details;
   }
 

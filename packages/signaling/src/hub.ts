@@ -9,7 +9,7 @@ import type {
   SignalingEvent,
   SignalingState,
 } from './rules/types.js';
-import type { Snapshot, Transport, TransportListener } from './transport.js';
+import type { InvitationSnapshot, Transport, TransportListener } from './transport.js';
 
 export interface InMemoryHubOptions {
   readonly clock?: Clock;
@@ -124,7 +124,10 @@ export class InMemoryHub {
     });
     listener.onStateChange('connected');
     // onlineUserOnly invitations are never replayed to a device that was not there.
-    const snapshot: Snapshot = { at: this.#clock.now(), invitations: this.#arbiter.visibleTo(device.userID) };
+    const snapshot: InvitationSnapshot = {
+      at: this.#clock.now(),
+      invitations: this.#arbiter.visibleTo(device.userID),
+    };
     listener.onSnapshot(snapshot);
     for (const record of snapshot.invitations) this.#arbiter.delivered(record.inviteID, device.userID);
   }

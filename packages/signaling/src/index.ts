@@ -1,3 +1,7 @@
+// What apps use: the client and its transports, the call data TUICallKit apps exchange, the
+// envelope, errors and limits, and the invitation records every event carries. The arbiter's
+// side (the rules, their inputs and effects, the wire frames) is `@beckon/signaling/rules`; the
+// in-memory arbiter is `@beckon/signaling/hub`.
 export {
   type CallCommand,
   type CallDataInput,
@@ -37,9 +41,6 @@ export {
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
   ActionType,
-  checkData,
-  checkInviteeList,
-  checkTimeout,
   type DecodeError,
   type DecodeErrorReason,
   type DecodeOptions,
@@ -47,52 +48,33 @@ export {
   decodeEnvelope,
   type Envelope,
   encodeEnvelope,
-  envelopeOf,
-  readRecord,
 } from './envelope.js';
 export {
+  BeckonError,
   ErrorCode,
   type ErrorDetails,
-  errorInfo,
   isErrorCode,
   SignalingError,
   type SignalingErrorInfo,
 } from './errors.js';
-export {
-  isValidId,
-  MAX_DATA_BYTES,
-  MAX_ID_LENGTH,
-  MAX_INVITEES,
-  MAX_TIMEOUT_SECONDS,
-  utf8Length,
-} from './limits.js';
-export {
-  type ClientFrame,
-  CloseCode,
-  type FrameResult,
-  parseServerFrame,
-  type ServerFrame,
-} from './protocol.js';
+export { MAX_DATA_BYTES, MAX_ID_LENGTH, MAX_INVITEES, MAX_TIMEOUT_SECONDS } from './limits.js';
 export { canAnswer } from './rules/guards.js';
-export { applyEvent, isActive } from './rules/reduce.js';
-export {
-  type Audience,
-  type Command,
-  type CommandOp,
-  type CommandReply,
-  type Effect,
-  emptyState,
-  type GroupInfo,
-  type InvitationRecord,
-  type InviteeRecord,
-  type InviteeState,
-  type SignalingEvent,
-  type SignalingEventKind,
-  type SignalingState,
-  type TransitionInput,
-  type TransitionResult,
+export type {
+  Command,
+  CommandReply,
+  InvitationRecord,
+  InviteeRecord,
+  InviteeState,
+  SignalingEvent,
+  SignalingEventKind,
 } from './rules/types.js';
-export type { ConnectionState, Session, Snapshot, Transport, TransportListener } from './transport.js';
+export type {
+  ConnectionState,
+  InvitationSnapshot,
+  Session,
+  Transport,
+  TransportListener,
+} from './transport.js';
 export {
   type WebSocketConstructor,
   type WebSocketLike,

@@ -36,4 +36,27 @@ describe('@beckon/signaling is framework free', () => {
     const id = await alice.invite('bob', '', { timeout: 0 });
     expect(bob.getInvitation(id)?.inviter).toBe('alice');
   });
+
+  it('runs the call flow and the classroom from Node, without React', async () => {
+    const core = await import('./index.js');
+    const { CallController } = await import('./call/index.js');
+    const { ClassroomActions, selectClassroom } = await import('./classroom/index.js');
+    const { InMemoryHub } = await import('./hub.js');
+    const hub = new InMemoryHub({ clock: new core.ManualClock() });
+    hub.setGroup('class', ['teacher', 'ann']);
+    const [teacher, ann] = ['teacher', 'ann'].map(
+      (u) => new core.SignalingClient({ transport: hub.connect(u) }),
+    );
+    if (!teacher || !ann) throw new Error('clients');
+    const calls = new CallController(ann);
+    calls.start();
+    teacher.connect();
+    ann.connect();
+    const view = (c: typeof ann) => () => selectClassroom(Object.fromEntries(c.invitations), 'class');
+    await new ClassroomActions(teacher, 'class', view(teacher)).openRound(['ann']);
+    await new ClassroomActions(ann, 'class', view(ann)).raiseHand();
+    expect(view(teacher)().queue.map((q) => q.userID)).toEqual(['ann']);
+    await teacher.invite('ann', core.createCallData({ callType: core.CallType.AUDIO, roomID: 'r' }));
+    expect(calls.state).toMatchObject({ phase: 'ringing', peer: 'teacher' });
+  });
 });

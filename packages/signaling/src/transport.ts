@@ -13,7 +13,7 @@ export interface Session {
 }
 
 /** Every active invitation the user can see, as the arbiter holds it. */
-export interface Snapshot {
+export interface InvitationSnapshot {
   readonly at: number;
   readonly invitations: readonly InvitationRecord[];
 }
@@ -22,7 +22,7 @@ export interface TransportListener {
   onStateChange(state: ConnectionState, error?: SignalingErrorInfo): void;
   onSession(session: Session): void;
   /** Replaces everything the client knew (first connect, or a gap too old to replay). */
-  onSnapshot(snapshot: Snapshot): void;
+  onSnapshot(snapshot: InvitationSnapshot): void;
   /** Events in the order the arbiter produced them for this user, each exactly once. */
   onEvent(event: SignalingEvent): void;
   /** A group's members or their presence changed (servers that have groups). */

@@ -4,15 +4,21 @@ import { type ClientFrame, CloseCode, parseServerFrame, type ServerFrame } from 
 import type { Command, CommandReply, InvitationRecord } from './rules/types.js';
 import type { ConnectionState, Transport, TransportListener } from './transport.js';
 
+/**
+ * A handler whose event type may be narrower than the one given here (method parameters are
+ * checked both ways), so the browser's and `ws`'s WebSocket classes both fit without a cast.
+ */
+type Handler<E> = { handle(event: E): void }['handle'];
+
 /** The part of the WebSocket API the transport uses: the browser's, Node's global, or `ws`. */
 export interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  onopen: Handler<never> | null;
+  onmessage: Handler<{ readonly data: unknown }> | null;
+  onclose: Handler<{ readonly code: number; readonly reason: string }> | null;
+  onerror: Handler<never> | null;
 }
 
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
@@ -27,7 +33,10 @@ export interface WebSocketTransportOptions {
   readonly token: string | (() => string | Promise<string>);
   /** Stable id of this device or tab; random by default. */
   readonly deviceID?: string;
-  /** Defaults to `globalThis.WebSocket`; pass `ws`'s class on Node 20. */
+  /**
+   * Defaults to `globalThis.WebSocket`. On Node, `@beckon/signaling` defaults to the `ws` package
+   * where Node has no global one (Node 20 and 21); pass a class to use another.
+   */
   readonly WebSocket?: WebSocketConstructor;
   readonly clock?: Clock;
   /** Default 10 s. */
@@ -154,12 +163,22 @@ export class WebSocketTransport implements Transport {
     if (Ctor === undefined) {
       this.#fail({
         code: ErrorCode.NOT_CONNECTED,
-        message: 'no WebSocket implementation; pass options.WebSocket',
+        message: 'no WebSocket implementation: pass options.WebSocket (on Node 20, install the ws package)',
       });
       return;
     }
     const url = this.#o.url;
-    const socket = new Ctor(typeof url === 'string' ? url : url());
+    let socket: WebSocketLike;
+    try {
+      socket = new Ctor(typeof url === 'string' ? url : url());
+    } catch (error) {
+      // A malformed URL, or no implementation after all: retrying cannot help.
+      this.#fail({
+        code: ErrorCode.NOT_CONNECTED,
+        message: `cannot open a WebSocket: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      return;
+    }
     this.#socket = socket;
     socket.onopen = () => {
       const resume =

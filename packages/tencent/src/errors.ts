@@ -1,4 +1,5 @@
-import { ErrorCode, errorInfo, SignalingError, type SignalingErrorInfo } from '@beckon/signaling';
+import { ErrorCode, SignalingError, type SignalingErrorInfo } from '@beckon/signaling';
+import { errorInfo } from '@beckon/signaling/rules';
 
 interface Mapping {
   readonly code: ErrorCode;

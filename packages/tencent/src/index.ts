@@ -1,12 +1,7 @@
 export { mapTencentError, TENCENT_ERRORS } from './errors.js';
 export {
   ChatEventName,
-  type InvitationHandleOptions,
-  type InviteInGroupOptions,
-  type InviteOptions,
   KickedOutType,
-  type LoginOptions,
-  type ModifyInvitationOptions,
   NetState,
   type OfflinePushInfo,
   SignalingEventName,
@@ -16,9 +11,14 @@ export {
   type TencentChatFactory,
   type TencentEvent,
   type TencentInvitationData,
+  type TencentInvitationHandleOptions,
+  type TencentInviteInGroupOptions,
+  type TencentInviteOptions,
   type TencentInviteResponse,
+  type TencentLoginOptions,
   type TencentMessage,
   type TencentModifiedData,
+  type TencentModifyInvitationOptions,
   type TencentTimeoutData,
 } from './sdk.js';
 export { TENCENT_EVENT_KINDS, TencentTransport, type TencentTransportOptions } from './transport.js';

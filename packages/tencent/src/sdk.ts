@@ -32,12 +32,12 @@ export type TencentChat = Pick<
 export type TencentChatFactory = (options: Parameters<typeof TencentCloudChat.create>[0]) => TencentChat;
 
 export type TencentMessage = Message;
-export type InviteOptions = Parameters<ChatSDK['invite']>[0];
-export type InviteInGroupOptions = Parameters<ChatSDK['inviteInGroup']>[0];
-export type InvitationHandleOptions = Parameters<ChatSDK['accept']>[0];
-export type ModifyInvitationOptions = Parameters<ChatSDK['modifyInvitation']>[0];
-export type LoginOptions = Parameters<ChatSDK['login']>[0];
-export type OfflinePushInfo = NonNullable<InviteOptions['offlinePushInfo']>;
+export type TencentInviteOptions = Parameters<ChatSDK['invite']>[0];
+export type TencentInviteInGroupOptions = Parameters<ChatSDK['inviteInGroup']>[0];
+export type TencentInvitationHandleOptions = Parameters<ChatSDK['accept']>[0];
+export type TencentModifyInvitationOptions = Parameters<ChatSDK['modifyInvitation']>[0];
+export type TencentLoginOptions = Parameters<ChatSDK['login']>[0];
+export type OfflinePushInfo = NonNullable<TencentInviteOptions['offlinePushInfo']>;
 
 type Value<E> = `${E & string}`;
 

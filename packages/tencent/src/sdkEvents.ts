@@ -1,5 +1,5 @@
-import { ActionType, readRecord } from '@beckon/signaling';
-import { timeoutOf } from '@beckon/signaling/rules';
+import { ActionType } from '@beckon/signaling';
+import { readRecord, timeoutOf } from '@beckon/signaling/rules';
 import { ChatEventName, SignalingEventName, type TencentChat } from './sdk.js';
 import type { LocalView } from './view.js';
 

@@ -1,10 +1,5 @@
-import {
-  type Clock,
-  type ConnectionState,
-  ErrorCode,
-  errorInfo,
-  type SignalingErrorInfo,
-} from '@beckon/signaling';
+import { type Clock, type ConnectionState, ErrorCode, type SignalingErrorInfo } from '@beckon/signaling';
+import { errorInfo } from '@beckon/signaling/rules';
 import { isCredentialError, mapTencentError } from './errors.js';
 import type { TencentTransportOptions } from './options.js';
 import { ChatEventName, KickedOutType, NetState, type TencentChat } from './sdk.js';

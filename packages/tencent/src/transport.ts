@@ -5,18 +5,17 @@ import {
   type ConnectionState,
   ErrorCode,
   type ErrorDetails,
-  errorInfo,
+  type InvitationSnapshot,
   MAX_INVITEES,
   newNumericRoomID,
   SignalingError,
   type SignalingErrorInfo,
   type SignalingEventKind,
-  type Snapshot,
   systemClock,
   type Transport,
   type TransportListener,
 } from '@beckon/signaling';
-import { checkAction, checkInvite, glareCallee } from '@beckon/signaling/rules';
+import { checkAction, checkInvite, errorInfo, glareCallee } from '@beckon/signaling/rules';
 import { mapTencentError } from './errors.js';
 import type { TencentTransportOptions } from './options.js';
 import type { TencentChat } from './sdk.js';
@@ -161,7 +160,7 @@ export class TencentTransport implements Transport {
     });
     this.#announced = true;
     this.#setState('connected');
-    const snapshot: Snapshot = { at: now, invitations: [...this.#view.records.values()] };
+    const snapshot: InvitationSnapshot = { at: now, invitations: [...this.#view.records.values()] };
     listener?.onSnapshot(snapshot);
   }
 

@@ -1,17 +1,13 @@
-import {
-  applyEvent,
-  type Clock,
-  type InvitationRecord,
-  isActive,
-  type SignalingEvent,
-} from '@beckon/signaling';
+import type { Clock, InvitationRecord, SignalingEvent } from '@beckon/signaling';
 import {
   answerEvent,
+  applyEvent,
   canAnswer,
   deadlineOf,
   dueInvitees,
   findRinging,
   inviteEvent,
+  isActive,
   modifyEvent,
   newInvitation,
   nextDeadline,

@@ -3,7 +3,7 @@
 
 type Handlers = Pick<
   RTCPeerConnection,
-  'onnegotiationneeded' | 'onicecandidate' | 'ontrack' | 'oniceconnectionstatechange'
+  'onnegotiationneeded' | 'onicecandidate' | 'ontrack' | 'oniceconnectionstatechange' | 'onicecandidateerror'
 >;
 
 export class FakePeerConnection implements Handlers {
@@ -13,6 +13,7 @@ export class FakePeerConnection implements Handlers {
   onicecandidate: RTCPeerConnection['onicecandidate'] = null;
   ontrack: RTCPeerConnection['ontrack'] = null;
   oniceconnectionstatechange: RTCPeerConnection['oniceconnectionstatechange'] = null;
+  onicecandidateerror: RTCPeerConnection['onicecandidateerror'] = null;
 
   signalingState: RTCSignalingState = 'stable';
   iceConnectionState: RTCIceConnectionState = 'new';
@@ -28,8 +29,20 @@ export class FakePeerConnection implements Handlers {
   }[] = [];
   #offers = 0;
 
-  constructor(readonly configuration: RTCConfiguration) {
+  /** Every configuration set with setConfiguration, in order. */
+  readonly reconfigured: RTCConfiguration[] = [];
+
+  constructor(public configuration: RTCConfiguration) {
     FakePeerConnection.created.push(this);
+  }
+
+  getConfiguration(): RTCConfiguration {
+    return this.configuration;
+  }
+
+  setConfiguration(configuration: RTCConfiguration): void {
+    this.configuration = configuration;
+    this.reconfigured.push(configuration);
   }
 
   asPeerConnection(): RTCPeerConnection {
@@ -93,8 +106,12 @@ export class FakePeerConnection implements Handlers {
     this.candidates.push(candidate);
   }
 
+  /** The ICE servers in use at each restartIce(). */
+  readonly restartedWith: (RTCIceServer[] | undefined)[] = [];
+
   restartIce(): void {
     this.restarts++;
+    this.restartedWith.push(this.configuration.iceServers);
   }
 
   async getStats(): Promise<RTCStatsReport> {
@@ -123,6 +140,15 @@ export class FakePeerConnection implements Handlers {
       candidate: candidate && { toJSON: () => candidate },
     } as unknown as RTCPeerConnectionIceEvent;
     this.fire('onicecandidate', event);
+  }
+
+  /** An ICE server failed (for TURN: refused the credentials, or did not answer). */
+  candidateError(url: string, errorCode: number, errorText: string): void {
+    this.fire('onicecandidateerror', {
+      url,
+      errorCode,
+      errorText,
+    } as unknown as RTCPeerConnectionIceErrorEvent);
   }
 
   fire<K extends keyof Handlers>(name: K, event: Parameters<NonNullable<Handlers[K]>>[0]): void {

@@ -17,7 +17,7 @@ export interface TrtcRoomOptions {
   readonly sdkAppId: number;
   /**
    * Returns the UserSig for a user. Mint it on your server (`createUserSig` from
-   * `@beckon/media/node`): the secret key must never reach the browser.
+   * `@beckon/server`): the secret key must never reach the browser.
    */
   readonly userSig: (userID: string) => string | Promise<string>;
   /** More `enterRoom` settings (scene, role, proxy, ...). */

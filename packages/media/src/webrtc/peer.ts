@@ -6,6 +6,10 @@ import { negotiationRole, type RtcCandidate, type RtcSignal } from './signal.js'
 export interface PeerHost {
   readonly session: string;
   readonly iceRestartTimeoutMs: number;
+  /** 'relay': media only through TURN, so a gathering without a relay candidate is a failure. */
+  readonly iceTransportPolicy: RTCIceTransportPolicy;
+  /** The current ICE servers, fetched again (fresh TURN credentials); undefined when they are fixed. */
+  freshIceServers(): Promise<RTCIceServer[]> | undefined;
   send(to: string, message: RtcSignal): void;
   /** The remote stream or what the remote sends changed. */
   remoteMediaChanged(peer: Peer): void;
@@ -39,7 +43,13 @@ export class Peer {
   #queue: Promise<void> = Promise.resolve();
   #pendingCandidates: (RtcCandidate | null)[] = [];
   #iceRestarted = false;
+  /** Fresh ICE servers are on their way; a 'failed' state until then is the old attempt's. */
+  #restartPending = false;
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A relay candidate was gathered since the last (re)start of ICE. */
+  #relayGathered = false;
+  /** The last ICE server that refused or failed, since the last (re)start of ICE. */
+  #serverError: string | undefined;
 
   constructor(host: PeerHost, localUserID: string, userID: string, pc: RTCPeerConnection) {
     this.#host = host;
@@ -51,7 +61,14 @@ export class Peer {
     pc.onnegotiationneeded = () => void this.#negotiate();
     pc.onicecandidate = ({ candidate }) => {
       const json = candidate === null ? null : (candidate.toJSON() as RtcCandidate);
+      if (json !== null && / typ relay( |$)/.test(json.candidate ?? '')) this.#relayGathered = true;
       this.#send({ type: 'candidate', session: host.session, candidate: json });
+      // Relay-only and gathering ended without a relay: nothing can connect, say why now.
+      if (json === null && host.iceTransportPolicy === 'relay' && !this.#relayGathered) this.#noPath();
+    };
+    pc.onicecandidateerror = (event) => {
+      const { url, errorCode, errorText } = event as RTCPeerConnectionIceErrorEvent;
+      if (/^turns?:/.test(url ?? '')) this.#serverError = `${url} answered ${errorCode} ${errorText}`.trim();
     };
     pc.ontrack = ({ track }) => this.#addRemoteTrack(track);
     pc.oniceconnectionstatechange = () => this.#onIceState();
@@ -97,6 +114,7 @@ export class Peer {
     this.pc.onicecandidate = null;
     this.pc.ontrack = null;
     this.pc.oniceconnectionstatechange = null;
+    this.pc.onicecandidateerror = null;
     this.pc.close();
   }
 
@@ -215,22 +233,58 @@ export class Peer {
       clearTimeout(this.#iceTimer);
       this.#iceTimer = undefined;
       this.#iceRestarted = false;
-    } else if (state === 'failed') {
-      if (this.#iceRestarted) {
-        this.#iceFailed();
-        return;
-      }
-      this.#iceRestarted = true;
-      this.pc.restartIce();
-      this.#iceTimer = setTimeout(() => this.#iceFailed(), this.#host.iceRestartTimeoutMs);
+    } else if (state === 'failed' && !this.#restartPending) {
+      this.#noPath();
     }
   }
 
-  #iceFailed(): void {
-    this.#fail('ice-failed', `no network path to ${this.userID}, even after an ICE restart`);
+  /** No path to the peer: restart ICE once (with fresh ICE servers when they come from a provider), then fail. */
+  #noPath(): void {
+    if (this.#iceRestarted) {
+      this.#iceFailed();
+      return;
+    }
+    this.#iceRestarted = true;
+    this.#relayGathered = false;
+    this.#serverError = undefined;
+    this.#iceTimer = setTimeout(() => this.#iceFailed(), this.#host.iceRestartTimeoutMs);
+    const fresh = this.#host.freshIceServers();
+    if (fresh === undefined) {
+      this.pc.restartIce();
+      return;
+    }
+    // TURN credentials may have expired since this connection was made: restart with new ones.
+    this.#restartPending = true;
+    fresh.then(
+      (iceServers) => {
+        this.#restartPending = false;
+        if (this.closed) return;
+        try {
+          this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+        } catch {
+          // Kept the old servers; the restart below still runs, and fails on its own if they do.
+        }
+        this.pc.restartIce();
+      },
+      () => {
+        this.#restartPending = false;
+        if (!this.closed) this.pc.restartIce();
+      },
+    );
   }
 
-  #fail(reason: 'ice-failed' | 'signaling-error', message: string, cause?: unknown): void {
+  #iceFailed(): void {
+    const noRelay =
+      !this.#relayGathered && (this.#host.iceTransportPolicy === 'relay' || this.#serverError !== undefined);
+    if (noRelay) {
+      const why = this.#serverError ?? 'no TURN server gave a relay address';
+      this.#fail('no-relay', `no TURN relay could be allocated for the call with ${this.userID} (${why})`);
+    } else {
+      this.#fail('ice-failed', `no network path to ${this.userID}, even after an ICE restart`);
+    }
+  }
+
+  #fail(reason: 'ice-failed' | 'no-relay' | 'signaling-error', message: string, cause?: unknown): void {
     if (this.closed) return;
     this.failed = true;
     this.close();

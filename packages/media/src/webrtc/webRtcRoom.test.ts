@@ -327,6 +327,106 @@ describe('ICE failure', () => {
   });
 });
 
+describe('ICE servers', () => {
+  const turn = (username: string): RTCIceServer => ({
+    urls: 'turn:turn.example.com:3478',
+    username,
+    credential: `secret-of-${username}`,
+  });
+  const relayCandidate = {
+    candidate: 'candidate:1 1 udp 41885439 203.0.113.7 50000 typ relay raddr 0.0.0.0 rport 0',
+    sdpMid: '0',
+    sdpMLineIndex: 0,
+  };
+
+  /** A provider that hands out new credentials on each call, like GET /ice-servers. */
+  function provider() {
+    let calls = 0;
+    const get = vi.fn(async () => [turn(`expiry-${++calls}:alice`)]);
+    return get;
+  }
+
+  it('passes fixed servers and the transport policy to every connection', async () => {
+    const { room, relay, pc } = setup({ iceServers: [turn('u')], iceTransportPolicy: 'relay' });
+    await room.join('r', 'alice');
+    relay.presence('bob', true);
+    expect(pc().configuration).toEqual({ iceServers: [turn('u')], iceTransportPolicy: 'relay' });
+  });
+
+  it('an ICE restart after the credentials expired uses fresh ones from the provider', async () => {
+    const iceServers = provider();
+    const { room, relay, events, pc } = setup({ iceServers });
+    await room.join('r', 'alice');
+    relay.presence('bob', true);
+    expect(iceServers).toHaveBeenCalledTimes(1);
+    expect(pc().configuration.iceServers).toEqual([turn('expiry-1:alice')]);
+    pc().setIceState('connected');
+    pc().setIceState('failed'); // the relay's allocation ran out with the old credentials
+    await flush();
+    expect(iceServers).toHaveBeenCalledTimes(2);
+    expect(pc().restartedWith).toEqual([[turn('expiry-2:alice')]]);
+    pc().setIceState('connected');
+    expect(events.failed).toEqual([]);
+    // The next connection starts with the fresh servers too.
+    relay.presence('carol', true);
+    expect(pc().configuration.iceServers).toEqual([turn('expiry-2:alice')]);
+  });
+
+  it('relay-only: a gathering without a relay restarts with fresh credentials, then fails with no-relay', async () => {
+    const iceServers = provider();
+    const { room, relay, events, pc } = setup({ iceServers, iceTransportPolicy: 'relay' });
+    await room.join('r', 'alice');
+    relay.presence('bob', true);
+    pc().candidateError('turn:turn.example.com:3478', 401, 'Unauthorized');
+    pc().gather(null);
+    await flush();
+    expect(pc().restartedWith).toEqual([[turn('expiry-2:alice')]]);
+    expect(events.failed).toEqual([]);
+    pc().candidateError('turn:turn.example.com:3478', 401, 'Unauthorized');
+    pc().gather(null);
+    expect(events.failed).toHaveLength(1);
+    const error = events.failed[0]?.[0];
+    expect(error).toMatchObject({ reason: 'no-relay', userID: 'bob' });
+    expect(error?.message).toContain('turn:turn.example.com:3478 answered 401 Unauthorized');
+    expect(pc().closed).toBe(true);
+  });
+
+  it('relay-only: a gathering with a relay candidate is fine', async () => {
+    const { room, relay, events, pc } = setup({ iceServers: provider(), iceTransportPolicy: 'relay' });
+    await room.join('r', 'alice');
+    relay.presence('bob', true);
+    pc().gather(relayCandidate);
+    pc().gather(null);
+    await flush();
+    expect(pc().restarts).toBe(0);
+    expect(events.failed).toEqual([]);
+  });
+
+  it('all candidates: a failure when TURN refused and nothing else connected is no-relay, with the reason', async () => {
+    const { room, relay, events, pc } = setup({ iceServers: [turn('u')] });
+    await room.join('r', 'alice');
+    relay.presence('bob', true);
+    pc().setIceState('failed');
+    pc().candidateError('turn:turn.example.com:3478', 401, 'Unauthorized');
+    pc().setIceState('failed');
+    expect(events.failed.map(([e]) => e.reason)).toEqual(['no-relay']);
+  });
+
+  it('a provider that fails: relay-only cannot join, otherwise the call goes on with host candidates', async () => {
+    const broken = async () => Promise.reject(new Error('HTTP 503'));
+    const strict = setup({ iceServers: broken, iceTransportPolicy: 'relay' });
+    const refused = strict.room.join('r', 'alice');
+    await expect(refused).rejects.toMatchObject({ reason: 'no-relay' });
+    expect(strict.events.failed.map(([e]) => e.reason)).toEqual(['no-relay']);
+    expect(strict.room.roomID).toBeUndefined();
+
+    const lenient = setup({ iceServers: broken });
+    await lenient.room.join('r', 'alice');
+    lenient.relay.presence('bob', true);
+    expect(lenient.pc().configuration).toEqual({ iceServers: [] });
+  });
+});
+
 describe('media', () => {
   it('publishes camera and microphone to peers, now and later', async () => {
     const { room, relay, events, pc } = setup();

@@ -12,11 +12,28 @@ import { Peer, type PeerHost } from './peer.js';
 import { parseRtcSignal, type RtcSignal } from './signal.js';
 import type { RoomSignaling, RoomSignalingFactory } from './signaling.js';
 
+/**
+ * The current STUN/TURN servers, for servers whose TURN credentials expire (the Beckon server's
+ * `GET /ice-servers`): called when joining and again before every ICE restart.
+ */
+export type IceServersProvider = () => readonly RTCIceServer[] | Promise<readonly RTCIceServer[]>;
+
 export interface WebRtcRoomOptions {
   /** Opens the room's signaling for a user (the Beckon server relay, or {@link createMemoryRoomHub}). */
   readonly signaling: RoomSignalingFactory;
   /** Passed to every RTCPeerConnection. Default: no ICE servers (host candidates only). */
   readonly rtcConfiguration?: RTCConfiguration;
+  /**
+   * STUN/TURN servers, or a provider of the current ones: a provider is asked when joining and
+   * before each ICE restart, so a connection whose TURN credentials expired restarts with fresh
+   * ones instead of failing. Overrides `rtcConfiguration.iceServers`.
+   */
+  readonly iceServers?: readonly RTCIceServer[] | IceServersProvider;
+  /**
+   * 'relay' sends media only through TURN (the peers never learn each other's addresses); a
+   * peer with no relay then fails with `no-relay`. Default 'all'.
+   */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
   /** Constraints for the camera and microphone; default `true` for both. */
   readonly constraints?: { readonly audio?: MediaTrackConstraints; readonly video?: MediaTrackConstraints };
   /** Opens camera/microphone; default `navigator.mediaDevices.getUserMedia`. */
@@ -75,6 +92,8 @@ export class WebRtcRoom implements RoomAdapter {
   #unsubscribe: (() => void)[] = [];
   #local: MediaStream | undefined;
   #microphoneEnabled = true;
+  /** The ICE servers new connections get (from the provider, when there is one). */
+  #iceServers: RTCIceServer[] | undefined;
   readonly #host: PeerHost;
 
   constructor(options: WebRtcRoomOptions) {
@@ -85,6 +104,8 @@ export class WebRtcRoom implements RoomAdapter {
         return room.#session;
       },
       iceRestartTimeoutMs: options.iceRestartTimeoutMs ?? 10_000,
+      iceTransportPolicy: options.iceTransportPolicy ?? options.rtcConfiguration?.iceTransportPolicy ?? 'all',
+      freshIceServers: () => (typeof options.iceServers === 'function' ? this.#fetchIceServers() : undefined),
       send: (to, message) => this.#send(to, message),
       remoteMediaChanged: (peer) => this.#reportRemoteMedia(peer),
       peerFailed: (_peer, error) => this.#events.emit('failed', error),
@@ -112,6 +133,23 @@ export class WebRtcRoom implements RoomAdapter {
     this.#roomID = roomID;
     this.#userID = userID;
     this.#session = randomSession();
+    const { iceServers } = this.#options;
+    if (typeof iceServers === 'function') {
+      try {
+        await this.#fetchIceServers();
+      } catch (cause) {
+        // Without a relay, relay-only calls cannot connect; other calls go on with host candidates.
+        if (this.#iceTransportPolicy() === 'relay') {
+          if (generation === this.#generation) this.#reset();
+          const error = new RoomError('no-relay', 'could not get the TURN servers for this call', { cause });
+          this.#events.emit('failed', error);
+          throw error;
+        }
+      }
+      if (generation !== this.#generation) return; // left while fetching
+    } else if (iceServers !== undefined) {
+      this.#iceServers = [...iceServers];
+    }
     let signaling: RoomSignaling;
     try {
       signaling = await this.#options.signaling(roomID, userID);
@@ -225,8 +263,32 @@ export class WebRtcRoom implements RoomAdapter {
     for (const track of this.#local?.getTracks() ?? []) track.stop();
     this.#local = undefined;
     this.#microphoneEnabled = true;
+    if (typeof this.#options.iceServers === 'function') this.#iceServers = undefined;
     this.#roomID = undefined;
     this.#state = 'idle';
+  }
+
+  #iceTransportPolicy(): RTCIceTransportPolicy {
+    return this.#options.iceTransportPolicy ?? this.#options.rtcConfiguration?.iceTransportPolicy ?? 'all';
+  }
+
+  /** Asks the provider for the current ICE servers; new connections get them too. */
+  async #fetchIceServers(): Promise<RTCIceServer[]> {
+    const provider = this.#options.iceServers;
+    if (typeof provider !== 'function') return this.#iceServers ?? [];
+    const servers = [...(await provider())];
+    this.#iceServers = servers;
+    return servers;
+  }
+
+  #rtcConfiguration(): RTCConfiguration {
+    const base = this.#options.rtcConfiguration;
+    const policy = this.#options.iceTransportPolicy;
+    return {
+      ...base,
+      iceServers: this.#iceServers ?? base?.iceServers ?? [],
+      ...(policy === undefined ? {} : { iceTransportPolicy: policy }),
+    };
   }
 
   #send(to: string, message: RtcSignal): void {
@@ -291,7 +353,7 @@ export class WebRtcRoom implements RoomAdapter {
     let pc: RTCPeerConnection;
     try {
       const create = this.#options.createPeerConnection ?? defaultCreatePeerConnection;
-      pc = create(this.#options.rtcConfiguration ?? { iceServers: [] });
+      pc = create(this.#rtcConfiguration());
     } catch (cause) {
       this.#events.emit(
         'failed',

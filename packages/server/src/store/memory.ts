@@ -9,7 +9,7 @@ import {
 import { Arbiter } from '@beckon/signaling/rules';
 import { mergeHistory } from '../history.js';
 import type { SharedRoom } from '../rooms.js';
-import type { Delivery, Group, HistoryEntry, Snapshot, Store, StoreListener } from './types.js';
+import type { Delivery, Group, HistoryEntry, Store, StoreListener, StoreSnapshot } from './types.js';
 
 export interface MemoryStoreOptions {
   readonly clock?: Clock;
@@ -116,7 +116,7 @@ export class MemoryStore implements Store {
     this.#rules().delivered(inviteID, invitee);
   }
 
-  async snapshot(userID: string): Promise<Snapshot> {
+  async snapshot(userID: string): Promise<StoreSnapshot> {
     return { seq: this.#logs.get(userID)?.seq ?? 0, invitations: this.#rules().visibleTo(userID) };
   }
 

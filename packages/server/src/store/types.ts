@@ -56,7 +56,7 @@ export interface HistoryEntry {
   readonly endedBy?: string;
 }
 
-export interface Snapshot {
+export interface StoreSnapshot {
   readonly seq: number;
   readonly invitations: readonly InvitationRecord[];
 }
@@ -75,7 +75,7 @@ export interface Store {
   /** How many invitations `inviter` has active (the per-inviter cap counts them). */
   activeInvitations(inviter: string): Promise<number>;
   /** Active invitations the user can see (not onlineUserOnly) and the user's current sequence. */
-  snapshot(userID: string): Promise<Snapshot>;
+  snapshot(userID: string): Promise<StoreSnapshot>;
   /** Events after `seq`, or undefined when the log no longer reaches back that far. */
   eventsSince(
     userID: string,

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Keys } from '../../src/store/redis/keys.js';
-import { CLAIM, COMMIT, EVENTS_SINCE, LOAD } from '../../src/store/redis/scripts.js';
+import { defineScripts } from '../../src/store/redis/scripts.js';
 import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
 
 // The Lua scripts on their own: what the compare-and-set refuses leaves Redis untouched.
@@ -11,7 +11,7 @@ describeRedis('redis scripts', () => {
   const keys = new Keys(prefix);
   let redis: Redis;
   const commit = (plan: Record<string, unknown>) =>
-    COMMIT.run(redis, [
+    redis.beckonCommit(
       prefix,
       JSON.stringify({
         epoch: 'e1',
@@ -24,10 +24,10 @@ describeRedis('redis scripts', () => {
         deliveries: [],
         ...plan,
       }),
-    ]);
+    );
 
   beforeAll(async () => {
-    redis = new Redis(REDIS_URL);
+    redis = defineScripts(new Redis(REDIS_URL));
     await redis.set(keys.epoch, 'e1');
   });
   afterAll(async () => {
@@ -50,7 +50,7 @@ describeRedis('redis scripts', () => {
     ]);
     expect(await redis.hgetall(keys.inv('a'))).toEqual({ v: '1', r: '{"x":1}', g: '' });
     expect(await redis.smembers(keys.inbox('u1'))).toEqual(['a']);
-    expect(await EVENTS_SINCE.run(redis, [prefix, 'u1', 0])).toEqual(['1:{"kind":"invite"}']);
+    expect(await redis.beckonEventsSince(prefix, 'u1', 0)).toEqual(['1:{"kind":"invite"}']);
   });
 
   it('refuses on a moved version, another epoch or past its deadline, and applies nothing', async () => {
@@ -71,10 +71,10 @@ describeRedis('redis scripts', () => {
   it('a log trimmed past the asked sequence answers nil, so the reader takes a snapshot', async () => {
     for (let i = 0; i < 4; i++)
       await commit({ deliveries: [{ users: ['u3'], group: '', event: `{"n":${i}}`, ephemeral: false }] });
-    expect(await EVENTS_SINCE.run(redis, [prefix, 'u3', 0])).toBeNull();
-    expect(await EVENTS_SINCE.run(redis, [prefix, 'u3', 1])).toEqual(['2:{"n":1}', '3:{"n":2}', '4:{"n":3}']);
-    expect(await EVENTS_SINCE.run(redis, [prefix, 'u3', 4])).toEqual([]);
-    expect(await EVENTS_SINCE.run(redis, [prefix, 'u3', 9])).toBeNull();
+    expect(await redis.beckonEventsSince(prefix, 'u3', 0)).toBeNull();
+    expect(await redis.beckonEventsSince(prefix, 'u3', 1)).toEqual(['2:{"n":1}', '3:{"n":2}', '4:{"n":3}']);
+    expect(await redis.beckonEventsSince(prefix, 'u3', 4)).toEqual([]);
+    expect(await redis.beckonEventsSince(prefix, 'u3', 9)).toBeNull();
   });
 
   it('expands a group audience at commit time and gives ephemeral events no sequence', async () => {
@@ -89,7 +89,7 @@ describeRedis('redis scripts', () => {
   it('loads invitations listed in a glare pair hash with their versions', async () => {
     const pair = keys.pair('u1', 'u2');
     await commit({ guards: [[pair, 0]], docs: [[pair, '["a","gone"]']] });
-    const out = JSON.parse(String(await LOAD.run(redis, [prefix, JSON.stringify({ ids: ['new'], pair })])));
+    const out = JSON.parse(String(await redis.beckonLoad(prefix, JSON.stringify({ ids: ['new'], pair }))));
     expect(out.pair).toEqual([1, '["a","gone"]']);
     expect(out.inv).toEqual([
       ['new', 0, ''],
@@ -101,10 +101,18 @@ describeRedis('redis scripts', () => {
   it('claims due deadlines with a lease, so no other process takes them until it runs out', async () => {
     const now = Date.now();
     await redis.zadd(keys.deadlines, now - 10, 'due', now + 60_000, 'later');
-    expect(await CLAIM.run(redis, [prefix, 'e1', String(now), '3000', '10'])).toEqual(['ok', 'due']);
+    expect(await redis.beckonClaim(prefix, 'e1', String(now), 3000, 10)).toEqual(['ok', 'due']);
     expect(Number(await redis.zscore(keys.deadlines, 'due'))).toBe(now + 3000);
-    expect(await CLAIM.run(redis, [prefix, 'e1', String(now + 100), '3000', '10'])).toEqual(['ok']);
-    expect(await CLAIM.run(redis, [prefix, 'e1', String(now + 3000), '3000', '10'])).toEqual(['ok', 'due']);
-    expect(await CLAIM.run(redis, [prefix, 'other', String(now), '3000', '10'])).toEqual(['epoch']);
+    expect(await redis.beckonClaim(prefix, 'e1', String(now + 100), 3000, 10)).toEqual(['ok']);
+    expect(await redis.beckonClaim(prefix, 'e1', String(now + 3000), 3000, 10)).toEqual(['ok', 'due']);
+    expect(await redis.beckonClaim(prefix, 'other', String(now), 3000, 10)).toEqual(['epoch']);
+  });
+
+  it('runs again after Redis forgot its scripts (NOSCRIPT: ioredis sends the source again)', async () => {
+    expect(await redis.beckonEventsSince(prefix, 'u3', 4)).toEqual([]);
+    await redis.script('FLUSH');
+    expect(await redis.beckonEventsSince(prefix, 'u3', 4)).toEqual([]);
+    expect(defineScripts(redis)).toBe(redis); // Defining twice is harmless.
+    expect(await redis.beckonEventsSince(prefix, 'u3', 1)).toEqual(['2:{"n":1}', '3:{"n":2}', '4:{"n":3}']);
   });
 });

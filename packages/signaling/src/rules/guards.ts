@@ -1,7 +1,7 @@
 import { checkData, checkInviteeList, checkTimeout } from '../envelope.js';
 import { ErrorCode, errorInfo, type SignalingErrorInfo } from '../errors.js';
 import { MAX_INVITEES } from '../limits.js';
-import type { Command, GroupInfo, InvitationRecord, InviteeRecord, SignalingEvent } from './types.js';
+import type { Command, GroupMembership, InvitationRecord, InviteeRecord, SignalingEvent } from './types.js';
 
 // The guards of the rules: every decision about whether an action may happen, and about whom
 // it concerns. `transition` is built on them, and so is every runner (hub, memory store, Redis
@@ -64,7 +64,7 @@ export function checkMembership(
   actor: string,
   groupID: string,
   invitees: readonly string[],
-  group: GroupInfo | undefined,
+  group: GroupMembership | undefined,
 ): SignalingErrorInfo | undefined {
   if (groupID === '') return undefined;
   if (group === undefined) return errorInfo(ErrorCode.GROUP_NOT_FOUND, `group "${groupID}" does not exist`);

@@ -1,4 +1,17 @@
-// The arbiter's side: the pure rules and the effect runner. Clients do not need this entry.
+// The arbiter's side: the pure rules, their inputs and effects, the effect runner, the checks an
+// arbiter makes, and the wire frames between clients and a server. Clients do not need this entry.
+
+export { checkData, checkInviteeList, checkTimeout, envelopeOf, readRecord } from '../envelope.js';
+export { errorInfo } from '../errors.js';
+export { isValidId, utf8Length } from '../limits.js';
+export {
+  type ClientFrame,
+  CloseCode,
+  type FrameResult,
+  MAX_ROOM_SIGNAL_BYTES,
+  parseServerFrame,
+  type ServerFrame,
+} from '../protocol.js';
 export { type DeliverEffect, EffectRunner, type RunnerOptions } from '../runner.js';
 export { Arbiter, type ArbiterOptions } from './arbiter.js';
 export {
@@ -40,3 +53,13 @@ export { COMMAND_OPS, commandError, pickCommand } from './params.js';
 export { PersistentMap } from './persistentMap.js';
 export { applyEvent, isActive } from './reduce.js';
 export { transition } from './transition.js';
+export {
+  type Audience,
+  type CommandOp,
+  type Effect,
+  emptyState,
+  type GroupMembership,
+  type SignalingState,
+  type TransitionInput,
+  type TransitionResult,
+} from './types.js';

@@ -76,7 +76,7 @@ export type Command =
 export type CommandOp = Command['op'];
 
 /** Group facts the caller resolved before the transition (membership lives outside the rules). */
-export interface GroupInfo {
+export interface GroupMembership {
   readonly members: ReadonlySet<string>;
 }
 
@@ -93,7 +93,7 @@ export type TransitionInput =
       /** Its creation serial (see {@link InvitationRecord.serial}). */
       readonly newSerial?: number;
       /** The group named by the invitation, when it has one and it exists. */
-      readonly group?: GroupInfo;
+      readonly group?: GroupMembership;
       readonly maxInvitees?: number;
     }
   /** A timer fired: time out every pending invitee whose deadline has passed. */

@@ -34,7 +34,7 @@ export function CallControls(props: CallControlsProps) {
         type="button"
         className="beckon-button"
         data-variant="decline"
-        onClick={() => (props.onHangUp ? props.onHangUp() : void call.hangUp())}
+        onClick={() => (props.onHangUp ? props.onHangUp() : void call.actions.hangUp())}
       >
         {m.hangUp}
       </button>

@@ -21,7 +21,7 @@ export function CallEndedSummary(props: CallEndedSummaryProps) {
       <h2 className="beckon-title">{fill(m.callEnded, { name })}</h2>
       <p role="status">{by}</p>
       <div className="beckon-actions">
-        <button type="button" className="beckon-button" data-variant="secondary" onClick={call.reset}>
+        <button type="button" className="beckon-button" data-variant="secondary" onClick={call.actions.reset}>
           {m.close}
         </button>
       </div>

@@ -77,11 +77,11 @@ export function IncomingCallDialog(props: IncomingCallDialogProps) {
 
   const decline = (busy: boolean) => {
     setOpen(false);
-    void call.decline({ busy });
+    void call.actions.decline({ busy });
   };
   const accept = () => {
     setOpen(false);
-    void call.accept();
+    void call.actions.accept();
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') {

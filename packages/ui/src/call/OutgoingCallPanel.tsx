@@ -46,12 +46,17 @@ export function OutgoingCallPanel(props: OutgoingCallPanelProps) {
             type="button"
             className="beckon-button"
             data-variant="decline"
-            onClick={() => void call.hangUp()}
+            onClick={() => void call.actions.hangUp()}
           >
             {m.cancel}
           </button>
         ) : (
-          <button type="button" className="beckon-button" data-variant="secondary" onClick={call.reset}>
+          <button
+            type="button"
+            className="beckon-button"
+            data-variant="secondary"
+            onClick={call.actions.reset}
+          >
             {m.close}
           </button>
         )}

@@ -125,10 +125,10 @@ describe('OutgoingCallPanel, CallView, CallEndedSummary', () => {
       </>,
     );
     await flush();
-    await act(() => phone.current?.dial('bob', { callType: CallType.VIDEO }) ?? Promise.resolve());
+    await act(() => phone.current?.actions.dial('bob', { callType: CallType.VIDEO }) ?? Promise.resolve());
     await flush();
     expect(screen.getByRole('region', { name: 'Connecting to bob…' })).toBeTruthy();
-    act(() => phone.current?.remoteEntered());
+    act(() => phone.current?.actions.remoteEntered());
     expect(screen.getByRole('region', { name: 'In call with bob' }).dataset.state).toBe('inCall');
     await world.advance(65_000);
     expect(screen.getByRole('timer').textContent).toBe('1:05');
@@ -158,7 +158,7 @@ describe('OutgoingCallPanel, CallView, CallEndedSummary', () => {
       </>,
     );
     await flush();
-    await act(() => phone.current?.dial('bob', { callType: CallType.VIDEO }) ?? Promise.resolve());
+    await act(() => phone.current?.actions.dial('bob', { callType: CallType.VIDEO }) ?? Promise.resolve());
     expect(screen.getByRole('status').textContent).toBe('Calling bob…');
     const invitation = [...bob.invitations.values()][0];
     await act(() => bob.reject(invitation?.inviteID ?? ''));
@@ -166,7 +166,7 @@ describe('OutgoingCallPanel, CallView, CallEndedSummary', () => {
     expect(screen.getByRole('region').dataset.state).toBe('declined');
     await userEvent.click(screen.getByRole('button', { name: 'Close' }));
 
-    await act(() => phone.current?.dial('bob', { callType: CallType.VIDEO }) ?? Promise.resolve());
+    await act(() => phone.current?.actions.dial('bob', { callType: CallType.VIDEO }) ?? Promise.resolve());
     await world.advance(30_000);
     expect(screen.getByRole('status').textContent).toBe('No answer from bob');
   });

@@ -1,5 +1,6 @@
 import { type QueueEntry, useHandRaise } from '@beckon/react';
-import { type ReactNode, useState } from 'react';
+import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual';
+import { type ReactNode, useRef } from 'react';
 import { fill, plural } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { cx, type DisplayName, plainName } from '../util.js';
@@ -25,13 +26,22 @@ const OVERSCAN = 4;
 export function HandRaiseQueue(props: HandRaiseQueueProps) {
   const { messages: m, locale } = useI18n();
   const { queue, actions } = useHandRaise(props.groupID);
-  const [scrollTop, setScrollTop] = useState(0);
   const rowHeight = props.rowHeight ?? 48;
   const height = props.height ?? 320;
   const name = props.displayName ?? plainName;
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN);
-  const last = Math.min(queue.length, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN);
-  const visible = queue.slice(first, last);
+  const scrollRef = useRef<HTMLElement>(null);
+  const rows = useVirtualizer({
+    count: queue.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    getItemKey: (index) => queue[index]?.userID ?? index,
+    overscan: OVERSCAN,
+    // Until the list is measured, and whenever it measures 0 (not laid out: hidden, or a DOM
+    // without layout), show the rows the `height` prop holds rather than none.
+    initialRect: { width: 0, height },
+    observeElementRect: (instance, onRect) =>
+      observeElementRect(instance, (rect) => onRect(rect.height > 0 ? rect : { width: rect.width, height })),
+  });
   const countText = plural(m.handsCount, queue.length, locale);
   return (
     <section
@@ -59,15 +69,17 @@ export function HandRaiseQueue(props: HandRaiseQueueProps) {
       ) : (
         <section
           className="beckon-scroll"
+          ref={scrollRef}
           style={{ height: Math.min(height, queue.length * rowHeight) }}
-          onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
           // biome-ignore lint/a11y/noNoninteractiveTabindex: the scroll area must be reachable by keyboard
           tabIndex={0}
           aria-label={countText}
         >
-          <ol className="beckon-list" style={{ height: queue.length * rowHeight, position: 'relative' }}>
-            {visible.map((entry, i) => {
-              const position = first + i;
+          <ol className="beckon-list" style={{ height: rows.getTotalSize(), position: 'relative' }}>
+            {rows.getVirtualItems().map((row) => {
+              const entry = queue[row.index];
+              if (entry === undefined) return null;
+              const position = row.index;
               return (
                 <li
                   key={entry.userID}
@@ -76,8 +88,8 @@ export function HandRaiseQueue(props: HandRaiseQueueProps) {
                   aria-posinset={position + 1}
                   style={{
                     position: 'absolute',
-                    top: position * rowHeight,
-                    height: rowHeight,
+                    top: row.start,
+                    height: row.size,
                     left: 0,
                     right: 0,
                   }}

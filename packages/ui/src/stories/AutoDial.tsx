@@ -16,10 +16,10 @@ export function AutoDial({ peer, callType, mediaJoins = false }: AutoDialProps) 
   useEffect(() => {
     if (dialed.current) return;
     dialed.current = true;
-    void call.dial(peer, callType === undefined ? {} : { callType });
+    void call.actions.dial(peer, callType === undefined ? {} : { callType });
   }, [call, peer, callType]);
   useEffect(() => {
-    if (mediaJoins && call.phase === 'connecting') call.remoteEntered();
+    if (mediaJoins && call.phase === 'connecting') call.actions.remoteEntered();
   }, [mediaJoins, call]);
   return null;
 }

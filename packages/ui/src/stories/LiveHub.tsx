@@ -33,6 +33,7 @@ function fixtureApi(history: readonly CallHistoryEntry[]): BeckonApi {
     createGroup: none,
     joinGroup: none,
     groups: none,
+    iceServers: none,
   };
 }
 

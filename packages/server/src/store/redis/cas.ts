@@ -1,11 +1,12 @@
-import type { CommandReply, Effect, InvitationRecord, TransitionInput } from '@beckon/signaling';
+import type { CommandReply, InvitationRecord } from '@beckon/signaling';
+import type { Effect, TransitionInput } from '@beckon/signaling/rules';
 import { transition } from '@beckon/signaling/rules';
 import type { Redis } from 'ioredis';
 import { RecordCache } from './cache.js';
 import { StoreUnavailableError, unavailable } from './errors.js';
 import type { Keys } from './keys.js';
 import { type CommitPlan, type Loaded, planCommit, stateOf } from './plan.js';
-import { COMMIT, LOAD, list } from './scripts.js';
+import { list } from './scripts.js';
 
 /** What a transition needs read: invitations, a glare pair hash, a group (by id or of an invitation). */
 export interface Query {
@@ -112,7 +113,7 @@ export class Cas {
 
   async load(query: Query): Promise<Loaded> {
     const { redis, keys } = this.#o;
-    const raw = await call(() => LOAD.run(redis, [keys.prefix, JSON.stringify(query)]));
+    const raw = await call(() => redis.beckonLoad(keys.prefix, JSON.stringify(query)));
     const out = JSON.parse(String(raw)) as {
       inv: unknown;
       pair?: [number, string];
@@ -150,7 +151,7 @@ export class Cas {
       logLimit: this.#o.logLimit,
       ...plan,
     });
-    const raw = await call(() => COMMIT.run(redis, [keys.prefix, payload]));
+    const raw = await call(() => redis.beckonCommit(keys.prefix, payload));
     if (raw === 'conflict') return 'conflict';
     if (raw === 'epoch') {
       this.#o.epochLost();

@@ -1,15 +1,14 @@
-import { ErrorCode } from '@beckon/signaling';
+import { BeckonError, ErrorCode } from '@beckon/signaling';
 
 /**
  * Redis could not be reached or did not answer in time. Nothing was applied: every write is one
  * script that either ran whole or not at all. Connections answer it with 9005, HTTP with 503.
  */
-export class StoreUnavailableError extends Error {
-  readonly code = ErrorCode.UNAVAILABLE;
+export class StoreUnavailableError extends BeckonError<typeof ErrorCode.UNAVAILABLE> {
+  override name = 'StoreUnavailableError';
 
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreUnavailableError';
+    super(ErrorCode.UNAVAILABLE, message, options);
   }
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { joinCode } from '../memory.js';
 import type { Group } from '../types.js';
-import { GROUP_CREATE, GROUP_JOIN, GROUP_LEAVE, GROUP_READ, list } from './scripts.js';
+import { list } from './scripts.js';
 
 type GroupHead = Omit<Group, 'members'>;
 
@@ -26,27 +26,35 @@ export class RedisGroups {
   async create(owner: string, name: string): Promise<Group> {
     for (let attempt = 0; attempt < 10; attempt++) {
       const head: GroupHead = { groupID: randomUUID(), name, code: joinCode(), owner, createdAt: Date.now() };
-      const args = [this.#prefix, head.groupID, head.code, JSON.stringify(head), owner];
-      if ((await GROUP_CREATE.run(this.#redis, args)) === 1) return { ...head, members: [owner] };
+      if (
+        (await this.#redis.beckonGroupCreate(
+          this.#prefix,
+          head.groupID,
+          head.code,
+          JSON.stringify(head),
+          owner,
+        )) === 1
+      )
+        return { ...head, members: [owner] };
     }
     throw new Error('no free join code after 10 tries');
   }
 
   async join(code: string, userID: string): Promise<Group | undefined> {
-    const groupID = await GROUP_JOIN.run(this.#redis, [this.#prefix, code.toUpperCase(), userID]);
+    const groupID = await this.#redis.beckonGroupJoin(this.#prefix, code.toUpperCase(), userID);
     return typeof groupID === 'string' ? this.get(groupID) : undefined;
   }
 
   async leave(groupID: string, userID: string): Promise<boolean> {
-    return (await GROUP_LEAVE.run(this.#redis, [this.#prefix, groupID, userID])) === 1;
+    return (await this.#redis.beckonGroupLeave(this.#prefix, groupID, userID)) === 1;
   }
 
   async get(groupID: string): Promise<Group | undefined> {
-    return parseGroups(await GROUP_READ.run(this.#redis, [this.#prefix, 'id', groupID]))[0];
+    return parseGroups(await this.#redis.beckonGroupRead(this.#prefix, 'id', groupID))[0];
   }
 
   async of(userID: string): Promise<Group[]> {
-    const groups = parseGroups(await GROUP_READ.run(this.#redis, [this.#prefix, 'user', userID]));
+    const groups = parseGroups(await this.#redis.beckonGroupRead(this.#prefix, 'user', userID));
     return groups.sort((a, b) => a.createdAt - b.createdAt || a.groupID.localeCompare(b.groupID));
   }
 }

@@ -3,7 +3,7 @@ import { completeCall, completes } from '../../history.js';
 import type { HistoryEntry } from '../types.js';
 import { call, sleep } from './cas.js';
 import { StoreUnavailableError } from './errors.js';
-import { HISTORY_PUSH, HISTORY_SET, list } from './scripts.js';
+import { list } from './scripts.js';
 
 const MAX_ATTEMPTS = 10;
 
@@ -32,13 +32,13 @@ export class RedisHistory {
         const old = items[index];
         if (old !== undefined) {
           const next = JSON.stringify(completeCall(JSON.parse(old) as HistoryEntry, entry));
-          const args = [this.#prefix, userID, index, old, next];
-          if ((await call(() => HISTORY_SET.run(this.#redis, args))) === 1) return;
+          if ((await call(() => this.#redis.beckonHistorySet(this.#prefix, userID, index, old, next))) === 1)
+            return;
           await sleep(Math.random() * 10);
           continue;
         }
       }
-      await call(() => HISTORY_PUSH.run(this.#redis, [this.#prefix, userID, json, this.#limit]));
+      await call(() => this.#redis.beckonHistoryPush(this.#prefix, userID, json, this.#limit));
       return;
     }
     throw new StoreUnavailableError('too much contention on a history');

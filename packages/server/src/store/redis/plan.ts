@@ -1,5 +1,5 @@
-import type { Effect, InvitationRecord, SignalingState } from '@beckon/signaling';
-import { isReplayable, isRinging } from '@beckon/signaling/rules';
+import type { InvitationRecord } from '@beckon/signaling';
+import { type Effect, isReplayable, isRinging, type SignalingState } from '@beckon/signaling/rules';
 import type { Keys } from './keys.js';
 
 /** What one atomic read returned: versions are the CAS guards of the commit that follows. */

@@ -1,14 +1,14 @@
 import type { InvitationRecord, SignalingEvent } from '@beckon/signaling';
 import { isReplayable } from '@beckon/signaling/rules';
 import type { Redis } from 'ioredis';
-import type { Snapshot } from '../types.js';
+import type { StoreSnapshot } from '../types.js';
 import { call } from './cas.js';
 import type { LogEntry } from './feeds.js';
-import { EVENTS_SINCE, list, SNAPSHOT } from './scripts.js';
+import { list } from './scripts.js';
 
 /** A user's invitations and sequence, read at one instant (onlineUserOnly ones left out). */
-export async function readSnapshot(redis: Redis, prefix: string, userID: string): Promise<Snapshot> {
-  const [seq, ...records] = list<string>(await call(() => SNAPSHOT.run(redis, [prefix, userID])));
+export async function readSnapshot(redis: Redis, prefix: string, userID: string): Promise<StoreSnapshot> {
+  const [seq, ...records] = list<string>(await call(() => redis.beckonSnapshot(prefix, userID)));
   const invitations = records
     .map((json) => JSON.parse(json) as InvitationRecord)
     .filter(isReplayable)
@@ -23,7 +23,7 @@ export async function readLog(
   userID: string,
   seq: number,
 ): Promise<LogEntry[] | undefined> {
-  const raw = await call(() => EVENTS_SINCE.run(redis, [prefix, userID, seq]));
+  const raw = await call(() => redis.beckonEventsSince(prefix, userID, seq));
   if (raw === null || raw === undefined) return undefined;
   return list<string>(raw).map((member) => {
     const colon = member.indexOf(':');

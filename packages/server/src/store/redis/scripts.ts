@@ -1,26 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
-
-/**
- * A Lua script run by its SHA (EVALSHA), loaded on the first NOSCRIPT. Keys are built inside the
- * scripts from the prefix (ARGV[1]): fine on one Redis, not on a Redis Cluster.
- */
-export class LuaScript {
-  readonly sha: string;
-
-  constructor(readonly source: string) {
-    this.sha = createHash('sha1').update(source).digest('hex');
-  }
-
-  async run(redis: Redis, args: ReadonlyArray<string | number>): Promise<unknown> {
-    try {
-      return await redis.evalsha(this.sha, 0, ...args);
-    } catch (error) {
-      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
-      return redis.eval(this.source, 0, ...args);
-    }
-  }
-}
+import type { Redis, Result } from 'ioredis';
 
 /** An empty Lua table comes back from cjson as `{}`, not `[]`. */
 export function list<T>(value: unknown): T[] {
@@ -39,7 +17,7 @@ export function list<T>(value: unknown): T[] {
  * number, publishes a hint to each process where a recipient is present (presence sorted sets),
  * and returns `[[users, seqs], ...]` per delivery.
  */
-export const COMMIT = new LuaScript(`
+const COMMIT = `
 local P = ARGV[1]
 local c = cjson.decode(ARGV[2])
 if redis.call('GET', P .. 'epoch') ~= c.epoch then return 'epoch' end
@@ -127,7 +105,7 @@ for _, n in ipairs(order) do
     '{"n":' .. cjson.encode(c.node) .. ',"d":[' .. table.concat(routed[n], ',') .. ']}')
 end
 return cjson.encode(result)
-`);
+`;
 
 /**
  * One atomic read of what a transition needs: the invitations named in `ids`, those listed in
@@ -135,7 +113,7 @@ return cjson.encode(result)
  * its members. Returns JSON `{ inv: [[id, version, json]], pair?: [version, ids JSON],
  * group?: [groupID, version, json, members] }`.
  */
-export const LOAD = new LuaScript(`
+const LOAD = `
 local P = ARGV[1]
 local q = cjson.decode(ARGV[2])
 local out = {inv = {}}
@@ -156,14 +134,14 @@ if group and group ~= '' then
   out.group = {group, tonumber(g[1] or '0'), g[2] or '', redis.call('ZRANGE', P .. 'members:' .. group, 0, -1)}
 end
 return cjson.encode(out)
-`);
+`;
 
 /**
  * Leases due deadlines: every invitation whose deadline (or expired lease) is at or before
  * ARGV[3] gets its score moved to ARGV[3] + lease, so no other process takes it meanwhile; if
  * this one dies, the lease runs out and another does. Returns `['ok', id...]` or `['epoch']`.
  */
-export const CLAIM = new LuaScript(`
+const CLAIM = `
 local P = ARGV[1]
 if redis.call('GET', P .. 'epoch') ~= ARGV[2] then return {'epoch'} end
 local key = P .. 'deadlines'
@@ -172,10 +150,10 @@ local leased = tonumber(ARGV[3]) + tonumber(ARGV[4])
 for _, id in ipairs(due) do redis.call('ZADD', key, leased, id) end
 table.insert(due, 1, 'ok')
 return due
-`);
+`;
 
 /** `[seq, record JSON...]`: the user's sequence and, read at the same instant, what they can see. */
-export const SNAPSHOT = new LuaScript(`
+const SNAPSHOT = `
 local P, u = ARGV[1], ARGV[2]
 local ids = redis.call('SMEMBERS', P .. 'inbox:' .. u)
 for _, g in ipairs(redis.call('SMEMBERS', P .. 'groups:' .. u)) do
@@ -190,10 +168,10 @@ for _, id in ipairs(ids) do
   end
 end
 return out
-`);
+`;
 
 /** The user's log entries after ARGV[3], or nil when the log does not reach back that far. */
-export const EVENTS_SINCE = new LuaScript(`
+const EVENTS_SINCE = `
 local P, u, since = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local cur = tonumber(redis.call('GET', P .. 'seq:' .. u) or '0')
 if since > cur then return false end
@@ -202,20 +180,20 @@ local log = P .. 'log:' .. u
 local first = redis.call('ZRANGE', log, 0, 0, 'WITHSCORES')
 if #first == 0 or tonumber(first[2]) > since + 1 then return false end
 return redis.call('ZRANGEBYSCORE', log, '(' .. since, '+inf')
-`);
+`;
 
 /** ARGV: prefix, groupID, code, group JSON, owner. 0 when the code is taken. */
-export const GROUP_CREATE = new LuaScript(`
+const GROUP_CREATE = `
 local P, id = ARGV[1], ARGV[2]
 if not redis.call('SET', P .. 'code:' .. ARGV[3], id, 'NX') then return 0 end
 redis.call('HSET', P .. 'grp:' .. id, 'v', 1, 'r', ARGV[4], 'n', 1)
 redis.call('ZADD', P .. 'members:' .. id, 1, ARGV[5])
 redis.call('SADD', P .. 'groups:' .. ARGV[5], id)
 return 1
-`);
+`;
 
 /** ARGV: prefix, code, user. The group id, or nil for an unknown code. */
-export const GROUP_JOIN = new LuaScript(`
+const GROUP_JOIN = `
 local P, u = ARGV[1], ARGV[3]
 local id = redis.call('GET', P .. 'code:' .. ARGV[2])
 if not id then return false end
@@ -228,19 +206,19 @@ if not redis.call('ZSCORE', m, u) then
   redis.call('HINCRBY', g, 'v', 1)
 end
 return id
-`);
+`;
 
 /** ARGV: prefix, groupID, user. 1 when the user was a member. */
-export const GROUP_LEAVE = new LuaScript(`
+const GROUP_LEAVE = `
 local P, id, u = ARGV[1], ARGV[2], ARGV[3]
 if redis.call('ZREM', P .. 'members:' .. id, u) == 0 then return 0 end
 redis.call('SREM', P .. 'groups:' .. u, id)
 redis.call('HINCRBY', P .. 'grp:' .. id, 'v', 1)
 return 1
-`);
+`;
 
 /** ARGV: prefix, 'user' | 'id', value. JSON `[[groupID, group JSON, members]...]`. */
-export const GROUP_READ = new LuaScript(`
+const GROUP_READ = `
 local P = ARGV[1]
 local ids = ARGV[2] == 'user' and redis.call('SMEMBERS', P .. 'groups:' .. ARGV[3]) or {ARGV[3]}
 local out = {}
@@ -249,29 +227,29 @@ for _, id in ipairs(ids) do
   if r then out[#out + 1] = {id, r, redis.call('ZRANGE', P .. 'members:' .. id, 0, -1)} end
 end
 return cjson.encode(out)
-`);
+`;
 
 /** ARGV: prefix, user, entry JSON, limit. Newest first, at most `limit` kept. */
-export const HISTORY_PUSH = new LuaScript(`
+const HISTORY_PUSH = `
 local key = ARGV[1] .. 'hist:' .. ARGV[2]
 redis.call('LPUSH', key, ARGV[3])
 redis.call('LTRIM', key, 0, tonumber(ARGV[4]) - 1)
 return 1
-`);
+`;
 
 /** ARGV: prefix, user, index, entry JSON as read, new JSON. 0 when the entry moved meanwhile. */
-export const HISTORY_SET = new LuaScript(`
+const HISTORY_SET = `
 local key = ARGV[1] .. 'hist:' .. ARGV[2]
 if redis.call('LINDEX', key, tonumber(ARGV[3])) ~= ARGV[4] then return 0 end
 redis.call('LSET', key, tonumber(ARGV[3]), ARGV[5])
 return 1
-`);
+`;
 
 /**
  * ARGV: prefix, user, this process, message. Publishes the message to every other process where
  * the user is present (media-room messages: relayed, never stored).
  */
-export const RELAY = new LuaScript(`
+const RELAY = `
 local P, u, self = ARGV[1], ARGV[2], ARGV[3]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -283,4 +261,65 @@ for _, n in ipairs(redis.call('ZRANGEBYSCORE', P .. 'presence:' .. u, now, '+inf
   end
 end
 return sent
-`);
+`;
+
+/**
+ * Each script as a command of its own, defined with ioredis's `defineCommand`: ioredis runs it
+ * by SHA (EVALSHA) and sends the source again when Redis answers NOSCRIPT (after a restart or a
+ * SCRIPT FLUSH). No script declares keys: they build them from the prefix (ARGV[1]), which is
+ * fine on one Redis, not on a Redis Cluster.
+ */
+const COMMANDS = {
+  beckonCommit: COMMIT,
+  beckonLoad: LOAD,
+  beckonClaim: CLAIM,
+  beckonSnapshot: SNAPSHOT,
+  beckonEventsSince: EVENTS_SINCE,
+  beckonGroupCreate: GROUP_CREATE,
+  beckonGroupJoin: GROUP_JOIN,
+  beckonGroupLeave: GROUP_LEAVE,
+  beckonGroupRead: GROUP_READ,
+  beckonHistoryPush: HISTORY_PUSH,
+  beckonHistorySet: HISTORY_SET,
+  beckonRelay: RELAY,
+} as const;
+
+/** Defines Beckon's scripts on a client (once; again is a no-op) and returns it. */
+export function defineScripts(redis: Redis): Redis {
+  for (const [name, lua] of Object.entries(COMMANDS)) {
+    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 0, lua });
+  }
+  return redis;
+}
+
+type Arg = string | number;
+
+declare module 'ioredis' {
+  // The commands `defineScripts` adds, with the arguments each script reads from ARGV.
+  interface RedisCommander<Context> {
+    beckonCommit(prefix: string, plan: string): Result<unknown, Context>;
+    beckonLoad(prefix: string, query: string): Result<unknown, Context>;
+    beckonClaim(prefix: string, epoch: string, now: Arg, leaseMs: Arg, limit: Arg): Result<unknown, Context>;
+    beckonSnapshot(prefix: string, userID: string): Result<unknown, Context>;
+    beckonEventsSince(prefix: string, userID: string, seq: Arg): Result<unknown, Context>;
+    beckonGroupCreate(
+      prefix: string,
+      groupID: string,
+      code: string,
+      group: string,
+      owner: string,
+    ): Result<unknown, Context>;
+    beckonGroupJoin(prefix: string, code: string, userID: string): Result<unknown, Context>;
+    beckonGroupLeave(prefix: string, groupID: string, userID: string): Result<unknown, Context>;
+    beckonGroupRead(prefix: string, by: 'user' | 'id', value: string): Result<unknown, Context>;
+    beckonHistoryPush(prefix: string, userID: string, entry: string, limit: Arg): Result<unknown, Context>;
+    beckonHistorySet(
+      prefix: string,
+      userID: string,
+      index: Arg,
+      old: string,
+      next: string,
+    ): Result<unknown, Context>;
+    beckonRelay(prefix: string, userID: string, node: string, message: string): Result<unknown, Context>;
+  }
+}

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type Command, type CommandReply, ErrorCode, errorInfo, MAX_INVITEES } from '@beckon/signaling';
-import { glareCallee, needsReceipt } from '@beckon/signaling/rules';
+import { type Command, type CommandReply, ErrorCode, MAX_INVITEES } from '@beckon/signaling';
+import { errorInfo, glareCallee, needsReceipt } from '@beckon/signaling/rules';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { SharedRoom } from '../../rooms.js';
-import type { Group, HistoryEntry, Snapshot, Store, StoreListener } from '../types.js';
+import type { Group, HistoryEntry, Store, StoreListener, StoreSnapshot } from '../types.js';
 import { type Applied, Cas, call, type Inputs, type Query } from './cas.js';
 import { StoreUnavailableError } from './errors.js';
 import { Feeds } from './feeds.js';
@@ -15,7 +15,7 @@ import { Keys } from './keys.js';
 import type { Loaded } from './plan.js';
 import { Presence } from './presence.js';
 import { readLog, readSnapshot } from './reads.js';
-import { RELAY } from './scripts.js';
+import { defineScripts } from './scripts.js';
 import { KeyedQueue } from './serial.js';
 import { Upkeep } from './upkeep.js';
 
@@ -89,13 +89,15 @@ export class RedisStore implements Store {
     // is unknown: the client gets 9005 and decides. No auto-pipelining: ioredis runs one
     // auto-pipeline at a time, so one command stuck behind a paused Redis would hold back (and
     // stretch the timeout of) every command issued after it.
-    this.#redis = new Redis(options.url, {
-      ...common,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      commandTimeout: timeoutMs,
-    });
+    this.#redis = defineScripts(
+      new Redis(options.url, {
+        ...common,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        autoResendUnfulfilledCommands: false,
+        commandTimeout: timeoutMs,
+      }),
+    );
     this.#sub = new Redis(options.url, { ...common, maxRetriesPerRequest: null });
     for (const client of [this.#redis, this.#sub])
       client.on('error', (err: unknown) => this.#warn('redis connection', err));
@@ -277,7 +279,7 @@ export class RedisStore implements Store {
     return Math.max(0, Number((await call(() => this.#redis.hget(this.keys.active, inviter))) ?? 0));
   }
 
-  snapshot(userID: string): Promise<Snapshot> {
+  snapshot(userID: string): Promise<StoreSnapshot> {
     return readSnapshot(this.#redis, this.keys.prefix, userID);
   }
 
@@ -393,9 +395,9 @@ export class RedisStore implements Store {
 
   relay(userID: string, text: string): void {
     const message = JSON.stringify({ n: this.nodeID, x: { u: userID, t: text } });
-    RELAY.run(this.#redis, [this.keys.prefix, userID, this.nodeID, message]).catch((err: unknown) =>
-      this.#warn('relay', err),
-    );
+    this.#redis
+      .beckonRelay(this.keys.prefix, userID, this.nodeID, message)
+      .catch((err: unknown) => this.#warn('relay', err));
   }
 
   createGroup(owner: string, name: string): Promise<Group> {

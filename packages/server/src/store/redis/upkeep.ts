@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys.js';
-import { CLAIM, list } from './scripts.js';
+import { list } from './scripts.js';
 
 export interface UpkeepHost {
   readonly epoch: () => string;
@@ -90,14 +90,15 @@ export class Upkeep {
 
   async #poll(): Promise<void> {
     try {
-      const args = [
-        this.#keys.prefix,
-        this.#host.epoch(),
-        String(Date.now()),
-        String(this.#o.leaseMs),
-        String(CLAIM_BATCH),
-      ];
-      const claimed = list<string>(await CLAIM.run(this.#redis, args));
+      const claimed = list<string>(
+        await this.#redis.beckonClaim(
+          this.#keys.prefix,
+          this.#host.epoch(),
+          Date.now(),
+          this.#o.leaseMs,
+          CLAIM_BATCH,
+        ),
+      );
       if (claimed[0] === 'epoch') await this.#host.epochChanged();
       else await Promise.allSettled(claimed.slice(1).map((id) => this.#host.fire(id)));
     } catch (error) {

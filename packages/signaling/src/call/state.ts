@@ -1,4 +1,4 @@
-import type { CallType } from '@beckon/signaling';
+import type { CallType } from '../callData.js';
 
 export type CallPhase = 'idle' | 'dialing' | 'ringing' | 'connecting' | 'inCall' | 'ended';
 

@@ -1,0 +1,93 @@
+import { CallType } from '@beckon/signaling';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useBeckonRuntime } from './context.js';
+import type { MediaRoom } from './mediaRoom.js';
+import { useBeckonState } from './useBeckonState.js';
+
+/** The call a room is created for. */
+export interface CallRoomTarget {
+  readonly roomID: string;
+  readonly peer: string;
+  readonly callType: CallType;
+  /** This user, as the room is joined. */
+  readonly userID: string;
+}
+
+/** Creates the media room of one call; called once per call, when the call needs media. */
+export type CreateCallRoom = (call: CallRoomTarget) => MediaRoom;
+
+export interface CallRoomActions {
+  /** Mutes (false) or unmutes (true) the microphone. */
+  readonly setMicrophoneEnabled: (on: boolean) => void;
+  /** Switches the camera off (false) or on (true). */
+  readonly setCameraEnabled: (on: boolean) => void;
+}
+
+export interface UseCallRoomResult {
+  /** The room of the current call, while there is one. */
+  readonly room: MediaRoom | undefined;
+  readonly local: MediaStream | undefined;
+  readonly remote: MediaStream | undefined;
+  readonly actions: CallRoomActions;
+}
+
+/**
+ * The seed's media steps for `useCall`'s call: the caller enters the room when dialing (step 1),
+ * the callee after accepting (step 3); the call starts when the remote user enters (step 3), a
+ * remote leave without a call-end ends it after a grace period (step 5), and a media failure
+ * ends it and tells the peer. The room is left when the call ends. `createRoom` may change on
+ * every render; the one current when a call needs media is used.
+ *
+ * @example
+ * const media = useCallRoom(({ peer }) =>
+ *   new WebRtcRoom({ signaling: beckonRoomSignaling(client, () => [peer]) }),
+ * );
+ * <CallView remoteMedia={<Video stream={media.remote} />} localMedia={<Video stream={media.local} muted />} />
+ */
+export function useCallRoom(createRoom: CreateCallRoom): UseCallRoomResult {
+  const { calls } = useBeckonRuntime('useCallRoom');
+  const userID = useBeckonState((s) => s.userID);
+  const { phase, direction, roomID, peer, callType } = useBeckonState((s) => s.call);
+  const [room, setRoom] = useState<MediaRoom>();
+  const [local, setLocal] = useState<MediaStream>();
+  const [remote, setRemote] = useState<MediaStream>();
+  const create = useRef(createRoom);
+  create.current = createRoom;
+
+  const inRoom =
+    (phase === 'dialing' && direction === 'outgoing') || phase === 'connecting' || phase === 'inCall';
+
+  useEffect(() => {
+    if (!inRoom || !roomID || !peer || !userID) return;
+    const kind = callType ?? CallType.AUDIO;
+    const current = create.current({ roomID, peer, callType: kind, userID });
+    setRoom(current);
+    const offs = [
+      current.on('remoteUserEntered', () => calls.remoteEntered()),
+      current.on('remoteUserLeft', () => calls.remoteLeft()),
+      current.on('remoteStream', (_user, stream) => setRemote(stream)),
+      current.on('localStream', (stream) => setLocal(stream)),
+      current.on('failed', (error) => calls.fail(error.message)),
+    ];
+    current
+      .join(roomID, userID)
+      .then(() => current.publish({ audio: true, video: kind === CallType.VIDEO }))
+      .catch(() => {}); // Reported through 'failed'.
+    return () => {
+      for (const off of offs) off();
+      void current.leave();
+      setRoom(undefined);
+      setLocal(undefined);
+      setRemote(undefined);
+    };
+  }, [inRoom, roomID, peer, callType, userID, calls]);
+
+  const actions = useMemo<CallRoomActions>(
+    () => ({
+      setMicrophoneEnabled: (on) => void room?.setMicrophoneEnabled(on).catch(() => {}),
+      setCameraEnabled: (on) => void room?.setCameraEnabled(on).catch(() => {}),
+    }),
+    [room],
+  );
+  return { room, local, remote, actions };
+}

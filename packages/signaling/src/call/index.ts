@@ -1,0 +1,20 @@
+// The one-to-one call flow of the seed, framework free: a pure transition and its runner.
+export {
+  CallController,
+  type CallControllerOptions,
+  type CallStore,
+  createCallStore,
+  type DialOptions,
+  type StandaloneCallStore,
+} from './controller.js';
+export { type CallEndReason, type CallPhase, type CallState, idleCall, type MissedCall } from './state.js';
+export {
+  type CallEffect,
+  type CallInput,
+  type CallMachineState,
+  type CallRequestFailure,
+  type CallSelf,
+  type CallStep,
+  callTransition,
+  initialCallMachine,
+} from './transition.js';

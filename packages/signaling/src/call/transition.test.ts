@@ -1,0 +1,405 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CallType,
+  createBusyData,
+  createCallData,
+  createHangupData,
+  createSwitchToAudioData,
+  parseCallData,
+} from '../callData.js';
+import { ErrorCode } from '../errors.js';
+import type { InvitationRecord } from '../rules/types.js';
+import {
+  type CallEffect,
+  type CallInput,
+  type CallMachineState,
+  callTransition,
+  initialCallMachine,
+} from './transition.js';
+
+// Pure: no client, no clock, no timers. Time is a number in each input.
+const ALICE = { userID: 'alice', deviceID: 'a-1' };
+const T0 = 1_700_000_000_000;
+
+function record(over: Partial<InvitationRecord> & { data: string }): InvitationRecord {
+  return {
+    inviteID: 'inv-1',
+    inviter: 'bob',
+    groupID: '',
+    timeout: 30,
+    onlineUserOnly: false,
+    createdAt: T0,
+    invitees: [{ userID: 'alice', state: 'pending', deadline: T0 + 30_000, delivered: true }],
+    answers: 0,
+    ...over,
+  };
+}
+
+const videoCall = (roomID: string) => createCallData({ callType: CallType.VIDEO, roomID });
+
+/** Feeds inputs in order; returns the last state and every effect, in order. */
+function run(inputs: readonly CallInput[], from: CallMachineState = initialCallMachine) {
+  let state = from;
+  const effects: CallEffect[] = [];
+  for (const input of inputs) {
+    const step = callTransition(state, input);
+    state = step.state;
+    effects.push(...step.effects);
+  }
+  return { state, call: state.call, effects };
+}
+
+const dial = (peer = 'bob', roomID = 'room-1', now = T0): CallInput => ({
+  type: 'dial',
+  now,
+  peer,
+  roomID,
+  callType: CallType.VIDEO,
+  self: ALICE,
+  ringTimeoutSeconds: 30,
+});
+const ring = (r: InvitationRecord, now = T0): CallInput => ({
+  type: 'invitation',
+  now,
+  self: ALICE,
+  invitation: r,
+});
+const incoming = record({ data: videoCall('room-b') });
+
+describe('callTransition (pure)', () => {
+  it('dial: dialing with a fresh call, and one placeCall effect carrying the call data', () => {
+    const { call, effects } = run([dial()]);
+    expect(call).toMatchObject({ phase: 'dialing', direction: 'outgoing', peer: 'bob', roomID: 'room-1' });
+    expect(effects).toHaveLength(1);
+    const [placed] = effects;
+    expect(placed).toMatchObject({ type: 'placeCall', peer: 'bob', roomID: 'room-1', timeout: 30 });
+    const info = placed?.type === 'placeCall' ? parseCallData(placed.data) : undefined;
+    expect(info?.ok && info.value).toMatchObject({
+      cmd: 'videoCall',
+      roomID: 'room-1',
+      userIDs: ['bob'],
+    });
+  });
+
+  it('dial while in a call is refused as data; the state does not move', () => {
+    const dialing = run([dial()]);
+    const { state, effects } = callTransition(dialing.state, dial('carol', 'room-2'));
+    expect(state).toBe(dialing.state);
+    expect(effects).toEqual([
+      { type: 'refuse', code: ErrorCode.INVALID_PARAMETERS, message: 'already in a call; hang up first' },
+    ]);
+  });
+
+  it('the outgoing call: accepted -> connecting, remote entered -> inCall, hang up -> ended with the duration and a call-end', () => {
+    const { call, effects } = run([
+      dial(),
+      { type: 'dialed', now: T0 + 10, roomID: 'room-1', inviteID: 'inv-9' },
+      {
+        type: 'accepted',
+        now: T0 + 500,
+        self: ALICE,
+        invitation: record({ inviteID: 'inv-9', inviter: 'alice', data: videoCall('room-1') }),
+        inviteID: 'inv-9',
+        invitee: 'bob',
+        device: 'b-1',
+        data: '',
+      },
+      { type: 'remoteEntered', now: T0 + 1_000 },
+      { type: 'hangUp', now: T0 + 43_400 },
+    ]);
+    expect(call).toMatchObject({
+      phase: 'ended',
+      inviteID: 'inv-9',
+      startedAt: T0 + 1_000,
+      endedAt: T0 + 43_400,
+      durationSeconds: 42,
+      endReason: 'hungUp',
+      endedBy: 'local',
+    });
+    const end = effects.find((e) => e.type === 'sendCallEnd');
+    expect(end).toMatchObject({ type: 'sendCallEnd', peer: 'bob' });
+    const info = end?.type === 'sendCallEnd' ? parseCallData(end.data) : undefined;
+    expect(info?.ok && info.value).toMatchObject({ cmd: 'hangup', callEnd: 42, roomID: 'room-1' });
+  });
+
+  it('an incoming call rings; accept -> connecting with an accept effect; a failed accept of a gone invitation ends as cancelled', () => {
+    const ringing = run([ring(incoming)]);
+    expect(ringing.call).toMatchObject({
+      phase: 'ringing',
+      direction: 'incoming',
+      peer: 'bob',
+      roomID: 'room-b',
+    });
+    expect(ringing.effects).toEqual([{ type: 'disarmLeaveTimer' }]);
+    const accepted = run([{ type: 'accept', now: T0 + 1 }], ringing.state);
+    expect(accepted.call.phase).toBe('connecting');
+    expect(accepted.effects).toEqual([{ type: 'accept', inviteID: 'inv-1' }]);
+    const gone = run(
+      [
+        {
+          type: 'acceptFailed',
+          now: T0 + 2,
+          inviteID: 'inv-1',
+          failure: { code: ErrorCode.INVITATION_INVALID, message: 'gone' },
+        },
+      ],
+      accepted.state,
+    );
+    expect(gone.call).toMatchObject({
+      phase: 'ended',
+      endReason: 'cancelled',
+      endedBy: 'remote',
+      failure: 'gone',
+    });
+  });
+
+  it('busy: a call during a call is rejected with the line-busy data and listed as missed', () => {
+    const inCall = run([ring(incoming), { type: 'accept', now: T0 }]);
+    const carol = record({
+      inviteID: 'inv-2',
+      inviter: 'carol',
+      data: createCallData({ callType: CallType.AUDIO, roomID: 'room-c' }),
+    });
+    const { call, effects } = run([ring(carol, T0 + 5)], inCall.state);
+    expect(call.phase).toBe('connecting');
+    expect(call.missed).toEqual([{ inviteID: 'inv-2', peer: 'carol', callType: CallType.AUDIO, at: T0 }]);
+    expect(effects).toEqual([
+      {
+        type: 'reject',
+        inviteID: 'inv-2',
+        data: createBusyData({ callType: CallType.AUDIO, roomID: 'room-c', userIDs: ['alice'] }),
+      },
+    ]);
+  });
+
+  it('decline as busy ends locally and rejects with the line-busy reason', () => {
+    const { call, effects } = run([ring(incoming), { type: 'decline', now: T0 + 1, busy: true }]);
+    expect(call).toMatchObject({ phase: 'ended', endReason: 'busy', endedBy: 'local' });
+    expect(effects.at(-1)).toEqual({
+      type: 'reject',
+      inviteID: 'inv-1',
+      data: createBusyData({ callType: CallType.VIDEO, roomID: 'room-b' }),
+    });
+  });
+
+  it('the caller rejected with line busy sees busy; without it, declined', () => {
+    const answer = (data: string): CallInput => ({
+      type: 'rejected',
+      now: T0 + 1,
+      self: ALICE,
+      invitation: record({ inviteID: 'inv-9', inviter: 'alice', data: videoCall('room-1') }),
+      inviteID: 'inv-9',
+      invitee: 'bob',
+      device: 'b-1',
+      data,
+    });
+    const busy = createBusyData({ callType: CallType.VIDEO, roomID: 'room-1' });
+    expect(run([dial(), answer(busy)]).call.endReason).toBe('busy');
+    expect(run([dial(), answer('')]).call.endReason).toBe('declined');
+  });
+
+  it('an answer from another device of this user: answered elsewhere; from this device: nothing', () => {
+    const answer = (device: string): CallInput => ({
+      type: 'accepted',
+      now: T0 + 1,
+      self: ALICE,
+      invitation: incoming,
+      inviteID: 'inv-1',
+      invitee: 'alice',
+      device,
+      data: '',
+    });
+    expect(run([ring(incoming), answer('a-2')]).call).toMatchObject({
+      phase: 'ended',
+      endReason: 'answeredElsewhere',
+    });
+    expect(run([ring(incoming), answer('a-1')]).call.phase).toBe('ringing');
+  });
+
+  it('cancelled or timed out while ringing: a missed call; timed out while dialing: timedOut', () => {
+    const seen = { self: ALICE, invitation: incoming, inviteID: 'inv-1' };
+    const cancelled = run([ring(incoming), { ...seen, type: 'cancelled', now: T0 + 5, inviter: 'bob' }]);
+    expect(cancelled.call).toMatchObject({ phase: 'ended', endReason: 'cancelled', endedBy: 'remote' });
+    expect(cancelled.call.missed.map((m) => m.peer)).toEqual(['bob']);
+    const timedOut = run([ring(incoming), { ...seen, type: 'timedOut', now: T0 + 30_000 }]);
+    expect(timedOut.call).toMatchObject({ phase: 'ended', endReason: 'timedOut' });
+    expect(timedOut.call.missed).toHaveLength(1);
+    const mine = record({ inviteID: 'inv-9', inviter: 'alice', data: videoCall('room-1') });
+    const caller = run([
+      dial(),
+      { type: 'timedOut', now: T0 + 30_000, self: ALICE, invitation: mine, inviteID: 'inv-9' },
+    ]);
+    expect(caller.call).toMatchObject({
+      phase: 'ended',
+      endReason: 'timedOut',
+      missed: [],
+    });
+  });
+
+  it('hang up before the invite is answered waits for the id, then cancels it', () => {
+    const early = run([dial(), { type: 'hangUp', now: T0 + 1 }]);
+    expect(early.call.phase).toBe('dialing');
+    expect(early.state.cancelWhenCreated).toBe(true);
+    const later = run([{ type: 'dialed', now: T0 + 2, roomID: 'room-1', inviteID: 'inv-9' }], early.state);
+    expect(later.call).toMatchObject({ phase: 'ended', endReason: 'cancelled', endedBy: 'local' });
+    expect(later.effects).toContainEqual({ type: 'cancel', inviteID: 'inv-9' });
+  });
+
+  it('glare on the server (8012): the caller rings the existing invitation and accepts it', () => {
+    const { call, effects } = run([
+      dial('bob', 'room-a'),
+      {
+        type: 'dialFailed',
+        now: T0 + 1,
+        roomID: 'room-a',
+        failure: { code: ErrorCode.ALREADY_EXISTS, message: 'glare' },
+        existing: { inviteID: 'inv-1', record: incoming },
+      },
+    ]);
+    expect(call).toMatchObject({
+      phase: 'connecting',
+      direction: 'incoming',
+      inviteID: 'inv-1',
+      roomID: 'room-b',
+    });
+    expect(effects.at(-1)).toEqual({ type: 'accept', inviteID: 'inv-1' });
+  });
+
+  it('glare on this side: dialing the peer who is ringing us answers them', () => {
+    const { call, effects } = run([ring(incoming), dial('bob', 'room-a')]);
+    expect(call).toMatchObject({ phase: 'connecting', roomID: 'room-b' });
+    expect(effects.at(-1)).toEqual({ type: 'accept', inviteID: 'inv-1' });
+  });
+
+  it('any other dial failure ends the call as failed with the message', () => {
+    const { call } = run([
+      dial(),
+      {
+        type: 'dialFailed',
+        now: T0 + 1,
+        roomID: 'room-1',
+        failure: { code: undefined, message: 'offline' },
+        existing: undefined,
+      },
+    ]);
+    expect(call).toMatchObject({ phase: 'ended', endReason: 'failed', endedBy: 'local', failure: 'offline' });
+  });
+
+  it("the peer's call-end ends ours with its duration and is acknowledged", () => {
+    const inCall = run([ring(incoming), { type: 'accept', now: T0 }, { type: 'remoteEntered', now: T0 }]);
+    const hangup = record({
+      inviteID: 'inv-end',
+      timeout: 0,
+      data: createHangupData({ callType: CallType.VIDEO, roomID: 'room-b', durationSeconds: 17 }),
+    });
+    const { call, effects } = run([ring(hangup, T0 + 17_000)], inCall.state);
+    expect(call).toMatchObject({
+      phase: 'ended',
+      endReason: 'hungUp',
+      endedBy: 'remote',
+      durationSeconds: 17,
+    });
+    expect(effects).toContainEqual({ type: 'acknowledge', inviteID: 'inv-end', data: '' });
+    // A stray call-end (another room) is acknowledged and changes nothing.
+    const stray = record({
+      inviteID: 'inv-x',
+      timeout: 0,
+      data: createHangupData({ callType: CallType.VIDEO, roomID: 'elsewhere', durationSeconds: 1 }),
+    });
+    const after = callTransition(inCall.state, ring(stray));
+    expect(after.state).toBe(inCall.state);
+    expect(after.effects).toEqual([{ type: 'acknowledge', inviteID: 'inv-x', data: '' }]);
+  });
+
+  it('remote left arms the grace timer; when it runs out the call ends and this side sends the call-end', () => {
+    const inCall = run([ring(incoming), { type: 'accept', now: T0 }, { type: 'remoteEntered', now: T0 }]);
+    const left = callTransition(inCall.state, { type: 'remoteLeft', now: T0 + 5_000, graceMs: 2_000 });
+    expect(left.state).toBe(inCall.state);
+    expect(left.effects).toEqual([
+      { type: 'disarmLeaveTimer' },
+      { type: 'armLeaveTimer', afterMs: 2_000, inviteID: 'inv-1' },
+    ]);
+    const over = run([{ type: 'leaveGraceOver', now: T0 + 7_000, inviteID: 'inv-1' }], inCall.state);
+    expect(over.call).toMatchObject({
+      phase: 'ended',
+      endReason: 'hungUp',
+      endedBy: 'remote',
+      durationSeconds: 7,
+    });
+    expect(over.effects.map((e) => e.type)).toEqual(['disarmLeaveTimer', 'sendCallEnd']);
+    // A timer of an older call does nothing.
+    const stale = callTransition(inCall.state, {
+      type: 'leaveGraceOver',
+      now: T0 + 7_000,
+      inviteID: 'inv-0',
+    });
+    expect(stale).toEqual({ state: inCall.state, effects: [] });
+  });
+
+  it('media failure: ends as failed; the peer gets a call-end once connected, a cancel while dialing', () => {
+    const connected = run([
+      ring(incoming),
+      { type: 'accept', now: T0 },
+      { type: 'fail', now: T0 + 1, reason: 'camera denied' },
+    ]);
+    expect(connected.call).toMatchObject({ phase: 'ended', endReason: 'failed', failure: 'camera denied' });
+    expect(connected.effects.at(-1)?.type).toBe('sendCallEnd');
+    const dialing = run([
+      dial(),
+      { type: 'dialed', now: T0, roomID: 'room-1', inviteID: 'inv-9' },
+      { type: 'fail', now: T0 + 1, reason: 'no camera' },
+    ]);
+    expect(dialing.effects.at(-1)).toEqual({ type: 'cancel', inviteID: 'inv-9' });
+  });
+
+  it('reset keeps missed calls; clearMissed empties them; group invitations never ring', () => {
+    const missed = run([
+      ring(incoming),
+      { type: 'cancelled', now: T0, self: ALICE, invitation: incoming, inviteID: 'inv-1', inviter: 'bob' },
+    ]);
+    const reset = run([{ type: 'reset', now: T0 }], missed.state);
+    expect(reset.call).toMatchObject({ phase: 'idle', peer: undefined, missed: [{ peer: 'bob' }] });
+    expect(run([{ type: 'clearMissed', now: T0 }], reset.state).call.missed).toEqual([]);
+    const group = callTransition(
+      initialCallMachine,
+      ring(record({ groupID: 'class-1', data: videoCall('r') })),
+    );
+    expect(group).toEqual({ state: initialCallMachine, effects: [] });
+  });
+
+  it('switch to audio: asked by the peer mid-call it is accepted and the call becomes audio; outside our call it is rejected', () => {
+    const inCall = run([ring(incoming), { type: 'accept', now: T0 }, { type: 'remoteEntered', now: T0 }]);
+    const ask = (inviter: string) =>
+      record({
+        inviteID: 'inv-s',
+        inviter,
+        data: createSwitchToAudioData({ callType: CallType.VIDEO, roomID: 'room-b' }),
+      });
+    const accepted = callTransition(inCall.state, ring(ask('bob')));
+    expect(accepted.state.call).toMatchObject({ phase: 'inCall', callType: CallType.AUDIO, missed: [] });
+    expect(accepted.effects).toMatchObject([{ type: 'acknowledge', inviteID: 'inv-s' }]);
+    const stranger = callTransition(inCall.state, ring(ask('carol')));
+    expect(stranger.state).toBe(inCall.state);
+    expect(stranger.effects).toMatchObject([{ type: 'reject', inviteID: 'inv-s' }]);
+
+    // Asked by this side: one request; the peer's accept makes the call audio.
+    const asked = callTransition(inCall.state, { type: 'switchToAudio', now: T0, ringTimeoutSeconds: 30 });
+    expect(asked.effects).toMatchObject([{ type: 'requestSwitch', peer: 'bob', timeout: 30 }]);
+    const mine = record({
+      inviteID: 'inv-m',
+      inviter: 'alice',
+      data: createSwitchToAudioData({ callType: CallType.VIDEO, roomID: 'room-b', userIDs: ['bob'] }),
+    });
+    const answer = {
+      now: T0,
+      self: ALICE,
+      invitation: mine,
+      inviteID: 'inv-m',
+      invitee: 'bob',
+      device: 'b-1',
+      data: '',
+    };
+    expect(run([{ ...answer, type: 'accepted' }], inCall.state).call.callType).toBe(CallType.AUDIO);
+    expect(run([{ ...answer, type: 'rejected' }], inCall.state).call).toBe(inCall.call);
+  });
+});

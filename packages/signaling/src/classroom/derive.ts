@@ -1,0 +1,136 @@
+import { parseClassroomData } from '../callData.js';
+import type { InvitationRecord } from '../rules/types.js';
+
+export type HandState =
+  | 'idle'
+  /** A round is open and this student may raise a hand. */
+  | 'invited'
+  | 'raised'
+  /** The student answered this round (raised then lowered, or declined); may raise again. */
+  | 'lowered'
+  | 'invitedToSpeak'
+  | 'speaking';
+
+export interface QueueEntry {
+  readonly userID: string;
+  /** The student's hand marker. */
+  readonly inviteID: string;
+  /** Server time the hand went up. */
+  readonly raisedAt: number;
+}
+
+export interface SpeakerEntry {
+  readonly userID: string;
+  readonly inviteID: string;
+  readonly since: number;
+}
+
+export interface ClassroomState {
+  readonly groupID: string;
+  /**
+   * The round's invitation while some student has not answered it. Once every student has, it
+   * ends (the seed's rule) and the round stays open through the hands still up.
+   */
+  readonly round: InvitationRecord | undefined;
+  /** The open round: its invitation is active, or hands raised in it are still up. */
+  readonly roundID: string | undefined;
+  readonly teacher: string | undefined;
+  /** Raised hands in the order the server received them. */
+  readonly queue: readonly QueueEntry[];
+  readonly speakers: readonly SpeakerEntry[];
+  /** Pending invitations to speak, by student. */
+  readonly speakInvitations: ReadonlyMap<string, InvitationRecord>;
+  /** Hand state per student who has one other than idle. */
+  readonly hands: ReadonlyMap<string, HandState>;
+  /** Queue position (0-based) per raised hand. */
+  readonly positions: ReadonlyMap<string, number>;
+}
+
+const opCache = new WeakMap<InvitationRecord, ReturnType<typeof parseClassroomData> | null>();
+
+/** Classroom data of a record, parsed once per record object (records are immutable). */
+function classroomDataOf(record: InvitationRecord) {
+  let cached = opCache.get(record);
+  if (cached === undefined) {
+    cached = parseClassroomData(record.data) ?? null;
+    opCache.set(record, cached);
+  }
+  return cached ?? undefined;
+}
+
+function byServerOrder(a: InvitationRecord, b: InvitationRecord): number {
+  // The arbiter's clock, then its creation serial for the same millisecond; the id only as a
+  // last resort (records from an arbiter without serials), identically on every client.
+  return (
+    a.createdAt - b.createdAt ||
+    (a.serial ?? 0) - (b.serial ?? 0) ||
+    (a.inviteID < b.inviteID ? -1 : a.inviteID > b.inviteID ? 1 : 0)
+  );
+}
+
+/** The classroom as every client derives it from the same invitations (pure, no clocks). */
+export function deriveClassroom(
+  invitations: Readonly<Record<string, InvitationRecord>>,
+  groupID: string,
+): ClassroomState {
+  let round: InvitationRecord | undefined;
+  const hands: InvitationRecord[] = [];
+  const speaking: InvitationRecord[] = [];
+  const speakInvitations = new Map<string, InvitationRecord>();
+  for (const record of Object.values(invitations)) {
+    if (record.groupID !== groupID) continue;
+    const op = classroomDataOf(record)?.op;
+    if (op === 'raiseHand') {
+      if (round === undefined || byServerOrder(round, record) < 0) round = record;
+    } else if (op === 'hand') hands.push(record);
+    else if (op === 'speaking') speaking.push(record);
+    else if (op === 'speak') {
+      for (const i of record.invitees) if (i.state === 'pending') speakInvitations.set(i.userID, record);
+    }
+  }
+  hands.sort(byServerOrder);
+  speaking.sort(byServerOrder);
+  const state = new Map<string, HandState>();
+  for (const i of round?.invitees ?? []) state.set(i.userID, i.state === 'pending' ? 'invited' : 'lowered');
+  const queue: QueueEntry[] = [];
+  for (const h of hands) {
+    if (queue.some((q) => q.userID === h.inviter)) continue;
+    queue.push({ userID: h.inviter, inviteID: h.inviteID, raisedAt: h.createdAt });
+    state.set(h.inviter, 'raised');
+  }
+  for (const userID of speakInvitations.keys()) state.set(userID, 'invitedToSpeak');
+  const speakers: SpeakerEntry[] = [];
+  for (const s of speaking) {
+    if (speakers.some((x) => x.userID === s.inviter)) continue;
+    speakers.push({ userID: s.inviter, inviteID: s.inviteID, since: s.createdAt });
+    state.set(s.inviter, 'speaking');
+  }
+  const teacher =
+    round?.inviter ??
+    hands[0]?.invitees[0]?.userID ??
+    speaking[0]?.invitees[0]?.userID ??
+    [...speakInvitations.values()][0]?.inviter;
+  const roundID = round?.inviteID ?? (hands[0] ? classroomDataOf(hands[0])?.roundID : undefined);
+  const positions = new Map(queue.map((q, i) => [q.userID, i]));
+  return { groupID, round, roundID, teacher, queue, speakers, speakInvitations, hands: state, positions };
+}
+
+const cache = new WeakMap<object, Map<string, ClassroomState>>();
+
+/** {@link deriveClassroom}, computed once per invitations object and group. */
+export function selectClassroom(
+  invitations: Readonly<Record<string, InvitationRecord>>,
+  groupID: string,
+): ClassroomState {
+  let byGroup = cache.get(invitations);
+  if (byGroup === undefined) {
+    byGroup = new Map();
+    cache.set(invitations, byGroup);
+  }
+  let state = byGroup.get(groupID);
+  if (state === undefined) {
+    state = deriveClassroom(invitations, groupID);
+    byGroup.set(groupID, state);
+  }
+  return state;
+}

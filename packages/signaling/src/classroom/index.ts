@@ -1,0 +1,11 @@
+// The seed's classroom flow, framework free: the state every client derives from the same
+// invitations, and the teacher's and students' actions.
+export { ClassroomActions, type OpenRoundOptions } from './actions.js';
+export {
+  type ClassroomState,
+  deriveClassroom,
+  type HandState,
+  type QueueEntry,
+  type SpeakerEntry,
+  selectClassroom,
+} from './derive.js';
