@@ -115,7 +115,7 @@ describe('decoder fuzz', () => {
       }),
       { numRuns: 5000 },
     );
-  });
+  }, 120_000); // 5,000 runs: seconds on a loaded machine
 
   it('never throws on arbitrary JSON, as text or as a value', () => {
     fc.assert(
@@ -125,7 +125,7 @@ describe('decoder fuzz', () => {
       }),
       { numRuns: 5000 },
     );
-  });
+  }, 120_000); // 5,000 runs: seconds on a loaded machine
 
   it('never throws on mutated envelopes, and whatever it accepts re-encodes to the same value', () => {
     const field = fc.constantFrom(...Object.keys(valid), '__proto__', 'extra');
@@ -140,5 +140,5 @@ describe('decoder fuzz', () => {
       ),
       { numRuns: 5000 },
     );
-  });
+  }, 120_000); // 5,000 runs: seconds on a loaded machine
 });
