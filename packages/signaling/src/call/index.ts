@@ -17,4 +17,5 @@ export {
   type CallStep,
   callTransition,
   initialCallMachine,
+  type PendingCallAction,
 } from './transition.js';

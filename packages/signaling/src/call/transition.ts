@@ -12,11 +12,16 @@ import { canAnswer } from '../rules/guards.js';
 import type { InvitationRecord } from '../rules/types.js';
 import { type CallEndReason, type CallState, idleCall, type MissedCall } from './state.js';
 
-/** The machine's whole state: the call everyone sees, and one private flag. */
+/**
+ * An action of this side whose request is in flight (or failed with 8010 and waits for the
+ * server's event that says who won): `cancel` also while the invitation has no id yet.
+ */
+export type PendingCallAction = 'accept' | 'decline' | 'busy' | 'cancel';
+
+/** The machine's whole state: the call everyone sees, and the action awaiting the server. */
 export interface CallMachineState {
   readonly call: CallState;
-  /** Hang-up was pressed while dialing, before the server gave the invitation its id. */
-  readonly cancelWhenCreated: boolean;
+  readonly pending: PendingCallAction | undefined;
 }
 
 /** Who this side is when an event arrives. */
@@ -84,8 +89,9 @@ export type CallInput =
         | { readonly inviteID: string; readonly record: InvitationRecord | undefined }
         | undefined;
     })
+  | (Base & { readonly type: 'acceptDone' | 'declineDone' | 'cancelDone'; readonly inviteID: string })
   | (Base & {
-      readonly type: 'acceptFailed';
+      readonly type: 'acceptFailed' | 'declineFailed' | 'cancelFailed';
       readonly inviteID: string;
       readonly failure: CallRequestFailure;
     })
@@ -93,8 +99,9 @@ export type CallInput =
 
 /**
  * What the machine asks for, as data; a runner ({@link CallController}) carries it out.
- * `placeCall` reports back as `dialed` or `dialFailed`, `accept` as `acceptFailed`; the others
- * ignore failures (the goal is reached either way, or there is nobody left to tell).
+ * `placeCall` reports back as `dialed` or `dialFailed`; `accept`, `decline` and `cancel` as
+ * `<action>Done` or `<action>Failed`; the others ignore failures (the goal is reached either
+ * way, or there is nobody left to tell).
  */
 export type CallEffect =
   | {
@@ -109,6 +116,9 @@ export type CallEffect =
   | { readonly type: 'acknowledge'; readonly inviteID: string; readonly data: string }
   /** Asks the peer to switch to audio (TUICallKit's `switchToAudio`); a failure rejects the action. */
   | { readonly type: 'requestSwitch'; readonly peer: string; readonly data: string; readonly timeout: number }
+  /** Declines our ringing call; reports back. */
+  | { readonly type: 'decline'; readonly inviteID: string; readonly data: string }
+  /** Rejects an invitation that is not our call (busy, a switch we refuse); failures are ignored. */
   | { readonly type: 'reject'; readonly inviteID: string; readonly data: string }
   | { readonly type: 'cancel'; readonly inviteID: string }
   /** The seed's step 5: a new invitation with timeout 0 carrying the hang-up and the duration. */
@@ -132,6 +142,10 @@ function patch(m: CallMachineState, p: Partial<CallState>): CallMachineState {
   return { ...m, call: { ...m.call, ...p } };
 }
 
+function settled(m: CallMachineState): CallMachineState {
+  return m.pending === undefined ? m : { ...m, pending: undefined };
+}
+
 function then(first: CallStep, next: (state: CallMachineState) => CallStep): CallStep {
   const second = next(first.state);
   return { state: second.state, effects: [...first.effects, ...second.effects] };
@@ -151,7 +165,7 @@ function end(
 ): CallStep {
   const { startedAt } = m.call;
   const duration = startedAt === undefined ? undefined : Math.max(0, Math.round((now - startedAt) / 1000));
-  const state = patch(m, {
+  const state = patch(settled(m), {
     phase: 'ended',
     endReason: reason,
     endedBy: by,
@@ -185,36 +199,75 @@ function ours(m: CallMachineState, record: InvitationRecord, self: CallSelf): bo
   return s.phase === 'dialing' && record.inviter === self.userID && roomOf(record) === s.roomID;
 }
 
+// The user's actions on a ringing invitation (accept, decline, cancel) race the other party's:
+// the server lets one win and fails the others with 8010. So an action only marks itself
+// `pending`; its success reply or the server's event (accepted, rejected, cancelled, timed out)
+// decides the state, and an 8010 leaves the state to the event that says who won.
+
 function accept(m: CallMachineState): CallStep {
   const { phase, inviteID } = m.call;
-  if (phase !== 'ringing' || inviteID === undefined) return stay(m);
-  return { state: patch(m, { phase: 'connecting' }), effects: [{ type: 'accept', inviteID }] };
+  if (phase !== 'ringing' || inviteID === undefined || m.pending !== undefined) return stay(m);
+  // Connecting at once lets the media start; the accept is confirmed or lost later.
+  const state = { ...patch(m, { phase: 'connecting' }), pending: 'accept' as const };
+  return { state, effects: [{ type: 'accept', inviteID }] };
 }
 
-function decline(m: CallMachineState, now: number, busy: boolean): CallStep {
+function decline(m: CallMachineState, busy: boolean): CallStep {
   const { phase, inviteID, callType, roomID } = m.call;
-  if (phase !== 'ringing' || inviteID === undefined) return stay(m);
+  if (phase !== 'ringing' || inviteID === undefined || m.pending !== undefined) return stay(m);
   const call = { callType: callType ?? CallType.AUDIO, roomID: roomID ?? '' };
   const data = busy ? createBusyData(call) : createAnswerData(call);
-  return then(end(m, now, busy ? 'busy' : 'declined', 'local'), (s) => ({
-    state: s,
-    effects: [{ type: 'reject', inviteID, data }],
-  }));
+  return {
+    state: { ...m, pending: busy ? 'busy' : 'decline' },
+    effects: [{ type: 'decline', inviteID, data }],
+  };
 }
 
 function hangUp(m: CallMachineState, now: number): CallStep {
   const s = m.call;
-  if (s.phase === 'ringing') return decline(m, now, false);
+  if (s.phase === 'ringing') return decline(m, false);
   if (s.phase === 'dialing') {
-    if (s.inviteID === undefined) return stay({ ...m, cancelWhenCreated: true });
-    const inviteID = s.inviteID;
-    return then(end(m, now, 'cancelled', 'local'), (e) => ({
-      state: e,
-      effects: [{ type: 'cancel', inviteID }],
-    }));
+    if (m.pending === 'cancel') return stay(m);
+    const asked: CallMachineState = { ...m, pending: 'cancel' };
+    // Without an id yet (or on glare, with the peer's invitation): wait for the invite's reply.
+    if (s.inviteID === undefined || s.direction === 'incoming') return stay(asked);
+    return { state: asked, effects: [{ type: 'cancel', inviteID: s.inviteID }] };
   }
   if (s.phase !== 'connecting' && s.phase !== 'inCall') return stay(m);
   return then(end(m, now, 'hungUp', 'local'), callEnd);
+}
+
+/** The caller's cancel lost to the callee's accept: the user asked to hang up, so end the call properly. */
+function hangUpAnswered(m: CallMachineState, now: number): CallStep {
+  return then(end(patch(m, { phase: 'connecting', startedAt: now }), now, 'hungUp', 'local'), callEnd);
+}
+
+/** Was our request refused because the other party's action won (8010)? Then an event decides. */
+const lostRace = (failure: CallRequestFailure) => failure.code === ErrorCode.INVITATION_INVALID;
+
+type Reply = Extract<
+  CallInput,
+  { type: 'acceptDone' | 'declineDone' | 'cancelDone' | 'acceptFailed' | 'declineFailed' | 'cancelFailed' }
+>;
+
+/** The reply to one of the pending actions. */
+function replied(m: CallMachineState, input: Reply): CallStep {
+  const s = m.call;
+  if (s.inviteID !== input.inviteID || s.phase === 'ended') return stay(m);
+  const action = input.type.startsWith('accept')
+    ? 'accept'
+    : input.type.startsWith('decline')
+      ? 'decline'
+      : 'cancel';
+  const mine = m.pending === action || (action === 'decline' && m.pending === 'busy');
+  if (!mine) return stay(m);
+  if (!('failure' in input)) {
+    if (action === 'accept') return stay(settled(m));
+    if (action === 'cancel') return end(m, input.now, 'cancelled', 'local');
+    return end(m, input.now, m.pending === 'busy' ? 'busy' : 'declined', 'local');
+  }
+  if (lostRace(input.failure)) return stay(m);
+  return end(m, input.now, 'failed', 'local', { failure: input.failure.message });
 }
 
 function dial(m: CallMachineState, input: Extract<CallInput, { type: 'dial' }>): CallStep {
@@ -230,7 +283,7 @@ function dial(m: CallMachineState, input: Extract<CallInput, { type: 'dial' }>):
     return { state: m, effects: [refusal] };
   }
   const state: CallMachineState = {
-    cancelWhenCreated: false,
+    pending: undefined,
     call: {
       ...idleCall,
       missed: m.call.missed,
@@ -246,10 +299,15 @@ function dial(m: CallMachineState, input: Extract<CallInput, { type: 'dial' }>):
   return { state, effects: [{ type: 'placeCall', peer, roomID, data, timeout: input.ringTimeoutSeconds }] };
 }
 
-function dialed(m: CallMachineState, now: number, roomID: string, inviteID: string): CallStep {
-  if (m.call.roomID !== roomID) return stay(m); // Something else took over meanwhile (glare).
-  const known = m.call.inviteID === undefined ? patch(m, { inviteID }) : m;
-  return known.cancelWhenCreated ? hangUp(known, now) : stay(known);
+function dialed(m: CallMachineState, roomID: string, inviteID: string): CallStep {
+  const s = m.call;
+  if (s.roomID !== roomID || s.direction !== 'outgoing') return stay(m); // Glare took over meanwhile.
+  const known = s.inviteID === undefined ? patch(m, { inviteID }) : m;
+  // Failed before the id was known: the invitation must not ring on.
+  if (s.phase === 'ended' && s.inviteID === undefined && s.endReason === 'failed')
+    return { state: known, effects: [{ type: 'cancel', inviteID }] };
+  if (s.phase !== 'dialing' || known.pending !== 'cancel') return stay(known);
+  return { state: known, effects: [{ type: 'cancel', inviteID: known.call.inviteID ?? inviteID }] };
 }
 
 function dialFailed(m: CallMachineState, input: Extract<CallInput, { type: 'dialFailed' }>): CallStep {
@@ -257,13 +315,14 @@ function dialFailed(m: CallMachineState, input: Extract<CallInput, { type: 'dial
   const { existing, failure } = input;
   if (failure.code === ErrorCode.ALREADY_EXISTS && existing) {
     // Glare: the peer is already calling us. Answer their invitation: one call, not two.
-    const ringing = patch(m, {
+    const ringing = patch(settled(m), {
       inviteID: existing.inviteID,
       direction: 'incoming',
       roomID: roomOf(existing.record) ?? input.roomID,
       phase: 'ringing',
     });
-    return accept(ringing);
+    // Hung up before the reply came: decline the peer's call instead of joining it.
+    return m.pending === 'cancel' ? decline(ringing, false) : accept(ringing);
   }
   return end(m, input.now, 'failed', 'local', { failure: failure.message });
 }
@@ -382,14 +441,27 @@ function answered(
   if (!ours(m, input.invitation, input.self)) return stay(m);
   const s = m.call;
   const known = s.inviteID === undefined ? patch(m, { inviteID: input.inviteID }) : m;
-  if (s.direction === 'outgoing' && input.invitee === s.peer && s.phase === 'dialing') {
-    if (input.type === 'accepted') return stay(patch(known, { phase: 'connecting' }));
-    const info = parseCallData(input.data);
-    return end(known, input.now, info.ok && info.value.lineBusy ? 'busy' : 'declined', 'remote');
+  if (s.direction === 'outgoing' && input.invitee === s.peer) {
+    if (s.phase === 'dialing') {
+      if (input.type === 'accepted')
+        return m.pending === 'cancel'
+          ? hangUpAnswered(known, input.now)
+          : stay(patch(known, { phase: 'connecting' }));
+      const info = parseCallData(input.data);
+      return end(known, input.now, info.ok && info.value.lineBusy ? 'busy' : 'declined', 'remote');
+    }
+    // Our call failed while ringing and the answer beat our cancel: the callee must not wait.
+    if (s.phase === 'ended' && s.endReason === 'failed' && input.type === 'accepted') return callEnd(known);
+    return stay(known);
   }
-  const elsewhere =
-    s.direction === 'incoming' && input.invitee === input.self.userID && input.device !== input.self.deviceID;
-  if (elsewhere && s.phase === 'ringing') return end(known, input.now, 'answeredElsewhere', 'local');
+  if (s.direction !== 'incoming' || input.invitee !== input.self.userID) return stay(known);
+  const undecided = s.phase === 'ringing' || (s.phase === 'connecting' && m.pending === 'accept');
+  if (!undecided) return stay(known);
+  if (input.device !== input.self.deviceID) return end(known, input.now, 'answeredElsewhere', 'local');
+  // This device's own answer, as the server took it.
+  if (input.type === 'accepted') return stay(m.pending === 'accept' ? settled(known) : known);
+  if (m.pending === 'decline' || m.pending === 'busy')
+    return end(known, input.now, m.pending === 'busy' ? 'busy' : 'declined', 'local');
   return stay(known);
 }
 
@@ -397,7 +469,11 @@ function lost(m: CallMachineState, input: Extract<CallInput, { type: 'cancelled'
   if (!ours(m, input.invitation, input.self)) return stay(m);
   const s = m.call;
   const reason = input.type === 'cancelled' ? 'cancelled' : 'timedOut';
-  if (s.phase === 'ringing') {
+  // A ringing call, or one whose accept is not confirmed: the caller's cancel or the timeout won.
+  if (
+    s.direction === 'incoming' &&
+    (s.phase === 'ringing' || (s.phase === 'connecting' && m.pending === 'accept'))
+  ) {
     const missed = miss(m, {
       inviteID: input.inviteID,
       peer: input.type === 'cancelled' ? input.inviter : (s.peer ?? ''),
@@ -406,8 +482,9 @@ function lost(m: CallMachineState, input: Extract<CallInput, { type: 'cancelled'
     });
     return end(missed, input.now, reason, 'remote');
   }
-  if (input.type === 'timedOut' && s.phase === 'dialing') return end(m, input.now, 'timedOut', 'remote');
-  return stay(m);
+  if (s.direction !== 'outgoing' || s.phase !== 'dialing') return stay(m);
+  if (input.type === 'timedOut') return end(m, input.now, 'timedOut', 'remote');
+  return end(m, input.now, 'cancelled', 'local');
 }
 
 function fail(m: CallMachineState, now: number, reason: string): CallStep {
@@ -437,7 +514,7 @@ export function callTransition(m: CallMachineState, input: CallInput): CallStep 
     case 'accept':
       return accept(m);
     case 'decline':
-      return decline(m, input.now, input.busy);
+      return decline(m, input.busy);
     case 'hangUp':
       return hangUp(m, input.now);
     case 'switchToAudio':
@@ -477,18 +554,18 @@ export function callTransition(m: CallMachineState, input: CallInput): CallStep 
     case 'timedOut':
       return lost(m, input);
     case 'dialed':
-      return dialed(m, input.now, input.roomID, input.inviteID);
+      return dialed(m, input.roomID, input.inviteID);
     case 'dialFailed':
       return dialFailed(m, input);
-    case 'acceptFailed': {
-      if (m.call.inviteID !== input.inviteID || m.call.phase === 'ended') return stay(m);
-      const gone = input.failure.code === ErrorCode.INVITATION_INVALID;
-      return end(m, input.now, gone ? 'cancelled' : 'failed', gone ? 'remote' : 'local', {
-        failure: input.failure.message,
-      });
-    }
+    case 'acceptDone':
+    case 'declineDone':
+    case 'cancelDone':
+    case 'acceptFailed':
+    case 'declineFailed':
+    case 'cancelFailed':
+      return replied(m, input);
   }
 }
 
 /** The machine before anything happened. */
-export const initialCallMachine: CallMachineState = { call: idleCall, cancelWhenCreated: false };
+export const initialCallMachine: CallMachineState = { call: idleCall, pending: undefined };
