@@ -12,6 +12,7 @@ import {
   type CallRequestFailure,
   type CallSelf,
   callTransition,
+  type GlareCall,
   type PendingCallAction,
 } from './transition.js';
 
@@ -88,6 +89,7 @@ export class CallController {
   readonly #store: CallStore;
   readonly #clock: Clock;
   #pending: PendingCallAction | undefined;
+  #glare: readonly GlareCall[] = [];
   #leaveTimer: unknown;
 
   constructor(client: SignalingClient, options: CallControllerOptions = {}) {
@@ -227,9 +229,14 @@ export class CallController {
 
   /** One step: the transition, the new state stored at once, then the effects. */
   #dispatch(input: CallInput): Promise<void> {
-    const before: CallMachineState = { call: this.#store.getState(), pending: this.#pending };
+    const before: CallMachineState = {
+      call: this.#store.getState(),
+      pending: this.#pending,
+      glare: this.#glare,
+    };
     const { state, effects } = callTransition(before, input);
     this.#pending = state.pending;
+    this.#glare = state.glare;
     if (state.call !== before.call) this.#store.setState(state.call);
     return this.#run(effects);
   }

@@ -136,7 +136,7 @@ describe('callTransition (pure)', () => {
     expect(accepted.state.pending).toBe('accept');
     expect(accepted.effects).toEqual([{ type: 'accept', inviteID: 'inv-1' }]);
     const confirmed = run([{ type: 'acceptDone', now: T0 + 2, inviteID: 'inv-1' }], accepted.state);
-    expect(confirmed.state).toEqual({ call: accepted.call, pending: undefined });
+    expect(confirmed.state).toEqual({ call: accepted.call, pending: undefined, glare: [] });
     const lost = run(
       [
         {

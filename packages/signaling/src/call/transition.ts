@@ -14,14 +14,27 @@ import { type CallEndReason, type CallState, idleCall, type MissedCall } from '.
 
 /**
  * An action of this side whose request is in flight (or failed with 8010 and waits for the
- * server's event that says who won): `cancel` also while the invitation has no id yet.
+ * server's event that says who won): `cancel` also while the invitation has no id yet;
+ * `hangUp`: an accept still in flight when the user hung up (ended once the accept is known).
  */
-export type PendingCallAction = 'accept' | 'decline' | 'busy' | 'cancel';
+export type PendingCallAction = 'accept' | 'hangUp' | 'decline' | 'busy' | 'cancel';
 
 /** The machine's whole state: the call everyone sees, and the action awaiting the server. */
 export interface CallMachineState {
   readonly call: CallState;
   readonly pending: PendingCallAction | undefined;
+  /**
+   * The peer's invitations that reached us while ours was on its way (glare): ours fails with
+   * 8012 naming one of them, which we take up unless we saw it end (`over`: how); or ours went
+   * through because theirs had ended.
+   */
+  readonly glare: readonly GlareCall[];
+}
+
+export interface GlareCall {
+  readonly inviteID: string;
+  readonly roomID: string;
+  readonly over: 'cancelled' | 'timedOut' | 'answeredElsewhere' | undefined;
 }
 
 /** Who this side is when an event arrives. */
@@ -133,6 +146,12 @@ export interface CallStep {
   readonly effects: readonly CallEffect[];
 }
 
+const GLARE_KEPT = 4;
+
+function glareOver(m: CallMachineState, inviteID: string, over: GlareCall['over']): CallMachineState {
+  return { ...m, glare: m.glare.map((g) => (g.inviteID === inviteID ? { ...g, over } : g)) };
+}
+
 const ACTIVE: ReadonlySet<string> = new Set(['dialing', 'ringing', 'connecting', 'inCall']);
 const MISSED_KEPT = 20;
 
@@ -234,13 +253,22 @@ function hangUp(m: CallMachineState, now: number): CallStep {
     return { state: asked, effects: [{ type: 'cancel', inviteID: s.inviteID }] };
   }
   if (s.phase !== 'connecting' && s.phase !== 'inCall') return stay(m);
+  // Our accept may still lose: only a call that was answered gets a call-end.
+  if (accepting(m)) return stay({ ...m, pending: 'hangUp' });
   return then(end(m, now, 'hungUp', 'local'), callEnd);
+}
+
+/** Our accept is confirmed: in the call, or out of it at once if the user hung up meanwhile. */
+function acceptWon(m: CallMachineState, now: number): CallStep {
+  return m.pending === 'hangUp' ? then(end(m, now, 'hungUp', 'local'), callEnd) : stay(settled(m));
 }
 
 /** The caller's cancel lost to the callee's accept: the user asked to hang up, so end the call properly. */
 function hangUpAnswered(m: CallMachineState, now: number): CallStep {
   return then(end(patch(m, { phase: 'connecting', startedAt: now }), now, 'hungUp', 'local'), callEnd);
 }
+
+const accepting = (m: CallMachineState) => m.pending === 'accept' || m.pending === 'hangUp';
 
 /** Was our request refused because the other party's action won (8010)? Then an event decides. */
 const lostRace = (failure: CallRequestFailure) => failure.code === ErrorCode.INVITATION_INVALID;
@@ -259,10 +287,13 @@ function replied(m: CallMachineState, input: Reply): CallStep {
     : input.type.startsWith('decline')
       ? 'decline'
       : 'cancel';
-  const mine = m.pending === action || (action === 'decline' && m.pending === 'busy');
+  const mine =
+    m.pending === action ||
+    (action === 'decline' && m.pending === 'busy') ||
+    (action === 'accept' && m.pending === 'hangUp');
   if (!mine) return stay(m);
   if (!('failure' in input)) {
-    if (action === 'accept') return stay(settled(m));
+    if (action === 'accept') return acceptWon(m, input.now);
     if (action === 'cancel') return end(m, input.now, 'cancelled', 'local');
     return end(m, input.now, m.pending === 'busy' ? 'busy' : 'declined', 'local');
   }
@@ -284,6 +315,7 @@ function dial(m: CallMachineState, input: Extract<CallInput, { type: 'dial' }>):
   }
   const state: CallMachineState = {
     pending: undefined,
+    glare: [],
     call: {
       ...idleCall,
       missed: m.call.missed,
@@ -302,7 +334,7 @@ function dial(m: CallMachineState, input: Extract<CallInput, { type: 'dial' }>):
 function dialed(m: CallMachineState, roomID: string, inviteID: string): CallStep {
   const s = m.call;
   if (s.roomID !== roomID || s.direction !== 'outgoing') return stay(m); // Glare took over meanwhile.
-  const known = s.inviteID === undefined ? patch(m, { inviteID }) : m;
+  const known = s.inviteID === undefined ? patch({ ...m, glare: [] }, { inviteID }) : m;
   // Failed before the id was known: the invitation must not ring on.
   if (s.phase === 'ended' && s.inviteID === undefined && s.endReason === 'failed')
     return { state: known, effects: [{ type: 'cancel', inviteID }] };
@@ -315,12 +347,20 @@ function dialFailed(m: CallMachineState, input: Extract<CallInput, { type: 'dial
   const { existing, failure } = input;
   if (failure.code === ErrorCode.ALREADY_EXISTS && existing) {
     // Glare: the peer is already calling us. Answer their invitation: one call, not two.
-    const ringing = patch(settled(m), {
-      inviteID: existing.inviteID,
-      direction: 'incoming',
-      roomID: roomOf(existing.record) ?? input.roomID,
-      phase: 'ringing',
-    });
+    const seen = m.glare.find((g) => g.inviteID === existing.inviteID);
+    const ringing = patch(
+      { ...settled(m), glare: [] },
+      {
+        inviteID: existing.inviteID,
+        direction: 'incoming',
+        // Unknown while the 8012 overtakes the peer's invitation: taken from it when it arrives.
+        roomID: roomOf(existing.record) ?? seen?.roomID,
+        phase: 'ringing',
+      },
+    );
+    // Their invitation already ended (we saw it go): the call is over the way theirs ended.
+    if (seen?.over !== undefined)
+      return end(ringing, input.now, seen.over, seen.over === 'answeredElsewhere' ? 'local' : 'remote');
     // Hung up before the reply came: decline the peer's call instead of joining it.
     return m.pending === 'cancel' ? decline(ringing, false) : accept(ringing);
   }
@@ -349,10 +389,13 @@ function invitation(m: CallMachineState, now: number, record: InvitationRecord, 
   if (cmd === 'switchToAudio' || cmd === 'switchToVideo') return switchAsked(m, record, cmd);
   if (cmd !== 'audioCall' && cmd !== 'videoCall') return stay(m);
   const callType = info.value.callType ?? (cmd === 'videoCall' ? CallType.VIDEO : CallType.AUDIO);
-  if (s.phase === 'dialing' && s.peer === record.inviter) {
-    // Glare seen from this side: the peer's invitation won. Our own invite is answered with
-    // 8012 (`dialFailed`), which rings this invitation and accepts it.
-    return stay(patch(m, { inviteID: record.inviteID, roomID, direction: 'incoming', callType }));
+  // Our call's own invitation, arriving after we took it up (glare answered from the 8012).
+  if (record.inviteID === s.inviteID && s.direction === 'incoming') return stay(patch(m, { roomID }));
+  if (s.phase === 'dialing' && s.peer === record.inviter && s.inviteID === undefined) {
+    // Glare seen from this side: if the peer's invitation is still there when ours arrives, ours
+    // is answered with 8012 (`dialFailed`), which rings theirs and accepts it.
+    const seen = { inviteID: record.inviteID, roomID, over: undefined };
+    return stay({ ...m, glare: [...m.glare, seen].slice(-GLARE_KEPT) });
   }
   if (ACTIVE.has(s.phase)) {
     // Already in a call: reject with the line-busy reason (seed step 3).
@@ -438,6 +481,8 @@ function answered(
       return stay(patch(m, { callType: CallType.AUDIO }));
     return stay(m);
   }
+  if (input.invitee === input.self.userID && m.glare.some((g) => g.inviteID === input.inviteID))
+    return stay(glareOver(m, input.inviteID, 'answeredElsewhere'));
   if (!ours(m, input.invitation, input.self)) return stay(m);
   const s = m.call;
   const known = s.inviteID === undefined ? patch(m, { inviteID: input.inviteID }) : m;
@@ -455,25 +500,24 @@ function answered(
     return stay(known);
   }
   if (s.direction !== 'incoming' || input.invitee !== input.self.userID) return stay(known);
-  const undecided = s.phase === 'ringing' || (s.phase === 'connecting' && m.pending === 'accept');
+  const undecided = s.phase === 'ringing' || (s.phase === 'connecting' && accepting(m));
   if (!undecided) return stay(known);
   if (input.device !== input.self.deviceID) return end(known, input.now, 'answeredElsewhere', 'local');
   // This device's own answer, as the server took it.
-  if (input.type === 'accepted') return stay(m.pending === 'accept' ? settled(known) : known);
+  if (input.type === 'accepted') return accepting(m) ? acceptWon(known, input.now) : stay(known);
   if (m.pending === 'decline' || m.pending === 'busy')
     return end(known, input.now, m.pending === 'busy' ? 'busy' : 'declined', 'local');
   return stay(known);
 }
 
 function lost(m: CallMachineState, input: Extract<CallInput, { type: 'cancelled' | 'timedOut' }>): CallStep {
+  if (m.glare.some((g) => g.inviteID === input.inviteID))
+    return stay(glareOver(m, input.inviteID, input.type === 'cancelled' ? 'cancelled' : 'timedOut'));
   if (!ours(m, input.invitation, input.self)) return stay(m);
   const s = m.call;
   const reason = input.type === 'cancelled' ? 'cancelled' : 'timedOut';
   // A ringing call, or one whose accept is not confirmed: the caller's cancel or the timeout won.
-  if (
-    s.direction === 'incoming' &&
-    (s.phase === 'ringing' || (s.phase === 'connecting' && m.pending === 'accept'))
-  ) {
+  if (s.direction === 'incoming' && (s.phase === 'ringing' || (s.phase === 'connecting' && accepting(m)))) {
     const missed = miss(m, {
       inviteID: input.inviteID,
       peer: input.type === 'cancelled' ? input.inviter : (s.peer ?? ''),
@@ -568,4 +612,4 @@ export function callTransition(m: CallMachineState, input: CallInput): CallStep 
 }
 
 /** The machine before anything happened. */
-export const initialCallMachine: CallMachineState = { call: idleCall, pending: undefined };
+export const initialCallMachine: CallMachineState = { call: idleCall, pending: undefined, glare: [] };
