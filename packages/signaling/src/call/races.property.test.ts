@@ -207,10 +207,10 @@ async function play(sc: Scenario) {
     else expect(ends, trace()).toEqual([]);
     if (!accepted) continue;
     // Exactly one device of the callee was in it and hung up; the other saw it answered elsewhere.
-    const callee = [...parties].filter(
-      ([who, c]) => c.state.inviteID === record.inviteID && c.state.direction === 'incoming',
+    const callee = [...parties.values()].filter(
+      (c) => c.state.inviteID === record.inviteID && c.state.direction === 'incoming',
     );
-    expect(callee.filter(([, c]) => c.state.endReason === 'hungUp').length, trace()).toBe(1);
+    expect(callee.filter((c) => c.state.endReason === 'hungUp').length, trace()).toBe(1);
   }
 }
 
