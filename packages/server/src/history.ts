@@ -64,9 +64,14 @@ export function historyFromHangup(event: SignalingEvent): HistoryUpdate[] {
   ];
 }
 
-/** Is `entry` the hang-up that completes `call` (same room, same peer)? */
+/**
+ * Is `entry` the hang-up that completes `call` (same room, same peer)? A hang-up naming no room
+ * (TUICallKit's JS engine; a client that answered a glare before it saw the room) completes the
+ * newest answered call with that peer.
+ */
 export function completes(entry: HistoryEntry, call: HistoryEntry): boolean {
-  return entry.outcome === 'completed' && call.roomID === entry.roomID && call.peer === entry.peer;
+  if (entry.outcome !== 'completed' || call.peer !== entry.peer) return false;
+  return entry.roomID === '' ? call.outcome === 'answered' : call.roomID === entry.roomID;
 }
 
 /** The call's entry once its hang-up arrived: the outcome, end, duration and who hung up. */

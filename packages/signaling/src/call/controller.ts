@@ -12,6 +12,8 @@ import {
   type CallRequestFailure,
   type CallSelf,
   callTransition,
+  type GlareCall,
+  type PendingCallAction,
 } from './transition.js';
 
 /** Where the call state lives: a slice of an app's store, or {@link createCallStore}'s own. */
@@ -86,7 +88,8 @@ export class CallController {
   readonly #o: CallControllerOptions;
   readonly #store: CallStore;
   readonly #clock: Clock;
-  #cancelWhenCreated = false;
+  #pending: PendingCallAction | undefined;
+  #glare: readonly GlareCall[] = [];
   #leaveTimer: unknown;
 
   constructor(client: SignalingClient, options: CallControllerOptions = {}) {
@@ -228,10 +231,12 @@ export class CallController {
   #dispatch(input: CallInput): Promise<void> {
     const before: CallMachineState = {
       call: this.#store.getState(),
-      cancelWhenCreated: this.#cancelWhenCreated,
+      pending: this.#pending,
+      glare: this.#glare,
     };
     const { state, effects } = callTransition(before, input);
-    this.#cancelWhenCreated = state.cancelWhenCreated;
+    this.#pending = state.pending;
+    this.#glare = state.glare;
     if (state.call !== before.call) this.#store.setState(state.call);
     return this.#run(effects);
   }
@@ -264,20 +269,12 @@ export class CallController {
           pending.push(placed);
           break;
         }
-        case 'accept': {
-          const { inviteID } = effect;
-          pending.push(
-            c.accept(inviteID).then(ignore, (error: unknown) =>
-              this.#dispatch({
-                type: 'acceptFailed',
-                now: c.serverNow(),
-                inviteID,
-                failure: failureOf(error),
-              }),
-            ),
-          );
+        case 'accept':
+          pending.push(this.#report('accept', effect.inviteID, c.accept(effect.inviteID)));
           break;
-        }
+        case 'decline':
+          pending.push(this.#report('decline', effect.inviteID, c.reject(effect.inviteID, effect.data)));
+          break;
         case 'acknowledge':
           // Nobody waits for the acknowledgement of a call-end notice.
           c.accept(effect.inviteID, effect.data).catch(ignore);
@@ -289,7 +286,7 @@ export class CallController {
           pending.push(c.reject(effect.inviteID, effect.data).catch(ignore));
           break;
         case 'cancel':
-          pending.push(c.cancel(effect.inviteID).catch(ignore));
+          pending.push(this.#report('cancel', effect.inviteID, c.cancel(effect.inviteID)));
           break;
         case 'sendCallEnd':
           pending.push(c.invite(effect.peer, effect.data, { timeout: 0 }).catch(ignore));
@@ -313,6 +310,20 @@ export class CallController {
     }
     if (refusal) return Promise.reject(refusal);
     return Promise.all(pending).then(ignore);
+  }
+
+  /** Feeds the outcome of an action's request back: `<action>Done` or `<action>Failed`. */
+  #report(
+    action: 'accept' | 'decline' | 'cancel',
+    inviteID: string,
+    request: Promise<unknown>,
+  ): Promise<void> {
+    const c = this.#client;
+    return request.then(
+      () => this.#dispatch({ type: `${action}Done`, now: c.serverNow(), inviteID }),
+      (error: unknown) =>
+        this.#dispatch({ type: `${action}Failed`, now: c.serverNow(), inviteID, failure: failureOf(error) }),
+    );
   }
 
   #disarm(): void {

@@ -16,5 +16,7 @@ export {
   type CallSelf,
   type CallStep,
   callTransition,
+  type GlareCall,
   initialCallMachine,
+  type PendingCallAction,
 } from './transition.js';

@@ -122,7 +122,7 @@ describe('callTransition (pure)', () => {
     expect(info?.ok && info.value).toMatchObject({ cmd: 'hangup', callEnd: 42, roomID: 'room-1' });
   });
 
-  it('an incoming call rings; accept -> connecting with an accept effect; a failed accept of a gone invitation ends as cancelled', () => {
+  it('an incoming call rings; accept -> connecting with an accept effect; an accept that lost (8010) waits for the event that says who won', () => {
     const ringing = run([ring(incoming)]);
     expect(ringing.call).toMatchObject({
       phase: 'ringing',
@@ -133,8 +133,11 @@ describe('callTransition (pure)', () => {
     expect(ringing.effects).toEqual([{ type: 'disarmLeaveTimer' }]);
     const accepted = run([{ type: 'accept', now: T0 + 1 }], ringing.state);
     expect(accepted.call.phase).toBe('connecting');
+    expect(accepted.state.pending).toBe('accept');
     expect(accepted.effects).toEqual([{ type: 'accept', inviteID: 'inv-1' }]);
-    const gone = run(
+    const confirmed = run([{ type: 'acceptDone', now: T0 + 2, inviteID: 'inv-1' }], accepted.state);
+    expect(confirmed.state).toEqual({ call: accepted.call, pending: undefined, glare: [] });
+    const lost = run(
       [
         {
           type: 'acceptFailed',
@@ -145,12 +148,25 @@ describe('callTransition (pure)', () => {
       ],
       accepted.state,
     );
-    expect(gone.call).toMatchObject({
-      phase: 'ended',
-      endReason: 'cancelled',
-      endedBy: 'remote',
-      failure: 'gone',
-    });
+    expect(lost.state).toBe(accepted.state);
+    const seen = { self: ALICE, invitation: incoming, inviteID: 'inv-1' };
+    const cancelled = run([{ ...seen, type: 'cancelled', now: T0 + 3, inviter: 'bob' }], lost.state);
+    expect(cancelled.call).toMatchObject({ phase: 'ended', endReason: 'cancelled', endedBy: 'remote' });
+    expect(cancelled.call.missed.map((m) => m.peer)).toEqual(['bob']);
+    const timedOut = run([{ ...seen, type: 'timedOut', now: T0 + 30_000 }], lost.state);
+    expect(timedOut.call).toMatchObject({ phase: 'ended', endReason: 'timedOut' });
+    const offline = run(
+      [
+        {
+          type: 'acceptFailed',
+          now: T0 + 2,
+          inviteID: 'inv-1',
+          failure: { code: ErrorCode.NOT_CONNECTED, message: 'offline' },
+        },
+      ],
+      accepted.state,
+    );
+    expect(offline.call).toMatchObject({ phase: 'ended', endReason: 'failed', failure: 'offline' });
   });
 
   it('busy: a call during a call is rejected with the line-busy data and listed as missed', () => {
@@ -172,14 +188,18 @@ describe('callTransition (pure)', () => {
     ]);
   });
 
-  it('decline as busy ends locally and rejects with the line-busy reason', () => {
-    const { call, effects } = run([ring(incoming), { type: 'decline', now: T0 + 1, busy: true }]);
-    expect(call).toMatchObject({ phase: 'ended', endReason: 'busy', endedBy: 'local' });
-    expect(effects.at(-1)).toEqual({
-      type: 'reject',
+  it('decline as busy rejects with the line-busy reason and ends locally once the server took it', () => {
+    const asked = run([ring(incoming), { type: 'decline', now: T0 + 1, busy: true }]);
+    expect(asked.call.phase).toBe('ringing');
+    expect(asked.state.pending).toBe('busy');
+    expect(asked.effects.at(-1)).toEqual({
+      type: 'decline',
       inviteID: 'inv-1',
       data: createBusyData({ callType: CallType.VIDEO, roomID: 'room-b' }),
     });
+    const done = run([{ type: 'declineDone', now: T0 + 2, inviteID: 'inv-1' }], asked.state);
+    expect(done.call).toMatchObject({ phase: 'ended', endReason: 'busy', endedBy: 'local' });
+    expect(done.state.pending).toBeUndefined();
   });
 
   it('the caller rejected with line busy sees busy; without it, declined', () => {
@@ -239,10 +259,12 @@ describe('callTransition (pure)', () => {
   it('hang up before the invite is answered waits for the id, then cancels it', () => {
     const early = run([dial(), { type: 'hangUp', now: T0 + 1 }]);
     expect(early.call.phase).toBe('dialing');
-    expect(early.state.cancelWhenCreated).toBe(true);
+    expect(early.state.pending).toBe('cancel');
     const later = run([{ type: 'dialed', now: T0 + 2, roomID: 'room-1', inviteID: 'inv-9' }], early.state);
-    expect(later.call).toMatchObject({ phase: 'ended', endReason: 'cancelled', endedBy: 'local' });
-    expect(later.effects).toContainEqual({ type: 'cancel', inviteID: 'inv-9' });
+    expect(later.call).toMatchObject({ phase: 'dialing', inviteID: 'inv-9' });
+    expect(later.effects).toEqual([{ type: 'cancel', inviteID: 'inv-9' }]);
+    const done = run([{ type: 'cancelDone', now: T0 + 3, inviteID: 'inv-9' }], later.state);
+    expect(done.call).toMatchObject({ phase: 'ended', endReason: 'cancelled', endedBy: 'local' });
   });
 
   it('glare on the server (8012): the caller rings the existing invitation and accepts it', () => {

@@ -12,11 +12,29 @@ import { canAnswer } from '../rules/guards.js';
 import type { InvitationRecord } from '../rules/types.js';
 import { type CallEndReason, type CallState, idleCall, type MissedCall } from './state.js';
 
-/** The machine's whole state: the call everyone sees, and one private flag. */
+/**
+ * An action of this side whose request is in flight (or failed with 8010 and waits for the
+ * server's event that says who won): `cancel` also while the invitation has no id yet;
+ * `hangUp`: an accept still in flight when the user hung up (ended once the accept is known).
+ */
+export type PendingCallAction = 'accept' | 'hangUp' | 'decline' | 'busy' | 'cancel';
+
+/** The machine's whole state: the call everyone sees, and the action awaiting the server. */
 export interface CallMachineState {
   readonly call: CallState;
-  /** Hang-up was pressed while dialing, before the server gave the invitation its id. */
-  readonly cancelWhenCreated: boolean;
+  readonly pending: PendingCallAction | undefined;
+  /**
+   * The peer's invitations that reached us while ours was on its way (glare): ours fails with
+   * 8012 naming one of them, which we take up unless we saw it end (`over`: how); or ours went
+   * through because theirs had ended.
+   */
+  readonly glare: readonly GlareCall[];
+}
+
+export interface GlareCall {
+  readonly inviteID: string;
+  readonly roomID: string;
+  readonly over: 'cancelled' | 'timedOut' | 'answeredElsewhere' | undefined;
 }
 
 /** Who this side is when an event arrives. */
@@ -84,8 +102,9 @@ export type CallInput =
         | { readonly inviteID: string; readonly record: InvitationRecord | undefined }
         | undefined;
     })
+  | (Base & { readonly type: 'acceptDone' | 'declineDone' | 'cancelDone'; readonly inviteID: string })
   | (Base & {
-      readonly type: 'acceptFailed';
+      readonly type: 'acceptFailed' | 'declineFailed' | 'cancelFailed';
       readonly inviteID: string;
       readonly failure: CallRequestFailure;
     })
@@ -93,8 +112,9 @@ export type CallInput =
 
 /**
  * What the machine asks for, as data; a runner ({@link CallController}) carries it out.
- * `placeCall` reports back as `dialed` or `dialFailed`, `accept` as `acceptFailed`; the others
- * ignore failures (the goal is reached either way, or there is nobody left to tell).
+ * `placeCall` reports back as `dialed` or `dialFailed`; `accept`, `decline` and `cancel` as
+ * `<action>Done` or `<action>Failed`; the others ignore failures (the goal is reached either
+ * way, or there is nobody left to tell).
  */
 export type CallEffect =
   | {
@@ -109,6 +129,9 @@ export type CallEffect =
   | { readonly type: 'acknowledge'; readonly inviteID: string; readonly data: string }
   /** Asks the peer to switch to audio (TUICallKit's `switchToAudio`); a failure rejects the action. */
   | { readonly type: 'requestSwitch'; readonly peer: string; readonly data: string; readonly timeout: number }
+  /** Declines our ringing call; reports back. */
+  | { readonly type: 'decline'; readonly inviteID: string; readonly data: string }
+  /** Rejects an invitation that is not our call (busy, a switch we refuse); failures are ignored. */
   | { readonly type: 'reject'; readonly inviteID: string; readonly data: string }
   | { readonly type: 'cancel'; readonly inviteID: string }
   /** The seed's step 5: a new invitation with timeout 0 carrying the hang-up and the duration. */
@@ -123,6 +146,12 @@ export interface CallStep {
   readonly effects: readonly CallEffect[];
 }
 
+const GLARE_KEPT = 4;
+
+function glareOver(m: CallMachineState, inviteID: string, over: GlareCall['over']): CallMachineState {
+  return { ...m, glare: m.glare.map((g) => (g.inviteID === inviteID ? { ...g, over } : g)) };
+}
+
 const ACTIVE: ReadonlySet<string> = new Set(['dialing', 'ringing', 'connecting', 'inCall']);
 const MISSED_KEPT = 20;
 
@@ -130,6 +159,10 @@ const stay = (state: CallMachineState): CallStep => ({ state, effects: [] });
 
 function patch(m: CallMachineState, p: Partial<CallState>): CallMachineState {
   return { ...m, call: { ...m.call, ...p } };
+}
+
+function settled(m: CallMachineState): CallMachineState {
+  return m.pending === undefined ? m : { ...m, pending: undefined };
 }
 
 function then(first: CallStep, next: (state: CallMachineState) => CallStep): CallStep {
@@ -151,7 +184,7 @@ function end(
 ): CallStep {
   const { startedAt } = m.call;
   const duration = startedAt === undefined ? undefined : Math.max(0, Math.round((now - startedAt) / 1000));
-  const state = patch(m, {
+  const state = patch(settled(m), {
     phase: 'ended',
     endReason: reason,
     endedBy: by,
@@ -185,36 +218,87 @@ function ours(m: CallMachineState, record: InvitationRecord, self: CallSelf): bo
   return s.phase === 'dialing' && record.inviter === self.userID && roomOf(record) === s.roomID;
 }
 
+// The user's actions on a ringing invitation (accept, decline, cancel) race the other party's:
+// the server lets one win and fails the others with 8010. So an action only marks itself
+// `pending`; its success reply or the server's event (accepted, rejected, cancelled, timed out)
+// decides the state, and an 8010 leaves the state to the event that says who won.
+
 function accept(m: CallMachineState): CallStep {
   const { phase, inviteID } = m.call;
-  if (phase !== 'ringing' || inviteID === undefined) return stay(m);
-  return { state: patch(m, { phase: 'connecting' }), effects: [{ type: 'accept', inviteID }] };
+  if (phase !== 'ringing' || inviteID === undefined || m.pending !== undefined) return stay(m);
+  // Connecting at once lets the media start; the accept is confirmed or lost later.
+  const state = { ...patch(m, { phase: 'connecting' }), pending: 'accept' as const };
+  return { state, effects: [{ type: 'accept', inviteID }] };
 }
 
-function decline(m: CallMachineState, now: number, busy: boolean): CallStep {
+function decline(m: CallMachineState, busy: boolean): CallStep {
   const { phase, inviteID, callType, roomID } = m.call;
-  if (phase !== 'ringing' || inviteID === undefined) return stay(m);
+  if (phase !== 'ringing' || inviteID === undefined || m.pending !== undefined) return stay(m);
   const call = { callType: callType ?? CallType.AUDIO, roomID: roomID ?? '' };
   const data = busy ? createBusyData(call) : createAnswerData(call);
-  return then(end(m, now, busy ? 'busy' : 'declined', 'local'), (s) => ({
-    state: s,
-    effects: [{ type: 'reject', inviteID, data }],
-  }));
+  return {
+    state: { ...m, pending: busy ? 'busy' : 'decline' },
+    effects: [{ type: 'decline', inviteID, data }],
+  };
 }
 
 function hangUp(m: CallMachineState, now: number): CallStep {
   const s = m.call;
-  if (s.phase === 'ringing') return decline(m, now, false);
+  if (s.phase === 'ringing') return decline(m, false);
   if (s.phase === 'dialing') {
-    if (s.inviteID === undefined) return stay({ ...m, cancelWhenCreated: true });
-    const inviteID = s.inviteID;
-    return then(end(m, now, 'cancelled', 'local'), (e) => ({
-      state: e,
-      effects: [{ type: 'cancel', inviteID }],
-    }));
+    if (m.pending === 'cancel') return stay(m);
+    const asked: CallMachineState = { ...m, pending: 'cancel' };
+    // Without an id yet (or on glare, with the peer's invitation): wait for the invite's reply.
+    if (s.inviteID === undefined || s.direction === 'incoming') return stay(asked);
+    return { state: asked, effects: [{ type: 'cancel', inviteID: s.inviteID }] };
   }
   if (s.phase !== 'connecting' && s.phase !== 'inCall') return stay(m);
+  // Our accept may still lose: only a call that was answered gets a call-end.
+  if (accepting(m)) return stay({ ...m, pending: 'hangUp' });
   return then(end(m, now, 'hungUp', 'local'), callEnd);
+}
+
+/** Our accept is confirmed: in the call, or out of it at once if the user hung up meanwhile. */
+function acceptWon(m: CallMachineState, now: number): CallStep {
+  return m.pending === 'hangUp' ? then(end(m, now, 'hungUp', 'local'), callEnd) : stay(settled(m));
+}
+
+/** The caller's cancel lost to the callee's accept: the user asked to hang up, so end the call properly. */
+function hangUpAnswered(m: CallMachineState, now: number): CallStep {
+  return then(end(patch(m, { phase: 'connecting', startedAt: now }), now, 'hungUp', 'local'), callEnd);
+}
+
+const accepting = (m: CallMachineState) => m.pending === 'accept' || m.pending === 'hangUp';
+
+/** Was our request refused because the other party's action won (8010)? Then an event decides. */
+const lostRace = (failure: CallRequestFailure) => failure.code === ErrorCode.INVITATION_INVALID;
+
+type Reply = Extract<
+  CallInput,
+  { type: 'acceptDone' | 'declineDone' | 'cancelDone' | 'acceptFailed' | 'declineFailed' | 'cancelFailed' }
+>;
+
+/** The reply to one of the pending actions. */
+function replied(m: CallMachineState, input: Reply): CallStep {
+  const s = m.call;
+  if (s.inviteID !== input.inviteID || s.phase === 'ended') return stay(m);
+  const action = input.type.startsWith('accept')
+    ? 'accept'
+    : input.type.startsWith('decline')
+      ? 'decline'
+      : 'cancel';
+  const mine =
+    m.pending === action ||
+    (action === 'decline' && m.pending === 'busy') ||
+    (action === 'accept' && m.pending === 'hangUp');
+  if (!mine) return stay(m);
+  if (!('failure' in input)) {
+    if (action === 'accept') return acceptWon(m, input.now);
+    if (action === 'cancel') return end(m, input.now, 'cancelled', 'local');
+    return end(m, input.now, m.pending === 'busy' ? 'busy' : 'declined', 'local');
+  }
+  if (lostRace(input.failure)) return stay(m);
+  return end(m, input.now, 'failed', 'local', { failure: input.failure.message });
 }
 
 function dial(m: CallMachineState, input: Extract<CallInput, { type: 'dial' }>): CallStep {
@@ -230,7 +314,8 @@ function dial(m: CallMachineState, input: Extract<CallInput, { type: 'dial' }>):
     return { state: m, effects: [refusal] };
   }
   const state: CallMachineState = {
-    cancelWhenCreated: false,
+    pending: undefined,
+    glare: [],
     call: {
       ...idleCall,
       missed: m.call.missed,
@@ -246,10 +331,15 @@ function dial(m: CallMachineState, input: Extract<CallInput, { type: 'dial' }>):
   return { state, effects: [{ type: 'placeCall', peer, roomID, data, timeout: input.ringTimeoutSeconds }] };
 }
 
-function dialed(m: CallMachineState, now: number, roomID: string, inviteID: string): CallStep {
-  if (m.call.roomID !== roomID) return stay(m); // Something else took over meanwhile (glare).
-  const known = m.call.inviteID === undefined ? patch(m, { inviteID }) : m;
-  return known.cancelWhenCreated ? hangUp(known, now) : stay(known);
+function dialed(m: CallMachineState, roomID: string, inviteID: string): CallStep {
+  const s = m.call;
+  if (s.roomID !== roomID || s.direction !== 'outgoing') return stay(m); // Glare took over meanwhile.
+  const known = s.inviteID === undefined ? patch({ ...m, glare: [] }, { inviteID }) : m;
+  // Failed before the id was known: the invitation must not ring on.
+  if (s.phase === 'ended' && s.inviteID === undefined && s.endReason === 'failed')
+    return { state: known, effects: [{ type: 'cancel', inviteID }] };
+  if (s.phase !== 'dialing' || known.pending !== 'cancel') return stay(known);
+  return { state: known, effects: [{ type: 'cancel', inviteID: known.call.inviteID ?? inviteID }] };
 }
 
 function dialFailed(m: CallMachineState, input: Extract<CallInput, { type: 'dialFailed' }>): CallStep {
@@ -257,13 +347,22 @@ function dialFailed(m: CallMachineState, input: Extract<CallInput, { type: 'dial
   const { existing, failure } = input;
   if (failure.code === ErrorCode.ALREADY_EXISTS && existing) {
     // Glare: the peer is already calling us. Answer their invitation: one call, not two.
-    const ringing = patch(m, {
-      inviteID: existing.inviteID,
-      direction: 'incoming',
-      roomID: roomOf(existing.record) ?? input.roomID,
-      phase: 'ringing',
-    });
-    return accept(ringing);
+    const seen = m.glare.find((g) => g.inviteID === existing.inviteID);
+    const ringing = patch(
+      { ...settled(m), glare: [] },
+      {
+        inviteID: existing.inviteID,
+        direction: 'incoming',
+        // Unknown while the 8012 overtakes the peer's invitation: taken from it when it arrives.
+        roomID: roomOf(existing.record) ?? seen?.roomID,
+        phase: 'ringing',
+      },
+    );
+    // Their invitation already ended (we saw it go): the call is over the way theirs ended.
+    if (seen?.over !== undefined)
+      return end(ringing, input.now, seen.over, seen.over === 'answeredElsewhere' ? 'local' : 'remote');
+    // Hung up before the reply came: decline the peer's call instead of joining it.
+    return m.pending === 'cancel' ? decline(ringing, false) : accept(ringing);
   }
   return end(m, input.now, 'failed', 'local', { failure: failure.message });
 }
@@ -290,10 +389,13 @@ function invitation(m: CallMachineState, now: number, record: InvitationRecord, 
   if (cmd === 'switchToAudio' || cmd === 'switchToVideo') return switchAsked(m, record, cmd);
   if (cmd !== 'audioCall' && cmd !== 'videoCall') return stay(m);
   const callType = info.value.callType ?? (cmd === 'videoCall' ? CallType.VIDEO : CallType.AUDIO);
-  if (s.phase === 'dialing' && s.peer === record.inviter) {
-    // Glare seen from this side: the peer's invitation won. Our own invite is answered with
-    // 8012 (`dialFailed`), which rings this invitation and accepts it.
-    return stay(patch(m, { inviteID: record.inviteID, roomID, direction: 'incoming', callType }));
+  // Our call's own invitation, arriving after we took it up (glare answered from the 8012).
+  if (record.inviteID === s.inviteID && s.direction === 'incoming') return stay(patch(m, { roomID }));
+  if (s.phase === 'dialing' && s.peer === record.inviter && s.inviteID === undefined) {
+    // Glare seen from this side: if the peer's invitation is still there when ours arrives, ours
+    // is answered with 8012 (`dialFailed`), which rings theirs and accepts it.
+    const seen = { inviteID: record.inviteID, roomID, over: undefined };
+    return stay({ ...m, glare: [...m.glare, seen].slice(-GLARE_KEPT) });
   }
   if (ACTIVE.has(s.phase)) {
     // Already in a call: reject with the line-busy reason (seed step 3).
@@ -379,25 +481,43 @@ function answered(
       return stay(patch(m, { callType: CallType.AUDIO }));
     return stay(m);
   }
+  if (input.invitee === input.self.userID && m.glare.some((g) => g.inviteID === input.inviteID))
+    return stay(glareOver(m, input.inviteID, 'answeredElsewhere'));
   if (!ours(m, input.invitation, input.self)) return stay(m);
   const s = m.call;
   const known = s.inviteID === undefined ? patch(m, { inviteID: input.inviteID }) : m;
-  if (s.direction === 'outgoing' && input.invitee === s.peer && s.phase === 'dialing') {
-    if (input.type === 'accepted') return stay(patch(known, { phase: 'connecting' }));
-    const info = parseCallData(input.data);
-    return end(known, input.now, info.ok && info.value.lineBusy ? 'busy' : 'declined', 'remote');
+  if (s.direction === 'outgoing' && input.invitee === s.peer) {
+    if (s.phase === 'dialing') {
+      if (input.type === 'accepted')
+        return m.pending === 'cancel'
+          ? hangUpAnswered(known, input.now)
+          : stay(patch(known, { phase: 'connecting' }));
+      const info = parseCallData(input.data);
+      return end(known, input.now, info.ok && info.value.lineBusy ? 'busy' : 'declined', 'remote');
+    }
+    // Our call failed while ringing and the answer beat our cancel: the callee must not wait.
+    if (s.phase === 'ended' && s.endReason === 'failed' && input.type === 'accepted') return callEnd(known);
+    return stay(known);
   }
-  const elsewhere =
-    s.direction === 'incoming' && input.invitee === input.self.userID && input.device !== input.self.deviceID;
-  if (elsewhere && s.phase === 'ringing') return end(known, input.now, 'answeredElsewhere', 'local');
+  if (s.direction !== 'incoming' || input.invitee !== input.self.userID) return stay(known);
+  const undecided = s.phase === 'ringing' || (s.phase === 'connecting' && accepting(m));
+  if (!undecided) return stay(known);
+  if (input.device !== input.self.deviceID) return end(known, input.now, 'answeredElsewhere', 'local');
+  // This device's own answer, as the server took it.
+  if (input.type === 'accepted') return accepting(m) ? acceptWon(known, input.now) : stay(known);
+  if (m.pending === 'decline' || m.pending === 'busy')
+    return end(known, input.now, m.pending === 'busy' ? 'busy' : 'declined', 'local');
   return stay(known);
 }
 
 function lost(m: CallMachineState, input: Extract<CallInput, { type: 'cancelled' | 'timedOut' }>): CallStep {
+  if (m.glare.some((g) => g.inviteID === input.inviteID))
+    return stay(glareOver(m, input.inviteID, input.type === 'cancelled' ? 'cancelled' : 'timedOut'));
   if (!ours(m, input.invitation, input.self)) return stay(m);
   const s = m.call;
   const reason = input.type === 'cancelled' ? 'cancelled' : 'timedOut';
-  if (s.phase === 'ringing') {
+  // A ringing call, or one whose accept is not confirmed: the caller's cancel or the timeout won.
+  if (s.direction === 'incoming' && (s.phase === 'ringing' || (s.phase === 'connecting' && accepting(m)))) {
     const missed = miss(m, {
       inviteID: input.inviteID,
       peer: input.type === 'cancelled' ? input.inviter : (s.peer ?? ''),
@@ -406,8 +526,9 @@ function lost(m: CallMachineState, input: Extract<CallInput, { type: 'cancelled'
     });
     return end(missed, input.now, reason, 'remote');
   }
-  if (input.type === 'timedOut' && s.phase === 'dialing') return end(m, input.now, 'timedOut', 'remote');
-  return stay(m);
+  if (s.direction !== 'outgoing' || s.phase !== 'dialing') return stay(m);
+  if (input.type === 'timedOut') return end(m, input.now, 'timedOut', 'remote');
+  return end(m, input.now, 'cancelled', 'local');
 }
 
 function fail(m: CallMachineState, now: number, reason: string): CallStep {
@@ -437,7 +558,7 @@ export function callTransition(m: CallMachineState, input: CallInput): CallStep 
     case 'accept':
       return accept(m);
     case 'decline':
-      return decline(m, input.now, input.busy);
+      return decline(m, input.busy);
     case 'hangUp':
       return hangUp(m, input.now);
     case 'switchToAudio':
@@ -477,18 +598,18 @@ export function callTransition(m: CallMachineState, input: CallInput): CallStep 
     case 'timedOut':
       return lost(m, input);
     case 'dialed':
-      return dialed(m, input.now, input.roomID, input.inviteID);
+      return dialed(m, input.roomID, input.inviteID);
     case 'dialFailed':
       return dialFailed(m, input);
-    case 'acceptFailed': {
-      if (m.call.inviteID !== input.inviteID || m.call.phase === 'ended') return stay(m);
-      const gone = input.failure.code === ErrorCode.INVITATION_INVALID;
-      return end(m, input.now, gone ? 'cancelled' : 'failed', gone ? 'remote' : 'local', {
-        failure: input.failure.message,
-      });
-    }
+    case 'acceptDone':
+    case 'declineDone':
+    case 'cancelDone':
+    case 'acceptFailed':
+    case 'declineFailed':
+    case 'cancelFailed':
+      return replied(m, input);
   }
 }
 
 /** The machine before anything happened. */
-export const initialCallMachine: CallMachineState = { call: idleCall, cancelWhenCreated: false };
+export const initialCallMachine: CallMachineState = { call: idleCall, pending: undefined, glare: [] };
