@@ -107,8 +107,10 @@ const byId = (a: { inviteID: string }, b: { inviteID: string }) => a.inviteID.lo
 export interface CheckOptions {
   /**
    * 'lenient' (default): a device that was away is not held to the onlineUserOnly invitations it
-   * may have missed events of. 'strict' also holds it to those it still shows, which fails on the
-   * servers today: see "known divergence" in memory.test.ts.
+   * may have missed events of. 'strict' also holds it to those it still shows: the hub (a
+   * snapshot on every return) and the servers (a resume replays an onlineUserOnly invitation's
+   * events to the users who held it, `isLoggedFor`) both must pass it. Lenient is for runners
+   * that lose such events for good.
    */
   readonly onlineOnlyAfterReconnect?: 'lenient' | 'strict';
 }

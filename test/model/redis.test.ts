@@ -35,5 +35,9 @@ describeRedis('the reference model (test/model) against two servers on Redis', (
     open: (run) => serverWorld(servers, run),
   };
 
-  it('random operations from six devices on two servers', () => checkAgainstModel(runner), 180_000);
+  it(
+    'random operations from six devices on two servers',
+    () => checkAgainstModel(runner, { onlineOnlyAfterReconnect: 'strict' }),
+    180_000,
+  );
 });

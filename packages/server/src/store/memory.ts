@@ -6,7 +6,7 @@ import {
   type SignalingEvent,
   systemClock,
 } from '@beckon/signaling';
-import { Arbiter } from '@beckon/signaling/rules';
+import { Arbiter, isLoggedFor } from '@beckon/signaling/rules';
 import { mergeHistory } from '../history.js';
 import type { SharedRoom } from '../rooms.js';
 import type { Delivery, Group, HistoryEntry, Store, StoreListener, StoreSnapshot } from './types.js';
@@ -51,6 +51,8 @@ export class MemoryStore implements Store {
   readonly #online = new Set<string>();
   /** Active invitations per inviter. */
   readonly #active = new Map<string, number>();
+  /** Users an active onlineUserOnly invitation was logged for, by id (see `isLoggedFor`). */
+  readonly #holders = new Map<string, Set<string>>();
   #arbiter: Arbiter | undefined;
   #listener: StoreListener | undefined;
 
@@ -70,10 +72,11 @@ export class MemoryStore implements Store {
         listener.committed(event);
         const deliveries: Delivery[] = [];
         for (const userID of recipients)
-          deliveries.push({ userID, seq: ephemeral ? undefined : this.#log(userID, event) });
+          deliveries.push({ userID, seq: this.#logFor(userID, event, ephemeral) });
         listener.deliver(deliveries, event);
       },
       ended: (invitation) => {
+        this.#holders.delete(invitation.inviteID);
         this.#countActive(invitation.inviter, -1);
         listener.ended(invitation);
       },
@@ -83,6 +86,18 @@ export class MemoryStore implements Store {
   #rules(): Arbiter {
     if (this.#arbiter === undefined) throw new Error('MemoryStore.start() was not called');
     return this.#arbiter;
+  }
+
+  /** The sequence `event` gets in `userID`'s log, or undefined when it is not logged for them. */
+  #logFor(userID: string, event: SignalingEvent, onlineUserOnly: boolean): number | undefined {
+    if (!onlineUserOnly) return this.#log(userID, event);
+    const id = event.envelope.inviteID;
+    const holders = this.#holders.get(id) ?? new Set<string>();
+    const standing = { present: this.#online.has(userID), holds: holders.has(userID) };
+    if (!isLoggedFor({ onlineUserOnly }, standing)) return undefined;
+    holders.add(userID);
+    this.#holders.set(id, holders);
+    return this.#log(userID, event);
   }
 
   #log(userID: string, event: SignalingEvent): number {

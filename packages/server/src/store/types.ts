@@ -2,7 +2,10 @@ import type { Command, CommandReply, InvitationRecord, SignalingEvent } from '@b
 import type { Logger } from 'pino';
 import type { SharedRoom } from '../rooms.js';
 
-/** One recipient of an event; `seq` is undefined for onlineUserOnly events (never logged). */
+/**
+ * One recipient of an event; `seq` is undefined where the event is not logged for them (an
+ * onlineUserOnly invitation's event for a user who neither holds it nor is connected).
+ */
 export interface Delivery {
   readonly userID: string;
   readonly seq: number | undefined;

@@ -40,7 +40,7 @@ describeRedis('redis scripts', () => {
       guards: [[keys.inv('a'), 0]],
       docs: [[keys.inv('a'), '{"x":1}', '']],
       ops: [['SADD', keys.inbox('u1'), 'a']],
-      deliveries: [{ users: ['u1', 'u2', 'u1'], group: '', event: '{"kind":"invite"}', ephemeral: false }],
+      deliveries: [{ users: ['u1', 'u2', 'u1'], group: '', event: '{"kind":"invite"}' }],
     });
     expect(JSON.parse(String(ok))).toEqual([
       [
@@ -57,7 +57,7 @@ describeRedis('redis scripts', () => {
     const plan = {
       guards: [[keys.inv('a'), 0]],
       docs: [[keys.inv('a'), '{"x":2}', '']],
-      deliveries: [{ users: ['u1'], group: '', event: '{"kind":"modify"}', ephemeral: false }],
+      deliveries: [{ users: ['u1'], group: '', event: '{"kind":"modify"}' }],
     };
     expect(await commit(plan)).toBe('conflict');
     expect(await commit({ ...plan, guards: [[keys.inv('a'), 1]], epoch: 'e0' })).toBe('epoch');
@@ -70,20 +70,41 @@ describeRedis('redis scripts', () => {
 
   it('a log trimmed past the asked sequence answers nil, so the reader takes a snapshot', async () => {
     for (let i = 0; i < 4; i++)
-      await commit({ deliveries: [{ users: ['u3'], group: '', event: `{"n":${i}}`, ephemeral: false }] });
+      await commit({ deliveries: [{ users: ['u3'], group: '', event: `{"n":${i}}` }] });
     expect(await redis.beckonEventsSince(prefix, 'u3', 0)).toBeNull();
     expect(await redis.beckonEventsSince(prefix, 'u3', 1)).toEqual(['2:{"n":1}', '3:{"n":2}', '4:{"n":3}']);
     expect(await redis.beckonEventsSince(prefix, 'u3', 4)).toEqual([]);
     expect(await redis.beckonEventsSince(prefix, 'u3', 9)).toBeNull();
   });
 
-  it('expands a group audience at commit time and gives ephemeral events no sequence', async () => {
+  it('expands a group audience at commit time', async () => {
     await redis.zadd(keys.members('g'), 1, 'm1', 2, 'm2');
-    const out = await commit({
-      deliveries: [{ users: ['m2', 'x'], group: 'g', event: '{"e":1}', ephemeral: true }],
+    const out = await commit({ deliveries: [{ users: ['m2', 'x'], group: 'g', event: '{"e":1}' }] });
+    expect(JSON.parse(String(out))).toEqual([
+      [
+        ['m2', 'x', 'm1'],
+        [1, 1, 1],
+      ],
+    ]);
+  });
+
+  it("logs an onlineUserOnly invitation's events only for users present then or holding it already", async () => {
+    // h1 is connected to another process, h2 is not connected anywhere.
+    await redis.zadd(keys.presence('h1'), Date.now() + 60_000, 'other');
+    const invite = await commit({
+      deliveries: [{ users: ['h1', 'h2'], group: '', event: '{"k":1}', held: 'o', v: 1 }],
     });
-    expect(JSON.parse(String(out))).toEqual([[['m2', 'x', 'm1'], {}]]);
-    expect(await redis.get(keys.seq('m1'))).toBeNull();
+    expect(JSON.parse(String(invite))).toEqual([[['h1'], [1]]]);
+    expect(await redis.get(keys.seq('h2'))).toBeNull();
+    expect((await redis.smembers(keys.held('o'))).sort()).toEqual(['h1']);
+    // h1 went away: it still hears the rest (on resume), h2 still never does.
+    await redis.del(keys.presence('h1'));
+    const answer = await commit({
+      deliveries: [{ users: ['h1', 'h2'], group: '', event: '{"k":3}', held: 'o', v: 2 }],
+    });
+    expect(JSON.parse(String(answer))).toEqual([[['h1'], [2]]]);
+    expect(await redis.beckonEventsSince(prefix, 'h1', 1)).toEqual(['2:{"k":3}']);
+    expect(await redis.get(keys.seq('h2'))).toBeNull();
   });
 
   it('loads invitations listed in a glare pair hash with their versions', async () => {

@@ -22,7 +22,7 @@ export interface ArbiterOptions {
   readonly members: (groupID: string) => ReadonlySet<string> | undefined;
   /**
    * Hands one event to its recipients (the audience, group members expanded). `ephemeral`:
-   * an onlineUserOnly invitation's event, for connected devices only.
+   * an onlineUserOnly invitation's event, logged only where `isLoggedFor` says.
    */
   readonly deliver: (recipients: ReadonlySet<string>, event: SignalingEvent, ephemeral: boolean) => void;
   readonly ended?: (invitation: InvitationRecord) => void;

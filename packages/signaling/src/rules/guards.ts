@@ -301,6 +301,37 @@ export function isReplayable(record: Pick<InvitationRecord, 'onlineUserOnly'>): 
   return !record.onlineUserOnly;
 }
 
+/** Where one recipient of an event stands when the event is handed out. */
+export interface RecipientStanding {
+  /** One of the user's devices is connected (the event reaches it now). */
+  readonly present: boolean;
+  /** The user holds the invitation: an earlier event of it went into the user's log. */
+  readonly holds: boolean;
+}
+
+/**
+ * Whether handing an event of `record` to a recipient goes into the recipient's log, so that a
+ * device resuming by sequence gets it. Every event of an ordinary invitation is. An
+ * onlineUserOnly invitation's event is logged only for the users who hold it (an earlier event
+ * of it was logged for them) and for those connected now, who hold it from then on: an invitee
+ * who was away when it was sent never gets it, not even on resume, but a party who had it
+ * (always the inviter, and every invitee or group member it reached) hears every later event,
+ * answers and endings included, even from a device that was cut meanwhile. Dropping such
+ * invitations on resume instead would leave the inviter without an invitation the server still
+ * holds (one with timeout 0 would never end for it); logging them for their holders keeps every
+ * party's view equal to the server's. Each store applies this to every recipient, atomically
+ * with the sequence it hands out (the Redis commit script mirrors it in Lua).
+ *
+ * @example
+ * const seq = isLoggedFor(record, { present, holds }) ? log.append(userID, event) : undefined;
+ */
+export function isLoggedFor(
+  record: Pick<InvitationRecord, 'onlineUserOnly'>,
+  recipient: RecipientStanding,
+): boolean {
+  return isReplayable(record) || recipient.present || recipient.holds;
+}
+
 /** Whether `userID` sees `record`: as inviter, invitee, or a member of its group. */
 export function canSee(
   record: InvitationRecord,

@@ -140,7 +140,10 @@ export type CommandReply =
 /** Effects are data: the runner (hub or server) carries them out. */
 export type Effect =
   | { readonly type: 'reply'; readonly reply: CommandReply }
-  /** `ephemeral`: an onlineUserOnly invitation's event: deliver to connected devices only, never store. */
+  /**
+   * `ephemeral`: an onlineUserOnly invitation's event: logged only for the users who hold the
+   * invitation or are connected now (see `isLoggedFor`), never kept for a snapshot.
+   */
   | {
       readonly type: 'deliver';
       readonly to: Audience;

@@ -4,7 +4,10 @@ import type { RecordCache } from './cache.js';
 import type { Feeds } from './feeds.js';
 import { list } from './scripts.js';
 
-/** A message on the hint channel: events with their recipients (`s` null: ephemeral), or a group notice. */
+/**
+ * A message on the hint channel: events with their recipients and sequence numbers, or a group
+ * notice. `s` null: an unsequenced event, as processes before sequenced onlineUserOnly events sent.
+ */
 interface Hint {
   readonly n?: string;
   readonly g?: string;
@@ -26,7 +29,7 @@ export interface HintTarget {
 /**
  * Hands a hint's events to the users followed on this process. Sequenced events go through the
  * feeds (ordered, gaps filled from the log), so a lost or late hint costs a log read, never an
- * event; ephemeral ones (onlineUserOnly) are only ever carried here, in publish order.
+ * event. Unsequenced ones (from an older process during a rolling upgrade) go out as they come.
  */
 export function takeHint(message: string, to: HintTarget): void {
   let hint: Hint;

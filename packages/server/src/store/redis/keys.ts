@@ -24,6 +24,14 @@ export class Keys {
     return `${this.prefix}inv:${inviteID}`;
   }
 
+  /**
+   * Set of the users an active onlineUserOnly invitation was logged for (`isLoggedFor`); only
+   * the commit script writes it.
+   */
+  held(inviteID: string): string {
+    return `${this.prefix}held:${inviteID}`;
+  }
+
   /** Hash `{ v, r: [inviteID...] }`: ringing one-to-one invitations between two users (glare). */
   pair(a: string, b: string): string {
     return `${this.prefix}pair:${JSON.stringify(a < b ? [a, b] : [b, a])}`;

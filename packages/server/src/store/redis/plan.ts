@@ -21,7 +21,11 @@ export interface Delivery {
   readonly group: string;
   /** The event JSON, spliced as it is into logs and hints. */
   readonly event: string;
-  readonly ephemeral: boolean;
+  /**
+   * An onlineUserOnly invitation's id: the commit script logs the event only for the users who
+   * hold it or are present (`isLoggedFor`), in the set {@link Keys.held}.
+   */
+  readonly held?: string;
   /**
    * The version of the invitation's hash once the commit is applied (0: deleted; -1: not to be
    * learnt from). Hints carry it, so processes keep their cached copies current by applying the
@@ -43,6 +47,9 @@ export interface CommitPlan {
  * it at once; this only collects what a deployment that stopped polling left behind).
  */
 const PAIR_GRACE_MS = 3_600_000;
+
+/** How long the holders of an ended onlineUserOnly invitation are kept (see `ended` below). */
+const HELD_GRACE_MS = 60_000;
 
 export function stateOf(loaded: Loaded): SignalingState {
   const invitations = new Map<string, InvitationRecord>();
@@ -103,7 +110,7 @@ export function planCommit(
         users: effect.to.users,
         group: effect.to.group ?? '',
         event: JSON.stringify(effect.event),
-        ephemeral: effect.ephemeral,
+        ...(effect.ephemeral ? { held: id } : {}),
         v: (events.get(id) ?? 0) > 1 ? -1 : after,
       });
     } else if (effect.type === 'schedule') {
@@ -113,6 +120,9 @@ export function planCommit(
     } else if (effect.type === 'ended') {
       const record = effect.invitation;
       docs.push([keys.inv(record.inviteID), false]);
+      // Its holders outlive it by a minute: the index ops run before the deliveries, and the
+      // event that ended it still goes to every holder.
+      if (!isReplayable(record)) ops.push(['PEXPIRE', keys.held(record.inviteID), String(HELD_GRACE_MS)]);
       inboxOf(record, [record.inviter, ...record.invitees.map((i) => i.userID)], 'SREM');
       // Out of its glare hash in the same commit (the hash is deleted with its last entry), so
       // a pair with nothing ringing has no hash: the next invite between them needs no read.

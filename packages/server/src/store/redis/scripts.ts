@@ -8,14 +8,16 @@ export function list<T>(value: unknown): T[] {
 /**
  * The compare-and-set every write goes through. ARGV[2] is a JSON plan:
  * `{ epoch, node, by, logLimit, guards: [[key, version]], docs: [[key, json | false, groupID?]],
- *    ops: [[command, ...args]], deliveries: [{ users, group, event, ephemeral, v }] }`.
+ *    ops: [[command, ...args]], deliveries: [{ users, group, event, held?, v }] }`.
  * It refuses unless the epoch is the caller's ('epoch'), Redis time is before `by` ('late': the
  * caller gave up waiting, so it must not apply) and every guarded hash still has the version the
  * caller read ('conflict'). Then it writes the docs (version + 1, or delete), runs the index ops
  * (plain commands, and PAIRDEL: take an invitation out of a glare hash),
  * expands group audiences, appends each event to every recipient's log with the next sequence
  * number, publishes a hint to each process where a recipient is present (presence sorted sets),
- * and returns `[[users, seqs], ...]` per delivery.
+ * and returns `[[users, seqs], ...]` per delivery. A delivery with `held` (an onlineUserOnly
+ * invitation's id) goes only to the recipients present now or already in the set `held:{id}`,
+ * and adds them to it: `isLoggedFor` of the rules, done here so presence is read atomically.
  */
 const COMMIT = `
 local P = ARGV[1]
@@ -67,22 +69,33 @@ for i, d in ipairs(c.deliveries) do
       if not seen[u] then seen[u] = true; users[#users + 1] = u end
     end
   end
-  if not d.ephemeral then
-    for j, u in ipairs(users) do
-      local s = redis.call('INCR', P .. 'seq:' .. u)
-      local log = P .. 'log:' .. u
-      redis.call('ZADD', log, s, s .. ':' .. d.event)
-      redis.call('ZREMRANGEBYRANK', log, 0, -1 - tonumber(c.logLimit))
-      seqs[j] = s
+  -- isLoggedFor (rules/guards.ts): an onlineUserOnly invitation's event only for its holders
+  -- and the users present now, who hold it from then on.
+  local held = type(d.held) == 'string' and (P .. 'held:' .. d.held) or nil
+  local kept, nodes = {}, {}
+  for _, u in ipairs(users) do
+    local at = redis.call('ZRANGEBYSCORE', P .. 'presence:' .. u, now, '+inf')
+    if not held or #at > 0 or redis.call('SISMEMBER', held, u) == 1 then
+      if held then redis.call('SADD', held, u) end
+      kept[#kept + 1] = u
+      nodes[#kept] = at
     end
+  end
+  users = kept
+  for j, u in ipairs(users) do
+    local s = redis.call('INCR', P .. 'seq:' .. u)
+    local log = P .. 'log:' .. u
+    redis.call('ZADD', log, s, s .. ':' .. d.event)
+    redis.call('ZREMRANGEBYRANK', log, 0, -1 - tonumber(c.logLimit))
+    seqs[j] = s
   end
   result[i] = {users, seqs}
   -- Route by presence: each process hears only of its own users. The committing process
-  -- hands its sequenced events out from this reply; ephemeral ones come back to it here too.
+  -- hands its events out from this reply.
   local byNode = {}
   for j, u in ipairs(users) do
-    for _, n in ipairs(redis.call('ZRANGEBYSCORE', P .. 'presence:' .. u, now, '+inf')) do
-      if n ~= c.node or d.ephemeral then
+    for _, n in ipairs(nodes[j]) do
+      if n ~= c.node then
         local b = byNode[n]
         if not b then
           b = {u = {}, s = {}}
@@ -90,13 +103,13 @@ for i, d in ipairs(c.deliveries) do
           if not routed[n] then routed[n] = {}; order[#order + 1] = n end
         end
         b.u[#b.u + 1] = u
-        if not d.ephemeral then b.s[#b.s + 1] = seqs[j] end
+        b.s[#b.s + 1] = seqs[j]
       end
     end
   end
   for n, b in pairs(byNode) do
     local part = routed[n]
-    part[#part + 1] = '{"u":' .. cjson.encode(b.u) .. ',"s":' .. (d.ephemeral and 'null' or cjson.encode(b.s))
+    part[#part + 1] = '{"u":' .. cjson.encode(b.u) .. ',"s":' .. cjson.encode(b.s)
       .. ',"v":' .. string.format('%d', d.v) .. ',"e":' .. d.event .. '}'
   end
 end

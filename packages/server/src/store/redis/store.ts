@@ -315,9 +315,7 @@ export class RedisStore implements Store {
       const json = plan.deliveries[i]?.event ?? JSON.stringify(effect.event);
       i++;
       listener.committed(effect.event);
-      // Ephemeral events have no sequence number to be put back in order by: they reach every
-      // process, this one too, through the hint channel, in the order the commits published them.
-      if (!effect.ephemeral) this.#feeds.offer(users, seqs, effect.event, json);
+      this.#feeds.offer(users, seqs, effect.event, json);
     }
     return applied;
   }
