@@ -8,7 +8,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createBeckonServer, type IceServersOptions, iceServersFromEnv, trtcFromEnv } from '@beckon/server';
+import {
+  createBeckonServer,
+  demoContentSecurityPolicy,
+  type IceServersOptions,
+  iceServersFromEnv,
+  trtcFromEnv,
+} from '@beckon/server';
 import { build } from 'vite';
 import { readDemoMode } from '../apps/call-demo/src/config.js';
 import { type Coturn, startCoturn } from './coturn.js';
@@ -49,10 +55,15 @@ for (const demo of demos) {
   });
 }
 mkdirSync(out, { recursive: true });
+// A file, not a <style> element: the pages' CSP allows styles from the server only.
+writeFileSync(
+  join(out, 'demos.css'),
+  'body{font-family:system-ui,sans-serif;max-width:640px;margin:40px auto;padding:0 16px;line-height:1.5}a{font-size:1.25rem}\n',
+);
 writeFileSync(
   join(out, 'index.html'),
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Beckon demos</title><style>body{font-family:system-ui,sans-serif;max-width:640px;margin:40px auto;padding:0 16px;line-height:1.5}a{font-size:1.25rem}</style></head>
+<title>Beckon demos</title><link rel="stylesheet" href="/demos.css"></head>
 <body><h1>Beckon demos</h1><ul>${demos
     .map((d) => `<li><a href="/${d.path}/">${d.title}</a> — ${d.blurb}</li>`)
     .join(
@@ -73,8 +84,17 @@ if (process.argv.includes('--turn')) {
     relayOnly: process.env.BECKON_TURN_RELAY_ONLY === '1',
   };
 }
+// Tencent mode (chat signaling) or TRTC media: the pages must reach Tencent's hosts, and a
+// UserSig endpoint on another origin.
+const tencentMode = callMode.kind === 'tencent';
+const userSigOrigin = tencentMode ? new URL(callMode.config.userSigUrl, 'http://same.invalid').origin : '';
+const contentSecurityPolicy = demoContentSecurityPolicy({
+  tencent: tencentMode || trtc !== undefined,
+  connect: userSigOrigin === '' || userSigOrigin === 'http://same.invalid' ? [] : [userSigOrigin],
+});
 const server = await createBeckonServer({
   ...(trtc ? { trtc } : {}),
+  contentSecurityPolicy,
   ...(iceServers ? { iceServers } : {}),
   port,
   dev: true,

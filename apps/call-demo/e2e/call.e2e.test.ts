@@ -1,13 +1,24 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { demoUnderTest, playing, shot as saveShot } from '../../e2e-browser.js';
 
 const demo = demoUnderTest(join(import.meta.dirname, '..'));
 
+/** What Chromium reported about the pages' Content-Security-Policy (it logs every violation). */
+const cspReports: string[] = [];
+
+afterEach(() => {
+  expect(cspReports.splice(0)).toEqual([]);
+});
+
 /** One person: a browser profile of their own, signed in to the demo. */
 async function person(name: string, query = ''): Promise<Page> {
-  return signIn(await demo.people().open(`${demo.server().url}/${query}`), name, query);
+  const page = await demo.people().open(`${demo.server().url}/${query}`);
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) cspReports.push(`${name}: ${message.text()}`);
+  });
+  return signIn(page, name, query);
 }
 
 async function signIn(page: Page, name: string, query = ''): Promise<Page> {
@@ -58,6 +69,10 @@ describe('call demo end to end (real Chromium, fake camera and microphone)', () 
         .poll(() => page.getByRole('region', { name: 'Call history' }).textContent(), { timeout: 5000 })
         .toMatch(/Completed · \d+ seconds?/);
     }
+    // All of it under the demo's CSP, and nothing it refused.
+    const policy = (await fetch(`${demo.server().url}/`)).headers.get('content-security-policy');
+    expect(policy).toContain("script-src 'self'");
+    expect(cspReports).toEqual([]);
   }, 90_000);
 
   it('decline, and busy when already in a call', async () => {

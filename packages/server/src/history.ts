@@ -65,13 +65,15 @@ export function historyFromHangup(event: SignalingEvent): HistoryUpdate[] {
 }
 
 /**
- * Is `entry` the hang-up that completes `call` (same room, same peer)? A hang-up naming no room
- * (TUICallKit's JS engine; a client that answered a glare before it saw the room) completes the
- * newest answered call with that peer.
+ * Is `entry` the hang-up that completes `call` (same peer, same room)? Only a call the user
+ * answered can be completed: a peer must not turn a call it merely rang into one of the user's
+ * own. A hang-up naming no room (TUICallKit's JS engine; a client that answered a glare before it
+ * saw the room) completes the newest answered call with that peer.
  */
 export function completes(entry: HistoryEntry, call: HistoryEntry): boolean {
   if (entry.outcome !== 'completed' || call.peer !== entry.peer) return false;
-  return entry.roomID === '' ? call.outcome === 'answered' : call.roomID === entry.roomID;
+  if (entry.roomID === '') return call.outcome === 'answered';
+  return (call.outcome === 'answered' || call.outcome === 'completed') && call.roomID === entry.roomID;
 }
 
 /** The call's entry once its hang-up arrived: the outcome, end, duration and who hung up. */
@@ -85,11 +87,91 @@ export function completeCall(call: HistoryEntry, hangup: HistoryEntry): HistoryE
   };
 }
 
-/** Adds an entry to a user's list (newest first); a hang-up completes the call it ends. */
-export function mergeHistory(list: HistoryEntry[], entry: HistoryEntry, limit: number): HistoryEntry[] {
+/** How much history a user keeps, and how much of it one peer may fill. */
+export interface HistoryLimits {
+  /** Entries kept per user; the oldest goes first. */
+  readonly limit: number;
+  /** Unanswered incoming calls one peer may hold in a user's history; that peer's oldest goes first. */
+  readonly perPeer: number;
+}
+
+export const DEFAULT_HISTORY_LIMITS: HistoryLimits = { limit: 200, perPeer: 20 };
+
+/** A store's history options, checked, with the defaults filled in. */
+export function historyLimits(options: { historyLimit?: number; historyPerPeer?: number }): HistoryLimits {
+  const check = (name: string, value: number | undefined, fallback: number) => {
+    if (value === undefined) return fallback;
+    if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer`);
+    return value;
+  };
+  return {
+    limit: check('historyLimit', options.historyLimit, DEFAULT_HISTORY_LIMITS.limit),
+    perPeer: check('historyPerPeer', options.historyPerPeer, DEFAULT_HISTORY_LIMITS.perPeer),
+  };
+}
+
+/**
+ * An entry the peer made alone: an incoming call the user never answered (missed, cancelled,
+ * declined, busy). Anyone can ring anyone, so these count against the caller's share; calls
+ * the user placed or answered are the user's own and only newer entries push them out.
+ */
+export function unsolicited(entry: HistoryEntry): boolean {
+  return entry.direction === 'incoming' && entry.outcome !== 'answered' && entry.outcome !== 'completed';
+}
+
+/** What one new entry does to a user's list; both stores apply it (memory directly, Redis by script). */
+export type HistoryChange =
+  | { readonly kind: 'none' }
+  /** Replace the entry at `index` (a call its hang-up completed). */
+  | { readonly kind: 'set'; readonly index: number; readonly entry: HistoryEntry }
+  /** Remove the entries at `drop` (indexes in the list as read, ascending), then put `entry` first. */
+  | { readonly kind: 'push'; readonly entry: HistoryEntry; readonly drop: readonly number[] };
+
+/**
+ * Decides how `entry` changes `list` (newest first): a hang-up completes the call it ends; a
+ * hang-up received for a call the user never answered is not recorded (a peer cannot write a
+ * "completed" call into someone's history); an unanswered incoming call pushes out the same
+ * peer's oldest unanswered one beyond `perPeer`; beyond `limit`, the oldest entries go.
+ */
+export function planHistory(
+  list: readonly HistoryEntry[],
+  entry: HistoryEntry,
+  limits: HistoryLimits,
+): HistoryChange {
   const index = list.findIndex((e) => completes(entry, e));
   const call = list[index];
-  const next =
-    call === undefined ? [entry, ...list] : list.map((e, i) => (i === index ? completeCall(call, entry) : e));
-  return next.slice(0, limit);
+  if (call !== undefined) return { kind: 'set', index, entry: completeCall(call, entry) };
+  if (entry.outcome === 'completed' && entry.direction === 'incoming') return { kind: 'none' };
+  const drop = new Set<number>();
+  if (unsolicited(entry)) {
+    let held = 0;
+    list.forEach((e, i) => {
+      if (e.peer === entry.peer && unsolicited(e) && ++held >= limits.perPeer) drop.add(i);
+    });
+  }
+  let size = list.length + 1 - drop.size;
+  for (let i = list.length - 1; i >= 0 && size > limits.limit; i--) {
+    if (!drop.has(i)) {
+      drop.add(i);
+      size--;
+    }
+  }
+  return { kind: 'push', entry, drop: [...drop].sort((a, b) => a - b) };
+}
+
+/** The list after `change`. */
+export function applyHistory(list: readonly HistoryEntry[], change: HistoryChange): HistoryEntry[] {
+  if (change.kind === 'none') return [...list];
+  if (change.kind === 'set') return list.map((e, i) => (i === change.index ? change.entry : e));
+  const drop = new Set(change.drop);
+  return [change.entry, ...list.filter((_, i) => !drop.has(i))];
+}
+
+/** Adds an entry to a user's list (newest first), as `planHistory` decides. */
+export function mergeHistory(
+  list: readonly HistoryEntry[],
+  entry: HistoryEntry,
+  limits: HistoryLimits,
+): HistoryEntry[] {
+  return applyHistory(list, planHistory(list, entry, limits));
 }

@@ -23,6 +23,8 @@ export interface HttpContext {
   readonly joins: JoinThrottle;
   /** A built web app to serve on paths the API does not use (the demos). */
   readonly staticDir?: string;
+  /** The Content-Security-Policy header of the static HTML pages; false sends none. */
+  readonly contentSecurityPolicy: string | false;
   /** Dev mode's shared lobby group, made on first use. */
   readonly lobby: { groupID?: string };
   /** TRTC credentials: the server mints UserSigs, the secret key never leaves it. */
@@ -158,7 +160,7 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
     }
 
     if (req.method === 'GET' && ctx.staticDir && !API_PREFIXES.some((p) => path.startsWith(p))) {
-      if (await serveStatic(ctx.staticDir, path, res)) return;
+      if (await serveStatic(ctx.staticDir, path, res, ctx.contentSecurityPolicy)) return;
       throw new HttpError(404, ErrorCode.INVALID_PARAMETERS, 'not found');
     }
 

@@ -1,4 +1,5 @@
 export { type CreateTokenOptions, createToken, type VerifyResult, verifyToken } from './auth.js';
+export { type DemoCspOptions, demoContentSecurityPolicy, TENCENT_HOSTS } from './csp.js';
 export {
   DEFAULT_TURN_TTL_SECONDS,
   type IceServersBody,

@@ -9,6 +9,7 @@ import { WebSocketServer } from 'ws';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, verifyToken } from './auth.js';
 import { Connection, STORE_RESET } from './connection.js';
 import type { ResolvedOptions, ServerContext } from './context.js';
+import { demoContentSecurityPolicy } from './csp.js';
 import { historyFromEnded, historyFromHangup } from './history.js';
 import { handleHttp } from './http.js';
 import { type IceServersOptions, resolveIceServers } from './iceServers.js';
@@ -84,6 +85,12 @@ export interface BeckonServerOptions {
   readonly logger?: Logger;
   /** A built web app served on every path the API does not use (the demos). */
   readonly staticDir?: string;
+  /**
+   * The Content-Security-Policy header of the HTML pages from `staticDir`; false sends none.
+   * Default `demoContentSecurityPolicy()`: scripts, styles and connections to this server only;
+   * with `trtc` set, Tencent's hosts too (`demoContentSecurityPolicy({ tencent: true })`).
+   */
+  readonly contentSecurityPolicy?: string | false;
   /** TRTC credentials: `GET /trtc/usersig` then mints UserSigs for signed-in users. */
   readonly trtc?: { readonly sdkAppId: number; readonly secretKey: string };
   /**
@@ -171,6 +178,11 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     options.maxActiveInvitations,
     defaults.maxActiveInvitations,
   );
+  const contentSecurityPolicy =
+    options.contentSecurityPolicy ?? demoContentSecurityPolicy({ tencent: options.trtc !== undefined });
+  if (typeof contentSecurityPolicy === 'string' && /[\r\n]/.test(contentSecurityPolicy)) {
+    throw new TypeError('createBeckonServer: contentSecurityPolicy must be one line');
+  }
   const store =
     options.store ??
     new MemoryStore(options.maxInvitees === undefined ? {} : { maxInvitees: options.maxInvitees });
@@ -358,6 +370,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       joins,
       lobby,
       ...(options.staticDir ? { staticDir: options.staticDir } : {}),
+      contentSecurityPolicy,
       ...(options.trtc ? { trtc: options.trtc } : {}),
       ...(iceServers ? { iceServers } : {}),
     }).catch((err: unknown) => {

@@ -15,9 +15,15 @@ const TYPES: Record<string, string> = {
 
 /**
  * Serves a built web app (the demos) from `root`: files as they are, other paths fall back to
- * `index.html`. Paths cannot climb out of `root`. Returns false when nothing was found.
+ * `index.html`. Paths cannot climb out of `root`. HTML pages carry `contentSecurityPolicy`
+ * unless it is false. Returns false when nothing was found.
  */
-export async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<boolean> {
+export async function serveStatic(
+  root: string,
+  pathname: string,
+  res: ServerResponse,
+  contentSecurityPolicy: string | false,
+): Promise<boolean> {
   const base = resolve(root);
   let path = resolve(base, `.${normalize(decodeURIComponent(pathname))}`);
   if (path !== base && !path.startsWith(base + sep)) return false;
@@ -29,9 +35,11 @@ export async function serveStatic(root: string, pathname: string, res: ServerRes
   }
   const body = await readFile(path).catch(() => undefined);
   if (body === undefined) return false;
+  const html = extname(path) === '.html';
   res.writeHead(200, {
     'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
     'cache-control': path.endsWith('index.html') ? 'no-store' : 'public, max-age=3600',
+    ...(html && contentSecurityPolicy !== false ? { 'content-security-policy': contentSecurityPolicy } : {}),
   });
   res.end(body);
   return true;

@@ -1,6 +1,115 @@
 import { describe, expect, it } from 'vitest';
-import { mergeHistory } from '../src/history.js';
+import {
+  applyHistory,
+  DEFAULT_HISTORY_LIMITS,
+  historyLimits,
+  mergeHistory,
+  planHistory,
+  unsolicited,
+} from '../src/history.js';
+import { MemoryStore } from '../src/store/memory.js';
 import type { HistoryEntry } from '../src/store/types.js';
+import { strangerCannotWipeHistory } from './historyScenario.js';
+
+let n = 0;
+const entry = (
+  peer: string,
+  outcome: HistoryEntry['outcome'],
+  more: Partial<HistoryEntry> = {},
+): HistoryEntry => ({
+  inviteID: `i${++n}`,
+  roomID: `r${n}`,
+  peer,
+  direction: 'incoming',
+  callType: 2,
+  outcome,
+  startedAt: n,
+  ...more,
+});
+const build = (entries: HistoryEntry[], limits = DEFAULT_HISTORY_LIMITS) =>
+  entries.reduce<HistoryEntry[]>((list, e) => mergeHistory(list, e, limits), []);
+
+describe('history shares (pure)', () => {
+  it('counts only incoming calls the user did not answer against the caller', () => {
+    expect(unsolicited(entry('x', 'missed'))).toBe(true);
+    expect(unsolicited(entry('x', 'cancelled'))).toBe(true);
+    expect(unsolicited(entry('x', 'busy'))).toBe(true);
+    expect(unsolicited(entry('x', 'declined'))).toBe(true);
+    expect(unsolicited(entry('x', 'answered'))).toBe(false);
+    expect(unsolicited(entry('x', 'completed'))).toBe(false);
+    expect(unsolicited(entry('x', 'missed', { direction: 'outgoing' }))).toBe(false);
+  });
+
+  it("a peer's unanswered calls beyond its share push out that peer's oldest, nobody else's", () => {
+    const limits = { limit: 10, perPeer: 3 };
+    const mine = [entry('alice', 'answered'), entry('carol', 'missed', { direction: 'outgoing' })];
+    const spam = Array.from({ length: 50 }, () => entry('mallory', 'cancelled'));
+    const list = build([...mine, ...spam], limits);
+    expect(list.map((e) => e.inviteID)).toEqual([
+      ...spam
+        .slice(-3)
+        .map((e) => e.inviteID)
+        .reverse(),
+      ...mine.map((e) => e.inviteID).reverse(),
+    ]);
+  });
+
+  it('the total limit drops the oldest entries, of any kind', () => {
+    const limits = { limit: 4, perPeer: 3 };
+    const entries = Array.from({ length: 6 }, (_, i) => entry(`p${i}`, i % 2 ? 'answered' : 'missed'));
+    expect(build(entries, limits).map((e) => e.inviteID)).toEqual(
+      entries
+        .slice(-4)
+        .map((e) => e.inviteID)
+        .reverse(),
+    );
+    // Both rules in one step: the share's drop and the limit's drop are distinct entries.
+    const full = build([entry('m', 'missed'), entry('a', 'answered'), entry('m', 'missed')], {
+      limit: 3,
+      perPeer: 2,
+    });
+    const change = planHistory(full, entry('m', 'missed'), { limit: 3, perPeer: 2 });
+    expect(change).toMatchObject({ kind: 'push', drop: [2] });
+    const tight = planHistory(full, entry('m', 'missed'), { limit: 2, perPeer: 2 });
+    expect(tight).toMatchObject({ kind: 'push', drop: [1, 2] });
+  });
+
+  it('a hang-up completes only a call the user answered; a received one that completes nothing is dropped', () => {
+    const answered = entry('alice', 'answered', { roomID: 'room' });
+    const rang = entry('mallory', 'cancelled', { roomID: 'spam' });
+    const list = build([answered, rang]);
+    const hangup = (peer: string, roomID: string, direction: HistoryEntry['direction'] = 'incoming') =>
+      entry(peer, 'completed', { roomID, direction, durationSeconds: 9, endedBy: peer });
+    expect(planHistory(list, hangup('alice', 'room'), DEFAULT_HISTORY_LIMITS)).toMatchObject({
+      kind: 'set',
+      index: 1,
+      entry: { inviteID: answered.inviteID, outcome: 'completed', durationSeconds: 9 },
+    });
+    // The stranger cannot turn the call it rang into one of bob's own, nor write a forged one.
+    expect(planHistory(list, hangup('mallory', 'spam'), DEFAULT_HISTORY_LIMITS)).toEqual({ kind: 'none' });
+    expect(planHistory(list, hangup('mallory', 'other'), DEFAULT_HISTORY_LIMITS)).toEqual({ kind: 'none' });
+    // The sender's own hang-up is kept even when its call is not in the list.
+    expect(planHistory(list, hangup('dave', 'x', 'outgoing'), DEFAULT_HISTORY_LIMITS)).toMatchObject({
+      kind: 'push',
+      drop: [],
+    });
+    expect(applyHistory(list, { kind: 'none' })).toEqual(list);
+  });
+
+  it('checks its options', () => {
+    expect(historyLimits({})).toEqual({ limit: 200, perPeer: 20 });
+    expect(historyLimits({ historyLimit: 5, historyPerPeer: 2 })).toEqual({ limit: 5, perPeer: 2 });
+    expect(() => historyLimits({ historyPerPeer: 0 })).toThrow(/historyPerPeer must be a positive integer/);
+    expect(() => historyLimits({ historyLimit: 1.5 })).toThrow(/historyLimit must be a positive integer/);
+    expect(() => new MemoryStore({ historyPerPeer: -1 })).toThrow(TypeError);
+  });
+});
+
+describe('history over real sockets, memory store', () => {
+  it("300 invite+cancel pairs from a stranger leave bob's calls with alice in his history", async () => {
+    await strangerCannotWipeHistory(new MemoryStore(), DEFAULT_HISTORY_LIMITS.perPeer);
+  }, 120_000);
+});
 
 const call = (roomID: string, peer: string, outcome: HistoryEntry['outcome']): HistoryEntry => ({
   inviteID: `inv-${roomID}`,
@@ -26,16 +135,16 @@ describe('mergeHistory: a call-end completes its call', () => {
       call('r1', 'bob', 'answered'),
       call('r0', 'carol', 'answered'),
     ];
-    const byRoom = mergeHistory(list, hangup('r1', 'bob'), 10);
+    const byRoom = mergeHistory(list, hangup('r1', 'bob'), DEFAULT_HISTORY_LIMITS);
     expect(byRoom.map((e) => e.outcome)).toEqual(['cancelled', 'completed', 'answered']);
     expect(byRoom[1]).toMatchObject({ roomID: 'r1', durationSeconds: 8, endedBy: 'alice' });
-    const noRoom = mergeHistory(list, hangup('', 'bob'), 10);
+    const noRoom = mergeHistory(list, hangup('', 'bob'), DEFAULT_HISTORY_LIMITS);
     expect(noRoom.map((e) => [e.roomID, e.outcome])).toEqual([
       ['r2', 'cancelled'],
       ['r1', 'completed'],
       ['r0', 'answered'],
     ]);
     // Nobody answered a call with dan: the call-end is an entry of its own.
-    expect(mergeHistory(list, hangup('', 'dan'), 10)).toHaveLength(4);
+    expect(mergeHistory(list, hangup('', 'dan'), DEFAULT_HISTORY_LIMITS)).toHaveLength(4);
   });
 });

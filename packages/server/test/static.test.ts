@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createToken } from '../src/auth.js';
+import { demoContentSecurityPolicy } from '../src/csp.js';
 import type { BeckonServer } from '../src/server.js';
 import { api, SECRET, startServer } from './helpers.js';
 
@@ -25,6 +26,61 @@ describe('serving a demo app and the dev lobby', () => {
     expect((await fetch(`${server.url}/missing.js`)).status).toBe(404);
     expect((await fetch(`${server.url}/..%2f..%2fetc%2fpasswd`)).status).toBe(404);
     expect((await api(server, 'GET', '/healthz')).body).toMatchObject({ ok: true });
+  });
+
+  it('HTML pages carry a restrictive CSP (Tencent hosts only with TRTC, configurable), every answer nosniff', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beckon-static-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>demo</title>');
+    writeFileSync(join(dir, 'app.js'), 'console.log(1)');
+    server = await startServer({ staticDir: dir });
+    const page = await fetch(`${server.url}/some/route`);
+    const policy = page.headers.get('content-security-policy') ?? '';
+    const directives = new Map(
+      policy.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')] as const),
+    );
+    expect(Object.fromEntries(directives)).toEqual({
+      'default-src': "'self'",
+      'script-src': "'self'",
+      'style-src': "'self'",
+      'img-src': "'self' blob: data:",
+      'media-src': "'self' blob: data:",
+      'font-src': "'self' data:",
+      'connect-src': "'self'",
+      'worker-src': "'self' blob:",
+      'object-src': "'none'",
+      'base-uri': "'none'",
+      'form-action': "'self'",
+      'frame-ancestors': "'none'",
+    });
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    const script = await fetch(`${server.url}/app.js`);
+    expect(script.headers.get('content-security-policy')).toBeNull();
+    expect(script.headers.get('x-content-type-options')).toBe('nosniff');
+    await server.close();
+
+    server = await startServer({ staticDir: dir, trtc: { sdkAppId: 1400000001, secretKey: 'k' } });
+    const tencent = (await fetch(`${server.url}/`)).headers.get('content-security-policy') ?? '';
+    expect(tencent).toMatch(/connect-src 'self' .*wss:\/\/\*\.qcloud\.com/);
+    expect(tencent).toContain("script-src 'self';");
+    await server.close();
+
+    server = await startServer({ staticDir: dir, contentSecurityPolicy: false });
+    expect((await fetch(`${server.url}/`)).headers.get('content-security-policy')).toBeNull();
+    await server.close();
+    server = await startServer({ staticDir: dir, contentSecurityPolicy: "default-src 'none'" });
+    expect((await fetch(`${server.url}/`)).headers.get('content-security-policy')).toBe("default-src 'none'");
+    await expect(startServer({ contentSecurityPolicy: "default-src 'self'\r\nx-evil: 1" })).rejects.toThrow(
+      /one line/,
+    );
+  });
+
+  it('demoContentSecurityPolicy adds origins to connect-src and refuses what is not one source', () => {
+    expect(demoContentSecurityPolicy({ connect: ['https://sig.example.com'] })).toContain(
+      "connect-src 'self' https://sig.example.com;",
+    );
+    expect(() =>
+      demoContentSecurityPolicy({ connect: ["https://a.example; script-src 'unsafe-inline'"] }),
+    ).toThrow(TypeError);
   });
 
   it('dev mode: everybody who asks joins the same lobby group', async () => {

@@ -7,7 +7,7 @@ import {
   systemClock,
 } from '@beckon/signaling';
 import { Arbiter, isLoggedFor } from '@beckon/signaling/rules';
-import { mergeHistory } from '../history.js';
+import { type HistoryLimits, historyLimits, mergeHistory } from '../history.js';
 import type { SharedRoom } from '../rooms.js';
 import type { Delivery, Group, HistoryEntry, Store, StoreListener, StoreSnapshot } from './types.js';
 
@@ -18,6 +18,8 @@ export interface MemoryStoreOptions {
   readonly logLimit?: number;
   /** History entries kept per user. Default 200. */
   readonly historyLimit?: number;
+  /** Unanswered incoming calls one peer may hold in a user's history. Default 20. */
+  readonly historyPerPeer?: number;
 }
 
 interface UserLog {
@@ -42,6 +44,7 @@ export function joinCode(): string {
 export class MemoryStore implements Store {
   readonly epoch = randomUUID();
   readonly #options: MemoryStoreOptions;
+  readonly #historyLimits: HistoryLimits;
   readonly #groups = new Map<string, Group & { members: string[] }>();
   readonly #memberSets = new Map<string, Set<string>>();
   readonly #codes = new Map<string, string>();
@@ -58,6 +61,7 @@ export class MemoryStore implements Store {
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#options = options;
+    this.#historyLimits = historyLimits(options);
   }
 
   async start(listener: StoreListener): Promise<void> {
@@ -214,10 +218,7 @@ export class MemoryStore implements Store {
   relay(): void {}
 
   async recordHistory(userID: string, entry: HistoryEntry): Promise<void> {
-    this.#history.set(
-      userID,
-      mergeHistory(this.#history.get(userID) ?? [], entry, this.#options.historyLimit ?? 200),
-    );
+    this.#history.set(userID, mergeHistory(this.#history.get(userID) ?? [], entry, this.#historyLimits));
   }
 
   async history(userID: string): Promise<HistoryEntry[]> {

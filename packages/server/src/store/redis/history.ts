@@ -1,54 +1,67 @@
 import type { Redis } from 'ioredis';
-import { completeCall, completes } from '../../history.js';
+import { type HistoryLimits, planHistory } from '../../history.js';
 import type { HistoryEntry } from '../types.js';
 import { call, sleep } from './cas.js';
 import { StoreUnavailableError } from './errors.js';
-import { list } from './scripts.js';
 
 const MAX_ATTEMPTS = 10;
 
 /**
- * Call history in Redis: a list per user, newest first. Adding is one push; a hang-up that
- * completes an earlier call rewrites that one element, compare-and-set against what was read
- * (a push meanwhile moves it: read again). The same merge as the memory store (history.ts).
+ * Call history in Redis: a list per user, newest first, and a version that every change
+ * bumps. Read the list and its version, decide with the memory store's `planHistory`, then one
+ * script applies the change if the version is still the one read (else read again).
  */
 export class RedisHistory {
   readonly #redis: Redis;
   readonly #prefix: string;
-  readonly #limit: number;
+  readonly #limits: HistoryLimits;
 
-  constructor(redis: Redis, prefix: string, limit: number) {
+  constructor(redis: Redis, prefix: string, limits: HistoryLimits) {
     this.#redis = redis;
     this.#prefix = prefix;
-    this.#limit = limit;
+    this.#limits = limits;
   }
 
   async record(userID: string, entry: HistoryEntry): Promise<void> {
-    const json = JSON.stringify(entry);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      if (entry.outcome === 'completed') {
-        const items = await this.#items(userID);
-        const index = items.findIndex((item) => completes(entry, JSON.parse(item) as HistoryEntry));
-        const old = items[index];
-        if (old !== undefined) {
-          const next = JSON.stringify(completeCall(JSON.parse(old) as HistoryEntry, entry));
-          if ((await call(() => this.#redis.beckonHistorySet(this.#prefix, userID, index, old, next))) === 1)
-            return;
-          await sleep(Math.random() * 10);
-          continue;
-        }
-      }
-      await call(() => this.#redis.beckonHistoryPush(this.#prefix, userID, json, this.#limit));
-      return;
+      const { version, entries } = await this.#read(userID);
+      const change = planHistory(entries, entry, this.#limits);
+      if (change.kind === 'none') return;
+      const json = JSON.stringify(change.entry);
+      const applied = await call(() =>
+        change.kind === 'set'
+          ? this.#redis.beckonHistoryApply(this.#prefix, userID, version, 'set', change.index, json)
+          : this.#redis.beckonHistoryApply(this.#prefix, userID, version, 'push', -1, json, ...change.drop),
+      );
+      if (applied === 1) return;
+      await sleep(Math.random() * 10);
     }
     throw new StoreUnavailableError('too much contention on a history');
   }
 
   async list(userID: string): Promise<HistoryEntry[]> {
-    return (await this.#items(userID)).map((item) => JSON.parse(item) as HistoryEntry);
+    return (await this.#read(userID)).entries;
   }
 
-  async #items(userID: string): Promise<string[]> {
-    return list<string>(await call(() => this.#redis.lrange(`${this.#prefix}hist:${userID}`, 0, -1)));
+  /** The list and its version, read together. */
+  async #read(userID: string): Promise<{ version: string; entries: HistoryEntry[] }> {
+    const key = `${this.#prefix}hist:${userID}`;
+    const [version, items] = await call(async () => {
+      const replies = await this.#redis
+        .multi()
+        .get(`${this.#prefix}histv:${userID}`)
+        .lrange(key, 0, -1)
+        .exec();
+      return (replies ?? []).map(([error, value]) => {
+        if (error) throw error;
+        return value;
+      });
+    });
+    return {
+      version: typeof version === 'string' ? version : '0',
+      entries: (Array.isArray(items) ? (items as string[]) : []).map(
+        (item) => JSON.parse(item) as HistoryEntry,
+      ),
+    };
   }
 }

@@ -96,4 +96,9 @@ export class Keys {
   history(userID: string): string {
     return `${this.prefix}hist:${userID}`;
   }
+
+  /** Counter bumped by every change of the user's history (its compare-and-set). */
+  historyVersion(userID: string): string {
+    return `${this.prefix}histv:${userID}`;
+  }
 }

@@ -242,19 +242,22 @@ end
 return cjson.encode(out)
 `;
 
-/** ARGV: prefix, user, entry JSON, limit. Newest first, at most `limit` kept. */
-const HISTORY_PUSH = `
-local key = ARGV[1] .. 'hist:' .. ARGV[2]
-redis.call('LPUSH', key, ARGV[3])
-redis.call('LTRIM', key, 0, tonumber(ARGV[4]) - 1)
-return 1
-`;
-
-/** ARGV: prefix, user, index, entry JSON as read, new JSON. 0 when the entry moved meanwhile. */
-const HISTORY_SET = `
-local key = ARGV[1] .. 'hist:' .. ARGV[2]
-if redis.call('LINDEX', key, tonumber(ARGV[3])) ~= ARGV[4] then return 0 end
-redis.call('LSET', key, tonumber(ARGV[3]), ARGV[5])
+/**
+ * ARGV: prefix, user, version as read, 'set' or 'push', index, entry JSON, indexes to drop...
+ * Applies one `HistoryChange` (history.ts) if the history's version is still the one read;
+ * 0 when it moved meanwhile. Dropped entries are blanked then removed: indexes stay valid.
+ */
+const HISTORY_APPLY = `
+local key, vkey = ARGV[1] .. 'hist:' .. ARGV[2], ARGV[1] .. 'histv:' .. ARGV[2]
+if (redis.call('GET', vkey) or '0') ~= ARGV[3] then return 0 end
+if ARGV[4] == 'set' then
+  redis.call('LSET', key, tonumber(ARGV[5]), ARGV[6])
+else
+  for i = 7, #ARGV do redis.call('LSET', key, tonumber(ARGV[i]), '') end
+  if #ARGV >= 7 then redis.call('LREM', key, 0, '') end
+  redis.call('LPUSH', key, ARGV[6])
+end
+redis.call('INCR', vkey)
 return 1
 `;
 
@@ -292,8 +295,7 @@ const COMMANDS = {
   beckonGroupJoin: GROUP_JOIN,
   beckonGroupLeave: GROUP_LEAVE,
   beckonGroupRead: GROUP_READ,
-  beckonHistoryPush: HISTORY_PUSH,
-  beckonHistorySet: HISTORY_SET,
+  beckonHistoryApply: HISTORY_APPLY,
   beckonRelay: RELAY,
 } as const;
 
@@ -325,13 +327,14 @@ declare module 'ioredis' {
     beckonGroupJoin(prefix: string, code: string, userID: string): Result<unknown, Context>;
     beckonGroupLeave(prefix: string, groupID: string, userID: string): Result<unknown, Context>;
     beckonGroupRead(prefix: string, by: 'user' | 'id', value: string): Result<unknown, Context>;
-    beckonHistoryPush(prefix: string, userID: string, entry: string, limit: Arg): Result<unknown, Context>;
-    beckonHistorySet(
+    beckonHistoryApply(
       prefix: string,
       userID: string,
+      version: string,
+      kind: 'set' | 'push',
       index: Arg,
-      old: string,
-      next: string,
+      entry: string,
+      ...drop: Arg[]
     ): Result<unknown, Context>;
     beckonRelay(prefix: string, userID: string, node: string, message: string): Result<unknown, Context>;
   }

@@ -3,6 +3,7 @@ import { type Command, type CommandReply, ErrorCode, MAX_INVITEES } from '@becko
 import { errorInfo, glareCallee, needsReceipt } from '@beckon/signaling/rules';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { historyLimits } from '../../history.js';
 import type { SharedRoom } from '../../rooms.js';
 import type { Group, HistoryEntry, Store, StoreListener, StoreSnapshot } from '../types.js';
 import { type Applied, Cas, call, type Inputs, type Query } from './cas.js';
@@ -29,6 +30,8 @@ export interface RedisStoreOptions {
   readonly logLimit?: number;
   /** History entries kept per user. Default 200. */
   readonly historyLimit?: number;
+  /** Unanswered incoming calls one peer may hold in a user's history. Default 20. */
+  readonly historyPerPeer?: number;
   /** A Redis command that has not answered by then fails the request with 9005. Default 1500 ms. */
   readonly commandTimeoutMs?: number;
   /** How often each process looks for due deadlines. Default 100 ms. */
@@ -76,6 +79,7 @@ export class RedisStore implements Store {
 
   constructor(options: RedisStoreOptions) {
     this.#o = options;
+    const history = historyLimits(options);
     this.nodeID = options.nodeID ?? randomUUID();
     this.keys = new Keys(options.prefix ?? 'beckon:');
     const timeoutMs = options.commandTimeoutMs ?? 1500;
@@ -104,7 +108,7 @@ export class RedisStore implements Store {
     const redis = this.#redis;
     const prefix = this.keys.prefix;
     this.#groups = new RedisGroups(redis, prefix);
-    this.#history = new RedisHistory(redis, prefix, options.historyLimit ?? 200);
+    this.#history = new RedisHistory(redis, prefix, history);
     this.#presence = new Presence(redis, this.keys, this.nodeID, options.presenceTtlMs ?? 9000);
     this.#upkeep = new Upkeep(
       redis,
