@@ -10,7 +10,6 @@ import {
   type CallInput,
   type CallMachineState,
   type CallRequestFailure,
-  type CallSelf,
   callTransition,
   type GlareCall,
   type PendingCallAction,
@@ -72,6 +71,9 @@ function failureOf(error: unknown): CallRequestFailure {
 
 const ignore = () => {};
 
+/** An input as the controller writes it: the time and who this side is are added on dispatch. */
+type Input = CallInput extends infer I ? (I extends CallInput ? Omit<I, 'now' | 'self'> : never) : never;
+
 /**
  * Runs the one-to-one call machine ({@link callTransition}) for one client: it feeds the
  * client's events and the app's actions in, and carries out the effects (requests, one timer on
@@ -113,26 +115,10 @@ export class CallController {
     const c = this.#client;
     const offs = [
       c.on('onReceiveNewInvitation', (e) => void this.#seen(e.invitation)),
-      ...(['accepted', 'rejected'] as const).map((type) =>
-        c.on(type === 'accepted' ? 'onInviteeAccepted' : 'onInviteeRejected', (e) => {
-          const { invitation, inviteID, invitee, device, data } = e;
-          const seen = { now: c.serverNow(), self: this.#self(), invitation, inviteID };
-          void this.#dispatch({ ...seen, type, invitee, device, data });
-        }),
-      ),
-      c.on('onInvitationCancelled', ({ invitation, inviteID, inviter }) => {
-        const seen = { now: c.serverNow(), self: this.#self(), invitation, inviteID };
-        void this.#dispatch({ ...seen, type: 'cancelled', inviter });
-      }),
-      c.on('onInvitationTimeout', ({ invitation, inviteID }) => {
-        void this.#dispatch({
-          type: 'timedOut',
-          now: c.serverNow(),
-          self: this.#self(),
-          invitation,
-          inviteID,
-        });
-      }),
+      c.on('onInviteeAccepted', (e) => void this.#dispatch({ ...e, type: 'accepted' })),
+      c.on('onInviteeRejected', (e) => void this.#dispatch({ ...e, type: 'rejected' })),
+      c.on('onInvitationCancelled', (e) => void this.#dispatch({ ...e, type: 'cancelled' })),
+      c.on('onInvitationTimeout', (e) => void this.#dispatch({ ...e, type: 'timedOut' })),
     ];
     // Invitations that arrived before this controller started (offline delivery, an early
     // connect) still ring: take them oldest first, as they would have come.
@@ -153,28 +139,26 @@ export class CallController {
       `beckon-${globalThis.crypto.randomUUID()}`;
     return this.#dispatch({
       type: 'dial',
-      now: this.#client.serverNow(),
       peer,
       roomID,
       callType: options.callType ?? CallType.VIDEO,
-      self: this.#self(),
-      ringTimeoutSeconds: this.#o.ringTimeoutSeconds ?? 30,
+      ringTimeoutSeconds: this.#ring(),
     });
   }
 
   /** Answers the ringing call; the media layer then enters the room (seed step 3). */
   accept(): Promise<void> {
-    return this.#dispatch({ type: 'accept', now: this.#client.serverNow() });
+    return this.#dispatch({ type: 'accept' });
   }
 
   /** Declines the ringing call; `busy` sends the line-busy reason instead. */
   decline(options: { busy?: boolean } = {}): Promise<void> {
-    return this.#dispatch({ type: 'decline', now: this.#client.serverNow(), busy: options.busy ?? false });
+    return this.#dispatch({ type: 'decline', busy: options.busy ?? false });
   }
 
   /** Cancels a ringing outgoing call, declines an incoming one, or ends the call with its duration. */
   hangUp(): Promise<void> {
-    return this.#dispatch({ type: 'hangUp', now: this.#client.serverNow() });
+    return this.#dispatch({ type: 'hangUp' });
   }
 
   /**
@@ -182,13 +166,12 @@ export class CallController {
    * `callType` becomes audio when the peer accepts. Does nothing outside a connected video call.
    */
   switchToAudio(): Promise<void> {
-    const ringTimeoutSeconds = this.#o.ringTimeoutSeconds ?? 30;
-    return this.#dispatch({ type: 'switchToAudio', now: this.#client.serverNow(), ringTimeoutSeconds });
+    return this.#dispatch({ type: 'switchToAudio', ringTimeoutSeconds: this.#ring() });
   }
 
   /** The media layer saw the remote user enter the room: the call starts now (seed step 3). */
   remoteEntered(): void {
-    void this.#dispatch({ type: 'remoteEntered', now: this.#client.serverNow() });
+    void this.#dispatch({ type: 'remoteEntered' });
   }
 
   /**
@@ -196,45 +179,41 @@ export class CallController {
    * peer crashed or lost the network), this side ends the call and sends it (seed step 5).
    */
   remoteLeft(): void {
-    const graceMs = this.#o.remoteLeaveGraceMs ?? 2000;
-    void this.#dispatch({ type: 'remoteLeft', now: this.#client.serverNow(), graceMs });
+    void this.#dispatch({ type: 'remoteLeft', graceMs: this.#o.remoteLeaveGraceMs ?? 2000 });
   }
 
   /** The media layer failed (camera denied, ICE failure...): end the call and tell the peer. */
   fail(reason: string): void {
-    void this.#dispatch({ type: 'fail', now: this.#client.serverNow(), reason });
+    void this.#dispatch({ type: 'fail', reason });
   }
 
   /** Back to idle after an ended call (missed calls are kept). */
   reset(): void {
-    void this.#dispatch({ type: 'reset', now: this.#client.serverNow() });
+    void this.#dispatch({ type: 'reset' });
   }
 
   clearMissed(): void {
-    void this.#dispatch({ type: 'clearMissed', now: this.#client.serverNow() });
+    void this.#dispatch({ type: 'clearMissed' });
   }
 
-  #self(): CallSelf {
-    return { userID: this.#client.userID, deviceID: this.#client.session?.deviceID };
+  #ring(): number {
+    return this.#o.ringTimeoutSeconds ?? 30;
   }
 
   #seen(invitation: InvitationRecord): Promise<void> {
-    return this.#dispatch({
-      type: 'invitation',
-      now: this.#client.serverNow(),
-      self: this.#self(),
-      invitation,
-    });
+    return this.#dispatch({ type: 'invitation', invitation });
   }
 
-  /** One step: the transition, the new state stored at once, then the effects. */
-  #dispatch(input: CallInput): Promise<void> {
+  /** One step at the server's time: the transition, the new state stored at once, then the effects. */
+  #dispatch(input: Input): Promise<void> {
+    const c = this.#client;
     const before: CallMachineState = {
       call: this.#store.getState(),
       pending: this.#pending,
       glare: this.#glare,
     };
-    const { state, effects } = callTransition(before, input);
+    const self = { userID: c.userID, deviceID: c.session?.deviceID };
+    const { state, effects } = callTransition(before, { ...input, now: c.serverNow(), self } as CallInput);
     this.#pending = state.pending;
     this.#glare = state.glare;
     if (state.call !== before.call) this.#store.setState(state.call);
@@ -251,19 +230,13 @@ export class CallController {
         case 'placeCall': {
           const { roomID } = effect;
           const placed = c.invite(effect.peer, effect.data, { timeout: effect.timeout }).then(
-            (inviteID) => this.#dispatch({ type: 'dialed', now: c.serverNow(), roomID, inviteID }),
+            (inviteID) => this.#dispatch({ type: 'dialed', roomID, inviteID }),
             (error: unknown) => {
               const existingID = error instanceof SignalingError ? error.details?.inviteID : undefined;
               const existing = existingID
                 ? { inviteID: existingID, record: c.getInvitation(existingID) }
                 : undefined;
-              return this.#dispatch({
-                type: 'dialFailed',
-                now: c.serverNow(),
-                roomID,
-                failure: failureOf(error),
-                existing,
-              });
+              return this.#dispatch({ type: 'dialFailed', roomID, failure: failureOf(error), existing });
             },
           );
           pending.push(placed);
@@ -296,7 +269,7 @@ export class CallController {
           const { inviteID } = effect;
           this.#leaveTimer = this.#clock.setTimer(this.#clock.now() + effect.afterMs, () => {
             this.#leaveTimer = undefined;
-            void this.#dispatch({ type: 'leaveGraceOver', now: c.serverNow(), inviteID });
+            void this.#dispatch({ type: 'leaveGraceOver', inviteID });
           });
           break;
         }
@@ -318,11 +291,9 @@ export class CallController {
     inviteID: string,
     request: Promise<unknown>,
   ): Promise<void> {
-    const c = this.#client;
     return request.then(
-      () => this.#dispatch({ type: `${action}Done`, now: c.serverNow(), inviteID }),
-      (error: unknown) =>
-        this.#dispatch({ type: `${action}Failed`, now: c.serverNow(), inviteID, failure: failureOf(error) }),
+      () => this.#dispatch({ type: `${action}Done`, inviteID }),
+      (error: unknown) => this.#dispatch({ type: `${action}Failed`, inviteID, failure: failureOf(error) }),
     );
   }
 

@@ -147,18 +147,33 @@ export interface CallStep {
 }
 
 const GLARE_KEPT = 4;
+const MISSED_KEPT = 20;
+const ACTIVE: ReadonlySet<string> = new Set(['dialing', 'ringing', 'connecting', 'inCall']);
 
-function glareOver(m: CallMachineState, inviteID: string, over: GlareCall['over']): CallMachineState {
-  return { ...m, glare: m.glare.map((g) => (g.inviteID === inviteID ? { ...g, over } : g)) };
+/** Connected: the media is starting or up. */
+const live = (phase: CallState['phase']) => phase === 'connecting' || phase === 'inCall';
+
+const step = (state: CallMachineState, ...effects: CallEffect[]): CallStep => ({ state, effects });
+const cancel = (inviteID: string): CallEffect => ({ type: 'cancel', inviteID });
+
+function glareOver(m: CallMachineState, inviteID: string, over: GlareCall['over']): CallStep {
+  return step({ ...m, glare: m.glare.map((g) => (g.inviteID === inviteID ? { ...g, over } : g)) });
 }
 
-const ACTIVE: ReadonlySet<string> = new Set(['dialing', 'ringing', 'connecting', 'inCall']);
-const MISSED_KEPT = 20;
-
-const stay = (state: CallMachineState): CallStep => ({ state, effects: [] });
+const glareOf = (m: CallMachineState, inviteID: string) => m.glare.find((g) => g.inviteID === inviteID);
 
 function patch(m: CallMachineState, p: Partial<CallState>): CallMachineState {
   return { ...m, call: { ...m.call, ...p } };
+}
+
+/** A new call, keeping the missed calls. */
+function fresh(m: CallMachineState, p: Partial<CallState>): CallState {
+  return { ...idleCall, missed: m.call.missed, ...p };
+}
+
+/** The call's type and room as the call data carries them. */
+function wire(s: CallState, callType: CallType = CallType.AUDIO) {
+  return { callType: s.callType ?? callType, roomID: s.roomID ?? '' };
 }
 
 function settled(m: CallMachineState): CallMachineState {
@@ -167,7 +182,7 @@ function settled(m: CallMachineState): CallMachineState {
 
 function then(first: CallStep, next: (state: CallMachineState) => CallStep): CallStep {
   const second = next(first.state);
-  return { state: second.state, effects: [...first.effects, ...second.effects] };
+  return step(second.state, ...first.effects, ...second.effects);
 }
 
 function roomOf(record: InvitationRecord | undefined): string | undefined {
@@ -192,8 +207,15 @@ function end(
     durationSeconds: duration,
     ...extra,
   });
-  return { state, effects: [{ type: 'disarmLeaveTimer' }] };
+  return step(state, { type: 'disarmLeaveTimer' });
 }
+
+const failed = (m: CallMachineState, now: number, failure: string) =>
+  end(m, now, 'failed', 'local', { failure });
+
+/** Our decline is confirmed: the call ended as the user asked (busy or declined). */
+const declined = (m: CallMachineState, now: number) =>
+  end(m, now, m.pending === 'busy' ? 'busy' : 'declined', 'local');
 
 function miss(m: CallMachineState, call: MissedCall): CallMachineState {
   return patch(m, { missed: [call, ...m.call.missed].slice(0, MISSED_KEPT) });
@@ -201,15 +223,15 @@ function miss(m: CallMachineState, call: MissedCall): CallMachineState {
 
 /** Sends the call-end notice for the call as it ended (nothing without a peer). */
 function callEnd(m: CallMachineState): CallStep {
-  const { peer, callType, roomID, durationSeconds } = m.call;
-  if (!peer) return stay(m);
-  const data = createHangupData({
-    callType: callType ?? CallType.AUDIO,
-    roomID: roomID ?? '',
-    durationSeconds: durationSeconds ?? 0,
-  });
-  return { state: m, effects: [{ type: 'sendCallEnd', peer, data }] };
+  const { peer, durationSeconds } = m.call;
+  if (!peer) return step(m);
+  const data = createHangupData({ ...wire(m.call), durationSeconds: durationSeconds ?? 0 });
+  return step(m, { type: 'sendCallEnd', peer, data });
 }
+
+/** Ends the call as hung up and sends the call-end. */
+const hungUp = (m: CallMachineState, now: number, by: 'local' | 'remote' = 'local') =>
+  then(end(m, now, 'hungUp', by), callEnd);
 
 /** Is this record the call we are in (also before the invite's reply has arrived)? */
 function ours(m: CallMachineState, record: InvitationRecord, self: CallSelf): boolean {
@@ -223,55 +245,53 @@ function ours(m: CallMachineState, record: InvitationRecord, self: CallSelf): bo
 // `pending`; its success reply or the server's event (accepted, rejected, cancelled, timed out)
 // decides the state, and an 8010 leaves the state to the event that says who won.
 
-function accept(m: CallMachineState): CallStep {
+/** Can this side still act on the ringing call (no action of ours in flight)? */
+function ringing(m: CallMachineState): string | undefined {
   const { phase, inviteID } = m.call;
-  if (phase !== 'ringing' || inviteID === undefined || m.pending !== undefined) return stay(m);
+  return phase === 'ringing' && m.pending === undefined ? inviteID : undefined;
+}
+
+function accept(m: CallMachineState): CallStep {
+  const inviteID = ringing(m);
+  if (inviteID === undefined) return step(m);
   // Connecting at once lets the media start; the accept is confirmed or lost later.
-  const state = { ...patch(m, { phase: 'connecting' }), pending: 'accept' as const };
-  return { state, effects: [{ type: 'accept', inviteID }] };
+  return step({ ...patch(m, { phase: 'connecting' }), pending: 'accept' }, { type: 'accept', inviteID });
 }
 
 function decline(m: CallMachineState, busy: boolean): CallStep {
-  const { phase, inviteID, callType, roomID } = m.call;
-  if (phase !== 'ringing' || inviteID === undefined || m.pending !== undefined) return stay(m);
-  const call = { callType: callType ?? CallType.AUDIO, roomID: roomID ?? '' };
+  const inviteID = ringing(m);
+  if (inviteID === undefined) return step(m);
+  const call = wire(m.call);
   const data = busy ? createBusyData(call) : createAnswerData(call);
-  return {
-    state: { ...m, pending: busy ? 'busy' : 'decline' },
-    effects: [{ type: 'decline', inviteID, data }],
-  };
+  return step({ ...m, pending: busy ? 'busy' : 'decline' }, { type: 'decline', inviteID, data });
 }
 
 function hangUp(m: CallMachineState, now: number): CallStep {
   const s = m.call;
   if (s.phase === 'ringing') return decline(m, false);
   if (s.phase === 'dialing') {
-    if (m.pending === 'cancel') return stay(m);
+    if (m.pending === 'cancel') return step(m);
     const asked: CallMachineState = { ...m, pending: 'cancel' };
     // Without an id yet (or on glare, with the peer's invitation): wait for the invite's reply.
-    if (s.inviteID === undefined || s.direction === 'incoming') return stay(asked);
-    return { state: asked, effects: [{ type: 'cancel', inviteID: s.inviteID }] };
+    if (s.inviteID === undefined || s.direction === 'incoming') return step(asked);
+    return step(asked, cancel(s.inviteID));
   }
-  if (s.phase !== 'connecting' && s.phase !== 'inCall') return stay(m);
+  if (!live(s.phase)) return step(m);
   // Our accept may still lose: only a call that was answered gets a call-end.
-  if (accepting(m)) return stay({ ...m, pending: 'hangUp' });
-  return then(end(m, now, 'hungUp', 'local'), callEnd);
+  if (accepting(m)) return step({ ...m, pending: 'hangUp' });
+  return hungUp(m, now);
 }
 
 /** Our accept is confirmed: in the call, or out of it at once if the user hung up meanwhile. */
 function acceptWon(m: CallMachineState, now: number): CallStep {
-  return m.pending === 'hangUp' ? then(end(m, now, 'hungUp', 'local'), callEnd) : stay(settled(m));
-}
-
-/** The caller's cancel lost to the callee's accept: the user asked to hang up, so end the call properly. */
-function hangUpAnswered(m: CallMachineState, now: number): CallStep {
-  return then(end(patch(m, { phase: 'connecting', startedAt: now }), now, 'hungUp', 'local'), callEnd);
+  return m.pending === 'hangUp' ? hungUp(m, now) : step(settled(m));
 }
 
 const accepting = (m: CallMachineState) => m.pending === 'accept' || m.pending === 'hangUp';
 
-/** Was our request refused because the other party's action won (8010)? Then an event decides. */
-const lostRace = (failure: CallRequestFailure) => failure.code === ErrorCode.INVITATION_INVALID;
+/** Ringing here, or accepted here but not confirmed: the other party's action may still win. */
+const undecided = (m: CallMachineState) =>
+  m.call.phase === 'ringing' || (m.call.phase === 'connecting' && accepting(m));
 
 type Reply = Extract<
   CallInput,
@@ -281,73 +301,59 @@ type Reply = Extract<
 /** The reply to one of the pending actions. */
 function replied(m: CallMachineState, input: Reply): CallStep {
   const s = m.call;
-  if (s.inviteID !== input.inviteID || s.phase === 'ended') return stay(m);
-  const action = input.type.startsWith('accept')
-    ? 'accept'
-    : input.type.startsWith('decline')
-      ? 'decline'
-      : 'cancel';
+  const { now } = input;
+  if (s.inviteID !== input.inviteID || s.phase === 'ended') return step(m);
+  const action = input.type.replace(/Done|Failed/, '');
   const mine =
     m.pending === action ||
     (action === 'decline' && m.pending === 'busy') ||
     (action === 'accept' && m.pending === 'hangUp');
-  if (!mine) return stay(m);
+  if (!mine) return step(m);
   if (!('failure' in input)) {
-    if (action === 'accept') return acceptWon(m, input.now);
-    if (action === 'cancel') return end(m, input.now, 'cancelled', 'local');
-    return end(m, input.now, m.pending === 'busy' ? 'busy' : 'declined', 'local');
+    if (action === 'accept') return acceptWon(m, now);
+    return action === 'cancel' ? end(m, now, 'cancelled', 'local') : declined(m, now);
   }
-  if (lostRace(input.failure)) return stay(m);
-  return end(m, input.now, 'failed', 'local', { failure: input.failure.message });
+  // Refused because the other party's action won (8010): the event that says so decides.
+  if (input.failure.code === ErrorCode.INVITATION_INVALID) return step(m);
+  return failed(m, now, input.failure.message);
 }
 
 function dial(m: CallMachineState, input: Extract<CallInput, { type: 'dial' }>): CallStep {
   const { peer, callType, roomID } = input;
   // Calling the person who is ringing us is answering them (glare, seen from this side).
   if (m.call.phase === 'ringing' && m.call.peer === peer) return accept(m);
-  if (ACTIVE.has(m.call.phase)) {
-    const refusal: CallEffect = {
+  if (ACTIVE.has(m.call.phase))
+    return step(m, {
       type: 'refuse',
       code: ErrorCode.INVALID_PARAMETERS,
       message: 'already in a call; hang up first',
-    };
-    return { state: m, effects: [refusal] };
-  }
-  const state: CallMachineState = {
-    pending: undefined,
-    glare: [],
-    call: {
-      ...idleCall,
-      missed: m.call.missed,
-      phase: 'dialing',
-      direction: 'outgoing',
-      peer,
-      roomID,
-      callType,
-    },
-  };
+    });
+  const call = fresh(m, { phase: 'dialing', direction: 'outgoing', peer, roomID, callType });
   // The callees only: TUICallKit 2022 shows a group call when the caller is listed too.
   const data = createCallData({ callType, roomID, userIDs: [peer], inviter: input.self.userID ?? '' });
-  return { state, effects: [{ type: 'placeCall', peer, roomID, data, timeout: input.ringTimeoutSeconds }] };
+  return step(
+    { pending: undefined, glare: [], call },
+    { type: 'placeCall', peer, roomID, data, timeout: input.ringTimeoutSeconds },
+  );
 }
 
 function dialed(m: CallMachineState, roomID: string, inviteID: string): CallStep {
   const s = m.call;
-  if (s.roomID !== roomID || s.direction !== 'outgoing') return stay(m); // Glare took over meanwhile.
+  if (s.roomID !== roomID || s.direction !== 'outgoing') return step(m); // Glare took over meanwhile.
   const known = s.inviteID === undefined ? patch({ ...m, glare: [] }, { inviteID }) : m;
   // Failed before the id was known: the invitation must not ring on.
   if (s.phase === 'ended' && s.inviteID === undefined && s.endReason === 'failed')
-    return { state: known, effects: [{ type: 'cancel', inviteID }] };
-  if (s.phase !== 'dialing' || known.pending !== 'cancel') return stay(known);
-  return { state: known, effects: [{ type: 'cancel', inviteID: known.call.inviteID ?? inviteID }] };
+    return step(known, cancel(inviteID));
+  if (s.phase !== 'dialing' || known.pending !== 'cancel') return step(known);
+  return step(known, cancel(s.inviteID ?? inviteID));
 }
 
 function dialFailed(m: CallMachineState, input: Extract<CallInput, { type: 'dialFailed' }>): CallStep {
-  if (m.call.roomID !== input.roomID && m.call.phase !== 'dialing') return stay(m);
+  if (m.call.roomID !== input.roomID && m.call.phase !== 'dialing') return step(m);
   const { existing, failure } = input;
   if (failure.code === ErrorCode.ALREADY_EXISTS && existing) {
     // Glare: the peer is already calling us. Answer their invitation: one call, not two.
-    const seen = m.glare.find((g) => g.inviteID === existing.inviteID);
+    const seen = glareOf(m, existing.inviteID);
     const ringing = patch(
       { ...settled(m), glare: [] },
       {
@@ -359,74 +365,56 @@ function dialFailed(m: CallMachineState, input: Extract<CallInput, { type: 'dial
       },
     );
     // Their invitation already ended (we saw it go): the call is over the way theirs ended.
-    if (seen?.over !== undefined)
-      return end(ringing, input.now, seen.over, seen.over === 'answeredElsewhere' ? 'local' : 'remote');
+    const over = seen?.over;
+    if (over !== undefined)
+      return end(ringing, input.now, over, over === 'answeredElsewhere' ? 'local' : 'remote');
     // Hung up before the reply came: decline the peer's call instead of joining it.
     return m.pending === 'cancel' ? decline(ringing, false) : accept(ringing);
   }
-  return end(m, input.now, 'failed', 'local', { failure: failure.message });
+  return failed(m, input.now, failure.message);
 }
 
 /** A new invitation to this user: a call rings (or is refused as busy), a call-end ends ours. */
 function invitation(m: CallMachineState, now: number, record: InvitationRecord, self: CallSelf): CallStep {
   if (record.groupID !== '' || record.inviter === self.userID || !canAnswer(record, self.userID))
-    return stay(m);
+    return step(m);
   const info = parseCallData(record.data);
-  if (!info.ok) return stay(m);
+  if (!info.ok) return step(m);
   const s = m.call;
+  const { inviteID, inviter: peer } = record;
   const { cmd, roomID } = info.value;
   if (cmd === 'hangup') {
     // The peer hung up (seed step 5). Acknowledge the notice so it does not linger.
-    const ack: CallStep = {
-      state: m,
-      effects: [{ type: 'acknowledge', inviteID: record.inviteID, data: '' }],
-    };
+    const ack = step(m, { type: 'acknowledge', inviteID, data: '' });
     // TUICallKit's hang-up may name no room (JS engine) or room 0 (2022 Android): the peer decides.
     const sameRoom = roomID === '' || roomID === s.roomID;
-    if (!ACTIVE.has(s.phase) || record.inviter !== s.peer || !sameRoom) return ack;
+    if (!ACTIVE.has(s.phase) || peer !== s.peer || !sameRoom) return ack;
     return then(ack, (a) => end(a, now, 'hungUp', 'remote', { durationSeconds: info.value.callEnd ?? 0 }));
   }
   if (cmd === 'switchToAudio' || cmd === 'switchToVideo') return switchAsked(m, record, cmd);
-  if (cmd !== 'audioCall' && cmd !== 'videoCall') return stay(m);
+  if (cmd !== 'audioCall' && cmd !== 'videoCall') return step(m);
   const callType = info.value.callType ?? (cmd === 'videoCall' ? CallType.VIDEO : CallType.AUDIO);
   // Our call's own invitation, arriving after we took it up (glare answered from the 8012).
-  if (record.inviteID === s.inviteID && s.direction === 'incoming') return stay(patch(m, { roomID }));
-  if (s.phase === 'dialing' && s.peer === record.inviter && s.inviteID === undefined) {
+  if (inviteID === s.inviteID && s.direction === 'incoming') return step(patch(m, { roomID }));
+  if (s.phase === 'dialing' && s.peer === peer && s.inviteID === undefined)
     // Glare seen from this side: if the peer's invitation is still there when ours arrives, ours
     // is answered with 8012 (`dialFailed`), which rings theirs and accepts it.
-    const seen = { inviteID: record.inviteID, roomID, over: undefined };
-    return stay({ ...m, glare: [...m.glare, seen].slice(-GLARE_KEPT) });
-  }
+    return step({ ...m, glare: [...m.glare, { inviteID, roomID, over: undefined }].slice(-GLARE_KEPT) });
   if (ACTIVE.has(s.phase)) {
     // Already in a call: reject with the line-busy reason (seed step 3).
-    const missed = miss(m, {
-      inviteID: record.inviteID,
-      peer: record.inviter,
+    const data = createBusyData({
       callType,
-      at: record.createdAt,
+      roomID,
+      userIDs: self.userID === undefined ? [] : [self.userID],
     });
-    return {
-      state: missed,
-      effects: [
-        {
-          type: 'reject',
-          inviteID: record.inviteID,
-          data: createBusyData({ callType, roomID, userIDs: self.userID === undefined ? [] : [self.userID] }),
-        },
-      ],
-    };
+    return step(miss(m, { inviteID, peer, callType, at: record.createdAt }), {
+      type: 'reject',
+      inviteID,
+      data,
+    });
   }
-  const call: CallState = {
-    ...idleCall,
-    missed: s.missed,
-    phase: 'ringing',
-    direction: 'incoming',
-    peer: record.inviter,
-    inviteID: record.inviteID,
-    roomID,
-    callType,
-  };
-  return { state: { ...m, call }, effects: [{ type: 'disarmLeaveTimer' }] };
+  const call = fresh(m, { phase: 'ringing', direction: 'incoming', peer, inviteID, roomID, callType });
+  return step({ ...m, call }, { type: 'disarmLeaveTimer' });
 }
 
 /**
@@ -440,105 +428,98 @@ function switchAsked(
   cmd: 'switchToAudio' | 'switchToVideo',
 ): CallStep {
   const s = m.call;
-  const ours = (s.phase === 'connecting' || s.phase === 'inCall') && record.inviter === s.peer;
-  const call = { callType: s.callType ?? CallType.VIDEO, roomID: s.roomID ?? '' };
-  if (ours && cmd === 'switchToAudio') {
-    const data = createSwitchToAudioData(call);
-    return {
-      state: patch(m, { callType: CallType.AUDIO }),
-      effects: [{ type: 'acknowledge', inviteID: record.inviteID, data }],
-    };
-  }
+  const { inviteID } = record;
+  const ours = live(s.phase) && record.inviter === s.peer;
+  const call = wire(s, CallType.VIDEO);
+  if (ours && cmd === 'switchToAudio')
+    return step(patch(m, { callType: CallType.AUDIO }), {
+      type: 'acknowledge',
+      inviteID,
+      data: createSwitchToAudioData(call),
+    });
   // Switching to video is not offered by Beckon; a switch outside our call is answered, not ignored.
   const message = ours ? 'switching to video is not supported' : 'not in a call with you';
-  const data = createSwitchToAudioData({ ...call, message });
-  return { state: m, effects: [{ type: 'reject', inviteID: record.inviteID, data }] };
+  return step(m, { type: 'reject', inviteID, data: createSwitchToAudioData({ ...call, message }) });
 }
 
 /** Is this our own switch-to-audio invitation (its answer is not about the call itself)? */
 function switchOf(record: InvitationRecord, self: CallSelf): boolean {
-  if (record.inviter !== self.userID || !record.data.includes('switchToAudio')) return false;
   const info = parseCallData(record.data);
-  return info.ok && info.value.cmd === 'switchToAudio';
+  return record.inviter === self.userID && info.ok && info.value.cmd === 'switchToAudio';
 }
 
 function switchToAudio(m: CallMachineState, ringTimeoutSeconds: number): CallStep {
   const { phase, peer, callType, roomID } = m.call;
-  if ((phase !== 'connecting' && phase !== 'inCall') || peer === undefined || callType !== CallType.VIDEO)
-    return stay(m);
+  if (!live(phase) || peer === undefined || callType !== CallType.VIDEO) return step(m);
   const data = createSwitchToAudioData({ callType, roomID: roomID ?? '', userIDs: [peer] });
-  return { state: m, effects: [{ type: 'requestSwitch', peer, data, timeout: ringTimeoutSeconds }] };
+  return step(m, { type: 'requestSwitch', peer, data, timeout: ringTimeoutSeconds });
 }
 
 function answered(
   m: CallMachineState,
   input: Extract<CallInput, { type: 'accepted' | 'rejected' }>,
 ): CallStep {
-  if (switchOf(input.invitation, input.self)) {
-    // The peer answered our switch to audio: accepted, the call is audio now; rejected, it stays.
-    const { peer, phase } = m.call;
-    if (input.type === 'accepted' && input.invitee === peer && ACTIVE.has(phase))
-      return stay(patch(m, { callType: CallType.AUDIO }));
-    return stay(m);
-  }
-  if (input.invitee === input.self.userID && m.glare.some((g) => g.inviteID === input.inviteID))
-    return stay(glareOver(m, input.inviteID, 'answeredElsewhere'));
-  if (!ours(m, input.invitation, input.self)) return stay(m);
+  const { now, self, invitee, inviteID } = input;
+  const accepted = input.type === 'accepted';
   const s = m.call;
-  const known = s.inviteID === undefined ? patch(m, { inviteID: input.inviteID }) : m;
-  if (s.direction === 'outgoing' && input.invitee === s.peer) {
+  if (switchOf(input.invitation, self))
+    // The peer answered our switch to audio: accepted, the call is audio now; rejected, it stays.
+    return step(
+      accepted && invitee === s.peer && ACTIVE.has(s.phase) ? patch(m, { callType: CallType.AUDIO }) : m,
+    );
+  if (invitee === self.userID && glareOf(m, inviteID)) return glareOver(m, inviteID, 'answeredElsewhere');
+  if (!ours(m, input.invitation, self)) return step(m);
+  const known = s.inviteID === undefined ? patch(m, { inviteID }) : m;
+  if (s.direction === 'outgoing' && invitee === s.peer) {
     if (s.phase === 'dialing') {
-      if (input.type === 'accepted')
+      if (accepted)
+        // Our cancel lost to the callee's accept: the user asked to hang up, so end the call properly.
         return m.pending === 'cancel'
-          ? hangUpAnswered(known, input.now)
-          : stay(patch(known, { phase: 'connecting' }));
+          ? hungUp(patch(known, { phase: 'connecting', startedAt: now }), now)
+          : step(patch(known, { phase: 'connecting' }));
       const info = parseCallData(input.data);
-      return end(known, input.now, info.ok && info.value.lineBusy ? 'busy' : 'declined', 'remote');
+      return end(known, now, info.ok && info.value.lineBusy ? 'busy' : 'declined', 'remote');
     }
     // Our call failed while ringing and the answer beat our cancel: the callee must not wait.
-    if (s.phase === 'ended' && s.endReason === 'failed' && input.type === 'accepted') return callEnd(known);
-    return stay(known);
+    if (s.phase === 'ended' && s.endReason === 'failed' && accepted) return callEnd(known);
+    return step(known);
   }
-  if (s.direction !== 'incoming' || input.invitee !== input.self.userID) return stay(known);
-  const undecided = s.phase === 'ringing' || (s.phase === 'connecting' && accepting(m));
-  if (!undecided) return stay(known);
-  if (input.device !== input.self.deviceID) return end(known, input.now, 'answeredElsewhere', 'local');
+  if (s.direction !== 'incoming' || invitee !== self.userID || !undecided(m)) return step(known);
+  if (input.device !== self.deviceID) return end(known, now, 'answeredElsewhere', 'local');
   // This device's own answer, as the server took it.
-  if (input.type === 'accepted') return accepting(m) ? acceptWon(known, input.now) : stay(known);
-  if (m.pending === 'decline' || m.pending === 'busy')
-    return end(known, input.now, m.pending === 'busy' ? 'busy' : 'declined', 'local');
-  return stay(known);
+  if (accepted) return accepting(m) ? acceptWon(known, now) : step(known);
+  if (m.pending === 'decline' || m.pending === 'busy') return declined(known, now);
+  return step(known);
 }
 
 function lost(m: CallMachineState, input: Extract<CallInput, { type: 'cancelled' | 'timedOut' }>): CallStep {
-  if (m.glare.some((g) => g.inviteID === input.inviteID))
-    return stay(glareOver(m, input.inviteID, input.type === 'cancelled' ? 'cancelled' : 'timedOut'));
-  if (!ours(m, input.invitation, input.self)) return stay(m);
+  const { now, inviteID } = input;
+  const reason = input.type;
+  if (glareOf(m, inviteID)) return glareOver(m, inviteID, reason);
+  if (!ours(m, input.invitation, input.self)) return step(m);
   const s = m.call;
-  const reason = input.type === 'cancelled' ? 'cancelled' : 'timedOut';
   // A ringing call, or one whose accept is not confirmed: the caller's cancel or the timeout won.
-  if (s.direction === 'incoming' && (s.phase === 'ringing' || (s.phase === 'connecting' && accepting(m)))) {
+  if (s.direction === 'incoming' && undecided(m)) {
     const missed = miss(m, {
-      inviteID: input.inviteID,
-      peer: input.type === 'cancelled' ? input.inviter : (s.peer ?? ''),
+      inviteID,
+      peer: reason === 'cancelled' ? input.inviter : (s.peer ?? ''),
       callType: s.callType ?? CallType.AUDIO,
       at: input.invitation.createdAt,
     });
-    return end(missed, input.now, reason, 'remote');
+    return end(missed, now, reason, 'remote');
   }
-  if (s.direction !== 'outgoing' || s.phase !== 'dialing') return stay(m);
-  if (input.type === 'timedOut') return end(m, input.now, 'timedOut', 'remote');
-  return end(m, input.now, 'cancelled', 'local');
+  if (s.direction !== 'outgoing' || s.phase !== 'dialing') return step(m);
+  return end(m, now, reason, reason === 'timedOut' ? 'remote' : 'local');
 }
 
 function fail(m: CallMachineState, now: number, reason: string): CallStep {
   const { phase, inviteID } = m.call;
-  if (!ACTIVE.has(phase)) return stay(m);
-  const ended = end(m, now, 'failed', 'local', { failure: reason });
+  if (!ACTIVE.has(phase)) return step(m);
+  const ended = failed(m, now, reason);
   // Tell the peer: a call-end once connected, a cancel while our invitation rings.
-  if (phase === 'connecting' || phase === 'inCall') return then(ended, callEnd);
+  if (live(phase)) return then(ended, callEnd);
   if (phase !== 'dialing' || inviteID === undefined) return ended;
-  return then(ended, (s) => ({ state: s, effects: [{ type: 'cancel', inviteID }] }));
+  return then(ended, (s) => step(s, cancel(inviteID)));
 }
 
 /**
@@ -552,6 +533,7 @@ function fail(m: CallMachineState, now: number, reason: string): CallStep {
  * // effects: [{ type: 'disarmLeaveTimer' }, { type: 'sendCallEnd', peer: 'bob', data }]
  */
 export function callTransition(m: CallMachineState, input: CallInput): CallStep {
+  const { phase, inviteID } = m.call;
   switch (input.type) {
     case 'dial':
       return dial(m, input);
@@ -563,32 +545,29 @@ export function callTransition(m: CallMachineState, input: CallInput): CallStep 
       return hangUp(m, input.now);
     case 'switchToAudio':
       return switchToAudio(m, input.ringTimeoutSeconds);
-    case 'remoteEntered': {
-      const { phase } = m.call;
-      if (phase !== 'connecting' && phase !== 'dialing') return stay(m);
-      return stay(patch(m, { phase: 'inCall', startedAt: input.now }));
-    }
+    case 'remoteEntered':
+      return step(
+        phase === 'connecting' || phase === 'dialing'
+          ? patch(m, { phase: 'inCall', startedAt: input.now })
+          : m,
+      );
     case 'remoteLeft':
       // If no call-end follows shortly (the peer crashed or lost the network), this side ends
       // the call and sends it (seed step 5).
-      if (m.call.phase !== 'inCall' && m.call.phase !== 'connecting') return stay(m);
-      return {
-        state: m,
-        effects: [
-          { type: 'disarmLeaveTimer' },
-          { type: 'armLeaveTimer', afterMs: input.graceMs, inviteID: m.call.inviteID },
-        ],
-      };
+      if (!live(phase)) return step(m);
+      return step(
+        m,
+        { type: 'disarmLeaveTimer' },
+        { type: 'armLeaveTimer', afterMs: input.graceMs, inviteID },
+      );
     case 'leaveGraceOver':
-      if (m.call.inviteID !== input.inviteID || !ACTIVE.has(m.call.phase)) return stay(m);
-      return then(end(m, input.now, 'hungUp', 'remote'), callEnd);
+      return inviteID !== input.inviteID || !ACTIVE.has(phase) ? step(m) : hungUp(m, input.now, 'remote');
     case 'fail':
       return fail(m, input.now, input.reason);
     case 'reset':
-      if (m.call.phase !== 'ended') return stay(m);
-      return stay({ ...m, call: { ...idleCall, missed: m.call.missed } });
+      return step(phase === 'ended' ? { ...m, call: fresh(m, {}) } : m);
     case 'clearMissed':
-      return stay(patch(m, { missed: [] }));
+      return step(patch(m, { missed: [] }));
     case 'invitation':
       return invitation(m, input.now, input.invitation, input.self);
     case 'accepted':
@@ -601,12 +580,7 @@ export function callTransition(m: CallMachineState, input: CallInput): CallStep 
       return dialed(m, input.roomID, input.inviteID);
     case 'dialFailed':
       return dialFailed(m, input);
-    case 'acceptDone':
-    case 'declineDone':
-    case 'cancelDone':
-    case 'acceptFailed':
-    case 'declineFailed':
-    case 'cancelFailed':
+    default:
       return replied(m, input);
   }
 }
