@@ -30,8 +30,9 @@ const entries: Entry[] = [
       createCallData, createBusyData, createHangupData, parseCallData, createClassroomData, parseClassroomData
     } from '@beckon/signaling';`,
     // 6 KiB until the client ran the server's parameter checks before sending (6017 without a
-    // round trip, issue 16): about 0.2 kB of that.
-    budget: 6.25 * 1024,
+    // round trip, issue 16): about 0.2 kB of that; 6.25 KiB until the TUICallKit interop data
+    // (hang-ups without a room, switch to audio, busy and answer data) came: about 0.7 kB more.
+    budget: 7 * 1024,
   },
   {
     name: '@beckon/signaling (every export of the main entry)',
