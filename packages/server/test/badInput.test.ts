@@ -505,9 +505,12 @@ describe('flood', () => {
 
 describe('slow reader and dead sockets', () => {
   it('a reader that stops reading is cut off at maxBufferedBytes; others keep working', async () => {
+    // The flood must reach the reader: no request or invitation limit may stop it first.
     const { server, alice, bob } = await setup({
       maxBufferedBytes: 64 * 1024,
       rateLimit: { burst: 10_000, perSecond: 10_000 },
+      userRateLimit: { burst: 10_000, perSecond: 10_000 },
+      maxActiveInvitations: 10_000,
     });
     const carol = await user(server, 'carol');
     const slow = await raw(server, 'slowuser');

@@ -16,8 +16,11 @@ function answer(
   const invitees = record.invitees.map((i): InviteeRecord => {
     if (i.userID !== actor || i.state !== 'pending') return i;
     changed = true;
+    // An answer proves the invitation reached the invitee: a receipt still queued when the answer
+    // wins the race is then not needed, and the inviter's mark does not stay false.
     const next: InviteeRecord = {
       ...i,
+      delivered: true,
       state,
       answeredAt: event.at,
       answerOrder: order,
