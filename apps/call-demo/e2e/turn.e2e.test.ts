@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Coturn, startCoturn } from '../../../scripts/coturn.js';
 import { demoUnderTest, playing, shot } from '../../e2e-browser.js';
-import { haveTurnserver, recordPeerConnections, selectedPaths } from './turnRelay.js';
+import { haveTurnserver, recordPeerConnections, selectedPaths, signIn } from './turnRelay.js';
 
 describe.runIf(haveTurnserver)('call demo through a TURN relay (coturn, relay-only)', () => {
   let turn: Coturn | undefined;
@@ -31,10 +31,7 @@ describe.runIf(haveTurnserver)('call demo through a TURN relay (coturn, relay-on
     const page = await demo.people().open('about:blank');
     await recordPeerConnections(page);
     await page.goto(`${demo.server().url}/`);
-    await page.getByLabel('Your name').fill(name);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor();
-    return page;
+    return signIn(page, name);
   }
 
   it('both videos play, and every selected candidate pair is relay to relay through our coturn', async () => {

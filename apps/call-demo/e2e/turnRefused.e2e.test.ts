@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Coturn, startCoturn } from '../../../scripts/coturn.js';
 import { demoUnderTest, shot } from '../../e2e-browser.js';
-import { haveTurnserver } from './turnRelay.js';
+import { haveTurnserver, signIn } from './turnRelay.js';
 
 describe.runIf(haveTurnserver)('call demo when coturn refuses the TURN credentials', () => {
   let turn: Coturn | undefined;
@@ -23,11 +23,7 @@ describe.runIf(haveTurnserver)('call demo when coturn refuses the TURN credentia
   });
 
   async function person(name: string): Promise<Page> {
-    const page = await demo.people().open(`${demo.server().url}/`);
-    await page.getByLabel('Your name').fill(name);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor();
-    return page;
+    return signIn(await demo.people().open(`${demo.server().url}/`), name);
   }
 
   it('the call ends, and the side whose relay failed reads that no TURN relay could be allocated, and why', async () => {
