@@ -6,6 +6,7 @@ import {
 } from '@beckon/signaling';
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import { RECORDED } from '../../packages/server/test/helpers.js';
 import { type ExpectedRecord, Model, type ModelOptions, type Presence } from './model.js';
 import { DEVICE_USERS, type Step, send, steps } from './steps.js';
 
@@ -58,16 +59,6 @@ export interface Runner {
   readonly maxSteps: number;
   open(run: number): Promise<World>;
 }
-
-const RECORDED: SignalingClientEventName[] = [
-  'onReceiveNewInvitation',
-  'onInviteeAccepted',
-  'onInviteeRejected',
-  'onInvitationCancelled',
-  'onInvitationTimeout',
-  'onInvitationModified',
-  'onInvitationDelivered',
-];
 
 interface Seen {
   readonly name: SignalingClientEventName;

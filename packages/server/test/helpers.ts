@@ -25,7 +25,8 @@ export async function waitFor(check: () => boolean, timeoutMs = 5000, what = 'co
   }
 }
 
-const RECORDED: SignalingClientEventName[] = [
+/** Every client event about an invitation, in the order tests record them. */
+export const RECORDED: SignalingClientEventName[] = [
   'onReceiveNewInvitation',
   'onInviteeAccepted',
   'onInviteeRejected',
