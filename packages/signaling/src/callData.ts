@@ -40,6 +40,11 @@ export interface CallDataWire {
   };
   /** Seconds the call lasted; only on the hang-up invitation (seed step 5). */
   readonly call_end?: number;
+  /**
+   * Beckon's extension on a hang-up the server sends for a party whose devices are gone
+   * (TUICallKit ignores it and sees an ordinary hang-up).
+   */
+  readonly end_reason?: 'peerLeft';
   /** Only on a busy reject. */
   readonly line_busy?: 'line_busy';
   /** Only on a switch-to-audio invitation and its answers (2022 clients read this key). */
@@ -59,6 +64,8 @@ export interface CallInfo {
   readonly lineBusy: boolean;
   /** Duration in seconds for a hang-up (`call_end`, else `data.cmdInfo`), else undefined. */
   readonly callEnd: number | undefined;
+  /** `end_reason` of a hang-up: the server ended the call because this peer's devices were gone. */
+  readonly endReason?: 'peerLeft';
   /** Fields current TUICallKit versions add, where present and well typed. */
   readonly inviter?: string;
   readonly inviteTime?: number;
@@ -168,11 +175,14 @@ export function createBusyData(input: CallDataInput): string {
 }
 
 /** Data for the call-end invitation the party who hangs up sends (seed step 5). */
-export function createHangupData(input: CallDataInput & { readonly durationSeconds: number }): string {
+export function createHangupData(
+  input: CallDataInput & { readonly durationSeconds: number; readonly endReason?: 'peerLeft' },
+): string {
   const seconds = Math.max(0, Math.round(input.durationSeconds));
   const hangup: CallDataWire = {
     ...wire(input, { cmd: 'hangup', cmdInfo: String(seconds) }),
     call_end: seconds,
+    ...(input.endReason === undefined ? {} : { end_reason: input.endReason }),
   };
   return JSON.stringify(hangup);
 }
@@ -299,6 +309,7 @@ export function parseCallData(data: string): DecodeResult<CallInfo> {
       userIDs,
       lineBusy,
       callEnd: cmd === 'hangup' ? (seconds ?? 0) : seconds,
+      ...(cmd === 'hangup' && o.end_reason === 'peerLeft' ? { endReason: 'peerLeft' as const } : {}),
       ...(inviter === undefined ? {} : { inviter }),
       ...(inviteTime === undefined ? {} : { inviteTime }),
       ...(callAction === undefined ? {} : { callAction }),

@@ -53,6 +53,15 @@ export interface DeliveredEvent extends InvitationEventBase {
   readonly invitee: string;
 }
 
+/**
+ * An invitation this client held ended while it was disconnected, and the server can no longer
+ * say how (its snapshot lacks it and names no outcome). `invitation` is the last record the
+ * client held. Invitations whose outcome the server can tell get their ordinary event instead.
+ */
+export interface VanishedEvent extends InvitationEventBase {
+  readonly reason: 'endedWhileDisconnected';
+}
+
 export interface ConnectionChangeEvent {
   readonly state: ConnectionState;
   readonly error?: SignalingErrorInfo;
@@ -67,6 +76,8 @@ export interface SignalingClientEvents {
   onInvitationTimeout: TimeoutEvent;
   onInvitationModified: ModifiedEvent;
   onInvitationDelivered: DeliveredEvent;
+  /** An invitation held before a reconnect ended while away, outcome unknown (see {@link VanishedEvent}). */
+  onInvitationVanished: VanishedEvent;
   onConnectionChange: ConnectionChangeEvent;
   /** A group's members or their presence changed; refetch what shows them. */
   onGroupChanged: { readonly groupID: string };

@@ -37,6 +37,7 @@ export {
   type SignalingClientEvents,
   type SignalingClientOptions,
   type TimeoutEvent,
+  type VanishedEvent,
 } from './client.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {

@@ -9,6 +9,12 @@ export type CallEndReason =
   | 'timedOut'
   | 'cancelled'
   | 'answeredElsewhere'
+  /** The peer's devices (or media) were gone for longer than the grace period. */
+  | 'peerLeft'
+  /** This side lost the server (or the call's deadline passed with no word from it). */
+  | 'connectionLost'
+  /** The call ended while this side was disconnected; the server could not say how. */
+  | 'endedWhileDisconnected'
   | 'failed';
 
 export interface MissedCall {
