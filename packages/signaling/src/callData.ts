@@ -44,7 +44,7 @@ export interface CallDataWire {
    * Beckon's extension on a hang-up the server sends for a party whose devices are gone
    * (TUICallKit ignores it and sees an ordinary hang-up).
    */
-  readonly end_reason?: 'peerLeft';
+  readonly end_reason?: 'peerLeft' | undefined;
   /** Only on a busy reject. */
   readonly line_busy?: 'line_busy';
   /** Only on a switch-to-audio invitation and its answers (2022 clients read this key). */
@@ -182,7 +182,8 @@ export function createHangupData(
   const hangup: CallDataWire = {
     ...wire(input, { cmd: 'hangup', cmdInfo: String(seconds) }),
     call_end: seconds,
-    ...(input.endReason === undefined ? {} : { end_reason: input.endReason }),
+    // JSON.stringify leaves the key out when there is no reason.
+    end_reason: input.endReason,
   };
   return JSON.stringify(hangup);
 }
@@ -309,7 +310,7 @@ export function parseCallData(data: string): DecodeResult<CallInfo> {
       userIDs,
       lineBusy,
       callEnd: cmd === 'hangup' ? (seconds ?? 0) : seconds,
-      ...(cmd === 'hangup' && o.end_reason === 'peerLeft' ? { endReason: 'peerLeft' as const } : {}),
+      ...(o.end_reason === 'peerLeft' && { endReason: 'peerLeft' as const }),
       ...(inviter === undefined ? {} : { inviter }),
       ...(inviteTime === undefined ? {} : { inviteTime }),
       ...(callAction === undefined ? {} : { callAction }),
