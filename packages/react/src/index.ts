@@ -36,12 +36,13 @@ export { beckonKeys } from './queryKeys.js';
 export { type BeckonState, type BeckonStore, createBeckonStore, type EndedInvitation } from './store.js';
 export { useBeckonClient, useMaybeBeckonClient } from './useBeckonClient.js';
 export { useBeckonState } from './useBeckonState.js';
-export { type CallActions, type UseCallResult, useCall } from './useCall.js';
+export { type CallActions, type UseCallOptions, type UseCallResult, useCall } from './useCall.js';
 export { useCallHistory } from './useCallHistory.js';
 export {
   type CallRoomActions,
   type CallRoomTarget,
   type CreateCallRoom,
+  type UseCallRoomOptions,
   type UseCallRoomResult,
   useCallRoom,
 } from './useCallRoom.js';

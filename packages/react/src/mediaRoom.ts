@@ -4,7 +4,8 @@ export interface MediaRoomEvents {
   remoteUserLeft: [userID: string];
   remoteStream: [userID: string, stream: MediaStream, kinds: readonly ('audio' | 'video')[]];
   localStream: [stream: MediaStream];
-  failed: [error: Error];
+  /** `reason` as `@beckon/media`'s `RoomError` gives it (`'ice-failed'`, `'permission-denied'`, ...). */
+  failed: [error: Error & { readonly reason?: string }];
 }
 
 /**

@@ -11,7 +11,11 @@ export interface CallActions {
   readonly hangUp: () => Promise<void>;
   /** Asks the peer to switch the video call to audio (TUICallKit's `switchToAudio`). */
   readonly switchToAudio: () => Promise<void>;
-  /** Media callbacks: the remote user entered or left the room, or the media failed. `useCallRoom` calls them. */
+  /**
+   * Media callbacks: the remote user entered or left the room (or the connection to them
+   * failed), or the media failed. `useCallRoom` calls them. After `remoteLeft` the call waits
+   * the grace period for the peer to come back, then ends as `peerLeft`.
+   */
   readonly remoteEntered: () => void;
   readonly remoteLeft: () => void;
   readonly fail: (reason: string) => void;
@@ -21,6 +25,14 @@ export interface CallActions {
 
 export interface UseCallResult extends CallState {
   readonly actions: CallActions;
+}
+
+export interface UseCallOptions {
+  /**
+   * How long the peer's media may be gone before the call ends as `peerLeft` (for this hook's
+   * `remoteLeft`). Default: the provider's `callOptions.remoteLeaveGraceMs`, else 10 s.
+   */
+  readonly remoteLeaveGraceMs?: number;
 }
 
 /**
@@ -33,7 +45,8 @@ export interface UseCallResult extends CallState {
  * <button onClick={() => actions.dial('bob', { callType: CallType.VIDEO })}>Call Bob</button>
  * {phase === 'ringing' && <button onClick={actions.accept}>Answer {peer}</button>}
  */
-export function useCall(): UseCallResult {
+export function useCall(options: UseCallOptions = {}): UseCallResult {
+  const grace = options.remoteLeaveGraceMs;
   const { calls } = useBeckonRuntime('useCall');
   const state = useBeckonState((s) => s.call);
   const actions = useMemo<CallActions>(
@@ -44,12 +57,12 @@ export function useCall(): UseCallResult {
       hangUp: () => calls.hangUp(),
       switchToAudio: () => calls.switchToAudio(),
       remoteEntered: () => calls.remoteEntered(),
-      remoteLeft: () => calls.remoteLeft(),
+      remoteLeft: () => calls.remoteLeft(grace),
       fail: (reason) => calls.fail(reason),
       reset: () => calls.reset(),
       clearMissed: () => calls.clearMissed(),
     }),
-    [calls],
+    [calls, grace],
   );
   return useMemo(() => ({ ...state, actions }), [state, actions]);
 }

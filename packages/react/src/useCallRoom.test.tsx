@@ -12,15 +12,18 @@ let world: ReturnType<typeof createHubWorld>;
 afterEach(() => world?.close());
 
 /** useCall with useCallRoom over fake rooms; `rooms` lists the rooms created, in order. */
-function phone(userID: string) {
+function phone(userID: string, remoteLeaveGraceMs?: number) {
   const rooms: { target: CallRoomTarget; room: FakeRoom }[] = [];
   const rendered = world.as(userID, () => {
     const call = useCall();
-    const media = useCallRoom((target) => {
-      const room = new FakeRoom();
-      rooms.push({ target, room });
-      return room;
-    });
+    const media = useCallRoom(
+      (target) => {
+        const room = new FakeRoom();
+        rooms.push({ target, room });
+        return room;
+      },
+      remoteLeaveGraceMs === undefined ? {} : { remoteLeaveGraceMs },
+    );
     return { call, media };
   });
   return { ...rendered, rooms };
@@ -64,9 +67,9 @@ describe('useCallRoom: the call drives its media room, the room drives the call'
     expect(alice.result.current.media.room).toBeUndefined();
   });
 
-  it('a remote leave without a call-end ends the call after the grace period; a media failure ends it and tells the peer', async () => {
+  it('a remote leave without a call-end ends the call as peerLeft after the grace period (the hook option); a media failure ends it and tells the peer', async () => {
     world = createHubWorld();
-    const alice = phone('alice');
+    const alice = phone('alice', 2_000);
     const bob = phone('bob');
     await settle();
     await act(() => alice.result.current.call.actions.dial('bob', { roomID: 'r2' }));
@@ -74,13 +77,14 @@ describe('useCallRoom: the call drives its media room, the room drives the call'
     await settle();
     act(() => alice.rooms[0]?.room.emit('remoteUserEntered', 'bob'));
     act(() => alice.rooms[0]?.room.emit('remoteUserLeft', 'bob'));
+    expect(alice.result.current.call.peerGoneAt).toBeDefined();
     await world.advance(1_999);
     expect(alice.result.current.call.phase).toBe('inCall');
     await world.advance(1);
     await settle();
     expect(alice.result.current.call).toMatchObject({
       phase: 'ended',
-      endReason: 'hungUp',
+      endReason: 'peerLeft',
       endedBy: 'remote',
     });
     expect(bob.result.current.call).toMatchObject({ phase: 'ended', endReason: 'hungUp', endedBy: 'remote' });
@@ -104,5 +108,32 @@ describe('useCallRoom: the call drives its media room, the room drives the call'
       endReason: 'hungUp',
       endedBy: 'remote',
     });
+  });
+
+  it('a peer connection that fails mid-call waits the grace period (10 s by default): back in time, the call goes on', async () => {
+    world = createHubWorld();
+    const alice = phone('alice');
+    const bob = phone('bob');
+    await settle();
+    await act(() => alice.result.current.call.actions.dial('bob', { roomID: 'r4' }));
+    await act(() => bob.result.current.call.actions.accept());
+    await settle();
+    const room = () => alice.rooms.at(-1)?.room;
+    act(() => room()?.emit('remoteUserEntered', 'bob'));
+    const iceFailed = Object.assign(new Error('no network path to bob'), { reason: 'ice-failed' });
+    act(() => room()?.emit('failed', iceFailed));
+    await world.advance(9_000);
+    expect(alice.result.current.call.phase).toBe('inCall');
+    act(() => room()?.emit('remoteUserEntered', 'bob'));
+    await world.advance(5_000);
+    expect(alice.result.current.call).toMatchObject({ phase: 'inCall', peerGoneAt: undefined });
+    // Gone for good this time: ended after the default 10 s.
+    act(() => room()?.emit('failed', iceFailed));
+    await world.advance(9_999);
+    expect(alice.result.current.call.phase).toBe('inCall');
+    await world.advance(1);
+    await settle();
+    expect(alice.result.current.call).toMatchObject({ phase: 'ended', endReason: 'peerLeft' });
+    expect(bob.result.current.call).toMatchObject({ phase: 'ended', endReason: 'hungUp', endedBy: 'remote' });
   });
 });

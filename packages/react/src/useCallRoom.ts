@@ -31,12 +31,23 @@ export interface UseCallRoomResult {
   readonly actions: CallRoomActions;
 }
 
+export interface UseCallRoomOptions {
+  /**
+   * How long the peer may be gone from the room (it left, or the connection to it failed) before
+   * the call ends as `peerLeft`; back sooner, the call goes on. Default: the provider's
+   * `callOptions.remoteLeaveGraceMs`, else 10 s.
+   */
+  readonly remoteLeaveGraceMs?: number;
+}
+
 /**
  * The seed's media steps for `useCall`'s call: the caller enters the room when dialing (step 1),
- * the callee after accepting (step 3); the call starts when the remote user enters (step 3), a
- * remote leave without a call-end ends it after a grace period (step 5), and a media failure
- * ends it and tells the peer. The room is left when the call ends. `createRoom` may change on
- * every render; the one current when a call needs media is used.
+ * the callee after accepting (step 3); the call starts when the remote user enters (step 3). If
+ * the peer leaves the room without a call-end, or the connection to it fails mid-call, the call
+ * waits a grace period for it to come back, then ends as `peerLeft` and sends the call-end
+ * (step 5); any other media failure ends it at once and tells the peer. The room is left when
+ * the call ends. `createRoom` may change on every render; the one current when a call needs
+ * media is used.
  *
  * @example
  * const media = useCallRoom(({ peer }) =>
@@ -44,7 +55,9 @@ export interface UseCallRoomResult {
  * );
  * <CallView remoteMedia={<Video stream={media.remote} />} localMedia={<Video stream={media.local} muted />} />
  */
-export function useCallRoom(createRoom: CreateCallRoom): UseCallRoomResult {
+export function useCallRoom(createRoom: CreateCallRoom, options: UseCallRoomOptions = {}): UseCallRoomResult {
+  const grace = useRef(options.remoteLeaveGraceMs);
+  grace.current = options.remoteLeaveGraceMs;
   const { calls } = useBeckonRuntime('useCallRoom');
   const userID = useBeckonState((s) => s.userID);
   const { phase, direction, roomID, peer, callType } = useBeckonState((s) => s.call);
@@ -64,10 +77,15 @@ export function useCallRoom(createRoom: CreateCallRoom): UseCallRoomResult {
     setRoom(current);
     const offs = [
       current.on('remoteUserEntered', () => calls.remoteEntered()),
-      current.on('remoteUserLeft', () => calls.remoteLeft()),
+      current.on('remoteUserLeft', () => calls.remoteLeft(grace.current)),
       current.on('remoteStream', (_user, stream) => setRemote(stream)),
       current.on('localStream', (stream) => setLocal(stream)),
-      current.on('failed', (error) => calls.fail(error.message)),
+      current.on('failed', (error) => {
+        // The connection to the peer died mid-call (its network went): as good as gone, unless
+        // it comes back within the grace period. Other failures (camera, TURN) end the call.
+        if (error.reason === 'ice-failed' && calls.state.phase === 'inCall') calls.remoteLeft(grace.current);
+        else calls.fail(error.message);
+      }),
     ];
     current
       .join(roomID, userID)

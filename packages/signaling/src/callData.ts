@@ -238,18 +238,18 @@ function readCallType(o: Fields, cmd: CallCommand | undefined): CallType | undef
   return undefined;
 }
 
-function pick<T>(d: Fields, o: Fields, keys: readonly string[], ok: (v: unknown) => v is T): T | undefined {
-  for (const source of [d, o])
-    for (const key of keys) {
-      const v = source[key];
-      if (ok(v)) return v;
-    }
-  return undefined;
-}
-
-const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
+const isText = (v: unknown) => typeof v === 'string' && v !== '';
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isFlag = (v: unknown): v is boolean => typeof v === 'boolean';
+
+/** The fields current TUICallKit versions add, by their name in {@link CallInfo}: the wire key and its check. */
+const EXTRAS: readonly (readonly [string, string, (v: unknown) => boolean])[] = [
+  ['inviter', 'inviter', isText],
+  ['inviteTime', 'inviteTime', isCount],
+  ['callAction', 'call_action', isCount],
+  ['callID', 'call_id', isText],
+  ['consumed', 'consumed', (v) => typeof v === 'boolean'],
+  ['initialCallID', 'initialCallId', isText],
+];
 
 function readSeconds(o: Fields, d: Fields): number | undefined {
   if (isCount(o.call_end)) return o.call_end;
@@ -257,11 +257,18 @@ function readSeconds(o: Fields, d: Fields): number | undefined {
   return undefined;
 }
 
+type CoreInfo = Omit<
+  CallInfo,
+  'inviter' | 'inviteTime' | 'callAction' | 'callID' | 'consumed' | 'initialCallID'
+>;
+
 /**
- * Parses TUICallKit call data as any TUICallKit family sends it (invitations, answers, busy
- * rejects with no command, hang-ups with no room); never throws. Unknown fields are ignored.
+ * The facts the call machine needs of call data (parseCallData without TUICallKit's extra
+ * fields, so an app that only runs calls does not ship their readers), and the raw objects.
  */
-export function parseCallData(data: string): DecodeResult<CallInfo> {
+export function readCallData(
+  data: string,
+): DecodeResult<CoreInfo & { readonly raw: readonly [Fields, Fields] }> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(data);
@@ -295,12 +302,6 @@ export function parseCallData(data: string): DecodeResult<CallInfo> {
   const userIDs = Array.isArray(d.userIDs) ? d.userIDs.filter((u): u is string => typeof u === 'string') : [];
   const seconds = readSeconds(o, d);
   const lineBusy = d.message === 'lineBusy' || o.line_busy === 'line_busy' || o.line_busy === '';
-  const inviter = pick(d, o, ['inviter'], isText);
-  const inviteTime = pick(d, o, ['inviteTime'], isCount);
-  const callAction = pick(d, o, ['call_action'], isCount);
-  const callID = pick(d, o, ['call_id'], isText);
-  const consumed = pick(d, o, ['consumed'], isFlag);
-  const initialCallID = pick(d, o, ['initialCallId'], isText);
   return {
     ok: true,
     value: {
@@ -311,14 +312,26 @@ export function parseCallData(data: string): DecodeResult<CallInfo> {
       lineBusy,
       callEnd: cmd === 'hangup' ? (seconds ?? 0) : seconds,
       ...(o.end_reason === 'peerLeft' && { endReason: 'peerLeft' as const }),
-      ...(inviter === undefined ? {} : { inviter }),
-      ...(inviteTime === undefined ? {} : { inviteTime }),
-      ...(callAction === undefined ? {} : { callAction }),
-      ...(callID === undefined ? {} : { callID }),
-      ...(consumed === undefined ? {} : { consumed }),
-      ...(initialCallID === undefined ? {} : { initialCallID }),
+      raw: [d, o],
     },
   };
+}
+
+/**
+ * Parses TUICallKit call data as any TUICallKit family sends it (invitations, answers, busy
+ * rejects with no command, hang-ups with no room); never throws. Unknown fields are ignored.
+ */
+export function parseCallData(data: string): DecodeResult<CallInfo> {
+  const read = readCallData(data);
+  if (!read.ok) return read;
+  const { raw, ...core } = read.value;
+  const value: Record<string, unknown> = core;
+  // Where present and well typed, from `data` first, then the outer object.
+  for (const [name, key, ok] of EXTRAS) {
+    const found = raw.find((source) => ok(source[key]));
+    if (found) value[name] = found[key];
+  }
+  return { ok: true, value: value as unknown as CallInfo };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { CallInterop } from './call/transition.js';
 import { type Clock, systemClock } from './clock.js';
 import { ActionType, type Envelope, envelopeOf } from './envelope.js';
 import { ErrorCode, SignalingError, type SignalingErrorInfo } from './errors.js';
@@ -204,6 +205,11 @@ export class SignalingClient {
   /** A room id for a new call as the transport prefers them, or undefined when it has no preference. */
   newRoomID(): string | undefined {
     return this.#transport.newRoomID?.();
+  }
+
+  /** The transport's extension of the call machine (the Tencent transport's TUICallKit interop), if any. */
+  get callInterop(): CallInterop | undefined {
+    return this.#transport.callInterop;
   }
 
   /** The arbiter's current time as best known here; use it for countdowns. */

@@ -1,3 +1,4 @@
+import type { CallInterop } from './call/transition.js';
 import type { SignalingErrorInfo } from './errors.js';
 import type { Command, CommandReply, InvitationRecord, SignalingEvent } from './rules/types.js';
 
@@ -46,5 +47,10 @@ export interface Transport {
    * TRTC room number, as TUICallKit reads them). Absent: the caller picks any string.
    */
   newRoomID?(): string;
+  /**
+   * Call-machine behaviour every app on this transport needs (the Tencent transport: TUICallKit's
+   * switch to audio); `CallController` uses it unless given its own.
+   */
+  readonly callInterop?: CallInterop;
   close(): void;
 }

@@ -15,6 +15,7 @@ import {
   type Transport,
   type TransportListener,
 } from '@beckon/signaling';
+import { tuiCallKitInterop } from '@beckon/signaling/call';
 import { checkAction, checkInvite, errorInfo, glareCallee } from '@beckon/signaling/rules';
 import { mapTencentError } from './errors.js';
 import type { TencentTransportOptions } from './options.js';
@@ -132,6 +133,9 @@ export class TencentTransport implements Transport {
     }
     return this.#run(command).catch((error: unknown) => refuseWith(mapTencentError(error, command.op)));
   }
+
+  /** TUICallKit's switch to audio, for every call machine on this transport. */
+  readonly callInterop = tuiCallKitInterop;
 
   /** Rooms TUICallKit can enter: a TRTC room number in 1..2147483647. */
   newRoomID(): string {

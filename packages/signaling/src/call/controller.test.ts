@@ -14,12 +14,13 @@ function world() {
   const clock = new ManualClock(1_700_000_000_000);
   const hub = new InMemoryHub({ clock });
   const user = (userID: string) => {
-    const client = new SignalingClient({ transport: hub.connect(userID), clock });
+    const transport = hub.connect(userID);
+    const client = new SignalingClient({ transport, clock });
     const store = createCallStore();
     const calls = new CallController(client, { remoteLeaveGraceMs: 2_000, store });
     const stop = calls.start();
     client.connect();
-    return { client, calls, store, stop };
+    return { client, calls, store, stop, transport };
   };
   return { clock, hub, user };
 }
@@ -47,12 +48,18 @@ describe('CallController (the runner, no React)', () => {
     expect(alice.calls.state.phase).toBe('inCall');
     clock.advance(1);
     await settle();
-    expect(alice.calls.state).toMatchObject({ phase: 'ended', endReason: 'hungUp', endedBy: 'remote' });
+    // The call lasted until the peer's media left, not until the grace ran out.
+    expect(alice.calls.state).toMatchObject({
+      phase: 'ended',
+      endReason: 'peerLeft',
+      endedBy: 'remote',
+      durationSeconds: 10,
+    });
     expect(bob.calls.state).toMatchObject({
       phase: 'ended',
       endReason: 'hungUp',
       endedBy: 'remote',
-      durationSeconds: 12,
+      durationSeconds: 10,
     });
     expect(hub.state.invitations.size).toBe(0);
     expect(clock.pendingTimers).toBe(0);
@@ -71,10 +78,76 @@ describe('CallController (the runner, no React)', () => {
     await bob.calls.accept();
     await settle();
     await expect(alice.calls.dial('carol')).rejects.toMatchObject({ name: 'SignalingError', code: 6017 });
+    // Both sides are connecting: each watchdog runs; the leave timer comes on top.
+    expect(clock.pendingTimers).toBe(2);
     alice.calls.remoteLeft();
-    expect(clock.pendingTimers).toBe(1);
+    expect(clock.pendingTimers).toBe(3);
     alice.stop();
-    expect(clock.pendingTimers).toBe(0);
     bob.stop();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('the watchdog ends a ringing call the server never ends: connectionLost while disconnected', async () => {
+    const { clock, user } = world();
+    const alice = user('alice');
+    const bob = user('bob');
+    await settle();
+    await alice.calls.dial('bob', { callType: CallType.AUDIO, roomID: 'r2' });
+    await settle();
+    expect(bob.calls.state.phase).toBe('ringing');
+    // The server goes away for both: neither hears the timeout it would have sent.
+    alice.transport.drop();
+    bob.transport.drop();
+    await settle();
+    expect(alice.client.connectionState).not.toBe('connected');
+    clock.advance(30_000 + 4_999);
+    await settle();
+    expect(bob.calls.state.phase).toBe('ringing');
+    clock.advance(1);
+    await settle();
+    expect(alice.calls.state).toMatchObject({
+      phase: 'ended',
+      endReason: 'connectionLost',
+      endedBy: 'local',
+    });
+    expect(bob.calls.state).toMatchObject({ phase: 'ended', endReason: 'connectionLost' });
+    expect(bob.calls.state.missed).toMatchObject([{ peer: 'alice' }]);
+    alice.stop();
+    bob.stop();
+  });
+
+  it("the peer's media back within the grace period keeps the call", async () => {
+    const { clock, user } = world();
+    const alice = user('alice');
+    const bob = user('bob');
+    await settle();
+    await alice.calls.dial('bob', { roomID: 'r3' });
+    await bob.calls.accept();
+    await settle();
+    alice.calls.remoteEntered();
+    alice.calls.remoteLeft();
+    clock.advance(1_500);
+    alice.calls.remoteEntered();
+    clock.advance(10_000);
+    await settle();
+    expect(alice.calls.state).toMatchObject({ phase: 'inCall', peerGoneAt: undefined });
+    // The default grace is 10 s: a controller given none waits that long.
+    const carol = user('carol');
+    const dave = user('dave');
+    const defaults = new CallController(carol.client);
+    const stop = defaults.start();
+    await settle();
+    await defaults.dial('dave', { roomID: 'r4' });
+    await dave.calls.accept();
+    await settle();
+    defaults.remoteEntered();
+    defaults.remoteLeft();
+    clock.advance(9_999);
+    expect(defaults.state.phase).toBe('inCall');
+    clock.advance(1);
+    await settle();
+    expect(defaults.state).toMatchObject({ phase: 'ended', endReason: 'peerLeft' });
+    stop();
+    for (const u of [alice, bob, carol, dave]) u.stop();
   });
 });

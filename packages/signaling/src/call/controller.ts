@@ -8,6 +8,7 @@ import { idleCall } from './state.js';
 import {
   type CallEffect,
   type CallInput,
+  type CallInterop,
   type CallMachineState,
   type CallRequestFailure,
   callTransition,
@@ -51,11 +52,27 @@ export interface CallControllerOptions {
    * TUICallKit can enter), else `beckon-<uuid>`.
    */
   readonly newRoomID?: () => string;
-  /** How long to wait for the peer's call-end after its media left before sending our own. Default 2 s. */
+  /**
+   * How long the peer's media may be gone (it left the room, its connection failed) before this
+   * side ends the call with `peerLeft` and sends the call-end; the call goes on if it comes back
+   * sooner. Default 10 s.
+   */
   readonly remoteLeaveGraceMs?: number;
+  /** Seconds an answered call may stay `connecting` before the remote user's media enters. Default 30. */
+  readonly connectTimeoutSeconds?: number;
+  /**
+   * How long past a phase's deadline the watchdog waits for the server's word before it ends the
+   * call itself (`timedOut`, or `connectionLost` while disconnected). Default 5 s.
+   */
+  readonly watchdogGraceMs?: number;
+  /**
+   * Call behaviour only some apps need ({@link tuiCallKitInterop}: TUICallKit's switch to audio).
+   * Default: the transport's (`TencentTransport` provides TUICallKit's), else none.
+   */
+  readonly interop?: CallInterop;
   /** Where the state lives. Default: a store of its own ({@link CallController.store}). */
   readonly store?: CallStore;
-  /** The clock of the leave timer. Default: the client's. */
+  /** The clock of the timers. Default: the client's. */
   readonly clock?: Clock;
 }
 
@@ -93,6 +110,7 @@ export class CallController {
   #pending: PendingCallAction | undefined;
   #glare: readonly GlareCall[] = [];
   #leaveTimer: unknown;
+  #watchdog: unknown;
 
   constructor(client: SignalingClient, options: CallControllerOptions = {}) {
     this.#client = client;
@@ -119,6 +137,7 @@ export class CallController {
       c.on('onInviteeRejected', (e) => void this.#dispatch({ ...e, type: 'rejected' })),
       c.on('onInvitationCancelled', (e) => void this.#dispatch({ ...e, type: 'cancelled' })),
       c.on('onInvitationTimeout', (e) => void this.#dispatch({ ...e, type: 'timedOut' })),
+      c.on('onInvitationVanished', (e) => void this.#dispatch({ type: 'vanished', inviteID: e.inviteID })),
     ];
     // Invitations that arrived before this controller started (offline delivery, an early
     // connect) still ring: take them oldest first, as they would have come.
@@ -126,6 +145,7 @@ export class CallController {
     for (const record of waiting) void this.#seen(record);
     return () => {
       this.#disarm();
+      this.#watch(undefined);
       for (const off of offs) off();
     };
   }
@@ -175,11 +195,13 @@ export class CallController {
   }
 
   /**
-   * The media layer saw the remote user leave. If no call-end invitation follows shortly (the
-   * peer crashed or lost the network), this side ends the call and sends it (seed step 5).
+   * The media layer saw the remote user leave (or the connection to them fail). If the peer
+   * neither comes back (`remoteEntered`) nor sends its call-end within the grace period (it
+   * crashed or lost the network), this side ends the call as `peerLeft` and sends the call-end
+   * with the duration up to the loss (seed step 5).
    */
-  remoteLeft(): void {
-    void this.#dispatch({ type: 'remoteLeft', graceMs: this.#o.remoteLeaveGraceMs ?? 2000 });
+  remoteLeft(graceMs = this.#o.remoteLeaveGraceMs ?? 10_000): void {
+    void this.#dispatch({ type: 'remoteLeft', graceMs });
   }
 
   /** The media layer failed (camera denied, ICE failure...): end the call and tell the peer. */
@@ -213,7 +235,11 @@ export class CallController {
       glare: this.#glare,
     };
     const self = { userID: c.userID, deviceID: c.session?.deviceID };
-    const { state, effects } = callTransition(before, { ...input, now: c.serverNow(), self } as CallInput);
+    const { state, effects } = callTransition(
+      before,
+      { ...input, now: c.serverNow(), self } as CallInput,
+      this.#o.interop ?? c.callInterop,
+    );
     this.#pending = state.pending;
     this.#glare = state.glare;
     if (state.call !== before.call) this.#store.setState(state.call);
@@ -276,6 +302,9 @@ export class CallController {
         case 'disarmLeaveTimer':
           this.#disarm();
           break;
+        case 'watch':
+          this.#watch(effect);
+          break;
         case 'refuse':
           refusal = new SignalingError(effect.code, effect.message);
           break;
@@ -295,6 +324,30 @@ export class CallController {
       () => this.#dispatch({ type: `${action}Done`, inviteID }),
       (error: unknown) => this.#dispatch({ type: `${action}Failed`, inviteID, failure: failureOf(error) }),
     );
+  }
+
+  /** Arms the watchdog for the phase (connecting: the connect timeout from now), or stops it. */
+  #watch(effect: Extract<CallEffect, { type: 'watch' }> | undefined): void {
+    const clock = this.#clock;
+    if (this.#watchdog !== undefined) clock.clearTimer(this.#watchdog);
+    this.#watchdog = undefined;
+    if (effect === undefined) return;
+    const { phase } = effect;
+    const c = this.#client;
+    const deadline =
+      phase === 'connecting'
+        ? c.serverNow() + (this.#o.connectTimeoutSeconds ?? 30) * 1000
+        : phase === 'dialing' || phase === 'ringing'
+          ? effect.deadline
+          : undefined;
+    if (deadline === undefined) return;
+    const inviteID = this.state.inviteID;
+    const at = clock.now() + deadline - c.serverNow() + (this.#o.watchdogGraceMs ?? 5000);
+    this.#watchdog = clock.setTimer(at, () => {
+      this.#watchdog = undefined;
+      const connected = c.connectionState === 'connected';
+      void this.#dispatch({ type: 'deadlineOver', phase, inviteID, connected });
+    });
   }
 
   #disarm(): void {

@@ -11,6 +11,7 @@ export { type CallEndReason, type CallPhase, type CallState, idleCall, type Miss
 export {
   type CallEffect,
   type CallInput,
+  type CallInterop,
   type CallMachineState,
   type CallRequestFailure,
   type CallSelf,
@@ -20,3 +21,4 @@ export {
   initialCallMachine,
   type PendingCallAction,
 } from './transition.js';
+export { tuiCallKitInterop } from './tuicallkit.js';

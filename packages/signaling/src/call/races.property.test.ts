@@ -2,7 +2,8 @@
  * Two parties (the callee on two devices) race their actions on one call over the in-memory hub,
  * with every request, reply and event held in flight and let through in an order fast-check
  * picks, and the arbiter's clock moved at random. After everything settled, every call state
- * must agree with what the arbiter decided and with the other side.
+ * must agree with what the arbiter decided and with the other side. And if the server goes
+ * silent at any point, the watchdog still ends every call once its deadline and grace are past.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +18,10 @@ import type { CallEndReason, CallState } from './state.js';
 
 const T0 = 1_700_000_000_000;
 const RING_SECONDS = 30;
+const CONNECT_SECONDS = 30;
+/** The races property holds messages for any time: its watchdog waits longer than the test runs. */
+const PATIENT = 1_000_000_000;
+const WATCHDOG_GRACE = 5_000;
 
 type Actor = 'alice' | 'bob1' | 'bob2';
 type Op =
@@ -61,7 +66,7 @@ async function ticks(): Promise<void> {
   for (let i = 0; i < 12; i++) await Promise.resolve();
 }
 
-function world(secondDevice: boolean) {
+function world(secondDevice: boolean, watchdogGraceMs = PATIENT) {
   const clock = new ManualClock(T0);
   let n = 0;
   const ended: InvitationRecord[] = [];
@@ -73,6 +78,8 @@ function world(secondDevice: boolean) {
     const client = new SignalingClient({ transport: network.wrap(hub.connect(userID)), clock });
     const calls = new CallController(client, {
       ringTimeoutSeconds: RING_SECONDS,
+      connectTimeoutSeconds: CONNECT_SECONDS,
+      watchdogGraceMs,
       newRoomID: () => `room-${userID}-${++rooms}`,
     });
     calls.start();
@@ -121,8 +128,10 @@ function describeState(who: Actor, s: CallState): string {
   return `${who}: ${s.phase}/${s.endReason ?? '-'} ${s.direction ?? ''} ${s.inviteID ?? ''}`;
 }
 
-async function play(sc: Scenario) {
-  const w = world(sc.secondDevice);
+type World = ReturnType<typeof world>;
+
+/** The dial (and the glare call-back), then the scenario's operations. */
+async function drive(w: World, sc: Scenario) {
   const { parties, act } = w;
   const get = (who: Actor) => parties.get(who);
   act(parties.get('alice')?.dial('bob', { callType: CallType.AUDIO }) ?? Promise.resolve());
@@ -144,6 +153,12 @@ async function play(sc: Scenario) {
     }
     await ticks();
   }
+}
+
+async function play(sc: Scenario) {
+  const w = world(sc.secondDevice);
+  const { parties, act } = w;
+  await drive(w, sc);
   await w.settle(sc.drain);
   // Whatever still rings times out.
   w.clock.advance(RING_SECONDS * 1000);
@@ -227,6 +242,27 @@ describe('call races over the hub (property)', () => {
     await fc.assert(
       fc.asyncProperty(scenario, (sc) => play(sc)),
       { numRuns: Number(process.env.CALL_RACE_RUNS ?? 5000) },
+    );
+  }, 120_000);
+
+  it('a server gone silent at any point: no call outlives its deadline plus the grace', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, async (sc) => {
+        const w = world(sc.secondDevice, WATCHDOG_GRACE);
+        await drive(w, sc);
+        // From here on nothing reaches anyone (what is in flight stays there), the server's
+        // timeouts included; the user does nothing more.
+        w.clock.advance(Math.max(RING_SECONDS, CONNECT_SECONDS) * 1000 + WATCHDOG_GRACE);
+        await ticks();
+        for (const [who, c] of w.parties) {
+          const s = c.state;
+          const trace = describeState(who, s);
+          expect(['idle', 'ended'], trace).toContain(s.phase);
+          // The client is still connected to a server that says nothing: timed out, never lost.
+          if (s.phase === 'ended') expect(s.endReason, trace).not.toBe('connectionLost');
+        }
+      }),
+      { numRuns: Number(process.env.CALL_RACE_RUNS ?? 5000) / 10 },
     );
   }, 120_000);
 });

@@ -35,6 +35,16 @@ export interface CallState {
   readonly callType: CallType | undefined;
   /** Server time when the remote user entered the room (seed step 3), once in call. */
   readonly startedAt: number | undefined;
+  /**
+   * Server time by which the invitation must be answered (dialing, ringing): the call's watchdog
+   * ends it a grace period later if the server has not said how it ended. undefined: no deadline.
+   */
+  readonly deadline: number | undefined;
+  /**
+   * Server time the peer's media left the room, while this side waits (the grace period) for it
+   * to come back; undefined otherwise. A UI can show "reconnecting" meanwhile.
+   */
+  readonly peerGoneAt: number | undefined;
   readonly endedAt: number | undefined;
   readonly endReason: CallEndReason | undefined;
   /** Who ended it: this side or the peer. */
@@ -54,6 +64,8 @@ export const idleCall: CallState = {
   roomID: undefined,
   callType: undefined,
   startedAt: undefined,
+  deadline: undefined,
+  peerGoneAt: undefined,
   endedAt: undefined,
   endReason: undefined,
   endedBy: undefined,

@@ -12,10 +12,12 @@ import type { InvitationRecord } from '../rules/types.js';
 import {
   type CallEffect,
   type CallInput,
+  type CallInterop,
   type CallMachineState,
   callTransition,
   initialCallMachine,
 } from './transition.js';
+import { tuiCallKitInterop } from './tuicallkit.js';
 
 // Pure: no client, no clock, no timers. Time is a number in each input.
 const ALICE = { userID: 'alice', deviceID: 'a-1' };
@@ -38,11 +40,15 @@ function record(over: Partial<InvitationRecord> & { data: string }): InvitationR
 const videoCall = (roomID: string) => createCallData({ callType: CallType.VIDEO, roomID });
 
 /** Feeds inputs in order; returns the last state and every effect, in order. */
-function run(inputs: readonly CallInput[], from: CallMachineState = initialCallMachine) {
+function run(
+  inputs: readonly CallInput[],
+  from: CallMachineState = initialCallMachine,
+  interop?: CallInterop,
+) {
   let state = from;
   const effects: CallEffect[] = [];
   for (const input of inputs) {
-    const step = callTransition(state, input);
+    const step = callTransition(state, input, interop);
     state = step.state;
     effects.push(...step.effects);
   }
@@ -69,9 +75,17 @@ const incoming = record({ data: videoCall('room-b') });
 describe('callTransition (pure)', () => {
   it('dial: dialing with a fresh call, and one placeCall effect carrying the call data', () => {
     const { call, effects } = run([dial()]);
-    expect(call).toMatchObject({ phase: 'dialing', direction: 'outgoing', peer: 'bob', roomID: 'room-1' });
-    expect(effects).toHaveLength(1);
-    const [placed] = effects;
+    expect(call).toMatchObject({
+      phase: 'dialing',
+      direction: 'outgoing',
+      peer: 'bob',
+      roomID: 'room-1',
+      deadline: T0 + 30_000,
+    });
+    expect(effects).toHaveLength(2);
+    // The watchdog guards the ringing until the invitation's deadline.
+    expect(effects[0]).toEqual({ type: 'watch', phase: 'dialing', deadline: T0 + 30_000 });
+    const placed = effects[1];
     expect(placed).toMatchObject({ type: 'placeCall', peer: 'bob', roomID: 'room-1', timeout: 30 });
     const info = placed?.type === 'placeCall' ? parseCallData(placed.data) : undefined;
     expect(info?.ok && info.value).toMatchObject({
@@ -130,11 +144,17 @@ describe('callTransition (pure)', () => {
       peer: 'bob',
       roomID: 'room-b',
     });
-    expect(ringing.effects).toEqual([{ type: 'disarmLeaveTimer' }]);
+    expect(ringing.effects).toEqual([
+      { type: 'watch', phase: 'ringing', deadline: T0 + 30_000 },
+      { type: 'disarmLeaveTimer' },
+    ]);
     const accepted = run([{ type: 'accept', now: T0 + 1 }], ringing.state);
     expect(accepted.call.phase).toBe('connecting');
     expect(accepted.state.pending).toBe('accept');
-    expect(accepted.effects).toEqual([{ type: 'accept', inviteID: 'inv-1' }]);
+    expect(accepted.effects).toEqual([
+      { type: 'watch', phase: 'connecting', deadline: T0 + 30_000 },
+      { type: 'accept', inviteID: 'inv-1' },
+    ]);
     const confirmed = run([{ type: 'acceptDone', now: T0 + 2, inviteID: 'inv-1' }], accepted.state);
     expect(confirmed.state).toEqual({ call: accepted.call, pending: undefined, glare: [] });
     const lost = run(
@@ -333,29 +353,141 @@ describe('callTransition (pure)', () => {
     expect(after.effects).toEqual([{ type: 'acknowledge', inviteID: 'inv-x', data: '' }]);
   });
 
-  it('remote left arms the grace timer; when it runs out the call ends and this side sends the call-end', () => {
+  it('remote left arms the grace timer; when it runs out the call ends as peerLeft with the duration up to the loss, and this side sends the call-end', () => {
     const inCall = run([ring(incoming), { type: 'accept', now: T0 }, { type: 'remoteEntered', now: T0 }]);
-    const left = callTransition(inCall.state, { type: 'remoteLeft', now: T0 + 5_000, graceMs: 2_000 });
-    expect(left.state).toBe(inCall.state);
-    expect(left.effects).toEqual([
-      { type: 'disarmLeaveTimer' },
-      { type: 'armLeaveTimer', afterMs: 2_000, inviteID: 'inv-1' },
-    ]);
-    const over = run([{ type: 'leaveGraceOver', now: T0 + 7_000, inviteID: 'inv-1' }], inCall.state);
+    const left = callTransition(inCall.state, { type: 'remoteLeft', now: T0 + 5_000, graceMs: 10_000 });
+    expect(left.state.call).toMatchObject({ phase: 'inCall', peerGoneAt: T0 + 5_000 });
+    expect(left.effects).toEqual([{ type: 'armLeaveTimer', afterMs: 10_000, inviteID: 'inv-1' }]);
+    // A second report while waiting keeps the first loss time and timer.
+    const again = callTransition(left.state, { type: 'remoteLeft', now: T0 + 6_000, graceMs: 10_000 });
+    expect(again).toEqual({ state: left.state, effects: [] });
+    const over = run([{ type: 'leaveGraceOver', now: T0 + 15_000, inviteID: 'inv-1' }], left.state);
     expect(over.call).toMatchObject({
       phase: 'ended',
-      endReason: 'hungUp',
+      endReason: 'peerLeft',
       endedBy: 'remote',
-      durationSeconds: 7,
+      endedAt: T0 + 15_000,
+      durationSeconds: 5,
     });
     expect(over.effects.map((e) => e.type)).toEqual(['disarmLeaveTimer', 'sendCallEnd']);
+    const sent = over.effects[1]?.type === 'sendCallEnd' ? parseCallData(over.effects[1].data) : undefined;
+    // Our own call-end is an ordinary hang-up: the peer who vanished is not told it left.
+    expect(sent?.ok && sent.value).toMatchObject({ cmd: 'hangup', callEnd: 5 });
+    expect(sent?.ok && sent.value.endReason).toBeUndefined();
     // A timer of an older call does nothing.
-    const stale = callTransition(inCall.state, {
+    const stale = callTransition(left.state, {
       type: 'leaveGraceOver',
-      now: T0 + 7_000,
+      now: T0 + 15_000,
       inviteID: 'inv-0',
     });
-    expect(stale).toEqual({ state: inCall.state, effects: [] });
+    expect(stale).toEqual({ state: left.state, effects: [] });
+  });
+
+  it('the peer back within the grace period: the timer is disarmed and the call goes on', () => {
+    const left = run([
+      ring(incoming),
+      { type: 'accept', now: T0 },
+      { type: 'remoteEntered', now: T0 },
+      { type: 'remoteLeft', now: T0 + 5_000, graceMs: 10_000 },
+    ]);
+    const back = callTransition(left.state, { type: 'remoteEntered', now: T0 + 8_000 });
+    expect(back.state.call).toMatchObject({ phase: 'inCall', startedAt: T0, peerGoneAt: undefined });
+    expect(back.effects).toEqual([{ type: 'disarmLeaveTimer' }]);
+    // Leaving again later starts a new grace period from the new loss.
+    const later = run([{ type: 'remoteLeft', now: T0 + 60_000, graceMs: 10_000 }], back.state);
+    expect(later.call.peerGoneAt).toBe(T0 + 60_000);
+    expect(later.effects).toEqual([{ type: 'armLeaveTimer', afterMs: 10_000, inviteID: 'inv-1' }]);
+  });
+
+  it("the server's peerLeft hang-up ends the call as peerLeft by the remote, with its duration", () => {
+    const inCall = run([ring(incoming), { type: 'accept', now: T0 }, { type: 'remoteEntered', now: T0 }]);
+    const data = createHangupData({
+      callType: CallType.VIDEO,
+      roomID: 'room-b',
+      durationSeconds: 9,
+      endReason: 'peerLeft',
+    });
+    const ended = run([ring(record({ inviteID: 'inv-h', timeout: 0, data }), T0 + 20_000)], inCall.state);
+    expect(ended.call).toMatchObject({
+      phase: 'ended',
+      endReason: 'peerLeft',
+      endedBy: 'remote',
+      durationSeconds: 9,
+    });
+    // Acknowledged, and no call-end of ours (the peer is gone); the leave timer stops.
+    expect(ended.effects.map((e) => e.type)).toEqual(['acknowledge', 'disarmLeaveTimer']);
+  });
+
+  it('the watchdog: a phase past its deadline ends as connectionLost when disconnected, timedOut when connected', () => {
+    const dialing = run([dial(), { type: 'dialed', now: T0 + 10, roomID: 'room-1', inviteID: 'inv-9' }]);
+    const lost = run(
+      [{ type: 'deadlineOver', now: T0 + 35_000, phase: 'dialing', inviteID: 'inv-9', connected: false }],
+      dialing.state,
+    );
+    expect(lost.call).toMatchObject({ phase: 'ended', endReason: 'connectionLost', endedBy: 'local' });
+    // The invitation must not ring on once the server is back: cancelled (a failure is ignored).
+    expect(lost.effects).toContainEqual({ type: 'cancel', inviteID: 'inv-9' });
+    expect(lost.effects).toContainEqual({ type: 'watch', phase: 'ended', deadline: T0 + 30_000 });
+
+    const ringing = run([ring(incoming)]);
+    const timedOut = run(
+      [{ type: 'deadlineOver', now: T0 + 35_000, phase: 'ringing', inviteID: 'inv-1', connected: true }],
+      ringing.state,
+    );
+    expect(timedOut.call).toMatchObject({ phase: 'ended', endReason: 'timedOut', endedBy: 'remote' });
+    expect(timedOut.call.missed).toMatchObject([{ inviteID: 'inv-1', peer: 'bob' }]);
+
+    // Connecting: the peer is told with a call-end (the call was answered).
+    const connecting = run([
+      ring(incoming),
+      { type: 'accept', now: T0 },
+      { type: 'acceptDone', now: T0, inviteID: 'inv-1' },
+    ]);
+    const stuck = run(
+      [{ type: 'deadlineOver', now: T0 + 40_000, phase: 'connecting', inviteID: 'inv-1', connected: true }],
+      connecting.state,
+    );
+    expect(stuck.call).toMatchObject({ phase: 'ended', endReason: 'timedOut' });
+    expect(stuck.effects.map((e) => e.type)).toContain('sendCallEnd');
+
+    // A watchdog of a phase already left does nothing.
+    const inCall = run([{ type: 'remoteEntered', now: T0 + 1_000 }], connecting.state);
+    const late = callTransition(inCall.state, {
+      type: 'deadlineOver',
+      now: T0 + 40_000,
+      phase: 'connecting',
+      inviteID: 'inv-1',
+      connected: true,
+    });
+    expect(late).toEqual({ state: inCall.state, effects: [] });
+    // Reaching inCall stops the watchdog.
+    expect(inCall.effects).toEqual([{ type: 'watch', phase: 'inCall', deadline: T0 + 30_000 }]);
+  });
+
+  it('an invitation that vanished while disconnected ends a ringing or dialing call as endedWhileDisconnected', () => {
+    const ringing = run([ring(incoming)]);
+    const gone = run([{ type: 'vanished', now: T0 + 5_000, inviteID: 'inv-1' }], ringing.state);
+    expect(gone.call).toMatchObject({
+      phase: 'ended',
+      endReason: 'endedWhileDisconnected',
+      endedBy: 'remote',
+    });
+    const other = callTransition(ringing.state, { type: 'vanished', now: T0 + 5_000, inviteID: 'inv-x' });
+    expect(other).toEqual({ state: ringing.state, effects: [] });
+    const dialing = run([dial(), { type: 'dialed', now: T0 + 10, roomID: 'room-1', inviteID: 'inv-9' }]);
+    expect(
+      run([{ type: 'vanished', now: T0 + 5_000, inviteID: 'inv-9' }], dialing.state).call.endReason,
+    ).toBe('endedWhileDisconnected');
+    // In a call, the invitation is long answered: the media decides, not the snapshot.
+    const inCall = run(
+      [
+        { type: 'accept', now: T0 },
+        { type: 'remoteEntered', now: T0 },
+      ],
+      ringing.state,
+    );
+    const ignored = callTransition(inCall.state, { type: 'vanished', now: T0 + 5_000, inviteID: 'inv-1' });
+    expect(ignored.state).toBe(inCall.state);
   });
 
   it('media failure: ends as failed; the peer gets a call-end once connected, a cancel while dialing', () => {
@@ -397,15 +529,24 @@ describe('callTransition (pure)', () => {
         inviter,
         data: createSwitchToAudioData({ callType: CallType.VIDEO, roomID: 'room-b' }),
       });
-    const accepted = callTransition(inCall.state, ring(ask('bob')));
+    // Without the interop the core leaves a switch alone.
+    expect(callTransition(inCall.state, ring(ask('bob')))).toEqual({ state: inCall.state, effects: [] });
+    expect(
+      callTransition(inCall.state, { type: 'switchToAudio', now: T0, ringTimeoutSeconds: 30 }).effects,
+    ).toEqual([]);
+    const accepted = callTransition(inCall.state, ring(ask('bob')), tuiCallKitInterop);
     expect(accepted.state.call).toMatchObject({ phase: 'inCall', callType: CallType.AUDIO, missed: [] });
     expect(accepted.effects).toMatchObject([{ type: 'acknowledge', inviteID: 'inv-s' }]);
-    const stranger = callTransition(inCall.state, ring(ask('carol')));
+    const stranger = callTransition(inCall.state, ring(ask('carol')), tuiCallKitInterop);
     expect(stranger.state).toBe(inCall.state);
     expect(stranger.effects).toMatchObject([{ type: 'reject', inviteID: 'inv-s' }]);
 
     // Asked by this side: one request; the peer's accept makes the call audio.
-    const asked = callTransition(inCall.state, { type: 'switchToAudio', now: T0, ringTimeoutSeconds: 30 });
+    const asked = callTransition(
+      inCall.state,
+      { type: 'switchToAudio', now: T0, ringTimeoutSeconds: 30 },
+      tuiCallKitInterop,
+    );
     expect(asked.effects).toMatchObject([{ type: 'requestSwitch', peer: 'bob', timeout: 30 }]);
     const mine = record({
       inviteID: 'inv-m',
@@ -421,7 +562,9 @@ describe('callTransition (pure)', () => {
       device: 'b-1',
       data: '',
     };
-    expect(run([{ ...answer, type: 'accepted' }], inCall.state).call.callType).toBe(CallType.AUDIO);
-    expect(run([{ ...answer, type: 'rejected' }], inCall.state).call).toBe(inCall.call);
+    expect(run([{ ...answer, type: 'accepted' }], inCall.state, tuiCallKitInterop).call.callType).toBe(
+      CallType.AUDIO,
+    );
+    expect(run([{ ...answer, type: 'rejected' }], inCall.state, tuiCallKitInterop).call).toBe(inCall.call);
   });
 });

@@ -1,16 +1,16 @@
 import {
+  type CallCommand,
   CallType,
   createAnswerData,
   createBusyData,
   createCallData,
   createHangupData,
-  createSwitchToAudioData,
-  parseCallData,
+  readCallData,
 } from '../callData.js';
 import { ErrorCode } from '../errors.js';
 import { canAnswer } from '../rules/guards.js';
 import type { InvitationRecord } from '../rules/types.js';
-import { type CallEndReason, type CallState, idleCall, type MissedCall } from './state.js';
+import { type CallEndReason, type CallPhase, type CallState, idleCall, type MissedCall } from './state.js';
 
 /**
  * An action of this side whose request is in flight (or failed with 8010 and waits for the
@@ -63,7 +63,7 @@ interface Seen extends Base {
 /**
  * Everything that moves a call: the user's actions, the client's events, the media layer's
  * reports, and the outcome of the requests the machine asked for (`dialed`, `dialFailed`,
- * `acceptFailed`) or of its timer (`leaveGraceOver`).
+ * `acceptFailed`) or of its timers (`leaveGraceOver`, `deadlineOver`).
  */
 export type CallInput =
   | (Base & {
@@ -79,6 +79,7 @@ export type CallInput =
   | (Base & { readonly type: 'hangUp' })
   | (Base & { readonly type: 'switchToAudio'; readonly ringTimeoutSeconds: number })
   | (Base & { readonly type: 'remoteEntered' })
+  /** The peer's media left (or its connection failed): the call waits `graceMs` for it to come back. */
   | (Base & { readonly type: 'remoteLeft'; readonly graceMs: number })
   | (Base & { readonly type: 'fail'; readonly reason: string })
   | (Base & { readonly type: 'reset' })
@@ -92,6 +93,8 @@ export type CallInput =
     })
   | (Seen & { readonly type: 'cancelled'; readonly inviter: string })
   | (Seen & { readonly type: 'timedOut' })
+  /** The client's `onInvitationVanished`: the invitation ended while this side was away. */
+  | (Base & { readonly type: 'vanished'; readonly inviteID: string })
   | (Base & { readonly type: 'dialed'; readonly roomID: string; readonly inviteID: string })
   | (Base & {
       readonly type: 'dialFailed';
@@ -108,7 +111,17 @@ export type CallInput =
       readonly inviteID: string;
       readonly failure: CallRequestFailure;
     })
-  | (Base & { readonly type: 'leaveGraceOver'; readonly inviteID: string | undefined });
+  | (Base & { readonly type: 'leaveGraceOver'; readonly inviteID: string | undefined })
+  /**
+   * The watchdog: `phase` outlived its deadline plus the grace with no word from the server.
+   * `connected`: whether the client is connected to the server now.
+   */
+  | (Base & {
+      readonly type: 'deadlineOver';
+      readonly phase: CallPhase;
+      readonly inviteID: string | undefined;
+      readonly connected: boolean;
+    });
 
 /**
  * What the machine asks for, as data; a runner ({@link CallController}) carries it out.
@@ -138,6 +151,12 @@ export type CallEffect =
   | { readonly type: 'sendCallEnd'; readonly peer: string; readonly data: string }
   | { readonly type: 'armLeaveTimer'; readonly afterMs: number; readonly inviteID: string | undefined }
   | { readonly type: 'disarmLeaveTimer' }
+  /**
+   * The phase changed: the runner's watchdog now guards `phase` (dialing and ringing until
+   * `deadline`, server time; connecting for the runner's connect timeout) or, for any other
+   * phase, stops. It reports `deadlineOver` a grace period after the deadline.
+   */
+  | { readonly type: 'watch'; readonly phase: CallPhase; readonly deadline: number | undefined }
   /** The action is refused: the promise of the action that caused it rejects with this. */
   | { readonly type: 'refuse'; readonly code: ErrorCode; readonly message: string };
 
@@ -146,14 +165,34 @@ export interface CallStep {
   readonly effects: readonly CallEffect[];
 }
 
+type AnswerInput = Extract<CallInput, { type: 'accepted' | 'rejected' }>;
+
+/**
+ * Behaviour only some apps need, kept out of the core machine so the others do not ship it:
+ * TUICallKit's mid-call switch to audio ({@link tuiCallKitInterop}). Each hook returns
+ * undefined when the input is not its business; the core then handles it.
+ */
+export interface CallInterop {
+  /** A new invitation carrying a command the core does not handle (`switchToAudio`, `switchToVideo`). */
+  readonly invitation: (
+    m: CallMachineState,
+    record: InvitationRecord,
+    cmd: CallCommand,
+  ) => CallStep | undefined;
+  /** An answer to an invitation of this user's that is not the call itself. */
+  readonly answered: (m: CallMachineState, input: AnswerInput) => CallStep | undefined;
+  /** The `switchToAudio` action. */
+  readonly switchToAudio: (m: CallMachineState, ringTimeoutSeconds: number) => CallStep;
+}
+
 const GLARE_KEPT = 4;
 const MISSED_KEPT = 20;
 const ACTIVE: ReadonlySet<string> = new Set(['dialing', 'ringing', 'connecting', 'inCall']);
 
 /** Connected: the media is starting or up. */
-const live = (phase: CallState['phase']) => phase === 'connecting' || phase === 'inCall';
+export const live = (phase: CallPhase) => phase === 'connecting' || phase === 'inCall';
 
-const step = (state: CallMachineState, ...effects: CallEffect[]): CallStep => ({ state, effects });
+export const step = (state: CallMachineState, ...effects: CallEffect[]): CallStep => ({ state, effects });
 const cancel = (inviteID: string): CallEffect => ({ type: 'cancel', inviteID });
 
 function glareOver(m: CallMachineState, inviteID: string, over: GlareCall['over']): CallStep {
@@ -162,7 +201,7 @@ function glareOver(m: CallMachineState, inviteID: string, over: GlareCall['over'
 
 const glareOf = (m: CallMachineState, inviteID: string) => m.glare.find((g) => g.inviteID === inviteID);
 
-function patch(m: CallMachineState, p: Partial<CallState>): CallMachineState {
+export function patch(m: CallMachineState, p: Partial<CallState>): CallMachineState {
   return { ...m, call: { ...m.call, ...p } };
 }
 
@@ -172,7 +211,7 @@ function fresh(m: CallMachineState, p: Partial<CallState>): CallState {
 }
 
 /** The call's type and room as the call data carries them. */
-function wire(s: CallState, callType: CallType = CallType.AUDIO) {
+export function wire(s: CallState, callType: CallType = CallType.AUDIO) {
   return { callType: s.callType ?? callType, roomID: s.roomID ?? '' };
 }
 
@@ -186,7 +225,7 @@ function then(first: CallStep, next: (state: CallMachineState) => CallStep): Cal
 }
 
 function roomOf(record: InvitationRecord | undefined): string | undefined {
-  const info = record ? parseCallData(record.data) : undefined;
+  const info = record ? readCallData(record.data) : undefined;
   return info?.ok ? info.value.roomID : undefined;
 }
 
@@ -197,8 +236,10 @@ function end(
   by: 'local' | 'remote',
   extra: Partial<CallState> = {},
 ): CallStep {
-  const { startedAt } = m.call;
-  const duration = startedAt === undefined ? undefined : Math.max(0, Math.round((now - startedAt) / 1000));
+  const { startedAt, peerGoneAt } = m.call;
+  // A call whose peer vanished lasted until the peer was gone.
+  const until = peerGoneAt ?? now;
+  const duration = startedAt === undefined ? undefined : Math.max(0, Math.round((until - startedAt) / 1000));
   const state = patch(settled(m), {
     phase: 'ended',
     endReason: reason,
@@ -328,12 +369,14 @@ function dial(m: CallMachineState, input: Extract<CallInput, { type: 'dial' }>):
       code: ErrorCode.INVALID_PARAMETERS,
       message: 'already in a call; hang up first',
     });
-  const call = fresh(m, { phase: 'dialing', direction: 'outgoing', peer, roomID, callType });
+  const { now, ringTimeoutSeconds: ring } = input;
+  const deadline = ring > 0 ? now + ring * 1000 : undefined;
+  const call = fresh(m, { phase: 'dialing', direction: 'outgoing', peer, roomID, callType, deadline });
   // The callees only: TUICallKit 2022 shows a group call when the caller is listed too.
   const data = createCallData({ callType, roomID, userIDs: [peer], inviter: input.self.userID ?? '' });
   return step(
     { pending: undefined, glare: [], call },
-    { type: 'placeCall', peer, roomID, data, timeout: input.ringTimeoutSeconds },
+    { type: 'placeCall', peer, roomID, data, timeout: ring },
   );
 }
 
@@ -375,10 +418,16 @@ function dialFailed(m: CallMachineState, input: Extract<CallInput, { type: 'dial
 }
 
 /** A new invitation to this user: a call rings (or is refused as busy), a call-end ends ours. */
-function invitation(m: CallMachineState, now: number, record: InvitationRecord, self: CallSelf): CallStep {
+function invitation(
+  m: CallMachineState,
+  now: number,
+  record: InvitationRecord,
+  self: CallSelf,
+  interop: CallInterop | undefined,
+): CallStep {
   if (record.groupID !== '' || record.inviter === self.userID || !canAnswer(record, self.userID))
     return step(m);
-  const info = parseCallData(record.data);
+  const info = readCallData(record.data);
   if (!info.ok) return step(m);
   const s = m.call;
   const { inviteID, inviter: peer } = record;
@@ -389,10 +438,12 @@ function invitation(m: CallMachineState, now: number, record: InvitationRecord, 
     // TUICallKit's hang-up may name no room (JS engine) or room 0 (2022 Android): the peer decides.
     const sameRoom = roomID === '' || roomID === s.roomID;
     if (!ACTIVE.has(s.phase) || peer !== s.peer || !sameRoom) return ack;
-    return then(ack, (a) => end(a, now, 'hungUp', 'remote', { durationSeconds: info.value.callEnd ?? 0 }));
+    // The server sends `peerLeft` in the name of a party whose devices were gone past its grace.
+    const reason = info.value.endReason ?? 'hungUp';
+    return then(ack, (a) => end(a, now, reason, 'remote', { durationSeconds: info.value.callEnd ?? 0 }));
   }
-  if (cmd === 'switchToAudio' || cmd === 'switchToVideo') return switchAsked(m, record, cmd);
-  if (cmd !== 'audioCall' && cmd !== 'videoCall') return step(m);
+  if (cmd !== 'audioCall' && cmd !== 'videoCall')
+    return (cmd && interop?.invitation(m, record, cmd)) || step(m);
   const callType = info.value.callType ?? (cmd === 'videoCall' ? CallType.VIDEO : CallType.AUDIO);
   // Our call's own invitation, arriving after we took it up (glare answered from the 8012).
   if (inviteID === s.inviteID && s.direction === 'incoming') return step(patch(m, { roomID }));
@@ -413,60 +464,25 @@ function invitation(m: CallMachineState, now: number, record: InvitationRecord, 
       data,
     });
   }
-  const call = fresh(m, { phase: 'ringing', direction: 'incoming', peer, inviteID, roomID, callType });
+  const deadline = record.timeout > 0 ? record.createdAt + record.timeout * 1000 : undefined;
+  const call = fresh(m, {
+    phase: 'ringing',
+    direction: 'incoming',
+    peer,
+    inviteID,
+    roomID,
+    callType,
+    deadline,
+  });
   return step({ ...m, call }, { type: 'disarmLeaveTimer' });
 }
 
-/**
- * The peer asks, mid-call, to switch the call's media (TUICallKit's `switchToAudio`): accepted
- * for our own call's peer while connected (the call becomes audio), rejected otherwise; never a
- * busy reject, never a missed call.
- */
-function switchAsked(
-  m: CallMachineState,
-  record: InvitationRecord,
-  cmd: 'switchToAudio' | 'switchToVideo',
-): CallStep {
-  const s = m.call;
-  const { inviteID } = record;
-  const ours = live(s.phase) && record.inviter === s.peer;
-  const call = wire(s, CallType.VIDEO);
-  if (ours && cmd === 'switchToAudio')
-    return step(patch(m, { callType: CallType.AUDIO }), {
-      type: 'acknowledge',
-      inviteID,
-      data: createSwitchToAudioData(call),
-    });
-  // Switching to video is not offered by Beckon; a switch outside our call is answered, not ignored.
-  const message = ours ? 'switching to video is not supported' : 'not in a call with you';
-  return step(m, { type: 'reject', inviteID, data: createSwitchToAudioData({ ...call, message }) });
-}
-
-/** Is this our own switch-to-audio invitation (its answer is not about the call itself)? */
-function switchOf(record: InvitationRecord, self: CallSelf): boolean {
-  const info = parseCallData(record.data);
-  return record.inviter === self.userID && info.ok && info.value.cmd === 'switchToAudio';
-}
-
-function switchToAudio(m: CallMachineState, ringTimeoutSeconds: number): CallStep {
-  const { phase, peer, callType, roomID } = m.call;
-  if (!live(phase) || peer === undefined || callType !== CallType.VIDEO) return step(m);
-  const data = createSwitchToAudioData({ callType, roomID: roomID ?? '', userIDs: [peer] });
-  return step(m, { type: 'requestSwitch', peer, data, timeout: ringTimeoutSeconds });
-}
-
-function answered(
-  m: CallMachineState,
-  input: Extract<CallInput, { type: 'accepted' | 'rejected' }>,
-): CallStep {
+function answered(m: CallMachineState, input: AnswerInput, interop: CallInterop | undefined): CallStep {
   const { now, self, invitee, inviteID } = input;
   const accepted = input.type === 'accepted';
   const s = m.call;
-  if (switchOf(input.invitation, self))
-    // The peer answered our switch to audio: accepted, the call is audio now; rejected, it stays.
-    return step(
-      accepted && invitee === s.peer && ACTIVE.has(s.phase) ? patch(m, { callType: CallType.AUDIO }) : m,
-    );
+  const extended = interop?.answered(m, input);
+  if (extended) return extended;
   if (invitee === self.userID && glareOf(m, inviteID)) return glareOver(m, inviteID, 'answeredElsewhere');
   if (!ours(m, input.invitation, self)) return step(m);
   const known = s.inviteID === undefined ? patch(m, { inviteID }) : m;
@@ -477,7 +493,7 @@ function answered(
         return m.pending === 'cancel'
           ? hungUp(patch(known, { phase: 'connecting', startedAt: now }), now)
           : step(patch(known, { phase: 'connecting' }));
-      const info = parseCallData(input.data);
+      const info = readCallData(input.data);
       return end(known, now, info.ok && info.value.lineBusy ? 'busy' : 'declined', 'remote');
     }
     // Our call failed while ringing and the answer beat our cancel: the callee must not wait.
@@ -523,16 +539,37 @@ function fail(m: CallMachineState, now: number, reason: string): CallStep {
 }
 
 /**
- * The seed's one-to-one call as a pure transition: idle -> dialing | ringing -> connecting ->
- * inCall -> ended, with busy, glare (on either side), answered elsewhere, missed calls and the
- * call-end invitation. No clock, no client: time and identity come in the input; requests and
- * timers go out as effects.
- *
- * @example
- * const { state, effects } = callTransition(machine, { type: 'hangUp', now: serverNow });
- * // effects: [{ type: 'disarmLeaveTimer' }, { type: 'sendCallEnd', peer: 'bob', data }]
+ * The watchdog fired: the phase outlived its deadline and the grace with no word from the
+ * server. `connectionLost` when the client is disconnected (that is why nothing came), else
+ * `timedOut`. The peer is told what it can be: a cancel while dialing, a call-end once answered.
  */
-export function callTransition(m: CallMachineState, input: CallInput): CallStep {
+function overdue(m: CallMachineState, input: Extract<CallInput, { type: 'deadlineOver' }>): CallStep {
+  const { now, phase } = input;
+  const s = m.call;
+  if (s.phase !== phase || (input.inviteID !== undefined && input.inviteID !== s.inviteID)) return step(m);
+  const reason = input.connected ? 'timedOut' : 'connectionLost';
+  if (phase === 'ringing') {
+    const missed = miss(m, {
+      inviteID: s.inviteID ?? '',
+      peer: s.peer ?? '',
+      callType: s.callType ?? CallType.AUDIO,
+      at: now,
+    });
+    return end(missed, now, reason, 'remote');
+  }
+  const ended = end(m, now, reason, 'local');
+  if (phase === 'connecting') return then(ended, callEnd);
+  return s.inviteID === undefined ? ended : then(ended, (e) => step(e, cancel(s.inviteID ?? '')));
+}
+
+/** The peer's media is gone: wait for it to come back, once (a second report keeps the first time). */
+function peerGone(m: CallMachineState, now: number, graceMs: number): CallStep {
+  const { phase, inviteID, peerGoneAt } = m.call;
+  if (!live(phase) || peerGoneAt !== undefined) return step(m);
+  return step(patch(m, { peerGoneAt: now }), { type: 'armLeaveTimer', afterMs: graceMs, inviteID });
+}
+
+function apply(m: CallMachineState, input: CallInput, interop: CallInterop | undefined): CallStep {
   const { phase, inviteID } = m.call;
   switch (input.type) {
     case 'dial':
@@ -544,24 +581,27 @@ export function callTransition(m: CallMachineState, input: CallInput): CallStep 
     case 'hangUp':
       return hangUp(m, input.now);
     case 'switchToAudio':
-      return switchToAudio(m, input.ringTimeoutSeconds);
+      return interop?.switchToAudio(m, input.ringTimeoutSeconds) ?? step(m);
     case 'remoteEntered':
-      return step(
-        phase === 'connecting' || phase === 'dialing'
-          ? patch(m, { phase: 'inCall', startedAt: input.now })
-          : m,
-      );
+      if (phase === 'connecting' || phase === 'dialing')
+        return step(patch(m, { phase: 'inCall', startedAt: input.now }));
+      // Back within the grace period: the call goes on.
+      return phase === 'inCall'
+        ? step(patch(m, { peerGoneAt: undefined }), { type: 'disarmLeaveTimer' })
+        : step(m);
     case 'remoteLeft':
-      // If no call-end follows shortly (the peer crashed or lost the network), this side ends
-      // the call and sends it (seed step 5).
-      if (!live(phase)) return step(m);
-      return step(
-        m,
-        { type: 'disarmLeaveTimer' },
-        { type: 'armLeaveTimer', afterMs: input.graceMs, inviteID },
-      );
+      return peerGone(m, input.now, input.graceMs);
     case 'leaveGraceOver':
-      return inviteID !== input.inviteID || !ACTIVE.has(phase) ? step(m) : hungUp(m, input.now, 'remote');
+      // The peer did not come back and sent no call-end (it crashed or lost the network): this
+      // side ends the call and sends the call-end with the duration up to the loss (seed step 5).
+      if (inviteID !== input.inviteID || !live(phase)) return step(m);
+      return then(end(m, input.now, 'peerLeft', 'remote'), callEnd);
+    case 'deadlineOver':
+      return overdue(m, input);
+    case 'vanished':
+      return inviteID === input.inviteID && ACTIVE.has(phase) && phase !== 'inCall'
+        ? end(m, input.now, 'endedWhileDisconnected', 'remote')
+        : step(m);
     case 'fail':
       return fail(m, input.now, input.reason);
     case 'reset':
@@ -569,10 +609,10 @@ export function callTransition(m: CallMachineState, input: CallInput): CallStep 
     case 'clearMissed':
       return step(patch(m, { missed: [] }));
     case 'invitation':
-      return invitation(m, input.now, input.invitation, input.self);
+      return invitation(m, input.now, input.invitation, input.self, interop);
     case 'accepted':
     case 'rejected':
-      return answered(m, input);
+      return answered(m, input, interop);
     case 'cancelled':
     case 'timedOut':
       return lost(m, input);
@@ -583,6 +623,27 @@ export function callTransition(m: CallMachineState, input: CallInput): CallStep 
     default:
       return replied(m, input);
   }
+}
+
+const WATCHED: ReadonlySet<CallPhase> = new Set(['dialing', 'ringing', 'connecting']);
+
+/**
+ * The seed's one-to-one call as a pure transition: idle -> dialing | ringing -> connecting ->
+ * inCall -> ended, with busy, glare (on either side), answered elsewhere, missed calls, the
+ * call-end invitation, the peer's vanishing (a grace period) and a watchdog on the phases with a
+ * deadline. No clock, no client: time and identity come in the input; requests and timers go
+ * out as effects. `interop` adds what only some apps need ({@link tuiCallKitInterop}).
+ *
+ * @example
+ * const { state, effects } = callTransition(machine, { type: 'hangUp', now: serverNow });
+ * // effects: [{ type: 'disarmLeaveTimer' }, { type: 'watch', phase: 'ended', ... }, { type: 'sendCallEnd', peer: 'bob', data }]
+ */
+export function callTransition(m: CallMachineState, input: CallInput, interop?: CallInterop): CallStep {
+  const next = apply(m, input, interop);
+  const { phase, deadline } = next.state.call;
+  // Every change of phase re-arms (or stops) the watchdog.
+  if (phase === m.call.phase || (!WATCHED.has(phase) && !WATCHED.has(m.call.phase))) return next;
+  return step(next.state, { type: 'watch', phase, deadline }, ...next.effects);
 }
 
 /** The machine before anything happened. */
