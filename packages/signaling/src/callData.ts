@@ -257,18 +257,11 @@ function readSeconds(o: Fields, d: Fields): number | undefined {
   return undefined;
 }
 
-type CoreInfo = Omit<
-  CallInfo,
-  'inviter' | 'inviteTime' | 'callAction' | 'callID' | 'consumed' | 'initialCallID'
->;
-
 /**
- * The facts the call machine needs of call data (parseCallData without TUICallKit's extra
- * fields, so an app that only runs calls does not ship their readers), and the raw objects.
+ * Parses TUICallKit call data as any TUICallKit family sends it (invitations, answers, busy
+ * rejects with no command, hang-ups with no room); never throws. Unknown fields are ignored.
  */
-export function readCallData(
-  data: string,
-): DecodeResult<CoreInfo & { readonly raw: readonly [Fields, Fields] }> {
+export function parseCallData(data: string): DecodeResult<CallInfo> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(data);
@@ -299,39 +292,53 @@ export function readCallData(
   if (callType === 'invalid') return invalid('call_type must be 1 or 2');
   const roomID = readRoom(d, o);
   if (roomID === undefined) return invalid('room_id must be a number or a string');
-  const userIDs = Array.isArray(d.userIDs) ? d.userIDs.filter((u): u is string => typeof u === 'string') : [];
-  const seconds = readSeconds(o, d);
-  const lineBusy = d.message === 'lineBusy' || o.line_busy === 'line_busy' || o.line_busy === '';
-  return {
-    ok: true,
-    value: {
-      callType,
-      roomID,
-      cmd,
-      userIDs,
-      lineBusy,
-      callEnd: cmd === 'hangup' ? (seconds ?? 0) : seconds,
-      ...(o.end_reason === 'peerLeft' && { endReason: 'peerLeft' as const }),
-      raw: [d, o],
-    },
-  };
-}
-
-/**
- * Parses TUICallKit call data as any TUICallKit family sends it (invitations, answers, busy
- * rejects with no command, hang-ups with no room); never throws. Unknown fields are ignored.
- */
-export function parseCallData(data: string): DecodeResult<CallInfo> {
-  const read = readCallData(data);
-  if (!read.ok) return read;
-  const { raw, ...core } = read.value;
-  const value: Record<string, unknown> = core;
+  const value: Record<string, unknown> = facts(o, d, cmd, callType, roomID);
   // Where present and well typed, from `data` first, then the outer object.
   for (const [name, key, ok] of EXTRAS) {
-    const found = raw.find((source) => ok(source[key]));
+    const found = [d, o].find((source) => ok(source[key]));
     if (found) value[name] = found[key];
   }
   return { ok: true, value: value as unknown as CallInfo };
+}
+
+type CallFacts = Omit<CallInfo, 'inviter' | 'inviteTime' | 'callAction' | 'callID' | 'consumed' | 'initialCallID'>;
+
+function facts(o: Fields, d: Fields, cmd: CallCommand | undefined, callType: CallType | undefined, roomID: string): CallFacts {
+  const seconds = readSeconds(o, d);
+  return {
+    callType,
+    roomID,
+    cmd,
+    userIDs: Array.isArray(d.userIDs) ? d.userIDs.filter((u): u is string => typeof u === 'string') : [],
+    lineBusy: d.message === 'lineBusy' || o.line_busy === 'line_busy' || o.line_busy === '',
+    callEnd: cmd === 'hangup' ? (seconds ?? 0) : seconds,
+    ...(o.end_reason === 'peerLeft' && { endReason: 'peerLeft' as const }),
+  };
+}
+
+const isFields = (v: unknown): v is Fields => readRecord(v).ok;
+
+/**
+ * What the call machine reads of call data: the facts of {@link parseCallData} without
+ * TUICallKit's extra fields and without saying why data is refused, so an app that only runs
+ * calls does not ship either. Refuses exactly what parseCallData refuses.
+ */
+export function readCallData(data: string): CallFacts | undefined {
+  let o: unknown;
+  try {
+    o = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  if (!isFields(o) || o.businessID !== 'av_call') return undefined;
+  const d = o.data ?? {};
+  if (!isFields(d)) return undefined;
+  const c = d.cmd;
+  const cmd = typeof c === 'string' && c !== '' ? (c as CallCommand) : undefined;
+  if (cmd ? !COMMANDS.has(cmd) : c !== undefined && c !== null && c !== '') return undefined;
+  const callType = readCallType(o, cmd);
+  const roomID = readRoom(d, o);
+  return callType === 'invalid' || roomID === undefined ? undefined : facts(o, d, cmd, callType, roomID);
 }
 
 /**

@@ -225,8 +225,7 @@ function then(first: CallStep, next: (state: CallMachineState) => CallStep): Cal
 }
 
 function roomOf(record: InvitationRecord | undefined): string | undefined {
-  const info = record ? readCallData(record.data) : undefined;
-  return info?.ok ? info.value.roomID : undefined;
+  return record && readCallData(record.data)?.roomID;
 }
 
 function end(
@@ -428,10 +427,10 @@ function invitation(
   if (record.groupID !== '' || record.inviter === self.userID || !canAnswer(record, self.userID))
     return step(m);
   const info = readCallData(record.data);
-  if (!info.ok) return step(m);
+  if (!info) return step(m);
   const s = m.call;
   const { inviteID, inviter: peer } = record;
-  const { cmd, roomID } = info.value;
+  const { cmd, roomID } = info;
   if (cmd === 'hangup') {
     // The peer hung up (seed step 5). Acknowledge the notice so it does not linger.
     const ack = step(m, { type: 'acknowledge', inviteID, data: '' });
@@ -439,12 +438,12 @@ function invitation(
     const sameRoom = roomID === '' || roomID === s.roomID;
     if (!ACTIVE.has(s.phase) || peer !== s.peer || !sameRoom) return ack;
     // The server sends `peerLeft` in the name of a party whose devices were gone past its grace.
-    const reason = info.value.endReason ?? 'hungUp';
-    return then(ack, (a) => end(a, now, reason, 'remote', { durationSeconds: info.value.callEnd ?? 0 }));
+    const reason = info.endReason ?? 'hungUp';
+    return then(ack, (a) => end(a, now, reason, 'remote', { durationSeconds: info.callEnd ?? 0 }));
   }
   if (cmd !== 'audioCall' && cmd !== 'videoCall')
     return (cmd && interop?.invitation(m, record, cmd)) || step(m);
-  const callType = info.value.callType ?? (cmd === 'videoCall' ? CallType.VIDEO : CallType.AUDIO);
+  const callType = info.callType ?? (cmd === 'videoCall' ? CallType.VIDEO : CallType.AUDIO);
   // Our call's own invitation, arriving after we took it up (glare answered from the 8012).
   if (inviteID === s.inviteID && s.direction === 'incoming') return step(patch(m, { roomID }));
   if (s.phase === 'dialing' && s.peer === peer && s.inviteID === undefined)
@@ -493,8 +492,7 @@ function answered(m: CallMachineState, input: AnswerInput, interop: CallInterop 
         return m.pending === 'cancel'
           ? hungUp(patch(known, { phase: 'connecting', startedAt: now }), now)
           : step(patch(known, { phase: 'connecting' }));
-      const info = readCallData(input.data);
-      return end(known, now, info.ok && info.value.lineBusy ? 'busy' : 'declined', 'remote');
+      return end(known, now, readCallData(input.data)?.lineBusy ? 'busy' : 'declined', 'remote');
     }
     // Our call failed while ringing and the answer beat our cancel: the callee must not wait.
     if (s.phase === 'ended' && s.endReason === 'failed' && accepted) return callEnd(known);

@@ -4,7 +4,15 @@ import { fill } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { cx, type DisplayName, plainName } from '../util.js';
 
-const OUTCOMES = new Set(['declined', 'busy', 'timedOut', 'cancelled', 'failed']);
+const OUTCOMES = new Set([
+  'declined',
+  'busy',
+  'timedOut',
+  'cancelled',
+  'failed',
+  'connectionLost',
+  'endedWhileDisconnected',
+]);
 
 export interface OutgoingCallPanelProps {
   readonly displayName?: DisplayName;
@@ -15,7 +23,7 @@ export interface OutgoingCallPanelProps {
 
 /**
  * “Calling …” with Cancel while the callee's phone rings, then the outcome (declined, busy, no
- * answer, cancelled), written and announced through a polite live region.
+ * answer, cancelled, connection lost), written and announced through a polite live region.
  */
 export function OutgoingCallPanel(props: OutgoingCallPanelProps) {
   const { messages: m } = useI18n();

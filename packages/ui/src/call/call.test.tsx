@@ -170,4 +170,37 @@ describe('OutgoingCallPanel, CallView, CallEndedSummary', () => {
     await world.advance(30_000);
     expect(screen.getByRole('status').textContent).toBe('No answer from bob');
   });
+
+  it("tells the user's other device that the call was answered there, and the survivor that the peer left", async () => {
+    world = createWorld();
+    const alice = world.client('alice');
+    const otherBob = world.client('bob');
+    world.renderAs(
+      'bob',
+      <>
+        <Dialer />
+        <CallEndedSummary />
+      </>,
+    );
+    await flush();
+    await act(() => alice.invite('bob', video(), { timeout: 30 }));
+    await flush();
+    expect(phone.current?.phase).toBe('ringing');
+    await act(() => otherBob.accept([...otherBob.invitations.keys()][0] ?? ''));
+    await flush();
+    expect(screen.getByRole('status').textContent).toBe('Answered on another device');
+    expect(await axeViolations(document.body)).toEqual([]);
+    await userEvent.click(screen.getByRole('button', { name: 'Close' }));
+
+    // In a call whose peer vanishes: after the grace period, the peer left.
+    alice.on('onReceiveNewInvitation', (e) => void alice.accept(e.inviteID));
+    await act(() => phone.current?.actions.dial('alice', { callType: CallType.VIDEO }) ?? Promise.resolve());
+    await flush();
+    act(() => phone.current?.actions.remoteEntered());
+    await world.advance(42_000);
+    act(() => phone.current?.actions.remoteLeft());
+    await world.advance(10_000);
+    await flush();
+    expect(screen.getByRole('status').textContent).toBe('alice left the call after 42 seconds');
+  });
 });

@@ -11,7 +11,16 @@ export interface Messages {
   calling: string;
   cancel: string;
   outcome: Record<
-    'declined' | 'busy' | 'timedOut' | 'cancelled' | 'answeredElsewhere' | 'failed' | 'hungUp',
+    | 'declined'
+    | 'busy'
+    | 'timedOut'
+    | 'cancelled'
+    | 'answeredElsewhere'
+    | 'failed'
+    | 'hungUp'
+    | 'peerLeft'
+    | 'connectionLost'
+    | 'endedWhileDisconnected',
     string
   >;
   callControls: string;
@@ -78,6 +87,9 @@ export const en: Messages = {
     answeredElsewhere: 'Answered on another device',
     failed: 'The call failed',
     hungUp: 'Call ended',
+    peerLeft: '{name} left the call after {duration}',
+    connectionLost: 'Connection lost: the call ended',
+    endedWhileDisconnected: 'The call ended while you were offline',
   },
   callControls: 'Call controls',
   microphone: 'Microphone',
@@ -150,6 +162,9 @@ export const zhCN: Messages = {
     answeredElsewhere: '已在其他设备接听',
     failed: '通话失败',
     hungUp: '通话已结束',
+    peerLeft: '{name} 已离开通话，通话时长 {duration}',
+    connectionLost: '连接已断开，通话已结束',
+    endedWhileDisconnected: '通话在您离线时已结束',
   },
   callControls: '通话控制',
   microphone: '麦克风',
@@ -222,6 +237,9 @@ export const ja: Messages = {
     answeredElsewhere: '別の端末で応答しました',
     failed: '通話に失敗しました',
     hungUp: '通話が終了しました',
+    peerLeft: '{name} さんが通話から離れました（{duration}）',
+    connectionLost: '接続が切れたため通話が終了しました',
+    endedWhileDisconnected: 'オフラインの間に通話が終了しました',
   },
   callControls: '通話の操作',
   microphone: 'マイク',
