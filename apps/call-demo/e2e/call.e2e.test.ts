@@ -124,7 +124,50 @@ describe('call demo end to end (real Chromium, fake camera and microphone)', () 
     await secondTab.getByRole('alertdialog').waitFor();
     await secondTab.getByRole('alertdialog').getByRole('button', { name: 'Accept' }).click();
     await expect.poll(() => ivy.getByRole('alertdialog').count()).toBe(0);
+    // The tab that did not answer says where the call went.
+    await expect
+      .poll(() => ivy.getByRole('region', { name: 'Call with hal ended' }).getByRole('status').textContent())
+      .toBe('Answered on another device');
+    await shot(ivy, 'answered-elsewhere');
     await playing(hal, 'remote video');
     await playing(secondTab, 'remote video');
   }, 90_000);
+
+  it('a tab closed mid-call: after the grace period the other side ends with "left the call", and both histories keep the answered call with its duration', async () => {
+    const jo = await person('jo', '?grace=3');
+    const kim = await person('kim');
+    await jo.getByRole('button', { name: 'Video call kim' }).click();
+    await kim.getByRole('alertdialog').getByRole('button', { name: 'Accept' }).click();
+    const acceptedAt = Date.now();
+    await playing(jo, 'remote video');
+    await playing(kim, 'remote video');
+    await jo.waitForTimeout(2100);
+    // Kim's tab goes away without hanging up (no call-end is sent).
+    const kimContext = kim.context();
+    await kim.close();
+    const closedAt = Date.now();
+    const left = jo.getByRole('region', { name: 'Call with kim ended' }).getByRole('status');
+    // The media layer notices kim is gone (the room's peer leaves or its connection fails), then
+    // the 3 s grace runs out; a server that ends the call for kim first says the same.
+    await expect
+      .poll(() => left.textContent(), { timeout: 90_000, interval: 500 })
+      .toMatch(/^kim left the call after/);
+    const endedAt = Date.now();
+    const seconds = Number(/after (\d+) seconds?/.exec((await left.textContent()) ?? '')?.[1] ?? Number.NaN);
+    // The duration runs up to the loss as it was noticed (the server's socket close, or the
+    // media's failed connection, which Chromium reports some 20 s after the tab closed), never
+    // through the grace period.
+    expect(seconds).toBeGreaterThanOrEqual(Math.floor((closedAt - acceptedAt) / 1000) - 1);
+    expect(seconds).toBeLessThanOrEqual(Math.ceil((endedAt - acceptedAt) / 1000) - 3 + 1);
+    await shot(jo, 'peer-left');
+    const history = (page: Page) => page.getByRole('region', { name: 'Call history' });
+    await expect
+      .poll(() => history(jo).textContent(), { timeout: 10_000 })
+      .toMatch(/Completed · \d+ seconds?/);
+    // Kim comes back in a new tab: the server kept the call answered, with a duration.
+    const again = await signIn(await kimContext.newPage(), 'kim');
+    await expect
+      .poll(() => history(again).textContent(), { timeout: 10_000 })
+      .toMatch(/Completed · \d+ seconds?/);
+  }, 150_000);
 });

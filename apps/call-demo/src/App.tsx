@@ -9,11 +9,17 @@ const demoMode = readDemoMode(import.meta.env);
 // vite.config.ts stops a misconfigured build; this only guards a build made some other way.
 if (demoMode.kind === 'misconfigured') throw new Error(demoMode.message);
 
-/** `?ring=SECONDS` shortens how long calls ring (the end-to-end tests use it). */
-const ring = Number(new URLSearchParams(location.search).get('ring'));
+/**
+ * `?ring=SECONDS` shortens how long calls ring; `?grace=SECONDS`, how long a call waits for a
+ * peer whose media left (the end-to-end tests use both).
+ */
+const query = new URLSearchParams(location.search);
+const ring = Number(query.get('ring'));
+const grace = Number(query.get('grace'));
 
 const callOptions: BeckonCallOptions = {
   ...(ring > 0 ? { ringTimeoutSeconds: ring } : {}),
+  ...(grace > 0 ? { remoteLeaveGraceMs: grace * 1000 } : {}),
   ...(demoMode.kind === 'tencent' ? { newRoomID: trtcRoomNumber } : {}),
 };
 

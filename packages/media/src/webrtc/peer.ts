@@ -72,6 +72,9 @@ export class Peer {
     };
     pc.ontrack = ({ track }) => this.#addRemoteTrack(track);
     pc.oniceconnectionstatechange = () => this.#onIceState();
+    // Chromium reports a peer that vanished (its tab closed, its network gone) as a failed
+    // connection while the ICE state stays 'disconnected'.
+    pc.onconnectionstatechange = () => this.#onIceState();
   }
 
   /** Sends a local track to this peer, replacing the one of the same kind if any. */
@@ -114,6 +117,7 @@ export class Peer {
     this.pc.onicecandidate = null;
     this.pc.ontrack = null;
     this.pc.oniceconnectionstatechange = null;
+    this.pc.onconnectionstatechange = null;
     this.pc.onicecandidateerror = null;
     this.pc.close();
   }
@@ -233,7 +237,7 @@ export class Peer {
       clearTimeout(this.#iceTimer);
       this.#iceTimer = undefined;
       this.#iceRestarted = false;
-    } else if (state === 'failed' && !this.#restartPending) {
+    } else if ((state === 'failed' || this.pc.connectionState === 'failed') && !this.#restartPending) {
       this.#noPath();
     }
   }
