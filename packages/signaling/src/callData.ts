@@ -301,9 +301,18 @@ export function parseCallData(data: string): DecodeResult<CallInfo> {
   return { ok: true, value: value as unknown as CallInfo };
 }
 
-type CallFacts = Omit<CallInfo, 'inviter' | 'inviteTime' | 'callAction' | 'callID' | 'consumed' | 'initialCallID'>;
+type CallFacts = Omit<
+  CallInfo,
+  'inviter' | 'inviteTime' | 'callAction' | 'callID' | 'consumed' | 'initialCallID'
+>;
 
-function facts(o: Fields, d: Fields, cmd: CallCommand | undefined, callType: CallType | undefined, roomID: string): CallFacts {
+function facts(
+  o: Fields,
+  d: Fields,
+  cmd: CallCommand | undefined,
+  callType: CallType | undefined,
+  roomID: string,
+): CallFacts {
   const seconds = readSeconds(o, d);
   return {
     callType,

@@ -6,6 +6,7 @@
 import { type BeckonRuntime, createBeckonRuntime } from '@beckon/react';
 import { ManualClock, parseCallData } from '@beckon/signaling';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ChatEventName, NetState } from './sdk.js';
 import { type Device, device } from './test/harness.js';
 import { FakeCloud } from './testing/cloud.js';
 
@@ -36,6 +37,70 @@ const phase = (d: { runtime: BeckonRuntime }) => d.runtime.store.getState().call
 const call = (d: { runtime: BeckonRuntime }) => d.runtime.store.getState().call;
 
 describe('useCall over Tencent Cloud Chat', () => {
+  it("the peer vanishes (TRTC's remote user left, no call-end): after the grace this side ends as peerLeft and sends the call-end with the duration up to the loss", async () => {
+    const { clock, cloud, people } = await world('alice', 'bob');
+    const [alice, bob] = people as [(typeof people)[0], (typeof people)[0]];
+    await alice.runtime.calls.dial('bob');
+    await cloud.settle();
+    await bob.runtime.calls.accept();
+    await cloud.settle();
+    alice.runtime.calls.remoteEntered();
+    bob.runtime.calls.remoteEntered();
+    clock.advance(20_000);
+    // A blip: TRTC reports bob gone, then back within the grace: the call goes on.
+    alice.runtime.calls.remoteLeft();
+    clock.advance(4_000);
+    alice.runtime.calls.remoteEntered();
+    clock.advance(16_000);
+    await cloud.settle();
+    expect(phase(alice)).toBe('inCall');
+    // Gone for good: there is no server to notice, so the media layer's report and the timer decide.
+    alice.runtime.calls.remoteLeft();
+    clock.advance(9_999);
+    await cloud.settle();
+    expect(phase(alice)).toBe('inCall');
+    clock.advance(1);
+    await cloud.settle();
+    expect(call(alice)).toMatchObject({
+      phase: 'ended',
+      endReason: 'peerLeft',
+      endedBy: 'remote',
+      durationSeconds: 40,
+    });
+    const [notice] = alice.chat.callsOf('invite').slice(-1) as Array<{ data: string; timeout: number }>;
+    expect(notice?.timeout).toBe(0);
+    expect(parseCallData(notice?.data ?? '')).toMatchObject({
+      ok: true,
+      value: { cmd: 'hangup', callEnd: 40 },
+    });
+    // Bob's app, if it is still there, hears an ordinary hang-up with the same duration.
+    expect(call(bob)).toMatchObject({
+      phase: 'ended',
+      endReason: 'hungUp',
+      endedBy: 'remote',
+      durationSeconds: 40,
+    });
+  });
+
+  it('a ringing call ends even when the caller vanished and the chat connection went (local timeout or watchdog)', async () => {
+    const { clock, cloud, people } = await world('alice', 'bob');
+    const [alice, bob] = people as [(typeof people)[0], (typeof people)[0]];
+    await alice.runtime.calls.dial('bob');
+    await cloud.settle();
+    expect(phase(bob)).toBe('ringing');
+    // Alice's app goes away (no cancel will come) and bob's chat loses the network.
+    alice.client.close();
+    bob.chat.emit(ChatEventName.NET_STATE_CHANGE, { state: NetState.DISCONNECTED });
+    await cloud.settle();
+    expect(bob.client.connectionState).not.toBe('connected');
+    clock.advance(30_000 + 5_000);
+    await cloud.settle();
+    expect(call(bob)).toMatchObject({ phase: 'ended' });
+    // The local view may time the invitation out itself (an ordinary timeout); if it does not,
+    // the watchdog ends the call as lost. Either way it is over.
+    expect(['timedOut', 'connectionLost']).toContain(call(bob).endReason);
+  });
+
   it('dial, ring, accept, talk, hang up with the duration (seed steps 1, 3, 5)', async () => {
     const { clock, cloud, people } = await world('alice', 'bob');
     const [alice, bob] = people as [(typeof people)[0], (typeof people)[0]];

@@ -326,7 +326,12 @@ export class CallController {
     );
   }
 
-  /** Arms the watchdog for the phase (connecting: the connect timeout from now), or stops it. */
+  /**
+   * Arms the watchdog for the phase, or stops it. Connecting: the connect timeout from now.
+   * Ringing: the deadline the invitation had when it rang, else (a transport that learns it
+   * later, as Tencent's does) the ring timeout; when it fires, a later deadline of the
+   * invitation as the client holds it now re-arms it.
+   */
   #watch(effect: Extract<CallEffect, { type: 'watch' }> | undefined): void {
     const clock = this.#clock;
     if (this.#watchdog !== undefined) clock.clearTimer(this.#watchdog);
@@ -334,17 +339,21 @@ export class CallController {
     if (effect === undefined) return;
     const { phase } = effect;
     const c = this.#client;
+    const now = c.serverNow();
     const deadline =
       phase === 'connecting'
-        ? c.serverNow() + (this.#o.connectTimeoutSeconds ?? 30) * 1000
+        ? now + (this.#o.connectTimeoutSeconds ?? 30) * 1000
         : phase === 'dialing' || phase === 'ringing'
-          ? effect.deadline
+          ? (effect.deadline ?? now + this.#ring() * 1000)
           : undefined;
     if (deadline === undefined) return;
     const inviteID = this.state.inviteID;
-    const at = clock.now() + deadline - c.serverNow() + (this.#o.watchdogGraceMs ?? 5000);
-    this.#watchdog = clock.setTimer(at, () => {
+    const grace = this.#o.watchdogGraceMs ?? 5000;
+    this.#watchdog = clock.setTimer(clock.now() + deadline - now + grace, () => {
       this.#watchdog = undefined;
+      const held =
+        inviteID && c.getInvitation(inviteID)?.invitees.find((i) => i.userID === c.userID)?.deadline;
+      if (phase === 'ringing' && held && held > deadline) return this.#watch({ ...effect, deadline: held });
       const connected = c.connectionState === 'connected';
       void this.#dispatch({ type: 'deadlineOver', phase, inviteID, connected });
     });

@@ -463,7 +463,8 @@ function invitation(
       data,
     });
   }
-  const deadline = record.timeout > 0 ? record.createdAt + record.timeout * 1000 : undefined;
+  // This user's deadline as the arbiter set it (0: never times out).
+  const deadline = record.invitees.find((i) => i.userID === self.userID)?.deadline || undefined;
   const call = fresh(m, {
     phase: 'ringing',
     direction: 'incoming',
