@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CallType,
@@ -8,6 +9,7 @@ import {
   newNumericRoomID,
   parseCallData,
   parseClassroomData,
+  readCallData,
 } from './callData.js';
 
 // Test vectors written from the TUICallKit call protocol (version 4) as DESIGN.md describes it.
@@ -117,5 +119,55 @@ describe('classroom data', () => {
     expect(parseClassroomData(createClassroomData('speak'))?.op).toBe('speak');
     expect(parseClassroomData(createCallData({ callType: 1, roomID: 'r' }))).toBeUndefined();
     expect(parseClassroomData('nope')).toBeUndefined();
+  });
+});
+
+describe('readCallData (the call machine reader)', () => {
+  // Values TUICallKit payloads carry, and wrong ones, at the keys both readers look at.
+  const value = fc.oneof(
+    fc.constantFrom(undefined, null, '', '0', 0, 1, 2, 3, -1, 8848, 1.5, true, [], {}, 'x'),
+    fc.constantFrom('audioCall', 'videoCall', 'hangup', 'switchToAudio', 'switchToVideo', 'dance'),
+    fc.constantFrom('lineBusy', 'line_busy', 'peerLeft', 'room-9', '42', 'av_call'),
+  );
+  const fields = (keys: readonly string[]) =>
+    fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: keys.length });
+  const INNER = ['cmd', 'room_id', 'str_room_id', 'cmdInfo', 'message', 'userIDs', 'inviter'];
+  const OUTER = ['call_type', 'room_id', 'str_room_id', 'call_end', 'end_reason', 'line_busy'];
+  const payload = fc.oneof(
+    fc
+      .record({
+        businessID: fc.constantFrom('av_call', 'other'),
+        outer: fields(OUTER),
+        data: fc.oneof(fields(INNER), value),
+        proto: fc.boolean(),
+      })
+      .map(({ businessID, outer, data, proto }) => {
+        const json = JSON.stringify({ businessID, ...outer, data });
+        // A forbidden key, as untrusted JSON may carry it.
+        return proto ? json.replace('{', '{"__proto__":{},') : json;
+      }),
+    fc.constantFrom('', 'not json', '[]', 'null', '42'),
+  );
+
+  it('refuses exactly what parseCallData refuses, and reads the same facts', () => {
+    fc.assert(
+      fc.property(payload, (data) => {
+        const full = parseCallData(data);
+        const lean = readCallData(data);
+        expect(lean === undefined, data).toBe(!full.ok);
+        if (!full.ok || lean === undefined) return;
+        const { callType, roomID, cmd, userIDs, lineBusy, callEnd, endReason } = full.value;
+        expect(lean, data).toEqual({
+          callType,
+          roomID,
+          cmd,
+          userIDs,
+          lineBusy,
+          callEnd,
+          ...(endReason && { endReason }),
+        });
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
