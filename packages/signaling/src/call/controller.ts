@@ -137,7 +137,7 @@ export class CallController {
       c.on('onInviteeRejected', (e) => void this.#dispatch({ ...e, type: 'rejected' })),
       c.on('onInvitationCancelled', (e) => void this.#dispatch({ ...e, type: 'cancelled' })),
       c.on('onInvitationTimeout', (e) => void this.#dispatch({ ...e, type: 'timedOut' })),
-      c.on('onInvitationVanished', (e) => void this.#dispatch({ type: 'vanished', inviteID: e.inviteID })),
+      c.on('onInvitationVanished', (e) => void this.#dispatch({ ...e, type: 'vanished' })),
     ];
     // Invitations that arrived before this controller started (offline delivery, an early
     // connect) still ring: take them oldest first, as they would have come.

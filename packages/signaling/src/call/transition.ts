@@ -188,6 +188,8 @@ export interface CallInterop {
 const GLARE_KEPT = 4;
 const MISSED_KEPT = 20;
 const ACTIVE: ReadonlySet<string> = new Set(['dialing', 'ringing', 'connecting', 'inCall']);
+/** The phases with a deadline, which the watchdog guards. */
+const WATCHED: ReadonlySet<CallPhase> = new Set(['dialing', 'ringing', 'connecting']);
 
 /** Connected: the media is starting or up. */
 export const live = (phase: CallPhase) => phase === 'connecting' || phase === 'inCall';
@@ -270,8 +272,15 @@ function callEnd(m: CallMachineState): CallStep {
 }
 
 /** Ends the call as hung up and sends the call-end. */
-const hungUp = (m: CallMachineState, now: number, by: 'local' | 'remote' = 'local') =>
-  then(end(m, now, 'hungUp', by), callEnd);
+const hungUp = (m: CallMachineState, now: number) => then(end(m, now, 'hungUp', 'local'), callEnd);
+
+/** Tells the peer about a call this side ended: a call-end once connected, a cancel while our invitation rings. */
+function tell(ended: CallStep, phase: CallPhase, inviteID: string | undefined): CallStep {
+  if (live(phase)) return then(ended, callEnd);
+  return phase === 'dialing' && inviteID !== undefined
+    ? then(ended, (s) => step(s, cancel(inviteID)))
+    : ended;
+}
 
 /** Is this record the call we are in (also before the invite's reply has arrived)? */
 function ours(m: CallMachineState, record: InvitationRecord, self: CallSelf): boolean {
@@ -529,12 +538,7 @@ function lost(m: CallMachineState, input: Extract<CallInput, { type: 'cancelled'
 
 function fail(m: CallMachineState, now: number, reason: string): CallStep {
   const { phase, inviteID } = m.call;
-  if (!ACTIVE.has(phase)) return step(m);
-  const ended = failed(m, now, reason);
-  // Tell the peer: a call-end once connected, a cancel while our invitation rings.
-  if (live(phase)) return then(ended, callEnd);
-  if (phase !== 'dialing' || inviteID === undefined) return ended;
-  return then(ended, (s) => step(s, cancel(inviteID)));
+  return ACTIVE.has(phase) ? tell(failed(m, now, reason), phase, inviteID) : step(m);
 }
 
 /**
@@ -556,9 +560,7 @@ function overdue(m: CallMachineState, input: Extract<CallInput, { type: 'deadlin
     });
     return end(missed, now, reason, 'remote');
   }
-  const ended = end(m, now, reason, 'local');
-  if (phase === 'connecting') return then(ended, callEnd);
-  return s.inviteID === undefined ? ended : then(ended, (e) => step(e, cancel(s.inviteID ?? '')));
+  return tell(end(m, now, reason, 'local'), phase, s.inviteID);
 }
 
 /** The peer's media is gone: wait for it to come back, once (a second report keeps the first time). */
@@ -598,7 +600,7 @@ function apply(m: CallMachineState, input: CallInput, interop: CallInterop | und
     case 'deadlineOver':
       return overdue(m, input);
     case 'vanished':
-      return inviteID === input.inviteID && ACTIVE.has(phase) && phase !== 'inCall'
+      return inviteID === input.inviteID && WATCHED.has(phase)
         ? end(m, input.now, 'endedWhileDisconnected', 'remote')
         : step(m);
     case 'fail':
@@ -623,8 +625,6 @@ function apply(m: CallMachineState, input: CallInput, interop: CallInterop | und
       return replied(m, input);
   }
 }
-
-const WATCHED: ReadonlySet<CallPhase> = new Set(['dialing', 'ringing', 'connecting']);
 
 /**
  * The seed's one-to-one call as a pure transition: idle -> dialing | ringing -> connecting ->
