@@ -150,4 +150,30 @@ describe('CallController (the runner, no React)', () => {
     stop();
     for (const u of [alice, bob, carol, dave]) u.stop();
   });
+
+  it('a phase without a deadline is left alone: ring timeout 0 and connect timeout 0', async () => {
+    const { clock, user } = world();
+    const alice = user('alice');
+    const bob = user('bob');
+    await settle();
+    alice.stop();
+    bob.stop();
+    const options = { ringTimeoutSeconds: 0, connectTimeoutSeconds: 0 };
+    const caller = new CallController(alice.client, options);
+    const callee = new CallController(bob.client, options);
+    const stops = [caller.start(), callee.start()];
+    await caller.dial('bob', { roomID: 'r5' });
+    await settle();
+    clock.advance(3_600_000);
+    await settle();
+    expect(caller.state.phase).toBe('dialing');
+    expect(callee.state.phase).toBe('ringing');
+    await callee.accept();
+    await settle();
+    clock.advance(3_600_000);
+    await settle();
+    expect([caller.state.phase, callee.state.phase]).toEqual(['connecting', 'connecting']);
+    expect(clock.pendingTimers).toBe(0);
+    for (const stop of stops) stop();
+  });
 });

@@ -58,7 +58,7 @@ export interface CallControllerOptions {
    * sooner. Default 10 s.
    */
   readonly remoteLeaveGraceMs?: number;
-  /** Seconds an answered call may stay `connecting` before the remote user's media enters. Default 30. */
+  /** Seconds an answered call may stay `connecting` before the remote user's media enters (0: no limit). Default 30. */
   readonly connectTimeoutSeconds?: number;
   /**
    * How long past a phase's deadline the watchdog waits for the server's word before it ends the
@@ -329,8 +329,8 @@ export class CallController {
   /**
    * Arms the watchdog for the phase, or stops it. Connecting: the connect timeout from now.
    * Ringing: the deadline the invitation had when it rang, else (a transport that learns it
-   * later, as Tencent's does) the ring timeout; when it fires, a later deadline of the
-   * invitation as the client holds it now re-arms it.
+   * later, as Tencent's does) the ring timeout; when it fires, the invitation as the client
+   * holds it then decides: a later deadline re-arms it, no deadline at all stops it.
    */
   #watch(effect: Extract<CallEffect, { type: 'watch' }> | undefined): void {
     const clock = this.#clock;
@@ -340,20 +340,29 @@ export class CallController {
     const { phase } = effect;
     const c = this.#client;
     const now = c.serverNow();
+    // 0 seconds: that phase never times out, and the watchdog leaves it alone.
+    const after = (seconds: number) => (seconds > 0 ? now + seconds * 1000 : undefined);
     const deadline =
       phase === 'connecting'
-        ? now + (this.#o.connectTimeoutSeconds ?? 30) * 1000
-        : phase === 'dialing' || phase === 'ringing'
-          ? (effect.deadline ?? now + this.#ring() * 1000)
-          : undefined;
+        ? after(this.#o.connectTimeoutSeconds ?? 30)
+        : phase === 'ringing'
+          ? (effect.deadline ?? after(this.#ring()))
+          : phase === 'dialing'
+            ? effect.deadline
+            : undefined;
     if (deadline === undefined) return;
     const inviteID = this.state.inviteID;
     const grace = this.#o.watchdogGraceMs ?? 5000;
     this.#watchdog = clock.setTimer(clock.now() + deadline - now + grace, () => {
       this.#watchdog = undefined;
-      const held =
-        inviteID && c.getInvitation(inviteID)?.invitees.find((i) => i.userID === c.userID)?.deadline;
-      if (phase === 'ringing' && held && held > deadline) return this.#watch({ ...effect, deadline: held });
+      const mine = inviteID
+        ? c.getInvitation(inviteID)?.invitees.find((i) => i.userID === c.userID)
+        : undefined;
+      if (phase === 'ringing' && mine) {
+        // As the client holds it now: a later deadline re-arms; none (0) never times out.
+        if (mine.deadline > deadline) return this.#watch({ ...effect, deadline: mine.deadline });
+        if (mine.deadline === 0) return;
+      }
       const connected = c.connectionState === 'connected';
       void this.#dispatch({ type: 'deadlineOver', phase, inviteID, connected });
     });
