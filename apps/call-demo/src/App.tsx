@@ -1,4 +1,5 @@
 import { type BeckonCallOptions, BeckonProvider, createHttpApi } from '@beckon/react';
+import { tuiCallKitInterop } from '@beckon/signaling/call';
 import { type FormEvent, useMemo, useState } from 'react';
 import { readDemoMode } from './config.js';
 import { Phone } from './Phone.js';
@@ -18,6 +19,8 @@ const ring = Number(query.get('ring'));
 const grace = Number(query.get('grace'));
 
 const callOptions: BeckonCallOptions = {
+  // TUICallKit's mid-call switch to audio, on the Beckon server too (Tencent mode has it anyway).
+  interop: tuiCallKitInterop,
   ...(ring > 0 ? { ringTimeoutSeconds: ring } : {}),
   ...(grace > 0 ? { remoteLeaveGraceMs: grace * 1000 } : {}),
   ...(demoMode.kind === 'tencent' ? { newRoomID: trtcRoomNumber } : {}),

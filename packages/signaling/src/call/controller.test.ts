@@ -87,6 +87,18 @@ describe('CallController (the runner, no React)', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('switchToAudio refuses with a typed error unless the TUICallKit interop is on', async () => {
+    const { user } = world();
+    const alice = user('alice');
+    user('bob');
+    await settle();
+    await alice.calls.dial('bob', { callType: CallType.VIDEO });
+    await expect(alice.calls.switchToAudio()).rejects.toMatchObject({
+      name: 'BeckonError',
+      code: 'switch-unavailable',
+    });
+  });
+
   it('the watchdog ends a ringing call the server never ends: connectionLost while disconnected', async () => {
     const { clock, user } = world();
     const alice = user('alice');

@@ -1,7 +1,7 @@
 import { CallType } from '../callData.js';
 import type { SignalingClient } from '../client.js';
 import type { Clock } from '../clock.js';
-import { isErrorCode, SignalingError } from '../errors.js';
+import { BeckonError, isErrorCode, SignalingError } from '../errors.js';
 import type { InvitationRecord } from '../rules/types.js';
 import type { CallState } from './state.js';
 import { idleCall } from './state.js';
@@ -184,8 +184,17 @@ export class CallController {
   /**
    * Asks the peer to switch the video call to audio (TUICallKit's `switchToAudio`); the call's
    * `callType` becomes audio when the peer accepts. Does nothing outside a connected video call.
+   * Rejects with a `BeckonError` (`switch-unavailable`) unless {@link tuiCallKitInterop} is on
+   * (the Tencent transport turns it on; on the Beckon server pass `interop` in the options).
    */
   switchToAudio(): Promise<void> {
+    if (!(this.#o.interop ?? this.#client.callInterop))
+      return Promise.reject(
+        new BeckonError(
+          'switch-unavailable',
+          'switchToAudio needs callOptions: { interop: tuiCallKitInterop }',
+        ),
+      );
     return this.#dispatch({ type: 'switchToAudio', ringTimeoutSeconds: this.#ring() });
   }
 
