@@ -8,7 +8,7 @@ import { trtcFromEnv } from './trtc.js';
 const USAGE = `beckon-server [--port 8787] [--host 127.0.0.1] [--dev] [--secret S] [--allowed-origins a,b]
               [--redis redis://127.0.0.1:6379] [--redis-prefix beckon:]
               [--max-connections-per-user 16] [--max-active-invitations 1000]
-              [--user-rate 100] [--user-burst 200] [--max-token-lifetime 86400]
+              [--user-rate 100] [--user-burst 200] [--max-token-lifetime 86400] [--call-grace-ms 10000]
               [--stun-urls stun:turn.example.com:3478] [--turn-secret S] [--turn-ttl 3600] [--relay-only]
               [--turn-urls turn:turn.example.com:3478,turns:turn.example.com:5349]
 beckon-server token --user NAME [--ttl SECONDS] [--secret S]
@@ -17,10 +17,12 @@ beckon-server token --user NAME [--ttl SECONDS] [--secret S]
 --turn-urls / --turn-secret: GET /ice-servers hands signed-in users these TURN URLs with credentials
 that coturn (use-auth-secret, static-auth-secret = the same secret) accepts for --turn-ttl seconds;
 --relay-only tells clients to send media only through TURN.
+--call-grace-ms: how long a party of an answered call may have no socket of its call's device before
+the server hangs up in its name (end_reason peerLeft).
 
 Environment: BECKON_PORT, BECKON_HOST, BECKON_SECRET, BECKON_DEV=1, BECKON_ALLOWED_ORIGINS, BECKON_LOG_LEVEL,
 REDIS_URL, BECKON_REDIS_PREFIX, BECKON_MAX_CONNECTIONS_PER_USER, BECKON_MAX_ACTIVE_INVITATIONS,
-BECKON_USER_RATE, BECKON_USER_BURST, BECKON_MAX_TOKEN_LIFETIME (seconds), BECKON_STUN_URLS,
+BECKON_USER_RATE, BECKON_USER_BURST, BECKON_MAX_TOKEN_LIFETIME (seconds), BECKON_CALL_GRACE_MS, BECKON_STUN_URLS,
 BECKON_TURN_URLS, BECKON_TURN_SECRET, BECKON_TURN_TTL, BECKON_TURN_RELAY_ONLY=1.
 
 Outside --dev the secret must be at least 32 bytes (openssl rand -hex 32).`;
@@ -47,6 +49,7 @@ const { values, positionals } = parseArgs({
     'user-rate': { type: 'string' },
     'user-burst': { type: 'string' },
     'max-token-lifetime': { type: 'string' },
+    'call-grace-ms': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -90,6 +93,7 @@ if (values.help) {
   const userRate = numeric('user-rate', 'BECKON_USER_RATE');
   const userBurst = numeric('user-burst', 'BECKON_USER_BURST');
   const maxTokenLifetimeSeconds = numeric('max-token-lifetime', 'BECKON_MAX_TOKEN_LIFETIME');
+  const callGraceMs = numeric('call-grace-ms', 'BECKON_CALL_GRACE_MS');
   // Flags win over the environment, one setting at a time.
   const iceServers: IceServersOptions | undefined = iceServersFromEnv({
     BECKON_STUN_URLS: values['stun-urls'] ?? env.BECKON_STUN_URLS,
@@ -111,6 +115,7 @@ if (values.help) {
       ...(maxConnectionsPerUser === undefined ? {} : { maxConnectionsPerUser }),
       ...(maxActiveInvitations === undefined ? {} : { maxActiveInvitations }),
       ...(maxTokenLifetimeSeconds === undefined ? {} : { maxTokenLifetimeSeconds }),
+      ...(callGraceMs === undefined ? {} : { callGraceMs }),
       userRateLimit: {
         ...(userRate === undefined ? {} : { perSecond: userRate }),
         ...(userBurst === undefined ? {} : { burst: userBurst }),

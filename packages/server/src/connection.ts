@@ -478,6 +478,7 @@ export class Connection {
     } finally {
       this.#acting--;
     }
+    if (reply.ok && command.op === 'invite') this.#ctx.placed(userID, this.deviceID, command, reply.inviteID);
     this.send(
       reply.ok
         ? { t: 'res', id, ok: true, inviteID: reply.inviteID }

@@ -1,4 +1,4 @@
-import type { SignalingEvent } from '@beckon/signaling';
+import type { Command, SignalingEvent } from '@beckon/signaling';
 import type { Logger } from 'pino';
 import type { VerifyResult } from './auth.js';
 import type { Connection } from './connection.js';
@@ -39,6 +39,8 @@ export interface ServerContext {
   detach(connection: Connection): void;
   /** Relays a media-room message if `from` may reach `to` in that room; false when refused. */
   relayRoomSignal(roomID: string, from: string, to: string, data: string): Promise<boolean>;
+  /** `userID` placed an invitation from `deviceID` (the call watch follows calls' devices). */
+  placed(userID: string, deviceID: string, command: Command, inviteID: string): void;
   /** Asks the store for a delivery receipt when handing `event` to `userID` calls for one (`receiptDue`). */
   markDelivered(event: SignalingEvent, userID: string): void;
 }

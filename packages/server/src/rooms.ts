@@ -1,7 +1,7 @@
 import { type InvitationRecord, parseCallData, type SignalingEvent } from '@beckon/signaling';
 
 /** How long a call's media room stays open without a call-end invitation (a crashed client). */
-const CALL_ROOM_TTL_MS = 6 * 60 * 60 * 1000;
+export const CALL_ROOM_TTL_MS = 6 * 60 * 60 * 1000;
 
 /** Prefix of the media rooms of classroom groups: every member may reach every other. */
 export const GROUP_ROOM_PREFIX = 'group:';
@@ -10,6 +10,9 @@ export const GROUP_ROOM_PREFIX = 'group:';
 export interface SharedRoom {
   readonly users: readonly string[];
   readonly expiresAt: number;
+  /** The call invitation, and the server time it was answered (the call watch's duration). */
+  readonly inviteID?: string;
+  readonly answeredAt?: number;
 }
 
 /**
@@ -32,7 +35,12 @@ export class RoomGrants {
     const call = parseCallData(record.data);
     if (!call.ok || (call.value.cmd !== 'audioCall' && call.value.cmd !== 'videoCall')) return;
     this.#sweep(now);
-    const room = { users: [record.inviter, callee.userID], expiresAt: now + CALL_ROOM_TTL_MS };
+    const room = {
+      users: [record.inviter, callee.userID],
+      expiresAt: now + CALL_ROOM_TTL_MS,
+      inviteID: record.inviteID,
+      answeredAt: callee.answeredAt ?? now,
+    };
     this.#rooms.set(call.value.roomID, { users: new Set(room.users), expiresAt: room.expiresAt });
     this.#share?.(call.value.roomID, room);
   }

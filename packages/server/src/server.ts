@@ -7,6 +7,7 @@ import { CloseCode, receiptDue } from '@beckon/signaling/rules';
 import { type Logger, pino } from 'pino';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, verifyToken } from './auth.js';
+import { CallWatch, DEFAULT_CALL_GRACE_MS } from './callWatch.js';
 import { Connection, STORE_RESET } from './connection.js';
 import type { ResolvedOptions, ServerContext } from './context.js';
 import { demoContentSecurityPolicy } from './csp.js';
@@ -72,6 +73,13 @@ export interface BeckonServerOptions {
   readonly maxConnectionsPerUser?: number;
   /** Active invitations per inviter; more invites answer 9011. Default 1000. */
   readonly maxActiveInvitations?: number;
+  /**
+   * How long a party of an answered one-to-one call may have no socket of its call's device
+   * (the one that placed or answered the call) before the server hangs up in its name
+   * (`end_reason: 'peerLeft'`, duration up to the loss). A reconnect inside it keeps the call.
+   * Default 10000 ms.
+   */
+  readonly callGraceMs?: number;
   /**
    * Failed group joins (wrong codes) before `POST /groups/join` answers 429 with Retry-After.
    * Default per user 10 then one per 6 s; per address 100 then one per second.
@@ -178,6 +186,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     options.maxActiveInvitations,
     defaults.maxActiveInvitations,
   );
+  const callGraceMs = positive('callGraceMs', options.callGraceMs, DEFAULT_CALL_GRACE_MS);
   const contentSecurityPolicy =
     options.contentSecurityPolicy ?? demoContentSecurityPolicy({ tencent: options.trtc !== undefined });
   if (typeof contentSecurityPolicy === 'string' && /[\r\n]/.test(contentSecurityPolicy)) {
@@ -216,6 +225,12 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
   };
 
   const rooms = new RoomGrants((roomID, room) => store.shareRoom(roomID, room));
+  /** A socket of this device is open here. */
+  const deviceHere = (userID: string, deviceID: string) => {
+    for (const c of connections.get(userID) ?? []) if (c.deviceID === deviceID) return true;
+    return false;
+  };
+  const calls = new CallWatch({ store, graceMs: callGraceMs, log, connectedHere: deviceHere });
   const lobby: { groupID?: string } = {};
 
   const userBuckets = new UserBuckets(userRate);
@@ -243,7 +258,9 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         set = new Set();
         connections.set(userID, set);
       }
+      if (!deviceHere(userID, connection.deviceID)) store.deviceUp(userID, connection.deviceID);
       set.add(connection);
+      calls.connected(userID, connection.deviceID);
       metrics.connections++;
       // Over the cap, the oldest goes (sets keep insertion order): the newest device is the one
       // the user is looking at.
@@ -273,6 +290,11 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       const set = userID === undefined ? undefined : connections.get(userID);
       if (set?.delete(connection)) {
         metrics.connections--;
+        if (userID !== undefined && !deviceHere(userID, connection.deviceID)) {
+          const now = Date.now();
+          store.deviceDown(userID, connection.deviceID, now);
+          calls.disconnected(userID, connection.deviceID, now);
+        }
         if (set.size === 0 && userID !== undefined) {
           connections.delete(userID);
           following.delete(userID);
@@ -303,6 +325,9 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       store.relay(to, text);
       return true;
     },
+    placed(userID, deviceID, command, inviteID) {
+      calls.placed(userID, deviceID, command, inviteID);
+    },
     markDelivered(event, userID) {
       if (receiptDue(event, userID)) {
         // Receipts wait for a timer turn of the event loop: the invitee's frame, the inviter's
@@ -323,6 +348,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
   await store.start(
     {
       deliver(deliveries: readonly Delivery[], event: SignalingEvent, json = JSON.stringify(event)) {
+        calls.event(event);
         for (const { userID, seq } of deliveries) {
           const set = connections.get(userID);
           if (set === undefined) continue;
@@ -338,6 +364,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       },
       ended(invitation: InvitationRecord) {
         rooms.onEnded(invitation);
+        calls.ended(invitation);
         const states = new Set(invitation.invitees.map((i) => i.state));
         metrics.inc('beckon_invitations_ended_total', states.size === 1 ? [...states][0] : 'mixed');
         recordHistory(historyFromEnded(invitation));
@@ -407,6 +434,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     for (const connection of sockets) connection.heartbeat();
     userBuckets.sweep();
     joins.sweep();
+    calls.sweep();
   }, resolved.heartbeatMs);
   beat.unref();
 
@@ -439,6 +467,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     close() {
       closing ??= (async () => {
         clearInterval(beat);
+        calls.close();
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
         for (const connection of sockets) connection.close(CloseCode.GOING_AWAY, 'server shutting down');
         for (const ws of wss.clients) ws.close(CloseCode.GOING_AWAY, 'server shutting down');

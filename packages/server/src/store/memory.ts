@@ -3,13 +3,22 @@ import {
   type Clock,
   type Command,
   type CommandReply,
+  type InvitationRecord,
   type SignalingEvent,
   systemClock,
 } from '@beckon/signaling';
 import { Arbiter, isLoggedFor } from '@beckon/signaling/rules';
 import { type HistoryLimits, historyLimits, mergeHistory } from '../history.js';
 import type { SharedRoom } from '../rooms.js';
-import type { Delivery, Group, HistoryEntry, Store, StoreListener, StoreSnapshot } from './types.js';
+import type {
+  Delivery,
+  DevicePresence,
+  Group,
+  HistoryEntry,
+  Store,
+  StoreListener,
+  StoreSnapshot,
+} from './types.js';
 
 export interface MemoryStoreOptions {
   readonly clock?: Clock;
@@ -22,9 +31,16 @@ export interface MemoryStoreOptions {
   readonly historyPerPeer?: number;
 }
 
+interface LogEntry {
+  readonly seq: number;
+  readonly event: SignalingEvent;
+  /** The invitation's final record, when this event ended it (a snapshot names the outcome). */
+  ended?: InvitationRecord;
+}
+
 interface UserLog {
   seq: number;
-  readonly entries: Array<{ seq: number; event: SignalingEvent }>;
+  readonly entries: LogEntry[];
 }
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -56,6 +72,12 @@ export class MemoryStore implements Store {
   readonly #active = new Map<string, number>();
   /** Users an active onlineUserOnly invitation was logged for, by id (see `isLoggedFor`). */
   readonly #holders = new Map<string, Set<string>>();
+  /** Open call rooms (the call watch reads them as Redis processes read theirs). */
+  readonly #rooms = new Map<string, SharedRoom>();
+  /** Sockets per `user\ndevice`. */
+  readonly #devices = new Map<string, number>();
+  /** The log entries the event being delivered made: the one that ends an invitation keeps its record. */
+  #delivered: { readonly inviteID: string; readonly entries: LogEntry[] } | undefined;
   #arbiter: Arbiter | undefined;
   #listener: StoreListener | undefined;
 
@@ -75,11 +97,16 @@ export class MemoryStore implements Store {
         if (event.kind === 'invite') this.#countActive(event.envelope.inviter, 1);
         listener.committed(event);
         const deliveries: Delivery[] = [];
+        this.#delivered = { inviteID: event.envelope.inviteID, entries: [] };
         for (const userID of recipients)
           deliveries.push({ userID, seq: this.#logFor(userID, event, ephemeral) });
         listener.deliver(deliveries, event);
       },
       ended: (invitation) => {
+        // The event that ended it was delivered just before (the rules emit them in this order).
+        if (this.#delivered?.inviteID === invitation.inviteID)
+          for (const entry of this.#delivered.entries) entry.ended = invitation;
+        this.#delivered = undefined;
         this.#holders.delete(invitation.inviteID);
         this.#countActive(invitation.inviter, -1);
         listener.ended(invitation);
@@ -111,7 +138,9 @@ export class MemoryStore implements Store {
       this.#logs.set(userID, log);
     }
     log.seq++;
-    log.entries.push({ seq: log.seq, event });
+    const entry: LogEntry = { seq: log.seq, event };
+    log.entries.push(entry);
+    this.#delivered?.entries.push(entry);
     const limit = this.#options.logLimit ?? 512;
     if (log.entries.length > limit) log.entries.splice(0, log.entries.length - limit);
     return log.seq;
@@ -146,6 +175,17 @@ export class MemoryStore implements Store {
     const oldest = log.entries[0]?.seq;
     if (oldest === undefined || oldest > seq + 1) return undefined;
     return log.entries.filter((e) => e.seq > seq);
+  }
+
+  async endedSince(userID: string, seq: number, limit: number): Promise<InvitationRecord[]> {
+    const entries = this.#logs.get(userID)?.entries ?? [];
+    const out = new Map<string, InvitationRecord>();
+    for (let i = entries.length - 1; i >= 0 && out.size < limit; i--) {
+      const entry = entries[i];
+      if (entry === undefined || entry.seq <= seq) break;
+      if (entry.ended !== undefined) out.set(entry.ended.inviteID, entry.ended);
+    }
+    return [...out.values()];
   }
 
   async createGroup(owner: string, name: string): Promise<Group> {
@@ -208,14 +248,45 @@ export class MemoryStore implements Store {
     this.#listener?.groupChanged(groupID, members);
   }
 
-  // One process is the whole deployment: rooms and relays never leave it.
-  shareRoom(): void {}
+  // One process is the whole deployment: relays never leave it; rooms are kept for the call watch.
+  shareRoom(roomID: string, room: SharedRoom | undefined): void {
+    // Rooms are kept in the order they opened, all for the same time: the expired ones come first.
+    for (const [id, r] of this.#rooms) {
+      if (r.expiresAt > Date.now()) break;
+      this.#rooms.delete(id);
+    }
+    if (room === undefined) this.#rooms.delete(roomID);
+    else this.#rooms.set(roomID, room);
+  }
 
-  async room(): Promise<SharedRoom | undefined> {
-    return undefined;
+  async room(roomID: string): Promise<SharedRoom | undefined> {
+    const room = this.#rooms.get(roomID);
+    return room !== undefined && room.expiresAt > Date.now() ? room : undefined;
+  }
+
+  async takeRoom(roomID: string): Promise<SharedRoom | undefined> {
+    const room = await this.room(roomID);
+    this.#rooms.delete(roomID);
+    return room;
   }
 
   relay(): void {}
+
+  deviceUp(userID: string, deviceID: string): void {
+    const k = `${userID}\n${deviceID}`;
+    this.#devices.set(k, (this.#devices.get(k) ?? 0) + 1);
+  }
+
+  deviceDown(userID: string, deviceID: string): void {
+    const k = `${userID}\n${deviceID}`;
+    const n = (this.#devices.get(k) ?? 0) - 1;
+    if (n > 0) this.#devices.set(k, n);
+    else this.#devices.delete(k);
+  }
+
+  async devicePresence(userID: string, deviceID: string): Promise<DevicePresence> {
+    return { connected: this.#devices.has(`${userID}\n${deviceID}`) };
+  }
 
   async recordHistory(userID: string, entry: HistoryEntry): Promise<void> {
     this.#history.set(userID, mergeHistory(this.#history.get(userID) ?? [], entry, this.#historyLimits));

@@ -59,6 +59,11 @@ export interface HistoryEntry {
   readonly endedBy?: string;
 }
 
+export interface DevicePresence {
+  readonly connected: boolean;
+  readonly goneAt?: number;
+}
+
 export interface StoreSnapshot {
   readonly seq: number;
   readonly invitations: readonly InvitationRecord[];
@@ -107,6 +112,26 @@ export interface Store {
   shareRoom(roomID: string, room: SharedRoom | undefined): void;
   /** A media room another process opened, if it is still open. */
   room(roomID: string): Promise<SharedRoom | undefined>;
+  /**
+   * Closes an open media room and returns it, or undefined if it was not open: of several
+   * callers, one gets it (the call watch ends a call once).
+   */
+  takeRoom(roomID: string): Promise<SharedRoom | undefined>;
+
+  /** A socket of this device authenticated on this process (device-level presence, for calls). */
+  deviceUp(userID: string, deviceID: string): void;
+  /** The last socket of this device on this process closed at `at`. */
+  deviceDown(userID: string, deviceID: string, at: number): void;
+  /**
+   * Whether the device has a socket on any process; if not, when it was last seen leaving,
+   * when the store knows (undefined: it only knows it is gone).
+   */
+  devicePresence(userID: string, deviceID: string): Promise<DevicePresence>;
+  /**
+   * Final records of invitations that ended and whose events reached `userID`'s log after
+   * `seq` (at most `limit`, newest first); the part of the log the store still keeps only.
+   */
+  endedSince(userID: string, seq: number, limit: number): Promise<InvitationRecord[]>;
   /** Hands a frame to `userID`'s connections on the other processes (`relayed` there). */
   relay(userID: string, text: string): void;
 

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { historyLimits } from '../../history.js';
 import type { SharedRoom } from '../../rooms.js';
-import type { Group, HistoryEntry, Store, StoreListener, StoreSnapshot } from '../types.js';
+import type { DevicePresence, Group, HistoryEntry, Store, StoreListener, StoreSnapshot } from '../types.js';
 import { type Applied, Cas, call, type Inputs, type Query } from './cas.js';
 import { StoreUnavailableError } from './errors.js';
 import { Feeds } from './feeds.js';
@@ -13,6 +13,7 @@ import { RedisGroups } from './groups.js';
 import { takeHint } from './hints.js';
 import { RedisHistory } from './history.js';
 import { Keys } from './keys.js';
+import { Lifecycle } from './lifecycle.js';
 import type { Loaded } from './plan.js';
 import { Presence } from './presence.js';
 import { readLog, readSnapshot } from './reads.js';
@@ -67,6 +68,7 @@ export class RedisStore implements Store {
   readonly #groups: RedisGroups;
   readonly #presence: Presence;
   readonly #history: RedisHistory;
+  readonly #lifecycle: Lifecycle;
   readonly #serial = new KeyedQueue();
   /** Delivery receipts waiting for their invitation's next commit. */
   readonly #marks = new Map<string, Set<string>>();
@@ -110,6 +112,7 @@ export class RedisStore implements Store {
     this.#groups = new RedisGroups(redis, prefix);
     this.#history = new RedisHistory(redis, prefix, history);
     this.#presence = new Presence(redis, this.keys, this.nodeID, options.presenceTtlMs ?? 9000);
+    this.#lifecycle = new Lifecycle(redis, this.keys, this.nodeID, (what, err) => this.#warn(what, err));
     this.#upkeep = new Upkeep(
       redis,
       this.keys,
@@ -311,6 +314,7 @@ export class RedisStore implements Store {
     for (const effect of applied.effects) {
       if (effect.type === 'ended') {
         this.#countActive(effect.invitation.inviter, -1);
+        this.#lifecycle.rememberEnded(effect.invitation);
         listener.ended(effect.invitation);
       }
       if (effect.type !== 'deliver') continue;
@@ -393,6 +397,27 @@ export class RedisStore implements Store {
   async room(roomID: string): Promise<SharedRoom | undefined> {
     const json = await call(() => this.#redis.get(this.keys.room(roomID)));
     return json ? (JSON.parse(json) as SharedRoom) : undefined;
+  }
+
+  async takeRoom(roomID: string): Promise<SharedRoom | undefined> {
+    const json = await this.#lifecycle.takeRoom(roomID);
+    return json ? (JSON.parse(json) as SharedRoom) : undefined;
+  }
+
+  deviceUp(userID: string, deviceID: string): void {
+    this.#lifecycle.deviceUp(userID, deviceID);
+  }
+
+  deviceDown(userID: string, deviceID: string, at: number): void {
+    this.#lifecycle.deviceDown(userID, deviceID, at);
+  }
+
+  devicePresence(userID: string, deviceID: string): Promise<DevicePresence> {
+    return this.#lifecycle.devicePresence(userID, deviceID);
+  }
+
+  endedSince(userID: string, seq: number, limit: number) {
+    return this.#lifecycle.endedSince(userID, seq, limit);
   }
 
   relay(userID: string, text: string): void {

@@ -1,0 +1,262 @@
+import {
+  type CallType,
+  type Command,
+  createHangupData,
+  type InvitationRecord,
+  parseCallData,
+  type SignalingEvent,
+} from '@beckon/signaling';
+import type { Logger } from 'pino';
+import { CALL_ROOM_TTL_MS } from './rooms.js';
+import type { Store } from './store/types.js';
+
+/** How long a party of an answered call may have no device of the call connected. */
+export const DEFAULT_CALL_GRACE_MS = 10_000;
+
+/** The device the server acts from when it hangs up in a party's name (no client's id). */
+export const SERVER_DEVICE = 'beckon-server';
+
+/** One party's device in a one-to-one call, as the process that holds that device's socket sees it. */
+interface Side {
+  readonly inviteID: string;
+  readonly roomID: string;
+  readonly callType: CallType;
+  readonly user: string;
+  readonly device: string;
+  readonly peer: string;
+  /** The callee (call data lists callees only). */
+  readonly callee: string;
+  /** Past this, an unanswered call can no longer be answered: the side is dropped. */
+  readonly answerBy: number;
+  /** Past this, the side is forgotten whatever happened (the media room's own limit). */
+  readonly forgetAt: number;
+}
+
+export interface CallWatchOptions {
+  readonly store: Store;
+  readonly graceMs: number;
+  readonly log: Logger;
+  /** Whether a socket of this device is open on this process. */
+  readonly connectedHere: (userID: string, deviceID: string) => boolean;
+}
+
+const key = (user: string, device: string) => `${user}\n${device}`;
+
+function callOf(data: string): { roomID: string; callType: CallType } | undefined {
+  if (!data.includes('av_call')) return undefined;
+  const call = parseCallData(data);
+  if (!call.ok || (call.value.cmd !== 'audioCall' && call.value.cmd !== 'videoCall')) return undefined;
+  if (call.value.roomID === '' || call.value.callType === undefined) return undefined;
+  return { roomID: call.value.roomID, callType: call.value.callType };
+}
+
+/**
+ * Ends one-to-one calls whose party is gone (issue 14). A party is its device of the call: the
+ * one that placed the call, or the one that answered it. Each process watches the devices whose
+ * request it handled; when the last socket of such a device closes here, a grace period starts;
+ * at its end the process asks the deployment (the store) whether the device is connected
+ * anywhere (it may have reconnected to another process) and whether the call is still open, and
+ * if not, sends the ordinary call-end invitation in the gone party's name (`end_reason:
+ * 'peerLeft'`, duration from the answer to the loss), through the ordinary command path.
+ */
+export class CallWatch {
+  readonly #o: CallWatchOptions;
+  /** Sides by device, then by inviteID. */
+  readonly #sides = new Map<string, Map<string, Side>>();
+  /** Devices whose sockets all closed here: when, and the timer that checks them. */
+  readonly #lost = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  /** Rooms this process is ending (two parties gone at once must not hang up twice). */
+  readonly #ending = new Set<string>();
+  #closed = false;
+
+  constructor(options: CallWatchOptions) {
+    this.#o = options;
+  }
+
+  /** `user` placed a call invitation from `device` (its reply was ok). */
+  placed(user: string, device: string, command: Command, inviteID: string, now = Date.now()): void {
+    if (command.op !== 'invite' || command.groupID !== '' || command.inviteeList.length !== 1) return;
+    const call = callOf(command.data);
+    const callee = command.inviteeList[0];
+    if (call === undefined || callee === undefined) return;
+    const answerBy = command.timeout > 0 ? now + command.timeout * 1000 : now + CALL_ROOM_TTL_MS;
+    this.#add({
+      inviteID,
+      ...call,
+      user,
+      device,
+      peer: callee,
+      callee,
+      answerBy,
+      forgetAt: answerBy + CALL_ROOM_TTL_MS,
+    });
+  }
+
+  /** An invitation ended on this process: an accepted call starts watching the answering device. */
+  ended(record: InvitationRecord, now = Date.now()): void {
+    const callee = record.invitees[0];
+    if (record.groupID !== '' || callee === undefined) return;
+    if (callee.state !== 'accepted') return this.#drop(record.inviteID);
+    const call = callOf(record.data);
+    if (call === undefined || callee.device === undefined || callee.device === SERVER_DEVICE) return;
+    const side = {
+      inviteID: record.inviteID,
+      ...call,
+      user: callee.userID,
+      device: callee.device,
+      peer: record.inviter,
+      callee: callee.userID,
+      answerBy: now,
+      forgetAt: now + CALL_ROOM_TTL_MS,
+    };
+    this.#add(side);
+  }
+
+  /** An event reached this process: a call that ended otherwise stops being watched. */
+  event(event: SignalingEvent): void {
+    const { kind, envelope } = event;
+    if (kind === 'cancel' || kind === 'reject' || kind === 'timeout') this.#drop(envelope.inviteID);
+    else if (kind === 'invite' && envelope.groupID === '' && envelope.data.includes('hangup')) {
+      const call = parseCallData(envelope.data);
+      if (!call.ok || call.value.cmd !== 'hangup') return;
+      for (const user of [envelope.inviter, ...envelope.inviteeList])
+        for (const [k, sides] of this.#sides)
+          if (k.startsWith(`${user}\n`))
+            for (const side of sides.values())
+              if (side.roomID === call.value.roomID || call.value.roomID === '') this.#drop(side.inviteID);
+    }
+  }
+
+  /** A socket of the device authenticated here: a loss in progress is over. */
+  connected(user: string, device: string): void {
+    const k = key(user, device);
+    const lost = this.#lost.get(k);
+    if (lost === undefined) return;
+    clearTimeout(lost.timer);
+    this.#lost.delete(k);
+  }
+
+  /** The last socket of the device closed here. */
+  disconnected(user: string, device: string, now = Date.now()): void {
+    const k = key(user, device);
+    if (this.#sides.has(k) && !this.#lost.has(k)) this.#arm(k, now, now + this.#o.graceMs);
+  }
+
+  /** Forgets sides past their limits (called from the server's heartbeat). */
+  sweep(now = Date.now()): void {
+    for (const [k, sides] of this.#sides) {
+      for (const [id, side] of sides) if (side.forgetAt <= now) sides.delete(id);
+      if (sides.size === 0) this.#forget(k);
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const { timer } of this.#lost.values()) clearTimeout(timer);
+    this.#lost.clear();
+  }
+
+  #add(side: Side): void {
+    const k = key(side.user, side.device);
+    let sides = this.#sides.get(k);
+    if (sides === undefined) {
+      sides = new Map();
+      this.#sides.set(k, sides);
+    }
+    sides.set(side.inviteID, side);
+    // The device went away between its request and now: its grace starts now.
+    if (!this.#o.connectedHere(side.user, side.device)) this.disconnected(side.user, side.device);
+  }
+
+  #drop(inviteID: string): void {
+    for (const [k, sides] of this.#sides) if (sides.delete(inviteID) && sides.size === 0) this.#forget(k);
+  }
+
+  #forget(k: string): void {
+    this.#sides.delete(k);
+    const lost = this.#lost.get(k);
+    if (lost !== undefined) clearTimeout(lost.timer);
+    this.#lost.delete(k);
+  }
+
+  #arm(k: string, lostAt: number, at: number): void {
+    if (this.#closed) return;
+    const previous = this.#lost.get(k);
+    if (previous !== undefined) clearTimeout(previous.timer);
+    const timer = setTimeout(
+      () => {
+        this.#check(k, lostAt).catch((err: unknown) => {
+          this.#o.log.warn({ err }, 'call watch: check failed; trying again after the grace');
+          if (this.#lost.get(k)?.timer === timer) this.#arm(k, lostAt, Date.now() + this.#o.graceMs);
+        });
+      },
+      Math.max(0, at - Date.now()),
+    );
+    timer.unref();
+    this.#lost.set(k, { at: lostAt, timer });
+  }
+
+  /** The grace of a device ran out: end each of its calls whose party is still gone. */
+  async #check(k: string, lostAt: number): Promise<void> {
+    const sides = [...(this.#sides.get(k)?.values() ?? [])];
+    let next = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    for (const side of sides) {
+      const again = await this.#checkSide(side, lostAt, now);
+      if (again !== undefined) next = Math.min(next, again);
+    }
+    if (this.#lost.get(k)?.at !== lostAt) return; // reconnected meanwhile
+    if (next < Number.POSITIVE_INFINITY && this.#sides.has(k)) this.#arm(k, lostAt, next);
+    else this.#lost.delete(k);
+  }
+
+  /** Ends the side's call if its party is gone; returns when to look again, if ever. */
+  async #checkSide(side: Side, lostAt: number, now: number): Promise<number | undefined> {
+    const { store, graceMs } = this.#o;
+    const room = await store.room(side.roomID);
+    if (room === undefined || (room.inviteID !== undefined && room.inviteID !== side.inviteID)) {
+      // Not answered yet (it may still be), or over (hung up, declined, timed out).
+      if (now < side.answerBy) return Math.min(side.answerBy, now + graceMs);
+      this.#drop(side.inviteID);
+      return undefined;
+    }
+    const presence = await store.devicePresence(side.user, side.device);
+    if (this.#o.connectedHere(side.user, side.device)) return undefined;
+    // Reconnected to another process: look again a grace later (it may leave there too).
+    if (presence.connected) return now + graceMs;
+    const answeredAt = room.answeredAt ?? now;
+    const lossAt = Math.max(answeredAt, presence.goneAt ?? lostAt);
+    if (now < lossAt + graceMs) return lossAt + graceMs;
+    if (this.#ending.has(side.roomID)) return undefined;
+    this.#ending.add(side.roomID);
+    try {
+      // Whoever takes the room ends the call: the other party's process, gone too, does not.
+      const taken = await store.takeRoom(side.roomID);
+      this.#drop(side.inviteID);
+      if (taken === undefined) return undefined;
+      const durationSeconds = Math.max(0, Math.round((lossAt - answeredAt) / 1000));
+      const data = createHangupData({
+        callType: side.callType,
+        roomID: side.roomID,
+        userIDs: [side.callee],
+        durationSeconds,
+        endReason: 'peerLeft',
+      });
+      const reply = await store.dispatch(side.user, SERVER_DEVICE, {
+        op: 'invite',
+        groupID: '',
+        inviteeList: [side.peer],
+        data,
+        timeout: 0,
+        onlineUserOnly: false,
+      });
+      if (!reply.ok)
+        this.#o.log.warn({ error: reply.error, roomID: side.roomID }, 'call watch: hang-up refused');
+      else
+        this.#o.log.info({ roomID: side.roomID, user: side.user, durationSeconds }, 'call ended: party gone');
+    } finally {
+      this.#ending.delete(side.roomID);
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,98 @@
+import type { InvitationRecord, SignalingEvent } from '@beckon/signaling';
+import type { Redis } from 'ioredis';
+import { CALL_ROOM_TTL_MS } from '../../rooms.js';
+import type { DevicePresence } from '../types.js';
+import { call } from './cas.js';
+import type { Keys } from './keys.js';
+
+/** How long an ended invitation's final record stays readable for snapshots (issue 14). */
+export const ENDED_RECORD_TTL_MS = 60 * 60 * 1000;
+
+/** Marks the device gone at ARGV[2] only if this process (ARGV[1]) still holds it. */
+const DEVICE_DOWN = `if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], '-' .. ARGV[2], 'PX', ARGV[3])
+end
+return 0`;
+
+const TERMINAL: ReadonlySet<string> = new Set(['cancel', 'accept', 'reject', 'timeout']);
+
+/**
+ * What the call lifecycle keeps in Redis, apart from the scripts of the rules: which process
+ * holds a device (`P dev:["user","device"]`: the process id, or `-<ms>` once its last socket
+ * closed there), the final record of each ended invitation (`P ended:{id}`, an hour), and the
+ * taking of a call's room by the one process that ends the call.
+ */
+export class Lifecycle {
+  readonly #redis: Redis;
+  readonly #keys: Keys;
+  readonly #nodeID: string;
+  readonly #warn: (what: string, err: unknown) => void;
+
+  constructor(redis: Redis, keys: Keys, nodeID: string, warn: (what: string, err: unknown) => void) {
+    this.#redis = redis;
+    this.#keys = keys;
+    this.#nodeID = nodeID;
+    this.#warn = warn;
+  }
+
+  #device(userID: string, deviceID: string): string {
+    return `${this.#keys.prefix}dev:${JSON.stringify([userID, deviceID])}`;
+  }
+
+  #ended(inviteID: string): string {
+    return `${this.#keys.prefix}ended:${inviteID}`;
+  }
+
+  deviceUp(userID: string, deviceID: string): void {
+    this.#redis
+      .set(this.#device(userID, deviceID), this.#nodeID, 'PX', CALL_ROOM_TTL_MS)
+      .catch((err: unknown) => this.#warn('device presence', err));
+  }
+
+  deviceDown(userID: string, deviceID: string, at: number): void {
+    this.#redis
+      .eval(
+        DEVICE_DOWN,
+        1,
+        this.#device(userID, deviceID),
+        this.#nodeID,
+        String(at),
+        String(CALL_ROOM_TTL_MS),
+      )
+      .catch((err: unknown) => this.#warn('device presence', err));
+  }
+
+  async devicePresence(userID: string, deviceID: string): Promise<DevicePresence> {
+    const held = await call(() => this.#redis.get(this.#device(userID, deviceID)));
+    if (held === null) return { connected: false };
+    if (held.startsWith('-')) return { connected: false, goneAt: Number(held.slice(1)) };
+    // The process that holds it must still be alive (its presence claims are renewed).
+    const until = await call(() => this.#redis.zscore(this.#keys.presence(userID), held));
+    return { connected: until !== null && Number(until) > Date.now() };
+  }
+
+  async takeRoom(roomID: string): Promise<string | null> {
+    return call(() => this.#redis.getdel(this.#keys.room(roomID)));
+  }
+
+  rememberEnded(record: InvitationRecord): void {
+    this.#redis
+      .set(this.#ended(record.inviteID), JSON.stringify(record), 'PX', ENDED_RECORD_TTL_MS)
+      .catch((err: unknown) => this.#warn('ended record', err));
+  }
+
+  /** Final records of the invitations ended by events in the user's log after `seq`, newest first. */
+  async endedSince(userID: string, seq: number, limit: number): Promise<InvitationRecord[]> {
+    const members = await call(() => this.#redis.zrangebyscore(this.#keys.log(userID), `(${seq}`, '+inf'));
+    const ids: string[] = [];
+    for (let i = members.length - 1; i >= 0 && ids.length < limit; i--) {
+      const member = members[i] ?? '';
+      const event = JSON.parse(member.slice(member.indexOf(':') + 1)) as SignalingEvent;
+      const id = event.envelope.inviteID;
+      if (TERMINAL.has(event.kind) && !ids.includes(id)) ids.push(id);
+    }
+    if (ids.length === 0) return [];
+    const records = await call(() => this.#redis.mget(ids.map((id) => this.#ended(id))));
+    return records.flatMap((json) => (json === null ? [] : [JSON.parse(json) as InvitationRecord]));
+  }
+}
