@@ -96,7 +96,10 @@ export class CallWatch {
   ended(record: InvitationRecord, now = Date.now()): void {
     const callee = record.invitees[0];
     if (record.groupID !== '' || callee === undefined) return;
-    if (callee.state !== 'accepted') return this.#drop(record.inviteID);
+    if (callee.state !== 'accepted') {
+      this.#drop(record.inviteID);
+      return;
+    }
     const call = callOf(record.data);
     if (call === undefined || callee.device === undefined || callee.device === SERVER_DEVICE) return;
     const side = {
