@@ -18,8 +18,10 @@ export interface GraceWorld {
   /** HTTP API for history (any process). */
   readonly http: { readonly url: string };
   readonly graceMs: number;
-  /** Closes every socket of `userID` on the server holding `device` (a dead network). */
+  /** Cuts the socket of bob's call device (a dead network); it reconnects by itself. */
   readonly cut?: (userID: string) => void;
+  /** Options of bob's call device (the socket class `cut` acts on). */
+  readonly bobDevice?: Parameters<typeof connectUser>[2];
 }
 
 let rooms = 0;
@@ -108,7 +110,7 @@ export async function peerGonePastGrace(world: GraceWorld, names = ['alice', 'bo
 export async function reconnectInsideGrace(world: GraceWorld, names = ['alice', 'bob']): Promise<void> {
   const [a = 'alice', b = 'bob'] = names;
   const alice = await connectUser(world.alice, a);
-  const bob = await connectUser(world.bob, b);
+  const bob = await connectUser(world.bob, b, world.bobDevice);
   const { at } = await answeredCall(alice, bob);
   const sessions = bob.states.filter((s) => s === 'connected').length;
   world.cut?.(b);
