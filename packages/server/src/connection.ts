@@ -44,7 +44,12 @@ export function replayFrames(
  * the last says `more`, and the client applies them together. Pages are made as they are taken,
  * so a socket waiting for its reader holds one page, not the whole snapshot.
  */
-export function* snapshotPages(snapshot: StoreSnapshot, at: number, pageBytes: number): Generator<string> {
+export function* snapshotPages(
+  snapshot: StoreSnapshot,
+  at: number,
+  pageBytes: number,
+  ended: readonly InvitationRecord[] = [],
+): Generator<string> {
   const head = `{"t":"snapshot","seq":${snapshot.seq},"at":${at}`;
   let page: string[] = [];
   let size = 0;
@@ -58,8 +63,15 @@ export function* snapshotPages(snapshot: StoreSnapshot, at: number, pageBytes: n
     page.push(json);
     size += json.length + 1;
   }
-  yield `${head},"invitations":[${page.join(',')}]}`;
+  const tail = ended.length > 0 ? `,"ended":${JSON.stringify(ended)}` : '';
+  yield `${head},"invitations":[${page.join(',')}]${tail}}`;
 }
+
+/**
+ * Final records a snapshot carries at most (the newest first): how invitations the client held
+ * ended while it was away. Older ones reach the client as `onInvitationVanished`.
+ */
+export const MAX_ENDED_IN_SNAPSHOT = 64;
 
 /** Standard close codes clients reconnect after: the store changed under us, or is unreachable. */
 export const STORE_RESET = 1012;
@@ -91,6 +103,11 @@ export class Connection {
    * several processes an event can reach this process both from its log and live; it goes out once.
    */
   #lastSeq = 0;
+  /**
+   * The sequence number of this socket's last snapshot or replay: its client holds at least
+   * that (events after it may have been dropped by a client that saw a gap).
+   */
+  #syncedTo: number | undefined;
 
   constructor(ctx: ServerContext, socket: WebSocket) {
     this.#ctx = ctx;
@@ -434,12 +451,19 @@ export class Connection {
       for (const frame of replay) this.sendText(frame);
       for (const { event } of missed) if ('invitation' in event) invitesFor.push(event.invitation);
     } else {
-      // Nothing to replay from, or more than a snapshot costs: a snapshot, in pages.
+      // Nothing to replay from, or more than a snapshot costs: a snapshot, in pages. A client
+      // that held invitations (it resumes, or this socket was synced) learns how those that
+      // ended meanwhile ended, as far as the log still reaches back.
+      const base = seq ?? this.#syncedTo;
       const snapshot = await store.snapshot(userID);
+      // Read after the snapshot: an invitation ending in between is still in the snapshot, and
+      // its end comes as a live event.
+      const ended = base === undefined ? [] : await store.endedSince(userID, base, MAX_ENDED_IN_SNAPSHOT);
       if (this.#closed) return;
       upTo = snapshot.seq;
       let first = true;
-      for (const page of snapshotPages(snapshot, Date.now(), this.#ctx.options.snapshotPageBytes)) {
+      const pages = snapshotPages(snapshot, Date.now(), this.#ctx.options.snapshotPageBytes, ended);
+      for (const page of pages) {
         if (!first) await this.#drained();
         first = false;
         if (this.#closed) return;
@@ -448,6 +472,7 @@ export class Connection {
       invitesFor.push(...snapshot.invitations);
     }
     this.#lastSeq = upTo;
+    this.#syncedTo = upTo;
     const held = this.#held ?? [];
     this.#held = undefined;
     for (const h of held) this.#sendEvent(h.seq, h.text, h.event);

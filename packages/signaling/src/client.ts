@@ -339,9 +339,20 @@ export class SignalingClient {
   }
 
   #onSnapshot(snapshot: InvitationSnapshot): void {
+    // What we held and the arbiter no longer has ended while we were away: the events that
+    // ended it, where the arbiter can still tell; otherwise it vanished.
+    for (const event of snapshot.missed ?? []) this.#onEvent(event);
     const before = this.#view;
     this.#view = new Map(snapshot.invitations.map((r) => [r.inviteID, r]));
     const me = this.userID;
+    for (const [inviteID, held] of before)
+      if (!this.#view.has(inviteID))
+        this.#emit('onInvitationVanished', {
+          inviteID,
+          invitation: held,
+          envelope: envelopeOf(held, ActionType.INVITE, [], held.data),
+          reason: 'endedWhileDisconnected',
+        });
     for (const record of snapshot.invitations) {
       // Offline delivery: an invitation that arrived while we were away rings now, with the time left.
       if (!before.has(record.inviteID) && record.inviter !== me)
@@ -373,8 +384,9 @@ export class SignalingClient {
     const { envelope } = event;
     const before = this.#view.get(envelope.inviteID);
     const record = applyEvent(before, event);
-    // A delta about an invitation we never saw (an onlineUserOnly one from before we connected).
-    if (record === undefined) return;
+    // A delta about an invitation we never saw (an onlineUserOnly one from before we connected),
+    // or one that changes nothing (a replayed event we had seen).
+    if (record === undefined || record === before) return;
     if (isActive(record)) this.#view.set(record.inviteID, record);
     else this.#view.delete(record.inviteID);
 

@@ -106,9 +106,7 @@ export class SignalingError extends BeckonError<ErrorCode> {
   }
 
   toJSON(): SignalingErrorInfo {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
+    return errorInfo(this.code, this.message, this.details);
   }
 }
 

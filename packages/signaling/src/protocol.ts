@@ -43,8 +43,19 @@ export type ServerFrame =
       serverTime: number;
       epoch: string;
     }
-  /** A large snapshot comes in several frames: all but the last say `more`. */
-  | { t: 'snapshot'; seq: number; at: number; invitations: readonly InvitationRecord[]; more?: true }
+  /**
+   * A large snapshot comes in several frames: all but the last say `more`. `missed` (last frame
+   * only): the events that ended invitations since the client's last sequence number, as far as
+   * the server can still tell, so it learns how the ones it held ended (issue 14).
+   */
+  | {
+      t: 'snapshot';
+      seq: number;
+      at: number;
+      invitations: readonly InvitationRecord[];
+      more?: true;
+      missed?: readonly SignalingEvent[];
+    }
   | { t: 'ev'; seq?: number; ev: SignalingEvent }
   | ({ t: 'res'; id: number } & Mutable<CommandReply>)
   | { t: 'pong'; ts: number; serverTime: number }
@@ -119,7 +130,7 @@ function isEvent(x: unknown): x is SignalingEvent {
     isObj(x) &&
     EVENT_KINDS.has(x.kind) &&
     isNum(x.at) &&
-    decodeEnvelope(x.envelope, { maxInvitees: Number.POSITIVE_INFINITY }).ok &&
+    decodeEnvelope(x.envelope, { maxInvitees: Infinity }).ok &&
     // Each kind carries its own fields: the record on invite and addInvitees, the answering
     // device (when known) on accept and reject. Other keys are ignored, as the schema does.
     (x.kind === 'invite' || x.kind === 'addInvitees' ? isRecord(x.invitation) : true) &&
@@ -143,7 +154,8 @@ function isServerFrame(f: Obj): boolean {
         isNum(f.at) &&
         optional(f.more, (m) => m === true) &&
         Array.isArray(f.invitations) &&
-        f.invitations.every(isRecord)
+        f.invitations.every(isRecord) &&
+        optional(f.missed, (m) => Array.isArray(m) && m.every(isEvent))
       );
     case 'ev':
       return optional(f.seq, isNum) && isEvent(f.ev);

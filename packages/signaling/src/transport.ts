@@ -17,6 +17,12 @@ export interface Session {
 export interface InvitationSnapshot {
   readonly at: number;
   readonly invitations: readonly InvitationRecord[];
+  /**
+   * The events that ended invitations while the client was away, where the arbiter can still
+   * tell (the client applies them to what it held; what it held and the snapshot lacks after
+   * them vanished).
+   */
+  readonly missed?: readonly SignalingEvent[];
 }
 
 export interface TransportListener {

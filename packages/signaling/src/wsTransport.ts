@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from './clock.js';
 import { ErrorCode, SignalingError, type SignalingErrorInfo } from './errors.js';
-import { type ClientFrame, CloseCode, parseServerFrame, type ServerFrame } from './protocol.js';
+import { type ClientFrame, parseServerFrame, type ServerFrame } from './protocol.js';
 import type { Command, CommandReply, InvitationRecord } from './rules/types.js';
 import type { ConnectionState, Transport, TransportListener } from './transport.js';
 
@@ -8,6 +8,12 @@ import type { ConnectionState, Transport, TransportListener } from './transport.
  * A handler whose event type may be narrower than the one given here (method parameters are
  * checked both ways), so the browser's and `ws`'s WebSocket classes both fit without a cast.
  */
+// The close codes this transport acts on, as `CloseCode` names them (plain numbers here: the
+// whole table would ship to browsers for four of its values).
+const DEAD = 4010;
+const TOO_MANY_CONNECTIONS = 4009;
+const TOKEN_EXPIRED = 4002;
+
 type Handler<E> = { handle(event: E): void }['handle'];
 
 /** The part of the WebSocket API the transport uses: the browser's, Node's global, or `ws`. */
@@ -184,11 +190,7 @@ export class WebSocketTransport implements Transport {
       const resume =
         this.#epoch !== undefined && this.#seq >= 0 ? { epoch: this.#epoch, seq: this.#seq } : undefined;
       this.#authSentAt = this.#clock.now();
-      this.#send(
-        resume
-          ? { t: 'auth', token, device: this.#deviceID, resume }
-          : { t: 'auth', token, device: this.#deviceID },
-      );
+      this.#send({ t: 'auth', token, device: this.#deviceID, ...(resume && { resume }) });
     };
     socket.onmessage = (event) => {
       if (socket === this.#socket && typeof event.data === 'string') this.#onFrame(event.data);
@@ -236,7 +238,7 @@ export class WebSocketTransport implements Transport {
         if (frame.more) break;
         this.#seq = frame.seq;
         this.#resyncing = false;
-        listener?.onSnapshot({ at: frame.at, invitations: this.#pages.splice(0) });
+        listener?.onSnapshot({ ...frame, invitations: this.#pages.splice(0) });
         break;
       case 'ev':
         if (frame.seq === undefined) {
@@ -282,8 +284,8 @@ export class WebSocketTransport implements Transport {
       if (this.#clock.now() - this.#lastFrameAt > 2 * every) {
         // Silent for two intervals: the socket is dead even if the platform has not noticed.
         const socket = this.#socket;
-        this.#onClose(CloseCode.DEAD, 'heartbeat timeout');
-        socket?.close(CloseCode.DEAD, 'heartbeat timeout');
+        this.#onClose(DEAD, 'heartbeat timeout');
+        socket?.close(DEAD, 'heartbeat timeout');
         return;
       }
       this.#send({ t: 'ping', ts: this.#clock.now() });
@@ -317,18 +319,14 @@ export class WebSocketTransport implements Transport {
   #onClose(code: number, reason: string): void {
     this.#teardown();
     if (this.#closed) return;
-    if (code === CloseCode.TOO_MANY_CONNECTIONS) {
+    if (code === TOO_MANY_CONNECTIONS) {
       // Reconnecting would close the user's next oldest socket, and so on round the devices.
       this.#fail({ code: ErrorCode.LIMIT_EXCEEDED, message: reason || 'too many connections' });
       return;
     }
-    const refreshable = typeof this.#o.token === 'function' && code === CloseCode.TOKEN_EXPIRED;
-    if (
-      (code === CloseCode.UNAUTHORIZED ||
-        code === CloseCode.TOKEN_EXPIRED ||
-        code === CloseCode.ORIGIN_NOT_ALLOWED) &&
-      !refreshable
-    ) {
+    const refreshable = typeof this.#o.token === 'function' && code === TOKEN_EXPIRED;
+    // 4001 unauthorized, 4002 token expired, 4003 origin not allowed: retrying cannot help.
+    if (code > 4000 && code < 4004 && !refreshable) {
       this.#fail({ code: ErrorCode.UNAUTHORIZED, message: reason || `closed with ${code}` });
       return;
     }

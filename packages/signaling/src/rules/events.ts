@@ -65,3 +65,41 @@ export function modifyEvent(record: InvitationRecord, data: string, at: number):
 export function deliveredEvent(record: InvitationRecord, invitee: string, at: number): SignalingEvent {
   return { kind: 'delivered', envelope: envelopeOf(record, ActionType.INVITE, [invitee], record.data), at };
 }
+
+/**
+ * The events that took an invitation to its final record, as a client that missed them replays
+ * them (a snapshot after a gap, issue 14): each answer in the order it was taken, then one
+ * cancel and one timeout for the invitees they settled. A client applies them to the record it
+ * holds; those it had already seen change nothing there and are not reported again.
+ */
+export function endingEvents(final: InvitationRecord): SignalingEvent[] {
+  const answers = final.invitees
+    .filter((i) => i.state === 'accepted' || i.state === 'rejected')
+    .sort((a, b) => (a.answerOrder ?? 0) - (b.answerOrder ?? 0))
+    .map((i) =>
+      answerEvent(
+        final,
+        i.state === 'accepted' ? 'accept' : 'reject',
+        i.userID,
+        i.data ?? '',
+        i.answeredAt ?? final.createdAt,
+        i.device,
+      ),
+    );
+  const settled = (['cancel', 'timeout'] as const).flatMap((kind) => {
+    const who = final.invitees.filter((i) => i.state === (kind === 'cancel' ? 'cancelled' : 'timeout'));
+    const at = Math.max(final.createdAt, ...who.map((i) => i.answeredAt ?? 0));
+    return who.length === 0
+      ? []
+      : [
+          settleEvent(
+            final,
+            kind,
+            who.map((i) => i.userID),
+            '',
+            at,
+          ),
+        ];
+  });
+  return [...answers, ...settled];
+}

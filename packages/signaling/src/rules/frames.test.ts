@@ -63,6 +63,7 @@ async function realFrames(): Promise<ServerFrame[]> {
         ...hub.state.invitations.values(),
         ...events.flatMap((e) => ('invitation' in e ? [e.invitation] : [])),
       ],
+      missed: events.filter((e) => e.kind !== 'invite'),
     },
     ...events.map((ev, i): ServerFrame => (i % 2 ? { t: 'ev', seq: i + 1, ev } : { t: 'ev', ev })),
     { t: 'res', id: 1, ok: true, inviteID: 'x' },

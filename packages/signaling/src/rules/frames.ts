@@ -215,6 +215,7 @@ export const ServerFrameSchema = v.variant('t', [
     at: num,
     more: v.optional(v.literal(true)),
     invitations: v.array(RecordSchema),
+    missed: v.optional(v.array(EventSchema)),
   }),
   v.object({ t: v.literal('ev'), seq: v.optional(num), ev: EventSchema }),
   v.object({ t: v.literal('res'), id: count, ok: v.literal(true), inviteID: v.string() }),

@@ -18,6 +18,7 @@ export {
   addInviteesEvent,
   answerEvent,
   deliveredEvent,
+  endingEvents,
   inviteEvent,
   modifyEvent,
   settleEvent,

@@ -25,7 +25,7 @@ const bad = (field: string, message: string): DecodeError => ({
  */
 export function commandError(
   command: Readonly<Record<string, unknown>>,
-  maxInvitees = Number.POSITIVE_INFINITY,
+  maxInvitees = Infinity,
 ): DecodeError | undefined {
   const { op } = command;
   if (op !== 'invite' && !isValidId(command.inviteID))

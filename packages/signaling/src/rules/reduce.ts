@@ -37,10 +37,14 @@ function settle(
   state: 'timeout' | 'cancelled',
   at: number,
 ) {
-  const invitees = record.invitees.map(
-    (i): InviteeRecord => (i.state === 'pending' && who.has(i.userID) ? { ...i, state, answeredAt: at } : i),
-  );
-  return { ...record, invitees };
+  let changed = false;
+  const invitees = record.invitees.map((i): InviteeRecord => {
+    if (i.state !== 'pending' || !who.has(i.userID)) return i;
+    changed = true;
+    return { ...i, state, answeredAt: at };
+  });
+  // Nothing settled (a replayed event): the same record, so holders see no change.
+  return changed ? { ...record, invitees } : record;
 }
 
 /**
