@@ -10,6 +10,7 @@ import {
 import {
   type ClientFrame,
   CloseCode,
+  endingEvents,
   type FrameResult,
   needsReceipt,
   parseClientFrame,
@@ -48,7 +49,7 @@ export function* snapshotPages(
   snapshot: StoreSnapshot,
   at: number,
   pageBytes: number,
-  ended: readonly InvitationRecord[] = [],
+  missed: readonly SignalingEvent[] = [],
 ): Generator<string> {
   const head = `{"t":"snapshot","seq":${snapshot.seq},"at":${at}`;
   let page: string[] = [];
@@ -63,13 +64,13 @@ export function* snapshotPages(
     page.push(json);
     size += json.length + 1;
   }
-  const tail = ended.length > 0 ? `,"ended":${JSON.stringify(ended)}` : '';
+  const tail = missed.length > 0 ? `,"missed":${JSON.stringify(missed)}` : '';
   yield `${head},"invitations":[${page.join(',')}]${tail}}`;
 }
 
 /**
- * Final records a snapshot carries at most (the newest first): how invitations the client held
- * ended while it was away. Older ones reach the client as `onInvitationVanished`.
+ * Ended invitations a snapshot tells the ending events of, at most (the newest first): how those
+ * the client held ended while it was away. Older ones reach the client as `onInvitationVanished`.
  */
 export const MAX_ENDED_IN_SNAPSHOT = 64;
 
@@ -462,7 +463,12 @@ export class Connection {
       if (this.#closed) return;
       upTo = snapshot.seq;
       let first = true;
-      const pages = snapshotPages(snapshot, Date.now(), this.#ctx.options.snapshotPageBytes, ended);
+      const pages = snapshotPages(
+        snapshot,
+        Date.now(),
+        this.#ctx.options.snapshotPageBytes,
+        ended.flatMap(endingEvents),
+      );
       for (const page of pages) {
         if (!first) await this.#drained();
         first = false;

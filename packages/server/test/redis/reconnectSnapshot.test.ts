@@ -1,0 +1,84 @@
+import { CallType, createAnswerData, createCallData, type VanishedEvent } from '@beckon/signaling';
+import { afterEach, expect, it } from 'vitest';
+import type { BeckonServer } from '../../src/server.js';
+import { RedisStore } from '../../src/store/redis.js';
+import { connectUser, startServer, type TestUser, waitFor } from '../helpers.js';
+import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
+
+// Issue 14, item 2 on Redis: the final records of ended invitations (`P ended:{id}`) and the
+// user's log tell a snapshot how what bob held ended, across two servers sharing one Redis.
+
+const WINDOW = 16;
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function pair(): Promise<[BeckonServer, BeckonServer]> {
+  const prefix = freshPrefix();
+  const make = () => startServer({ store: new RedisStore({ url: REDIS_URL, prefix, logLimit: WINDOW }) });
+  const a = await make();
+  const b = await make();
+  cleanups.push(() => purge(prefix));
+  cleanups.push(() => a.close());
+  cleanups.push(() => b.close());
+  return [a, b];
+}
+
+function user(u: TestUser) {
+  const vanished: VanishedEvent[] = [];
+  u.client.on('onInvitationVanished', (e) => vanished.push(e));
+  cleanups.push(() => u.client.close());
+  return vanished;
+}
+
+const call = (roomID: string) => ({ callType: CallType.VIDEO, roomID, userIDs: ['bob'] });
+
+async function flood(carol: TestUser): Promise<void> {
+  for (let i = 0; i < WINDOW / 2 + 2; i++) {
+    const id = await carol.client.invite('bob', `filler ${i}`, { timeout: 0 });
+    await carol.client.cancel(id);
+  }
+}
+
+describeRedis('distributed mode: a snapshot after a gap over the replay window', () => {
+  for (const cancelFirst of [false, true]) {
+    it(
+      cancelFirst
+        ? 'the call cancelled before the flood: bob is told it ended while he was away'
+        : 'the call cancelled after the flood: bob, back on the other process, hears the cancel',
+      async () => {
+        const [a, b] = await pair();
+        const alice = await connectUser(a, 'alice');
+        user(alice);
+        const carol = await connectUser(a, 'carol');
+        user(carol);
+        let online = true;
+        let target = b;
+        const bob = await connectUser(() => (online ? target.wsUrl : 'ws://127.0.0.1:9'), 'bob');
+        const vanished = user(bob);
+        const inviteID = await alice.client.invite('bob', createCallData(call('r-gap')), { timeout: 60 });
+        await waitFor(() => bob.client.getInvitation(inviteID) !== undefined, 5000, 'bob to ring');
+        online = false;
+        b.terminate('bob');
+        if (cancelFirst) await alice.client.cancel(inviteID, createAnswerData(call('r-gap')));
+        await flood(carol);
+        if (!cancelFirst) await alice.client.cancel(inviteID, createAnswerData(call('r-gap')));
+        // Bob comes back on the other process.
+        target = a;
+        online = true;
+        if (cancelFirst) {
+          await waitFor(() => vanished.length > 0, 5000, 'the vanished event');
+          expect(vanished).toMatchObject([{ inviteID, reason: 'endedWhileDisconnected' }]);
+          expect(bob.events('onInvitationCancelled')).toEqual([]);
+        } else {
+          await waitFor(() => bob.events('onInvitationCancelled').length > 0, 5000, 'the cancel');
+          expect(bob.events('onInvitationCancelled').map((e) => e.inviteID)).toEqual([inviteID]);
+          expect(vanished).toEqual([]);
+        }
+        expect(bob.events('onReceiveNewInvitation').filter((e) => e.data.startsWith('filler'))).toEqual([]);
+        expect(bob.client.invitations.size).toBe(0);
+      },
+    );
+  }
+});
