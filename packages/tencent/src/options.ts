@@ -18,6 +18,15 @@ interface CommonOptions {
    * its local deadline, so a lost notice never leaves an invitation ringing. Default 6000 ms.
    */
   readonly timeoutGraceMs?: number;
+  /**
+   * After a new session (a login after the first, or `SDK_READY` after `SDK_NOT_READY`), how long
+   * the SDK's resync and history replay get to report what happened to the invitations held
+   * across the gap. Tencent has no snapshot to ask, so one that never ends by itself (timeout 0)
+   * and heard nothing in that time is reported as `onInvitationVanished`
+   * (`endedWhileDisconnected`); one with a deadline that passes with no word is reported the same
+   * way, not as a timeout. Default 10000 ms.
+   */
+  readonly resyncWindowMs?: number;
   /** How many ended invitation ids are remembered, so late events about them are dropped. Default 1000. */
   readonly rememberEnded?: number;
   /** Cap on an invitation's invitees, checked before anything is sent. Default `MAX_INVITEES` (1000). */

@@ -33,6 +33,8 @@ export interface SessionHost {
   attached(chat: TencentChat): Array<() => void>;
   /** The SDK became ready (after a login, or the app's own): a new session starts. */
   ready(): void;
+  /** The session was lost (SDK_NOT_READY, or a kick that logs in again): a gap begins. */
+  lost(): void;
   /** The connection state the listener last saw. */
   readonly state: ConnectionState;
   setState(state: ConnectionState, error?: SignalingErrorInfo): void;
@@ -178,6 +180,7 @@ export class TencentSession {
   #onNotReady(): void {
     if (this.#closed || !this.#ready) return;
     this.#ready = false;
+    this.#host.lost();
     this.#host.setState('reconnecting');
   }
 
@@ -198,6 +201,7 @@ export class TencentSession {
     if (type === KickedOutType.USERSIG_EXPIRED) {
       if (typeof this.#o.userSig === 'function') {
         // A fresh signature may fix it: log in again.
+        this.#host.lost();
         this.#host.setState(
           'reconnecting',
           errorInfo(ErrorCode.UNAUTHORIZED, 'userSig expired; logging in with a new one'),

@@ -29,6 +29,7 @@ export type { TencentTransportOptions } from './options.js';
 
 const DEFAULT_GRACE_MS = 6000;
 const DEFAULT_REMEMBERED = 1000;
+const DEFAULT_RESYNC_WINDOW_MS = 10_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
 type Reply = Promise<CommandReply>;
@@ -79,6 +80,8 @@ export class TencentTransport implements Transport {
   #state: ConnectionState = 'idle';
   /** A session was given to the listener: events are forwarded from then on. */
   #announced = false;
+  /** A session is starting: its snapshot comes next. */
+  #readying = false;
   #sessions = 0;
   /** The SDK refuses a cancel/accept/reject while another is in flight: they go one at a time. */
   #handling: Promise<unknown> = Promise.resolve();
@@ -95,11 +98,17 @@ export class TencentTransport implements Transport {
       emit: (event) => {
         if (this.#announced && !this.#session.closed) this.#listener?.onEvent(event);
       },
+      resyncWindowMs: Math.max(0, options.resyncWindowMs ?? DEFAULT_RESYNC_WINDOW_MS),
+      // The client learns what vanished from a snapshot that lacks it (onInvitationVanished).
+      vanished: () => {
+        if (this.#announced && !this.#readying && !this.#session.closed) this.#snapshot();
+      },
     });
     const transport = this;
     this.#session = new TencentSession(options, this.#clock, {
       attached: (chat) => listenSignaling(chat, this.#view),
       ready: () => this.#onReady(),
+      lost: () => this.#view.gap(),
       get state() {
         return transport.#state;
       },
@@ -151,8 +160,13 @@ export class TencentTransport implements Transport {
 
   #onReady(): void {
     const listener = this.#listener;
-    // What ended locally while we were away ends before the snapshot.
+    this.#readying = true;
+    // After a gap Tencent cannot say what ended meanwhile (only its resync and history replay
+    // can): what we held stays uncertain until a word about it comes (`LocalView.gap`).
+    this.#view.resumed();
+    // What ended locally while we were away ends (or, uncertain, vanishes) before the snapshot.
     this.#view.expireAll();
+    this.#readying = false;
     const now = this.#clock.now();
     this.#sessions++;
     // No server clock: the session's time is the local clock, so countdowns use local deadlines.
@@ -164,8 +178,15 @@ export class TencentTransport implements Transport {
     });
     this.#announced = true;
     this.#setState('connected');
-    const snapshot: InvitationSnapshot = { at: now, invitations: [...this.#view.records.values()] };
-    listener?.onSnapshot(snapshot);
+    this.#snapshot();
+  }
+
+  #snapshot(): void {
+    const snapshot: InvitationSnapshot = {
+      at: this.#clock.now(),
+      invitations: [...this.#view.records.values()],
+    };
+    this.#listener?.onSnapshot(snapshot);
   }
 
   #setState(state: ConnectionState, error?: SignalingErrorInfo): void {

@@ -26,6 +26,10 @@ export interface LocalViewOptions {
   readonly remembered: number;
   /** An event that changed the view, for the listener. */
   readonly emit: (event: SignalingEvent) => void;
+  /** See `resyncWindowMs`. */
+  readonly resyncWindowMs: number;
+  /** Invitations held across a gap ended with no word about them: the view no longer has them. */
+  readonly vanished: () => void;
 }
 
 /** An invitation as the SDK reports it; the view turns it into a record. */
@@ -56,6 +60,8 @@ export class LocalView {
   readonly #notices = new Map<string, unknown>();
   /** Incoming invitations whose timeout the SDK event did not carry (3.6.6 does not). */
   readonly #unknownTimeout = new Set<string>();
+  /** Invitations held across a gap (a new session) with no word about them since: outcome unknown. */
+  readonly #uncertain = new Map<string, unknown>();
   #serial = 0;
   #closed = false;
 
@@ -199,13 +205,55 @@ export class LocalView {
     for (const id of [...this.#records.keys()]) this.#expire(id);
   }
 
+  /**
+   * The session was lost: what we hold may end while we are away, and Tencent can only tell us
+   * by resyncing or replaying. Each invitation is uncertain until a word about it comes.
+   */
+  gap(): void {
+    for (const id of this.#records.keys()) if (!this.#uncertain.has(id)) this.#uncertain.set(id, undefined);
+  }
+
+  /**
+   * A new session began: an uncertain invitation that cannot end by itself (no deadline) and
+   * hears nothing within the resync window vanishes; one with a deadline vanishes at it.
+   */
+  resumed(): void {
+    for (const [id, handle] of this.#uncertain) {
+      const record = this.#records.get(id);
+      if (handle !== undefined || record === undefined || nextDeadline(record) !== 0 || this.#closed)
+        continue;
+      const at = this.#o.clock.now() + this.#o.resyncWindowMs;
+      this.#uncertain.set(
+        id,
+        this.#o.clock.setTimer(at, () => {
+          if (this.#vanish(id)) this.#o.vanished();
+        }),
+      );
+    }
+  }
+
+  /** Drops an uncertain invitation without claiming an outcome; true when it was held. */
+  #vanish(inviteID: string): boolean {
+    this.#clearUncertain(inviteID);
+    if (!this.#records.delete(inviteID)) return false;
+    this.#forget(inviteID);
+    return true;
+  }
+
+  #clearUncertain(inviteID: string): void {
+    if (!this.#uncertain.has(inviteID)) return;
+    this.#o.clock.clearTimer(this.#uncertain.get(inviteID));
+    this.#uncertain.delete(inviteID);
+  }
+
   /** Stops every timer; the view changes no more. */
   close(): void {
     this.#closed = true;
-    for (const handle of [...this.#timers.values(), ...this.#notices.values()])
+    for (const handle of [...this.#timers.values(), ...this.#notices.values(), ...this.#uncertain.values()])
       this.#o.clock.clearTimer(handle);
     this.#timers.clear();
     this.#notices.clear();
+    this.#uncertain.clear();
   }
 
   /** Applies an event that passed the guards and hands it on; false when it changed nothing. */
@@ -214,26 +262,33 @@ export class LocalView {
     const before = this.#records.get(id);
     const after = applyEvent(before, event);
     if (after === undefined || after === before) return false;
+    // A word about it (or our own action on it): its outcome is known from here on.
+    this.#clearUncertain(id);
     if (isActive(after)) {
       this.#records.set(id, after);
       this.#arm(after);
     } else {
       this.#records.delete(id);
-      this.#unknownTimeout.delete(id);
-      this.#disarm(id);
-      const notice = this.#notices.get(id);
-      if (notice !== undefined) {
-        this.#o.clock.clearTimer(notice);
-        this.#notices.delete(id);
-      }
-      this.#ended.add(id);
-      if (this.#ended.size > this.#o.remembered) {
-        const oldest = this.#ended.values().next().value;
-        if (oldest !== undefined) this.#ended.delete(oldest);
-      }
+      this.#forget(id);
     }
     if (!this.#closed) this.#o.emit(event);
     return true;
+  }
+
+  /** An invitation left the view: no timers, and late events about it are dropped. */
+  #forget(id: string): void {
+    this.#unknownTimeout.delete(id);
+    this.#disarm(id);
+    const notice = this.#notices.get(id);
+    if (notice !== undefined) {
+      this.#o.clock.clearTimer(notice);
+      this.#notices.delete(id);
+    }
+    this.#ended.add(id);
+    if (this.#ended.size > this.#o.remembered) {
+      const oldest = this.#ended.values().next().value;
+      if (oldest !== undefined) this.#ended.delete(oldest);
+    }
   }
 
   /** One timer per invitation, at its earliest pending deadline plus the grace period. */
@@ -260,6 +315,12 @@ export class LocalView {
     const record = this.#records.get(inviteID);
     if (record === undefined) return;
     const due = dueInvitees(record, this.#o.clock.now() - this.#o.graceMs);
+    // Its deadline passed with no word since the gap: it may have been answered or cancelled
+    // meanwhile, so no timeout is claimed.
+    if (due.length > 0 && this.#uncertain.has(inviteID)) {
+      if (this.#vanish(inviteID)) this.#o.vanished();
+      return;
+    }
     if (due.length === 0 || !this.settle('timeout', inviteID, due, record.data)) this.#arm(record);
   }
 }
