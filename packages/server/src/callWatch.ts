@@ -7,6 +7,7 @@ import {
   type SignalingEvent,
 } from '@beckon/signaling';
 import type { Logger } from 'pino';
+import type { Metrics } from './metrics.js';
 import { CALL_ROOM_TTL_MS } from './rooms.js';
 import type { Store } from './store/types.js';
 
@@ -36,6 +37,7 @@ export interface CallWatchOptions {
   readonly store: Store;
   readonly graceMs: number;
   readonly log: Logger;
+  readonly metrics: Metrics;
   /** Whether a socket of this device is open on this process. */
   readonly connectedHere: (userID: string, deviceID: string) => boolean;
 }
@@ -255,8 +257,10 @@ export class CallWatch {
       });
       if (!reply.ok)
         this.#o.log.warn({ error: reply.error, roomID: side.roomID }, 'call watch: hang-up refused');
-      else
+      else {
+        this.#o.metrics.inc('beckon_calls_ended_by_server_total', 'peer_left');
         this.#o.log.info({ roomID: side.roomID, user: side.user, durationSeconds }, 'call ended: party gone');
+      }
     } finally {
       this.#ending.delete(side.roomID);
     }

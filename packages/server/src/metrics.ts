@@ -15,6 +15,10 @@ export class Metrics {
     this.#help.set('beckon_invitations_ended_total', 'Invitations ended, by outcome.');
     this.#help.set('beckon_frames_rejected_total', 'Client frames refused, by reason.');
     this.#help.set('beckon_connections_closed_total', 'Sockets closed by the server, by reason.');
+    this.#help.set(
+      'beckon_calls_ended_by_server_total',
+      'Calls the server hung up for a party whose device was gone.',
+    );
   }
 
   inc(name: string, label = '', by = 1): void {

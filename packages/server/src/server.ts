@@ -230,7 +230,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     for (const c of connections.get(userID) ?? []) if (c.deviceID === deviceID) return true;
     return false;
   };
-  const calls = new CallWatch({ store, graceMs: callGraceMs, log, connectedHere: deviceHere });
+  const calls = new CallWatch({ store, graceMs: callGraceMs, log, metrics, connectedHere: deviceHere });
   const lobby: { groupID?: string } = {};
 
   const userBuckets = new UserBuckets(userRate);

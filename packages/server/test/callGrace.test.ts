@@ -14,8 +14,11 @@ afterEach(async () => {
 
 describe('a party of an answered call that is gone past the grace (memory store)', () => {
   it('is hung up by the server in its name, with the duration up to the loss, in both histories', async () => {
-    server = await startServer({ callGraceMs: GRACE_MS });
-    await peerGonePastGrace({ alice: server, bob: server, http: server, graceMs: GRACE_MS });
+    const s = await startServer({ callGraceMs: GRACE_MS });
+    server = s;
+    await peerGonePastGrace({ alice: s, bob: s, http: s, graceMs: GRACE_MS });
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    expect(metrics).toContain('beckon_calls_ended_by_server_total{outcome="peer_left"} 1');
   });
 
   it('a reconnect of the call device inside the grace keeps the call', async () => {
