@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from './clock.js';
 import { ErrorCode, SignalingError } from './errors.js';
 import { Arbiter } from './rules/arbiter.js';
+import { endingEvents } from './rules/events.js';
 import { receiptDue } from './rules/guards.js';
 import type {
   Command,
@@ -24,7 +25,12 @@ interface Device {
   readonly userID: string;
   readonly deviceID: string;
   listener: TransportListener | undefined;
+  /** While dropped: invitations that ended meanwhile (their ending events come with the snapshot). */
+  away?: InvitationRecord[];
 }
+
+/** Ended invitations a dropped device is told about when it comes back, at most (as the server). */
+const MAX_ENDED_AWAY = 64;
 
 let sessionCounter = 0;
 
@@ -42,6 +48,8 @@ export class InMemoryHub {
   readonly #groups = new Map<string, Set<string>>();
   readonly #devices = new Map<string, Set<Device>>();
   readonly #arbiter: Arbiter;
+  /** Dropped devices that will come back. */
+  readonly #away = new Set<Device>();
 
   constructor(options: InMemoryHubOptions = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -51,7 +59,13 @@ export class InMemoryHub {
       ...(options.maxInvitees === undefined ? {} : { maxInvitees: options.maxInvitees }),
       members: (groupID) => this.#groups.get(groupID),
       deliver: (recipients, event) => this.#deliver(recipients, event),
-      ...(options.onEnded ? { ended: options.onEnded } : {}),
+      ended: (invitation) => {
+        for (const device of this.#away) {
+          device.away?.push(invitation);
+          if ((device.away?.length ?? 0) > MAX_ENDED_AWAY) device.away?.shift();
+        }
+        options.onEnded?.(invitation);
+      },
     });
   }
 
@@ -124,17 +138,25 @@ export class InMemoryHub {
     });
     listener.onStateChange('connected');
     // onlineUserOnly invitations are never replayed to a device that was not there.
+    const missed = (device.away ?? []).flatMap(endingEvents);
+    this.#away.delete(device);
+    delete device.away;
     const snapshot: InvitationSnapshot = {
       at: this.#clock.now(),
       invitations: this.#arbiter.visibleTo(device.userID),
+      missed,
     };
     listener.onSnapshot(snapshot);
     for (const record of snapshot.invitations) this.#arbiter.delivered(record.inviteID, device.userID);
   }
 
   /** @internal */
-  detach(device: Device): void {
+  detach(device: Device, away = false): void {
     device.listener = undefined;
+    if (away) {
+      device.away = [];
+      this.#away.add(device);
+    } else this.#away.delete(device);
     const set = this.#devices.get(device.userID);
     set?.delete(device);
     if (set?.size === 0) this.#devices.delete(device.userID);
@@ -186,7 +208,7 @@ export class HubTransport implements Transport {
   /** Simulates losing the network: nothing is received until {@link HubTransport.restore}. */
   drop(): void {
     if (this.#device.listener === undefined) return;
-    this.#hub.detach(this.#device);
+    this.#hub.detach(this.#device, true);
     this.#listener?.onStateChange('reconnecting');
   }
 
