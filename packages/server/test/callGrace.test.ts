@@ -21,6 +21,12 @@ describe('a party of an answered call that is gone past the grace (memory store)
     expect(metrics).toContain('beckon_calls_ended_by_server_total{outcome="peer_left"} 1');
   });
 
+  it("the caller gone: the callee gets the hang-up in the caller's name", async () => {
+    const s = await startServer({ callGraceMs: GRACE_MS });
+    server = s;
+    await peerGonePastGrace({ alice: s, bob: s, http: s, graceMs: GRACE_MS }, ['alice', 'bob'], 'caller');
+  });
+
   it('a reconnect of the call device inside the grace keeps the call', async () => {
     const s = await startServer({ callGraceMs: GRACE_MS });
     server = s;

@@ -54,25 +54,31 @@ export function hangups(
   });
 }
 
-/** Bob's call device goes away for good; alice gets a peerLeft hang-up with the duration up to the loss. */
-export async function peerGonePastGrace(world: GraceWorld, names = ['alice', 'bob']): Promise<void> {
+/**
+ * One party's call device goes away for good while another device of that user stays connected
+ * (`gone`: the callee bob by default, or the caller alice); the other party gets a peerLeft
+ * hang-up in the gone party's name with the duration up to the loss, and both histories say so.
+ */
+export async function peerGonePastGrace(
+  world: GraceWorld,
+  names = ['alice', 'bob'],
+  gone: 'callee' | 'caller' = 'callee',
+): Promise<void> {
   const [a = 'alice', b = 'bob'] = names;
   const alice = await connectUser(world.alice, a);
   const bob = await connectUser(world.bob, b);
-  // A second, idle device of bob's stays connected: the call belongs to the device that answered.
-  const laptop = await connectUser(world.bob, b);
+  // A second, idle device of the one who goes stays connected: the call belongs to its device.
+  const laptop = await connectUser(gone === 'callee' ? world.bob : world.alice, gone === 'callee' ? b : a);
   const { roomID, at } = await answeredCall(alice, bob);
+  const [leaver, survivor] = gone === 'callee' ? [bob, alice] : [alice, bob];
   // Let the call run a while, so its duration and the grace's end round to different seconds.
-  await waitFor(() => alice.client.serverNow() - at >= 1200, 5000, 'the call to run');
-  const before = alice.client.serverNow();
-  bob.client.close();
-  const [hangup] = await waitFor(
-    () => hangups(alice).length > 0,
-    10_000 + world.graceMs * 3,
-    'the hang-up',
-  ).then(() => hangups(alice));
-  const after = alice.client.serverNow();
-  expect(hangup?.event.inviter).toBe(b);
+  await waitFor(() => survivor.client.serverNow() - at >= 1200, 5000, 'the call to run');
+  const before = survivor.client.serverNow();
+  leaver.client.close();
+  await waitFor(() => hangups(survivor).length > 0, 10_000 + world.graceMs * 3, 'the hang-up');
+  const [hangup] = hangups(survivor);
+  const after = survivor.client.serverNow();
+  expect(hangup?.event.inviter).toBe(leaver.userID);
   expect(hangup?.endReason).toBe('peerLeft');
   expect(hangup?.event.timeout).toBe(0);
   // The loss happened between `before` and the server noticing; never the grace's end.
@@ -82,7 +88,7 @@ export async function peerGonePastGrace(world: GraceWorld, names = ['alice', 'bo
   expect(Math.round((after - at) / 1000)).toBeGreaterThan(duration);
   for (const [user, peer, direction] of [
     [alice, b, 'outgoing'],
-    [laptop, a, 'incoming'],
+    [gone === 'callee' ? laptop : bob, a, 'incoming'],
   ] as const) {
     let entry:
       | { outcome?: string; durationSeconds?: number; endedBy?: string; direction?: string }
@@ -97,12 +103,12 @@ export async function peerGonePastGrace(world: GraceWorld, names = ['alice', 'bo
     expect(entry).toMatchObject({
       outcome: 'completed',
       durationSeconds: duration,
-      endedBy: b,
+      endedBy: leaver.userID,
       direction,
       peer,
     });
   }
-  alice.client.close();
+  survivor.client.close();
   laptop.client.close();
 }
 

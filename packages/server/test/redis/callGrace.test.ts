@@ -25,6 +25,14 @@ describeRedis('distributed mode: a party gone past the grace', () => {
     await peerGonePastGrace({ alice: n0, bob: n1, http: n0, graceMs: GRACE_MS }, ['r-alice1', 'r-bob1']);
   });
 
+  it('the caller gone on one process: the callee on the other gets the hang-up', async () => {
+    await peerGonePastGrace(
+      { alice: n0, bob: n1, http: n1, graceMs: GRACE_MS },
+      ['r-alice3', 'r-bob3'],
+      'caller',
+    );
+  });
+
   it("bob's call device reconnects to the other process inside the grace: the call goes on there", async () => {
     const tracked = trackedSockets();
     // Each attempt goes to the next process: the reconnect lands where the grace is not running.
