@@ -7,6 +7,7 @@ import {
   type VanishedEvent,
 } from '@beckon/signaling';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_ENDED_IN_SNAPSHOT } from '../src/connection.js';
 import type { BeckonServer } from '../src/server.js';
 import { MemoryStore } from '../src/store/memory.js';
 import { connectUser, startServer, type TestUser, waitFor } from './helpers.js';
@@ -138,6 +139,34 @@ describe('a gap over the replay window during a ringing call', () => {
     ]);
     expect(bob.user.events('onInvitationCancelled')).toEqual([]);
     expect(bob.user.client.invitations.size).toBe(0);
+  });
+});
+
+describe('the bound on what a snapshot tells', () => {
+  it(`at most ${MAX_ENDED_IN_SNAPSHOT} ended invitations, the newest: the older ones vanish`, async () => {
+    // Lifted request limits: carol sends 150 requests at once.
+    const rate = { burst: 1000, perSecond: 1000 };
+    const s = await startServer({
+      store: new MemoryStore({ logLimit: 80 }),
+      rateLimit: rate,
+      userRateLimit: rate,
+    });
+    cleanups.push(() => s.close());
+    const carol = await connectUser(s, 'carol');
+    track(carol);
+    const bob = await switchable(() => s, 'bob');
+    const held: string[] = [];
+    for (let i = 0; i < 66; i++) held.push(await carol.client.invite('bob', `held ${i}`, { timeout: 0 }));
+    await waitFor(() => bob.user.client.invitations.size === 66, 5000, 'bob to hold 66');
+    bob.off();
+    for (const id of held) await carol.client.cancel(id);
+    for (let i = 0; i < 8; i++)
+      await carol.client.cancel(await carol.client.invite('bob', `filler ${i}`, { timeout: 0 }));
+    await bob.on();
+    await waitFor(() => bob.user.client.invitations.size === 0, 5000, 'nothing pending');
+    // 74 ended in the window: the 8 fillers and the newest 56 of bob's are told, 10 vanish.
+    expect(bob.user.events('onInvitationCancelled').map((e) => e.inviteID)).toEqual(held.slice(10).reverse());
+    expect(bob.vanished.map((e) => e.inviteID)).toEqual(held.slice(0, 10));
   });
 });
 

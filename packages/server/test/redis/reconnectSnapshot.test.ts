@@ -1,4 +1,5 @@
 import { CallType, createAnswerData, createCallData, type VanishedEvent } from '@beckon/signaling';
+import { Redis } from 'ioredis';
 import { afterEach, expect, it } from 'vitest';
 import type { BeckonServer } from '../../src/server.js';
 import { RedisStore } from '../../src/store/redis.js';
@@ -14,9 +15,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function pair(): Promise<[BeckonServer, BeckonServer]> {
+async function pair(endedTtlMs?: number): Promise<[BeckonServer, BeckonServer]> {
   const prefix = freshPrefix();
-  const make = () => startServer({ store: new RedisStore({ url: REDIS_URL, prefix, logLimit: WINDOW }) });
+  const ttl = endedTtlMs === undefined ? {} : { endedTtlMs };
+  const make = () =>
+    startServer({ store: new RedisStore({ url: REDIS_URL, prefix, logLimit: WINDOW, ...ttl }) });
   const a = await make();
   const b = await make();
   cleanups.push(() => purge(prefix));
@@ -42,6 +45,45 @@ async function flood(carol: TestUser): Promise<void> {
 }
 
 describeRedis('distributed mode: a snapshot after a gap over the replay window', () => {
+  it('a final record past endedTtlMs is gone: what bob held vanishes', async () => {
+    const [a, b] = await pair(1000);
+    const alice = await connectUser(a, 'alice');
+    user(alice);
+    const carol = await connectUser(a, 'carol');
+    user(carol);
+    let online = true;
+    const bob = await connectUser(() => (online ? b.wsUrl : 'ws://127.0.0.1:9'), 'bob');
+    const vanished = user(bob);
+    const inviteID = await alice.client.invite('bob', createCallData(call('r-ttl')), { timeout: 60 });
+    await waitFor(() => bob.client.getInvitation(inviteID) !== undefined, 5000, 'bob to ring');
+    online = false;
+    b.terminate('bob');
+    await flood(carol);
+    await alice.client.cancel(inviteID, createAnswerData(call('r-ttl')));
+    const redis = new Redis(REDIS_URL);
+    cleanups.push(() => redis.disconnect());
+    const key = `${(a.store as RedisStore).keys.prefix}ended:${inviteID}`;
+    const until = async (want: number) => {
+      const start = Date.now();
+      while ((await redis.exists(key)) !== want && Date.now() - start < 5000)
+        await new Promise((r) => setTimeout(r, 20));
+    };
+    await until(1);
+    expect(await redis.exists(key)).toBe(1);
+    await until(0);
+    expect(await redis.exists(key)).toBe(0);
+    online = true;
+    await waitFor(() => vanished.length > 0, 5000, 'the vanished event');
+    expect(vanished).toMatchObject([{ inviteID, reason: 'endedWhileDisconnected' }]);
+    expect(bob.client.invitations.size).toBe(0);
+  });
+
+  it('endedTtlMs must be a positive integer', () => {
+    expect(() => new RedisStore({ url: REDIS_URL, endedTtlMs: 0 })).toThrow(
+      'RedisStore: endedTtlMs must be a positive integer',
+    );
+  });
+
   for (const cancelFirst of [false, true]) {
     it(
       cancelFirst

@@ -6,7 +6,7 @@ import { call } from './cas.js';
 import type { Keys } from './keys.js';
 
 /** How long an ended invitation's final record stays readable for snapshots (issue 14). */
-export const ENDED_RECORD_TTL_MS = 60 * 60 * 1000;
+export const DEFAULT_ENDED_TTL_MS = 10 * 60 * 1000;
 
 /** Marks the device gone at ARGV[2] only if this process (ARGV[1]) still holds it. */
 const DEVICE_DOWN = `if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -19,7 +19,8 @@ const TERMINAL: ReadonlySet<string> = new Set(['cancel', 'accept', 'reject', 'ti
 /**
  * What the call lifecycle keeps in Redis, apart from the scripts of the rules: which process
  * holds a device (`P dev:["user","device"]`: the process id, or `-<ms>` once its last socket
- * closed there), the final record of each ended invitation (`P ended:{id}`, an hour), and the
+ * closed there), the final record of each ended invitation (`P ended:{id}`, without its data,
+ * for `endedTtlMs`), and the
  * taking of a call's room by the one process that ends the call.
  */
 export class Lifecycle {
@@ -27,11 +28,19 @@ export class Lifecycle {
   readonly #keys: Keys;
   readonly #nodeID: string;
   readonly #warn: (what: string, err: unknown) => void;
+  readonly #endedTtlMs: number;
 
-  constructor(redis: Redis, keys: Keys, nodeID: string, warn: (what: string, err: unknown) => void) {
+  constructor(
+    redis: Redis,
+    keys: Keys,
+    nodeID: string,
+    endedTtlMs: number,
+    warn: (what: string, err: unknown) => void,
+  ) {
     this.#redis = redis;
     this.#keys = keys;
     this.#nodeID = nodeID;
+    this.#endedTtlMs = endedTtlMs;
     this.#warn = warn;
   }
 
@@ -77,7 +86,8 @@ export class Lifecycle {
 
   rememberEnded(record: InvitationRecord): void {
     this.#redis
-      .set(this.#ended(record.inviteID), JSON.stringify(record), 'PX', ENDED_RECORD_TTL_MS)
+      // The ending events never carry the invitation's own data (up to 8 KiB): it is left out.
+      .set(this.#ended(record.inviteID), JSON.stringify({ ...record, data: '' }), 'PX', this.#endedTtlMs)
       .catch((err: unknown) => this.#warn('ended record', err));
   }
 

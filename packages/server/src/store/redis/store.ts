@@ -13,7 +13,7 @@ import { RedisGroups } from './groups.js';
 import { takeHint } from './hints.js';
 import { RedisHistory } from './history.js';
 import { Keys } from './keys.js';
-import { Lifecycle } from './lifecycle.js';
+import { DEFAULT_ENDED_TTL_MS, Lifecycle } from './lifecycle.js';
 import type { Loaded } from './plan.js';
 import { Presence } from './presence.js';
 import { readLog, readSnapshot } from './reads.js';
@@ -43,6 +43,11 @@ export interface RedisStoreOptions {
   readonly presenceTtlMs?: number;
   /** This process in presence and hints. Default: a random id. */
   readonly nodeID?: string;
+  /**
+   * How long an ended invitation's final record is kept (without its data) so a snapshot can
+   * tell a reconnecting client how what it held ended. Default 600000 ms (10 min).
+   */
+  readonly endedTtlMs?: number;
 }
 
 /**
@@ -112,7 +117,12 @@ export class RedisStore implements Store {
     this.#groups = new RedisGroups(redis, prefix);
     this.#history = new RedisHistory(redis, prefix, history);
     this.#presence = new Presence(redis, this.keys, this.nodeID, options.presenceTtlMs ?? 9000);
-    this.#lifecycle = new Lifecycle(redis, this.keys, this.nodeID, (what, err) => this.#warn(what, err));
+    const endedTtlMs = options.endedTtlMs ?? DEFAULT_ENDED_TTL_MS;
+    if (!Number.isInteger(endedTtlMs) || endedTtlMs < 1)
+      throw new TypeError('RedisStore: endedTtlMs must be a positive integer');
+    this.#lifecycle = new Lifecycle(redis, this.keys, this.nodeID, endedTtlMs, (what, err) =>
+      this.#warn(what, err),
+    );
     this.#upkeep = new Upkeep(
       redis,
       this.keys,
