@@ -69,10 +69,24 @@ export class CallWatch {
   readonly #lost = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   /** Rooms this process is ending (two parties gone at once must not hang up twice). */
   readonly #ending = new Set<string>();
+  /** Calls whose peer user the survey found with no socket anywhere, since when. */
+  readonly #absent = new Map<string, number>();
+  readonly #surveyTimer: NodeJS.Timeout;
   #closed = false;
 
   constructor(options: CallWatchOptions) {
     this.#o = options;
+    let surveying = false;
+    this.#surveyTimer = setInterval(() => {
+      if (surveying) return;
+      surveying = true;
+      this.#survey()
+        .catch((err: unknown) => options.log.warn({ err }, 'call watch: survey failed'))
+        .finally(() => {
+          surveying = false;
+        });
+    }, options.graceMs);
+    this.#surveyTimer.unref();
   }
 
   /** `user` placed a call invitation from `device` (its reply was ok). */
@@ -157,6 +171,7 @@ export class CallWatch {
 
   close(): void {
     this.#closed = true;
+    clearInterval(this.#surveyTimer);
     for (const { timer } of this.#lost.values()) clearTimeout(timer);
     this.#lost.clear();
   }
@@ -232,13 +247,28 @@ export class CallWatch {
     const answeredAt = room.answeredAt ?? now;
     const lossAt = Math.max(answeredAt, presence.goneAt ?? lostAt);
     if (now < lossAt + graceMs) return lossAt + graceMs;
-    if (this.#ending.has(side.roomID)) return undefined;
+    await this.#hangUp(side, side.user, side.peer, lossAt, answeredAt);
+    return undefined;
+  }
+
+  /** Whether this process watches `user`'s side of the call (then its grace ends it). */
+  #watches(user: string, inviteID: string): boolean {
+    for (const [k, sides] of this.#sides) if (k.startsWith(`${user}\n`) && sides.has(inviteID)) return true;
+    return false;
+  }
+
+  /**
+   * Ends the side's call in `gone`'s name, once across the deployment: whoever takes the room
+   * sends the call-end (the other party's process, gone too, or the survey, does not).
+   */
+  async #hangUp(side: Side, gone: string, peer: string, lossAt: number, answeredAt: number): Promise<void> {
+    const { store } = this.#o;
+    if (this.#ending.has(side.roomID)) return;
     this.#ending.add(side.roomID);
     try {
-      // Whoever takes the room ends the call: the other party's process, gone too, does not.
       const taken = await store.takeRoom(side.roomID);
       this.#drop(side.inviteID);
-      if (taken === undefined) return undefined;
+      if (taken === undefined) return;
       const durationSeconds = Math.max(0, Math.round((lossAt - answeredAt) / 1000));
       const data = createHangupData({
         callType: side.callType,
@@ -247,23 +277,59 @@ export class CallWatch {
         durationSeconds,
         endReason: 'peerLeft',
       });
-      const reply = await store.dispatch(side.user, SERVER_DEVICE, {
+      const reply = await store.dispatch(gone, SERVER_DEVICE, {
         op: 'invite',
         groupID: '',
-        inviteeList: [side.peer],
+        inviteeList: [peer],
         data,
         timeout: 0,
         onlineUserOnly: false,
       });
-      if (!reply.ok)
+      if (!reply.ok) {
         this.#o.log.warn({ error: reply.error, roomID: side.roomID }, 'call watch: hang-up refused');
-      else {
-        this.#o.metrics.inc('beckon_calls_ended_by_server_total', 'peer_left');
-        this.#o.log.info({ roomID: side.roomID, user: side.user, durationSeconds }, 'call ended: party gone');
+        return;
       }
+      this.#o.metrics.inc('beckon_calls_ended_by_server_total', 'peer_left');
+      this.#o.log.info({ roomID: side.roomID, user: gone, durationSeconds }, 'call ended: party gone');
     } finally {
       this.#ending.delete(side.roomID);
     }
-    return undefined;
+  }
+
+  /**
+   * The fallback for a peer whose process died (its grace died with it): every grace period,
+   * for each answered call whose own device is here and whose peer's device is watched
+   * elsewhere, a peer user with no socket anywhere in the deployment for two graces is hung up
+   * in its name, from when it was first seen gone. A process that is alive ends its own party's
+   * call a grace earlier, by the device, and takes the room first.
+   */
+  async #survey(): Promise<void> {
+    const mine = [...this.#sides.values()]
+      .flatMap((sides) => [...sides.values()])
+      .filter(
+        (side) => this.#o.connectedHere(side.user, side.device) && !this.#watches(side.peer, side.inviteID),
+      );
+    if (mine.length === 0) {
+      this.#absent.clear();
+      return;
+    }
+    const online = await this.#o.store.online([...new Set(mine.map((side) => side.peer))]);
+    const now = Date.now();
+    const seen = new Set<string>();
+    for (const side of mine) {
+      if (online.has(side.peer)) continue;
+      seen.add(side.inviteID);
+      const since = this.#absent.get(side.inviteID);
+      if (since === undefined) {
+        this.#absent.set(side.inviteID, now);
+        continue;
+      }
+      if (now - since < 2 * this.#o.graceMs) continue;
+      const room = await this.#o.store.room(side.roomID);
+      if (room === undefined || (room.inviteID !== undefined && room.inviteID !== side.inviteID)) continue;
+      const answeredAt = room.answeredAt ?? since;
+      await this.#hangUp(side, side.peer, side.user, Math.max(answeredAt, since), answeredAt);
+    }
+    for (const id of this.#absent.keys()) if (!seen.has(id)) this.#absent.delete(id);
   }
 }

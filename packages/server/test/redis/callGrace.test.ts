@@ -1,6 +1,14 @@
-import { afterAll, beforeAll, it } from 'vitest';
-import { peerGonePastGrace, reconnectInsideGrace } from '../callGraceScenario.js';
-import { type Cluster, describeRedis, type Node, startCluster, trackedSockets } from './cluster.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { answeredCall, hangups, peerGonePastGrace, reconnectInsideGrace } from '../callGraceScenario.js';
+import { api, connectUser, waitFor } from '../helpers.js';
+import {
+  type Cluster,
+  describeRedis,
+  eventually,
+  type Node,
+  startCluster,
+  trackedSockets,
+} from './cluster.js';
 
 // Issue 14, item 1 across two processes on one Redis: the grace runs on the process where the
 // call device's last socket closed and asks the deployment (device presence in Redis) at its end.
@@ -50,4 +58,44 @@ describeRedis('distributed mode: a party gone past the grace', () => {
       ['r-alice2', 'r-bob2'],
     );
   });
+});
+
+describeRedis('distributed mode: the process holding a party dies', () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    process.env.BECKON_CALL_GRACE_MS = String(GRACE_MS);
+    cluster = await startCluster(2);
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  it("bob's process is killed: alice's process sees bob gone from the deployment and hangs up for him", async () => {
+    const [n0, n1] = cluster.nodes as [Node, Node];
+    const alice = await connectUser(n0, 'k-alice');
+    // Bob can only reach his own process: when it dies, he is gone.
+    const bob = await connectUser(n1, 'k-bob');
+    const { roomID, at } = await answeredCall(alice, bob);
+    await waitFor(() => alice.client.serverNow() - at >= 1200, 5000, 'the call to run');
+    const before = alice.client.serverNow();
+    await n1.kill9();
+    // Bob's presence lasts its TTL (9 s), then two graces.
+    await waitFor(() => hangups(alice).length > 0, 30_000, 'the hang-up');
+    const [hangup] = hangups(alice);
+    expect(hangup?.event.inviter).toBe('k-bob');
+    expect(hangup?.endReason).toBe('peerLeft');
+    expect(hangup?.callEnd).toBeGreaterThanOrEqual(Math.round((before - at) / 1000));
+    expect(hangup?.callEnd).toBeLessThanOrEqual(Math.round((alice.client.serverNow() - at) / 1000));
+    await eventually(async () => {
+      const res = await api(n0, 'GET', '/history', alice.token);
+      const entry = res.body.entries.find((e: { roomID: string }) => e.roomID === roomID);
+      expect(entry).toMatchObject({
+        outcome: 'completed',
+        endedBy: 'k-bob',
+        durationSeconds: hangup?.callEnd,
+      });
+    });
+    alice.client.close();
+    bob.client.close();
+  }, 60_000);
 });
