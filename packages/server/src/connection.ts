@@ -74,6 +74,23 @@ export function* snapshotPages(
  */
 export const MAX_ENDED_IN_SNAPSHOT = 64;
 
+/**
+ * The ending events of `ended` (newest first) that fit in `maxBytes` (a snapshot page): a class
+ * round of a thousand answers must not make the last page unbounded. What does not fit vanishes
+ * on the client.
+ */
+export function missedEvents(ended: readonly InvitationRecord[], maxBytes: number): SignalingEvent[] {
+  const out: SignalingEvent[] = [];
+  let bytes = 0;
+  for (const record of ended) {
+    const events = endingEvents(record);
+    bytes += JSON.stringify(events).length;
+    if (bytes > maxBytes) break;
+    out.push(...events);
+  }
+  return out;
+}
+
 /** Standard close codes clients reconnect after: the store changed under us, or is unreachable. */
 export const STORE_RESET = 1012;
 export const TRY_AGAIN_LATER = 1013;
@@ -467,7 +484,7 @@ export class Connection {
         snapshot,
         Date.now(),
         this.#ctx.options.snapshotPageBytes,
-        ended.flatMap(endingEvents),
+        missedEvents(ended, this.#ctx.options.snapshotPageBytes),
       );
       for (const page of pages) {
         if (!first) await this.#drained();

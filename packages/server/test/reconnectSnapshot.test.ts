@@ -170,6 +170,26 @@ describe('the bound on what a snapshot tells', () => {
   });
 });
 
+describe('the bound on the bytes of what a snapshot tells', () => {
+  it('ending events that do not fit in a snapshot page are left out: the client is told it vanished', async () => {
+    const s = await server({ snapshotPageBytes: 100 });
+    const alice = await connectUser(s, 'alice');
+    track(alice);
+    const carol = await connectUser(s, 'carol');
+    track(carol);
+    const bob = await switchable(() => s, 'bob');
+    const inviteID = await alice.client.invite('bob', createCallData(call('gap-5')), { timeout: 60 });
+    await waitFor(() => bob.user.client.getInvitation(inviteID) !== undefined, 5000, 'bob to ring');
+    bob.off();
+    await flood(carol);
+    await alice.client.cancel(inviteID, createAnswerData(call('gap-5')));
+    await bob.on();
+    await waitFor(() => bob.vanished.length > 0, 5000, 'the vanished event');
+    expect(bob.vanished.map((e) => e.inviteID)).toEqual([inviteID]);
+    expect(bob.user.events('onInvitationCancelled')).toEqual([]);
+  });
+});
+
 describe('a gap over the replay window during an answered call', () => {
   it("alice hangs up while bob is away: bob's snapshot rings the call-end, so his call ends", async () => {
     const s = await server();
