@@ -10,7 +10,6 @@ import {
 import {
   type ClientFrame,
   CloseCode,
-  endingEvents,
   type FrameResult,
   needsReceipt,
   parseClientFrame,
@@ -19,6 +18,7 @@ import {
 import type { WebSocket } from 'ws';
 import type { ServerContext } from './context.js';
 import { Bucket } from './limits.js';
+import { MAX_ENDED_IN_SNAPSHOT, missedEvents } from './missed.js';
 import type { StoreSnapshot } from './store/types.js';
 
 /** Live events held back behind a snapshot before its reader counts as too slow. */
@@ -66,29 +66,6 @@ export function* snapshotPages(
   }
   const tail = missed.length > 0 ? `,"missed":${JSON.stringify(missed)}` : '';
   yield `${head},"invitations":[${page.join(',')}]${tail}}`;
-}
-
-/**
- * Ended invitations a snapshot tells the ending events of, at most (the newest first): how those
- * the client held ended while it was away. Older ones reach the client as `onInvitationVanished`.
- */
-export const MAX_ENDED_IN_SNAPSHOT = 64;
-
-/**
- * The ending events of `ended` (newest first) that fit in `maxBytes` (a snapshot page): a class
- * round of a thousand answers must not make the last page unbounded. What does not fit vanishes
- * on the client.
- */
-export function missedEvents(ended: readonly InvitationRecord[], maxBytes: number): SignalingEvent[] {
-  const out: SignalingEvent[] = [];
-  let bytes = 0;
-  for (const record of ended) {
-    const events = endingEvents(record);
-    bytes += JSON.stringify(events).length;
-    if (bytes > maxBytes) break;
-    out.push(...events);
-  }
-  return out;
 }
 
 /** Standard close codes clients reconnect after: the store changed under us, or is unreachable. */

@@ -7,7 +7,7 @@ import {
   type VanishedEvent,
 } from '@beckon/signaling';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_ENDED_IN_SNAPSHOT } from '../src/connection.js';
+import { MAX_ENDED_IN_SNAPSHOT } from '../src/missed.js';
 import type { BeckonServer } from '../src/server.js';
 import { MemoryStore } from '../src/store/memory.js';
 import { connectUser, startServer, type TestUser, waitFor } from './helpers.js';
