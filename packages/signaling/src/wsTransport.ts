@@ -4,16 +4,16 @@ import { type ClientFrame, parseServerFrame, type ServerFrame } from './protocol
 import type { Command, CommandReply, InvitationRecord } from './rules/types.js';
 import type { ConnectionState, Transport, TransportListener } from './transport.js';
 
-/**
- * A handler whose event type may be narrower than the one given here (method parameters are
- * checked both ways), so the browser's and `ws`'s WebSocket classes both fit without a cast.
- */
 // The close codes this transport acts on, as `CloseCode` names them (plain numbers here: the
 // whole table would ship to browsers for four of its values).
 const DEAD = 4010;
 const TOO_MANY_CONNECTIONS = 4009;
 const TOKEN_EXPIRED = 4002;
 
+/**
+ * A handler whose event type may be narrower than the one given here (method parameters are
+ * checked both ways), so the browser's and `ws`'s WebSocket classes both fit without a cast.
+ */
 type Handler<E> = { handle(event: E): void }['handle'];
 
 /** The part of the WebSocket API the transport uses: the browser's, Node's global, or `ws`. */
