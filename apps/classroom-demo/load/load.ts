@@ -8,6 +8,12 @@
  *   pnpm --filter classroom-demo load
  *   STUDENTS=50 ROUNDS=5 pnpm --filter classroom-demo load
  *   BECKON_URL=http://127.0.0.1:8787 pnpm --filter classroom-demo load   (a dev-mode server)
+ *   STUDENTS=1000 pnpm --filter classroom-demo load
+ *   SIZES=250,500,1000 pnpm --filter classroom-demo load   (one run per size, then the per-student cost)
+ *
+ * Per round it also prints the frames the server sent (its `beckon_frames_sent_total`), the CPU
+ * time of the server's process and of the student processes (the load generator: its share of
+ * its own wall time says whether it, not the server, was the bottleneck).
  *
  * Without BECKON_URL the server runs in this process on 127.0.0.1 (port 0, memory store, the
  * per-connection rate limit raised so the teacher's "lower all" is not throttled). The students
@@ -22,10 +28,12 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type BeckonServer, createBeckonServer, createToken } from '@beckon/server';
 import { ErrorCode, type InvitationRecord, parseClassroomData, SignalingError } from '@beckon/signaling';
 import {
+  cpuMs,
   createLoadClient,
   type FromStudents,
   isHandMarker,
@@ -94,6 +102,14 @@ interface RoundResult {
   readonly mismatched: number;
   /** From the teacher's closeRound to the last client whose queue emptied. */
   readonly closeMs: number;
+  /** WebSocket frames the server sent from the open to every queue empty after the close. */
+  readonly frames: number;
+  /** CPU time of this process (the server and the teacher's client) over the round. */
+  readonly serverCpuMs: number;
+  /** CPU time of the student processes (the load generator) over the round. */
+  readonly studentsCpuMs: number;
+  /** Wall time of the round, open to every queue empty. */
+  readonly wallMs: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -103,6 +119,8 @@ class StudentProcess {
   readonly child: ChildProcess;
   readonly count: number;
   connected = 0;
+  /** The process's CPU time (ms) as it last reported it. */
+  cpuMs = 0;
   /** Students done raising in the current round, as last reported. */
   raising = 0;
   #waiters = new Set<{
@@ -127,6 +145,7 @@ class StudentProcess {
     });
     this.child.on('message', (m: FromStudents) => {
       if (m.t === 'progress' || m.t === 'ready') this.connected = m.connected;
+      if (m.t === 'ready' || m.t === 'cleared') this.cpuMs = m.cpuMs;
       if (m.t === 'raising') this.raising = m.done;
       if (m.t === 'error') return this.#fail(new Error(`student process ${id}: ${m.message}`));
       for (const w of this.#waiters) {
@@ -255,6 +274,9 @@ async function main(): Promise<{ results: RoundResult[]; connectMs: number }> {
       // 200 and 100/s per user) would throttle it.
       rateLimit: { burst: 100_000, perSecond: 100_000 },
       userRateLimit: { burst: 100_000, perSecond: 100_000 },
+      // On a shared 2-core machine a student process can be starved for longer than the default
+      // 15 s ping: the run measures the classroom, not the dead-socket check.
+      heartbeatMs: 60_000,
     });
     resources.server = server;
     httpUrl = server.url;
@@ -439,8 +461,20 @@ interface Run {
   readonly wsUrl: string;
 }
 
+/** Frames the server has sent so far: its metrics, in this process or over HTTP. */
+async function serverFrames(httpUrl: string): Promise<number> {
+  if (resources.server) return resources.server.metrics.framesSent;
+  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('beckon_frames_sent_total '));
+  return Number(line?.split(' ')[1] ?? Number.NaN);
+}
+
 async function round(index: number, run: Run): Promise<RoundResult> {
   const { teacher, teacherID, teacherToken, groupID, studentIDs, processes, wsUrl } = run;
+  const httpUrl = wsUrl.replace(/^ws/, 'http');
+  const frames0 = await serverFrames(httpUrl);
+  const cpu0 = cpuMs();
+  const students0 = processes.reduce((n, p) => n + p.cpuMs, 0);
   // Open the round: the seed's inviteInGroup with op raiseHand, to every student, timeout 0.
   teacher.tracker.startRound(STUDENTS);
   const openedAt = Date.now();
@@ -507,11 +541,16 @@ async function round(index: number, run: Run): Promise<RoundResult> {
       `convergence p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))}, max ${ms(percentile(samples, 100))}`,
   );
 
-  // Close: the teacher cancels the round (if still active) and rejects every hand marker.
+  // Close: one request; the server cancels the round and its marker and rejects every hand.
   const closeStart = Date.now();
   const closeDeadline = phaseDeadline();
-  // closeRound reads the teacher's view: call it again while hands or the round remain there.
-  while (teacher.tracker.read().queue.length > 0 || teacher.tracker.read().round !== undefined) {
+  const open = () => {
+    const state = teacher.tracker.read();
+    return state.queue.length > 0 || state.round !== undefined || state.roundMarker !== undefined;
+  };
+  // Against a server without group operations closeRound reads the teacher's view, marker by
+  // marker: call it again while hands or the round remain there.
+  while (open()) {
     if (Date.now() > closeDeadline) throw new Error(`round ${index}: the teacher's view still shows hands`);
     await retryThrottled(() => teacher.actions.closeRound(), closeDeadline, `round ${index}: close`);
     await sleep(5);
@@ -525,9 +564,45 @@ async function round(index: number, run: Run): Promise<RoundResult> {
   if (notCleared > 0)
     throw new Error(`round ${index}: ${notCleared} clients still show raised hands after the close`);
   const closeMs = Math.max(...(clearedAt as number[])) - closeStart;
-  log(`round ${index}: closed; every queue empty ${ms(closeMs)} after closeRound`);
+  const frames = (await serverFrames(httpUrl)) - frames0;
+  const serverCpuMs = cpuMs() - cpu0;
+  const studentsCpuMs = processes.reduce((n, p) => n + p.cpuMs, 0) - students0;
+  const wallMs = Math.max(...(clearedAt as number[])) - openedAt;
+  // Sockets the server cut (slow readers, dead ones): their clients reconnect and replay.
+  const cut = resources.server?.metrics
+    .render()
+    .split('\n')
+    .filter((l) => l.startsWith('beckon_connections_closed_total{'));
+  if (cut?.length) log(`round ${index}: so far the server closed ${cut.join(', ')}`);
+  log(
+    `round ${index}: closed; every queue empty ${ms(closeMs)} after closeRound; ` +
+      `${frames} frames (${(frames / STUDENTS).toFixed(2)} per student); CPU: server+teacher ${ms(serverCpuMs)}, ` +
+      `students ${ms(studentsCpuMs)} over ${ms(wallMs)}`,
+  );
 
-  return { index, hands: authority.hands, intakeMs, roundMs, samples, teacherMs, mismatched, closeMs };
+  return {
+    index,
+    hands: authority.hands,
+    intakeMs,
+    roundMs,
+    samples,
+    teacherMs,
+    mismatched,
+    closeMs,
+    frames,
+    serverCpuMs,
+    studentsCpuMs,
+    wallMs,
+  };
+}
+
+const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+
+/** The student processes' CPU time as a share of their wall time, over every round. */
+function generatorShare(results: readonly RoundResult[]): string {
+  const cpu = results.reduce((n, r) => n + r.studentsCpuMs, 0);
+  const wall = results.reduce((n, r) => n + r.wallMs, 0) * STUDENT_PROCESSES;
+  return `${((100 * cpu) / Math.max(1, wall)).toFixed(0)}%`;
 }
 
 function printSummary(results: readonly RoundResult[], connectMs: number): void {
@@ -542,6 +617,10 @@ function printSummary(results: readonly RoundResult[], connectMs: number): void 
     ms(r.teacherMs),
     ms(r.roundMs),
     ms(r.closeMs),
+    String(r.frames),
+    (r.frames / STUDENTS).toFixed(2),
+    ms(r.serverCpuMs),
+    ms(r.studentsCpuMs),
   ]);
   const pooled = results.flatMap((r) => r.samples).sort((a, b) => a - b);
   const hands = results.reduce((n, r) => n + r.hands, 0);
@@ -557,6 +636,10 @@ function printSummary(results: readonly RoundResult[], connectMs: number): void 
     ms(Math.max(...results.map((r) => r.teacherMs))),
     ms(results.reduce((n, r) => n + r.roundMs, 0) / results.length),
     ms(Math.max(...results.map((r) => r.closeMs))),
+    String(Math.round(mean(results.map((r) => r.frames)))),
+    (mean(results.map((r) => r.frames)) / STUDENTS).toFixed(2),
+    ms(mean(results.map((r) => r.serverCpuMs))),
+    ms(mean(results.map((r) => r.studentsCpuMs))),
   ]);
   const header = [
     'round',
@@ -569,6 +652,10 @@ function printSummary(results: readonly RoundResult[], connectMs: number): void 
     'teacher',
     'open-done',
     'close',
+    'frames',
+    'frames/stu',
+    'srv CPU',
+    'gen CPU',
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
@@ -591,7 +678,18 @@ function printSummary(results: readonly RoundResult[], connectMs: number): void 
     "teacher: the teacher's own convergence (in the server's process when the server is local)",
     'open-done: the teacher opens the round -> every client converged',
     "close:   teacher closeRound (cancel + reject every marker) -> every client's queue empty",
-    'all:     percentiles over every sample; teacher and close the worst round, open-done the mean',
+    'frames:  WebSocket frames the server sent over the round (open -> every queue empty after the close)',
+    'srv CPU: CPU time of the coordinator process: the server and the teacher client',
+    `gen CPU: CPU time of the ${STUDENT_PROCESSES} student process(es) (the load generator) over the round`,
+    'all:     percentiles over every sample; teacher and close the worst round, open-done/frames/CPU the mean',
+    '',
+    `per student (mean round): ${(mean(results.map((r) => r.frames)) / STUDENTS).toFixed(2)} frames, ` +
+      `${(mean(results.map((r) => r.serverCpuMs)) / STUDENTS).toFixed(2)} ms server CPU`,
+    `load generator: ${generatorShare(results)} of its ${STUDENT_PROCESSES} process(es)' wall time on CPU ` +
+      `(a generator near 100% would be the bottleneck); machine: ${cpus().length} cores, ` +
+      `load average ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' ')}`,
   ];
   const mismatched = results.reduce((n, r) => n + r.mismatched, 0);
   const samples = results.length * (STUDENTS + 1);
@@ -601,29 +699,128 @@ function printSummary(results: readonly RoundResult[], connectMs: number): void 
     '',
   );
   process.stdout.write(out.join('\n'));
+  if (process.env.LOAD_SUMMARY_JSON) {
+    const summary = {
+      students: STUDENTS,
+      frames: mean(results.map((r) => r.frames)),
+      serverCpuMs: mean(results.map((r) => r.serverCpuMs)),
+      intake: (hands * 1000) / Math.max(1, intake),
+      p50: percentile(pooled, 50),
+      p99: percentile(pooled, 99),
+      max: percentile(pooled, 100),
+      closeMs: Math.max(...results.map((r) => r.closeMs)),
+      generator: generatorShare(results),
+    };
+    process.stdout.write(`@@summary ${JSON.stringify(summary)}\n`);
+  }
 }
 
-const watchdog = setTimeout(() => {
-  process.stderr.write(
-    `\nload: FAILED: the run did not finish within ${TIME_LIMIT_MS / 1000} s (TIME_LIMIT_S)\n`,
+/**
+ * SIZES=250,500,1000: one run per class size, each in a process of its own (a fresh server and
+ * fresh students), then the per-student cost side by side.
+ */
+async function sizes(list: readonly number[]): Promise<void> {
+  const rows: string[][] = [];
+  for (const size of list) {
+    log(`--- ${size} students ---`);
+    const child = fork(fileURLToPath(import.meta.url), [], {
+      env: { ...process.env, SIZES: '', STUDENTS: String(size), LOAD_SUMMARY_JSON: '1' },
+      execArgv: process.execArgv,
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    let out = '';
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      out += chunk;
+      process.stdout.write(chunk);
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const line = out.split('\n').find((l) => l.startsWith('@@summary '));
+    if (code !== 0 || line === undefined) throw new Error(`the run with ${size} students failed`);
+    const r = JSON.parse(line.slice('@@summary '.length)) as Record<string, number | string>;
+    const n = Number(r.students);
+    rows.push([
+      String(n),
+      String(Math.round(Number(r.frames))),
+      (Number(r.frames) / n).toFixed(2),
+      ms(Number(r.serverCpuMs)),
+      (Number(r.serverCpuMs) / n).toFixed(2),
+      rate(Number(r.intake)),
+      `${ms(Number(r.p50))} / ${ms(Number(r.p99))} / ${ms(Number(r.max))}`,
+      ms(Number(r.closeMs)),
+      String(r.generator),
+    ]);
+  }
+  const header = [
+    'students',
+    'frames/round',
+    'per student',
+    'srv CPU/round',
+    'ms/student',
+    'intake',
+    'conv p50/p99/max',
+    'close',
+    'generator',
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
+  process.stdout.write(
+    ['', 'Per-student cost by class size (mean round)', line(header), ...rows.map(line), ''].join('\n'),
   );
-  setTimeout(() => process.exit(1), 5000).unref();
-  cleanup().finally(() => process.exit(1));
-}, TIME_LIMIT_MS + 10_000);
+  process.stdout.write(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}\n`,
+  );
+}
 
-main().then(
-  async ({ results, connectMs }) => {
-    clearTimeout(watchdog);
-    printSummary(results, connectMs);
-    await cleanup();
-    log(resources.server ? 'closed every socket and the server' : 'closed every socket');
-    process.exitCode = 0;
-    setTimeout(() => process.exit(0), 2000).unref();
-  },
-  async (error: unknown) => {
-    clearTimeout(watchdog);
-    process.stderr.write(`\nload: FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
-    await cleanup().catch(() => {});
-    process.exit(1);
-  },
-);
+const SIZES = (process.env.SIZES ?? '')
+  .split(',')
+  .map((x) => x.trim())
+  .filter(Boolean)
+  .map((x) => {
+    const n = Number(x);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`SIZES must list integers >= 1 (got ${JSON.stringify(x)})`);
+    return n;
+  });
+
+if (SIZES.length > 0) {
+  sizes(SIZES).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`\nload: FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+} else {
+  const watchdog = setTimeout(() => {
+    process.stderr.write(
+      `\nload: FAILED: the run did not finish within ${TIME_LIMIT_MS / 1000} s (TIME_LIMIT_S)\n`,
+    );
+    setTimeout(() => process.exit(1), 5000).unref();
+    cleanup().finally(() => process.exit(1));
+  }, TIME_LIMIT_MS + 10_000);
+
+  main().then(
+    async ({ results, connectMs }) => {
+      clearTimeout(watchdog);
+      printSummary(results, connectMs);
+      await cleanup();
+      log(resources.server ? 'closed every socket and the server' : 'closed every socket');
+      process.exitCode = 0;
+      setTimeout(() => process.exit(0), 2000).unref();
+    },
+    async (error: unknown) => {
+      clearTimeout(watchdog);
+      process.stderr.write(`\nload: FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+      const cut = resources.server?.metrics
+        .render()
+        .split('\n')
+        .filter((l) => l.startsWith('beckon_connections_closed_total{'));
+      if (cut?.length) process.stderr.write(`load: the server closed ${cut.join(', ')}\n`);
+      await cleanup().catch(() => {});
+      process.exit(1);
+    },
+  );
+}

@@ -57,7 +57,8 @@ export type ToStudents =
 
 export type FromStudents =
   | { readonly t: 'progress'; readonly connected: number }
-  | { readonly t: 'ready'; readonly connected: number }
+  /** `cpuMs`: this process's CPU time so far (user + system), to show the load generator's own load. */
+  | { readonly t: 'ready'; readonly connected: number; readonly cpuMs: number }
   /** How many of this process's students have finished raising (marker and accept) so far. */
   | { readonly t: 'raising'; readonly index: number; readonly done: number }
   | { readonly t: 'raised'; readonly index: number; readonly errors: readonly string[] }
@@ -69,12 +70,23 @@ export type FromStudents =
       /** Students whose first full queue differed from the authority's (then checked again). */
       readonly mismatched: number;
     }
-  | { readonly t: 'cleared'; readonly index: number; readonly at: ReadonlyArray<number | null> }
+  | {
+      readonly t: 'cleared';
+      readonly index: number;
+      readonly at: ReadonlyArray<number | null>;
+      readonly cpuMs: number;
+    }
   | { readonly t: 'closed' }
   | { readonly t: 'error'; readonly message: string };
 
 // ---------------------------------------------------------------------------------------------
 // helpers
+
+/** This process's CPU time so far (user + system), in ms. */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -233,6 +245,9 @@ class TappedTransport implements Transport {
   }
 
   request: Transport['request'] = (command) => this.#inner.request(command);
+
+  groupOperation: NonNullable<Transport['groupOperation']> = (groupID, op) =>
+    this.#inner.request({ op, groupID });
 
   close(): void {
     this.#inner.close();

@@ -5,6 +5,7 @@
  */
 import {
   connectInBatches,
+  cpuMs,
   createLoadClient,
   type FromStudents,
   type LoadClient,
@@ -59,7 +60,7 @@ process.on('message', (message: ToStudents) => {
         (connected) => send({ t: 'progress', connected }),
       ).then((connected) => {
         clients = connected;
-        send({ t: 'ready', connected: clients.length });
+        send({ t: 'ready', connected: clients.length, cpuMs: cpuMs() });
       }, fail);
       break;
     }
@@ -86,6 +87,7 @@ process.on('message', (message: ToStudents) => {
           t: 'cleared',
           index,
           at: clients.map((c) => (c.tracker.markers === 0 ? (c.tracker.clearedAt ?? null) : null)),
+          cpuMs: cpuMs(),
         }),
       );
       break;

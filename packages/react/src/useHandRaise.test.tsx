@@ -1,4 +1,6 @@
 // @vitest-environment happy-dom
+
+import { onRoundEnded, type RoundEnd } from '@beckon/signaling/classroom';
 import { act } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHubWorld, settle } from './test/setup.js';
@@ -10,11 +12,21 @@ afterEach(() => world?.close());
 const G = 'class-1';
 const STUDENTS = ['s1', 's2', 's3'];
 
+/** Round ends each member's client was told of (`onRoundEnded`). */
+const ends = new Map<unknown, RoundEnd[]>();
+
 async function classroom() {
   world = createHubWorld();
   world.hub.setGroup(G, ['teacher', ...STUDENTS]);
-  const teacher = world.as('teacher', () => useHandRaise(G));
-  const [s1, s2, s3] = STUDENTS.map((s) => world.as(s, () => useHandRaise(G)));
+  const member = (userID: string) => {
+    const rendered = world.as(userID, () => useHandRaise(G));
+    const told: RoundEnd[] = [];
+    onRoundEnded(rendered.client, G, (end) => told.push(end));
+    ends.set(rendered, told);
+    return rendered;
+  };
+  const teacher = member('teacher');
+  const [s1, s2, s3] = STUDENTS.map(member);
   await settle();
   if (!s1 || !s2 || !s3) throw new Error('students');
   return { teacher, s1, s2, s3 };
@@ -71,8 +83,19 @@ describe('useHandRaise: the seed classroom flow', () => {
     expect(queueOf(s1.result)).toEqual(['s2', 's1']);
     await act(() => teacher.result.current.actions.lowerAll());
     for (const viewer of [teacher, s1, s2, s3]) expect(viewer.result.current.queue).toEqual([]);
-    // Every student answered and no hand is up: the round is over.
-    expect(teacher.result.current.roundID).toBeUndefined();
+    // Every student answered and no hand is up, yet the round stays open until the teacher
+    // closes it; then every member is told how it ended.
+    const roundID = teacher.result.current.roundID;
+    for (const viewer of [teacher, s1, s2, s3]) {
+      expect(viewer.result.current.roundID).toBe(roundID);
+      expect(ends.get(viewer)).toEqual([]);
+    }
+    expect(s1.result.current.myHand).toBe('lowered');
+    await act(() => teacher.result.current.actions.closeRound());
+    for (const viewer of [teacher, s1, s2, s3]) {
+      expect(viewer.result.current.roundID).toBeUndefined();
+      expect(ends.get(viewer)).toEqual([{ groupID: G, roundID, reason: 'closedByTeacher' }]);
+    }
   });
 
   it('a student declines to speak; the teacher closes the round', async () => {
@@ -91,10 +114,13 @@ describe('useHandRaise: the seed classroom flow', () => {
     const { teacher, s1, s2 } = await classroom();
     await act(() => teacher.result.current.actions.openRound(STUDENTS, { timeout: 10 }));
     await act(() => s1.result.current.actions.raiseHand());
+    const roundID = teacher.result.current.roundID;
     await world.advance(10_000);
     for (const viewer of [teacher, s1, s2]) {
       expect(viewer.result.current.round).toBeUndefined();
+      expect(viewer.result.current.roundID).toBeUndefined();
       expect(viewer.result.current.queue).toEqual([]);
+      expect(ends.get(viewer)).toEqual([{ groupID: G, roundID, reason: 'timedOut' }]);
     }
   });
 

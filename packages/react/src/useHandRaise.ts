@@ -22,6 +22,7 @@ export interface UseHandRaiseResult extends ClassroomState {
  *
  * @example
  * const { round, queue, myHand, actions } = useHandRaise(groupID);
+ * // How a round ended (closed by the teacher, timed out): onRoundEnded from @beckon/signaling/classroom.
  * <button onClick={() => actions.raiseHand()} disabled={myHand !== 'invited'}>Raise hand</button>
  */
 export function useHandRaise(groupID: string): UseHandRaiseResult {

@@ -11,6 +11,8 @@ import {
   type ClientFrame,
   CloseCode,
   type FrameResult,
+  type GroupOperation,
+  isGroupCommand,
   needsReceipt,
   parseClientFrame,
   type ServerFrame,
@@ -20,6 +22,8 @@ import type { ServerContext } from './context.js';
 import { Bucket } from './limits.js';
 import { MAX_ENDED_IN_SNAPSHOT, missedEvents } from './missed.js';
 import type { StoreSnapshot } from './store/types.js';
+
+type Res = Extract<ServerFrame, { t: 'res' }>;
 
 /** Live events held back behind a snapshot before its reader counts as too slow. */
 const MAX_HELD_EVENTS = 10_000;
@@ -103,6 +107,10 @@ export class Connection {
    * that (events after it may have been dropped by a client that saw a gap).
    */
   #syncedTo: number | undefined;
+  /** Replies waiting for this socket's other requests in flight (see `#reply`). */
+  #replies: Res[] = [];
+  /** Classroom events held for this socket's next batch (`GroupBatches`), in order. */
+  #pending: Array<{ seq: number | undefined; json: string; event: SignalingEvent }> = [];
 
   constructor(ctx: ServerContext, socket: WebSocket) {
     this.#ctx = ctx;
@@ -140,6 +148,7 @@ export class Connection {
     }
     this.#cork();
     this.#corkedBytes += text.length;
+    this.#ctx.metrics.framesSent++;
     this.#socket.send(text);
   }
 
@@ -209,7 +218,39 @@ export class Connection {
     this.#sendEvent(seq, text, event);
   }
 
+  /** Holds a classroom event for this socket's next batch (see `deliverAtOnce`). */
+  queue(seq: number | undefined, eventJson: string, event: SignalingEvent): void {
+    if (this.#held) this.deliver(seq, eventJson, event);
+    else this.#pending.push({ seq, json: eventJson, event });
+  }
+
+  /** Sends the held events as one frame (with waiting replies), skipping what went out already. */
+  flushPending(): void {
+    const held = this.#pending;
+    const res = this.#replies;
+    this.#pending = [];
+    this.#replies = [];
+    const parts: string[] = [];
+    for (const { seq, json, event } of held) {
+      if (seq !== undefined) {
+        if (seq <= this.#lastSeq) continue;
+        this.#lastSeq = seq;
+      }
+      parts.push(seq === undefined ? `{"t":"ev","ev":${json}}` : `{"t":"ev","seq":${seq},"ev":${json}}`);
+      this.#ctx.metrics.observeDelivery(Math.max(0, Date.now() - event.at) / 1000);
+    }
+    if (parts.length === 0 && res.length <= 1) {
+      if (res[0]) this.send(res[0]);
+      return;
+    }
+    for (const r of res) parts.push(JSON.stringify(r));
+    // One message, one frame per line (JSON.stringify never writes a raw line break).
+    this.sendText(parts.join('\n'));
+  }
+
   #sendEvent(seq: number | undefined, text: string, event: SignalingEvent): boolean {
+    // Held classroom events go first: this socket sees its events in sequence order.
+    if (this.#pending.length > 0) this.flushPending();
     if (seq !== undefined) {
       if (seq <= this.#lastSeq) return false;
       this.#lastSeq = seq;
@@ -327,7 +368,9 @@ export class Connection {
       case 'sync':
         return this.#resyncOrClose(undefined);
       case 'req':
-        return this.#request(frame.id, frame.cmd);
+        return isGroupCommand(frame.cmd)
+          ? this.#groupOperation(frame.id, frame.cmd.groupID, frame.cmd.op)
+          : this.#request(frame.id, frame.cmd);
       case 'rtc': {
         const userID = this.userID ?? '';
         if (!(await this.#ctx.relayRoomSignal(frame.roomID, userID, frame.to, frame.data))) {
@@ -435,6 +478,8 @@ export class Connection {
     const userID = this.userID;
     if (userID === undefined) return;
     this.#held ??= [];
+    // The replay or snapshot covers whatever was held for the next batch.
+    this.#pending = [];
     const store = this.#ctx.store;
     const missed = seq === undefined ? undefined : await store.eventsSince(userID, seq);
     let upTo: number;
@@ -500,14 +545,54 @@ export class Connection {
               },
             })
           : await dispatch();
-    } finally {
+    } catch (error) {
       this.#acting--;
+      if (this.#acting === 0) this.#settle();
+      throw error;
     }
+    this.#acting--;
     if (reply.ok && command.op === 'invite') this.#ctx.placed(userID, this.deviceID, command, reply.inviteID);
-    this.send(
+    this.#reply(id, reply);
+  }
+
+  /**
+   * A reply carries the socket's held classroom events in the same frame; while other requests
+   * of the socket are still being dispatched, it waits for theirs: a student raising a hand (a
+   * marker and an accept, sent together) gets one frame back, not four. Sockets without held
+   * classroom events get each reply at once, as before.
+   */
+  #reply(id: number, reply: CommandReply): void {
+    this.#replies.push(
       reply.ok
         ? { t: 'res', id, ok: true, inviteID: reply.inviteID }
         : { t: 'res', id, ok: false, error: reply.error },
     );
+    if (this.#acting === 0 || this.#pending.length === 0) this.#settle();
+  }
+
+  /** Sends the replies waiting, with the held events when there are some. */
+  #settle(): void {
+    if (this.#replies.length === 0) return;
+    if (this.#held || (this.#pending.length === 0 && this.#replies.length === 1)) {
+      const replies = this.#replies;
+      this.#replies = [];
+      for (const res of replies) this.send(res);
+    } else this.flushPending();
+  }
+
+  async #groupOperation(id: number, groupID: string, op: GroupOperation): Promise<void> {
+    const userID = this.userID;
+    if (userID === undefined) return;
+    this.#acting++;
+    let reply: CommandReply;
+    try {
+      reply = await this.#ctx.groupOperation(userID, this.deviceID, groupID, op);
+    } catch (error) {
+      this.#acting--;
+      if (this.#acting === 0) this.#settle();
+      throw error;
+    }
+    this.#acting--;
+    this.#reply(id, reply);
   }
 }

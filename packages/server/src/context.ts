@@ -1,4 +1,5 @@
-import type { Command, SignalingEvent } from '@beckon/signaling';
+import type { Command, CommandReply, SignalingEvent } from '@beckon/signaling';
+import type { GroupOperation } from '@beckon/signaling/rules';
 import type { Logger } from 'pino';
 import type { VerifyResult } from './auth.js';
 import type { Connection } from './connection.js';
@@ -43,4 +44,6 @@ export interface ServerContext {
   placed(userID: string, deviceID: string, command: Command, inviteID: string): void;
   /** Asks the store for a delivery receipt when handing `event` to `userID` calls for one (`receiptDue`). */
   markDelivered(event: SignalingEvent, userID: string): void;
+  /** Runs a classroom operation over a group as `actor`, one command per marker, in one request. */
+  groupOperation(actor: string, device: string, groupID: string, op: GroupOperation): Promise<CommandReply>;
 }

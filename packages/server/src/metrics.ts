@@ -4,6 +4,8 @@ const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 
 export class Metrics {
   connections = 0;
+  /** WebSocket frames sent (events, batches, replies, snapshots pages...). */
+  framesSent = 0;
   readonly #counters = new Map<string, Map<string, number>>();
   readonly #help = new Map<string, string>();
   readonly #buckets = new Array<number>(LATENCY_BUCKETS.length).fill(0);
@@ -43,6 +45,9 @@ export class Metrics {
       '# HELP beckon_connections Authenticated WebSocket connections.',
       '# TYPE beckon_connections gauge',
       `beckon_connections ${this.connections}`,
+      '# HELP beckon_frames_sent_total WebSocket frames sent to clients.',
+      '# TYPE beckon_frames_sent_total counter',
+      `beckon_frames_sent_total ${this.framesSent}`,
     ];
     for (const [name, series] of this.#counters) {
       lines.push(`# HELP ${name} ${this.#help.get(name) ?? name}`, `# TYPE ${name} counter`);

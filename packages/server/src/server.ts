@@ -3,11 +3,13 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ErrorCode, type InvitationRecord, type SignalingEvent } from '@beckon/signaling';
+import { deliverAtOnce, planGroupOperation } from '@beckon/signaling/classroom';
 import { CloseCode, receiptDue } from '@beckon/signaling/rules';
 import { type Logger, pino } from 'pino';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, verifyToken } from './auth.js';
 import { CallWatch, DEFAULT_CALL_GRACE_MS } from './callWatch.js';
+import { ClassroomOps, DEFAULT_CLASSROOM_BATCH, GroupBatches, TurnBatches } from './coalesce.js';
 import { Connection, STORE_RESET } from './connection.js';
 import type { ResolvedOptions, ServerContext } from './context.js';
 import { demoContentSecurityPolicy } from './csp.js';
@@ -106,6 +108,12 @@ export interface BeckonServerOptions {
    * user these URLs with TURN credentials of coturn's REST API scheme (shared `secret`).
    */
   readonly iceServers?: IceServersOptions;
+  /**
+   * Classroom changes (hands, rounds) reach members other than the teacher and the acting
+   * student in one frame per batch: sent once the group has been quiet for `quietMs`, or
+   * `maxDelayMs` after the first held change. Default 50 and 1000 ms.
+   */
+  readonly classroomBatch?: { readonly quietMs?: number; readonly maxDelayMs?: number };
 }
 
 export interface BeckonServer {
@@ -196,6 +204,20 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     options.store ??
     new MemoryStore(options.maxInvitees === undefined ? {} : { maxInvitees: options.maxInvitees });
   const metrics = new Metrics();
+  const batches = new GroupBatches({
+    quietMs: positive(
+      'classroomBatch.quietMs',
+      options.classroomBatch?.quietMs,
+      DEFAULT_CLASSROOM_BATCH.quietMs,
+    ),
+    maxDelayMs: positive(
+      'classroomBatch.maxDelayMs',
+      options.classroomBatch?.maxDelayMs,
+      DEFAULT_CLASSROOM_BATCH.maxDelayMs,
+    ),
+  });
+  const classroomOps = new ClassroomOps();
+  const turn = new TurnBatches();
   const connections = new Map<string, Set<Connection>>();
   const sockets = new Set<Connection>();
 
@@ -328,6 +350,14 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     placed(userID, deviceID, command, inviteID) {
       calls.placed(userID, deviceID, command, inviteID);
     },
+    async groupOperation(actor, device, groupID, op) {
+      const { invitations } = await store.snapshot(actor);
+      const commands = planGroupOperation(invitations, groupID, op, actor);
+      const replies = await Promise.all(commands.map((command) => store.dispatch(actor, device, command)));
+      // Markers that ended meanwhile (a student lowered a hand) are not a failure: the goal holds.
+      const failed = replies.find((r) => !r.ok && r.error.code !== ErrorCode.INVITATION_INVALID);
+      return failed ?? { ok: true, inviteID: '' };
+    },
     markDelivered(event, userID) {
       if (receiptDue(event, userID)) {
         // Receipts wait for a timer turn of the event loop: the invitee's frame, the inviter's
@@ -349,12 +379,27 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     {
       deliver(deliveries: readonly Delivery[], event: SignalingEvent, json = JSON.stringify(event)) {
         calls.event(event);
+        const op = classroomOps.of(event);
+        const groupID = event.envelope.groupID;
+        let held = false;
         for (const { userID, seq } of deliveries) {
           const set = connections.get(userID);
           if (set === undefined) continue;
-          for (const connection of set) connection.deliver(seq, json, event);
+          const now = deliverAtOnce(op, event, userID);
+          for (const connection of set) {
+            if (now && op === undefined) connection.deliver(seq, json, event);
+            else if (now) {
+              connection.queue(seq, json, event);
+              turn.add(connection);
+            } else {
+              connection.queue(seq, json, event);
+              batches.add(groupID, connection);
+              held = true;
+            }
+          }
           ctx.markDelivered(event, userID);
         }
+        if (held) batches.touch(groupID);
       },
       committed(event: SignalingEvent) {
         rooms.onCommitted(event);
@@ -468,6 +513,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       closing ??= (async () => {
         clearInterval(beat);
         calls.close();
+        batches.close();
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
         for (const connection of sockets) connection.close(CloseCode.GOING_AWAY, 'server shutting down');
         for (const ws of wss.clients) ws.close(CloseCode.GOING_AWAY, 'server shutting down');

@@ -353,11 +353,12 @@ export function readCallData(data: string): CallFacts | undefined {
 /**
  * The Beckon classroom operations carried in group invitation data: `raiseHand` opens a round
  * (seed step 1) and `speak` invites a student to speak (seed step 4). `hand` and `speaking` are
- * markers a student keeps pending while the hand is up or while speaking, so late joiners see
- * them in their snapshot (see DESIGN.md, "Hand raising").
+ * markers a student keeps pending while the hand is up or while speaking, and `round` one the
+ * teacher keeps pending while the round is open, so late joiners see them in their snapshot
+ * (see DESIGN.md, "Hand raising").
  */
-export type ClassroomOp = 'raiseHand' | 'speak' | 'hand' | 'speaking';
-const CLASSROOM_OPS: ReadonlySet<unknown> = new Set(['raiseHand', 'speak', 'hand', 'speaking']);
+export type ClassroomOp = 'raiseHand' | 'speak' | 'hand' | 'speaking' | 'round';
+const CLASSROOM_OPS: ReadonlySet<unknown> = new Set(['raiseHand', 'speak', 'hand', 'speaking', 'round']);
 export const CLASSROOM_BUSINESS_ID = 'beckon_classroom';
 
 export interface ClassroomData {

@@ -283,6 +283,11 @@ export class SignalingClient {
     this.#transport.sendRoomSignal(roomID, to, data);
   }
 
+  /** The transport this client talks through (`@beckon/signaling/classroom` asks it for group operations). */
+  get transport(): Transport {
+    return this.#transport;
+  }
+
   /** Adds invitees to an active invitation; they get it with their own full timeout. */
   addInvitees(inviteID: string, inviteeList: readonly string[]): Promise<void> {
     return this.#send({ op: 'addInvitees', inviteID, inviteeList });

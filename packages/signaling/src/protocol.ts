@@ -4,7 +4,8 @@ import type { Command, CommandReply, InvitationRecord, SignalingEvent } from './
 
 /**
  * Beckon's own frames: JSON text frames around the Tencent envelope, validated with the same
- * schemas on both ends. Sizes and semantic rules (8 KiB data, invitee caps) are the rules' job;
+ * schemas on both ends. A server message may carry several frames, one per line (JSON text has
+ * no raw line breaks): coalesced classroom events and the replies due with them. Sizes and semantic rules (8 KiB data, invitee caps) are the rules' job;
  * the schemas check shapes and keep unknown keys out.
  */
 
@@ -25,10 +26,22 @@ export const CloseCode = {
   DEAD: 4010,
 } as const;
 
+/**
+ * Classroom operations over a whole group that a Beckon server runs in one request: close the
+ * round (its invitation, its marker and every raised hand), lower every hand, revoke every speaker.
+ */
+export type GroupOperation = 'closeRound' | 'lowerAll' | 'revokeSpeakers';
+/** A request carrying a {@link GroupOperation} (Beckon servers only). */
+export interface GroupCommand {
+  readonly op: GroupOperation;
+  readonly groupID: string;
+}
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type ResFrame = { t: 'res'; id: number } & Mutable<CommandReply>;
 export type ClientFrame =
   | { t: 'auth'; token: string; device?: string; resume?: { epoch: string; seq: number } }
-  | { t: 'req'; id: number; cmd: Command }
+  | { t: 'req'; id: number; cmd: Command | GroupCommand }
   | { t: 'ping'; ts: number }
   | { t: 'sync' }
   /** A media-room message (WebRTC offer, answer, candidate) for a user in the same call. */
@@ -57,7 +70,7 @@ export type ServerFrame =
       missed?: readonly SignalingEvent[];
     }
   | { t: 'ev'; seq?: number; ev: SignalingEvent }
-  | ({ t: 'res'; id: number } & Mutable<CommandReply>)
+  | ResFrame
   | { t: 'pong'; ts: number; serverTime: number }
   /** A group's members or their presence changed; clients refetch what they show of it. */
   | { t: 'group'; groupID: string }

@@ -1,5 +1,6 @@
 import type { CallInterop } from './call/transition.js';
 import type { SignalingErrorInfo } from './errors.js';
+import type { GroupOperation } from './protocol.js';
 import type { Command, CommandReply, InvitationRecord, SignalingEvent } from './rules/types.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -58,5 +59,7 @@ export interface Transport {
    * switch to audio); `CallController` uses it unless given its own.
    */
   readonly callInterop?: CallInterop;
+  /** Runs a classroom operation over a whole group in one request (a Beckon server does). */
+  groupOperation?(groupID: string, op: GroupOperation): Promise<CommandReply>;
   close(): void;
 }

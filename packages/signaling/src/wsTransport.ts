@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from './clock.js';
 import { ErrorCode, SignalingError, type SignalingErrorInfo } from './errors.js';
-import { type ClientFrame, parseServerFrame, type ServerFrame } from './protocol.js';
+import { type ClientFrame, type GroupCommand, parseServerFrame, type ServerFrame } from './protocol.js';
 import type { Command, CommandReply, InvitationRecord } from './rules/types.js';
 import type { ConnectionState, Transport, TransportListener } from './transport.js';
 
@@ -86,7 +86,7 @@ export class WebSocketTransport implements Transport {
   #pending = new Map<number, Pending>();
   #signals: ClientFrame[] = [];
   /** Requests made while not connected, sent once the session starts. */
-  #waiting = new Map<number, { command: Command; pending: Pending }>();
+  #waiting = new Map<number, { command: Command | GroupCommand; pending: Pending }>();
   #epoch: string | undefined;
   #seq = -1;
   #resyncing = false;
@@ -116,7 +116,8 @@ export class WebSocketTransport implements Transport {
    * Sends a request. While the transport is (re)connecting the request waits for the session,
    * within the same timeout; a request already sent when the socket drops rejects with 9001.
    */
-  request(command: Command): Promise<CommandReply> {
+  /** Sends a request; a `GroupCommand` is a classroom operation the server runs over a group. */
+  request(command: Command | GroupCommand): Promise<CommandReply> {
     if (this.#closed)
       return Promise.reject(new SignalingError(ErrorCode.NOT_CONNECTED, 'the transport is closed'));
     const id = this.#nextId++;
@@ -133,7 +134,7 @@ export class WebSocketTransport implements Transport {
     });
   }
 
-  #dispatch(id: number, command: Command, pending: Pending): void {
+  #dispatch(id: number, command: Command | GroupCommand, pending: Pending): void {
     this.#pending.set(id, pending);
     this.#send({ t: 'req', id, cmd: command });
   }
@@ -193,7 +194,9 @@ export class WebSocketTransport implements Transport {
       this.#send({ t: 'auth', token, device: this.#deviceID, ...(resume && { resume }) });
     };
     socket.onmessage = (event) => {
-      if (socket === this.#socket && typeof event.data === 'string') this.#onFrame(event.data);
+      // A message may carry several frames, one per line (coalesced classroom events, replies).
+      if (socket === this.#socket && typeof event.data === 'string')
+        for (const frame of event.data.split('\n')) this.#onFrame(frame);
     };
     socket.onerror = () => {};
     socket.onclose = (event) => {

@@ -1,8 +1,10 @@
 import { createClassroomData, parseClassroomData } from '../callData.js';
 import type { SignalingClient } from '../client.js';
 import { ErrorCode, SignalingError } from '../errors.js';
+import type { GroupOperation } from '../protocol.js';
 import { canAnswer } from '../rules/guards.js';
 import type { InvitationRecord } from '../rules/types.js';
+import { WebSocketTransport } from '../wsTransport.js';
 import type { ClassroomState } from './derive.js';
 
 export interface OpenRoundOptions {
@@ -32,21 +34,51 @@ export class ClassroomActions {
     this.#read = read;
   }
 
-  // Teacher
-
-  /** Seed step 1: invite the students to raise hands. */
-  openRound(students: readonly string[], options: OpenRoundOptions = {}): Promise<string> {
-    return this.#client.inviteInGroup(this.#groupID, students, createClassroomData('raiseHand'), {
-      timeout: options.timeout ?? 0,
-    });
+  #cancel(inviteID: string | undefined, data?: string): Promise<void> | undefined {
+    return inviteID === undefined ? undefined : this.#client.cancel(inviteID, data).catch(ignoreGone);
   }
 
-  /** Ends the round and lowers every hand. */
-  async closeRound(): Promise<void> {
-    const { round } = this.#read();
-    await Promise.all([
-      round ? this.#client.cancel(round.inviteID).catch(ignoreGone) : undefined,
-      this.lowerAll(),
+  #reject(inviteID: string | undefined): Promise<void> | undefined {
+    return inviteID === undefined ? undefined : this.#client.reject(inviteID).catch(ignoreGone);
+  }
+
+  /**
+   * One request when the transport runs group operations (a Beckon server); otherwise one
+   * command per invitation, from this client's view.
+   */
+  async #group(op: GroupOperation, each: (state: ClassroomState) => unknown[]): Promise<void> {
+    const { transport } = this.#client;
+    const command = { op, groupID: this.#groupID };
+    // A WebSocketTransport talks to a Beckon server; other transports may say they can.
+    const reply =
+      transport instanceof WebSocketTransport
+        ? await transport.request(command)
+        : await transport.groupOperation?.(this.#groupID, op);
+    if (reply === undefined) await Promise.all(each(this.#read()));
+    else if (!reply.ok) throw SignalingError.from(reply.error);
+  }
+
+  // Teacher
+
+  /**
+   * Seed step 1: invite the students to raise hands. A round marker with the same timeout keeps
+   * the round open, however the students answer, until the teacher closes it or it times out.
+   */
+  async openRound(students: readonly string[], options: OpenRoundOptions = {}): Promise<string> {
+    const timeout = { timeout: options.timeout ?? 0 };
+    const data = createClassroomData('raiseHand');
+    const roundID = await this.#client.inviteInGroup(this.#groupID, students, data, timeout);
+    await this.#client.inviteInGroup(this.#groupID, students, createClassroomData('round', roundID), timeout);
+    return roundID;
+  }
+
+  /** Ends the round (every member is told: closed by the teacher) and lowers every hand. */
+  closeRound(): Promise<void> {
+    return this.#group('closeRound', (s) => [
+      this.#cancel(s.round?.inviteID),
+      // The marker's cancel names the round, as the server's does.
+      this.#cancel(s.roundMarker?.inviteID, createClassroomData('round', s.roundID)),
+      ...s.queue.map((q) => this.#reject(q.inviteID)),
     ]);
   }
 
@@ -58,26 +90,31 @@ export class ClassroomActions {
     });
   }
 
+  /** Stops every speaker and withdraws every pending invitation to speak. */
+  revokeAllSpeakers(): Promise<void> {
+    return this.#group('revokeSpeakers', (s) => [
+      ...[...s.speakInvitations.values()].map((i) => this.#cancel(i.inviteID)),
+      ...s.speakers.map((x) => this.#reject(x.inviteID)),
+    ]);
+  }
+
   /** Stops a speaker (or withdraws a pending invitation to speak). */
   async revokeSpeaker(student: string): Promise<void> {
     const state = this.#read();
-    const pending = state.speakInvitations.get(student);
-    const speaker = state.speakers.find((s) => s.userID === student);
     await Promise.all([
-      pending ? this.#client.cancel(pending.inviteID).catch(ignoreGone) : undefined,
-      speaker ? this.#client.reject(speaker.inviteID).catch(ignoreGone) : undefined,
+      this.#cancel(state.speakInvitations.get(student)?.inviteID),
+      this.#reject(state.speakers.find((s) => s.userID === student)?.inviteID),
     ]);
   }
 
   /** Lowers one student's hand. */
   async dismiss(student: string): Promise<void> {
-    const entry = this.#read().queue.find((q) => q.userID === student);
-    if (entry) await this.#client.reject(entry.inviteID).catch(ignoreGone);
+    await this.#reject(this.#read().queue.find((q) => q.userID === student)?.inviteID);
   }
 
   /** Lowers every raised hand. */
-  async lowerAll(): Promise<void> {
-    await Promise.all(this.#read().queue.map((q) => this.#client.reject(q.inviteID).catch(ignoreGone)));
+  lowerAll(): Promise<void> {
+    return this.#group('lowerAll', (s) => s.queue.map((q) => this.#reject(q.inviteID)));
   }
 
   // Student
@@ -96,21 +133,22 @@ export class ClassroomActions {
       throw new SignalingError(ErrorCode.NO_PERMISSION, 'you are not invited to this round');
     }
     // A hand lives as long as its round: same deadline (a marker of an answered round copies one).
-    const like = round ?? state.queue.map((q) => this.#client.getInvitation(q.inviteID)).find(Boolean);
+    const like =
+      round ??
+      state.roundMarker ??
+      state.queue.map((q) => this.#client.getInvitation(q.inviteID)).find(Boolean);
     const timeout = remainingSeconds(like, me, this.#client.serverNow());
     // The marker first, so the hand shows at once; then the seed's accept, which everyone hears.
-    await this.#client.inviteInGroup(this.#groupID, [teacher], createClassroomData('hand', roundID), {
-      timeout,
-    });
-    if (round !== undefined && canAnswer(round, me)) {
-      await this.#client.accept(round.inviteID).catch(ignoreGone);
-    }
+    // Sent together: a Beckon server answers both in one frame.
+    await Promise.all([
+      this.#client.inviteInGroup(this.#groupID, [teacher], createClassroomData('hand', roundID), { timeout }),
+      round !== undefined && canAnswer(round, me) ? this.#client.accept(round.inviteID).catch(ignoreGone) : 0,
+    ]);
   }
 
   async lowerHand(): Promise<void> {
     const me = this.#client.userID;
-    const entry = this.#read().queue.find((q) => q.userID === me);
-    if (entry) await this.#client.cancel(entry.inviteID).catch(ignoreGone);
+    await this.#cancel(this.#read().queue.find((q) => q.userID === me)?.inviteID);
   }
 
   /** Seed step 5: accept the invitation to speak; a marker keeps the speaker visible. */
@@ -131,14 +169,12 @@ export class ClassroomActions {
 
   async declineSpeak(): Promise<void> {
     const me = this.#client.userID ?? '';
-    const invitation = this.#read().speakInvitations.get(me);
-    if (invitation) await this.#client.reject(invitation.inviteID).catch(ignoreGone);
+    await this.#reject(this.#read().speakInvitations.get(me)?.inviteID);
   }
 
   async stopSpeaking(): Promise<void> {
     const me = this.#client.userID;
-    const entry = this.#read().speakers.find((s) => s.userID === me);
-    if (entry) await this.#client.cancel(entry.inviteID).catch(ignoreGone);
+    await this.#cancel(this.#read().speakers.find((s) => s.userID === me)?.inviteID);
   }
 }
 

@@ -32,7 +32,12 @@ export interface ClassroomState {
    * ends (the seed's rule) and the round stays open through the hands still up.
    */
   readonly round: InvitationRecord | undefined;
-  /** The open round: its invitation is active, or hands raised in it are still up. */
+  /**
+   * The teacher's round marker (`op: 'round'`): pending from the opening of a round until the
+   * teacher closes it or its timeout passes, however the students answered.
+   */
+  readonly roundMarker: InvitationRecord | undefined;
+  /** The open round: its marker or its invitation is pending, or hands raised in it are still up. */
   readonly roundID: string | undefined;
   readonly teacher: string | undefined;
   /** Raised hands in the order the server received them. */
@@ -74,6 +79,7 @@ export function deriveClassroom(
   groupID: string,
 ): ClassroomState {
   let round: InvitationRecord | undefined;
+  let marker: InvitationRecord | undefined;
   const hands: InvitationRecord[] = [];
   const speaking: InvitationRecord[] = [];
   const speakInvitations = new Map<string, InvitationRecord>();
@@ -82,6 +88,8 @@ export function deriveClassroom(
     const op = classroomDataOf(record)?.op;
     if (op === 'raiseHand') {
       if (round === undefined || byServerOrder(round, record) < 0) round = record;
+    } else if (op === 'round') {
+      if (marker === undefined || byServerOrder(marker, record) < 0) marker = record;
     } else if (op === 'hand') hands.push(record);
     else if (op === 'speaking') speaking.push(record);
     else if (op === 'speak') {
@@ -107,12 +115,27 @@ export function deriveClassroom(
   }
   const teacher =
     round?.inviter ??
+    marker?.inviter ??
     hands[0]?.invitees[0]?.userID ??
     speaking[0]?.invitees[0]?.userID ??
     [...speakInvitations.values()][0]?.inviter;
-  const roundID = round?.inviteID ?? (hands[0] ? classroomDataOf(hands[0])?.roundID : undefined);
+  const roundID =
+    round?.inviteID ??
+    (marker ? classroomDataOf(marker)?.roundID : undefined) ??
+    (hands[0] ? classroomDataOf(hands[0])?.roundID : undefined);
   const positions = new Map(queue.map((q, i) => [q.userID, i]));
-  return { groupID, round, roundID, teacher, queue, speakers, speakInvitations, hands: state, positions };
+  return {
+    groupID,
+    round,
+    roundMarker: marker,
+    roundID,
+    teacher,
+    queue,
+    speakers,
+    speakInvitations,
+    hands: state,
+    positions,
+  };
 }
 
 const cache = new WeakMap<object, Map<string, ClassroomState>>();

@@ -1,5 +1,8 @@
 // The seed's classroom flow, framework free: the state every client derives from the same
 // invitations, and the teacher's and students' actions.
+
+export type { ClassroomOp } from '../callData.js';
+export type { GroupOperation } from '../protocol.js';
 export { ClassroomActions, type OpenRoundOptions } from './actions.js';
 export {
   type ClassroomState,
@@ -9,3 +12,5 @@ export {
   type SpeakerEntry,
   selectClassroom,
 } from './derive.js';
+export { classroomOpOf, deliverAtOnce, planGroupOperation } from './fanout.js';
+export { onRoundEnded, type RoundEnd, type RoundEndReason } from './roundEnd.js';

@@ -115,6 +115,16 @@ describe('server frames: the lean browser parser against the valibot schema', ()
     );
   });
 
+  it('a message of several frames, one per line, splits back into them (JSON has no raw line breaks)', async () => {
+    const frames = await realFrames();
+    const weird = { t: 'error', error: { code: 9006, message: 'two\nlines \u2028 and \r' } } as const;
+    const message = [...frames, weird].map((f) => JSON.stringify(f)).join('\n');
+    const lines = message.split('\n');
+    expect(lines).toHaveLength(frames.length + 1);
+    for (const line of lines) expect(parseServerFrame(line).ok).toBe(true);
+    expect(lines.map((l) => JSON.parse(l))).toEqual(JSON.parse(JSON.stringify([...frames, weird])));
+  });
+
   it('an error frame whose details is an array is refused by both (found by the property above)', () => {
     const raw = JSON.stringify({
       t: 'res',
@@ -160,5 +170,26 @@ describe('client frames: prototype keys', () => {
     // An escape that spells an ordinary key is fine.
     expect(parseClientFrame(invite(',"\\u0078":1')).ok).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('client frames: group operations', () => {
+  const req = (cmd: object) => JSON.stringify({ t: 'req', id: 9, cmd });
+  it('accepts the three operations with a group id, and refuses any other with the request id', () => {
+    for (const op of ['closeRound', 'lowerAll', 'revokeSpeakers'])
+      expect(parseClientFrame(req({ op, groupID: 'g', extra: 1 }))).toEqual({
+        ok: true,
+        frame: { t: 'req', id: 9, cmd: { op, groupID: 'g' } },
+      });
+    expect(parseClientFrame(req({ op: 'kickAll', groupID: 'g' }))).toMatchObject({
+      ok: false,
+      id: 9,
+      error: { code: 9006 },
+    });
+    expect(parseClientFrame(req({ op: 'lowerAll', groupID: '' }))).toMatchObject({
+      ok: false,
+      id: 9,
+      error: { code: 6017, details: { field: 'groupID' } },
+    });
   });
 });

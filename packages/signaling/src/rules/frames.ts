@@ -5,9 +5,17 @@
  */
 import * as v from 'valibot';
 import { ErrorCode, isErrorCode, type SignalingErrorInfo } from '../errors.js';
-import { MAX_DATA_BYTES, MAX_ID_LENGTH, MAX_TIMEOUT_SECONDS, utf8Length } from '../limits.js';
-import { type ClientFrame, type FrameResult, MAX_ROOM_SIGNAL_BYTES, type ServerFrame } from '../protocol.js';
+import { isValidId, MAX_DATA_BYTES, MAX_ID_LENGTH, MAX_TIMEOUT_SECONDS, utf8Length } from '../limits.js';
+import {
+  type ClientFrame,
+  type FrameResult,
+  type GroupCommand,
+  type GroupOperation,
+  MAX_ROOM_SIGNAL_BYTES,
+  type ServerFrame,
+} from '../protocol.js';
 import { COMMAND_OPS, commandError, pickCommand } from './params.js';
+import type { Command } from './types.js';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID_LENGTH));
 const text = v.string();
@@ -17,9 +25,17 @@ const time = v.pipe(v.number(), v.finite());
 // The frame cap (64 KiB) bounds lists; this only stops absurd lengths before the rules see them.
 const MAX_LISTED = 10_000;
 
+/** The classroom operations a server runs over a whole group in one request. */
+export const GROUP_OPERATIONS: readonly GroupOperation[] = ['closeRound', 'lowerAll', 'revokeSpeakers'];
+
+/** Whether a request carries a group operation rather than a command of the rules. */
+export function isGroupCommand(cmd: Command | GroupCommand): cmd is GroupCommand {
+  return GROUP_OPERATIONS.includes(cmd.op as GroupOperation);
+}
+
 // Only the operation is the frame's shape: a request with a known op is a Beckon frame, and its
 // parameters are checked by `checkCommand` (6017, as Tencent answers them), not here (9006).
-const CommandSchema = v.looseObject({ op: v.picklist(COMMAND_OPS) });
+const CommandSchema = v.looseObject({ op: v.picklist([...COMMAND_OPS, ...GROUP_OPERATIONS]) });
 
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -103,6 +119,17 @@ export function parseClientFrame(raw: string): FrameResult<ClientFrame> {
   if (!parsed.ok || parsed.frame.t !== 'req') return parsed;
   const { id } = parsed.frame;
   const cmd = parsed.frame.cmd as unknown as Readonly<Record<string, unknown>>;
+  if (isGroupCommand(cmd as unknown as GroupCommand)) {
+    if (!isValidId(cmd.groupID)) {
+      const message = `groupID must be a 1..${MAX_ID_LENGTH} character string`;
+      return {
+        ok: false,
+        id,
+        error: { code: ErrorCode.INVALID_PARAMETERS, message, details: { field: 'groupID' } },
+      };
+    }
+    return { ok: true, frame: { t: 'req', id, cmd: { op: cmd.op as GroupOperation, groupID: cmd.groupID } } };
+  }
   const error = commandError(cmd, MAX_LISTED);
   if (error !== undefined) {
     const { code, message, details } = error;
@@ -199,6 +226,10 @@ const ErrorSchema = v.object({
   ),
 });
 
+const EvFrame = v.object({ t: v.literal('ev'), seq: v.optional(num), ev: EventSchema });
+const ResOk = v.object({ t: v.literal('res'), id: count, ok: v.literal(true), inviteID: v.string() });
+const ResFailed = v.object({ t: v.literal('res'), id: count, ok: v.literal(false), error: ErrorSchema });
+
 /** What the server sends, as a valibot schema; the browser's lean parser is tested against it. */
 export const ServerFrameSchema = v.variant('t', [
   v.object({
@@ -217,9 +248,9 @@ export const ServerFrameSchema = v.variant('t', [
     invitations: v.array(RecordSchema),
     missed: v.optional(v.array(EventSchema)),
   }),
-  v.object({ t: v.literal('ev'), seq: v.optional(num), ev: EventSchema }),
-  v.object({ t: v.literal('res'), id: count, ok: v.literal(true), inviteID: v.string() }),
-  v.object({ t: v.literal('res'), id: count, ok: v.literal(false), error: ErrorSchema }),
+  EvFrame,
+  ResOk,
+  ResFailed,
   v.object({ t: v.literal('pong'), ts: num, serverTime: num }),
   v.object({ t: v.literal('group'), groupID: v.string() }),
   v.object({ t: v.literal('rtc'), roomID: v.string(), from: v.string(), data: v.string() }),

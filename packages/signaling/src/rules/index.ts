@@ -8,6 +8,8 @@ export {
   type ClientFrame,
   CloseCode,
   type FrameResult,
+  type GroupCommand,
+  type GroupOperation,
   MAX_ROOM_SIGNAL_BYTES,
   parseServerFrame,
   type ServerFrame,
@@ -23,7 +25,14 @@ export {
   modifyEvent,
   settleEvent,
 } from './events.js';
-export { ClientFrameSchema, parseClientFrame, parseServerFrameStrict, ServerFrameSchema } from './frames.js';
+export {
+  ClientFrameSchema,
+  GROUP_OPERATIONS,
+  isGroupCommand,
+  parseClientFrame,
+  parseServerFrameStrict,
+  ServerFrameSchema,
+} from './frames.js';
 export {
   type ActionCommand,
   canAnswer,

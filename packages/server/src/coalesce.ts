@@ -1,0 +1,120 @@
+import type { SignalingEvent } from '@beckon/signaling';
+import { type ClassroomOp, classroomOpOf } from '@beckon/signaling/classroom';
+
+/** Defaults of `BeckonServerOptions.classroomBatch`. */
+export const DEFAULT_CLASSROOM_BATCH = { quietMs: 50, maxDelayMs: 1000 } as const;
+
+/** A socket that holds coalesced events until it is told to send them as one frame. */
+export interface BatchingMember {
+  flushPending(): void;
+}
+
+/**
+ * Classroom changes per group: every member with held events gets them in one frame once the
+ * group has been quiet for `quietMs`, or `maxDelayMs` after the first held change while hands
+ * keep coming. One timer per group, whatever the size of the class.
+ */
+export class GroupBatches {
+  readonly #groups = new Map<
+    string,
+    { members: Set<BatchingMember>; first: number; last: number; timer: NodeJS.Timeout | undefined }
+  >();
+  readonly #quietMs: number;
+  readonly #maxDelayMs: number;
+
+  constructor(options: { quietMs: number; maxDelayMs: number }) {
+    this.#quietMs = options.quietMs;
+    this.#maxDelayMs = options.maxDelayMs;
+  }
+
+  add(groupID: string, member: BatchingMember): void {
+    this.#group(groupID).members.add(member);
+  }
+
+  /** A change of `groupID` was held for some members: the group's batch is due later. */
+  touch(groupID: string): void {
+    const group = this.#group(groupID);
+    const now = Date.now();
+    group.last = now;
+    if (group.timer !== undefined) return;
+    group.first = now;
+    group.timer = setTimeout(() => this.#due(groupID), this.#quietMs);
+  }
+
+  #group(groupID: string) {
+    let group = this.#groups.get(groupID);
+    if (group === undefined) {
+      group = { members: new Set(), first: 0, last: 0, timer: undefined };
+      this.#groups.set(groupID, group);
+    }
+    return group;
+  }
+
+  #due(groupID: string): void {
+    const group = this.#groups.get(groupID);
+    if (group === undefined) return;
+    const at = Math.min(group.last + this.#quietMs, group.first + this.#maxDelayMs);
+    const wait = at - Date.now();
+    if (wait > 0) {
+      group.timer = setTimeout(() => this.#due(groupID), wait);
+      return;
+    }
+    this.#groups.delete(groupID);
+    for (const member of group.members) member.flushPending();
+  }
+
+  close(): void {
+    for (const group of this.#groups.values()) clearTimeout(group.timer);
+    this.#groups.clear();
+  }
+}
+
+/**
+ * Classroom events due at once (a raised hand for the teacher) leave at the end of the current
+ * turn of the event loop: the hands that arrived in the same read go out in one frame.
+ */
+export class TurnBatches {
+  #members = new Set<BatchingMember>();
+  #scheduled = false;
+
+  add(member: BatchingMember): void {
+    this.#members.add(member);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      const members = this.#members;
+      this.#members = new Set();
+      for (const m of members) m.flushPending();
+    });
+  }
+}
+
+/** Invitations kept per generation before the older one is dropped. */
+const OPS_GENERATION = 20_000;
+
+/**
+ * The classroom operation of each invitation this process delivered an invite of: answers,
+ * cancels and timeouts carry the answer's data, not the invitation's. Two generations of ids, so
+ * the memory stays bounded without tracking every invitation's end.
+ */
+export class ClassroomOps {
+  #current = new Map<string, ClassroomOp>();
+  #previous = new Map<string, ClassroomOp>();
+
+  of(event: SignalingEvent): ClassroomOp | undefined {
+    const id = event.envelope.inviteID;
+    if (event.kind === 'invite' || event.kind === 'addInvitees') {
+      const op = classroomOpOf(event.invitation.data);
+      if (op !== undefined && !this.#current.has(id)) {
+        if (this.#current.size >= OPS_GENERATION) {
+          this.#previous = this.#current;
+          this.#current = new Map();
+        }
+        this.#current.set(id, op);
+      }
+      return op;
+    }
+    return this.#current.get(id) ?? this.#previous.get(id);
+  }
+}

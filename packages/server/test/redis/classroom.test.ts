@@ -1,0 +1,43 @@
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { type Class, close, makeClass, raiseLowerClose } from '../classroomScenario.js';
+import { type Cluster, describeRedis, type Node, startCluster } from './cluster.js';
+
+/** `beckon_frames_sent_total` of one process. */
+async function framesSent(node: Node): Promise<number> {
+  const text = await (await fetch(`${node.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('beckon_frames_sent_total '));
+  return Number(line?.split(' ')[1]);
+}
+
+describeRedis('distributed mode: the classroom across two server processes', () => {
+  let cluster: Cluster;
+  let nodes: Node[];
+  let lecture: Class | undefined;
+  let run = 0;
+
+  beforeAll(async () => {
+    cluster = await startCluster(2);
+    nodes = [...cluster.nodes];
+  }, 60_000);
+  afterEach(() => {
+    if (lecture) close(lecture);
+    lecture = undefined;
+  });
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  it('students on both processes: coalesced batches give every queue the server order; lower all and close are one request each', async () => {
+    const on = (i: number) => nodes[i % 2] as Node;
+    lecture = await makeClass(on, `c${++run}-`, 6);
+    const before = await Promise.all(nodes.map(framesSent));
+    const { closeFrames } = await raiseLowerClose(lecture);
+    // Each process batches for its own sockets: a student hears the close in a frame or two
+    // (the commands are decided one by one in Redis, possibly across a batch's boundary).
+    for (const n of closeFrames) expect(n).toBeLessThanOrEqual(2);
+    const after = await Promise.all(nodes.map(framesSent));
+    const sent = after.reduce((sum, n, i) => sum + n - (before[i] ?? 0), 0);
+    // One event per hand per member would be 7 members x (6 hands + 6 answers), plus replies.
+    expect(sent).toBeLessThan(7 * 12);
+  });
+});
