@@ -57,9 +57,11 @@ const entries: Entry[] = [
     // parameter checks (issue 16) brought it to 12.8 kB. The switch to audio and TUICallKit's
     // extra call-data fields left the row (tuiCallKitInterop, readCallData: -0.3 kB), the call
     // lifecycle of issue 14 came in (+0.25 kB): 12.9 kB. What is left is spread thin over the
-    // call machine; the largest single part is useHandRaise's classroom code (1.25 kB). 13 KiB
-    // holds it until that is split (issue 13 stays open).
-    budget: 13 * 1024,
+    // call machine; the largest single part is useHandRaise's classroom code (1.25 kB), which
+    // grew with the round marker, the group operations and the round-end reasons (issue 19 and
+    // issue 14 item 5: 13.14 kB). 13.25 KiB holds it until the teacher's actions leave the
+    // students' row (issue 13 stays open for the 12 KiB).
+    budget: 13.25 * 1024,
     external: REACT,
     forbid: /@tanstack[\\/]/,
   },
