@@ -1,6 +1,6 @@
 import type { CallEndReason } from '@beckon/signaling/call';
 import { Phone } from 'lucide-react';
-import { type Ref, useId } from 'react';
+import type { Ref } from 'react';
 import { fill, spokenDuration } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { cx } from '../util.js';
@@ -36,7 +36,6 @@ export interface CallEndedCardProps {
  */
 export function CallEndedCard(props: CallEndedCardProps) {
   const { messages: m, locale } = useI18n();
-  const titleId = useId();
   const { name, reason } = props;
   const duration =
     props.durationSeconds === undefined ? undefined : spokenDuration(props.durationSeconds, locale);
@@ -51,16 +50,9 @@ export function CallEndedCard(props: CallEndedCardProps) {
     if (reason === 'failed' && props.failure) detail = props.failure;
   }
   return (
-    <section
-      className={cx('beckon-ended', props.className)}
-      data-state="ended"
-      data-reason={reason}
-      aria-labelledby={titleId}
-    >
+    <div className={cx('beckon-ended', props.className)} data-state="ended" data-reason={reason}>
       <Avatar name={name} src={props.avatarUrl} />
-      <h2 id={titleId} className="beckon-title">
-        {fill(m.callEnded, { name })}
-      </h2>
+      <h2 className="beckon-title">{fill(m.callEnded, { name })}</h2>
       <p role="status" className="beckon-ended-reason">
         {sentence}
       </p>
@@ -82,6 +74,6 @@ export function CallEndedCard(props: CallEndedCardProps) {
           </button>
         )}
       </div>
-    </section>
+    </div>
   );
 }
