@@ -28,7 +28,9 @@ async function axe(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
     const result = await (
       globalThis as unknown as {
-        axe: { run: (c: Document) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+        axe: {
+          run: (c: Document) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+        };
       }
     ).axe.run(document);
     return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
@@ -104,9 +106,7 @@ describe('the call stage in the demo, at phone, laptop and desktop sizes', () =>
       const camera = alice.getByRole('button', { name: 'Camera' });
       await expect.poll(() => camera.getAttribute('aria-pressed')).toBe('false');
       await expect.poll(() => alice.getByText('Camera off', { exact: true }).count()).toBe(1);
-      await expect
-        .poll(() => alice.locator('.beckon-tile-local').getAttribute('data-camera'))
-        .toBe('off');
+      await expect.poll(() => alice.locator('.beckon-tile-local').getAttribute('data-camera')).toBe('off');
       await alice.keyboard.press('Control+d');
       await expect
         .poll(() => alice.getByRole('button', { name: 'Microphone' }).getAttribute('aria-pressed'))
