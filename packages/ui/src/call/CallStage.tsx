@@ -1,4 +1,4 @@
-import { useCall } from '@beckon/react';
+import { useCall, useConnection } from '@beckon/react';
 import { CallType } from '@beckon/signaling';
 import type { CallEndReason } from '@beckon/signaling/call';
 import { type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
@@ -75,6 +75,7 @@ const RINGING_ENDS = new Set<CallEndReason>([
 export function CallStage(props: CallStageProps) {
   const { messages: m } = useI18n();
   const call = useCall();
+  const { userID } = useConnection();
   const { phase } = call;
   const fit = props.fit ?? 'viewport';
   const shown =
@@ -129,6 +130,7 @@ export function CallStage(props: CallStageProps) {
   const video = call.callType === CallType.VIDEO;
   const remote = { name, ...props.remote };
   const local = { name: m.stage.you, ...props.local };
+  const me = userID === undefined ? undefined : (props.displayName ?? plainName)(userID);
   const live = phase === 'inCall';
   const label =
     phase === 'ended'
@@ -217,6 +219,7 @@ export function CallStage(props: CallStageProps) {
                 >
                   <ParticipantTile
                     {...local}
+                    avatarName={me}
                     className="beckon-tile-local"
                     mirrored
                     media={props.localMedia}
@@ -225,6 +228,7 @@ export function CallStage(props: CallStageProps) {
               ) : (
                 <ParticipantTile
                   {...local}
+                  avatarName={me}
                   className="beckon-tile-local"
                   avatarOnly
                   media={props.localMedia}

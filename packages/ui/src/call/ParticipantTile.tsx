@@ -26,6 +26,8 @@ export interface ParticipantTileProps extends ParticipantState {
   readonly media?: ReactNode;
   /** Mirror the video (your own camera, as a mirror shows you). */
   readonly mirrored?: boolean;
+  /** Whose initials the avatar shows, when not `name`'s (your tile is labelled “You”). */
+  readonly avatarName?: string | undefined;
   /** Show the avatar whatever the camera does (audio calls, before the video arrives). */
   readonly avatarOnly?: boolean;
   readonly className?: string;
@@ -55,7 +57,7 @@ export function ParticipantTile(props: ParticipantTileProps) {
       <div className="beckon-tile-media" data-mirrored={props.mirrored ? '' : undefined}>
         {props.media}
       </div>
-      {showAvatar && <Avatar name={name} src={props.avatarUrl} />}
+      {showAvatar && <Avatar name={props.avatarName ?? name} src={props.avatarUrl} />}
       <figcaption className="beckon-tile-name">
         {muted && <MicOff aria-hidden="true" className="beckon-tile-muted" />}
         <span>{name}</span>
