@@ -182,3 +182,16 @@ export const Ended: Story = {
 
 export const DarkTheme: Story = { parameters: inCall, globals: { theme: 'dark' } };
 export const Japanese: Story = { parameters: inCall, globals: { locale: 'ja' } };
+
+/**
+ * The caller hears a ring-back tone while bob's phone rings. Headless Chromium keeps audio
+ * suspended without a user gesture, so the stage says so and offers the button that starts it.
+ */
+export const RingbackBlocked: Story = {
+  args: { ringback: true },
+  play: async ({ canvasElement }) => {
+    const stage = await within(canvasElement).findByRole('region', { name: 'Calling bob…' });
+    await within(stage).findByText(/The browser blocked the ringing sound/, {}, { timeout: 3000 });
+    await expect(within(stage).getByRole('button', { name: 'Enable sound' })).toBeEnabled();
+  },
+};
