@@ -195,3 +195,10 @@ export const RingbackBlocked: Story = {
     await expect(within(stage).getByRole('button', { name: 'Enable sound' })).toBeEnabled();
   },
 };
+
+/** The narrowest phone we support (360 px) with all five controls. */
+export const SmallPhoneWithDevices: Story = {
+  parameters: inCall,
+  args: WithDevices.args ?? {},
+  globals: { viewport: { value: 'small', isRotated: false } },
+};
