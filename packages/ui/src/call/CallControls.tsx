@@ -27,7 +27,8 @@ export interface CallControlsProps {
   readonly hangUpLabel?: string;
   /**
    * Offer “Audio only” (video calls). Default: shown when `showCamera` is; it asks the peer to
-   * switch (`useCall().actions.switchToAudio`) unless `onSwitchToAudio` is given.
+   * switch (`useCall().actions.switchToAudio`, which needs `callOptions.interop`; without it the
+   * button hides itself after the first try) unless `onSwitchToAudio` is given.
    */
   readonly showSwitchToAudio?: boolean;
   readonly onSwitchToAudio?: () => void;
@@ -62,6 +63,8 @@ export function CallControls(props: CallControlsProps) {
   const [cam, setCam] = useControllable(props.cameraOn, props.defaultCameraOn ?? true, props.onCameraChange);
   const [announcement, setAnnouncement] = useState('');
   const [devicesOpen, setDevicesOpen] = useState(false);
+  // Without TUICallKit's interop the call machine cannot switch; the button goes away then.
+  const [audioUnavailable, setAudioUnavailable] = useState(false);
   const mac = useSyncExternalStore(noSubscribe, isMac, () => false);
   const showCamera = props.showCamera !== false;
   const mod = mac ? '⌘' : 'Ctrl+';
@@ -101,7 +104,14 @@ export function CallControls(props: CallControlsProps) {
     event.preventDefault();
   };
 
-  const showAudio = props.showSwitchToAudio ?? showCamera;
+  const showAudio = (props.showSwitchToAudio ?? showCamera) && !audioUnavailable;
+  const switchToAudio = () => {
+    if (props.onSwitchToAudio) return props.onSwitchToAudio();
+    call.actions.switchToAudio().catch((error: unknown) => {
+      setAudioUnavailable(true);
+      console.warn('[beckon] Audio only:', error instanceof Error ? error.message : error);
+    });
+  };
   const panelId = useId();
   return (
     <div
@@ -133,9 +143,7 @@ export function CallControls(props: CallControlsProps) {
           label={s.switchToAudio}
           tip={s.switchToAudio}
           icon={<AudioLines aria-hidden="true" />}
-          onClick={() =>
-            props.onSwitchToAudio ? props.onSwitchToAudio() : void call.actions.switchToAudio()
-          }
+          onClick={switchToAudio}
         />
       )}
       {props.devices !== undefined && (

@@ -43,9 +43,13 @@ export const Busy = says('busy', 'bob is busy');
 export const NoAnswer = says('timedOut', 'No answer from bob');
 export const Cancelled = says('cancelled', 'Call cancelled');
 export const AnsweredElsewhere = says('answeredElsewhere', 'Answered on another device');
-export const PeerLeft = says('peerLeft', /./, { durationSeconds: 61 });
-export const ConnectionLost = says('connectionLost', /./, { durationSeconds: 30 });
-export const EndedWhileDisconnected = says('endedWhileDisconnected', /./);
+export const PeerLeft = says('peerLeft', 'bob left the call after 1 minute, 1 second', {
+  durationSeconds: 61,
+});
+export const ConnectionLost = says('connectionLost', 'Connection lost: the call ended', {
+  durationSeconds: 30,
+});
+export const EndedWhileDisconnected = says('endedWhileDisconnected', 'The call ended while you were offline');
 export const Failed = says('failed', 'The call failed', { failure: 'Camera permission was denied' });
 export const OnAPhone: Story = {
   ...YouHungUp,

@@ -39,14 +39,16 @@ export function CallEndedCard(props: CallEndedCardProps) {
   const { name, reason } = props;
   const duration =
     props.durationSeconds === undefined ? undefined : spokenDuration(props.durationSeconds, locale);
-  const outcomes = m.outcome as Partial<Record<CallEndReason, string>>;
   let sentence: string;
   let detail: string | undefined;
   if (reason === 'hungUp' && duration !== undefined) {
     sentence = fill(props.endedBy === 'local' ? m.endedByYou : m.endedByPeer, { name, duration });
   } else {
-    sentence = fill(outcomes[reason] ?? m.outcome.failed, { name });
-    if (duration !== undefined && props.durationSeconds) detail = fill(m.stage.lasted, { duration });
+    const template = m.outcome[reason] ?? m.outcome.failed;
+    sentence = fill(template, { name, duration: duration ?? spokenDuration(0, locale) });
+    // A sentence that has no duration of its own gets it on the next line.
+    if (props.durationSeconds && duration !== undefined && !template.includes('{duration}'))
+      detail = fill(m.stage.lasted, { duration });
     if (reason === 'failed' && props.failure) detail = props.failure;
   }
   return (

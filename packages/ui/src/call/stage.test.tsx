@@ -149,8 +149,8 @@ describe('CallEndedCard', () => {
     world = createWorld();
     world.renderAs('alice', <CallEndedCard reason={reason} name="bob" onClose={() => {}} />);
     const sentence = screen.getByRole('status').textContent;
-    const catalog = (en.outcome as Partial<Record<CallEndReason, string>>)[reason];
-    expect(sentence).toBe(fill(catalog ?? en.outcome.failed, { name: 'bob' }));
+    expect(sentence).toBe(fill(en.outcome[reason], { name: 'bob', duration: '0 seconds' }));
+    expect(sentence).not.toMatch(/[{}]/);
   });
 
   it('a connected call says how long it lasted, and who hung up', () => {
@@ -159,10 +159,12 @@ describe('CallEndedCard', () => {
       'alice',
       <>
         <CallEndedCard reason="hungUp" endedBy="remote" durationSeconds={65} name="bob" onClose={() => {}} />
-        <CallEndedCard reason="peerLeft" durationSeconds={5} name="bob" onClose={() => {}} />
+        <CallEndedCard reason="peerLeft" durationSeconds={42} name="bob" onClose={() => {}} />
+        <CallEndedCard reason="connectionLost" durationSeconds={5} name="bob" onClose={() => {}} />
       </>,
     );
     expect(screen.getAllByRole('status')[0]?.textContent).toBe('bob hung up after 1 minute, 5 seconds');
+    expect(screen.getAllByRole('status')[1]?.textContent).toBe('bob left the call after 42 seconds');
     expect(screen.getByText('The call lasted 5 seconds')).toBeTruthy();
   });
 });
