@@ -46,14 +46,11 @@ export interface CallStageProps {
   readonly children?: ReactNode;
 }
 
-/** Ends that happened while the phone was still ringing here: the dialog was the whole call. */
-const RINGING_ENDS = new Set<CallEndReason>([
-  'declined',
-  'busy',
-  'cancelled',
-  'timedOut',
-  'answeredElsewhere',
-]);
+/**
+ * Ends of an incoming call that this side saw coming while it rang (it declined, or the caller
+ * gave up): the dialog was the whole call. Answered on another device still gets its summary.
+ */
+const RINGING_ENDS = new Set<CallEndReason>(['declined', 'busy', 'cancelled', 'timedOut']);
 
 /**
  * The whole call experience, prebuilt: the incoming dialog while it rings; then a stage that

@@ -132,6 +132,28 @@ describe('CallStage', () => {
   });
 });
 
+describe('CallStage after a call ended elsewhere', () => {
+  it('says the call was answered on another device, and shows nothing after a call this side declined', async () => {
+    world = createWorld();
+    const alice = world.client('alice');
+    const otherBob = world.client('bob');
+    world.renderAs('bob', <CallStage incoming={{ ringtone: false, notifications: false }} />);
+    await flush();
+    await act(() => alice.invite('bob', createCallData({ callType: CallType.VIDEO, roomID: 'r' })));
+    await act(() => otherBob.accept([...otherBob.invitations.keys()][0] ?? ''));
+    await flush();
+    const stage = screen.getByRole('region', { name: 'Call with alice ended' });
+    expect(within(stage).getByRole('status').textContent).toBe('Answered on another device');
+    await userEvent.click(within(stage).getByRole('button', { name: 'Close' }));
+    await flush();
+
+    await act(() => alice.invite('bob', createCallData({ callType: CallType.VIDEO, roomID: 'r2' })));
+    await userEvent.click(screen.getByRole('button', { name: 'Decline' }));
+    await flush();
+    expect(screen.queryByRole('region')).toBeNull();
+  });
+});
+
 describe('CallEndedCard', () => {
   const reasons: CallEndReason[] = [
     'hungUp',
