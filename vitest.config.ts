@@ -35,12 +35,13 @@ export default defineConfig({
             'scripts/**/*.test.ts',
           ],
           // Browser-only tests run in the 'media' project, in Chromium.
-          exclude: ['**/node_modules/**', '**/*.browser.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.browser.test.ts', '**/*.visual.test.tsx'],
           environment: 'node',
         },
       },
       ...(haveChromium ? [storybookProject()] : []),
       ...(haveChromium ? [mediaProject()] : []),
+      ...(haveChromium ? [visualProject()] : []),
     ],
   },
 });
@@ -77,6 +78,32 @@ function mediaProject(): TestProjectInlineConfiguration {
         enabled: true,
         headless: true,
         provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_MEDIA_ARGS } }),
+        instances: [{ browser: 'chromium' }],
+      },
+    },
+  };
+}
+
+/**
+ * Visual regression: key stories at phone, laptop and desktop sizes, compared with reference
+ * screenshots taken in the same Debian Chromium (`__screenshots__/` beside the test).
+ */
+function visualProject(): TestProjectInlineConfiguration {
+  return {
+    extends: true,
+    resolve: { conditions: ['source', ...defaultClientConditions] },
+    test: {
+      name: 'visual',
+      include: ['packages/ui/src/**/*.visual.test.tsx'],
+      testTimeout: 30_000,
+      browser: {
+        enabled: true,
+        headless: true,
+        // Room for the largest size tested, so the test frame is never scaled down.
+        provider: playwright({
+          launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
+          contextOptions: { viewport: { width: 1920, height: 1080 } },
+        }),
         instances: [{ browser: 'chromium' }],
       },
     },

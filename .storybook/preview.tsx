@@ -20,7 +20,22 @@ const withThemeAndLocale: Decorator = (Story, context) => {
   );
 };
 
+/** The sizes the visual tests check: a phone, a laptop, a desktop. */
+const VIEWPORTS = {
+  phone: { name: 'Phone 390x844', styles: { width: '390px', height: '844px' }, type: 'mobile' },
+  phoneLandscape: {
+    name: 'Phone landscape 844x390',
+    styles: { width: '844px', height: '390px' },
+    type: 'mobile',
+  },
+  small: { name: 'Small phone 360x640', styles: { width: '360px', height: '640px' }, type: 'mobile' },
+  laptop: { name: 'Laptop 1366x768', styles: { width: '1366px', height: '768px' }, type: 'desktop' },
+  desktop: { name: 'Desktop 1920x1080', styles: { width: '1920px', height: '1080px' }, type: 'desktop' },
+} as const;
+
 const preview: Preview = {
+  // A docs page for every component, from its TSDoc and props.
+  tags: ['autodocs'],
   decorators: [withThemeAndLocale],
   globalTypes: {
     theme: {
@@ -37,6 +52,7 @@ const preview: Preview = {
     // Accessibility violations fail the story's test, in the browser and in CI.
     a11y: { test: 'error' },
     layout: 'fullscreen',
+    viewport: { options: VIEWPORTS },
   },
 };
 

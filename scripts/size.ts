@@ -81,6 +81,23 @@ const entries: Entry[] = [
     budget: 25 * 1024,
     external: PEERS,
   },
+  {
+    // Issue 18: the whole prebuilt UI (call stage, controls, tiles, devices, dialogs, classroom
+    // components) with everything bundled but @beckon/ui's peers (React and TanStack Query, which
+    // the app already has, as in the ringing row): signaling, hooks, zustand, icons, react-virtual.
+    name: 'full UI: every @beckon/ui export (peers external)',
+    code: `export * from '@beckon/ui';`,
+    budget: 35 * 1024,
+    external: PEERS,
+  },
+  {
+    // The same with TanStack Query bundled too (React alone external), as issue 18 words it:
+    // about 9.8 kB more. Reported, not budgeted: @tanstack/react-virtual (about 10 kB of it, for
+    // the hand-raise queue's fixed-height rows) is the next thing to replace.
+    name: 'full UI, TanStack Query bundled too (React external)',
+    code: `export * from '@beckon/ui';`,
+    external: REACT,
+  },
 ];
 
 interface Measured {
@@ -139,7 +156,8 @@ const css = await build({
 });
 const cssBytes = css.outputFiles[0]?.contents ?? new Uint8Array();
 const cssGzip = gzipSync(cssBytes, { level: 9 }).length;
-const cssBudget = 5 * 1024;
+// Issue 18: at most 8 KiB with the call stage, tiles and controls (5 KiB before them).
+const cssBudget = 8 * 1024;
 failed ||= cssGzip > cssBudget;
 console.log(
   '@beckon/ui/styles.css'.padEnd(62),

@@ -1,13 +1,7 @@
 import { beckonRoomSignaling, type RoomAdapter, TrtcRoom, WebRtcRoom } from '@beckon/media';
 import { useCall, useCallRoom, useConnection, useGroupMembers, useIceServers } from '@beckon/react';
 import { CallType } from '@beckon/signaling';
-import {
-  CallEndedSummary,
-  CallHistoryList,
-  CallView,
-  IncomingCallDialog,
-  OutgoingCallPanel,
-} from '@beckon/ui';
+import { CallHistoryList, CallNotificationsButton, CallStage } from '@beckon/ui';
 import { useEffect, useState } from 'react';
 import type { BeckonSession, Session } from './session.js';
 import { Video } from './Video.js';
@@ -121,6 +115,16 @@ export function Phone({ session }: { session: Session }) {
   });
   const busy = call.phase !== 'idle' && call.phase !== 'ended';
   const dial: Dial = (userID, callType) => void call.actions.dial(userID, { callType });
+  // The toggles' state, so your own tile shows your avatar while your camera is off. Every call
+  // starts with both on (the media room publishes both).
+  const [microphoneOn, setMicrophoneOn] = useState(true);
+  const [cameraOn, setCameraOn] = useState(true);
+  useEffect(() => {
+    if (call.phase === 'dialing' || call.phase === 'ringing') {
+      setMicrophoneOn(true);
+      setCameraOn(true);
+    }
+  }, [call.phase]);
 
   return (
     <main className="demo">
@@ -131,23 +135,30 @@ export function Phone({ session }: { session: Session }) {
           {session.mode === 'tencent' && ' · Tencent Cloud Chat'}
         </p>
         {state === 'closed' && error && <p role="alert">{error.message}</p>}
+        <CallNotificationsButton />
       </header>
       {session.mode === 'beckon' ? (
         <People session={session} busy={busy} dial={dial} />
       ) : (
         <CallByID me={session.userID} ready={!busy && state === 'connected'} dial={dial} />
       )}
-      <IncomingCallDialog />
-      <OutgoingCallPanel />
-      <CallView
+      <CallStage
         remoteMedia={<Video stream={media.remote} label="remote video" />}
         localMedia={<Video stream={media.local} muted label="local video" />}
+        local={{ cameraOff: !cameraOn, muted: !microphoneOn }}
         controls={{
-          onMicrophoneChange: media.actions.setMicrophoneEnabled,
-          onCameraChange: media.actions.setCameraEnabled,
+          microphoneOn,
+          onMicrophoneChange: (on) => {
+            setMicrophoneOn(on);
+            media.actions.setMicrophoneEnabled(on);
+          },
+          cameraOn,
+          onCameraChange: (on) => {
+            setCameraOn(on);
+            media.actions.setCameraEnabled(on);
+          },
         }}
       />
-      <CallEndedSummary />
       {call.phase === 'ended' && call.failure && (
         <p role="alert" data-testid="call-failure">
           {call.failure}

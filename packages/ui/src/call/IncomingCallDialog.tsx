@@ -1,5 +1,6 @@
 import { useCall, useInvitation } from '@beckon/react';
 import { CallType } from '@beckon/signaling';
+import { Phone, PhoneOff } from 'lucide-react';
 import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef } from 'react';
 import { fill, plural } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
@@ -7,6 +8,7 @@ import { useCallNotification } from '../ringing/useCallNotification.js';
 import { useRingElection } from '../ringing/useRingElection.js';
 import { useRingtone } from '../ringing/useRingtone.js';
 import { cx, type DisplayName, plainName, useControllable } from '../util.js';
+import { Avatar } from './Avatar.js';
 
 export interface IncomingCallDialogProps {
   /** Controlled visibility; by default the dialog shows while a call rings. */
@@ -14,11 +16,16 @@ export interface IncomingCallDialogProps {
   readonly defaultOpen?: boolean;
   readonly onOpenChange?: (open: boolean) => void;
   readonly displayName?: DisplayName;
-  /** Slot for the caller's picture. */
+  /** The caller's picture (an image URL); without it, their initials. */
+  readonly avatarUrl?: (userID: string) => string | undefined;
+  /** Replace the avatar entirely. */
   readonly renderAvatar?: (userID: string) => ReactNode;
   /** Play the ringtone (only one tab of the browser rings). Default true. */
   readonly ringtone?: boolean;
-  /** Offer a system notification while the page is hidden. Default true. */
+  /**
+   * Show a system notification while the page is hidden, if the user allowed them. Default true.
+   * The dialog never asks for the permission: `CallNotificationsButton` does, outside the ringing moment.
+   */
   readonly notifications?: boolean;
   readonly className?: string;
   /** Extra content under the caller line. */
@@ -26,9 +33,11 @@ export interface IncomingCallDialogProps {
 }
 
 /**
- * The ringing phone (seed step 2): caller, audio or video, a server-time countdown, accept,
- * decline and decline-as-busy. An `alertdialog`: focus moves to Accept and returns afterwards,
- * Escape declines, and screen readers announce it.
+ * The ringing phone (seed step 2): the caller's avatar and name, audio or video, a server-time
+ * countdown, Accept, Decline and “Say I'm busy” (declines with the line-busy reason, so the caller
+ * reads “… is busy”). A modal `alertdialog` (a native `<dialog>`, so the rest of the page is inert
+ * while it rings): focus moves to Accept and returns afterwards, Escape declines, Tab stays
+ * inside. On phones it is a bottom sheet, within the thumb's reach.
  *
  * @example
  * <IncomingCallDialog displayName={(id) => names[id] ?? id} />
@@ -46,7 +55,7 @@ export function IncomingCallDialog(props: IncomingCallDialogProps) {
 
   const ringer = useRingElection(ringing ? call.inviteID : undefined);
   const tone = useRingtone(visible && ringer && props.ringtone !== false);
-  const notice = useCallNotification(visible && ringer && props.notifications !== false, {
+  useCallNotification(visible && ringer && props.notifications !== false, {
     title: m.incomingCall,
     body: title,
     tag: call.inviteID ?? 'beckon-call',
@@ -55,15 +64,20 @@ export function IncomingCallDialog(props: IncomingCallDialogProps) {
   const titleId = useId();
   const descId = useId();
   const acceptRef = useRef<HTMLButtonElement>(null);
-  const dialogRef = useRef<HTMLDivElement>(null);
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const answered = useRef(false);
 
-  // Focus Accept when the dialog opens; give focus back to where it was when it closes.
+  // Open as a modal (the page behind becomes inert) with focus on Accept; give focus back to
+  // where it was when it closes (a call stage, when there is one, then takes it).
   useEffect(() => {
     if (!visible) return;
+    answered.current = false;
     const before = document.activeElement as HTMLElement | null;
+    const dialog = dialogRef.current;
+    if (dialog && !dialog.open) dialog.showModal?.();
     acceptRef.current?.focus();
     return () => {
-      if (before?.isConnected) before.focus();
+      if (before?.isConnected && !before.closest('[inert]')) before.focus();
     };
   }, [visible]);
 
@@ -75,20 +89,20 @@ export function IncomingCallDialog(props: IncomingCallDialogProps) {
 
   if (!visible) return null;
 
-  const decline = (busy: boolean) => {
+  const answer = (what: () => Promise<void>) => {
+    if (answered.current) return;
+    answered.current = true;
     setOpen(false);
-    void call.actions.decline({ busy });
+    void what();
   };
-  const accept = () => {
-    setOpen(false);
-    void call.actions.accept();
-  };
+  const decline = (busy: boolean) => answer(() => call.actions.decline({ busy }));
+  const accept = () => answer(() => call.actions.accept());
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') {
       event.preventDefault();
       decline(false);
     } else if (event.key === 'Tab') {
-      // Keep focus inside the dialog.
+      // Keep focus inside the dialog (a modal <dialog> would let it leave to the browser's UI).
       const items = [...(dialogRef.current?.querySelectorAll<HTMLElement>('button') ?? [])];
       const first = items[0];
       const last = items.at(-1);
@@ -102,77 +116,72 @@ export function IncomingCallDialog(props: IncomingCallDialogProps) {
     }
   };
   const seconds = remainingMs === undefined ? undefined : Math.ceil(remainingMs / 1000);
+  const peer = call.peer ?? '';
 
   return (
-    <div className="beckon-overlay">
-      <div
-        ref={dialogRef}
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        aria-describedby={descId}
-        className={cx('beckon-dialog', 'beckon-incoming', props.className)}
-        data-state="ringing"
-        data-call-type={video ? 'video' : 'audio'}
-        onKeyDown={onKeyDown}
-      >
-        {props.renderAvatar?.(call.peer ?? '')}
-        <h2 id={titleId} className="beckon-title">
-          {title}
-        </h2>
-        <p id={descId} className="beckon-description">
-          {m.incomingCall}
-          {seconds !== undefined && (
-            <>
-              {' · '}
-              <span className="beckon-countdown" data-urgent={seconds <= 5 ? '' : undefined}>
-                {plural(m.secondsLeft, seconds, locale)}
-              </span>
-            </>
-          )}
+    <dialog
+      ref={dialogRef}
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby={titleId}
+      aria-describedby={descId}
+      className={cx('beckon-dialog', 'beckon-incoming', props.className)}
+      data-state="ringing"
+      data-call-type={video ? 'video' : 'audio'}
+      onKeyDown={onKeyDown}
+      onCancel={(event) => {
+        event.preventDefault();
+        decline(false);
+      }}
+    >
+      {props.renderAvatar ? props.renderAvatar(peer) : <Avatar name={name} src={props.avatarUrl?.(peer)} />}
+      <h2 id={titleId} className="beckon-title">
+        {title}
+      </h2>
+      <p id={descId} className="beckon-description">
+        {m.incomingCall}
+        {seconds !== undefined && (
+          <>
+            {' · '}
+            <span className="beckon-countdown" data-urgent={seconds <= 5 ? '' : undefined}>
+              {plural(m.secondsLeft, seconds, locale)}
+            </span>
+          </>
+        )}
+      </p>
+      {props.children}
+      {tone.blocked && (
+        <p className="beckon-note">
+          {m.soundBlocked}{' '}
+          <button type="button" className="beckon-link" onClick={tone.enable}>
+            {m.enableSound}
+          </button>
         </p>
-        {props.children}
-        {tone.blocked && (
-          <p className="beckon-note">
-            {m.soundBlocked}{' '}
-            <button type="button" className="beckon-link" onClick={tone.enable}>
-              {m.enableSound}
-            </button>
-          </p>
-        )}
-        {notice.permission === 'default' && props.notifications !== false && (
-          <button type="button" className="beckon-link" onClick={notice.request}>
-            {m.enableNotifications}
-          </button>
-        )}
-        <div className="beckon-actions">
-          <button
-            ref={acceptRef}
-            type="button"
-            className="beckon-button"
-            data-variant="accept"
-            onClick={accept}
-          >
-            {m.accept}
-          </button>
-          <button
-            type="button"
-            className="beckon-button"
-            data-variant="decline"
-            onClick={() => decline(false)}
-          >
-            {m.decline}
-          </button>
-          <button
-            type="button"
-            className="beckon-button"
-            data-variant="secondary"
-            onClick={() => decline(true)}
-          >
-            {m.declineBusy}
-          </button>
-        </div>
+      )}
+      <div className="beckon-actions beckon-answer">
+        <button
+          ref={acceptRef}
+          type="button"
+          className="beckon-button"
+          data-variant="accept"
+          onClick={accept}
+        >
+          <Phone aria-hidden="true" className="beckon-icon" />
+          {m.accept}
+        </button>
+        <button type="button" className="beckon-button" data-variant="decline" onClick={() => decline(false)}>
+          <PhoneOff aria-hidden="true" className="beckon-icon" />
+          {m.decline}
+        </button>
       </div>
-    </div>
+      <button
+        type="button"
+        className="beckon-button beckon-busy"
+        data-variant="secondary"
+        onClick={() => decline(true)}
+      >
+        {m.declineBusy}
+      </button>
+    </dialog>
   );
 }

@@ -54,7 +54,7 @@ describe('IncomingCallDialog', () => {
     expect(bob.invitations.size).toBe(0);
   });
 
-  it('Escape declines; Tab stays inside the dialog; "Busy" sends the line-busy reason', async () => {
+  it('Escape declines; Tab stays inside the dialog; “Say I’m busy” sends the line-busy reason', async () => {
     world = createWorld();
     const alice = world.client('alice');
     const reasons: string[] = [];
@@ -72,7 +72,7 @@ describe('IncomingCallDialog', () => {
     expect(screen.queryByRole('alertdialog')).toBeNull();
 
     await act(() => alice.invite('bob', video('room-2')));
-    await user.click(screen.getByRole('button', { name: 'Busy' }));
+    await user.click(screen.getByRole('button', { name: 'Say I’m busy' }));
     await flush();
     expect(reasons).toEqual(['plain', 'line_busy']);
   });

@@ -66,6 +66,35 @@ export interface Messages {
   roundClosed: string;
   speaking: string;
   stopSpeaking: string;
+  /** The call stage: tiles, controls, shortcuts, the ended summary. */
+  stage: StageMessages;
+}
+
+/** Strings of the call stage (`CallStage`, `CallControls`, tiles); overridable key by key. */
+export interface StageMessages {
+  you: string;
+  ringing: string;
+  muted: string;
+  cameraOff: string;
+  speaking: string;
+  selfView: string;
+  moveHint: string;
+  moved: string;
+  corners: Record<'top-left' | 'top-right' | 'bottom-left' | 'bottom-right', string>;
+  turnOnMicrophone: string;
+  turnOffMicrophone: string;
+  turnOnCamera: string;
+  turnOffCamera: string;
+  microphoneOn: string;
+  microphoneOff: string;
+  cameraOn: string;
+  cameraOffNow: string;
+  switchToAudio: string;
+  devices: string;
+  callAgain: string;
+  lasted: string;
+  soundBlocked: string;
+  enableSound: string;
 }
 
 export const en: Messages = {
@@ -74,7 +103,7 @@ export const en: Messages = {
   incomingAudioCall: '{name} is calling you',
   accept: 'Accept',
   decline: 'Decline',
-  declineBusy: 'Busy',
+  declineBusy: 'Say I’m busy',
   ringingFor: 'Ringing',
   secondsLeft: { one: '{count} second left', other: '{count} seconds left' },
   calling: 'Calling {name}…',
@@ -141,6 +170,36 @@ export const en: Messages = {
   roundClosed: 'No round open',
   speaking: 'You are speaking',
   stopSpeaking: 'Stop speaking',
+  stage: {
+    you: 'You',
+    ringing: 'Ringing…',
+    muted: 'muted',
+    cameraOff: 'camera off',
+    speaking: 'speaking',
+    selfView: 'Your video',
+    moveHint: 'Drag it, or use the arrow keys, to move it to another corner',
+    moved: 'Your video is now at the {corner}',
+    corners: {
+      'top-left': 'top left',
+      'top-right': 'top right',
+      'bottom-left': 'bottom left',
+      'bottom-right': 'bottom right',
+    },
+    turnOnMicrophone: 'Turn on microphone',
+    turnOffMicrophone: 'Turn off microphone',
+    turnOnCamera: 'Turn on camera',
+    turnOffCamera: 'Turn off camera',
+    microphoneOn: 'Microphone on',
+    microphoneOff: 'Microphone off',
+    cameraOn: 'Camera on',
+    cameraOffNow: 'Camera off',
+    switchToAudio: 'Audio only',
+    devices: 'Devices',
+    callAgain: 'Call again',
+    lasted: 'The call lasted {duration}',
+    soundBlocked: 'The browser blocked the ringing sound.',
+    enableSound: 'Enable sound',
+  },
 };
 
 export const zhCN: Messages = {
@@ -149,7 +208,7 @@ export const zhCN: Messages = {
   incomingAudioCall: '{name} 邀请你语音通话',
   accept: '接听',
   decline: '拒绝',
-  declineBusy: '忙线',
+  declineBusy: '回复忙线',
   ringingFor: '响铃中',
   secondsLeft: { other: '剩余 {count} 秒' },
   calling: '正在呼叫 {name}…',
@@ -216,6 +275,36 @@ export const zhCN: Messages = {
   roundClosed: '未开始举手',
   speaking: '你正在发言',
   stopSpeaking: '结束发言',
+  stage: {
+    you: '你',
+    ringing: '正在响铃…',
+    muted: '已静音',
+    cameraOff: '摄像头已关闭',
+    speaking: '正在说话',
+    selfView: '你的画面',
+    moveHint: '拖动或使用方向键把它移到其他角落',
+    moved: '你的画面已移到{corner}',
+    corners: {
+      'top-left': '左上角',
+      'top-right': '右上角',
+      'bottom-left': '左下角',
+      'bottom-right': '右下角',
+    },
+    turnOnMicrophone: '打开麦克风',
+    turnOffMicrophone: '关闭麦克风',
+    turnOnCamera: '打开摄像头',
+    turnOffCamera: '关闭摄像头',
+    microphoneOn: '麦克风已打开',
+    microphoneOff: '麦克风已关闭',
+    cameraOn: '摄像头已打开',
+    cameraOffNow: '摄像头已关闭',
+    switchToAudio: '转为语音',
+    devices: '设备',
+    callAgain: '再次呼叫',
+    lasted: '通话时长 {duration}',
+    soundBlocked: '浏览器阻止了回铃音。',
+    enableSound: '开启声音',
+  },
 };
 
 export const ja: Messages = {
@@ -224,7 +313,7 @@ export const ja: Messages = {
   incomingAudioCall: '{name} さんから音声通話',
   accept: '応答',
   decline: '拒否',
-  declineBusy: '話し中',
+  declineBusy: '話し中と伝える',
   ringingFor: '呼び出し中',
   secondsLeft: { other: '残り {count} 秒' },
   calling: '{name} さんに発信中…',
@@ -291,6 +380,31 @@ export const ja: Messages = {
   roundClosed: '挙手は受け付けていません',
   speaking: '発言中です',
   stopSpeaking: '発言を終える',
+  stage: {
+    you: 'あなた',
+    ringing: '呼び出し中…',
+    muted: 'ミュート中',
+    cameraOff: 'カメラオフ',
+    speaking: '発言中',
+    selfView: 'あなたの映像',
+    moveHint: 'ドラッグするか矢印キーで別の隅に移動できます',
+    moved: 'あなたの映像を{corner}に移動しました',
+    corners: { 'top-left': '左上', 'top-right': '右上', 'bottom-left': '左下', 'bottom-right': '右下' },
+    turnOnMicrophone: 'マイクをオンにする',
+    turnOffMicrophone: 'マイクをオフにする',
+    turnOnCamera: 'カメラをオンにする',
+    turnOffCamera: 'カメラをオフにする',
+    microphoneOn: 'マイクがオンになりました',
+    microphoneOff: 'マイクがオフになりました',
+    cameraOn: 'カメラがオンになりました',
+    cameraOffNow: 'カメラがオフになりました',
+    switchToAudio: '音声のみ',
+    devices: 'デバイス',
+    callAgain: 'もう一度かける',
+    lasted: '通話時間 {duration}',
+    soundBlocked: 'ブラウザが呼び出し音をブロックしました。',
+    enableSound: '音を有効にする',
+  },
 };
 
 export const catalogs: Record<string, Messages> = { en, 'zh-CN': zhCN, ja };

@@ -1,20 +1,29 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 
-/** Two-tone ring (440 + 480 Hz), 2 s on, 4 s off: generated, so nothing is downloaded. */
-const ON_MS = 2000;
-const CYCLE_MS = 6000;
+/** A generated tone pattern: nothing is downloaded. */
+export interface TonePattern {
+  readonly frequencies: readonly number[];
+  readonly onMs: number;
+  readonly cycleMs: number;
+  readonly gain: number;
+}
 
-function ring(ctx: AudioContext): void {
+/** The callee's ringtone: two tones (440 + 480 Hz), 2 s on, 4 s off. */
+export const RINGTONE: TonePattern = { frequencies: [440, 480], onMs: 2000, cycleMs: 6000, gain: 0.08 };
+/** The caller's ring-back (ITU-T E.180's 425 Hz), 1 s on, 4 s off, quieter: it only says “ringing”. */
+export const RINGBACK: TonePattern = { frequencies: [425], onMs: 1000, cycleMs: 5000, gain: 0.05 };
+
+function ring(ctx: AudioContext, pattern: TonePattern): void {
   const gain = ctx.createGain();
-  gain.gain.value = 0.08;
+  gain.gain.value = pattern.gain;
   gain.connect(ctx.destination);
   const t = ctx.currentTime;
-  for (const frequency of [440, 480]) {
+  for (const frequency of pattern.frequencies) {
     const osc = ctx.createOscillator();
     osc.frequency.value = frequency;
     osc.connect(gain);
     osc.start(t);
-    osc.stop(t + ON_MS / 1000);
+    osc.stop(t + pattern.onMs / 1000);
   }
 }
 
@@ -26,10 +35,10 @@ export interface Ringtone {
 }
 
 /**
- * Plays the ringtone while `active`. When autoplay is blocked it says so instead of failing
- * silently, and `enable()` (from a click) starts it.
+ * Plays the ringtone (or another `pattern`, such as `RINGBACK`) while `active`. When autoplay is
+ * blocked it says so instead of failing silently, and `enable()` (from a click) starts it.
  */
-export function useRingtone(active: boolean): Ringtone {
+export function useRingtone(active: boolean, pattern: TonePattern = RINGTONE): Ringtone {
   const ctxRef = useRef<AudioContext | undefined>(undefined);
   const startRef = useRef<(() => void) | undefined>(undefined);
   const [blocked, setBlocked] = useState(false);
@@ -44,8 +53,8 @@ export function useRingtone(active: boolean): Ringtone {
     const start = () => {
       if (timer !== undefined || ctx.state !== 'running') return;
       setBlocked(false);
-      ring(ctx);
-      timer = setInterval(() => ring(ctx), CYCLE_MS);
+      ring(ctx, pattern);
+      timer = setInterval(() => ring(ctx, pattern), pattern.cycleMs);
     };
     startRef.current = start;
     const onState = () => (ctx.state === 'running' ? start() : undefined);
@@ -62,7 +71,7 @@ export function useRingtone(active: boolean): Ringtone {
       startRef.current = undefined;
       setBlocked(false);
     };
-  }, [active]);
+  }, [active, pattern]);
 
   const enable = useCallback(() => {
     const ctx = ctxRef.current;
@@ -71,4 +80,16 @@ export function useRingtone(active: boolean): Ringtone {
   }, []);
 
   return { blocked, enable };
+}
+
+/**
+ * The caller's ring-back tone while the callee's phone rings, with the ringtone's autoplay
+ * handling (the click that placed the call usually allows it; if not, `blocked` says so).
+ *
+ * @example
+ * const tone = useRingback(call.phase === 'dialing');
+ * {tone.blocked && <button onClick={tone.enable}>Enable sound</button>}
+ */
+export function useRingback(active: boolean): Ringtone {
+  return useRingtone(active, RINGBACK);
 }

@@ -1,0 +1,44 @@
+import { UserRound } from 'lucide-react';
+import { cx } from '../util.js';
+
+export interface AvatarProps {
+  /** Whose picture: initials and a color come from it when there is no `src`. */
+  readonly name?: string | undefined;
+  /** The app's picture of the user. */
+  readonly src?: string | undefined;
+  readonly className?: string;
+}
+
+/** Up to two letters: the first of the first two words (one character for CJK names). */
+export function initials(name: string): string {
+  const words = name
+    .trim()
+    .split(/[\s._@-]+/)
+    .filter(Boolean);
+  const letters = words.slice(0, 2).map((w) => [...w][0] ?? '');
+  return letters.join('').toLocaleUpperCase();
+}
+
+/** One of eight background tones, the same for the same name everywhere. */
+function tone(name: string): number {
+  let h = 0;
+  for (const ch of name) h = (h * 31 + (ch.codePointAt(0) ?? 0)) >>> 0;
+  return h % 8;
+}
+
+/**
+ * A user's picture: the app's image, else their initials on a color of their own, else a
+ * generic person. Decorative (`alt=""`): the name is always written next to it.
+ *
+ * @example
+ * <Avatar name="Ada Lovelace" src={photos.ada} />
+ */
+export function Avatar({ name = '', src, className }: AvatarProps) {
+  if (src) return <img className={cx('beckon-avatar', className)} src={src} alt="" />;
+  const letters = initials(name);
+  return (
+    <span className={cx('beckon-avatar', className)} data-tone={tone(name)} aria-hidden="true">
+      {letters || <UserRound aria-hidden="true" />}
+    </span>
+  );
+}
