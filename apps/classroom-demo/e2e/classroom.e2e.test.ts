@@ -16,7 +16,7 @@ async function teacher(): Promise<{ page: Page; code: string }> {
   await page.getByLabel('Class name').fill('Physics');
   await page.getByRole('button', { name: 'Create a class' }).click();
   await connected(page);
-  return { page, code: (await page.getByTestId('join-code').textContent()) ?? '' };
+  return { page, code: (await page.locator('.beckon-joincode-code').textContent()) ?? '' };
 }
 
 async function student(name: string, code: string): Promise<Page> {

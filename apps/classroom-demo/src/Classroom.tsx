@@ -1,9 +1,10 @@
 import { beckonRoomSignaling, WebRtcRoom } from '@beckon/media';
 import { useClassRoom, useConnection, useGroupMembers, useHandRaise, useIceServers } from '@beckon/react';
-import { ClassroomToolbar, HandRaisePrompt, HandRaiseQueue, SpeakerList } from '@beckon/ui';
+import { ClassJoinCode, ClassroomToolbar, HandRaisePrompt, HandRaiseQueue, SpeakerList } from '@beckon/ui';
 import { useRef } from 'react';
 import { Video } from '../../call-demo/src/Video.js';
-import type { Session } from './session.js';
+import { joinLink, type Session } from './session.js';
+import { TeacherView } from './TeacherView.js';
 
 /** `?round=SECONDS` adds a short round length (the end-to-end tests use it). */
 const shortRound = Number(new URLSearchParams(location.search).get('round'));
@@ -15,6 +16,7 @@ export function Classroom({ session, onLeave }: { session: Session; onLeave: () 
   const { queue } = useHandRaise(session.groupID);
   const all = members.data?.members ?? [];
   const students = all.filter((m) => !m.owner).map((m) => m.userID);
+  const teacherID = all.find((m) => m.owner)?.userID;
   // Everyone in the class is in its media room; the relay reaches the other members.
   const others = useRef<string[]>([]);
   others.current = all.map((m) => m.userID).filter((m) => m !== session.userID);
@@ -33,61 +35,79 @@ export function Classroom({ session, onLeave }: { session: Session; onLeave: () 
   const teacher = session.role === 'teacher';
 
   return (
-    <main className="demo" data-role={session.role}>
-      <header className="demo-header">
-        <h1>{members.data?.group.name ?? 'Class'}</h1>
-        <p>
-          {session.userID} ({session.role}) · <span data-testid="connection">{state}</span> · join code{' '}
-          <strong data-testid="join-code">{session.code}</strong>{' '}
-          <button type="button" className="beckon-link" onClick={onLeave}>
-            Leave
-          </button>
-        </p>
+    <main className="demo classroom" data-role={session.role}>
+      <header className="demo-header classroom-header">
+        <div className="classroom-title">
+          <h1>{members.data?.group.name ?? 'Class'}</h1>
+          <p>
+            {session.userID} ({session.role}) · <span data-testid="connection">{state}</span>
+          </p>
+        </div>
+        <button type="button" className="beckon-button" data-variant="secondary" onClick={onLeave}>
+          Leave
+        </button>
+        <ClassJoinCode
+          className="classroom-code"
+          code={session.code}
+          {...(teacher ? { link: joinLink(session.code) } : {})}
+        />
       </header>
       {media.failure && (
         <p role="alert" data-testid="media-failure">
           {media.failure}
         </p>
       )}
-      {teacher ? (
-        <>
-          <ClassroomToolbar groupID={session.groupID} students={students} timeouts={ROUND_LENGTHS} />
-          <HandRaiseQueue groupID={session.groupID} />
-        </>
-      ) : (
-        <>
-          <HandRaisePrompt groupID={session.groupID} />
-          <section className="beckon-panel" aria-label="Raised hands">
-            <h2 className="beckon-title">Raised hands</h2>
-            <ol className="beckon-list" data-testid="student-queue">
-              {queue.map((q) => (
-                <li key={q.userID}>{q.userID}</li>
-              ))}
-            </ol>
-          </section>
-        </>
-      )}
-      <SpeakerList
-        groupID={session.groupID}
-        renderMedia={(userID) => {
-          if (userID === session.userID)
-            return <Video stream={media.local} muted label={`video of ${userID}`} />;
-          const remote = media.remote.get(userID);
-          return remote?.kinds.includes('video') ? (
-            <Video stream={remote.stream} label={`video of ${userID}`} />
-          ) : null;
-        }}
-      />
-      <section className="beckon-panel" aria-label="Class members">
-        <h2 className="beckon-title">Class</h2>
-        <ul className="beckon-list">
-          {all.map((m) => (
-            <li key={m.userID} data-online={m.online}>
-              {m.userID} {m.owner ? '(teacher)' : ''} <small>{m.online ? 'online' : 'offline'}</small>
-            </li>
-          ))}
-        </ul>
-      </section>
+      <div className="classroom-side">
+        {teacher ? (
+          <>
+            <ClassroomToolbar groupID={session.groupID} students={students} timeouts={ROUND_LENGTHS} />
+            <HandRaiseQueue groupID={session.groupID} />
+          </>
+        ) : (
+          <>
+            <HandRaisePrompt groupID={session.groupID} />
+            <section className="beckon-panel" aria-label="Raised hands">
+              <h2 className="beckon-title">Raised hands</h2>
+              {queue.length === 0 ? (
+                <p className="beckon-empty">No hands raised</p>
+              ) : (
+                <ol className="beckon-list classroom-hands" data-testid="student-queue">
+                  {queue.map((q) => (
+                    <li key={q.userID}>{q.userID}</li>
+                  ))}
+                </ol>
+              )}
+            </section>
+          </>
+        )}
+      </div>
+      <div className="classroom-main">
+        <TeacherView teacher={teacherID} isTeacher={teacher} media={media} />
+        <SpeakerList
+          groupID={session.groupID}
+          renderMedia={(userID) => {
+            if (userID === session.userID)
+              return <Video stream={media.local} muted label={`video of ${userID}`} />;
+            const remote = media.remote.get(userID);
+            return remote?.kinds.includes('video') ? (
+              <Video stream={remote.stream} label={`video of ${userID}`} />
+            ) : null;
+          }}
+        />
+        <section className="beckon-panel" aria-label="Class members">
+          <h2 className="beckon-title">Class</h2>
+          <ul className="beckon-list classroom-members">
+            {all.map((m) => (
+              <li key={m.userID} data-online={m.online}>
+                <span>
+                  {m.userID} {m.owner ? '(teacher)' : ''}
+                </span>
+                <small>{m.online ? 'online' : 'offline'}</small>
+              </li>
+            ))}
+          </ul>
+        </section>
+      </div>
     </main>
   );
 }

@@ -1,5 +1,6 @@
 import '@beckon/ui/styles.css';
 import '../../call-demo/src/app.css';
+import './classroom.css';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 

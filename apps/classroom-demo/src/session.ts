@@ -70,3 +70,15 @@ export function resume(): Session | undefined {
 export function signOut(): void {
   sessionStorage.removeItem(KEY);
 }
+
+/** The link a teacher shares: it opens this page with the code filled in (`?join=CODE`). */
+export function joinLink(code: string): string {
+  const url = new URL(location.pathname, location.origin);
+  url.searchParams.set('join', code);
+  return url.href;
+}
+
+/** The code of the join link this page was opened with, if any. */
+export function codeFromLink(): string {
+  return new URLSearchParams(location.search).get('join') ?? '';
+}

@@ -10,10 +10,12 @@ export { IncomingCallDialog, type IncomingCallDialogProps } from './call/Incomin
 export { OutgoingCallPanel, type OutgoingCallPanelProps } from './call/OutgoingCallPanel.js';
 export { type ParticipantState, ParticipantTile, type ParticipantTileProps } from './call/ParticipantTile.js';
 export { type Corner, SelfView, type SelfViewProps } from './call/SelfView.js';
+export { ClassJoinCode, type ClassJoinCodeProps } from './classroom/ClassJoinCode.js';
 export { ClassroomToolbar, type ClassroomToolbarProps } from './classroom/ClassroomToolbar.js';
 export { HandRaiseButton, type HandRaiseButtonProps } from './classroom/HandRaiseButton.js';
 export { HandRaisePrompt, type HandRaisePromptProps } from './classroom/HandRaisePrompt.js';
 export { HandRaiseQueue, type HandRaiseQueueProps } from './classroom/HandRaiseQueue.js';
+export { RoundCountdown, type RoundCountdownProps } from './classroom/RoundCountdown.js';
 export { SpeakerList, type SpeakerListProps } from './classroom/SpeakerList.js';
 export { clock, fill, plural, spokenDuration } from './i18n/format.js';
 export {

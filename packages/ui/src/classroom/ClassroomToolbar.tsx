@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { spokenDuration } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { cx } from '../util.js';
+import { RoundCountdown } from './RoundCountdown.js';
 
 export interface ClassroomToolbarProps {
   readonly groupID: string;
@@ -13,7 +14,13 @@ export interface ClassroomToolbarProps {
   readonly className?: string;
 }
 
-/** The teacher's round controls: ask to raise hands (with a length) and close the round. */
+/**
+ * The teacher's round controls: ask to raise hands (with a length) and close the round; a timed
+ * round shows its {@link RoundCountdown}.
+ *
+ * @example
+ * <ClassroomToolbar groupID={classID} students={['amy', 'ben']} timeouts={[0, 60]} />
+ */
 export function ClassroomToolbar(props: ClassroomToolbarProps) {
   const { messages: m, locale } = useI18n();
   const { roundID, actions } = useHandRaise(props.groupID);
@@ -61,6 +68,7 @@ export function ClassroomToolbar(props: ClassroomToolbarProps) {
           {m.openRound}
         </button>
       )}
+      {open && <RoundCountdown groupID={props.groupID} />}
       <span role="status" className="beckon-visually-hidden">
         {open ? '' : m.roundClosed}
       </span>

@@ -3,6 +3,7 @@ import { fill } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { cx, type DisplayName, plainName } from '../util.js';
 import { HandRaiseButton } from './HandRaiseButton.js';
+import { RoundCountdown } from './RoundCountdown.js';
 
 export interface HandRaisePromptProps {
   readonly groupID: string;
@@ -70,7 +71,10 @@ export function HandRaisePrompt(props: HandRaisePromptProps) {
       <p role="status" className="beckon-title">
         {fill(m.roundOpen, { name })}
       </p>
-      <HandRaiseButton groupID={props.groupID} />
+      <div className="beckon-actions">
+        <HandRaiseButton groupID={props.groupID} />
+        <RoundCountdown groupID={props.groupID} />
+      </div>
     </section>
   );
 }

@@ -56,6 +56,16 @@ export interface Messages {
   inviteToSpeak: string;
   dismiss: string;
   lowerAll: string;
+  /** A queue row whose student is invited to speak and has not answered yet. */
+  invitedWaiting: string;
+  withdrawInvite: string;
+  /** The countdown of a timed round. */
+  roundEndsIn: string;
+  joinCode: string;
+  copyCode: string;
+  copyLink: string;
+  copied: string;
+  copyFailed: string;
   speakersTitle: string;
   speakersEmpty: string;
   revoke: string;
@@ -160,6 +170,14 @@ export const en: Messages = {
   inviteToSpeak: 'Invite {name} to speak',
   dismiss: 'Lower {name}’s hand',
   lowerAll: 'Lower all hands',
+  invitedWaiting: 'Invited, waiting',
+  withdrawInvite: 'Withdraw {name}’s invitation',
+  roundEndsIn: 'Round ends in {time}',
+  joinCode: 'Join code',
+  copyCode: 'Copy code',
+  copyLink: 'Copy join link',
+  copied: 'Copied',
+  copyFailed: 'Could not copy: select the text and copy it',
   speakersTitle: 'Speaking',
   speakersEmpty: 'Nobody is speaking',
   revoke: 'Stop {name} speaking',
@@ -265,6 +283,14 @@ export const zhCN: Messages = {
   inviteToSpeak: '邀请 {name} 发言',
   dismiss: '放下 {name} 的手',
   lowerAll: '全部放下',
+  invitedWaiting: '已邀请，等待回应',
+  withdrawInvite: '撤回对 {name} 的邀请',
+  roundEndsIn: '本轮剩余 {time}',
+  joinCode: '加入码',
+  copyCode: '复制加入码',
+  copyLink: '复制加入链接',
+  copied: '已复制',
+  copyFailed: '无法复制：请选中文字后手动复制',
   speakersTitle: '发言中',
   speakersEmpty: '暂无发言',
   revoke: '停止 {name} 发言',
@@ -370,6 +396,14 @@ export const ja: Messages = {
   inviteToSpeak: '{name} さんに発言を依頼',
   dismiss: '{name} さんの手を下ろす',
   lowerAll: 'すべての手を下ろす',
+  invitedWaiting: '招待済み・応答待ち',
+  withdrawInvite: '{name} さんへの招待を取り消す',
+  roundEndsIn: '残り {time}',
+  joinCode: '参加コード',
+  copyCode: 'コードをコピー',
+  copyLink: '参加リンクをコピー',
+  copied: 'コピーしました',
+  copyFailed: 'コピーできませんでした。テキストを選択してコピーしてください',
   speakersTitle: '発言中',
   speakersEmpty: '発言者はいません',
   revoke: '{name} さんの発言を終了',
