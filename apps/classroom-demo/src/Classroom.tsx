@@ -49,7 +49,7 @@ export function Classroom({ session, onLeave }: { session: Session; onLeave: () 
         <ClassJoinCode
           className="classroom-code"
           code={session.code}
-          {...(teacher ? { link: joinLink(session.code) } : {})}
+          link={teacher ? joinLink(session.code) : undefined}
         />
       </header>
       {media.failure && (

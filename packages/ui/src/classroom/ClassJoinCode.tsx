@@ -6,7 +6,7 @@ export interface ClassJoinCodeProps {
   /** The class's join code, as the server gave it. */
   readonly code: string;
   /** A link that opens the app with the code filled in; adds a "Copy join link" button. */
-  readonly link?: string;
+  readonly link?: string | undefined;
   /** Where copies go. Default `navigator.clipboard.writeText`. */
   readonly copy?: (text: string) => Promise<void>;
   readonly className?: string;

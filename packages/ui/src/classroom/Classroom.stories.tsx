@@ -14,7 +14,7 @@ const MANY = Array.from({ length: 1000 }, (_, i) => `student-${String(i + 1).pad
 /** The teacher opens a round (as the viewer or as another user) and `hands` raise theirs, in order. */
 function round(
   hands: readonly string[],
-  options: { teacherIsViewer: boolean; speak?: string; invite?: string },
+  options: { teacherIsViewer: boolean; speak?: string; invite?: string; timeout?: number },
 ) {
   return async (live: Live) => {
     const teacher = options.teacherIsViewer ? live.viewer : live.user('teacher');
@@ -23,6 +23,7 @@ function round(
       G,
       [...students].filter((s) => s !== 'teacher'),
       createClassroomData('raiseHand'),
+      { timeout: options.timeout ?? 0 },
     );
     for (const student of hands) {
       // Markers straight through the hub: a thousand connected clients would be the slow part here.
@@ -162,5 +163,58 @@ export const TeacherChinese: Story = {
   parameters: { script: round(['ben', 'amy'], { teacherIsViewer: true }) },
   play: async ({ canvasElement }) => {
     await within(canvasElement).findByText('2 人举手');
+  },
+};
+
+const phone = { viewport: { value: 'phone', isRotated: false } };
+
+/** A student invited to speak who has not answered: the row says so and offers to withdraw. */
+export const InvitedAndWaiting: Story = {
+  parameters: { script: round(['ben', 'amy'], { teacherIsViewer: true, invite: 'amy' }) },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const withdraw = await canvas.findByRole('button', { name: 'Withdraw amy’s invitation' });
+    await expect(canvas.getByText('Invited, waiting')).toBeVisible();
+    await expect(canvas.getByRole('button', { name: 'Invite ben to speak' })).toBeEnabled();
+    await userEvent.click(withdraw);
+    await canvas.findByRole('button', { name: 'Invite amy to speak' });
+  },
+};
+
+/** The same, on a phone: each row's actions wrap under the name. */
+export const InvitedAndWaitingOnAPhone: Story = {
+  ...InvitedAndWaiting,
+  globals: phone,
+  play: async ({ canvasElement }) => {
+    await within(canvasElement).findByRole('button', { name: 'Withdraw amy’s invitation' });
+  },
+};
+
+/** A timed round: the teacher's toolbar counts down on the server's clock. */
+export const TimedRound: Story = {
+  parameters: { script: round(['ben'], { teacherIsViewer: true, timeout: 90 }) },
+  play: async ({ canvasElement }) => {
+    const timer = await within(canvasElement).findByRole('timer');
+    await expect(timer).toHaveTextContent(/^Round ends in 1:[23]\d$/);
+  },
+};
+
+/** The student's side of a timed round, on a phone. */
+export const StudentTimedRoundOnAPhone: Story = {
+  globals: phone,
+  parameters: { viewer: 'amy', script: round([], { teacherIsViewer: false, timeout: 45 }) },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await canvas.findByRole('button', { name: 'Raise hand' });
+    await expect(await canvas.findByRole('timer')).toHaveTextContent(/^Round ends in 0:[34]\d$/);
+  },
+};
+
+/** The last ten seconds: the countdown turns urgent. */
+export const RoundEndingSoon: Story = {
+  parameters: { viewer: 'amy', script: round([], { teacherIsViewer: false, timeout: 8 }) },
+  play: async ({ canvasElement }) => {
+    const timer = await within(canvasElement).findByRole('timer');
+    await expect(timer).toHaveAttribute('data-urgent');
   },
 };
