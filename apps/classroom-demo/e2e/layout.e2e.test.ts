@@ -61,7 +61,7 @@ async function tabReaches(page: Page, name: string): Promise<boolean> {
 const connected = (page: Page) => page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor();
 
 describe('the classroom demo at phone, laptop and desktop sizes (real Chromium)', () => {
-  it('join link, the teacher seen and heard, a timed round counting down, an invited row waiting; key controls in view and on the keyboard; axe finds nothing', async () => {
+  it('join link, the teacher seen and heard (and seen with the camera off), a timed round counting down, an invited row waiting; key controls in view and on the keyboard; axe finds nothing', async () => {
     const url = demo.server().url;
     const t = await demo.people().open(`${url}/?round=90`);
     await t.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
@@ -179,5 +179,11 @@ describe('the classroom demo at phone, laptop and desktop sizes (real Chromium)'
     await expect.poll(() => camera.getAttribute('aria-pressed')).toBe('false');
     await t.getByText('Camera off').waitFor();
     expect(await axe(t), 'teacher camera off').toEqual([]);
+    // The students see the teacher's camera is off (no frozen frame), and the video again when on.
+    await s2.locator('.classroom-teacher').getByText('Camera off').waitFor();
+    expect(await axe(s2), 'student, teacher camera off').toEqual([]);
+    await camera.click();
+    await expect.poll(() => camera.getAttribute('aria-pressed')).toBe('true');
+    await playing(s2, 'video of teacher');
   }, 180_000);
 });
