@@ -20,11 +20,15 @@ export interface RoundCountdownProps {
  */
 export function RoundCountdown(props: RoundCountdownProps) {
   const { messages: m } = useI18n();
-  const { round, roundID, queue } = useHandRaise(props.groupID);
-  // The round's deadline; once every student answered it, the hands raised in it carry the same one.
+  const { round, roundMarker, roundID, queue } = useHandRaise(props.groupID);
+  // The round marker lasts until the round ends; the round's invitation and the hands raised in it
+  // carry the same deadline (from a server without markers, or once every student answered).
   const handID = queue[0]?.inviteID ?? '';
   const handDeadline = useBeckonState((s) => s.invitations[handID]?.invitees[0]?.deadline ?? 0);
-  const deadline = roundID === undefined ? 0 : (round?.invitees[0]?.deadline ?? handDeadline);
+  const deadline =
+    roundID === undefined
+      ? 0
+      : (roundMarker?.invitees[0]?.deadline ?? round?.invitees[0]?.deadline ?? handDeadline);
   const now = useServerNow(1000, deadline > 0);
   if (deadline <= 0) return null;
   const seconds = Math.max(0, Math.ceil((deadline - now) / 1000));

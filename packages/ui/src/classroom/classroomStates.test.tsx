@@ -79,7 +79,7 @@ describe('classroom states', () => {
     expect(pages[0]?.client.invitations.size).toBeGreaterThan(0);
   });
 
-  it('a timed round counts down on the server clock for teacher and student, from the hands once every student answered', async () => {
+  it('a timed round counts down on the server clock for teacher and student, also after every student answered', async () => {
     const { w, page } = classroom(['s1']);
     await flush();
     const teacher = page('teacher');
