@@ -182,6 +182,7 @@ describe('the classroom demo at phone, laptop and desktop sizes (real Chromium)'
     // The students see the teacher's camera is off (no frozen frame), and the video again when on.
     await s2.locator('.classroom-teacher').getByText('Camera off').waitFor();
     expect(await axe(s2), 'student, teacher camera off').toEqual([]);
+    await shot(s2, 'classroom-demo', 'student-teacher-camera-off');
     await camera.click();
     await expect.poll(() => camera.getAttribute('aria-pressed')).toBe('true');
     await playing(s2, 'video of teacher');

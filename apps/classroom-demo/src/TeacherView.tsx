@@ -1,4 +1,5 @@
 import type { UseClassRoomResult } from '@beckon/react';
+import { Avatar } from '@beckon/ui';
 import { useEffect, useState } from 'react';
 import { Video } from '../../call-demo/src/Video.js';
 
@@ -41,13 +42,7 @@ export function TeacherView({
     <section className="beckon-panel classroom-teacher" aria-label="Teacher">
       <h2 className="beckon-title">{isTeacher ? 'You (teacher)' : `Teacher: ${teacher ?? '…'}`}</h2>
       <div className="classroom-tile" data-self={isTeacher || undefined}>
-        {video ? (
-          <Video stream={stream} muted={isTeacher} label={label} />
-        ) : (
-          <span className="classroom-avatar" aria-hidden="true">
-            {(teacher ?? '?').slice(0, 1).toUpperCase()}
-          </span>
-        )}
+        {video ? <Video stream={stream} muted={isTeacher} label={label} /> : <Avatar name={teacher} />}
         {!video && <span className="classroom-tile-note">Camera off</span>}
       </div>
       {isTeacher && (
