@@ -1,19 +1,23 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Keys } from '../../src/store/redis/keys.js';
-import { type CommitArgs, defineScripts, encodeCommit, encodeLoad } from '../../src/store/redis/scripts.js';
-import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
+import {
+  type Client,
+  type CommitArgs,
+  defineScripts,
+  encodeCommit,
+  encodeLoad,
+} from '../../src/store/redis/scripts.js';
+import { describeRedis, freshPrefix, purge, testClient, testKeys } from './cluster.js';
 
 // The Lua scripts on their own: what the compare-and-set refuses leaves Redis untouched.
 
 describeRedis('redis scripts', () => {
   const prefix = freshPrefix();
-  const keys = new Keys(prefix);
-  let redis: Redis;
+  const keys = testKeys(prefix);
+  let redis: Client;
   const commit = (plan: Partial<CommitArgs>) =>
     redis.beckonCommit(
       ...encodeCommit({
-        prefix,
+        prefix: keys.prefix,
         epochKey: keys.epoch,
         epoch: 'e1',
         node: 'test',
@@ -30,7 +34,7 @@ describeRedis('redis scripts', () => {
   const since = (user: string, seq: number) => redis.beckonEventsSince(keys.seq(user), keys.log(user), seq);
 
   beforeAll(async () => {
-    redis = defineScripts(new Redis(REDIS_URL));
+    redis = defineScripts(testClient());
     await redis.set(keys.epoch, 'e1');
   });
   afterAll(async () => {
@@ -112,7 +116,7 @@ describeRedis('redis scripts', () => {
     const pair = keys.pair('u1', 'u2');
     await commit({ guards: [[pair, 0]], docs: [[pair, '["a","gone"]', 1]] });
     const [inv, read, group] = (await redis.beckonLoad(
-      ...encodeLoad(prefix, keys.epoch, [keys.inv('new')], { ids: ['new'], pair }),
+      ...encodeLoad(keys.prefix, keys.epoch, [keys.inv('new')], { ids: ['new'], pair }),
     )) as unknown[];
     expect(read).toEqual([1, '["a","gone"]']);
     expect(inv).toEqual([
