@@ -229,10 +229,12 @@ async function throughput(
 interface Reading {
   /** Redis process CPU, user + system (µs). */
   readonly redisCpu: number;
-  /** Commands Redis executed, those inside scripts included; script calls; time in commands (µs). */
+  /** Commands Redis executed, those inside scripts included; script calls; time in scripts (µs). */
   readonly calls: number;
   readonly scripts: number;
   readonly usec: number;
+  /** Calls per command name. */
+  readonly byName: ReadonlyMap<string, number>;
   /** Per server process: CPU (µs) and commands it sent. */
   readonly servers: Array<{ cpu: number; sent: number }>;
   readonly at: number;
@@ -247,17 +249,20 @@ async function read(redis: Redis, servers: readonly Child[]): Promise<Reading> {
   let calls = 0;
   let scripts = 0;
   let usec = 0;
+  const byName = new Map<string, number>();
   for (const m of stats.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
     const [, name = '', c = '0', u = '0'] = m;
     // Our own INFO calls are not the deployment's work.
     if (name === 'info') continue;
     calls += Number(c);
-    usec += Number(u);
+    byName.set(name, Number(c));
+    // A script's time includes the commands it ran: time in scripts, counted once.
+    if (name === 'evalsha' || name === 'eval') usec += Number(u);
     if (name === 'evalsha' || name === 'eval' || name.startsWith('fcall')) scripts += Number(c);
   }
   const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(cpu)?.[1] ?? 0);
   const redisCpu = (field('used_cpu_user') + field('used_cpu_sys')) * 1e6;
-  return { redisCpu, calls, scripts, usec, servers: procs, at: performance.now() };
+  return { redisCpu, calls, scripts, usec, byName, servers: procs, at: performance.now() };
 }
 
 interface Cost {
@@ -267,6 +272,8 @@ interface Cost {
   readonly usec: number;
   readonly sent: number;
   readonly serverCpu: number[];
+  /** Calls per invitation by command name, most first. */
+  readonly byName: Array<[string, number]>;
 }
 
 /** What changed between two readings, less the background rate (`idle`, per ms) over that time. */
@@ -279,6 +286,13 @@ function costOf(a: Reading, b: Reading, n: number, idle?: Cost): Cost {
     scripts: (b.scripts - a.scripts - bg('scripts')) / n,
     usec: (b.usec - a.usec - bg('usec')) / n,
     sent: (sum(b.servers, 'sent') - sum(a.servers, 'sent') - bg('sent')) / n,
+    byName: [...b.byName]
+      .map(([name, calls]): [string, number] => {
+        const rate = idle ? (idle.byName.find(([k]) => k === name)?.[1] ?? 0) * ms : 0;
+        return [name, (calls - (a.byName.get(name) ?? 0) - rate) / n];
+      })
+      .filter(([, x]) => x >= 0.05)
+      .sort((x, y) => y[1] - x[1]),
     serverCpu: b.servers.map(
       (s, i) => (s.cpu - (a.servers[i]?.cpu ?? 0) - (idle ? (idle.serverCpu[i] ?? 0) * ms : 0)) / n,
     ),
@@ -418,8 +432,9 @@ export async function run(): Promise<void> {
         `  ${name.padEnd(12)} server CPU ${c.serverCpu.map((x) => `${fmt(x)} µs`).join(' + ')}` +
           ` | Redis: ${fmt(c.sent, 1)} commands sent (${fmt(c.scripts, 1)} script calls), ` +
           `${fmt(c.calls, 1)} executed incl. inside scripts, CPU ${fmt(c.redisCpu)} µs ` +
-          `(in commands ${fmt(c.usec)} µs)`,
+          `(in scripts ${fmt(c.usec)} µs)`,
       );
+      console.log(`  ${''.padEnd(12)} ${c.byName.map(([k, x]) => `${k} ${fmt(x, 1)}`).join(', ')}`);
     };
     costRow('1 process', one.cost);
     costRow('2 processes', two.cost);
