@@ -279,7 +279,7 @@ interface Cost {
 /** What changed between two readings, less the background rate (`idle`, per ms) over that time. */
 function costOf(a: Reading, b: Reading, n: number, idle?: Cost): Cost {
   const ms = b.at - a.at;
-  const bg = (k: keyof Omit<Cost, 'serverCpu'>) => (idle ? idle[k] * ms : 0);
+  const bg = (k: 'redisCpu' | 'calls' | 'scripts' | 'usec' | 'sent') => (idle ? idle[k] * ms : 0);
   return {
     redisCpu: (b.redisCpu - a.redisCpu - bg('redisCpu')) / n,
     calls: (b.calls - a.calls - bg('calls')) / n,

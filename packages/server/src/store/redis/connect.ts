@@ -1,3 +1,4 @@
+import { BeckonError } from '@beckon/signaling';
 import { Cluster, type ClusterOptions, Redis } from 'ioredis';
 import { type Client, defineScripts } from './scripts.js';
 
@@ -13,9 +14,16 @@ export type RedisTarget =
       readonly where: string;
     };
 
-/** A `--redis` value that names no Redis this store can use. */
-export class RedisUrlError extends Error {
+/**
+ * A `--redis` value (`RedisStoreOptions.url`) that names no Redis this store can use, or a key
+ * prefix a cluster cannot tag. Thrown by the `RedisStore` constructor; code `'invalid-redis-url'`.
+ */
+export class RedisUrlError extends BeckonError<'invalid-redis-url'> {
   override name = 'RedisUrlError';
+
+  constructor(message: string) {
+    super('invalid-redis-url', message);
+  }
 }
 
 function seed(hostPort: string, url: string): { host: string; port: number } {

@@ -1,3 +1,5 @@
+import { RedisUrlError } from './connect.js';
+
 /**
  * Every key of one deployment, under its prefix. The Lua scripts (scripts.ts) build the same
  * names from the prefix for keys they discover while running (members, logs); keep both in step.
@@ -21,7 +23,10 @@ export class Keys {
     readonly base: string,
     readonly cluster = false,
   ) {
-    if (cluster && /[{}]/.test(base)) throw new Error(`a Redis key prefix must not hold braces: ${base}`);
+    if (cluster && /[{}]/.test(base))
+      throw new RedisUrlError(
+        `on a Redis Cluster the key prefix must not hold braces (it becomes the hash tag): ${base}`,
+      );
     const prefix = cluster ? `{${base}}` : base;
     this.prefix = prefix;
     this.epoch = `${prefix}epoch`;
