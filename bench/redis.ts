@@ -443,7 +443,9 @@ export async function run(): Promise<void> {
       const server = c.serverCpu.reduce((t, x) => t + x, 0);
       console.log(
         `\n  projected capacity (invitations/s) = min(N x 1e6 / ${fmt(server)} µs server CPU, ` +
-          `S x 1e6 / ${fmt(c.redisCpu)} µs Redis CPU), one core per process and per shard:`,
+          `S x 1e6 / ${fmt(c.redisCpu)} µs Redis CPU), one core per process and per shard.\n` +
+          '  As built one deployment keeps its invitation core in one hash slot: its capacity is the S=1\n' +
+          '  column on any cluster; S > 1 is what these per-invitation costs allow once the core spreads.',
       );
       const shards = [1, 3, 6];
       console.log(`  ${'N processes'.padEnd(12)}${shards.map((s) => `S=${s}`.padStart(10)).join('')}`);
