@@ -201,7 +201,14 @@ export async function purge(prefix: string, url = REDIS_URL): Promise<void> {
   });
   redis.on('error', () => {});
   try {
-    if (target.cluster) await new Promise((resolve) => redis.once('ready', resolve));
+    if (target.cluster)
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the cluster did not answer')), 5000);
+        redis.once('ready', () => {
+          clearTimeout(timer);
+          resolve(undefined);
+        });
+      });
     for (const node of mastersOf(redis))
       for (const pattern of new Keys(prefix, target.cluster).patterns) {
         let cursor = '0';
