@@ -396,7 +396,17 @@ export async function run(): Promise<void> {
       `\n2. throughput: ${PAIRS} pairs, invite -> ring -> accept -> accepted, ${THROUGHPUT_MS / 1000} s`,
     );
     const info = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-    const memRate = await throughput(memory.url, memory.url, 'mem');
+    // The memory store's own CPU per invitation: what the Redis store adds is the difference.
+    let memCpu = Number.NaN;
+    let memFirst = 0;
+    const memRate = await throughput(memory.url, memory.url, 'mem', {
+      begin: async () => {
+        memFirst = (await memory.stats()).cpu;
+      },
+      end: async (n) => {
+        memCpu = ((await memory.stats()).cpu - memFirst) / n;
+      },
+    });
     // Background: both Redis processes up, nobody connected (deadline polls, heartbeats).
     const idleA = await read(info, [a, b]);
     await sleep(IDLE_MS);
@@ -436,6 +446,7 @@ export async function run(): Promise<void> {
       );
       console.log(`  ${''.padEnd(12)} ${c.byName.map(([k, x]) => `${k} ${fmt(x, 1)}`).join(', ')}`);
     };
+    console.log(`  ${'memory'.padEnd(12)} server CPU ${fmt(memCpu)} µs (one process, no Redis)`);
     costRow('1 process', one.cost);
     costRow('2 processes', two.cost);
     const c = two.cost;
