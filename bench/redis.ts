@@ -78,7 +78,15 @@ interface Child {
 async function startChild(mode: 'memory' | 'redis', prefix: string): Promise<Child> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', import.meta.filename],
+    [
+      ...(process.env.BENCH_REDIS_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_REDIS_PROFILE}`]
+        : []),
+      '--conditions=source',
+      '--import',
+      'tsx',
+      import.meta.filename,
+    ],
     {
       cwd: import.meta.dirname,
       env: { ...process.env, BENCH_REDIS_CHILD: mode, BENCH_REDIS_PREFIX: prefix },

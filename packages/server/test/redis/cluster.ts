@@ -30,6 +30,9 @@ export const ON_CLUSTER = process.env.BECKON_TEST_REDIS === 'cluster';
 export interface LocalCluster {
   /** `redis+cluster://127.0.0.1:p1,...` */
   readonly url: string;
+  readonly ports: readonly number[];
+  /** kill -9 of the redis-server on this port (a master: its replica takes over). */
+  kill(port: number): Promise<void>;
   stop(): void;
 }
 
@@ -96,7 +99,18 @@ export async function startLocalCluster(): Promise<LocalCluster> {
     stop();
     throw error;
   }
-  return { url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`, stop };
+  return {
+    url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`,
+    ports,
+    async kill(port) {
+      const child = children[ports.indexOf(port)];
+      if (child === undefined || child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    stop,
+  };
 }
 
 /** Polls an async condition (every 50 ms) until it holds; throws naming `what` after `timeoutMs`. */
@@ -119,6 +133,9 @@ if (ON_CLUSTER) {
     clusterFailure = `a local Redis Cluster could not be started: ${(error as Error).message}`;
   }
 }
+
+/** The cluster this test file runs on (BECKON_TEST_REDIS=cluster), if it started. */
+export const localCluster = (): LocalCluster | undefined => local;
 
 /** BECKON_TEST_REDIS_URL only exists to check how the suites behave without Redis. */
 export const REDIS_URL = local?.url ?? process.env.BECKON_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

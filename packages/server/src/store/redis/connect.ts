@@ -108,6 +108,9 @@ export function connectClient(target: RedisTarget, options: ClientOptions, clust
       ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
       // Only masters: a replica's copy may lag, and the scripts write.
       scaleReads: 'master',
+      // Commands fail fast while a master is down (no offline queue), so no MOVED or closed
+      // connection tells ioredis that a replica took over: it reads the slot map every 2 s.
+      slotsRefreshInterval: 2000,
       redisOptions: {
         ...perNode,
         ...(target.username ? { username: target.username } : {}),
