@@ -62,6 +62,7 @@ export async function startLocalCluster(): Promise<LocalCluster> {
         '--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1',
         '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
         '--cluster-node-timeout', '5000', '--dir', dir, '--save', '', '--appendonly', 'no',
+        '--repl-diskless-sync-delay', '0',
       ], { stdio: 'ignore' });
       children.push(child);
     }
@@ -94,6 +95,22 @@ export async function startLocalCluster(): Promise<LocalCluster> {
         },
         30_000,
         `the cluster node on ${port} to say cluster_state:ok`,
+      );
+    // A replica that never finished its first sync would not take over from its master.
+    for (const port of ports)
+      await until(
+        async () => {
+          const redis = new Redis(port, '127.0.0.1');
+          redis.on('error', () => {});
+          try {
+            const info = await redis.info('replication');
+            return info.includes('role:master') || info.includes('master_link_status:up');
+          } finally {
+            redis.disconnect();
+          }
+        },
+        30_000,
+        `the replica on ${port} to finish its first sync`,
       );
   } catch (error) {
     stop();

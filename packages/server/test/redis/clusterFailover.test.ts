@@ -1,4 +1,5 @@
 import { CallType, createCallData } from '@beckon/signaling';
+import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
 import { connectUser, type TestUser, waitFor } from '../helpers.js';
 import {
@@ -46,9 +47,18 @@ describeRedis('distributed mode on a Redis Cluster: a master killed', () => {
 
       // Requests fail with 9005 until the replica is promoted (cluster-node-timeout 5 s), then work.
       let second = '';
-      await eventually(async () => {
-        second = await alice.client.invite('fo-bob', data, { timeout: 60 });
-      }, 60_000);
+      try {
+        await eventually(async () => {
+          second = await alice.client.invite('fo-bob', data, { timeout: 60 });
+        }, 60_000);
+      } catch (error) {
+        // What the cluster and the servers say, for whoever reads the failure.
+        const alive = local.ports.find((p) => p !== owner);
+        const nodes = alive === undefined ? '' : await new Redis(alive, '127.0.0.1').cluster('NODES');
+        throw new Error(
+          `${(error as Error).message}\ncluster nodes:\n${nodes}\nserver a:\n${a.output.slice(-15).join('')}`,
+        );
+      }
       await waitFor(
         () => bob.client.getInvitation(second) !== undefined,
         20_000,
