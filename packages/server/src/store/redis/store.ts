@@ -59,8 +59,9 @@ export interface RedisStoreOptions {
 }
 
 /**
- * The store of a deployment of several processes sharing one Redis. Each command reads what it
- * needs in one script, runs the shared pure `transition` here, and writes the outcome with one
+ * The store of a deployment of several processes sharing one Redis (or one Redis Cluster, where
+ * the keys a commit touches share a hash slot: keys.ts). Each command reads what it needs in one
+ * script, runs the shared pure `transition` here, and writes the outcome with one
  * compare-and-set script that also logs the events per user and publishes a hint. See
  * DESIGN.md, "Distributed mode on Redis (as built)".
  *
