@@ -34,6 +34,8 @@ export interface CasOptions {
   readonly keys: Keys;
   readonly nodeID: string;
   readonly logLimit: number;
+  /** How long an ended invitation's final record is kept (`Keys.ended`). */
+  readonly endedTtlMs: number;
   readonly timeoutMs: number;
   readonly epoch: () => string;
   /** Redis clock minus ours. */
@@ -93,7 +95,7 @@ export class Cas {
       }
       const reply = effects.find((e) => e.type === 'reply')?.reply;
       const base = reply ? { reply, loaded, effects } : { loaded, effects };
-      const plan = planCommit(this.#o.keys, loaded, state, effects);
+      const plan = planCommit(this.#o.keys, loaded, state, effects, this.#o.endedTtlMs);
       // A refusal is only as good as what it was decided on: never answer one from a guess.
       if (plan === undefined && guessed) continue;
       if (plan === undefined) return base;

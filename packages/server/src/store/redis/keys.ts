@@ -59,6 +59,14 @@ export class Keys {
     return `${this.prefix}held:${inviteID}`;
   }
 
+  /**
+   * String: an ended invitation's final record, without its data, for a while (snapshots tell a
+   * returning user how what it held ended). Written by the commit that ends it.
+   */
+  ended(inviteID: string): string {
+    return `${this.prefix}ended:${inviteID}`;
+  }
+
   /** Hash `{ v, r: [inviteID...] }`: ringing one-to-one invitations between two users (glare). */
   pair(a: string, b: string): string {
     return `${this.prefix}pair:${JSON.stringify(a < b ? [a, b] : [b, a])}`;

@@ -74,6 +74,7 @@ export function planCommit(
   loaded: Loaded,
   next: SignalingState,
   effects: readonly Effect[],
+  endedTtlMs: number,
 ): CommitPlan | undefined {
   const guards: Array<[string, number]> = [];
   const docs: CommitPlan['docs'] = [];
@@ -125,6 +126,15 @@ export function planCommit(
       const record = effect.invitation;
       docs.push([keys.inv(record.inviteID), false, 0]);
       ops.push(['HINCRBY', keys.active, record.inviter, '-1']);
+      // Its final record, in the commit that ends it: no process can die in between. The ending
+      // events never carry the invitation's own data (up to 8 KiB), so it is left out.
+      ops.push([
+        'SET',
+        keys.ended(record.inviteID),
+        JSON.stringify({ ...record, data: '' }),
+        'PX',
+        String(endedTtlMs),
+      ]);
       // Its holders outlive it by a minute: the index ops run before the deliveries, and the
       // event that ended it still goes to every holder.
       if (!isReplayable(record)) ops.push(['PEXPIRE', keys.held(record.inviteID), String(HELD_GRACE_MS)]);

@@ -137,9 +137,7 @@ export class RedisStore implements Store {
     const endedTtlMs = options.endedTtlMs ?? DEFAULT_ENDED_TTL_MS;
     if (!Number.isInteger(endedTtlMs) || endedTtlMs < 1)
       throw new TypeError('RedisStore: endedTtlMs must be a positive integer');
-    this.#lifecycle = new Lifecycle(redis, this.keys, this.nodeID, endedTtlMs, (what, err) =>
-      this.#warn(what, err),
-    );
+    this.#lifecycle = new Lifecycle(redis, this.keys, this.nodeID, (what, err) => this.#warn(what, err));
     this.#upkeep = new Upkeep(
       redis,
       this.keys,
@@ -163,6 +161,7 @@ export class RedisStore implements Store {
       keys: this.keys,
       nodeID: this.nodeID,
       logLimit: options.logLimit ?? 512,
+      endedTtlMs,
       timeoutMs,
       epoch: () => this.#epoch,
       offset: () => this.#upkeep.offset,
@@ -329,10 +328,7 @@ export class RedisStore implements Store {
     const { plan, result } = applied.commit;
     let i = 0;
     for (const effect of applied.effects) {
-      if (effect.type === 'ended') {
-        this.#lifecycle.rememberEnded(effect.invitation);
-        listener.ended(effect.invitation);
-      }
+      if (effect.type === 'ended') listener.ended(effect.invitation);
       if (effect.type !== 'deliver') continue;
       const [users, seqs] = result[i] ?? [[], []];
       const json = plan.deliveries[i]?.event ?? JSON.stringify(effect.event);
