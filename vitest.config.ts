@@ -39,6 +39,19 @@ export default defineConfig({
           environment: 'node',
         },
       },
+      {
+        // The Redis suites again, on a local Redis Cluster of six redis-servers that each test
+        // file starts and removes (packages/server/test/redis/cluster.ts). The outage suite stays
+        // on its private single Redis (FLUSHALL, CLIENT PAUSE, restart).
+        extends: true,
+        test: {
+          name: 'redis-cluster',
+          include: ['packages/server/test/redis/*.test.ts', 'test/model/redis.test.ts'],
+          exclude: ['**/node_modules/**', 'packages/server/test/redis/outage.test.ts'],
+          environment: 'node',
+          env: { BECKON_TEST_REDIS: 'cluster' },
+        },
+      },
       ...(haveChromium ? [storybookProject()] : []),
       ...(haveChromium ? [mediaProject()] : []),
       ...(haveChromium ? [visualProject()] : []),

@@ -1,7 +1,7 @@
 /** One error hierarchy across the packages: `instanceof BeckonError` holds for every kind. */
 import { RoomError } from '@beckon/media';
 import { BeckonApiError, createHttpApi } from '@beckon/react';
-import { StoreUnavailableError } from '@beckon/server';
+import { RedisStore, RedisUrlError, StoreUnavailableError } from '@beckon/server';
 import { BeckonError, ErrorCode, SignalingError } from '@beckon/signaling';
 import { mapTencentError } from '@beckon/tencent';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +39,19 @@ describe('BeckonError', () => {
     const error = new StoreUnavailableError('redis down');
     expect(error).toBeInstanceOf(BeckonError);
     expect([error.name, error.code]).toEqual(['StoreUnavailableError', ErrorCode.UNAVAILABLE]);
+  });
+
+  it('is the base of the Redis URL error a store construction throws', () => {
+    const error = (() => {
+      try {
+        new RedisStore({ url: 'http://not-redis' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(RedisUrlError);
+    expect(error).toBeInstanceOf(BeckonError);
+    expect(error).toMatchObject({ name: 'RedisUrlError', code: 'invalid-redis-url' });
   });
 
   it('is the base of HTTP API errors, as createHttpApi rejects with them', async () => {

@@ -13,7 +13,9 @@ const USAGE = `beckon-server [--port 8787] [--host 127.0.0.1] [--dev] [--secret 
               [--turn-urls turn:turn.example.com:3478,turns:turn.example.com:5349]
 beckon-server token --user NAME [--ttl SECONDS] [--secret S]
 
---redis runs this process as one node of a deployment sharing that Redis (default: in memory).
+--redis runs this process as one node of a deployment sharing that Redis (default: in memory); a
+Redis Cluster is given by its seed nodes: redis+cluster://host1:6379,host2:6379 (or several
+redis:// URLs separated by commas).
 --turn-urls / --turn-secret: GET /ice-servers hands signed-in users these TURN URLs with credentials
 that coturn (use-auth-secret, static-auth-secret = the same secret) accepts for --turn-ttl seconds;
 --relay-only tells clients to send media only through TURN.

@@ -14,7 +14,7 @@ export { Metrics } from './metrics.js';
 export { originAllowed } from './origin.js';
 export { type BeckonServer, type BeckonServerOptions, createBeckonServer } from './server.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';
-export { RedisStore, type RedisStoreOptions, StoreUnavailableError } from './store/redis.js';
+export { RedisStore, type RedisStoreOptions, RedisUrlError, StoreUnavailableError } from './store/redis.js';
 export type {
   CallOutcome,
   Delivery,

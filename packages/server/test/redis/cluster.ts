@@ -1,24 +1,179 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WebSocketConstructor } from '@beckon/signaling';
 import { Redis } from 'ioredis';
-import { describe, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { connectClient, mastersOf, parseRedisTarget } from '../../src/store/redis/connect.js';
+import { Keys } from '../../src/store/redis/keys.js';
+import type { Client } from '../../src/store/redis/scripts.js';
 import { SECRET, waitFor } from '../helpers.js';
 
 // Real server processes sharing a real Redis. Every test run takes a random key prefix and
 // deletes its keys at the end, so runs and developers can share one Redis.
 
-/** BECKON_TEST_REDIS_URL only exists to check how the suites behave without Redis. */
-export const REDIS_URL = process.env.BECKON_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const WHERE = new URL(REDIS_URL).host;
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/**
+ * BECKON_TEST_REDIS=cluster (the vitest project `redis-cluster`): the suites run on a Redis
+ * Cluster of six `redis-server` processes (three masters, three replicas) on loopback ports that
+ * this module starts, created with `redis-cli --cluster create`, and removes with its files when
+ * the test file is done.
+ */
+export const ON_CLUSTER = process.env.BECKON_TEST_REDIS === 'cluster';
+
+export interface LocalCluster {
+  /** `redis+cluster://127.0.0.1:p1,...` */
+  readonly url: string;
+  readonly ports: readonly number[];
+  /** kill -9 of the redis-server on this port (a master: its replica takes over). */
+  kill(port: number): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Six cluster-mode redis-servers on free loopback ports (bus ports chosen too), joined with
+ * `redis-cli --cluster create --cluster-replicas 1 --cluster-yes`; resolves once every node says
+ * `cluster_state:ok`. Throws with the reason when it cannot (no binaries, a node that would not start).
+ */
+export async function startLocalCluster(): Promise<LocalCluster> {
+  for (const bin of ['redis-server', 'redis-cli'])
+    if (spawnSync(bin, ['--version']).status !== 0)
+      throw new Error(`${bin} is missing (apt-get install -y redis-server redis-tools)`);
+  const dir = mkdtempSync(join(tmpdir(), 'beckon-cluster-'));
+  const children: ChildProcess[] = [];
+  const ports: number[] = [];
+  const stop = () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', stop);
+  try {
+    for (let i = 0; i < 6; i++) {
+      const [port, bus] = [await freePort(), await freePort()];
+      ports.push(port);
+      // biome-ignore format: one option per line pair reads better
+      const child = spawn('redis-server', [
+        '--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1',
+        '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
+        '--cluster-node-timeout', '5000', '--dir', dir, '--save', '', '--appendonly', 'no',
+        '--repl-diskless-sync-delay', '0',
+      ], { stdio: 'ignore' });
+      children.push(child);
+    }
+    for (const port of ports)
+      await until(() => redisAnswers(`redis://127.0.0.1:${port}`), 10_000, `redis-server on ${port}`);
+    const created = spawnSync(
+      'redis-cli',
+      [
+        '--cluster',
+        'create',
+        ...ports.map((p) => `127.0.0.1:${p}`),
+        '--cluster-replicas',
+        '1',
+        '--cluster-yes',
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    if (created.status !== 0)
+      throw new Error(`redis-cli --cluster create failed:\n${created.stdout}${created.stderr}`);
+    for (const port of ports)
+      await until(
+        async () => {
+          const redis = new Redis(port, '127.0.0.1');
+          redis.on('error', () => {});
+          try {
+            return (await redis.cluster('INFO')).includes('cluster_state:ok');
+          } finally {
+            redis.disconnect();
+          }
+        },
+        30_000,
+        `the cluster node on ${port} to say cluster_state:ok`,
+      );
+    // A replica that never finished its first sync would not take over from its master.
+    for (const port of ports)
+      await until(
+        async () => {
+          const redis = new Redis(port, '127.0.0.1');
+          redis.on('error', () => {});
+          try {
+            const info = await redis.info('replication');
+            return info.includes('role:master') || info.includes('master_link_status:up');
+          } finally {
+            redis.disconnect();
+          }
+        },
+        30_000,
+        `the replica on ${port} to finish its first sync`,
+      );
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return {
+    url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`,
+    ports,
+    async kill(port) {
+      const child = children[ports.indexOf(port)];
+      if (child === undefined || child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    stop,
+  };
+}
+
+/** Polls an async condition (every 50 ms) until it holds; throws naming `what` after `timeoutMs`. */
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const start = Date.now();
+  while (!(await check().catch(() => false))) {
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+let local: LocalCluster | undefined;
+let clusterFailure: string | undefined;
+if (ON_CLUSTER) {
+  try {
+    local = await startLocalCluster();
+    afterAll(() => local?.stop());
+  } catch (error) {
+    clusterFailure = `a local Redis Cluster could not be started: ${(error as Error).message}`;
+  }
+}
+
+/** The cluster this test file runs on (BECKON_TEST_REDIS=cluster), if it started. */
+export const localCluster = (): LocalCluster | undefined => local;
+
+/** BECKON_TEST_REDIS_URL only exists to check how the suites behave without Redis. */
+export const REDIS_URL = local?.url ?? process.env.BECKON_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const WHERE = parseRedisTarget(REDIS_URL).where;
+
+/** A client of the suites' Redis (one server, or the local cluster), for a test's own checks. */
+export function testClient(url = REDIS_URL): Client {
+  const client = connectClient(parseRedisTarget(url), { maxRetriesPerRequest: 1 });
+  client.on('error', () => {});
+  return client;
+}
+
+/** The key names a store on the suites' Redis uses under `prefix`. */
+export function testKeys(prefix: string): Keys {
+  return new Keys(prefix, parseRedisTarget(REDIS_URL).cluster);
+}
 const CLI = ['--conditions=source', '--import', 'tsx', 'packages/server/src/cli.ts'];
 
 /** Answers PING within a second? */
 export async function redisAnswers(url = REDIS_URL): Promise<boolean> {
+  if (ON_CLUSTER && local !== undefined && url === local.url) return true;
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout: 1000,
@@ -45,11 +200,13 @@ const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
  * are skipped with a message elsewhere.
  */
 export function describeRedis(name: string, body: () => void, options: { ownServer?: boolean } = {}): void {
-  const missing = !available
-    ? `Redis at ${WHERE} is missing`
-    : options.ownServer && !hasRedisServer
-      ? 'the redis-server binary is missing (these tests start a Redis of their own)'
-      : undefined;
+  const missing = clusterFailure
+    ? clusterFailure
+    : !available
+      ? `Redis at ${WHERE} is missing`
+      : options.ownServer && !hasRedisServer
+        ? 'the redis-server binary is missing (these tests start a Redis of their own)'
+        : undefined;
   if (missing === undefined) {
     describe(name, body);
   } else if (process.env.CI) {
@@ -68,17 +225,33 @@ export function freshPrefix(): string {
   return `beckon-test-${randomBytes(6).toString('hex')}:`;
 }
 
-/** Deletes every key under the prefix. */
+/** Deletes every key under the prefix (on every master of a cluster). */
 export async function purge(prefix: string, url = REDIS_URL): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 1000, retryStrategy: () => null });
+  const target = parseRedisTarget(url);
+  const redis = connectClient(target, {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1000,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => {});
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    if (target.cluster)
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the cluster did not answer')), 5000);
+        redis.once('ready', () => {
+          clearTimeout(timer);
+          resolve(undefined);
+        });
+      });
+    for (const node of mastersOf(redis))
+      for (const pattern of new Keys(prefix, target.cluster).patterns) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+          cursor = next;
+          for (const key of keys) await node.unlink(key);
+        } while (cursor !== '0');
+      }
   } catch {
     // Redis is gone (a test stopped it): nothing left to delete.
   } finally {
@@ -170,19 +343,21 @@ export async function startNode(options: { prefix: string; redis?: string; port?
 /** Several nodes on one prefix; `close` stops them and deletes the prefix's keys. */
 export interface Cluster {
   readonly prefix: string;
+  /** The key names the nodes use (hash-tagged on a Redis Cluster). */
+  readonly keys: Keys;
   readonly nodes: Node[];
   /** A Redis client for the test's own checks. */
-  readonly redis: Redis;
+  readonly redis: Client;
   close(): Promise<void>;
 }
 
 export async function startCluster(count: number, redisUrl = REDIS_URL): Promise<Cluster> {
   const prefix = freshPrefix();
   const nodes: Node[] = [];
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  redis.on('error', () => {});
+  const redis = testClient(redisUrl);
   const cluster: Cluster = {
     prefix,
+    keys: new Keys(prefix, parseRedisTarget(redisUrl).cluster),
     nodes,
     redis,
     async close() {

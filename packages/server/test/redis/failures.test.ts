@@ -117,16 +117,16 @@ describeRedis('distributed mode: deadlines and a process killed with SIGKILL', (
     const id = await alice.client.invite(bob.userID, call('t2'), { timeout: 1 });
     // Every commit on an invitation re-schedules its deadline: let the receipt's commit pass first.
     await alice.waitEvents('onInvitationDelivered');
-    const record = JSON.parse((await cluster.redis.hget(`${cluster.prefix}inv:${id}`, 'r')) ?? '{}');
+    const record = JSON.parse((await cluster.redis.hget(cluster.keys.inv(id), 'r')) ?? '{}');
     const deadline = record.invitees[0].deadline as number;
     // What a claim does: push the score to the end of the lease. Its process then "dies".
-    expect(await cluster.redis.zadd(`${cluster.prefix}deadlines`, 'XX', deadline + 1500, id)).toBe(0);
+    expect(await cluster.redis.zadd(cluster.keys.deadlines, 'XX', deadline + 1500, id)).toBe(0);
     await bob.waitEvents('onInvitationTimeout');
     expect(Date.now()).toBeGreaterThanOrEqual(deadline + 1400);
     await new Promise((r) => setTimeout(r, 300));
     expect(bob.events('onInvitationTimeout')).toHaveLength(1);
     expect(alice.events('onInvitationTimeout')).toHaveLength(1);
-    expect(await cluster.redis.zscore(`${cluster.prefix}deadlines`, id)).toBeNull();
+    expect(await cluster.redis.zscore(cluster.keys.deadlines, id)).toBeNull();
   });
 
   it('kill -9 mid-invitations: nothing lost, timeouts still fire, its clients resume elsewhere by sequence', async () => {

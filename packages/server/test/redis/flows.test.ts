@@ -259,7 +259,7 @@ describeRedis('distributed mode: seed flows across two server processes', () => 
       return last?.invitees.find((i) => i.userID === id)?.answerOrder;
     });
     expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    expect(await cluster.redis.exists(`${cluster.prefix}inv:${round}`)).toBe(0);
+    expect(await cluster.redis.exists(cluster.keys.inv(round))).toBe(0);
   }, 20_000);
 
   it('refuses group invitations from or to non-members', async () => {
@@ -385,7 +385,7 @@ describeRedis('distributed mode: seed flows across two server processes', () => 
     await bob.client.invite(id('alice'), hangup, { timeout: 0 });
     await alice.waitEvents('onReceiveNewInvitation');
     // The room closed for every process (bob's decided the hang-up): n0 refuses alice's message.
-    await eventually(async () => expect(await cluster.redis.exists(`${cluster.prefix}room:rtc-1`)).toBe(0));
+    await eventually(async () => expect(await cluster.redis.exists(cluster.keys.room('rtc-1'))).toBe(0));
     alice.client.sendRoomSignal('rtc-1', id('bob'), 'late');
     await new Promise((r) => setTimeout(r, 300));
     expect(toBob).toHaveLength(5);

@@ -1,11 +1,9 @@
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { BeckonServer } from '../../src/server.js';
-import { Keys } from '../../src/store/redis/keys.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { startServer, type TestUser } from '../helpers.js';
 import { onlineOnlyResume } from '../onlineOnlyResume.js';
-import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
+import { describeRedis, freshPrefix, purge, REDIS_URL, testClient, testKeys } from './cluster.js';
 
 // Two servers in this process sharing one Redis, as two processes would: the inviter's device
 // resumes on the other one.
@@ -29,8 +27,8 @@ describeRedis('onlineUserOnly across two servers on Redis', () => {
 
   it('a resumed inviter hears the answer it missed; an invitee away when invited never gets it, and the set of holders goes with the invitation', async () => {
     const { answered, missed } = await onlineOnlyResume(a, b, 'r-', users);
-    const keys = new Keys(prefix);
-    const redis = new Redis(REDIS_URL);
+    const keys = testKeys(prefix);
+    const redis = testClient();
     try {
       for (const id of [answered, missed]) {
         const ttl = await redis.pttl(keys.held(id));

@@ -1,10 +1,9 @@
 import { CallType, createAnswerData, createCallData, type VanishedEvent } from '@beckon/signaling';
-import { Redis } from 'ioredis';
 import { afterEach, expect, it } from 'vitest';
 import type { BeckonServer } from '../../src/server.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { connectUser, startServer, type TestUser, waitFor } from '../helpers.js';
-import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
+import { describeRedis, freshPrefix, purge, REDIS_URL, testClient } from './cluster.js';
 
 // Issue 14, item 2 on Redis: the final records of ended invitations (`P ended:{id}`) and the
 // user's log tell a snapshot how what bob held ended, across two servers sharing one Redis.
@@ -60,9 +59,9 @@ describeRedis('distributed mode: a snapshot after a gap over the replay window',
     b.terminate('bob');
     await flood(carol);
     await alice.client.cancel(inviteID, createAnswerData(call('r-ttl')));
-    const redis = new Redis(REDIS_URL);
+    const redis = testClient();
     cleanups.push(() => redis.disconnect());
-    const key = `${(a.store as RedisStore).keys.prefix}ended:${inviteID}`;
+    const key = (a.store as RedisStore).keys.ended(inviteID);
     const until = async (want: number) => {
       const start = Date.now();
       while ((await redis.exists(key)) !== want && Date.now() - start < 5000)

@@ -1,22 +1,27 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Keys } from '../../src/store/redis/keys.js';
-import { defineScripts } from '../../src/store/redis/scripts.js';
-import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
+import {
+  type Client,
+  type CommitArgs,
+  defineScripts,
+  encodeCommit,
+  encodeLoad,
+} from '../../src/store/redis/scripts.js';
+import { describeRedis, freshPrefix, purge, testClient, testKeys } from './cluster.js';
 
 // The Lua scripts on their own: what the compare-and-set refuses leaves Redis untouched.
 
 describeRedis('redis scripts', () => {
   const prefix = freshPrefix();
-  const keys = new Keys(prefix);
-  let redis: Redis;
-  const commit = (plan: Record<string, unknown>) =>
+  const keys = testKeys(prefix);
+  let redis: Client;
+  const commit = (plan: Partial<CommitArgs>) =>
     redis.beckonCommit(
-      prefix,
-      JSON.stringify({
+      ...encodeCommit({
+        prefix: keys.prefix,
+        epochKey: keys.epoch,
         epoch: 'e1',
         node: 'test',
-        by: String(Date.now() + 5000),
+        by: Date.now() + 5000,
         logLimit: 3,
         guards: [],
         docs: [],
@@ -26,8 +31,10 @@ describeRedis('redis scripts', () => {
       }),
     );
 
+  const since = (user: string, seq: number) => redis.beckonEventsSince(keys.seq(user), keys.log(user), seq);
+
   beforeAll(async () => {
-    redis = defineScripts(new Redis(REDIS_URL));
+    redis = defineScripts(testClient());
     await redis.set(keys.epoch, 'e1');
   });
   afterAll(async () => {
@@ -38,49 +45,47 @@ describeRedis('redis scripts', () => {
   it('writes guarded documents, bumps their versions, and logs events with per-user sequence numbers', async () => {
     const ok = await commit({
       guards: [[keys.inv('a'), 0]],
-      docs: [[keys.inv('a'), '{"x":1}', '']],
+      docs: [[keys.inv('a'), '{"x":1}', 1, '']],
       ops: [['SADD', keys.inbox('u1'), 'a']],
-      deliveries: [{ users: ['u1', 'u2', 'u1'], group: '', event: '{"kind":"invite"}' }],
+      deliveries: [{ users: ['u1', 'u2', 'u1'], group: '', event: '{"kind":"invite"}', v: 1 }],
     });
-    expect(JSON.parse(String(ok))).toEqual([
+    expect(ok).toEqual([
       [
         ['u1', 'u2'],
         [1, 1],
       ],
     ]);
-    expect(await redis.hgetall(keys.inv('a'))).toEqual({ v: '1', r: '{"x":1}', g: '' });
+    expect(await redis.hgetall(keys.inv('a'))).toEqual({ v: '1', r: '{"x":1}' });
     expect(await redis.smembers(keys.inbox('u1'))).toEqual(['a']);
-    expect(await redis.beckonEventsSince(prefix, 'u1', 0)).toEqual(['1:{"kind":"invite"}']);
+    expect(await since('u1', 0)).toEqual(['1:{"kind":"invite"}']);
   });
 
   it('refuses on a moved version, another epoch or past its deadline, and applies nothing', async () => {
-    const plan = {
+    const plan: Partial<CommitArgs> = {
       guards: [[keys.inv('a'), 0]],
-      docs: [[keys.inv('a'), '{"x":2}', '']],
-      deliveries: [{ users: ['u1'], group: '', event: '{"kind":"modify"}' }],
+      docs: [[keys.inv('a'), '{"x":2}', 1, '']],
+      deliveries: [{ users: ['u1'], group: '', event: '{"kind":"modify"}', v: 2 }],
     };
     expect(await commit(plan)).toBe('conflict');
     expect(await commit({ ...plan, guards: [[keys.inv('a'), 1]], epoch: 'e0' })).toBe('epoch');
-    expect(await commit({ ...plan, guards: [[keys.inv('a'), 1]], by: String(Date.now() - 1000) })).toBe(
-      'late',
-    );
+    expect(await commit({ ...plan, guards: [[keys.inv('a'), 1]], by: Date.now() - 1000 })).toBe('late');
     expect(await redis.hget(keys.inv('a'), 'r')).toBe('{"x":1}');
     expect(await redis.get(keys.seq('u1'))).toBe('1');
   });
 
   it('a log trimmed past the asked sequence answers nil, so the reader takes a snapshot', async () => {
     for (let i = 0; i < 4; i++)
-      await commit({ deliveries: [{ users: ['u3'], group: '', event: `{"n":${i}}` }] });
-    expect(await redis.beckonEventsSince(prefix, 'u3', 0)).toBeNull();
-    expect(await redis.beckonEventsSince(prefix, 'u3', 1)).toEqual(['2:{"n":1}', '3:{"n":2}', '4:{"n":3}']);
-    expect(await redis.beckonEventsSince(prefix, 'u3', 4)).toEqual([]);
-    expect(await redis.beckonEventsSince(prefix, 'u3', 9)).toBeNull();
+      await commit({ deliveries: [{ users: ['u3'], group: '', event: `{"n":${i}}`, v: -1 }] });
+    expect(await since('u3', 0)).toBeNull();
+    expect(await since('u3', 1)).toEqual(['2:{"n":1}', '3:{"n":2}', '4:{"n":3}']);
+    expect(await since('u3', 4)).toEqual([]);
+    expect(await since('u3', 9)).toBeNull();
   });
 
   it('expands a group audience at commit time', async () => {
     await redis.zadd(keys.members('g'), 1, 'm1', 2, 'm2');
-    const out = await commit({ deliveries: [{ users: ['m2', 'x'], group: 'g', event: '{"e":1}' }] });
-    expect(JSON.parse(String(out))).toEqual([
+    const out = await commit({ deliveries: [{ users: ['m2', 'x'], group: 'g', event: '{"e":1}', v: -1 }] });
+    expect(out).toEqual([
       [
         ['m2', 'x', 'm1'],
         [1, 1, 1],
@@ -94,7 +99,7 @@ describeRedis('redis scripts', () => {
     const invite = await commit({
       deliveries: [{ users: ['h1', 'h2'], group: '', event: '{"k":1}', held: 'o', v: 1 }],
     });
-    expect(JSON.parse(String(invite))).toEqual([[['h1'], [1]]]);
+    expect(invite).toEqual([[['h1'], [1]]]);
     expect(await redis.get(keys.seq('h2'))).toBeNull();
     expect((await redis.smembers(keys.held('o'))).sort()).toEqual(['h1']);
     // h1 went away: it still hears the rest (on resume), h2 still never does.
@@ -102,38 +107,43 @@ describeRedis('redis scripts', () => {
     const answer = await commit({
       deliveries: [{ users: ['h1', 'h2'], group: '', event: '{"k":3}', held: 'o', v: 2 }],
     });
-    expect(JSON.parse(String(answer))).toEqual([[['h1'], [2]]]);
-    expect(await redis.beckonEventsSince(prefix, 'h1', 1)).toEqual(['2:{"k":3}']);
+    expect(answer).toEqual([[['h1'], [2]]]);
+    expect(await since('h1', 1)).toEqual(['2:{"k":3}']);
     expect(await redis.get(keys.seq('h2'))).toBeNull();
   });
 
   it('loads invitations listed in a glare pair hash with their versions', async () => {
     const pair = keys.pair('u1', 'u2');
-    await commit({ guards: [[pair, 0]], docs: [[pair, '["a","gone"]']] });
-    const out = JSON.parse(String(await redis.beckonLoad(prefix, JSON.stringify({ ids: ['new'], pair }))));
-    expect(out.pair).toEqual([1, '["a","gone"]']);
-    expect(out.inv).toEqual([
+    await commit({ guards: [[pair, 0]], docs: [[pair, '["a","gone"]', 1]] });
+    const [inv, read, group] = (await redis.beckonLoad(
+      ...encodeLoad(keys.prefix, keys.epoch, [keys.inv('new')], { ids: ['new'], pair }),
+    )) as unknown[];
+    expect(read).toEqual([1, '["a","gone"]']);
+    expect(inv).toEqual([
       ['new', 0, ''],
       ['a', 1, '{"x":1}'],
       ['gone', 0, ''],
     ]);
+    expect(group).toEqual([]);
   });
 
   it('claims due deadlines with a lease, so no other process takes them until it runs out', async () => {
     const now = Date.now();
     await redis.zadd(keys.deadlines, now - 10, 'due', now + 60_000, 'later');
-    expect(await redis.beckonClaim(prefix, 'e1', String(now), 3000, 10)).toEqual(['ok', 'due']);
+    const claim = (epoch: string, at: number) =>
+      redis.beckonClaim(keys.epoch, keys.deadlines, epoch, at, 3000, 10);
+    expect(await claim('e1', now)).toEqual(['ok', 'due']);
     expect(Number(await redis.zscore(keys.deadlines, 'due'))).toBe(now + 3000);
-    expect(await redis.beckonClaim(prefix, 'e1', String(now + 100), 3000, 10)).toEqual(['ok']);
-    expect(await redis.beckonClaim(prefix, 'e1', String(now + 3000), 3000, 10)).toEqual(['ok', 'due']);
-    expect(await redis.beckonClaim(prefix, 'other', String(now), 3000, 10)).toEqual(['epoch']);
+    expect(await claim('e1', now + 100)).toEqual(['ok']);
+    expect(await claim('e1', now + 3000)).toEqual(['ok', 'due']);
+    expect(await claim('other', now)).toEqual(['epoch']);
   });
 
   it('runs again after Redis forgot its scripts (NOSCRIPT: ioredis sends the source again)', async () => {
-    expect(await redis.beckonEventsSince(prefix, 'u3', 4)).toEqual([]);
+    expect(await since('u3', 4)).toEqual([]);
     await redis.script('FLUSH');
-    expect(await redis.beckonEventsSince(prefix, 'u3', 4)).toEqual([]);
+    expect(await since('u3', 4)).toEqual([]);
     expect(defineScripts(redis)).toBe(redis); // Defining twice is harmless.
-    expect(await redis.beckonEventsSince(prefix, 'u3', 1)).toEqual(['2:{"n":1}', '3:{"n":2}', '4:{"n":3}']);
+    expect(await since('u3', 1)).toEqual(['2:{"n":1}', '3:{"n":2}', '4:{"n":3}']);
   });
 });

@@ -1,12 +1,11 @@
 import type { CommandReply, InvitationRecord } from '@beckon/signaling';
 import type { Effect, TransitionInput } from '@beckon/signaling/rules';
 import { transition } from '@beckon/signaling/rules';
-import type { Redis } from 'ioredis';
 import { RecordCache } from './cache.js';
 import { StoreUnavailableError, unavailable } from './errors.js';
 import type { Keys } from './keys.js';
 import { type CommitPlan, type Loaded, planCommit, stateOf } from './plan.js';
-import { list } from './scripts.js';
+import { type Client, encodeCommit, encodeLoad, list } from './scripts.js';
 
 /** What a transition needs read: invitations, a glare pair hash, a group (by id or of an invitation). */
 export interface Query {
@@ -31,10 +30,12 @@ export interface Applied {
 }
 
 export interface CasOptions {
-  readonly redis: Redis;
+  readonly redis: Client;
   readonly keys: Keys;
   readonly nodeID: string;
   readonly logLimit: number;
+  /** How long an ended invitation's final record is kept (`Keys.ended`). */
+  readonly endedTtlMs: number;
   readonly timeoutMs: number;
   readonly epoch: () => string;
   /** Redis clock minus ours. */
@@ -94,7 +95,7 @@ export class Cas {
       }
       const reply = effects.find((e) => e.type === 'reply')?.reply;
       const base = reply ? { reply, loaded, effects } : { loaded, effects };
-      const plan = planCommit(this.#o.keys, loaded, state, effects);
+      const plan = planCommit(this.#o.keys, loaded, state, effects, this.#o.endedTtlMs);
       // A refusal is only as good as what it was decided on: never answer one from a guess.
       if (plan === undefined && guessed) continue;
       if (plan === undefined) return base;
@@ -113,26 +114,34 @@ export class Cas {
 
   async load(query: Query): Promise<Loaded> {
     const { redis, keys } = this.#o;
-    const raw = await call(() => redis.beckonLoad(keys.prefix, JSON.stringify(query)));
-    const out = JSON.parse(String(raw)) as {
-      inv: unknown;
-      pair?: [number, string];
-      group?: [string, number, string, unknown];
-    };
+    const args = encodeLoad(
+      keys.prefix,
+      keys.epoch,
+      query.ids.map((id) => keys.inv(id)),
+      query,
+    );
+    const [inv, pairRead, groupRead] = list<unknown>(await call(() => redis.beckonLoad(...args)));
     const records = new Map<string, { version: number; record?: InvitationRecord }>();
-    for (const [id, version, json] of list<[string, number, string]>(out.inv)) {
+    for (const [id, version, json] of list<[string, number, string]>(inv)) {
       const record = json ? (JSON.parse(json) as InvitationRecord) : undefined;
       records.set(id, record ? { version, record } : { version });
       this.records.remember(id, version, record);
     }
+    const p = list<number | string>(pairRead);
     const pair =
-      query.pair && out.pair
-        ? { key: query.pair, version: out.pair[0], ids: list<string>(JSON.parse(out.pair[1])) }
+      query.pair && p.length === 2
+        ? { key: query.pair, version: Number(p[0]), ids: list<string>(JSON.parse(String(p[1]))) }
         : undefined;
-    const g = out.group;
-    const group = g
-      ? { groupID: g[0], version: g[1], exists: g[2] !== '', members: list<string>(g[3]) }
-      : undefined;
+    const g = list<unknown>(groupRead);
+    const group =
+      g.length === 4
+        ? {
+            groupID: String(g[0]),
+            version: Number(g[1]),
+            exists: g[2] !== '',
+            members: list<string>(g[3]),
+          }
+        : undefined;
     if (group) {
       this.#groups.delete(group.groupID);
       this.#groups.set(group.groupID, group);
@@ -143,24 +152,23 @@ export class Cas {
 
   async commit(plan: CommitPlan): Promise<Committed | 'conflict'> {
     const { redis, keys } = this.#o;
-    const payload = JSON.stringify({
+    const args = encodeCommit({
+      prefix: keys.prefix,
+      epochKey: keys.epoch,
       epoch: this.#o.epoch(),
       node: this.#o.nodeID,
       // Redis time after which the script refuses: by then this process has answered 9005.
-      by: String(Date.now() + this.#o.offset() + Math.max(100, this.#o.timeoutMs - 250)),
+      by: Date.now() + this.#o.offset() + Math.max(100, this.#o.timeoutMs - 250),
       logLimit: this.#o.logLimit,
       ...plan,
     });
-    const raw = await call(() => redis.beckonCommit(keys.prefix, payload));
+    const raw = await call(() => redis.beckonCommit(...args));
     if (raw === 'conflict') return 'conflict';
     if (raw === 'epoch') {
       this.#o.epochLost();
       throw new StoreUnavailableError('the store was reset; nothing was applied');
     }
     if (raw === 'late') throw new StoreUnavailableError('redis answered too late; nothing was applied');
-    return list<[unknown, unknown]>(JSON.parse(String(raw))).map(([u, s]) => [
-      list<string>(u),
-      list<number>(s),
-    ]);
+    return list<[unknown, unknown]>(raw).map(([u, s]) => [list<string>(u), list<number>(s)]);
   }
 }

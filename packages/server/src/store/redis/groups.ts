@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { joinCode } from '../memory.js';
 import type { Group } from '../types.js';
-import { list } from './scripts.js';
+import type { Keys } from './keys.js';
+import { type Client, list } from './scripts.js';
 
 type GroupHead = Omit<Group, 'members'>;
 
@@ -15,12 +15,12 @@ function parseGroups(raw: unknown): Group[] {
 
 /** Groups in Redis: a hash per group, members in join order, join codes, each user's groups. */
 export class RedisGroups {
-  readonly #redis: Redis;
-  readonly #prefix: string;
+  readonly #redis: Client;
+  readonly #keys: Keys;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: Client, keys: Keys) {
     this.#redis = redis;
-    this.#prefix = prefix;
+    this.#keys = keys;
   }
 
   async create(owner: string, name: string): Promise<Group> {
@@ -28,9 +28,11 @@ export class RedisGroups {
       const head: GroupHead = { groupID: randomUUID(), name, code: joinCode(), owner, createdAt: Date.now() };
       if (
         (await this.#redis.beckonGroupCreate(
-          this.#prefix,
+          this.#keys.code(head.code),
+          this.#keys.group(head.groupID),
+          this.#keys.members(head.groupID),
+          this.#keys.groupsOf(owner),
           head.groupID,
-          head.code,
           JSON.stringify(head),
           owner,
         )) === 1
@@ -41,20 +43,39 @@ export class RedisGroups {
   }
 
   async join(code: string, userID: string): Promise<Group | undefined> {
-    const groupID = await this.#redis.beckonGroupJoin(this.#prefix, code.toUpperCase(), userID);
+    const k = this.#keys;
+    const groupID = await this.#redis.beckonGroupJoin(
+      k.code(code.toUpperCase()),
+      k.groupsOf(userID),
+      k.prefix,
+      userID,
+    );
     return typeof groupID === 'string' ? this.get(groupID) : undefined;
   }
 
   async leave(groupID: string, userID: string): Promise<boolean> {
-    return (await this.#redis.beckonGroupLeave(this.#prefix, groupID, userID)) === 1;
+    const k = this.#keys;
+    return (
+      (await this.#redis.beckonGroupLeave(
+        k.members(groupID),
+        k.groupsOf(userID),
+        k.group(groupID),
+        groupID,
+        userID,
+      )) === 1
+    );
   }
 
   async get(groupID: string): Promise<Group | undefined> {
-    return parseGroups(await this.#redis.beckonGroupRead(this.#prefix, 'id', groupID))[0];
+    return parseGroups(
+      await this.#redis.beckonGroupRead(this.#keys.group(groupID), this.#keys.prefix, 'id', groupID),
+    )[0];
   }
 
   async of(userID: string): Promise<Group[]> {
-    const groups = parseGroups(await this.#redis.beckonGroupRead(this.#prefix, 'user', userID));
+    const groups = parseGroups(
+      await this.#redis.beckonGroupRead(this.#keys.groupsOf(userID), this.#keys.prefix, 'user', userID),
+    );
     return groups.sort((a, b) => a.createdAt - b.createdAt || a.groupID.localeCompare(b.groupID));
   }
 }

@@ -1,17 +1,44 @@
+import { RedisUrlError } from './connect.js';
+
 /**
  * Every key of one deployment, under its prefix. The Lua scripts (scripts.ts) build the same
  * names from the prefix for keys they discover while running (members, logs); keep both in step.
+ *
+ * On Redis Cluster (`cluster`), the keys a commit reads or writes together share one hash slot:
+ * the prefix is wrapped in a hash tag (`beckon:` becomes `{beckon:}`), so every script's keys are
+ * in the slot of the deployment's `epoch` key, which each script declares first. Keys no script
+ * touches together with the others (history, media rooms) carry the user's or room's own tag
+ * (`beckon:hist:{alice}`) and spread over the cluster.
  */
 export class Keys {
+  /** What the keys that commits touch together start with (the hash-tagged prefix on a cluster). */
+  readonly prefix: string;
   readonly epoch: string;
   readonly deadlines: string;
   /** The pub/sub channel every process hears: group notices. */
   readonly hints: string;
+  readonly #spread: (kind: string, id: string) => string;
 
-  constructor(readonly prefix: string) {
+  constructor(
+    readonly base: string,
+    readonly cluster = false,
+  ) {
+    if (cluster && /[{}]/.test(base))
+      throw new RedisUrlError(
+        `on a Redis Cluster the key prefix must not hold braces (it becomes the hash tag): ${base}`,
+      );
+    const prefix = cluster ? `{${base}}` : base;
+    this.prefix = prefix;
     this.epoch = `${prefix}epoch`;
     this.deadlines = `${prefix}deadlines`;
     this.hints = `${prefix}hints`;
+    this.#spread = cluster ? (kind, id) => `${base}${kind}:{${id}}` : (kind, id) => `${base}${kind}:${id}`;
+  }
+
+  /** SCAN patterns that every key of the deployment matches (glob characters escaped). */
+  get patterns(): string[] {
+    const glob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+    return this.cluster ? [`${glob(this.prefix)}*`, `${glob(this.base)}*`] : [`${glob(this.base)}*`];
   }
 
   /** The pub/sub channel of one process: delivery hints for the users connected to it. */
@@ -30,6 +57,14 @@ export class Keys {
    */
   held(inviteID: string): string {
     return `${this.prefix}held:${inviteID}`;
+  }
+
+  /**
+   * String: an ended invitation's final record, without its data, for a while (snapshots tell a
+   * returning user how what it held ended). Written by the commit that ends it.
+   */
+  ended(inviteID: string): string {
+    return `${this.prefix}ended:${inviteID}`;
   }
 
   /** Hash `{ v, r: [inviteID...] }`: ringing one-to-one invitations between two users (glare). */
@@ -84,7 +119,7 @@ export class Keys {
 
   /** String: a call's media room (users, expiry), while it is open. */
   room(roomID: string): string {
-    return `${this.prefix}room:${roomID}`;
+    return this.#spread('room', roomID);
   }
 
   /** Hash `{ inviter: count }`: active invitations per inviter (the per-inviter cap). */
@@ -94,11 +129,11 @@ export class Keys {
 
   /** List of history entries (JSON), newest first. */
   history(userID: string): string {
-    return `${this.prefix}hist:${userID}`;
+    return this.#spread('hist', userID);
   }
 
   /** Counter bumped by every change of the user's history (its compare-and-set). */
   historyVersion(userID: string): string {
-    return `${this.prefix}histv:${userID}`;
+    return this.#spread('histv', userID);
   }
 }

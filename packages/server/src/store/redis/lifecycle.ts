@@ -1,9 +1,9 @@
 import type { InvitationRecord, SignalingEvent } from '@beckon/signaling';
-import type { Redis } from 'ioredis';
 import { CALL_ROOM_TTL_MS } from '../../rooms.js';
 import type { DevicePresence } from '../types.js';
 import { call } from './cas.js';
 import type { Keys } from './keys.js';
+import type { Client } from './scripts.js';
 
 /** How long an ended invitation's final record stays readable for snapshots (issue 14). */
 export const DEFAULT_ENDED_TTL_MS = 10 * 60 * 1000;
@@ -24,23 +24,15 @@ const TERMINAL: ReadonlySet<string> = new Set(['cancel', 'accept', 'reject', 'ti
  * taking of a call's room by the one process that ends the call.
  */
 export class Lifecycle {
-  readonly #redis: Redis;
+  readonly #redis: Client;
   readonly #keys: Keys;
   readonly #nodeID: string;
   readonly #warn: (what: string, err: unknown) => void;
-  readonly #endedTtlMs: number;
 
-  constructor(
-    redis: Redis,
-    keys: Keys,
-    nodeID: string,
-    endedTtlMs: number,
-    warn: (what: string, err: unknown) => void,
-  ) {
+  constructor(redis: Client, keys: Keys, nodeID: string, warn: (what: string, err: unknown) => void) {
     this.#redis = redis;
     this.#keys = keys;
     this.#nodeID = nodeID;
-    this.#endedTtlMs = endedTtlMs;
     this.#warn = warn;
   }
 
@@ -49,7 +41,7 @@ export class Lifecycle {
   }
 
   #ended(inviteID: string): string {
-    return `${this.#keys.prefix}ended:${inviteID}`;
+    return this.#keys.ended(inviteID);
   }
 
   deviceUp(userID: string, deviceID: string): void {
@@ -82,13 +74,6 @@ export class Lifecycle {
 
   async takeRoom(roomID: string): Promise<string | null> {
     return call(() => this.#redis.getdel(this.#keys.room(roomID)));
-  }
-
-  rememberEnded(record: InvitationRecord): void {
-    this.#redis
-      // The ending events never carry the invitation's own data (up to 8 KiB): it is left out.
-      .set(this.#ended(record.inviteID), JSON.stringify({ ...record, data: '' }), 'PX', this.#endedTtlMs)
-      .catch((err: unknown) => this.#warn('ended record', err));
   }
 
   /** Final records of the invitations ended by events in the user's log after `seq`, newest first. */

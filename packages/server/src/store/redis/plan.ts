@@ -37,7 +37,8 @@ export interface Delivery {
 /** The commit script's plan, less what the store adds (epoch, node, deadline, log limit). */
 export interface CommitPlan {
   readonly guards: Array<[string, number]>;
-  readonly docs: Array<[string, string | false] | [string, string, string]>;
+  /** `[key, record JSON or false to delete, version after, groupID?]`: one HSET (or DEL) each. */
+  readonly docs: Array<[string, string | false, number, string?]>;
   readonly ops: string[][];
   readonly deliveries: Delivery[];
 }
@@ -73,6 +74,7 @@ export function planCommit(
   loaded: Loaded,
   next: SignalingState,
   effects: readonly Effect[],
+  endedTtlMs: number,
 ): CommitPlan | undefined {
   const guards: Array<[string, number]> = [];
   const docs: CommitPlan['docs'] = [];
@@ -88,7 +90,7 @@ export function planCommit(
     guards.push([keys.inv(id), version]);
     const after = next.invitations.get(id);
     if (after === undefined || after === before) continue;
-    docs.push([keys.inv(id), JSON.stringify(after), after.groupID]);
+    docs.push([keys.inv(id), JSON.stringify(after), version + 1, after.groupID]);
     const known = new Set(before?.invitees.map((i) => i.userID));
     const added = after.invitees.map((i) => i.userID).filter((u) => !known.has(u));
     inboxOf(after, before ? added : [after.inviter, ...added], 'SADD');
@@ -102,6 +104,9 @@ export function planCommit(
   for (const effect of effects) {
     if (effect.type === 'deliver') {
       const id = effect.event.envelope.inviteID;
+      // The per-inviter count of active invitations, in the commit that starts (ends) one.
+      if (effect.event.kind === 'invite')
+        ops.push(['HINCRBY', keys.active, effect.event.envelope.inviter, '1']);
       const version = loaded.records.get(id)?.version ?? 0;
       // Several events on one invitation in one commit (batched receipts): a process that heard
       // only some of them would rebuild a wrong record, so these carry no version to learn from.
@@ -119,7 +124,17 @@ export function planCommit(
       ops.push(['ZREM', keys.deadlines, effect.inviteID]);
     } else if (effect.type === 'ended') {
       const record = effect.invitation;
-      docs.push([keys.inv(record.inviteID), false]);
+      docs.push([keys.inv(record.inviteID), false, 0]);
+      ops.push(['HINCRBY', keys.active, record.inviter, '-1']);
+      // Its final record, in the commit that ends it: no process can die in between. The ending
+      // events never carry the invitation's own data (up to 8 KiB), so it is left out.
+      ops.push([
+        'SET',
+        keys.ended(record.inviteID),
+        JSON.stringify({ ...record, data: '' }),
+        'PX',
+        String(endedTtlMs),
+      ]);
       // Its holders outlive it by a minute: the index ops run before the deliveries, and the
       // event that ended it still goes to every holder.
       if (!isReplayable(record)) ops.push(['PEXPIRE', keys.held(record.inviteID), String(HELD_GRACE_MS)]);
@@ -143,9 +158,9 @@ export function planCommit(
       .filter((r): r is InvitationRecord => r !== undefined && isRinging(r));
     const list = ringing.map((r) => r.inviteID);
     if (list.length === 0) {
-      if (ids.length > 0) docs.push([key, false]);
+      if (ids.length > 0) docs.push([key, false, 0]);
     } else if (list.join() !== ids.join()) {
-      docs.push([key, JSON.stringify(list)]);
+      docs.push([key, JSON.stringify(list), version + 1]);
       ops.push(['PEXPIREAT', key, String(lastDeadline(ringing) + PAIR_GRACE_MS)]);
     }
   }

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import { call } from './cas.js';
 import type { Keys } from './keys.js';
+import type { Client } from './scripts.js';
 
 /**
  * Who is connected anywhere: per user, a sorted set of the processes holding a connection,
@@ -8,12 +8,12 @@ import type { Keys } from './keys.js';
  * process that dies stops renewing and its users drop out after the TTL.
  */
 export class Presence {
-  readonly #redis: Redis;
+  readonly #redis: Client;
   readonly #keys: Keys;
   readonly #nodeID: string;
   readonly #ttlMs: number;
 
-  constructor(redis: Redis, keys: Keys, nodeID: string, ttlMs: number) {
+  constructor(redis: Client, keys: Keys, nodeID: string, ttlMs: number) {
     this.#redis = redis;
     this.#keys = keys;
     this.#nodeID = nodeID;

@@ -1,14 +1,18 @@
 import type { InvitationRecord, SignalingEvent } from '@beckon/signaling';
 import { isReplayable } from '@beckon/signaling/rules';
-import type { Redis } from 'ioredis';
 import type { StoreSnapshot } from '../types.js';
 import { call } from './cas.js';
 import type { LogEntry } from './feeds.js';
-import { list } from './scripts.js';
+import type { Keys } from './keys.js';
+import { type Client, list } from './scripts.js';
 
 /** A user's invitations and sequence, read at one instant (onlineUserOnly ones left out). */
-export async function readSnapshot(redis: Redis, prefix: string, userID: string): Promise<StoreSnapshot> {
-  const [seq, ...records] = list<string>(await call(() => redis.beckonSnapshot(prefix, userID)));
+export async function readSnapshot(redis: Client, keys: Keys, userID: string): Promise<StoreSnapshot> {
+  const [seq, ...records] = list<string>(
+    await call(() =>
+      redis.beckonSnapshot(keys.inbox(userID), keys.groupsOf(userID), keys.seq(userID), keys.prefix),
+    ),
+  );
   const invitations = records
     .map((json) => JSON.parse(json) as InvitationRecord)
     .filter(isReplayable)
@@ -18,12 +22,12 @@ export async function readSnapshot(redis: Redis, prefix: string, userID: string)
 
 /** The user's log after `seq`, or undefined when the log does not reach back that far. */
 export async function readLog(
-  redis: Redis,
-  prefix: string,
+  redis: Client,
+  keys: Keys,
   userID: string,
   seq: number,
 ): Promise<LogEntry[] | undefined> {
-  const raw = await call(() => redis.beckonEventsSince(prefix, userID, seq));
+  const raw = await call(() => redis.beckonEventsSince(keys.seq(userID), keys.log(userID), seq));
   if (raw === null || raw === undefined) return undefined;
   return list<string>(raw).map((member) => {
     const colon = member.indexOf(':');

@@ -1,4 +1,4 @@
-import type { Redis, Result } from 'ioredis';
+import type { Cluster, Redis, Result } from 'ioredis';
 
 /** An empty Lua table comes back from cjson as `{}`, not `[]`. */
 export function list<T>(value: unknown): T[] {
@@ -6,39 +6,54 @@ export function list<T>(value: unknown): T[] {
 }
 
 /**
- * The compare-and-set every write goes through. ARGV[2] is a JSON plan:
- * `{ epoch, node, by, logLimit, guards: [[key, version]], docs: [[key, json | false, groupID?]],
- *    ops: [[command, ...args]], deliveries: [{ users, group, event, held?, v }] }`.
+ * The compare-and-set every write goes through. KEYS: the epoch key, then every guarded hash.
+ * ARGV (flat, so the script decodes no JSON): prefix, epoch, this process, `by`, log limit, trim
+ * step, then the guarded versions (one per guarded key), then four counted sections:
+ * docs `n, (key, record JSON or '' to delete, new version, groupID or '')*`,
+ * ops `n, (argc, command, args...)*`, deliveries `n, (v, held or '', group or '', event JSON,
+ * user count, users...)*` (see `encodeCommit`).
+ *
  * It refuses unless the epoch is the caller's ('epoch'), Redis time is before `by` ('late': the
  * caller gave up waiting, so it must not apply) and every guarded hash still has the version the
- * caller read ('conflict'). Then it writes the docs (version + 1, or delete), runs the index ops
- * (plain commands, and PAIRDEL: take an invitation out of a glare hash),
- * expands group audiences, appends each event to every recipient's log with the next sequence
- * number, publishes a hint to each process where a recipient is present (presence sorted sets),
- * and returns `[[users, seqs], ...]` per delivery. A delivery with `held` (an onlineUserOnly
- * invitation's id) goes only to the recipients present now or already in the set `held:{id}`,
- * and adds them to it: `isLoggedFor` of the rules, done here so presence is read atomically.
+ * caller read ('conflict'). Then it writes the docs (one HSET each: the caller knows the version
+ * it read, so the new one is that plus one), runs the index ops (plain commands, and PAIRDEL:
+ * take an invitation out of a glare hash), expands group audiences, appends each event to every
+ * recipient's log with the next sequence number (trimming a log only every `trim step` events),
+ * publishes a hint to each process where a recipient is present (presence sorted sets), and
+ * returns `{users, seqs}` per delivery. A delivery with `held` (an onlineUserOnly invitation's
+ * id) goes only to the recipients present now or already in the set `held:{id}`, and adds them
+ * to it: `isLoggedFor` of the rules, done here so presence is read atomically.
  */
 const COMMIT = `
 local P = ARGV[1]
-local c = cjson.decode(ARGV[2])
-if redis.call('GET', P .. 'epoch') ~= c.epoch then return 'epoch' end
+if redis.call('GET', KEYS[1]) ~= ARGV[2] then return 'epoch' end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if now > tonumber(c.by) then return 'late' end
-for _, g in ipairs(c.guards) do
-  if tonumber(redis.call('HGET', g[1], 'v') or '0') ~= tonumber(g[2]) then return 'conflict' end
+if now > tonumber(ARGV[4]) then return 'late' end
+local node, logLimit, trim = ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[6])
+local a = 7
+for k = 2, #KEYS do
+  if tonumber(redis.call('HGET', KEYS[k], 'v') or '0') ~= tonumber(ARGV[a]) then return 'conflict' end
+  a = a + 1
 end
-for _, d in ipairs(c.docs) do
-  if d[2] == false then
-    redis.call('DEL', d[1])
+local n = tonumber(ARGV[a]); a = a + 1
+for _ = 1, n do
+  local key, r, v, g = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
+  a = a + 4
+  if r == '' then
+    redis.call('DEL', key)
+  elseif g ~= '' then
+    redis.call('HSET', key, 'v', v, 'r', r, 'g', g)
   else
-    redis.call('HINCRBY', d[1], 'v', 1)
-    redis.call('HSET', d[1], 'r', d[2])
-    if type(d[3]) == 'string' then redis.call('HSET', d[1], 'g', d[3]) end
+    redis.call('HSET', key, 'v', v, 'r', r)
   end
 end
-for _, op in ipairs(c.ops) do
+n = tonumber(ARGV[a]); a = a + 1
+for _ = 1, n do
+  local argc = tonumber(ARGV[a])
+  local op = {}
+  for j = 1, argc do op[j] = ARGV[a + j] end
+  a = a + argc + 1
   if op[1] == 'PAIRDEL' then
     -- Drop an ended invitation from its glare hash; the hash goes with its last entry.
     local r = redis.call('HGET', op[2], 'r')
@@ -59,19 +74,24 @@ for _, op in ipairs(c.ops) do
   end
 end
 local result, routed, order = {}, {}, {}
-for i, d in ipairs(c.deliveries) do
+n = tonumber(ARGV[a]); a = a + 1
+for i = 1, n do
+  local v, heldID, group, event, count = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4])
+  a = a + 5
   local seen, users, seqs = {}, {}, {}
-  for _, u in ipairs(d.users) do
+  for j = 0, count - 1 do
+    local u = ARGV[a + j]
     if not seen[u] then seen[u] = true; users[#users + 1] = u end
   end
-  if d.group ~= '' then
-    for _, u in ipairs(redis.call('ZRANGE', P .. 'members:' .. d.group, 0, -1)) do
+  a = a + count
+  if group ~= '' then
+    for _, u in ipairs(redis.call('ZRANGE', P .. 'members:' .. group, 0, -1)) do
       if not seen[u] then seen[u] = true; users[#users + 1] = u end
     end
   end
   -- isLoggedFor (rules/guards.ts): an onlineUserOnly invitation's event only for its holders
   -- and the users present now, who hold it from then on.
-  local held = type(d.held) == 'string' and (P .. 'held:' .. d.held) or nil
+  local held = heldID ~= '' and (P .. 'held:' .. heldID) or nil
   local kept, nodes = {}, {}
   for _, u in ipairs(users) do
     local at = redis.call('ZRANGEBYSCORE', P .. 'presence:' .. u, now, '+inf')
@@ -85,8 +105,9 @@ for i, d in ipairs(c.deliveries) do
   for j, u in ipairs(users) do
     local s = redis.call('INCR', P .. 'seq:' .. u)
     local log = P .. 'log:' .. u
-    redis.call('ZADD', log, s, s .. ':' .. d.event)
-    redis.call('ZREMRANGEBYRANK', log, 0, -1 - tonumber(c.logLimit))
+    redis.call('ZADD', log, s, s .. ':' .. event)
+    -- Trimmed every \`trim\` events: a log holds between logLimit and logLimit + trim - 1.
+    if s % trim == 0 then redis.call('ZREMRANGEBYRANK', log, 0, -1 - logLimit) end
     seqs[j] = s
   end
   result[i] = {users, seqs}
@@ -94,85 +115,90 @@ for i, d in ipairs(c.deliveries) do
   -- hands its events out from this reply.
   local byNode = {}
   for j, u in ipairs(users) do
-    for _, n in ipairs(nodes[j]) do
-      if n ~= c.node then
-        local b = byNode[n]
+    for _, m in ipairs(nodes[j]) do
+      if m ~= node then
+        local b = byNode[m]
         if not b then
           b = {u = {}, s = {}}
-          byNode[n] = b
-          if not routed[n] then routed[n] = {}; order[#order + 1] = n end
+          byNode[m] = b
+          if not routed[m] then routed[m] = {}; order[#order + 1] = m end
         end
         b.u[#b.u + 1] = u
         b.s[#b.s + 1] = seqs[j]
       end
     end
   end
-  for n, b in pairs(byNode) do
-    local part = routed[n]
+  for m, b in pairs(byNode) do
+    local part = routed[m]
     part[#part + 1] = '{"u":' .. cjson.encode(b.u) .. ',"s":' .. cjson.encode(b.s)
-      .. ',"v":' .. string.format('%d', d.v) .. ',"e":' .. d.event .. '}'
+      .. ',"v":' .. v .. ',"e":' .. event .. '}'
   end
 end
-for _, n in ipairs(order) do
-  redis.call('PUBLISH', P .. 'hints:' .. n,
-    '{"n":' .. cjson.encode(c.node) .. ',"d":[' .. table.concat(routed[n], ',') .. ']}')
+for _, m in ipairs(order) do
+  redis.call('PUBLISH', P .. 'hints:' .. m,
+    '{"n":' .. cjson.encode(node) .. ',"d":[' .. table.concat(routed[m], ',') .. ']}')
 end
-return cjson.encode(result)
+return result
 `;
 
 /**
- * One atomic read of what a transition needs: the invitations named in `ids`, those listed in
- * the glare pair hash `pair`, and the group `group` (or the group of invitation `groupOf`) with
- * its members. Returns JSON `{ inv: [[id, version, json]], pair?: [version, ids JSON],
- * group?: [groupID, version, json, members] }`.
+ * One atomic read of what a transition needs. KEYS: the epoch key, then the invitations' hashes
+ * asked for by id. ARGV: prefix, the glare pair hash or '', a group id or '', an invitation
+ * whose group is wanted or '', then the ids (one per invitation key). Returns
+ * `{ {id, version, record JSON or ''}..., pair: {version, ids JSON} or {}, group: {id, version,
+ * group JSON or '', members} or {} }` as three nested arrays; nothing is JSON-encoded here.
  */
 const LOAD = `
 local P = ARGV[1]
-local q = cjson.decode(ARGV[2])
-local out = {inv = {}}
-local ids = q.ids
-if q.pair then
-  local p = redis.call('HMGET', q.pair, 'v', 'r')
-  out.pair = {tonumber(p[1] or '0'), p[2] or '[]'}
+local pairKey, group, groupOf = ARGV[2], ARGV[3], ARGV[4]
+local ids = {}
+for i = 5, #ARGV do ids[#ids + 1] = ARGV[i] end
+local pair = {}
+if pairKey ~= '' then
+  local p = redis.call('HMGET', pairKey, 'v', 'r')
+  pair = {tonumber(p[1] or '0'), p[2] or '[]'}
   for _, id in ipairs(cjson.decode(p[2] or '[]')) do ids[#ids + 1] = id end
 end
-local group = q.group
+local inv = {}
 for _, id in ipairs(ids) do
   local h = redis.call('HMGET', P .. 'inv:' .. id, 'v', 'r', 'g')
-  out.inv[#out.inv + 1] = {id, tonumber(h[1] or '0'), h[2] or ''}
-  if q.groupOf == id and h[3] and h[3] ~= '' then group = h[3] end
+  inv[#inv + 1] = {id, tonumber(h[1] or '0'), h[2] or ''}
+  if groupOf == id and h[3] and h[3] ~= '' then group = h[3] end
 end
-if group and group ~= '' then
+local out = {}
+if group ~= '' then
   local g = redis.call('HMGET', P .. 'grp:' .. group, 'v', 'r')
-  out.group = {group, tonumber(g[1] or '0'), g[2] or '', redis.call('ZRANGE', P .. 'members:' .. group, 0, -1)}
+  out = {group, tonumber(g[1] or '0'), g[2] or '', redis.call('ZRANGE', P .. 'members:' .. group, 0, -1)}
 end
-return cjson.encode(out)
+return {inv, pair, out}
 `;
 
 /**
  * Leases due deadlines: every invitation whose deadline (or expired lease) is at or before
- * ARGV[3] gets its score moved to ARGV[3] + lease, so no other process takes it meanwhile; if
- * this one dies, the lease runs out and another does. Returns `['ok', id...]` or `['epoch']`.
+ * ARGV[2] gets its score moved to ARGV[2] + lease, so no other process takes it meanwhile; if
+ * this one dies, the lease runs out and another does. KEYS: epoch, deadlines. ARGV: epoch, now,
+ * lease, at most how many. Returns `['ok', id...]` or `['epoch']`.
  */
 const CLAIM = `
-local P = ARGV[1]
-if redis.call('GET', P .. 'epoch') ~= ARGV[2] then return {'epoch'} end
-local key = P .. 'deadlines'
-local due = redis.call('ZRANGEBYSCORE', key, '-inf', ARGV[3], 'LIMIT', 0, tonumber(ARGV[5]))
-local leased = tonumber(ARGV[3]) + tonumber(ARGV[4])
-for _, id in ipairs(due) do redis.call('ZADD', key, leased, id) end
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'epoch'} end
+local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[4]))
+local leased = tonumber(ARGV[2]) + tonumber(ARGV[3])
+for _, id in ipairs(due) do redis.call('ZADD', KEYS[2], leased, id) end
 table.insert(due, 1, 'ok')
 return due
 `;
 
-/** `[seq, record JSON...]`: the user's sequence and, read at the same instant, what they can see. */
+/**
+ * `[seq, record JSON...]`: the user's sequence and, read at the same instant, what they can see.
+ * KEYS: the user's inbox, groups and sequence. ARGV: prefix (for the groups' invitations found).
+ */
 const SNAPSHOT = `
-local P, u = ARGV[1], ARGV[2]
-local ids = redis.call('SMEMBERS', P .. 'inbox:' .. u)
-for _, g in ipairs(redis.call('SMEMBERS', P .. 'groups:' .. u)) do
+local P = ARGV[1]
+local ids = redis.call('SMEMBERS', KEYS[1])
+for _, g in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   for _, id in ipairs(redis.call('SMEMBERS', P .. 'ginv:' .. g)) do ids[#ids + 1] = id end
 end
-local seen, out = {}, {redis.call('GET', P .. 'seq:' .. u) or '0'}
+local seen, out = {}, {redis.call('GET', KEYS[3]) or '0'}
 for _, id in ipairs(ids) do
   if not seen[id] then
     seen[id] = true
@@ -183,57 +209,57 @@ end
 return out
 `;
 
-/** The user's log entries after ARGV[3], or nil when the log does not reach back that far. */
+/** KEYS: the user's sequence and log. The entries after ARGV[1], or nil when the log does not reach back. */
 const EVENTS_SINCE = `
-local P, u, since = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local cur = tonumber(redis.call('GET', P .. 'seq:' .. u) or '0')
+local since = tonumber(ARGV[1])
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
 if since > cur then return false end
 if since == cur then return {} end
-local log = P .. 'log:' .. u
-local first = redis.call('ZRANGE', log, 0, 0, 'WITHSCORES')
+local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
 if #first == 0 or tonumber(first[2]) > since + 1 then return false end
-return redis.call('ZRANGEBYSCORE', log, '(' .. since, '+inf')
+return redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. since, '+inf')
 `;
 
-/** ARGV: prefix, groupID, code, group JSON, owner. 0 when the code is taken. */
+/** KEYS: code, group, members, the owner's groups. ARGV: groupID, group JSON, owner. 0 when the code is taken. */
 const GROUP_CREATE = `
-local P, id = ARGV[1], ARGV[2]
-if not redis.call('SET', P .. 'code:' .. ARGV[3], id, 'NX') then return 0 end
-redis.call('HSET', P .. 'grp:' .. id, 'v', 1, 'r', ARGV[4], 'n', 1)
-redis.call('ZADD', P .. 'members:' .. id, 1, ARGV[5])
-redis.call('SADD', P .. 'groups:' .. ARGV[5], id)
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
+redis.call('HSET', KEYS[2], 'v', 1, 'r', ARGV[2], 'n', 1)
+redis.call('ZADD', KEYS[3], 1, ARGV[3])
+redis.call('SADD', KEYS[4], ARGV[1])
 return 1
 `;
 
-/** ARGV: prefix, code, user. The group id, or nil for an unknown code. */
+/** KEYS: the code, the user's groups. ARGV: prefix, user. The group id, or nil for an unknown code. */
 const GROUP_JOIN = `
-local P, u = ARGV[1], ARGV[3]
-local id = redis.call('GET', P .. 'code:' .. ARGV[2])
+local P, u = ARGV[1], ARGV[2]
+local id = redis.call('GET', KEYS[1])
 if not id then return false end
 local g = P .. 'grp:' .. id
 if redis.call('EXISTS', g) == 0 then return false end
 local m = P .. 'members:' .. id
 if not redis.call('ZSCORE', m, u) then
   redis.call('ZADD', m, redis.call('HINCRBY', g, 'n', 1), u)
-  redis.call('SADD', P .. 'groups:' .. u, id)
+  redis.call('SADD', KEYS[2], id)
   redis.call('HINCRBY', g, 'v', 1)
 end
 return id
 `;
 
-/** ARGV: prefix, groupID, user. 1 when the user was a member. */
+/** KEYS: members, the user's groups, group. ARGV: groupID, user. 1 when the user was a member. */
 const GROUP_LEAVE = `
-local P, id, u = ARGV[1], ARGV[2], ARGV[3]
-if redis.call('ZREM', P .. 'members:' .. id, u) == 0 then return 0 end
-redis.call('SREM', P .. 'groups:' .. u, id)
-redis.call('HINCRBY', P .. 'grp:' .. id, 'v', 1)
+if redis.call('ZREM', KEYS[1], ARGV[2]) == 0 then return 0 end
+redis.call('SREM', KEYS[2], ARGV[1])
+redis.call('HINCRBY', KEYS[3], 'v', 1)
 return 1
 `;
 
-/** ARGV: prefix, 'user' | 'id', value. JSON `[[groupID, group JSON, members]...]`. */
+/**
+ * KEYS: the user's groups (ARGV[2] 'user') or the group (ARGV[2] 'id'). ARGV: prefix, 'user' | 'id',
+ * value. JSON `[[groupID, group JSON, members]...]`.
+ */
 const GROUP_READ = `
 local P = ARGV[1]
-local ids = ARGV[2] == 'user' and redis.call('SMEMBERS', P .. 'groups:' .. ARGV[3]) or {ARGV[3]}
+local ids = ARGV[2] == 'user' and redis.call('SMEMBERS', KEYS[1]) or {ARGV[3]}
 local out = {}
 for _, id in ipairs(ids) do
   local r = redis.call('HGET', P .. 'grp:' .. id, 'r')
@@ -243,36 +269,36 @@ return cjson.encode(out)
 `;
 
 /**
- * ARGV: prefix, user, version as read, 'set' or 'push', index, entry JSON, indexes to drop...
- * Applies one `HistoryChange` (history.ts) if the history's version is still the one read;
- * 0 when it moved meanwhile. Dropped entries are blanked then removed: indexes stay valid.
+ * KEYS: the history list, its version. ARGV: version as read, 'set' or 'push', index, entry
+ * JSON, indexes to drop... Applies one `HistoryChange` (history.ts) if the history's version is
+ * still the one read; 0 when it moved meanwhile. Dropped entries are blanked then removed:
+ * indexes stay valid.
  */
 const HISTORY_APPLY = `
-local key, vkey = ARGV[1] .. 'hist:' .. ARGV[2], ARGV[1] .. 'histv:' .. ARGV[2]
-if (redis.call('GET', vkey) or '0') ~= ARGV[3] then return 0 end
-if ARGV[4] == 'set' then
-  redis.call('LSET', key, tonumber(ARGV[5]), ARGV[6])
+if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+if ARGV[2] == 'set' then
+  redis.call('LSET', KEYS[1], tonumber(ARGV[3]), ARGV[4])
 else
-  for i = 7, #ARGV do redis.call('LSET', key, tonumber(ARGV[i]), '') end
-  if #ARGV >= 7 then redis.call('LREM', key, 0, '') end
-  redis.call('LPUSH', key, ARGV[6])
+  for i = 5, #ARGV do redis.call('LSET', KEYS[1], tonumber(ARGV[i]), '') end
+  if #ARGV >= 5 then redis.call('LREM', KEYS[1], 0, '') end
+  redis.call('LPUSH', KEYS[1], ARGV[4])
 end
-redis.call('INCR', vkey)
+redis.call('INCR', KEYS[2])
 return 1
 `;
 
 /**
- * ARGV: prefix, user, this process, message. Publishes the message to every other process where
- * the user is present (media-room messages: relayed, never stored).
+ * KEYS: the user's presence. ARGV: prefix, this process, message. Publishes the message to every
+ * other process where the user is present (media-room messages: relayed, never stored).
  */
 const RELAY = `
-local P, u, self = ARGV[1], ARGV[2], ARGV[3]
+local P, self = ARGV[1], ARGV[2]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local sent = 0
-for _, n in ipairs(redis.call('ZRANGEBYSCORE', P .. 'presence:' .. u, now, '+inf')) do
+for _, n in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], now, '+inf')) do
   if n ~= self then
-    redis.call('PUBLISH', P .. 'hints:' .. n, ARGV[4])
+    redis.call('PUBLISH', P .. 'hints:' .. n, ARGV[3])
     sent = sent + 1
   end
 end
@@ -282,60 +308,145 @@ return sent
 /**
  * Each script as a command of its own, defined with ioredis's `defineCommand`: ioredis runs it
  * by SHA (EVALSHA) and sends the source again when Redis answers NOSCRIPT (after a restart or a
- * SCRIPT FLUSH). No script declares keys: they build them from the prefix (ARGV[1]), which is
- * fine on one Redis, not on a Redis Cluster.
+ * SCRIPT FLUSH). Every script declares the keys it is called about (a Redis Cluster client routes
+ * by them); keys a script finds while running (a group's members, a recipient's log) are built
+ * from the prefix and share the declared keys' hash slot (keys.ts).
  */
 const COMMANDS = {
-  beckonCommit: COMMIT,
-  beckonLoad: LOAD,
-  beckonClaim: CLAIM,
-  beckonSnapshot: SNAPSHOT,
-  beckonEventsSince: EVENTS_SINCE,
-  beckonGroupCreate: GROUP_CREATE,
-  beckonGroupJoin: GROUP_JOIN,
-  beckonGroupLeave: GROUP_LEAVE,
-  beckonGroupRead: GROUP_READ,
-  beckonHistoryApply: HISTORY_APPLY,
-  beckonRelay: RELAY,
+  beckonCommit: [COMMIT, undefined],
+  beckonLoad: [LOAD, undefined],
+  beckonClaim: [CLAIM, 2],
+  beckonSnapshot: [SNAPSHOT, 3],
+  beckonEventsSince: [EVENTS_SINCE, 2],
+  beckonGroupCreate: [GROUP_CREATE, 4],
+  beckonGroupJoin: [GROUP_JOIN, 2],
+  beckonGroupLeave: [GROUP_LEAVE, 3],
+  beckonGroupRead: [GROUP_READ, 1],
+  beckonHistoryApply: [HISTORY_APPLY, 2],
+  beckonRelay: [RELAY, 1],
 } as const;
 
+/** A standalone Redis or a Redis Cluster client: both run the same commands and scripts. */
+export type Client = Redis | Cluster;
+
 /** Defines Beckon's scripts on a client (once; again is a no-op) and returns it. */
-export function defineScripts(redis: Redis): Redis {
-  for (const [name, lua] of Object.entries(COMMANDS)) {
-    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 0, lua });
+export function defineScripts<C extends Client>(redis: C): C {
+  for (const [name, [lua, numberOfKeys]] of Object.entries(COMMANDS)) {
+    if (!(name in redis))
+      redis.defineCommand(name, numberOfKeys === undefined ? { lua } : { numberOfKeys, lua });
   }
   return redis;
+}
+
+/** What the commit script is told; see COMMIT. */
+export interface CommitArgs {
+  readonly prefix: string;
+  readonly epochKey: string;
+  readonly epoch: string;
+  readonly node: string;
+  /** Redis time (ms) after which the script refuses. */
+  readonly by: number;
+  readonly logLimit: number;
+  readonly guards: ReadonlyArray<readonly [string, number]>;
+  /** `[key, record JSON or false to delete, new version, groupID?]`. */
+  readonly docs: ReadonlyArray<readonly [string, string | false, number, string?]>;
+  readonly ops: ReadonlyArray<readonly string[]>;
+  readonly deliveries: ReadonlyArray<{
+    readonly users: readonly string[];
+    readonly group: string;
+    readonly event: string;
+    readonly held?: string;
+    readonly v: number;
+  }>;
+}
+
+/** A log is trimmed every this many events (at most 64): fewer ZREMRANGEBYRANKs, a log a little longer. */
+export const trimStep = (logLimit: number) => Math.max(1, Math.min(64, Math.floor(logLimit / 8)));
+
+/** The arguments of `beckonCommit`: key count, keys, then the flat ARGV the script reads. */
+export function encodeCommit(c: CommitArgs): Array<string | number> {
+  const out: Array<string | number> = [1 + c.guards.length, c.epochKey];
+  for (const [key] of c.guards) out.push(key);
+  out.push(c.prefix, c.epoch, c.node, c.by, c.logLimit, trimStep(c.logLimit));
+  for (const [, version] of c.guards) out.push(version);
+  out.push(c.docs.length);
+  for (const [key, json, version, group] of c.docs)
+    out.push(key, json === false ? '' : json, version, group ?? '');
+  out.push(c.ops.length);
+  for (const op of c.ops) out.push(op.length, ...op);
+  out.push(c.deliveries.length);
+  for (const d of c.deliveries) out.push(d.v, d.held ?? '', d.group, d.event, d.users.length, ...d.users);
+  return out;
+}
+
+/** What `beckonLoad` is asked: invitations by id, a glare pair hash, a group or an invitation's group. */
+export function encodeLoad(
+  prefix: string,
+  epochKey: string,
+  invKeys: readonly string[],
+  q: { ids: readonly string[]; pair?: string; group?: string; groupOf?: string },
+): Array<string | number> {
+  return [
+    1 + invKeys.length,
+    epochKey,
+    ...invKeys,
+    prefix,
+    q.pair ?? '',
+    q.group ?? '',
+    q.groupOf ?? '',
+    ...q.ids,
+  ];
 }
 
 type Arg = string | number;
 
 declare module 'ioredis' {
-  // The commands `defineScripts` adds, with the arguments each script reads from ARGV.
+  // The commands `defineScripts` adds: KEYS first (see each script), then ARGV.
   interface RedisCommander<Context> {
-    beckonCommit(prefix: string, plan: string): Result<unknown, Context>;
-    beckonLoad(prefix: string, query: string): Result<unknown, Context>;
-    beckonClaim(prefix: string, epoch: string, now: Arg, leaseMs: Arg, limit: Arg): Result<unknown, Context>;
-    beckonSnapshot(prefix: string, userID: string): Result<unknown, Context>;
-    beckonEventsSince(prefix: string, userID: string, seq: Arg): Result<unknown, Context>;
+    beckonCommit(...args: Arg[]): Result<unknown, Context>;
+    beckonLoad(...args: Arg[]): Result<unknown, Context>;
+    beckonClaim(
+      epochKey: string,
+      deadlines: string,
+      epoch: string,
+      now: Arg,
+      leaseMs: Arg,
+      limit: Arg,
+    ): Result<unknown, Context>;
+    beckonSnapshot(inbox: string, groups: string, seq: string, prefix: string): Result<unknown, Context>;
+    beckonEventsSince(seqKey: string, logKey: string, seq: Arg): Result<unknown, Context>;
     beckonGroupCreate(
-      prefix: string,
+      codeKey: string,
+      groupKey: string,
+      membersKey: string,
+      ownerGroups: string,
       groupID: string,
-      code: string,
       group: string,
       owner: string,
     ): Result<unknown, Context>;
-    beckonGroupJoin(prefix: string, code: string, userID: string): Result<unknown, Context>;
-    beckonGroupLeave(prefix: string, groupID: string, userID: string): Result<unknown, Context>;
-    beckonGroupRead(prefix: string, by: 'user' | 'id', value: string): Result<unknown, Context>;
-    beckonHistoryApply(
+    beckonGroupJoin(
+      codeKey: string,
+      userGroups: string,
       prefix: string,
       userID: string,
+    ): Result<unknown, Context>;
+    beckonGroupLeave(
+      membersKey: string,
+      userGroups: string,
+      groupKey: string,
+      groupID: string,
+      userID: string,
+    ): Result<unknown, Context>;
+    beckonGroupRead(key: string, prefix: string, by: 'user' | 'id', value: string): Result<unknown, Context>;
+    beckonHistoryApply(
+      listKey: string,
+      versionKey: string,
       version: string,
       kind: 'set' | 'push',
       index: Arg,
       entry: string,
       ...drop: Arg[]
     ): Result<unknown, Context>;
-    beckonRelay(prefix: string, userID: string, node: string, message: string): Result<unknown, Context>;
+    beckonRelay(presenceKey: string, prefix: string, node: string, message: string): Result<unknown, Context>;
   }
 }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type Command, type CommandReply, ErrorCode, MAX_INVITEES } from '@beckon/signaling';
 import { errorInfo, glareCallee, needsReceipt } from '@beckon/signaling/rules';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { historyLimits } from '../../history.js';
 import type { SharedRoom } from '../../rooms.js';
 import type { DevicePresence, Group, HistoryEntry, Store, StoreListener, StoreSnapshot } from '../types.js';
 import { type Applied, Cas, call, type Inputs, type Query } from './cas.js';
+import { connectClient, mastersOf, parseRedisTarget, type RedisTarget } from './connect.js';
 import { StoreUnavailableError } from './errors.js';
 import { Feeds } from './feeds.js';
 import { RedisGroups } from './groups.js';
@@ -17,14 +17,22 @@ import { DEFAULT_ENDED_TTL_MS, Lifecycle } from './lifecycle.js';
 import type { Loaded } from './plan.js';
 import { Presence } from './presence.js';
 import { readLog, readSnapshot } from './reads.js';
-import { defineScripts } from './scripts.js';
+import type { Client } from './scripts.js';
 import { KeyedQueue } from './serial.js';
 import { Upkeep } from './upkeep.js';
 
 export interface RedisStoreOptions {
-  /** `redis://[user:password@]host:port[/db]`. */
+  /**
+   * `redis://[user:password@]host:port[/db]` (or `rediss://`) for one Redis; for a Redis Cluster
+   * `redis+cluster://[user:password@]host1:port1,host2:port2` or several `redis://` URLs separated
+   * by commas (seed nodes; the others are discovered). A value that is neither throws
+   * `RedisUrlError` at construction.
+   */
   readonly url: string;
-  /** Put before every key and channel, so deployments and test runs can share one Redis. Default `beckon:`. */
+  /**
+   * Put before every key and channel, so deployments and test runs can share one Redis. Default
+   * `beckon:`. On a cluster it must hold no braces: it becomes the hash tag `{beckon:}`.
+   */
   readonly prefix?: string;
   readonly maxInvitees?: number;
   /** Events kept per user for resume; older gaps get a snapshot. Default 512. */
@@ -51,8 +59,9 @@ export interface RedisStoreOptions {
 }
 
 /**
- * The store of a deployment of several processes sharing one Redis. Each command reads what it
- * needs in one script, runs the shared pure `transition` here, and writes the outcome with one
+ * The store of a deployment of several processes sharing one Redis (or one Redis Cluster, where
+ * the keys a commit touches share a hash slot: keys.ts). Each command reads what it needs in one
+ * script, runs the shared pure `transition` here, and writes the outcome with one
  * compare-and-set script that also logs the events per user and publishes a hint. See
  * DESIGN.md, "Distributed mode on Redis (as built)".
  *
@@ -65,8 +74,9 @@ export class RedisStore implements Store {
   readonly nodeID: string;
   readonly keys: Keys;
   readonly #o: RedisStoreOptions;
-  readonly #redis: Redis;
-  readonly #sub: Redis;
+  readonly #redis: Client;
+  readonly #sub: Client;
+  readonly #target: RedisTarget;
   readonly #cas: Cas;
   readonly #upkeep: Upkeep;
   readonly #feeds: Feeds;
@@ -88,7 +98,8 @@ export class RedisStore implements Store {
     this.#o = options;
     const history = historyLimits(options);
     this.nodeID = options.nodeID ?? randomUUID();
-    this.keys = new Keys(options.prefix ?? 'beckon:');
+    this.#target = parseRedisTarget(options.url);
+    this.keys = new Keys(options.prefix ?? 'beckon:', this.#target.cluster);
     const timeoutMs = options.commandTimeoutMs ?? 1500;
     const common = {
       lazyConnect: true,
@@ -100,29 +111,33 @@ export class RedisStore implements Store {
     // is unknown: the client gets 9005 and decides. No auto-pipelining: ioredis runs one
     // auto-pipeline at a time, so one command stuck behind a paused Redis would hold back (and
     // stretch the timeout of) every command issued after it.
-    this.#redis = defineScripts(
-      new Redis(options.url, {
+    this.#redis = connectClient(
+      this.#target,
+      {
         ...common,
         enableOfflineQueue: false,
         maxRetriesPerRequest: 0,
         autoResendUnfulfilledCommands: false,
         commandTimeout: timeoutMs,
-      }),
+      },
+      // A cluster: follow MOVED/ASK a few times, then fail fast like one Redis does.
+      {
+        maxRedirections: 4,
+        retryDelayOnFailover: 100,
+        clusterRetryStrategy: (times) => Math.min(50 * times, 1000),
+      },
     );
-    this.#sub = new Redis(options.url, { ...common, maxRetriesPerRequest: null });
+    this.#sub = connectClient(this.#target, { ...common, maxRetriesPerRequest: null });
     for (const client of [this.#redis, this.#sub])
       client.on('error', (err: unknown) => this.#warn('redis connection', err));
     const redis = this.#redis;
-    const prefix = this.keys.prefix;
-    this.#groups = new RedisGroups(redis, prefix);
-    this.#history = new RedisHistory(redis, prefix, history);
+    this.#groups = new RedisGroups(redis, this.keys);
+    this.#history = new RedisHistory(redis, this.keys, history);
     this.#presence = new Presence(redis, this.keys, this.nodeID, options.presenceTtlMs ?? 9000);
     const endedTtlMs = options.endedTtlMs ?? DEFAULT_ENDED_TTL_MS;
     if (!Number.isInteger(endedTtlMs) || endedTtlMs < 1)
       throw new TypeError('RedisStore: endedTtlMs must be a positive integer');
-    this.#lifecycle = new Lifecycle(redis, this.keys, this.nodeID, endedTtlMs, (what, err) =>
-      this.#warn(what, err),
-    );
+    this.#lifecycle = new Lifecycle(redis, this.keys, this.nodeID, (what, err) => this.#warn(what, err));
     this.#upkeep = new Upkeep(
       redis,
       this.keys,
@@ -146,6 +161,7 @@ export class RedisStore implements Store {
       keys: this.keys,
       nodeID: this.nodeID,
       logLimit: options.logLimit ?? 512,
+      endedTtlMs,
       timeoutMs,
       epoch: () => this.#epoch,
       offset: () => this.#upkeep.offset,
@@ -154,7 +170,7 @@ export class RedisStore implements Store {
     this.#feeds = new Feeds(
       {
         current: async (userID) => Number((await call(() => redis.get(this.keys.seq(userID)))) ?? 0),
-        since: (userID, seq) => readLog(redis, prefix, userID, seq),
+        since: (userID, seq) => readLog(redis, this.keys, userID, seq),
       },
       {
         deliver: (deliveries, event, json) => this.#listener?.deliver(deliveries, event, json),
@@ -171,7 +187,7 @@ export class RedisStore implements Store {
   async start(listener: StoreListener, log: Logger): Promise<void> {
     this.#listener = listener;
     this.#log = log.child({ node: this.nodeID });
-    const where = new URL(this.#o.url).host;
+    const where = this.#target.where;
     try {
       await Promise.all([this.#redis.connect(), this.#sub.connect()]);
       await this.#upkeep.measureClock();
@@ -282,26 +298,16 @@ export class RedisStore implements Store {
       .catch((err: unknown) => this.#warn('delivery receipt', err));
   }
 
-  /**
-   * Counted by the process that committed the invite or its end (each happens once across the
-   * deployment). A process that dies between its commit and this count leaves it off by one.
-   */
-  #countActive(inviter: string, by: number): void {
-    this.#redis
-      .hincrby(this.keys.active, inviter, by)
-      .catch((err: unknown) => this.#warn('active count', err));
-  }
-
   async activeInvitations(inviter: string): Promise<number> {
     return Math.max(0, Number((await call(() => this.#redis.hget(this.keys.active, inviter))) ?? 0));
   }
 
   snapshot(userID: string): Promise<StoreSnapshot> {
-    return readSnapshot(this.#redis, this.keys.prefix, userID);
+    return readSnapshot(this.#redis, this.keys, userID);
   }
 
   async eventsSince(userID: string, seq: number) {
-    const entries = await readLog(this.#redis, this.keys.prefix, userID, seq);
+    const entries = await readLog(this.#redis, this.keys, userID, seq);
     return entries?.map(({ seq: s, event }) => ({ seq: s, event }));
   }
 
@@ -322,13 +328,8 @@ export class RedisStore implements Store {
     const { plan, result } = applied.commit;
     let i = 0;
     for (const effect of applied.effects) {
-      if (effect.type === 'ended') {
-        this.#countActive(effect.invitation.inviter, -1);
-        this.#lifecycle.rememberEnded(effect.invitation);
-        listener.ended(effect.invitation);
-      }
+      if (effect.type === 'ended') listener.ended(effect.invitation);
       if (effect.type !== 'deliver') continue;
-      if (effect.event.kind === 'invite') this.#countActive(effect.event.envelope.inviter, 1);
       const [users, seqs] = result[i] ?? [[], []];
       const json = plan.deliveries[i]?.event ?? JSON.stringify(effect.event);
       i++;
@@ -362,6 +363,7 @@ export class RedisStore implements Store {
         this.#epoch = epoch;
         this.#feeds.clear();
         this.#cas.records.clear();
+        this.#history.clear();
         this.#listener?.reset();
       } catch (error) {
         this.#warn('epoch check', error);
@@ -433,7 +435,7 @@ export class RedisStore implements Store {
   relay(userID: string, text: string): void {
     const message = JSON.stringify({ n: this.nodeID, x: { u: userID, t: text } });
     this.#redis
-      .beckonRelay(this.keys.prefix, userID, this.nodeID, message)
+      .beckonRelay(this.keys.presence(userID), this.keys.prefix, this.nodeID, message)
       .catch((err: unknown) => this.#warn('relay', err));
   }
 
@@ -471,14 +473,16 @@ export class RedisStore implements Store {
    */
   async purge(): Promise<void> {
     if (this.#redis.status === 'wait') await call(() => this.#redis.connect());
-    let cursor = '0';
-    do {
-      const [next, keys] = await call(() =>
-        this.#redis.scan(cursor, 'MATCH', `${this.keys.prefix}*`, 'COUNT', 1000),
-      );
-      cursor = next;
-      if (keys.length > 0) await call(() => this.#redis.unlink(...keys));
-    } while (cursor !== '0');
+    for (const node of mastersOf(this.#redis))
+      for (const pattern of this.keys.patterns) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await call(() => node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000));
+          cursor = next;
+          // One UNLINK per key: on a cluster, keys of several slots cannot go in one command.
+          if (keys.length > 0) await call(() => Promise.all(keys.map((k) => node.unlink(k))));
+        } while (cursor !== '0');
+      }
   }
 
   async close(): Promise<void> {

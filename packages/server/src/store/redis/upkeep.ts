@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { Keys } from './keys.js';
-import { list } from './scripts.js';
+import { type Client, list } from './scripts.js';
 
 export interface UpkeepHost {
   readonly epoch: () => string;
@@ -32,7 +31,7 @@ const CLAIM_BATCH = 100;
 export class Upkeep {
   /** Redis clock minus ours (ms). */
   offset = 0;
-  readonly #redis: Redis;
+  readonly #redis: Client;
   readonly #keys: Keys;
   readonly #o: UpkeepOptions;
   readonly #host: UpkeepHost;
@@ -40,7 +39,7 @@ export class Upkeep {
   #beatTimer: NodeJS.Timeout | undefined;
   #stopped = false;
 
-  constructor(redis: Redis, keys: Keys, options: UpkeepOptions, host: UpkeepHost) {
+  constructor(redis: Client, keys: Keys, options: UpkeepOptions, host: UpkeepHost) {
     this.#redis = redis;
     this.#keys = keys;
     this.#o = options;
@@ -61,7 +60,10 @@ export class Upkeep {
 
   async measureClock(): Promise<void> {
     const before = Date.now();
-    const [seconds, micros] = await this.#redis.time();
+    // The clock of the Redis that runs the commits (on a cluster: the node of the deployment's slot).
+    const [seconds, micros] = list<string>(
+      await this.#redis.eval("return redis.call('TIME')", 1, this.#keys.epoch),
+    );
     const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
     this.offset = redisNow - Math.round((before + Date.now()) / 2);
   }
@@ -92,7 +94,8 @@ export class Upkeep {
     try {
       const claimed = list<string>(
         await this.#redis.beckonClaim(
-          this.#keys.prefix,
+          this.#keys.epoch,
+          this.#keys.deadlines,
           this.#host.epoch(),
           Date.now(),
           this.#o.leaseMs,
