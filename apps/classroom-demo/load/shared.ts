@@ -1,6 +1,6 @@
 /**
  * Pieces the load script's coordinator (load.ts) and its student processes (students.ts) share:
- * a load client (a SignalingClient over a real WebSocket, with ClassroomActions), the tracker that
+ * a load client (a SignalingClient over a real WebSocket, with TeacherActions), the tracker that
  * timestamps when a client's derived queue matches the authority's, and the messages between them.
  */
 
@@ -15,10 +15,10 @@ import {
   WebSocketTransport,
 } from '@beckon/signaling';
 import {
-  ClassroomActions,
   type ClassroomState,
   type QueueEntry,
   selectClassroom,
+  TeacherActions,
 } from '@beckon/signaling/classroom';
 import { WebSocket } from 'ws';
 
@@ -257,7 +257,7 @@ class TappedTransport implements Transport {
 export interface LoadClient {
   readonly client: SignalingClient;
   readonly tracker: HandTracker;
-  readonly actions: ClassroomActions;
+  readonly actions: TeacherActions;
   /** Resolves once connected with the first snapshot applied. */
   readonly ready: Promise<void>;
 }
@@ -281,7 +281,7 @@ export function createLoadClient(options: {
   let tracker: HandTracker | undefined;
   const client = new SignalingClient({ transport: new TappedTransport(inner, () => tracker as HandTracker) });
   tracker = new HandTracker(client, options.groupID);
-  const actions = new ClassroomActions(client, options.groupID, tracker.read);
+  const actions = new TeacherActions(client, options.groupID, tracker.read);
   const ready = new Promise<void>((resolve, reject) => {
     const offView = client.on('onViewChange', () => {
       if (client.connectionState !== 'connected') return;

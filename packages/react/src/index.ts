@@ -66,3 +66,4 @@ export { useJoinGroup } from './useJoinGroup.js';
 export { useOutgoingInvitations } from './useOutgoingInvitations.js';
 export { useServerNow } from './useServerNow.js';
 export { useStudentHand } from './useStudentHand.js';
+export { useTeacherActions } from './useTeacherActions.js';

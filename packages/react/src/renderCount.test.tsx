@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 
-import { ClassroomActions, selectClassroom } from '@beckon/signaling/classroom';
+import { StudentActions, selectClassroom } from '@beckon/signaling/classroom';
 import { act, render } from '@testing-library/react';
 import { memo } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -82,7 +82,7 @@ describe('render counts in a 1,000-student classroom', () => {
     student.connect();
     const read = () => selectClassroom(Object.fromEntries(student.invitations), G);
     renders.clear();
-    await act(() => new ClassroomActions(student, G, read).raiseHand());
+    await act(() => new StudentActions(student, G, read).raiseHand());
     await settle();
 
     expect(container.querySelector('li[data-state="raised"]')?.textContent).toBe('s421 1');

@@ -5,6 +5,7 @@ import { FakeRoom } from './test/fakeRoom.js';
 import { createHubWorld, settle } from './test/setup.js';
 import { useClassRoom } from './useClassRoom.js';
 import { useHandRaise } from './useHandRaise.js';
+import { useTeacherActions } from './useTeacherActions.js';
 
 let world: ReturnType<typeof createHubWorld>;
 afterEach(() => world?.close());
@@ -15,7 +16,7 @@ describe('useClassRoom: the class room, with camera and microphone only while sp
   it('joins group:<id> once enabled; publishes when invited to speak and accepted; switches off when revoked', async () => {
     world = createHubWorld();
     world.hub.setGroup(G, ['teacher', 's1']);
-    const teacher = world.as('teacher', () => useHandRaise(G));
+    const teacher = world.as('teacher', () => ({ ...useHandRaise(G), actions: useTeacherActions(G) }));
     const rooms: FakeRoom[] = [];
     let enabled = false;
     const student = world.as('s1', () => ({

@@ -5,6 +5,7 @@ import { act } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHubWorld, settle } from './test/setup.js';
 import { useHandRaise } from './useHandRaise.js';
+import { useTeacherActions } from './useTeacherActions.js';
 
 let world: ReturnType<typeof createHubWorld>;
 afterEach(() => world?.close());
@@ -18,15 +19,16 @@ const ends = new Map<unknown, RoundEnd[]>();
 async function classroom() {
   world = createHubWorld();
   world.hub.setGroup(G, ['teacher', ...STUDENTS]);
-  const member = (userID: string) => {
-    const rendered = world.as(userID, () => useHandRaise(G));
+  const member = <T,>(userID: string, hook: () => T) => {
+    const rendered = world.as(userID, hook);
     const told: RoundEnd[] = [];
     onRoundEnded(rendered.client, G, (end) => told.push(end));
     ends.set(rendered, told);
     return rendered;
   };
-  const teacher = member('teacher');
-  const [s1, s2, s3] = STUDENTS.map(member);
+  // The teacher's app reads the same state and acts with the teacher's actions.
+  const teacher = member('teacher', () => ({ ...useHandRaise(G), actions: useTeacherActions(G) }));
+  const [s1, s2, s3] = STUDENTS.map((id) => member(id, () => useHandRaise(G)));
   await settle();
   if (!s1 || !s2 || !s3) throw new Error('students');
   return { teacher, s1, s2, s3 };

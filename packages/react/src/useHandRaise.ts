@@ -1,7 +1,7 @@
 import {
-  ClassroomActions,
   type ClassroomState,
   type HandState,
+  StudentActions,
   selectClassroom,
 } from '@beckon/signaling/classroom';
 import { useMemo } from 'react';
@@ -12,13 +12,18 @@ export interface UseHandRaiseResult extends ClassroomState {
   /** This user's own hand state. */
   readonly myHand: HandState;
   readonly isTeacher: boolean;
-  /** The teacher's and students' actions (`ClassroomActions` from `@beckon/signaling/classroom`). */
-  readonly actions: ClassroomActions;
+  /**
+   * The students' actions (`StudentActions` from `@beckon/signaling/classroom`): raise and lower
+   * a hand, answer an invitation to speak, stop speaking. The teacher's are `useTeacherActions`.
+   */
+  readonly actions: StudentActions;
 }
 
 /**
  * The seed's classroom flow for one group: the open round, the raised-hand queue in server
- * order, the speakers, this user's state, and the teacher's and students' actions.
+ * order, the speakers, this user's state, and the students' actions. The teacher's actions come
+ * from {@link useTeacherActions} (its own module, so an app that only raises hands does not ship
+ * them).
  *
  * @example
  * const { round, queue, myHand, actions } = useHandRaise(groupID);
@@ -30,7 +35,7 @@ export function useHandRaise(groupID: string): UseHandRaiseResult {
   const classroom = useBeckonState((s) => selectClassroom(s.invitations, groupID));
   const userID = useBeckonState((s) => s.userID);
   const actions = useMemo(
-    () => new ClassroomActions(client, groupID, () => selectClassroom(store.getState().invitations, groupID)),
+    () => new StudentActions(client, groupID, () => selectClassroom(store.getState().invitations, groupID)),
     [client, store, groupID],
   );
   const isTeacher = userID !== undefined && classroom.teacher === userID;

@@ -1,4 +1,4 @@
-import { ClassroomActions, deriveClassroom, onRoundEnded, type RoundEnd } from '@beckon/signaling/classroom';
+import { deriveClassroom, onRoundEnded, type RoundEnd, TeacherActions } from '@beckon/signaling/classroom';
 import { WebSocket } from 'ws';
 import { api, connectUser, type NodeWebSocket, type Target, type TestUser, waitFor } from './helpers.js';
 
@@ -22,7 +22,7 @@ function countingSocket(counter: Counted) {
 
 export interface Member {
   readonly user: TestUser;
-  readonly actions: ClassroomActions;
+  readonly actions: TeacherActions;
   readonly counted: Counted;
   readonly ends: RoundEnd[];
   queue(): string[];
@@ -46,14 +46,14 @@ async function member(target: Target, userID: string, groupID: () => string): Pr
   const counted = { frames: 0 };
   const user = await connectUser(target, userID, { WebSocket: countingSocket(counted) });
   const ends: RoundEnd[] = [];
-  let actions: ClassroomActions | undefined;
+  let actions: TeacherActions | undefined;
   return {
     user,
     counted,
     ends,
     get actions() {
       if (actions === undefined) {
-        actions = new ClassroomActions(user.client, groupID(), () => view(user, groupID()));
+        actions = new TeacherActions(user.client, groupID(), () => view(user, groupID()));
         onRoundEnded(user.client, groupID(), (end) => ends.push(end));
       }
       return actions;

@@ -40,7 +40,7 @@ describe('@beckon/signaling is framework free', () => {
   it('runs the call flow and the classroom from Node, without React', async () => {
     const core = await import('./index.js');
     const { CallController } = await import('./call/index.js');
-    const { ClassroomActions, selectClassroom } = await import('./classroom/index.js');
+    const { StudentActions, TeacherActions, selectClassroom } = await import('./classroom/index.js');
     const { InMemoryHub } = await import('./hub.js');
     const hub = new InMemoryHub({ clock: new core.ManualClock() });
     hub.setGroup('class', ['teacher', 'ann']);
@@ -53,8 +53,8 @@ describe('@beckon/signaling is framework free', () => {
     teacher.connect();
     ann.connect();
     const view = (c: typeof ann) => () => selectClassroom(Object.fromEntries(c.invitations), 'class');
-    await new ClassroomActions(teacher, 'class', view(teacher)).openRound(['ann']);
-    await new ClassroomActions(ann, 'class', view(ann)).raiseHand();
+    await new TeacherActions(teacher, 'class', view(teacher)).openRound(['ann']);
+    await new StudentActions(ann, 'class', view(ann)).raiseHand();
     expect(view(teacher)().queue.map((q) => q.userID)).toEqual(['ann']);
     await teacher.invite('ann', core.createCallData({ callType: core.CallType.AUDIO, roomID: 'r' }));
     expect(calls.state).toMatchObject({ phase: 'ringing', peer: 'teacher' });

@@ -1,9 +1,10 @@
 // The seed's classroom flow, framework free: the state every client derives from the same
-// invitations, and the teacher's and students' actions.
+// invitations, the students' actions (`StudentActions`) and
+// the teacher's (`TeacherActions`, which extends them).
 
 export type { ClassroomOp } from '../callData.js';
 export type { GroupOperation } from '../protocol.js';
-export { ClassroomActions, type OpenRoundOptions } from './actions.js';
+export { StudentActions } from './actions.js';
 export {
   type ClassroomState,
   deriveClassroom,
@@ -14,3 +15,4 @@ export {
 } from './derive.js';
 export { classroomOpOf, deliverAtOnce, planGroupOperation } from './fanout.js';
 export { onRoundEnded, type RoundEnd, type RoundEndReason } from './roundEnd.js';
+export { type OpenRoundOptions, TeacherActions } from './teacher.js';

@@ -1,4 +1,4 @@
-import { useHandRaise } from '@beckon/react';
+import { useHandRaise, useTeacherActions } from '@beckon/react';
 import { useId, useState } from 'react';
 import { spokenDuration } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
@@ -23,7 +23,8 @@ export interface ClassroomToolbarProps {
  */
 export function ClassroomToolbar(props: ClassroomToolbarProps) {
   const { messages: m, locale } = useI18n();
-  const { roundID, actions } = useHandRaise(props.groupID);
+  const { roundID } = useHandRaise(props.groupID);
+  const actions = useTeacherActions(props.groupID);
   const options = props.timeouts ?? [0, 30, 60, 120];
   const [timeout, setTimeout] = useState(options[0] ?? 0);
   const selectId = useId();

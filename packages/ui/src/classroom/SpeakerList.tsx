@@ -1,4 +1,4 @@
-import { useHandRaise } from '@beckon/react';
+import { useHandRaise, useTeacherActions } from '@beckon/react';
 import type { ReactNode } from 'react';
 import { fill } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
@@ -15,7 +15,8 @@ export interface SpeakerListProps {
 /** Who is speaking (seed step 6); the teacher can stop a speaker. */
 export function SpeakerList(props: SpeakerListProps) {
   const { messages: m } = useI18n();
-  const { speakers, isTeacher, actions } = useHandRaise(props.groupID);
+  const { speakers, isTeacher } = useHandRaise(props.groupID);
+  const actions = useTeacherActions(props.groupID);
   const name = props.displayName ?? plainName;
   return (
     <section
