@@ -110,6 +110,17 @@ export const ThousandHands: Story = {
     await canvas.findByText('1,000 hands raised', {}, { timeout: 10_000 });
     // Virtualized: only the visible rows (and a few more) are in the DOM.
     await expect(canvas.getAllByRole('listitem').length).toBeLessThan(30);
+    // Scrolled to the end (as End does on the focused list), the rows in view follow, numbered for
+    // screen readers; the first rows leave the DOM.
+    const scroll = canvasElement.querySelector<HTMLElement>('.beckon-scroll');
+    if (scroll === null) throw new Error('no scroll area');
+    await expect(scroll.tabIndex).toBe(0);
+    scroll.scrollTop = scroll.scrollHeight;
+    await waitFor(() => expect(canvasElement.querySelector('[aria-posinset="1000"]')).not.toBeNull());
+    await expect(canvasElement.querySelector('[aria-posinset="1"]')).toBeNull();
+    await expect(canvas.getAllByRole('listitem').length).toBeLessThan(30);
+    scroll.scrollTop = 0;
+    await waitFor(() => expect(canvasElement.querySelector('[aria-posinset="1"]')).not.toBeNull());
     const started = performance.now();
     await userEvent.click(canvas.getByRole('button', { name: 'Lower all hands' }));
     await canvas.findByText('No hands raised', {}, { timeout: 10_000 });

@@ -1,16 +1,17 @@
-import { type QueueEntry, useHandRaise } from '@beckon/react';
-import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual';
-import { type ReactNode, useMemo, useRef } from 'react';
+import { type QueueEntry, useHandRaise, useTeacherActions } from '@beckon/react';
+import { type ReactNode, useMemo } from 'react';
 import { fill, plural } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { cx, type DisplayName, plainName } from '../util.js';
+import { useFixedRows } from './useFixedRows.js';
 
 export interface HandRaiseQueueProps {
   readonly groupID: string;
   readonly displayName?: DisplayName;
   /**
-   * Row height in px before rows are measured (rows are virtualized; only visible ones are in the
-   * DOM; a row wraps on a narrow screen and is measured). Default 48.
+   * Row height in px (rows are virtualized: only the visible ones, and a few more, are in the DOM).
+   * Every row gets the same height: a rendered row that is taller (it wraps on a narrow screen)
+   * raises it for all. Default 48.
    */
   readonly rowHeight?: number;
   /** Height of the scrolling list in px. Default 320. */
@@ -33,7 +34,8 @@ const OVERSCAN = 4;
  */
 export function HandRaiseQueue(props: HandRaiseQueueProps) {
   const { messages: m, locale } = useI18n();
-  const { queue: raised, speakInvitations, actions } = useHandRaise(props.groupID);
+  const { queue: raised, speakInvitations } = useHandRaise(props.groupID);
+  const actions = useTeacherActions(props.groupID);
   // Invited students whose hand went down before they answered stay visible until they do.
   const queue = useMemo(() => {
     const extra: QueueEntry[] = [];
@@ -46,22 +48,7 @@ export function HandRaiseQueue(props: HandRaiseQueueProps) {
   const rowHeight = props.rowHeight ?? 48;
   const height = props.height ?? 320;
   const name = props.displayName ?? plainName;
-  const scrollRef = useRef<HTMLElement>(null);
-  const rows = useVirtualizer({
-    count: queue.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
-    getItemKey: (index) => queue[index]?.userID ?? index,
-    overscan: OVERSCAN,
-    // Rows wrap on narrow screens (actions under the name): measured, with the estimate as the
-    // fallback where nothing is laid out.
-    measureElement: (element) => element.getBoundingClientRect().height || rowHeight,
-    // Until the list is measured, and whenever it measures 0 (not laid out: hidden, or a DOM
-    // without layout), show the rows the `height` prop holds rather than none.
-    initialRect: { width: 0, height },
-    observeElementRect: (instance, onRect) =>
-      observeElementRect(instance, (rect) => onRect(rect.height > 0 ? rect : { width: rect.width, height })),
-  });
+  const rows = useFixedRows({ count: queue.length, rowHeight, height, overscan: OVERSCAN });
   const countText = plural(m.handsCount, raised.length, locale);
   return (
     <section
@@ -89,31 +76,29 @@ export function HandRaiseQueue(props: HandRaiseQueueProps) {
       ) : (
         <section
           className="beckon-scroll"
-          ref={scrollRef}
-          style={{ height: Math.min(height, rows.getTotalSize()) }}
+          onScroll={rows.onScroll}
+          style={{ height: Math.min(height, rows.total) }}
           // biome-ignore lint/a11y/noNoninteractiveTabindex: the scroll area must be reachable by keyboard
           tabIndex={0}
           aria-label={countText}
         >
-          <ol className="beckon-list" style={{ height: rows.getTotalSize(), position: 'relative' }}>
-            {rows.getVirtualItems().map((row) => {
-              const entry = queue[row.index];
-              if (entry === undefined) return null;
-              const position = row.index;
+          <ol className="beckon-list" style={{ height: rows.total, position: 'relative' }}>
+            {queue.slice(rows.first, rows.end).map((entry, i) => {
+              const position = rows.first + i;
               const invited = speakInvitations.has(entry.userID);
               const who = name(entry.userID);
               return (
                 <li
                   key={entry.userID}
-                  ref={rows.measureElement}
-                  data-index={row.index}
+                  ref={rows.measure}
+                  data-index={position}
                   className="beckon-row"
                   data-state={invited ? 'invitedToSpeak' : 'raised'}
                   aria-setsize={queue.length}
                   aria-posinset={position + 1}
                   style={{
                     position: 'absolute',
-                    top: row.start,
+                    top: position * rows.size,
                     minHeight: rowHeight,
                     left: 0,
                     right: 0,
