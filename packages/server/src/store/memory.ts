@@ -185,11 +185,14 @@ export class MemoryStore implements Store {
   }
 
   async endedSince(userID: string, seq: number, limit: number): Promise<InvitationRecord[]> {
-    const entries = this.#logs.get(userID)?.entries ?? [];
+    const log = this.#logs.get(userID) ?? { seq: 0, entries: [] };
+    const { entries } = log;
+    // The log's window, as for a replay: entries kept past it (trimmed in steps) do not count.
+    const after = Math.max(seq, log.seq - this.#logLimit());
     const out = new Map<string, InvitationRecord>();
     for (let i = entries.length - 1; i >= 0 && out.size < limit; i--) {
       const entry = entries[i];
-      if (entry === undefined || entry.seq <= seq) break;
+      if (entry === undefined || entry.seq <= after) break;
       if (entry.ended !== undefined) out.set(entry.ended.inviteID, entry.ended);
     }
     return [...out.values()];
