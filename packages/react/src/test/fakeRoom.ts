@@ -9,6 +9,7 @@ export class FakeRoom implements MediaRoom {
     remoteUserEntered: new Set(),
     remoteUserLeft: new Set(),
     remoteStream: new Set(),
+    remoteMedia: new Set(),
     localStream: new Set(),
     failed: new Set(),
   };
@@ -30,6 +31,11 @@ export class FakeRoom implements MediaRoom {
 
   setCameraEnabled(enabled: boolean): Promise<void> {
     this.calls.push(`camera ${enabled}`);
+    return Promise.resolve();
+  }
+
+  switchDevice(kind: string, deviceId: string): Promise<void> {
+    this.calls.push(`switch ${kind} ${deviceId}`);
     return Promise.resolve();
   }
 
