@@ -76,6 +76,25 @@ export interface Messages {
   roundClosed: string;
   speaking: string;
   stopSpeaking: string;
+  // Remote media state and devices (media).
+  /** The muted mark's text (announced; the icon is not the only sign). */
+  remoteMuted: string;
+  /** The placeholder shown instead of a frozen frame. */
+  remoteCameraOff: string;
+  remoteSpeaking: string;
+  devices: string;
+  speaker: string;
+  defaultDevice: string;
+  cameraPreview: string;
+  allowDevices: string;
+  devicesPrompt: string;
+  devicesRequesting: string;
+  devicesDenied: string;
+  devicesUnsupported: string;
+  devicesError: string;
+  noCamera: string;
+  noMicrophone: string;
+  speakerUnsupported: string;
   /** The call stage: tiles, controls, shortcuts, the ended summary. */
   stage: StageMessages;
 }
@@ -188,6 +207,23 @@ export const en: Messages = {
   roundClosed: 'No round open',
   speaking: 'You are speaking',
   stopSpeaking: 'Stop speaking',
+  remoteMuted: '{name} is muted',
+  remoteCameraOff: '{name}, camera off',
+  remoteSpeaking: '{name} is speaking',
+  devices: 'Devices',
+  speaker: 'Speaker',
+  defaultDevice: 'Default',
+  cameraPreview: 'Camera preview',
+  allowDevices: 'Allow camera and microphone',
+  devicesPrompt: 'Allow access so your camera and microphone can be listed.',
+  devicesRequesting: 'Waiting for your permission…',
+  devicesDenied:
+    'Camera and microphone access is blocked. Allow it in the site settings of your browser (the icon beside the address), then try again.',
+  devicesUnsupported: 'This page cannot use a camera or microphone (it needs a secure https address).',
+  devicesError: 'The camera or microphone could not be opened ({error}).',
+  noCamera: 'No camera found. Plug one in to use video.',
+  noMicrophone: 'No microphone found. Plug one in to be heard.',
+  speakerUnsupported: 'Sound plays on the default speaker: this browser cannot choose another.',
   stage: {
     you: 'You',
     ringing: 'Ringing…',
@@ -301,6 +337,22 @@ export const zhCN: Messages = {
   roundClosed: '未开始举手',
   speaking: '你正在发言',
   stopSpeaking: '结束发言',
+  remoteMuted: '{name} 已静音',
+  remoteCameraOff: '{name}，摄像头已关闭',
+  remoteSpeaking: '{name} 正在说话',
+  devices: '设备',
+  speaker: '扬声器',
+  defaultDevice: '默认',
+  cameraPreview: '摄像头预览',
+  allowDevices: '允许使用摄像头和麦克风',
+  devicesPrompt: '允许访问后才能列出你的摄像头和麦克风。',
+  devicesRequesting: '正在等待你的授权…',
+  devicesDenied: '摄像头和麦克风的访问已被阻止。请在浏览器的网站设置（地址栏旁的图标）中允许，然后重试。',
+  devicesUnsupported: '此页面无法使用摄像头或麦克风（需要安全的 https 地址）。',
+  devicesError: '无法打开摄像头或麦克风（{error}）。',
+  noCamera: '未找到摄像头。连接摄像头后即可使用视频。',
+  noMicrophone: '未找到麦克风。连接麦克风后对方才能听到你。',
+  speakerUnsupported: '声音从默认扬声器播放：此浏览器无法选择其他扬声器。',
   stage: {
     you: '你',
     ringing: '正在响铃…',
@@ -414,6 +466,23 @@ export const ja: Messages = {
   roundClosed: '挙手は受け付けていません',
   speaking: '発言中です',
   stopSpeaking: '発言を終える',
+  remoteMuted: '{name} さんはミュート中です',
+  remoteCameraOff: '{name} さん、カメラはオフです',
+  remoteSpeaking: '{name} さんが話しています',
+  devices: 'デバイス',
+  speaker: 'スピーカー',
+  defaultDevice: '既定',
+  cameraPreview: 'カメラのプレビュー',
+  allowDevices: 'カメラとマイクを許可',
+  devicesPrompt: 'アクセスを許可すると、カメラとマイクが一覧に表示されます。',
+  devicesRequesting: '許可を待っています…',
+  devicesDenied:
+    'カメラとマイクへのアクセスがブロックされています。ブラウザのサイト設定（アドレス欄の横のアイコン）で許可してから、もう一度お試しください。',
+  devicesUnsupported: 'このページではカメラやマイクを使えません（安全な https のアドレスが必要です）。',
+  devicesError: 'カメラまたはマイクを開けませんでした（{error}）。',
+  noCamera: 'カメラが見つかりません。ビデオを使うにはカメラを接続してください。',
+  noMicrophone: 'マイクが見つかりません。声を届けるにはマイクを接続してください。',
+  speakerUnsupported: '音声は既定のスピーカーで再生されます（このブラウザでは変更できません）。',
   stage: {
     you: 'あなた',
     ringing: '呼び出し中…',
