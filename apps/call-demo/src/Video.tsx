@@ -5,15 +5,22 @@ export function Video({
   stream,
   muted,
   label,
+  sinkId,
 }: {
   stream: MediaStream | undefined;
   muted?: boolean;
   label: string;
+  /** The speaker to play on (`setSinkId`, where the browser has it); undefined is the default. */
+  sinkId?: string | undefined;
 }) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     if (ref.current && ref.current.srcObject !== (stream ?? null)) ref.current.srcObject = stream ?? null;
   }, [stream]);
+  useEffect(() => {
+    const video = ref.current as (HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> }) | null;
+    if (video?.setSinkId) video.setSinkId(sinkId ?? '').catch(() => {});
+  }, [sinkId]);
   return (
     <video ref={ref} aria-label={label} autoPlay playsInline muted={muted ?? false} data-testid={label} />
   );

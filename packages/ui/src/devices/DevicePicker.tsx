@@ -122,8 +122,8 @@ function Picker(props: {
     return <p role="alert">{kind === 'camera' ? m.noCamera : m.noMicrophone}</p>;
   }
   return (
-    <label htmlFor={id}>
-      {label}
+    <div className="beckon-field">
+      <label htmlFor={id}>{label}</label>
       <select
         id={id}
         value={devices.selected[kind] ?? ''}
@@ -136,7 +136,7 @@ function Picker(props: {
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }
 
