@@ -67,13 +67,13 @@ describe('DevicePicker', () => {
 
   it('while the browser asks: a status', () => {
     show(devices({ status: 'requesting' }));
-    expect(screen.getByRole('status').textContent).toBe('Waiting for your permission…');
+    expect(screen.getByRole('status').textContent).toBe('Waiting for permission…');
   });
 
   it('denied: an alert that says where to allow it, and a retry', async () => {
     const d = devices({ status: 'denied', error: 'NotAllowedError: refused', cameras: [], microphones: [] });
     const { container } = show(d);
-    expect(screen.getByRole('alert').textContent).toMatch(/access is blocked.*site settings/);
+    expect(screen.getByRole('alert').textContent).toMatch(/blocked.*site settings/);
     expect(screen.getByRole('button', { name: 'Allow camera and microphone' })).toBeTruthy();
     expect(await axeViolations(container)).toEqual([]);
   });
@@ -86,21 +86,21 @@ describe('DevicePicker', () => {
   it('no camera, no microphone: says so per kind', () => {
     show(devices({ cameras: [], microphones: [] }));
     expect(screen.getAllByRole('alert').map((a) => a.textContent)).toEqual([
-      'No camera found. Plug one in to use video.',
-      'No microphone found. Plug one in to be heard.',
+      'No camera found.',
+      'No microphone found.',
     ]);
   });
 
   it('a browser without setSinkId: explains that sound plays on the default speaker', () => {
     show(devices({ canSelectSpeaker: false }), { locale: 'zh-CN' });
     expect(screen.queryByLabelText('扬声器')).toBeNull();
-    expect(screen.getByText('声音从默认扬声器播放：此浏览器无法选择其他扬声器。')).toBeTruthy();
+    expect(screen.getByText('此浏览器只能使用默认扬声器。')).toBeTruthy();
   });
 
   it('another error: an alert with the reason', () => {
     show(devices({ status: 'error', error: 'AbortError: gone' }));
     expect(screen.getByRole('alert').textContent).toBe(
-      'The camera or microphone could not be opened (AbortError: gone).',
+      'Could not open the camera or microphone (AbortError: gone).',
     );
   });
 });
