@@ -326,6 +326,30 @@ describe('switchDevice', () => {
     await expect(room.switchDevice('camera', '')).rejects.toThrow(RangeError);
   });
 
+  it('a picked device that is gone (unplugged) falls back to the default when starting', async () => {
+    const gone = Object.assign(new Error('no such device'), { name: 'OverconstrainedError' });
+    const opened: MediaStreamConstraints[] = [];
+    const { room, events } = setup({
+      getUserMedia: async (constraints) => {
+        opened.push(constraints);
+        if (JSON.stringify(constraints).includes('cam-gone')) throw gone;
+        return stream(
+          ...(constraints.audio ? [track('audio')] : []),
+          ...(constraints.video ? [track('video')] : []),
+        );
+      },
+    });
+    await room.switchDevice('camera', 'cam-gone');
+    await room.join('r', 'alice');
+    const local = await room.publish();
+    expect(opened).toEqual([
+      { audio: true, video: { deviceId: { exact: 'cam-gone' } } },
+      { audio: true, video: true },
+    ]);
+    expect(local.getTracks().map((t) => t.kind)).toEqual(['audio', 'video']);
+    expect(events.failed).toEqual([]);
+  });
+
   it('a speaker is only remembered: the app routes its media elements', async () => {
     const { room, opened } = setup();
     await room.join('r', 'alice');

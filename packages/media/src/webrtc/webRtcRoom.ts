@@ -213,12 +213,21 @@ export class WebRtcRoom implements RoomAdapter {
     if (audio) kinds.push('audio');
     if (video) kinds.push('video');
     let captured: MediaStream;
+    const getUserMedia = this.#options.getUserMedia ?? defaultGetUserMedia;
+    const open = () =>
+      getUserMedia({ audio: audio && this.#constraint('audio'), video: video && this.#constraint('video') });
     try {
-      const getUserMedia = this.#options.getUserMedia ?? defaultGetUserMedia;
-      captured = await getUserMedia({
-        audio: audio && this.#constraint('audio'),
-        video: video && this.#constraint('video'),
-      });
+      try {
+        captured = await open();
+      } catch (cause) {
+        // A picked device that is gone (unplugged since): forget the picks and use the defaults.
+        const name = (cause as { name?: unknown } | null)?.name;
+        const picked = (audio && this.#deviceIds.microphone) || (video && this.#deviceIds.camera);
+        if (!picked || (name !== 'OverconstrainedError' && name !== 'NotFoundError')) throw cause;
+        if (audio) delete this.#deviceIds.microphone;
+        if (video) delete this.#deviceIds.camera;
+        captured = await open();
+      }
     } catch (cause) {
       const error = deviceFailure(cause, kinds);
       if (generation === this.#generation) this.#events.emit('failed', error);
