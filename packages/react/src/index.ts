@@ -75,5 +75,6 @@ export { useIncomingInvitations } from './useIncomingInvitations.js';
 export { type InvitationActions, type InvitationHandle, useInvitation } from './useInvitation.js';
 export { useJoinGroup } from './useJoinGroup.js';
 export { useOutgoingInvitations } from './useOutgoingInvitations.js';
+export { useRemoteMediaState } from './useRemoteMediaState.js';
 export { useServerNow } from './useServerNow.js';
 export { useStudentHand } from './useStudentHand.js';

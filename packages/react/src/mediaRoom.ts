@@ -34,6 +34,8 @@ export interface MediaRoom {
   setMicrophoneEnabled(enabled: boolean): Promise<void>;
   setCameraEnabled(enabled: boolean): Promise<void>;
   leave(): Promise<void>;
+  /** The last reported state of a remote user (optional for custom rooms). */
+  remoteMediaState?(userID: string): RemoteMediaState | undefined;
   /** Uses another camera, microphone or speaker, live in a call (optional for custom rooms). */
   switchDevice?(kind: MediaDeviceKind, deviceId: string): Promise<void>;
   on<E extends keyof MediaRoomEvents>(event: E, handler: (...args: MediaRoomEvents[E]) => void): () => void;
