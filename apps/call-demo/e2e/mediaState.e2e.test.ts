@@ -28,7 +28,27 @@ async function plays(page: Page, label: string): Promise<void> {
       (l) => document.querySelector<HTMLVideoElement>(`video[aria-label="${l}"]`)?.videoWidth ?? 0,
       label,
     );
-  await expect.poll(width, { timeout: 60_000 }).toBeGreaterThan(0);
+  // Chromium does not start (or pauses) autoplaying video that is off screen, and a remote track
+  // delivers no frame until played: with the device picker open, the call sits below the fold.
+  await page.locator(`video[aria-label="${label}"]`).scrollIntoViewIfNeeded();
+  try {
+    await expect.poll(width, { timeout: 60_000 }).toBeGreaterThan(0);
+  } catch (error) {
+    // Say what the page had, for a failure that only a loaded CI machine shows.
+    const state = await page.evaluate(() => ({
+      activated: navigator.userActivation?.hasBeenActive,
+      text: document.querySelector('main')?.textContent,
+      videos: [...document.querySelectorAll('video')].map((v) => ({
+        label: v.getAttribute('aria-label'),
+        width: v.videoWidth,
+        paused: v.paused,
+        tracks: (v.srcObject as MediaStream | null)
+          ?.getTracks()
+          .map((t) => `${t.kind}:${t.readyState}:${t.muted}`),
+      })),
+    }));
+    throw new Error(`${label} never showed a frame: ${JSON.stringify(state)}`, { cause: error });
+  }
   await playing(page, label);
 }
 

@@ -18,8 +18,10 @@ export function Video({
     if (ref.current && ref.current.srcObject !== (stream ?? null)) ref.current.srcObject = stream ?? null;
   }, [stream]);
   useEffect(() => {
-    const video = ref.current as (HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> }) | null;
-    if (video?.setSinkId) video.setSinkId(sinkId ?? '').catch(() => {});
+    const video = ref.current;
+    // Only on a real change: a setSinkId while the element starts playing can leave it paused.
+    const target = sinkId ?? '';
+    if (video && 'setSinkId' in video && video.sinkId !== target) video.setSinkId(target).catch(() => {});
   }, [sinkId]);
   return (
     <video ref={ref} aria-label={label} autoPlay playsInline muted={muted ?? false} data-testid={label} />
