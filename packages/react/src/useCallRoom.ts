@@ -32,7 +32,6 @@ export interface CallRoomActions {
 /** Devices to use, by `deviceId` (`useDevices().selected`); undefined is the browser's default. */
 export type SelectedDevices = Partial<Readonly<Record<MediaDeviceKind, string | undefined>>>;
 
-
 export interface UseCallRoomResult {
   /** The room of the current call, while there is one. */
   readonly room: MediaRoom | undefined;

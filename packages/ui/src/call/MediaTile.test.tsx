@@ -31,7 +31,7 @@ describe('MediaTile', () => {
         </MediaTile>
       </BeckonUIProvider>,
     );
-    const tile = container.querySelector('.beckon-tile') as HTMLElement;
+    const tile = container.querySelector('.beckon-media-tile') as HTMLElement;
     expect(tile.dataset.camera).toBe('on');
     expect(screen.queryByRole('img', { name: 'Bob Stone, camera off' })).toBeNull();
     rerender(
@@ -54,7 +54,7 @@ describe('MediaTile', () => {
         <MediaTile name="Bob" avatarUrl="https://example.com/bob.png" cameraOff />
       </BeckonUIProvider>,
     );
-    expect(container.querySelector('img.beckon-avatar')?.getAttribute('src')).toBe(
+    expect(container.querySelector('img.beckon-media-tile-avatar')?.getAttribute('src')).toBe(
       'https://example.com/bob.png',
     );
     expect(screen.getByRole('img', { name: 'Bob, camera off' }).textContent).toBe('');
@@ -69,12 +69,12 @@ describe('MediaTile', () => {
     const { rerender, container } = render(view(false, true));
     const status = screen.getByRole('status');
     expect(status.textContent).toBe('');
-    expect(container.querySelector('.beckon-tile')?.hasAttribute('data-speaking')).toBe(true);
+    expect(container.querySelector('.beckon-media-tile')?.hasAttribute('data-speaking')).toBe(true);
     rerender(view(true, false));
     expect(screen.getByRole('status').textContent).toBe('ボブ さんはミュート中です');
     expect(container.querySelector('.beckon-muted-mark')).not.toBeNull();
-    expect(container.querySelector('.beckon-tile')?.hasAttribute('data-muted')).toBe(true);
-    expect(container.querySelector('.beckon-tile')?.hasAttribute('data-speaking')).toBe(false);
+    expect(container.querySelector('.beckon-media-tile')?.hasAttribute('data-muted')).toBe(true);
+    expect(container.querySelector('.beckon-media-tile')?.hasAttribute('data-speaking')).toBe(false);
     expect(await axeViolations(container)).toEqual([]);
   });
 });

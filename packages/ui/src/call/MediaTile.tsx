@@ -48,24 +48,28 @@ export function MediaTile(props: MediaTileProps) {
   const { name, cameraOff = false, muted = false, speaking = false } = props;
   return (
     <div
-      className={cx('beckon-tile', props.className)}
+      className={cx('beckon-media-tile', props.className)}
       data-camera={cameraOff ? 'off' : 'on'}
       data-muted={muted ? '' : undefined}
       data-speaking={speaking ? '' : undefined}
     >
       {props.children}
       {cameraOff && (
-        <div className="beckon-tile-placeholder" role="img" aria-label={fill(m.remoteCameraOff, { name })}>
+        <div
+          className="beckon-media-tile-placeholder"
+          role="img"
+          aria-label={fill(m.remoteCameraOff, { name })}
+        >
           {props.avatarUrl ? (
-            <img className="beckon-avatar" src={props.avatarUrl} alt="" />
+            <img className="beckon-media-tile-avatar" src={props.avatarUrl} alt="" />
           ) : (
-            <span className="beckon-avatar" aria-hidden="true">
+            <span className="beckon-media-tile-avatar" aria-hidden="true">
               {initials(name)}
             </span>
           )}
         </div>
       )}
-      <span className="beckon-tile-name">
+      <span className="beckon-media-tile-name">
         {muted && <MicOff />}
         <span>{name}</span>
         {/* Announced when it changes; the icon above is the visible sign, not a colour. */}
