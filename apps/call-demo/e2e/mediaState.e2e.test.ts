@@ -150,6 +150,8 @@ describe('remote camera off and mute, and devices (real Chromium, fake devices)'
 
     // The call opens the picked devices; during it the picker shows the call's own camera.
     await videoCall(carol, dan, 'dan');
+    // In the call, the stage's Devices button opens the same picker.
+    await carol.getByRole('button', { name: 'Devices' }).click();
     expect(await shownDevice(carol, 'local video', 'video')).toBe(cam0);
     expect(await shownDevice(carol, 'local video', 'audio')).toBe(mic1);
     await poll(() => shownDevice(carol, 'Camera preview', 'video')).toBe(cam0);
