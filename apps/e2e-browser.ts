@@ -13,8 +13,11 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { CHROMIUM, CHROMIUM_MEDIA_ARGS } from '../scripts/chromium.js';
 
 export interface Browsers {
-  /** A new person: their own browser profile, on `url`. */
-  open(url: string): Promise<Page>;
+  /**
+   * A new person: their own browser profile, on `url`. `args` add Chromium flags, replacing a
+   * default flag of the same name (`--use-fake-device-for-media-stream=device-count=2`: two cameras).
+   */
+  open(url: string, args?: readonly string[]): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -23,12 +26,14 @@ export function browsers(): Browsers {
   const contexts: BrowserContext[] = [];
   const profiles: string[] = [];
   return {
-    async open(url) {
+    async open(url, args = []) {
+      const name = (flag: string) => flag.split('=')[0];
+      const flags = [...CHROMIUM_MEDIA_ARGS.filter((f) => !args.some((a) => name(a) === name(f))), ...args];
       const profile = mkdtempSync(join(tmpdir(), 'beckon-e2e-'));
       profiles.push(profile);
       const context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
-        args: CHROMIUM_MEDIA_ARGS,
+        args: flags,
         viewport: { width: 900, height: 900 },
       });
       contexts.push(context);

@@ -1,7 +1,14 @@
 import { beckonRoomSignaling, type RoomAdapter, TrtcRoom, WebRtcRoom } from '@beckon/media';
-import { useCall, useCallRoom, useConnection, useGroupMembers, useIceServers } from '@beckon/react';
+import {
+  useCall,
+  useCallRoom,
+  useConnection,
+  useDevices,
+  useGroupMembers,
+  useIceServers,
+} from '@beckon/react';
 import { CallType } from '@beckon/signaling';
-import { CallHistoryList, CallNotificationsButton, CallStage } from '@beckon/ui';
+import { CallHistoryList, CallNotificationsButton, CallStage, DevicePicker } from '@beckon/ui';
 import { useEffect, useState } from 'react';
 import type { BeckonSession, Session } from './session.js';
 import { Video } from './Video.js';
@@ -102,17 +109,23 @@ export function Phone({ session }: { session: Session }) {
   const call = useCall();
   // STUN/TURN from the Beckon server when it has them (peer-to-peer calls across networks).
   const ice = useIceServers({ enabled: session.mode === 'beckon' && !session.trtc });
+  // The picked camera, microphone and speaker, used by calls and switched live during one.
+  const devices = useDevices();
+  const [showDevices, setShowDevices] = useState(false);
   // TRTC when the server has credentials; otherwise peer to peer, signaled through Beckon.
-  const media = useCallRoom(({ peer }): RoomAdapter => {
-    const { trtc } = session;
-    return trtc
-      ? new TrtcRoom({ sdkAppId: trtc.sdkAppId, userSig: () => trtc.userSig() })
-      : new WebRtcRoom({
-          signaling: beckonRoomSignaling(session.client, () => [peer]),
-          iceServers: ice.current,
-          iceTransportPolicy: ice.data?.iceTransportPolicy ?? 'all',
-        });
-  });
+  const media = useCallRoom(
+    ({ peer }): RoomAdapter => {
+      const { trtc } = session;
+      return trtc
+        ? new TrtcRoom({ sdkAppId: trtc.sdkAppId, userSig: () => trtc.userSig() })
+        : new WebRtcRoom({
+            signaling: beckonRoomSignaling(session.client, () => [peer]),
+            iceServers: ice.current,
+            iceTransportPolicy: ice.data?.iceTransportPolicy ?? 'all',
+          });
+    },
+    { devices: devices.selected },
+  );
   const busy = call.phase !== 'idle' && call.phase !== 'ended';
   const dial: Dial = (userID, callType) => void call.actions.dial(userID, { callType });
   // The toggles' state, so your own tile shows your avatar while your camera is off. Every call
@@ -142,8 +155,16 @@ export function Phone({ session }: { session: Session }) {
       ) : (
         <CallByID me={session.userID} ready={!busy && state === 'connected'} dial={dial} />
       )}
+      {call.phase === 'idle' || call.phase === 'ended' ? (
+        <details className="beckon-panel" onToggle={(e) => setShowDevices(e.currentTarget.open)}>
+          <summary>Camera, microphone and speaker</summary>
+          {showDevices && <DevicePicker devices={devices} preview />}
+        </details>
+      ) : null}
       <CallStage
-        remoteMedia={<Video stream={media.remote} label="remote video" />}
+        remoteMedia={<Video stream={media.remote} label="remote video" sinkId={devices.selected.speaker} />}
+        {...(media.remoteState ? { remote: media.remoteState } : {})}
+        devices={<DevicePicker devices={devices} {...(media.local ? { preview: media.local } : {})} />}
         localMedia={<Video stream={media.local} muted label="local video" />}
         local={{ cameraOff: !cameraOn, muted: !microphoneOn }}
         controls={{

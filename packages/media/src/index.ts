@@ -1,4 +1,11 @@
 export {
+  type RemoteMediaState,
+  rmsToLevel,
+  SpeakingDetector,
+  type SpeakingOptions,
+} from './remoteState.js';
+export {
+  type DeviceKind,
   type MediaKind,
   type PublishOptions,
   type RoomAdapter,

@@ -1,7 +1,11 @@
 import { BeckonError } from '@beckon/signaling';
+import type { RemoteMediaState } from './remoteState.js';
 
 /** A kind of media a user can publish. */
 export type MediaKind = 'audio' | 'video';
+
+/** A kind of device a user can pick. */
+export type DeviceKind = 'camera' | 'microphone' | 'speaker';
 
 /**
  * Why media failed. `ice-failed`: no network path to a peer, even after an ICE restart;
@@ -60,6 +64,14 @@ export interface RoomEvents {
    * left out, so `[]` means neither).
    */
   remoteStream: [userID: string, stream: MediaStream, kinds: readonly MediaKind[]];
+  /**
+   * A remote user's microphone, camera or voice activity changed (see {@link RemoteMediaState}).
+   * Emitted first when the user enters (everything off), then on every change: the peer's own
+   * word (WebRTC: a relay message on mute and camera off, since a disabled track sends silence
+   * or black with no event; TRTC: its audio/video available events) and what arrives (a track
+   * that stops delivering counts as off), and levels for `speaking`.
+   */
+  remoteMedia: [userID: string, state: RemoteMediaState];
   /** The local camera/microphone stream, after `publish` and after the camera is switched on or off. */
   localStream: [stream: MediaStream];
   /**
@@ -109,6 +121,17 @@ export interface RoomAdapter {
   setMicrophoneEnabled(enabled: boolean): Promise<void>;
   /** Switches the camera off (false) or on again (true). */
   setCameraEnabled(enabled: boolean): Promise<void>;
+  /** The last {@link RemoteMediaState} of a remote user in the room, or undefined. */
+  remoteMediaState(userID: string): RemoteMediaState | undefined;
+  /**
+   * Uses another camera, microphone or speaker (a `deviceId` from `enumerateDevices`), live in a
+   * call: the other side keeps its connection and gets the new device's track. A camera that is
+   * off, or a device not yet published, is used when it is next started. WebRTC rooms do not play
+   * audio (`playsRemoteAudio` is false): route speakers with `HTMLMediaElement.setSinkId` on the
+   * elements that play remote streams. Rejects with a {@link RoomError} (`device-error`,
+   * `permission-denied`) and keeps the previous device then.
+   */
+  switchDevice(kind: DeviceKind, deviceId: string): Promise<void>;
   /** Leaves the room and stops the local camera and microphone. Safe to call twice. */
   leave(): Promise<void>;
   /** Subscribes to an event; returns the unsubscribe function. */

@@ -31,7 +31,16 @@ export {
   type BeckonRuntime,
   createBeckonRuntime,
 } from './context.js';
-export type { MediaRoom, MediaRoomEvents } from './mediaRoom.js';
+export {
+  createDeviceList,
+  type DeviceInfo,
+  type DeviceList,
+  type DeviceListOptions,
+  type DeviceListState,
+  type DeviceStatus,
+  type MediaDevicesLike,
+} from './devices.js';
+export type { MediaDeviceKind, MediaRoom, MediaRoomEvents, RemoteMediaState } from './mediaRoom.js';
 export { beckonKeys } from './queryKeys.js';
 export { type BeckonState, type BeckonStore, createBeckonStore, type EndedInvitation } from './store.js';
 export { useBeckonClient, useMaybeBeckonClient } from './useBeckonClient.js';
@@ -42,6 +51,7 @@ export {
   type CallRoomActions,
   type CallRoomTarget,
   type CreateCallRoom,
+  type SelectedDevices,
   type UseCallRoomOptions,
   type UseCallRoomResult,
   useCallRoom,
@@ -56,6 +66,7 @@ export {
 } from './useClassRoom.js';
 export { useConnection } from './useConnection.js';
 export { useCreateGroup } from './useCreateGroup.js';
+export { type UseDevicesOptions, type UseDevicesResult, useDevices } from './useDevices.js';
 export { useGroupMembers } from './useGroupMembers.js';
 export { type UseHandRaiseResult, useHandRaise } from './useHandRaise.js';
 export { iceServersQuery, type UseIceServersResult, useIceServers } from './useIceServers.js';
@@ -64,6 +75,7 @@ export { useIncomingInvitations } from './useIncomingInvitations.js';
 export { type InvitationActions, type InvitationHandle, useInvitation } from './useInvitation.js';
 export { useJoinGroup } from './useJoinGroup.js';
 export { useOutgoingInvitations } from './useOutgoingInvitations.js';
+export { useRemoteMediaState } from './useRemoteMediaState.js';
 export { useServerNow } from './useServerNow.js';
 export { useStudentHand } from './useStudentHand.js';
 export { useTeacherActions } from './useTeacherActions.js';

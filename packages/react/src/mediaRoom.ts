@@ -1,8 +1,23 @@
+/**
+ * What one remote user sends, as `@beckon/media`'s rooms report it (`remoteMedia` event):
+ * microphone muted, camera off (or no video: an audio call, still connecting), and speaking now
+ * (voice activity with hysteresis; never while muted).
+ */
+export interface RemoteMediaState {
+  readonly muted: boolean;
+  readonly cameraOff: boolean;
+  readonly speaking: boolean;
+}
+
+/** A kind of device a user can pick. */
+export type MediaDeviceKind = 'camera' | 'microphone' | 'speaker';
+
 /** The events the room hooks listen to, as `@beckon/media`'s `RoomEvents` names them. */
 export interface MediaRoomEvents {
   remoteUserEntered: [userID: string];
   remoteUserLeft: [userID: string];
   remoteStream: [userID: string, stream: MediaStream, kinds: readonly ('audio' | 'video')[]];
+  remoteMedia: [userID: string, state: RemoteMediaState];
   localStream: [stream: MediaStream];
   /** `reason` as `@beckon/media`'s `RoomError` gives it (`'ice-failed'`, `'permission-denied'`, ...). */
   failed: [error: Error & { readonly reason?: string }];
@@ -19,5 +34,9 @@ export interface MediaRoom {
   setMicrophoneEnabled(enabled: boolean): Promise<void>;
   setCameraEnabled(enabled: boolean): Promise<void>;
   leave(): Promise<void>;
+  /** The last reported state of a remote user (optional for custom rooms). */
+  remoteMediaState?(userID: string): RemoteMediaState | undefined;
+  /** Uses another camera, microphone or speaker, live in a call (optional for custom rooms). */
+  switchDevice?(kind: MediaDeviceKind, deviceId: string): Promise<void>;
   on<E extends keyof MediaRoomEvents>(event: E, handler: (...args: MediaRoomEvents[E]) => void): () => void;
 }

@@ -1,7 +1,7 @@
 import { CallType } from '@beckon/signaling';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useBeckonRuntime } from './context.js';
-import type { MediaRoom } from './mediaRoom.js';
+import type { MediaDeviceKind, MediaRoom, RemoteMediaState } from './mediaRoom.js';
 import { useBeckonState } from './useBeckonState.js';
 
 /** The call a room is created for. */
@@ -21,13 +21,28 @@ export interface CallRoomActions {
   readonly setMicrophoneEnabled: (on: boolean) => void;
   /** Switches the camera off (false) or on (true). */
   readonly setCameraEnabled: (on: boolean) => void;
+  /**
+   * Uses another device now (the room's `switchDevice`); rejects when it cannot be opened, and
+   * the call goes on with the previous one. Prefer the `devices` option, which also applies
+   * devices picked before the room exists.
+   */
+  readonly switchDevice: (kind: MediaDeviceKind, deviceId: string) => Promise<void>;
 }
+
+/** Devices to use, by `deviceId` (`useDevices().selected`); undefined is the browser's default. */
+export type SelectedDevices = Partial<Readonly<Record<MediaDeviceKind, string | undefined>>>;
 
 export interface UseCallRoomResult {
   /** The room of the current call, while there is one. */
   readonly room: MediaRoom | undefined;
   readonly local: MediaStream | undefined;
   readonly remote: MediaStream | undefined;
+  /**
+   * The peer's microphone, camera and voice activity (undefined until the room reports it, or
+   * when the room does not): show a placeholder instead of a frozen frame when `cameraOff`, and a
+   * muted mark when `muted`.
+   */
+  readonly remoteState: RemoteMediaState | undefined;
   readonly actions: CallRoomActions;
 }
 
@@ -38,6 +53,13 @@ export interface UseCallRoomOptions {
    * `callOptions.remoteLeaveGraceMs`, else 10 s.
    */
   readonly remoteLeaveGraceMs?: number;
+  /**
+   * The camera, microphone and speaker to use: applied to the room before it publishes, and
+   * switched live when they change during the call.
+   */
+  readonly devices?: SelectedDevices;
+  /** Called when a device switch fails (the call goes on with the previous device). */
+  readonly onDeviceError?: (error: Error, kind: MediaDeviceKind) => void;
 }
 
 /**
@@ -64,8 +86,11 @@ export function useCallRoom(createRoom: CreateCallRoom, options: UseCallRoomOpti
   const [room, setRoom] = useState<MediaRoom>();
   const [local, setLocal] = useState<MediaStream>();
   const [remote, setRemote] = useState<MediaStream>();
+  const [remoteState, setRemoteState] = useState<RemoteMediaState>();
   const create = useRef(createRoom);
   create.current = createRoom;
+  const latest = useRef(options);
+  latest.current = options;
 
   const inRoom =
     (phase === 'dialing' && direction === 'outgoing') || phase === 'connecting' || phase === 'inCall';
@@ -79,6 +104,9 @@ export function useCallRoom(createRoom: CreateCallRoom, options: UseCallRoomOpti
       current.on('remoteUserEntered', () => calls.remoteEntered()),
       current.on('remoteUserLeft', () => calls.remoteLeft(grace.current)),
       current.on('remoteStream', (_user, stream) => setRemote(stream)),
+      current.on('remoteMedia', (user, state) => {
+        if (user === peer) setRemoteState(state);
+      }),
       current.on('localStream', (stream) => setLocal(stream)),
       current.on('failed', (error) => {
         // The connection to the peer died mid-call (its network went): as good as gone, unless
@@ -87,8 +115,16 @@ export function useCallRoom(createRoom: CreateCallRoom, options: UseCallRoomOpti
         else calls.fail(error.message);
       }),
     ];
-    current
-      .join(roomID, userID)
+    // Devices picked before the call: the room opens them when it publishes.
+    const picked = latest.current.devices ?? {};
+    const first = Promise.all(
+      (Object.keys(picked) as MediaDeviceKind[]).map((k) => {
+        const id = picked[k];
+        return id && current.switchDevice ? current.switchDevice(k, id).catch(() => {}) : undefined;
+      }),
+    );
+    first
+      .then(() => current.join(roomID, userID))
       .then(() => current.publish({ audio: true, video: kind === CallType.VIDEO }))
       .catch(() => {}); // Reported through 'failed'.
     return () => {
@@ -97,15 +133,37 @@ export function useCallRoom(createRoom: CreateCallRoom, options: UseCallRoomOpti
       setRoom(undefined);
       setLocal(undefined);
       setRemote(undefined);
+      setRemoteState(undefined);
     };
   }, [inRoom, roomID, peer, callType, userID, calls]);
+
+  // A device picked during the call is switched live; the first render of a room applied them.
+  const { camera, microphone, speaker } = options.devices ?? {};
+  const applied = useRef<{ room: MediaRoom | undefined; devices: SelectedDevices }>({
+    room: undefined,
+    devices: {},
+  });
+  useEffect(() => {
+    const devices: SelectedDevices = { camera, microphone, speaker };
+    const before = applied.current;
+    applied.current = { room, devices };
+    if (room === undefined || before.room !== room || !room.switchDevice) return;
+    for (const k of ['camera', 'microphone', 'speaker'] as const) {
+      const id = devices[k];
+      if (!id || id === before.devices[k]) continue;
+      room.switchDevice(k, id).catch((error: unknown) => {
+        latest.current.onDeviceError?.(error instanceof Error ? error : new Error(String(error)), k);
+      });
+    }
+  }, [room, camera, microphone, speaker]);
 
   const actions = useMemo<CallRoomActions>(
     () => ({
       setMicrophoneEnabled: (on) => void room?.setMicrophoneEnabled(on).catch(() => {}),
       setCameraEnabled: (on) => void room?.setCameraEnabled(on).catch(() => {}),
+      switchDevice: (k, id) => room?.switchDevice?.(k, id) ?? Promise.resolve(),
     }),
     [room],
   );
-  return { room, local, remote, actions };
+  return { room, local, remote, remoteState, actions };
 }

@@ -7,6 +7,7 @@ export { CallStage, type CallStageProps } from './call/CallStage.js';
 export { CallTimer, type CallTimerProps } from './call/CallTimer.js';
 export { CallView, type CallViewProps } from './call/CallView.js';
 export { IncomingCallDialog, type IncomingCallDialogProps } from './call/IncomingCallDialog.js';
+export { MediaTile, type MediaTileProps } from './call/MediaTile.js';
 export { OutgoingCallPanel, type OutgoingCallPanelProps } from './call/OutgoingCallPanel.js';
 export { type ParticipantState, ParticipantTile, type ParticipantTileProps } from './call/ParticipantTile.js';
 export { type Corner, SelfView, type SelfViewProps } from './call/SelfView.js';
@@ -17,6 +18,7 @@ export { HandRaisePrompt, type HandRaisePromptProps } from './classroom/HandRais
 export { HandRaiseQueue, type HandRaiseQueueProps } from './classroom/HandRaiseQueue.js';
 export { RoundCountdown, type RoundCountdownProps } from './classroom/RoundCountdown.js';
 export { SpeakerList, type SpeakerListProps } from './classroom/SpeakerList.js';
+export { DevicePicker, type DevicePickerProps } from './devices/DevicePicker.js';
 export { clock, fill, plural, spokenDuration } from './i18n/format.js';
 export {
   BeckonUIProvider,

@@ -2,10 +2,22 @@
 
 export class FakeTrack extends EventTarget {
   enabled = true;
+  muted = false;
   readyState: MediaStreamTrackState = 'live';
   readonly id = Math.random().toString(36).slice(2);
-  constructor(readonly kind: 'audio' | 'video') {
+  constructor(
+    readonly kind: 'audio' | 'video',
+    readonly deviceId = 'default',
+  ) {
     super();
+  }
+  getSettings(): MediaTrackSettings {
+    return { deviceId: this.deviceId };
+  }
+  /** What a browser does when a received track stops (or starts again) delivering media. */
+  setMuted(muted: boolean): void {
+    this.muted = muted;
+    this.dispatchEvent(new Event(muted ? 'mute' : 'unmute'));
   }
   stop(): void {
     this.readyState = 'ended';
@@ -40,8 +52,8 @@ export class FakeMediaStream {
   }
 }
 
-export function track(kind: 'audio' | 'video'): MediaStreamTrack {
-  return new FakeTrack(kind) as unknown as MediaStreamTrack;
+export function track(kind: 'audio' | 'video', deviceId?: string): MediaStreamTrack {
+  return new FakeTrack(kind, deviceId) as unknown as MediaStreamTrack;
 }
 
 export function stream(...tracks: MediaStreamTrack[]): MediaStream {

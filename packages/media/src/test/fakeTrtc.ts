@@ -70,6 +70,11 @@ export class FakeTrtcClient implements TrtcClient {
   async startRemoteVideo(config: RemoteVideoConfig): Promise<void> {
     await this.#call('startRemoteVideo', config);
   }
+  /** The interval of `enableAudioVolumeEvaluation` (kept out of `calls`: it is not a request). */
+  volumeInterval: number | undefined;
+  enableAudioVolumeEvaluation(interval?: number): void {
+    this.volumeInterval = interval ?? 2000;
+  }
   getVideoTrack(config?: { userId?: string; streamType?: TRTCStreamType }): MediaStreamTrack | null {
     const userId = config?.userId ?? '';
     if (userId === '') return this.#started.video && !this.#videoMuted ? this.localTracks.video : null;
@@ -122,7 +127,13 @@ export class FakeTrtcClient implements TrtcClient {
 /** The SDK's static side, as `TrtcRoom` sees it; `failures` make methods of every client reject. */
 export function fakeTrtcSdk(failures: Record<string, unknown> = {}) {
   const clients: FakeTrtcClient[] = [];
+  const speakers: string[] = [];
   const sdk = {
+    async setCurrentSpeaker(speakerId: string) {
+      await Promise.resolve();
+      if ('setCurrentSpeaker' in failures) throw failures.setCurrentSpeaker;
+      speakers.push(speakerId);
+    },
     create(options?: TRTCOptions) {
       const client = new FakeTrtcClient(options);
       for (const [method, error] of Object.entries(failures)) client.failures.set(method, error);
@@ -139,9 +150,10 @@ export function fakeTrtcSdk(failures: Record<string, unknown> = {}) {
       REMOTE_AUDIO_AVAILABLE: 'remote-audio-available',
       REMOTE_AUDIO_UNAVAILABLE: 'remote-audio-unavailable',
       TRACK: 'track',
+      AUDIO_VOLUME: 'audio-volume',
     },
     ERROR_CODE: { DEVICE_ERROR: 5300 },
     TYPE: { STREAM_TYPE_MAIN: MAIN },
   } satisfies TrtcSdk;
-  return { sdk, clients };
+  return { sdk, clients, speakers };
 }

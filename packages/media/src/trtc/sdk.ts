@@ -17,6 +17,7 @@ export type TrtcClient = Pick<
   | 'startRemoteVideo'
   | 'getVideoTrack'
   | 'getAudioTrack'
+  | 'enableAudioVolumeEvaluation'
   | 'destroy'
 > & {
   // The SDK's own on/off return `this`; only the event map matters here.
@@ -30,6 +31,8 @@ export type TrtcEvents = TRTCEventTypes;
 /** The part of the SDK's default export (the `TRTC` class) that `TrtcRoom` uses. */
 export interface TrtcSdk {
   create(options?: TRTCOptions): TrtcClient;
+  /** Routes TRTC's audio playback to a speaker (`TRTC.setCurrentSpeaker`). */
+  setCurrentSpeaker(speakerId: string): Promise<void>;
   readonly EVENT: Pick<
     typeof TRTC.EVENT,
     | 'ERROR'
@@ -41,6 +44,7 @@ export interface TrtcSdk {
     | 'REMOTE_AUDIO_AVAILABLE'
     | 'REMOTE_AUDIO_UNAVAILABLE'
     | 'TRACK'
+    | 'AUDIO_VOLUME'
   >;
   readonly ERROR_CODE: Pick<typeof TRTC.ERROR_CODE, 'DEVICE_ERROR'>;
   readonly TYPE: Pick<typeof TRTC.TYPE, 'STREAM_TYPE_MAIN'>;

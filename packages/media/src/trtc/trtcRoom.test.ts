@@ -21,6 +21,7 @@ function setup(options: Partial<TrtcRoomOptions> = {}, failures: Record<string, 
     remoteUserEntered: [],
     remoteUserLeft: [],
     remoteStream: [],
+    remoteMedia: [],
     localStream: [],
     failed: [],
   };

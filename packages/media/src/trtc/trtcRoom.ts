@@ -3,6 +3,14 @@ import type { EnterRoomConfig, TRTCOptions } from 'trtc-sdk-v5';
 import { createMediaStream, kindsOf } from '../devices.js';
 import { RoomEmitter } from '../emitter.js';
 import {
+  type RemoteMediaState,
+  SpeakingDetector,
+  type SpeakingOptions,
+  sameRemoteState,
+  speakingOptions,
+} from '../remoteState.js';
+import {
+  type DeviceKind,
   type MediaKind,
   type PublishOptions,
   type RoomAdapter,
@@ -26,6 +34,12 @@ export interface TrtcRoomOptions {
   readonly createOptions?: TRTCOptions;
   /** Loads the SDK; default: a dynamic `import('trtc-sdk-v5')`. Tests pass a fake. */
   readonly loadSdk?: () => Promise<TrtcSdk>;
+  /**
+   * Voice activity of remote users (`RemoteMediaState.speaking`) from TRTC's volume events
+   * (`enableAudioVolumeEvaluation`, volume / 100 as the level). Default on; `false` leaves the
+   * SDK's volume evaluation off.
+   */
+  readonly speaking?: boolean | SpeakingOptions;
 }
 
 interface Remote {
@@ -33,6 +47,8 @@ interface Remote {
   audio: boolean;
   video: boolean;
   reported: string | undefined;
+  state: RemoteMediaState | undefined;
+  readonly detector: SpeakingDetector;
 }
 
 type State = 'idle' | 'joining' | 'joined';
@@ -77,9 +93,13 @@ export class TrtcRoom implements RoomAdapter {
   #started = { audio: false, video: false };
   #microphoneEnabled = true;
   #cameraEnabled = true;
+  /** Devices picked with `switchDevice`; kept across joins. */
+  readonly #deviceIds: Partial<Record<DeviceKind, string>> = {};
+  readonly #speaking: Required<SpeakingOptions> | undefined;
 
   constructor(options: TrtcRoomOptions) {
     this.#options = options;
+    this.#speaking = speakingOptions(options.speaking);
   }
 
   get roomID(): string | undefined {
@@ -88,6 +108,36 @@ export class TrtcRoom implements RoomAdapter {
 
   on<E extends RoomEventName>(event: E, handler: RoomEventHandler<E>): () => void {
     return this.#events.on(event, handler);
+  }
+
+  remoteMediaState(userID: string): RemoteMediaState | undefined {
+    return this.#remotes.get(userID)?.state;
+  }
+
+  async switchDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    if (typeof deviceId !== 'string' || deviceId === '') throw new RangeError('deviceId must not be empty');
+    const previous = this.#deviceIds[kind];
+    this.#deviceIds[kind] = deviceId;
+    const client = this.#client;
+    const sdk = this.#sdk;
+    try {
+      if (kind === 'speaker') {
+        if (sdk !== undefined) await sdk.setCurrentSpeaker(deviceId); // else on join
+      } else if (client !== undefined && kind === 'camera' && this.#started.video && this.#cameraEnabled) {
+        await client.updateLocalVideo({ option: { cameraId: deviceId } });
+        if (this.#client === client) this.#refreshLocal(true);
+      } else if (client !== undefined && kind === 'microphone' && this.#started.audio) {
+        await client.updateLocalAudio({ option: { microphoneId: deviceId } });
+        if (this.#client === client) this.#refreshLocal(true);
+      }
+    } catch (cause) {
+      // The call goes on with the device it had: reject, but no 'failed' (that would end it).
+      if (this.#deviceIds[kind] === deviceId) {
+        if (previous === undefined) delete this.#deviceIds[kind];
+        else this.#deviceIds[kind] = previous;
+      }
+      throw trtcFailure(cause, sdk, `could not switch the ${kind} to ${deviceId}`);
+    }
   }
 
   async join(roomID: string, userID: string): Promise<void> {
@@ -119,6 +169,10 @@ export class TrtcRoom implements RoomAdapter {
     this.#sdk = sdk;
     this.#client = client;
     this.#listen(sdk, client);
+    if (this.#speaking !== undefined)
+      client.enableAudioVolumeEvaluation(Math.max(100, this.#speaking.intervalMs));
+    const speaker = this.#deviceIds.speaker;
+    if (speaker !== undefined) sdk.setCurrentSpeaker(speaker).catch(() => {}); // a speaker unplugged since
     try {
       await client.enterRoom({
         ...this.#options.enterRoom,
@@ -146,12 +200,21 @@ export class TrtcRoom implements RoomAdapter {
     const video = (options.video ?? true) && !this.#started.video;
     try {
       if (video) {
-        await client.startLocalVideo({ publish: true });
+        const cameraId = this.#deviceIds.camera;
+        await client.startLocalVideo({
+          publish: true,
+          ...(cameraId === undefined ? {} : { option: { cameraId } }),
+        });
         this.#started.video = true;
         this.#cameraEnabled = true;
       }
       if (audio) {
-        await client.startLocalAudio({ publish: true, mute: !this.#microphoneEnabled });
+        const microphoneId = this.#deviceIds.microphone;
+        await client.startLocalAudio({
+          publish: true,
+          mute: !this.#microphoneEnabled,
+          ...(microphoneId === undefined ? {} : { option: { microphoneId } }),
+        });
         this.#started.audio = true;
       }
     } catch (cause) {
@@ -210,7 +273,14 @@ export class TrtcRoom implements RoomAdapter {
     if (client === undefined) return;
     try {
       if (kind === 'audio') await client.updateLocalAudio({ mute: !enabled });
-      else await client.updateLocalVideo({ mute: !enabled });
+      else {
+        // A camera picked while it was off is the one that comes back.
+        const cameraId = enabled ? this.#deviceIds.camera : undefined;
+        await client.updateLocalVideo({
+          mute: !enabled,
+          ...(cameraId === undefined ? {} : { option: { cameraId } }),
+        });
+      }
     } catch (cause) {
       const what = kind === 'audio' ? 'microphone' : 'camera';
       const error = trtcFailure(cause, this.#sdk, `could not ${enabled ? 'enable' : 'disable'} the ${what}`);
@@ -265,7 +335,9 @@ export class TrtcRoom implements RoomAdapter {
     };
 
     on(E.REMOTE_USER_ENTER, ({ userId }) => {
-      if (live()) this.#events.emit('remoteUserEntered', userId);
+      if (!live()) return;
+      this.#events.emit('remoteUserEntered', userId);
+      this.#reportRemote(userId);
     });
     on(E.REMOTE_USER_EXIT, ({ userId }) => {
       if (!live()) return;
@@ -305,6 +377,20 @@ export class TrtcRoom implements RoomAdapter {
       if (!live() || userId === '' || (streamType !== undefined && streamType !== main)) return;
       this.#setRemoteTrack(userId, track.kind as Kind, track);
     });
+    on(E.AUDIO_VOLUME, ({ result }) => {
+      if (!live() || !Array.isArray(result)) return;
+      const now = Date.now();
+      const volumes = new Map<string, number>();
+      for (const entry of result) {
+        if (typeof entry?.userId === 'string' && entry.userId !== '' && typeof entry.volume === 'number')
+          volumes.set(entry.userId, entry.volume);
+      }
+      // Users left out of a report are silent.
+      for (const [userID, remote] of this.#remotes) {
+        if (remote.state === undefined || remote.state.muted) continue;
+        if (remote.detector.update((volumes.get(userID) ?? 0) / 100, now)) this.#reportRemote(userID);
+      }
+    });
     on(E.ERROR, (error) => {
       if (live()) this.#events.emit('failed', trtcFailure(error, sdk, 'TRTC failed'));
     });
@@ -326,7 +412,14 @@ export class TrtcRoom implements RoomAdapter {
   #remote(userID: string): Remote {
     let remote = this.#remotes.get(userID);
     if (remote === undefined) {
-      remote = { stream: createMediaStream(), audio: false, video: false, reported: undefined };
+      remote = {
+        stream: createMediaStream(),
+        audio: false,
+        video: false,
+        reported: undefined,
+        state: undefined,
+        detector: new SpeakingDetector(this.#speaking),
+      };
       this.#remotes.set(userID, remote);
     }
     return remote;
@@ -338,16 +431,23 @@ export class TrtcRoom implements RoomAdapter {
     this.#reportRemote(userID);
   }
 
+  /** Reports what changed of a user: its stream's kinds, then its {@link RemoteMediaState}. */
   #reportRemote(userID: string): void {
-    const remote = this.#remotes.get(userID);
-    if (remote === undefined) return;
+    const remote = this.#remote(userID);
     const has = (kind: MediaKind) => remote.stream.getTracks().some((t) => t.kind === kind);
     const kinds = kindsOf(remote.audio && has('audio'), remote.video && has('video'));
     const key = kinds.join(',');
-    if (key === remote.reported) return;
-    if (remote.reported === undefined && remote.stream.getTracks().length === 0) return;
-    remote.reported = key;
-    this.#events.emit('remoteStream', userID, remote.stream, kinds);
+    if (key !== remote.reported && (remote.reported !== undefined || remote.stream.getTracks().length > 0)) {
+      remote.reported = key;
+      this.#events.emit('remoteStream', userID, remote.stream, kinds);
+    }
+    // TRTC's audio-unavailable is the remote's mute; its video-unavailable is the camera off.
+    const muted = !remote.audio;
+    if (muted) remote.detector.reset();
+    const state = { muted, cameraOff: !kinds.includes('video'), speaking: remote.detector.speaking };
+    if (sameRemoteState(remote.state, state)) return;
+    remote.state = state;
+    this.#events.emit('remoteMedia', userID, state);
   }
 }
 

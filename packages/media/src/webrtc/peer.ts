@@ -36,6 +36,8 @@ export class Peer {
   readonly #host: PeerHost;
   readonly #senders = new Map<MediaKind, RTCRtpSender>();
   #remoteMedia = { audio: true, video: true };
+  /** Tracks that delivered media at some point (a track starts muted until its media flows). */
+  readonly #delivered = new WeakSet<MediaStreamTrack>();
   #reportedKinds: string | undefined;
   #makingOffer = false;
   #ignoreOffer = false;
@@ -88,11 +90,34 @@ export class Peer {
     }
   }
 
-  /** What the remote is sending now, in the fixed order audio, video. */
+  /**
+   * What the remote is sending now, in the fixed order audio, video: what it says it sends (its
+   * `media` messages) and what arrives (a live track that has not stopped delivering).
+   */
   kinds(): MediaKind[] {
-    const has = (kind: MediaKind) =>
-      this.stream.getTracks().some((t) => t.kind === kind && t.readyState === 'live');
-    return kindsOf(this.#remoteMedia.audio && has('audio'), this.#remoteMedia.video && has('video'));
+    const flowing = (kind: MediaKind) => {
+      const track = this.track(kind);
+      return track !== undefined && !this.#stalled(track);
+    };
+    return kindsOf(this.#remoteMedia.audio && flowing('audio'), this.#remoteMedia.video && flowing('video'));
+  }
+
+  /** The remote's live track of a kind, if one arrived. */
+  track(kind: MediaKind): MediaStreamTrack | undefined {
+    return this.stream.getTracks().find((t) => t.kind === kind && t.readyState === 'live');
+  }
+
+  /**
+   * Microphone and camera as the UI shows them. Muted when the remote says so or its audio
+   * track stopped delivering (before its audio arrives, its word alone counts, so a call that is
+   * connecting shows no mute mark); camera off whenever no video is flowing.
+   */
+  mediaState(): { muted: boolean; cameraOff: boolean } {
+    const audio = this.track('audio');
+    return {
+      muted: !this.#remoteMedia.audio || (audio !== undefined && this.#stalled(audio)),
+      cameraOff: !this.kinds().includes('video'),
+    };
   }
 
   /** True when `kinds()` changed since the last call, or first has a track to report. */
@@ -102,6 +127,11 @@ export class Peer {
     if (this.#reportedKinds === undefined && this.stream.getTracks().length === 0) return false;
     this.#reportedKinds = key;
     return true;
+  }
+
+  /** A track that delivered media and then stopped (the sender removed it, or the network stalls). */
+  #stalled(track: MediaStreamTrack): boolean {
+    return track.muted && this.#delivered.has(track);
   }
 
   /** Handles a validated message from this peer; messages are handled one at a time, in order. */
@@ -226,6 +256,16 @@ export class Peer {
         this.stream.removeTrack(track);
         this.#host.remoteMediaChanged(this);
       });
+      // A track stops delivering (the sender removed it, or the network stalls) with no message.
+      // Chromium keeps a new track muted until it is played, so only a track that delivered and
+      // then stopped counts as stalled.
+      if (!track.muted) this.#delivered.add(track);
+      const changed = () => {
+        if (!track.muted) this.#delivered.add(track);
+        if (!this.closed) this.#host.remoteMediaChanged(this);
+      };
+      track.addEventListener('mute', changed);
+      track.addEventListener('unmute', changed);
     }
     this.#host.remoteMediaChanged(this);
   }

@@ -84,6 +84,7 @@ function createRoom(relay: { connect: RoomSignalingFactory }): { room: WebRtcRoo
     remoteUserEntered: [],
     remoteUserLeft: [],
     remoteStream: [],
+    remoteMedia: [],
     localStream: [],
     failed: [],
   };

@@ -63,6 +63,7 @@ function setup(options: Partial<WebRtcRoomOptions> = {}) {
     remoteUserEntered: [],
     remoteUserLeft: [],
     remoteStream: [],
+    remoteMedia: [],
     localStream: [],
     failed: [],
   };

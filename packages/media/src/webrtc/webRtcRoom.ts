@@ -1,6 +1,14 @@
 import { createMediaStream, defaultGetUserMedia, deviceFailure, type GetUserMedia } from '../devices.js';
 import { RoomEmitter } from '../emitter.js';
 import {
+  type RemoteMediaState,
+  SpeakingDetector,
+  type SpeakingOptions,
+  sameRemoteState,
+  speakingOptions,
+} from '../remoteState.js';
+import {
+  type DeviceKind,
   type MediaKind,
   type PublishOptions,
   type RoomAdapter,
@@ -8,6 +16,7 @@ import {
   type RoomEventHandler,
   type RoomEventName,
 } from '../roomAdapter.js';
+import { AudioLevels } from './levels.js';
 import { Peer, type PeerHost } from './peer.js';
 import { parseRtcSignal, type RtcSignal } from './signal.js';
 import type { RoomSignaling, RoomSignalingFactory } from './signaling.js';
@@ -42,6 +51,11 @@ export interface WebRtcRoomOptions {
   readonly createPeerConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
   /** How long an ICE restart may take before the peer is reported `ice-failed`. Default 10 s. */
   readonly iceRestartTimeoutMs?: number;
+  /**
+   * Voice activity of remote users (`RemoteMediaState.speaking`), measured with Web Audio on the
+   * received audio. Default on; `false` measures nothing (no AudioContext is made).
+   */
+  readonly speaking?: boolean | SpeakingOptions;
 }
 
 type State = 'idle' | 'joining' | 'joined';
@@ -92,12 +106,19 @@ export class WebRtcRoom implements RoomAdapter {
   #unsubscribe: (() => void)[] = [];
   #local: MediaStream | undefined;
   #microphoneEnabled = true;
+  /** Devices picked with `switchDevice`; kept across joins. */
+  readonly #deviceIds: Partial<Record<DeviceKind, string>> = {};
+  readonly #remoteStates = new Map<string, RemoteMediaState>();
+  readonly #detectors = new Map<string, SpeakingDetector>();
+  readonly #speaking: Required<SpeakingOptions> | undefined;
+  #levels: AudioLevels | undefined;
   /** The ICE servers new connections get (from the provider, when there is one). */
   #iceServers: RTCIceServer[] | undefined;
   readonly #host: PeerHost;
 
   constructor(options: WebRtcRoomOptions) {
     this.#options = options;
+    this.#speaking = speakingOptions(options.speaking);
     const room = this;
     this.#host = {
       get session() {
@@ -123,6 +144,10 @@ export class WebRtcRoom implements RoomAdapter {
 
   on<E extends RoomEventName>(event: E, handler: RoomEventHandler<E>): () => void {
     return this.#events.on(event, handler);
+  }
+
+  remoteMediaState(userID: string): RemoteMediaState | undefined {
+    return this.#remoteStates.get(userID);
   }
 
   async join(roomID: string, userID: string): Promise<void> {
@@ -188,12 +213,21 @@ export class WebRtcRoom implements RoomAdapter {
     if (audio) kinds.push('audio');
     if (video) kinds.push('video');
     let captured: MediaStream;
+    const getUserMedia = this.#options.getUserMedia ?? defaultGetUserMedia;
+    const open = () =>
+      getUserMedia({ audio: audio && this.#constraint('audio'), video: video && this.#constraint('video') });
     try {
-      const getUserMedia = this.#options.getUserMedia ?? defaultGetUserMedia;
-      captured = await getUserMedia({
-        audio: audio && (this.#options.constraints?.audio ?? true),
-        video: video && (this.#options.constraints?.video ?? true),
-      });
+      try {
+        captured = await open();
+      } catch (cause) {
+        // A picked device that is gone (unplugged since): forget the picks and use the defaults.
+        const name = (cause as { name?: unknown } | null)?.name;
+        const picked = (audio && this.#deviceIds.microphone) || (video && this.#deviceIds.camera);
+        if (!picked || (name !== 'OverconstrainedError' && name !== 'NotFoundError')) throw cause;
+        if (audio) delete this.#deviceIds.microphone;
+        if (video) delete this.#deviceIds.camera;
+        captured = await open();
+      }
     } catch (cause) {
       const error = deviceFailure(cause, kinds);
       if (generation === this.#generation) this.#events.emit('failed', error);
@@ -237,6 +271,48 @@ export class WebRtcRoom implements RoomAdapter {
     this.#events.emit('localStream', local);
   }
 
+  async switchDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    if (typeof deviceId !== 'string' || deviceId === '') throw new RangeError('deviceId must not be empty');
+    if (kind === 'speaker') {
+      this.#deviceIds.speaker = deviceId; // the app's media elements play remote audio
+      return;
+    }
+    const mediaKind: MediaKind = kind === 'camera' ? 'video' : 'audio';
+    const previous = this.#deviceIds[kind];
+    this.#deviceIds[kind] = deviceId;
+    const local = this.#local;
+    const old = local?.getTracks().find((t) => t.kind === mediaKind && t.readyState === 'live');
+    if (local === undefined || old === undefined) return; // used when next started
+    if (old.getSettings?.().deviceId === deviceId) return;
+    const generation = this.#generation;
+    let track: MediaStreamTrack | undefined;
+    try {
+      const getUserMedia = this.#options.getUserMedia ?? defaultGetUserMedia;
+      const captured = await getUserMedia({ [mediaKind]: this.#constraint(mediaKind) });
+      track = captured.getTracks().find((t) => t.kind === mediaKind);
+      for (const other of captured.getTracks()) if (other !== track) other.stop();
+      if (track === undefined)
+        throw new RoomError('device-error', `the ${kind} ${deviceId} gave no ${mediaKind}`);
+    } catch (cause) {
+      // The call goes on with the device it had: reject, but no 'failed' (that would end it).
+      if (this.#deviceIds[kind] === deviceId) {
+        if (previous === undefined) delete this.#deviceIds[kind];
+        else this.#deviceIds[kind] = previous;
+      }
+      throw deviceFailure(cause, [mediaKind]);
+    }
+    if (generation !== this.#generation || this.#local !== local || !local.getTracks().includes(old)) {
+      track.stop(); // left, or the camera went off meanwhile
+      return;
+    }
+    if (mediaKind === 'audio') track.enabled = this.#microphoneEnabled;
+    local.removeTrack(old);
+    old.stop();
+    local.addTrack(track);
+    for (const peer of this.#peers.values()) peer.setLocalTrack(mediaKind, track, local);
+    this.#events.emit('localStream', local);
+  }
+
   async leave(): Promise<void> {
     if (this.#state === 'idle') return;
     for (const peer of this.#peers.values()) {
@@ -263,9 +339,21 @@ export class WebRtcRoom implements RoomAdapter {
     for (const track of this.#local?.getTracks() ?? []) track.stop();
     this.#local = undefined;
     this.#microphoneEnabled = true;
+    this.#levels?.close();
+    this.#levels = undefined;
+    this.#remoteStates.clear();
+    this.#detectors.clear();
     if (typeof this.#options.iceServers === 'function') this.#iceServers = undefined;
     this.#roomID = undefined;
     this.#state = 'idle';
+  }
+
+  /** Constraints for a kind: the options' own, on the device picked with `switchDevice`. */
+  #constraint(kind: MediaKind): boolean | MediaTrackConstraints {
+    const base = kind === 'audio' ? this.#options.constraints?.audio : this.#options.constraints?.video;
+    const deviceId = this.#deviceIds[kind === 'audio' ? 'microphone' : 'camera'];
+    if (deviceId === undefined) return base ?? true;
+    return { ...base, deviceId: { exact: deviceId } };
   }
 
   #iceTransportPolicy(): RTCIceTransportPolicy {
@@ -366,6 +454,7 @@ export class WebRtcRoom implements RoomAdapter {
     const peer = new Peer(this.#host, this.#userID, userID, pc);
     this.#peers.set(userID, peer);
     this.#events.emit('remoteUserEntered', userID);
+    this.#updateRemoteState(peer);
     this.#send(userID, { type: 'media', session: this.#session, ...this.#localMedia() });
     const local = this.#local;
     if (local !== undefined) {
@@ -379,11 +468,51 @@ export class WebRtcRoom implements RoomAdapter {
     if (peer === undefined) return;
     this.#peers.delete(userID);
     peer.close();
+    this.#remoteStates.delete(userID);
+    this.#detectors.delete(userID);
+    this.#levels?.measure(userID, null);
     this.#events.emit('remoteUserLeft', userID);
   }
 
   #reportRemoteMedia(peer: Peer): void {
     if (peer.closed || this.#peers.get(peer.userID) !== peer) return;
     if (peer.takeKindsChange()) this.#events.emit('remoteStream', peer.userID, peer.stream, peer.kinds());
+    this.#updateRemoteState(peer);
+  }
+
+  /** Recomputes a peer's state, measures its audio while it is not muted, and reports changes. */
+  #updateRemoteState(peer: Peer): void {
+    const { muted, cameraOff } = peer.mediaState();
+    const detector = this.#detector(peer.userID);
+    if (this.#speaking !== undefined) {
+      this.#levels ??= new AudioLevels(this.#speaking.intervalMs, (userID, level) =>
+        this.#onLevel(userID, level),
+      );
+      this.#levels.measure(peer.userID, muted ? null : (peer.track('audio') ?? null));
+    }
+    if (muted) detector.reset();
+    this.#setRemoteState(peer.userID, { muted, cameraOff, speaking: detector.speaking });
+  }
+
+  #detector(userID: string): SpeakingDetector {
+    let detector = this.#detectors.get(userID);
+    if (detector === undefined) {
+      detector = new SpeakingDetector(this.#speaking);
+      this.#detectors.set(userID, detector);
+    }
+    return detector;
+  }
+
+  #onLevel(userID: string, level: number): void {
+    const state = this.#remoteStates.get(userID);
+    if (state === undefined || state.muted) return;
+    if (this.#detector(userID).update(level, Date.now()))
+      this.#setRemoteState(userID, { ...state, speaking: this.#detector(userID).speaking });
+  }
+
+  #setRemoteState(userID: string, state: RemoteMediaState): void {
+    if (sameRemoteState(this.#remoteStates.get(userID), state)) return;
+    this.#remoteStates.set(userID, state);
+    this.#events.emit('remoteMedia', userID, state);
   }
 }

@@ -9,6 +9,7 @@ export class FakeRoom implements MediaRoom {
     remoteUserEntered: new Set(),
     remoteUserLeft: new Set(),
     remoteStream: new Set(),
+    remoteMedia: new Set(),
     localStream: new Set(),
     failed: new Set(),
   };
@@ -33,6 +34,17 @@ export class FakeRoom implements MediaRoom {
     return Promise.resolve();
   }
 
+  /** What `remoteMediaState` answers; `emit('remoteMedia', …)` keeps it in step. */
+  readonly states = new Map<string, MediaRoomEvents['remoteMedia'][1]>();
+  remoteMediaState(userID: string): MediaRoomEvents['remoteMedia'][1] | undefined {
+    return this.states.get(userID);
+  }
+
+  switchDevice(kind: string, deviceId: string): Promise<void> {
+    this.calls.push(`switch ${kind} ${deviceId}`);
+    return Promise.resolve();
+  }
+
   leave(): Promise<void> {
     this.calls.push('leave');
     return Promise.resolve();
@@ -45,6 +57,10 @@ export class FakeRoom implements MediaRoom {
   }
 
   emit<E extends keyof MediaRoomEvents>(event: E, ...args: MediaRoomEvents[E]): void {
+    if (event === 'remoteMedia') {
+      const [user, state] = args as MediaRoomEvents['remoteMedia'];
+      this.states.set(user, state);
+    }
     for (const handler of [...this.#handlers[event]])
       (handler as (...a: MediaRoomEvents[E]) => void)(...args);
   }

@@ -6,11 +6,23 @@ import { useI18n } from '../i18n/I18nProvider.js';
 import { cx, type DisplayName, plainName } from '../util.js';
 import { CallControls, type CallControlsProps } from './CallControls.js';
 import { CallTimer } from './CallTimer.js';
+import { MediaTile } from './MediaTile.js';
 
 export interface CallViewProps {
   /** The remote video or audio element (the app's media layer makes it). */
   readonly remoteMedia?: ReactNode;
   readonly localMedia?: ReactNode;
+  /**
+   * The peer's microphone, camera and voice (`useCallRoom().remoteState`): a placeholder replaces
+   * the frozen frame while the camera is off (by default in audio calls), and a muted mark shows.
+   */
+  readonly remoteState?: {
+    readonly muted?: boolean;
+    readonly cameraOff?: boolean;
+    readonly speaking?: boolean;
+  };
+  /** The peer's picture for the placeholder; initials of the display name otherwise. */
+  readonly remoteAvatarUrl?: string;
   readonly displayName?: DisplayName;
   readonly controls?: CallControlsProps;
   /** Replace the controls entirely. */
@@ -37,7 +49,16 @@ export function CallView(props: CallViewProps) {
         <CallTimer />
       </header>
       <div className="beckon-stage">
-        <div className="beckon-remote">{props.remoteMedia}</div>
+        <MediaTile
+          className="beckon-remote"
+          name={name}
+          avatarUrl={props.remoteAvatarUrl}
+          cameraOff={props.remoteState?.cameraOff ?? call.callType !== CallType.VIDEO}
+          muted={props.remoteState?.muted}
+          speaking={props.remoteState?.speaking}
+        >
+          {props.remoteMedia}
+        </MediaTile>
         <div className="beckon-local">{props.localMedia}</div>
       </div>
       {props.renderControls ? (

@@ -76,6 +76,24 @@ export interface Messages {
   roundClosed: string;
   speaking: string;
   stopSpeaking: string;
+  // Remote media state and devices (media).
+  /** The muted mark's text (announced; the icon is not the only sign). */
+  remoteMuted: string;
+  /** The placeholder shown instead of a frozen frame. */
+  remoteCameraOff: string;
+  devices: string;
+  speaker: string;
+  defaultDevice: string;
+  cameraPreview: string;
+  allowDevices: string;
+  devicesPrompt: string;
+  devicesRequesting: string;
+  devicesDenied: string;
+  devicesUnsupported: string;
+  devicesError: string;
+  noCamera: string;
+  noMicrophone: string;
+  speakerUnsupported: string;
   /** The call stage: tiles, controls, shortcuts, the ended summary. */
   stage: StageMessages;
 }
@@ -188,6 +206,21 @@ export const en: Messages = {
   roundClosed: 'No round open',
   speaking: 'You are speaking',
   stopSpeaking: 'Stop speaking',
+  remoteMuted: '{name} is muted',
+  remoteCameraOff: '{name}, camera off',
+  devices: 'Devices',
+  speaker: 'Speaker',
+  defaultDevice: 'Default',
+  cameraPreview: 'Camera preview',
+  allowDevices: 'Allow camera and microphone',
+  devicesPrompt: 'Allow access to list your camera and microphone.',
+  devicesRequesting: 'Waiting for permission…',
+  devicesDenied: 'Camera and microphone are blocked. Allow them in the site settings, then try again.',
+  devicesUnsupported: 'This page cannot use a camera or microphone (https is needed).',
+  devicesError: 'Could not open the camera or microphone ({error}).',
+  noCamera: 'No camera found.',
+  noMicrophone: 'No microphone found.',
+  speakerUnsupported: 'This browser plays sound on the default speaker only.',
   stage: {
     you: 'You',
     ringing: 'Ringing…',
@@ -301,6 +334,21 @@ export const zhCN: Messages = {
   roundClosed: '未开始举手',
   speaking: '你正在发言',
   stopSpeaking: '结束发言',
+  remoteMuted: '{name} 已静音',
+  remoteCameraOff: '{name}，摄像头已关闭',
+  devices: '设备',
+  speaker: '扬声器',
+  defaultDevice: '默认',
+  cameraPreview: '摄像头预览',
+  allowDevices: '允许使用摄像头和麦克风',
+  devicesPrompt: '允许访问以列出摄像头和麦克风。',
+  devicesRequesting: '正在等待授权…',
+  devicesDenied: '摄像头和麦克风已被阻止。请在网站设置中允许后重试。',
+  devicesUnsupported: '此页面无法使用摄像头或麦克风（需要 https）。',
+  devicesError: '无法打开摄像头或麦克风（{error}）。',
+  noCamera: '未找到摄像头。',
+  noMicrophone: '未找到麦克风。',
+  speakerUnsupported: '此浏览器只能使用默认扬声器。',
   stage: {
     you: '你',
     ringing: '正在响铃…',
@@ -414,6 +462,21 @@ export const ja: Messages = {
   roundClosed: '挙手は受け付けていません',
   speaking: '発言中です',
   stopSpeaking: '発言を終える',
+  remoteMuted: '{name} さんはミュート中です',
+  remoteCameraOff: '{name} さん、カメラはオフです',
+  devices: 'デバイス',
+  speaker: 'スピーカー',
+  defaultDevice: '既定',
+  cameraPreview: 'カメラのプレビュー',
+  allowDevices: 'カメラとマイクを許可',
+  devicesPrompt: '許可するとカメラとマイクが表示されます。',
+  devicesRequesting: '許可を待っています…',
+  devicesDenied: 'カメラとマイクがブロックされています。サイト設定で許可してから再試行してください。',
+  devicesUnsupported: 'このページではカメラとマイクを使えません（https が必要です）。',
+  devicesError: 'カメラまたはマイクを開けませんでした（{error}）。',
+  noCamera: 'カメラが見つかりません。',
+  noMicrophone: 'マイクが見つかりません。',
+  speakerUnsupported: 'このブラウザは既定のスピーカーのみ使えます。',
   stage: {
     you: 'あなた',
     ringing: '呼び出し中…',
