@@ -35,7 +35,13 @@ export default defineConfig({
             'scripts/**/*.test.ts',
           ],
           // Browser-only tests run in the 'media' project, in Chromium.
-          exclude: ['**/node_modules/**', '**/*.browser.test.ts', '**/*.visual.test.tsx'],
+          exclude: [
+            '**/node_modules/**',
+            '**/*.browser.test.ts',
+            '**/*.visual.test.tsx',
+            // Cluster-only: runs in the redis-cluster project below.
+            'packages/server/test/redis/clusterFailover.test.ts',
+          ],
           environment: 'node',
         },
       },
