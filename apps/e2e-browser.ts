@@ -3,11 +3,12 @@
  * persistent profile per person (as separate browsers would be), screenshots, and a check that a
  * <video> really plays.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BeckonServer, type BeckonServerOptions, createBeckonServer } from '@beckon/server';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { CHROMIUM, CHROMIUM_MEDIA_ARGS } from '../scripts/chromium.js';
@@ -126,4 +127,42 @@ export async function playing(page: Page, label: string): Promise<void> {
   await expect.poll(async () => (await read()).width, { timeout: 15_000 }).toBeGreaterThan(0);
   const before = (await read()).time;
   await expect.poll(async () => (await read()).time, { timeout: 5_000 }).toBeGreaterThan(before);
+}
+
+/** The sizes the layout tests check: a phone, a laptop, a desktop. */
+export const VIEWPORTS = [
+  { width: 390, height: 844 },
+  { width: 1366, height: 768 },
+  { width: 1920, height: 1080 },
+] as const;
+
+let axeSource: string | undefined;
+
+/** axe-core's violations on the whole page (run through the DevTools protocol, so the CSP allows it). */
+export async function axe(page: Page): Promise<string[]> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const result = await (
+      globalThis as unknown as {
+        axe: {
+          run: (c: Document) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe.run(document);
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+/** The element is entirely inside the viewport (`fromTop`: with the page scrolled to the top). */
+export async function inViewport(
+  page: Page,
+  target: Locator,
+  options: { fromTop?: boolean } = {},
+): Promise<boolean> {
+  if (options.fromTop) await page.evaluate(() => window.scrollTo(0, 0));
+  const box = await target.boundingBox();
+  const size = page.viewportSize();
+  if (!box || !size) return false;
+  return box.x >= 0 && box.y >= 0 && box.x + box.width <= size.width && box.y + box.height <= size.height;
 }

@@ -1,18 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { demoUnderTest, playing, shot } from '../../e2e-browser.js';
+import { axe, demoUnderTest, inViewport, playing, shot, VIEWPORTS } from '../../e2e-browser.js';
 
 const demo = demoUnderTest(join(import.meta.dirname, '..'));
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-const SIZES = [
-  { width: 390, height: 844 },
-  { width: 1366, height: 768 },
-  { width: 1920, height: 1080 },
-] as const;
 
 async function person(name: string): Promise<Page> {
   const page = await demo.people().open(`${demo.server().url}/`);
@@ -20,29 +11,6 @@ async function person(name: string): Promise<Page> {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor();
   return page;
-}
-
-/** axe-core's violations on the whole page (run through the DevTools protocol, so the CSP allows it). */
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const result = await (
-      globalThis as unknown as {
-        axe: {
-          run: (c: Document) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe.run(document);
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
-
-/** The element is entirely inside the viewport. */
-async function inViewport(page: Page, target: Locator): Promise<boolean> {
-  const box = await target.boundingBox();
-  const size = page.viewportSize();
-  if (!box || !size) return false;
-  return box.x >= 0 && box.y >= 0 && box.x + box.width <= size.width && box.y + box.height <= size.height;
 }
 
 /** The accessible name (text or aria-label) of the focused element. */
@@ -65,7 +33,7 @@ describe('the call stage in the demo, at phone, laptop and desktop sizes', () =>
   it('accept and hang up are in view and reachable by keyboard; axe finds nothing in any state; focus lands sensibly', async () => {
     const alice = await person('alice');
     const bob = await person('bob');
-    for (const size of SIZES) {
+    for (const size of VIEWPORTS) {
       const tag = `${size.width}x${size.height}`;
       await alice.setViewportSize(size);
       await bob.setViewportSize(size);

@@ -1,42 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { demoUnderTest, playing, shot } from '../../e2e-browser.js';
+import { axe, demoUnderTest, inViewport, playing, shot, VIEWPORTS } from '../../e2e-browser.js';
 
 const demo = demoUnderTest(join(import.meta.dirname, '..'));
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-const SIZES = [
-  { width: 390, height: 844 },
-  { width: 1366, height: 768 },
-  { width: 1920, height: 1080 },
-] as const;
-
-/** axe-core's violations on the whole page. */
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const result = await (
-      globalThis as unknown as {
-        axe: {
-          run: (c: Document) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe.run(document);
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
-
-/** The element is entirely inside the viewport, without scrolling. */
-async function inViewport(page: Page, target: Locator): Promise<boolean> {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  const box = await target.boundingBox();
-  const size = page.viewportSize();
-  if (!box || !size) return false;
-  return box.x >= 0 && box.y >= 0 && box.x + box.width <= size.width && box.y + box.height <= size.height;
-}
 
 /** Nothing is wider than the viewport (no sideways scrolling on a phone). */
 const noSideways = (page: Page) =>
@@ -134,14 +101,15 @@ describe('the classroom demo at phone, laptop and desktop sizes (real Chromium)'
     await row.getByRole('button', { name: 'Withdraw s1’s invitation' }).waitFor();
     await s1.getByRole('alert').getByRole('button', { name: 'Speak' }).waitFor();
 
-    for (const size of SIZES) {
+    for (const size of VIEWPORTS) {
       const tag = `${size.width}x${size.height}`;
       for (const page of [t, s1, s2]) await page.setViewportSize(size);
       // The teacher: the round, the queue's first row and Leave in view and on the keyboard.
       for (const name of ['Close the round', 'Withdraw s1’s invitation', 'Invite s2 to speak', 'Leave']) {
-        expect(await inViewport(t, t.getByRole('button', { name, exact: true })), `${name} at ${tag}`).toBe(
-          true,
-        );
+        expect(
+          await inViewport(t, t.getByRole('button', { name, exact: true }), { fromTop: true }),
+          `${name} at ${tag}`,
+        ).toBe(true);
         expect(await tabReaches(t, name), `Tab to ${name} at ${tag}`).toBe(true);
       }
       expect(await tabReaches(t, 'Microphone'), `Tab to Microphone at ${tag}`).toBe(true);
@@ -151,7 +119,7 @@ describe('the classroom demo at phone, laptop and desktop sizes (real Chromium)'
         [s2, 'Lower hand'],
       ] as const) {
         expect(
-          await inViewport(page, page.getByRole('button', { name, exact: true })),
+          await inViewport(page, page.getByRole('button', { name, exact: true }), { fromTop: true }),
           `${name} at ${tag}`,
         ).toBe(true);
         expect(await tabReaches(page, name), `Tab to ${name} at ${tag}`).toBe(true);
