@@ -7,25 +7,18 @@ export const MAX_ID_LENGTH = 128;
 /** Longest timeout an invitation may ask for: one day, in seconds. */
 export const MAX_TIMEOUT_SECONDS = 24 * 60 * 60;
 
-/** UTF-8 byte length without TextEncoder, so the core needs no platform global. */
+let encoder: TextEncoder | undefined;
+
+/**
+ * UTF-8 byte length, as sent (a lone surrogate counts as U+FFFD, 3 bytes). TextEncoder is in
+ * every runtime the client supports (browsers, Node, Deno, Bun, Hermes); a hand-written counter
+ * cost the browser bundle about 0.09 kB gzip.
+ */
 export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
+  encoder ??= new TextEncoder();
+  return encoder.encode(text).length;
 }
 
-/** In `u` mode a surrogate pair is one code point, so this matches lone surrogates only. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 /**
