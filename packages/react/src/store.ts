@@ -39,12 +39,14 @@ const ENDED_KEPT = 50;
  * it returns the unsubscribe, and may run twice under StrictMode.
  */
 export function createBeckonStore(client: SignalingClient): { store: BeckonStore; start: () => () => void } {
+  const who = () => {
+    const session = client.session;
+    return { userID: session?.userID, deviceID: session?.deviceID, clockOffset: client.clockOffset };
+  };
   const store = createStore<BeckonState>()(() => ({
     connection: client.connectionState,
     error: undefined,
-    userID: client.userID,
-    deviceID: client.session?.deviceID,
-    clockOffset: client.clockOffset,
+    ...who(),
     invitations: Object.fromEntries(client.invitations),
     ended: {},
     call: idleCall,
@@ -78,8 +80,7 @@ export function createBeckonStore(client: SignalingClient): { store: BeckonStore
       // A snapshot can also drop a record without an end event: keep what we last knew.
       const last = before[id];
       if (last && !(id in ended)) {
-        const outcome = Object.fromEntries(last.invitees.map((i) => [i.userID, i.state]));
-        ended = { ...ended, [id]: { invitation: last, outcome, endedAt: now } };
+        ended = { ...ended, [id]: { invitation: last, outcome: outcomeOf(last), endedAt: now } };
       }
     }
     if (changed) store.setState({ invitations: next, ended: trim(ended) });
@@ -95,14 +96,7 @@ export function createBeckonStore(client: SignalingClient): { store: BeckonStore
   const start = () => {
     const offs = [
       client.on('onConnectionChange', ({ state, error }) => {
-        const session = client.session;
-        store.setState({
-          connection: state,
-          error,
-          userID: session?.userID,
-          deviceID: session?.deviceID,
-          clockOffset: client.clockOffset,
-        });
+        store.setState({ connection: state, error, ...who() });
       }),
       client.on('onViewChange', schedule),
       // Final records: each end event carries the record after it, with every invitee's state.
@@ -111,20 +105,13 @@ export function createBeckonStore(client: SignalingClient): { store: BeckonStore
       ).map((name) =>
         client.on(name, ({ invitation }) => {
           if (client.invitations.has(invitation.inviteID)) return;
-          const outcome = Object.fromEntries(invitation.invitees.map((i) => [i.userID, i.state]));
-          endedBatch.push({ invitation, outcome, endedAt: client.serverNow() });
+          endedBatch.push({ invitation, outcome: outcomeOf(invitation), endedAt: client.serverNow() });
           schedule();
         }),
       ),
     ];
     // Catch up with whatever happened between creation and start.
-    const session = client.session;
-    store.setState({
-      connection: client.connectionState,
-      userID: session?.userID,
-      deviceID: session?.deviceID,
-      clockOffset: client.clockOffset,
-    });
+    store.setState({ connection: client.connectionState, ...who() });
     flush();
     return () => {
       for (const off of offs) off();
@@ -132,6 +119,9 @@ export function createBeckonStore(client: SignalingClient): { store: BeckonStore
   };
   return { store, start };
 }
+
+const outcomeOf = (record: InvitationRecord): Readonly<Record<string, InviteeState>> =>
+  Object.fromEntries(record.invitees.map((i) => [i.userID, i.state]));
 
 function trim(ended: Readonly<Record<string, EndedInvitation>>): Readonly<Record<string, EndedInvitation>> {
   const ids = Object.keys(ended);
