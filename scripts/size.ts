@@ -59,7 +59,8 @@ const entries: Entry[] = [
     // checking only the envelope fields the client reads and utf8Length on TextEncoder: 12.40 kB.
     // Gzip shares: call transition 2.5 kB, WebSocket transport 1.4, call controller 1.2, client
     // 1.2, call data 0.9, the client's pre-send parameter checks 0.6 (issue 16).
-    budget: 13 * 1024,
+    // The budget holds what was won; issue 13 stays open for the last 0.4 kB.
+    budget: 12.5 * 1024,
     external: REACT,
     forbid: /@tanstack[\\/]/,
   },
