@@ -40,7 +40,7 @@ export {
   type DeviceStatus,
   type MediaDevicesLike,
 } from './devices.js';
-export type { MediaDeviceKind, MediaRoom, MediaRoomEvents, RemoteMediaState } from './mediaRoom.js';
+export type { MediaDeviceKind, MediaRoom, MediaRoomEvents, PeerMediaState } from './mediaRoom.js';
 export { beckonKeys } from './queryKeys.js';
 export { type BeckonState, type BeckonStore, createBeckonStore, type EndedInvitation } from './store.js';
 export { useBeckonClient, useMaybeBeckonClient } from './useBeckonClient.js';

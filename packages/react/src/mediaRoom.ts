@@ -1,9 +1,10 @@
 /**
- * What one remote user sends, as `@beckon/media`'s rooms report it (`remoteMedia` event):
+ * What one remote user sends, as `@beckon/media`'s rooms report it (its `RemoteMediaState`, kept
+ * structural here so the hooks need no media package; `remoteMedia` event):
  * microphone muted, camera off (or no video: an audio call, still connecting), and speaking now
  * (voice activity with hysteresis; never while muted).
  */
-export interface RemoteMediaState {
+export interface PeerMediaState {
   readonly muted: boolean;
   readonly cameraOff: boolean;
   readonly speaking: boolean;
@@ -17,7 +18,7 @@ export interface MediaRoomEvents {
   remoteUserEntered: [userID: string];
   remoteUserLeft: [userID: string];
   remoteStream: [userID: string, stream: MediaStream, kinds: readonly ('audio' | 'video')[]];
-  remoteMedia: [userID: string, state: RemoteMediaState];
+  remoteMedia: [userID: string, state: PeerMediaState];
   localStream: [stream: MediaStream];
   /** `reason` as `@beckon/media`'s `RoomError` gives it (`'ice-failed'`, `'permission-denied'`, ...). */
   failed: [error: Error & { readonly reason?: string }];
@@ -35,7 +36,7 @@ export interface MediaRoom {
   setCameraEnabled(enabled: boolean): Promise<void>;
   leave(): Promise<void>;
   /** The last reported state of a remote user (optional for custom rooms). */
-  remoteMediaState?(userID: string): RemoteMediaState | undefined;
+  remoteMediaState?(userID: string): PeerMediaState | undefined;
   /** Uses another camera, microphone or speaker, live in a call (optional for custom rooms). */
   switchDevice?(kind: MediaDeviceKind, deviceId: string): Promise<void>;
   on<E extends keyof MediaRoomEvents>(event: E, handler: (...args: MediaRoomEvents[E]) => void): () => void;

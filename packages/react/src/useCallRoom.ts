@@ -1,7 +1,7 @@
 import { CallType } from '@beckon/signaling';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useBeckonRuntime } from './context.js';
-import type { MediaDeviceKind, MediaRoom, RemoteMediaState } from './mediaRoom.js';
+import type { MediaDeviceKind, MediaRoom, PeerMediaState } from './mediaRoom.js';
 import { useBeckonState } from './useBeckonState.js';
 
 /** The call a room is created for. */
@@ -42,7 +42,7 @@ export interface UseCallRoomResult {
    * when the room does not): show a placeholder instead of a frozen frame when `cameraOff`, and a
    * muted mark when `muted`.
    */
-  readonly remoteState: RemoteMediaState | undefined;
+  readonly remoteState: PeerMediaState | undefined;
   readonly actions: CallRoomActions;
 }
 
@@ -86,7 +86,7 @@ export function useCallRoom(createRoom: CreateCallRoom, options: UseCallRoomOpti
   const [room, setRoom] = useState<MediaRoom>();
   const [local, setLocal] = useState<MediaStream>();
   const [remote, setRemote] = useState<MediaStream>();
-  const [remoteState, setRemoteState] = useState<RemoteMediaState>();
+  const [remoteState, setRemoteState] = useState<PeerMediaState>();
   const create = useRef(createRoom);
   create.current = createRoom;
   const latest = useRef(options);

@@ -1,5 +1,5 @@
 import { useCallback, useSyncExternalStore } from 'react';
-import type { MediaRoom, RemoteMediaState } from './mediaRoom.js';
+import type { MediaRoom, PeerMediaState } from './mediaRoom.js';
 
 /**
  * One remote user's microphone, camera and voice activity in any media room (a classroom's
@@ -14,7 +14,7 @@ import type { MediaRoom, RemoteMediaState } from './mediaRoom.js';
 export function useRemoteMediaState(
   room: MediaRoom | undefined,
   userID: string | undefined,
-): RemoteMediaState | undefined {
+): PeerMediaState | undefined {
   const subscribe = useCallback(
     (onChange: () => void) =>
       room === undefined || userID === undefined

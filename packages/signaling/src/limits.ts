@@ -7,7 +7,7 @@ export const MAX_ID_LENGTH = 128;
 /** Longest timeout an invitation may ask for: one day, in seconds. */
 export const MAX_TIMEOUT_SECONDS = 24 * 60 * 60;
 
-let encoder: TextEncoder | undefined;
+let encoder: { encode(text: string): Uint8Array } | undefined;
 
 /**
  * UTF-8 byte length, as sent (a lone surrogate counts as U+FFFD, 3 bytes). TextEncoder is in
