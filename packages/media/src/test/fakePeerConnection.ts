@@ -19,6 +19,8 @@ export class FakePeerConnection implements Handlers {
   iceConnectionState: RTCIceConnectionState = 'new';
   localDescription: RTCSessionDescriptionInit | null = null;
   remoteDescription: RTCSessionDescriptionInit | null = null;
+  /** The remote description of the last completed negotiation. */
+  currentRemoteDescription: RTCSessionDescriptionInit | null = null;
   closed = false;
   restarts = 0;
   readonly remoteDescriptions: RTCSessionDescriptionInit[] = [];
@@ -83,6 +85,7 @@ export class FakePeerConnection implements Handlers {
     } else if (this.signalingState === 'have-remote-offer') {
       this.signalingState = 'stable';
       this.localDescription = { type: 'answer', sdp: 'answer' };
+      this.currentRemoteDescription = this.remoteDescription;
     } else {
       throw new DOMException('wrong state', 'InvalidStateError');
     }
@@ -98,6 +101,7 @@ export class FakePeerConnection implements Handlers {
     } else if (description.type === 'answer') {
       if (this.signalingState !== 'have-local-offer') throw new DOMException('no offer', 'InvalidStateError');
       this.signalingState = 'stable';
+      this.currentRemoteDescription = description;
     }
     this.remoteDescription = description;
   }

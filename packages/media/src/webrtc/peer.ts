@@ -134,6 +134,31 @@ export class Peer {
     return track.muted && this.#delivered.has(track);
   }
 
+  /**
+   * True when `signal` is an offer that crosses our own first offer and we are the side that
+   * yields. Rolling back an offer that Chromium has just started gathering for can leave the
+   * connection's ICE dead for good (no local candidate, never checking, ICE restarts included:
+   * a call that connects in signaling and never gets media), mostly in a browser's first call.
+   * The room answers such an offer on a fresh connection instead: nothing was connected yet.
+   */
+  crossesFirstOffer(signal: RtcSignal): boolean {
+    if (!this.polite || this.closed || signal.type !== 'description' || signal.description.type !== 'offer')
+      return false;
+    const pc = this.pc;
+    return (
+      pc.currentRemoteDescription === null && (this.#makingOffer || pc.signalingState === 'have-local-offer')
+    );
+  }
+
+  /** What the remote said it sends, for a connection that replaces this one. */
+  get remoteMedia(): { audio: boolean; video: boolean } {
+    return { ...this.#remoteMedia };
+  }
+
+  set remoteMedia(media: { audio: boolean; video: boolean }) {
+    this.#remoteMedia = { ...media };
+  }
+
   /** Handles a validated message from this peer; messages are handled one at a time, in order. */
   receive(signal: RtcSignal): void {
     this.#queue = this.#queue.then(() => this.#receive(signal));

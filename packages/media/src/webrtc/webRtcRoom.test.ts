@@ -219,9 +219,51 @@ describe('perfect negotiation', () => {
     return setupResult;
   }
 
-  it('the polite side (lower id) rolls back its offer and answers', async () => {
-    const { relay, pc } = await crossedOffers('alice', 'bob');
+  it('the polite side (lower id) answers a crossing first offer on a fresh connection', async () => {
+    const { relay, pc, events } = await crossedOffers('alice', 'bob');
+    // Chromium can leave the ICE of a rolled-back first offer dead (no candidates, ever), so
+    // the first connection is dropped instead and the offer answered on a new one.
+    expect(FakePeerConnection.created).toHaveLength(2);
+    expect(FakePeerConnection.created[0]?.closed).toBe(true);
+    expect(FakePeerConnection.created[0]?.remoteDescriptions).toEqual([]);
     expect(pc().remoteDescriptions).toEqual([{ type: 'offer', sdp: 'remote-offer' }]);
+    expect(pc().senders.map((s) => s.track?.kind)).toEqual(['audio', 'video']);
+    expect(relay.sentTo('bob', 'description').at(-1)).toMatchObject({ description: { type: 'answer' } });
+    expect(pc().signalingState).toBe('stable');
+    expect(pc().restarts).toBe(0);
+    // The app sees one user, entered once, never leaving.
+    expect(events.remoteUserEntered).toEqual([['bob']]);
+    expect(events.remoteUserLeft).toEqual([]);
+    expect(events.failed).toEqual([]);
+  });
+
+  it('the polite side keeps what the remote said it sends across the fresh connection', async () => {
+    const { room, relay, pc } = setup();
+    await room.join('r', 'alice');
+    await room.publish();
+    relay.presence('bob', true);
+    relay.deliver('bob', { type: 'media', session: 'remote-session', audio: false, video: true });
+    await flush();
+    expect(pc().signalingState).toBe('have-local-offer');
+    relay.deliver('bob', offer('remote-session'));
+    await flush();
+    expect(FakePeerConnection.created).toHaveLength(2);
+    expect(room.remoteMediaState('bob')).toMatchObject({ muted: true });
+  });
+
+  it('once connected, the polite side rolls back a crossing offer on the same connection', async () => {
+    const { room, relay, pc } = setup();
+    await room.join('r', 'alice');
+    relay.deliver('bob', offer('remote-session'));
+    await flush(); // answered: the first negotiation is complete
+    expect(pc().signalingState).toBe('stable');
+    await room.publish(); // our own offer goes out
+    await flush();
+    expect(pc().signalingState).toBe('have-local-offer');
+    relay.deliver('bob', offer('remote-session', 'second-offer'));
+    await flush();
+    expect(FakePeerConnection.created).toHaveLength(1);
+    expect(pc().remoteDescriptions.at(-1)).toEqual({ type: 'offer', sdp: 'second-offer' });
     expect(relay.sentTo('bob', 'description').at(-1)).toMatchObject({ description: { type: 'answer' } });
     expect(pc().signalingState).toBe('stable');
   });
@@ -240,6 +282,7 @@ describe('perfect negotiation', () => {
     await flush();
     expect(pc().signalingState).toBe('stable');
     expect(events.failed).toEqual([]);
+    expect(FakePeerConnection.created).toHaveLength(1); // the impolite side keeps its connection
   });
 
   it('a stale answer is not an error', async () => {

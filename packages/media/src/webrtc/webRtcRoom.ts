@@ -430,6 +430,11 @@ export class WebRtcRoom implements RoomAdapter {
       if (peer === undefined) return;
     }
     peer.remoteSession ??= signal.session;
+    if (peer.crossesFirstOffer(signal)) {
+      const fresh = this.#replacePeer(peer);
+      if (fresh === undefined) return;
+      peer = fresh;
+    }
     if (signal.type === 'bye') {
       this.#removePeer(from);
       return;
@@ -438,6 +443,35 @@ export class WebRtcRoom implements RoomAdapter {
   }
 
   #addPeer(userID: string): Peer | undefined {
+    const peer = this.#newPeer(userID);
+    if (peer === undefined) return undefined;
+    this.#events.emit('remoteUserEntered', userID);
+    this.#updateRemoteState(peer);
+    this.#send(userID, { type: 'media', session: this.#session, ...this.#localMedia() });
+    this.#sendLocalTracks(peer);
+    return peer;
+  }
+
+  /**
+   * A new connection to the same user in place of one that never connected (its first offer
+   * crossed the remote's, see `Peer.crossesFirstOffer`); the app sees no leave and no enter.
+   */
+  #replacePeer(old: Peer): Peer | undefined {
+    old.close();
+    this.#peers.delete(old.userID);
+    const peer = this.#newPeer(old.userID);
+    if (peer === undefined) {
+      this.#peers.set(old.userID, old); // closed: seen leaving, as any peer that cannot go on
+      this.#removePeer(old.userID);
+      return undefined;
+    }
+    peer.remoteSession = old.remoteSession;
+    peer.remoteMedia = old.remoteMedia;
+    this.#sendLocalTracks(peer);
+    return peer;
+  }
+
+  #newPeer(userID: string): Peer | undefined {
     let pc: RTCPeerConnection;
     try {
       const create = this.#options.createPeerConnection ?? defaultCreatePeerConnection;
@@ -453,14 +487,13 @@ export class WebRtcRoom implements RoomAdapter {
     }
     const peer = new Peer(this.#host, this.#userID, userID, pc);
     this.#peers.set(userID, peer);
-    this.#events.emit('remoteUserEntered', userID);
-    this.#updateRemoteState(peer);
-    this.#send(userID, { type: 'media', session: this.#session, ...this.#localMedia() });
-    const local = this.#local;
-    if (local !== undefined) {
-      for (const track of local.getTracks()) peer.setLocalTrack(track.kind as MediaKind, track, local);
-    }
     return peer;
+  }
+
+  #sendLocalTracks(peer: Peer): void {
+    const local = this.#local;
+    if (local === undefined) return;
+    for (const track of local.getTracks()) peer.setLocalTrack(track.kind as MediaKind, track, local);
   }
 
   #removePeer(userID: string): void {
