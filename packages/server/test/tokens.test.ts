@@ -92,7 +92,9 @@ describe('sessions end with their tokens', () => {
     }
     await waitFor(() => rung.length >= sent.length, 5000, 'alice to hear every invitation');
     expect(rung).toEqual(sent);
-    expect(asked).toBeGreaterThanOrEqual(3);
+    // The first token and one per expired session: the last renewal runs after the second close,
+    // so it is waited for, not assumed (the invitations may all be heard before it).
+    await waitFor(() => asked >= 3 && alice.connectionState === 'connected', 10_000, 'a third session');
     expect(alice.invitations.size).toBe(sent.length);
   }, 30_000);
 });
