@@ -36,7 +36,31 @@ export class RedisHistory {
     this.#limits = limits;
   }
 
-  async record(userID: string, entry: HistoryEntry): Promise<void> {
+  /** Each user's writes in this process, one after another. */
+  readonly #queues = new Map<string, Promise<void>>();
+
+  /**
+   * Records in the order asked: a user's entries from this process are written one at a time,
+   * so two calls ending back to back keep their order (a retry after a conflict would otherwise
+   * let the later one in first).
+   */
+  record(userID: string, entry: HistoryEntry): Promise<void> {
+    const previous = this.#queues.get(userID);
+    const next = previous
+      ? previous.then(
+          () => this.#record(userID, entry),
+          () => this.#record(userID, entry),
+        )
+      : this.#record(userID, entry);
+    this.#queues.set(userID, next);
+    const done = () => {
+      if (this.#queues.get(userID) === next) this.#queues.delete(userID);
+    };
+    next.then(done, done);
+    return next;
+  }
+
+  async #record(userID: string, entry: HistoryEntry): Promise<void> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const guess = attempt === 1 ? this.#cache.get(userID) : undefined;
       const { version, entries } = guess ?? (await this.#read(userID));
