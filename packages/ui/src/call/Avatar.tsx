@@ -9,13 +9,16 @@ export interface AvatarProps {
   readonly className?: string;
 }
 
-/** Up to two letters: the first of the first two words (one character for CJK names). */
+/** Up to two letters of a name: "Ada Lovelace" is "AL", "bob" is "B", "王小明" is "王". */
 export function initials(name: string): string {
   const words = name
     .trim()
-    .split(/[\s._@-]+/)
+    .split(/[\s._@-]+/u)
     .filter(Boolean);
-  const letters = words.slice(0, 2).map((w) => [...w][0] ?? '');
+  const letters = words.slice(0, 2).map((word) => [...word][0] ?? '');
+  // Han, kana and hangul names read as one word: their first character is enough.
+  if (/\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Hangul}/u.test(letters[0] ?? ''))
+    return letters[0] ?? '';
   return letters.join('').toLocaleUpperCase();
 }
 

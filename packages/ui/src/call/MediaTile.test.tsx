@@ -6,8 +6,9 @@ import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BeckonUIProvider } from '../i18n/I18nProvider.js';
 import { axeViolations, createWorld, flush } from '../test/world.js';
+import { initials } from './Avatar.js';
 import { CallView } from './CallView.js';
-import { initials, MediaTile } from './MediaTile.js';
+import { MediaTile } from './MediaTile.js';
 
 afterEach(() => cleanup());
 

@@ -1,7 +1,9 @@
+import { MicOff } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { fill } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { cx } from '../util.js';
+import { initials } from './Avatar.js';
 
 export interface MediaTileProps {
   /** The user's video element (stays mounted while the camera is off, so its audio keeps playing). */
@@ -17,19 +19,6 @@ export interface MediaTileProps {
   /** Outline the tile while the user speaks. */
   readonly speaking?: boolean | undefined;
   readonly className?: string;
-}
-
-/** Up to two letters of a name: "Ada Lovelace" is "AL", "bob" is "B", "王小明" is "王". */
-export function initials(name: string): string {
-  const words = name
-    .trim()
-    .split(/[\s._@-]+/u)
-    .filter(Boolean);
-  const letters = words.slice(0, 2).map((word) => [...word][0] ?? '');
-  // Han, kana and hangul names read as one word: their first character is enough.
-  if (/\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Hangul}/u.test(letters[0] ?? ''))
-    return letters[0] ?? '';
-  return letters.join('').toLocaleUpperCase();
 }
 
 /**
@@ -70,7 +59,7 @@ export function MediaTile(props: MediaTileProps) {
         </div>
       )}
       <span className="beckon-media-tile-name">
-        {muted && <MicOff />}
+        {muted && <MicOff aria-hidden="true" className="beckon-muted-mark" width={16} height={16} />}
         <span>{name}</span>
         {/* Announced when it changes; the icon above is the visible sign, not a colour. */}
         <span className="beckon-visually-hidden" role="status">
@@ -78,23 +67,5 @@ export function MediaTile(props: MediaTileProps) {
         </span>
       </span>
     </div>
-  );
-}
-
-function MicOff() {
-  return (
-    <svg
-      className="beckon-muted-mark"
-      viewBox="0 0 24 24"
-      width="16"
-      height="16"
-      aria-hidden="true"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="2"
-      strokeLinecap="round"
-    >
-      <path d="M9 5a3 3 0 0 1 6 0v5M15 13.5A3 3 0 0 1 9 11V9M5 10a7 7 0 0 0 11.5 5.4M19 10a7 7 0 0 1-.6 2.8M12 17v4M3 3l18 18" />
-    </svg>
   );
 }
