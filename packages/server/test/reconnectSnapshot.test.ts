@@ -1,24 +1,15 @@
-import {
-  CallType,
-  createAnswerData,
-  createCallData,
-  createHangupData,
-  parseCallData,
-  type VanishedEvent,
-} from '@beckon/signaling';
+import { createAnswerData, createCallData, createHangupData, parseCallData } from '@beckon/signaling';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_ENDED_IN_SNAPSHOT } from '../src/missed.js';
 import type { BeckonServer } from '../src/server.js';
 import { MemoryStore } from '../src/store/memory.js';
 import { connectUser, startServer, type TestUser, waitFor } from './helpers.js';
+import { call, flood, trackVanished, WINDOW } from './reconnectHelpers.js';
 import { freePort } from './redis/cluster.js';
 
 // Issue 14, item 2: a reconnect that gets a snapshot (a gap over the replay window, a restart of
 // the embedded memory store) ends, on every side, what the client held and the server no longer
 // has: with its real outcome where the server can tell it, as vanished otherwise.
-
-/** Replay window of these tests (the default is 512: the same code with a smaller log). */
-const WINDOW = 16;
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -35,9 +26,7 @@ async function server(options: Parameters<typeof startServer>[0] = {}): Promise<
 async function switchable(s: () => BeckonServer, userID: string) {
   let online = true;
   const user = await connectUser(() => (online ? s().wsUrl : 'ws://127.0.0.1:9'), userID);
-  const vanished: VanishedEvent[] = [];
-  user.client.on('onInvitationVanished', (e) => vanished.push(e));
-  cleanups.push(() => user.client.close());
+  const vanished = trackVanished(user, cleanups);
   return {
     user,
     vanished,
@@ -59,22 +48,7 @@ async function switchable(s: () => BeckonServer, userID: string) {
   };
 }
 
-function track(user: TestUser) {
-  const vanished: VanishedEvent[] = [];
-  user.client.on('onInvitationVanished', (e) => vanished.push(e));
-  cleanups.push(() => user.client.close());
-  return vanished;
-}
-
-const call = (roomID: string) => ({ callType: CallType.VIDEO, roomID, userIDs: ['bob'] });
-
-/** More events for bob than the window holds: carol's invitations, each cancelled. */
-async function flood(carol: TestUser): Promise<void> {
-  for (let i = 0; i < WINDOW / 2 + 2; i++) {
-    const id = await carol.client.invite('bob', `filler ${i}`, { timeout: 0 });
-    await carol.client.cancel(id);
-  }
-}
+const track = (user: TestUser) => trackVanished(user, cleanups);
 
 describe('a gap over the replay window during a ringing call', () => {
   it('the call cancelled after the flood: bob hears the cancel itself, nothing stays pending', async () => {

@@ -1,14 +1,14 @@
-import { CallType, createAnswerData, createCallData, type VanishedEvent } from '@beckon/signaling';
+import { createAnswerData, createCallData } from '@beckon/signaling';
 import { afterEach, expect, it } from 'vitest';
 import type { BeckonServer } from '../../src/server.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { connectUser, startServer, type TestUser, waitFor } from '../helpers.js';
+import { call, flood, trackVanished, WINDOW } from '../reconnectHelpers.js';
 import { describeRedis, freshPrefix, purge, REDIS_URL, testClient } from './cluster.js';
 
 // Issue 14, item 2 on Redis: the final records of ended invitations (`P ended:{id}`) and the
 // user's log tell a snapshot how what bob held ended, across two servers sharing one Redis.
 
-const WINDOW = 16;
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -27,21 +27,7 @@ async function pair(endedTtlMs?: number): Promise<[BeckonServer, BeckonServer]> 
   return [a, b];
 }
 
-function user(u: TestUser) {
-  const vanished: VanishedEvent[] = [];
-  u.client.on('onInvitationVanished', (e) => vanished.push(e));
-  cleanups.push(() => u.client.close());
-  return vanished;
-}
-
-const call = (roomID: string) => ({ callType: CallType.VIDEO, roomID, userIDs: ['bob'] });
-
-async function flood(carol: TestUser): Promise<void> {
-  for (let i = 0; i < WINDOW / 2 + 2; i++) {
-    const id = await carol.client.invite('bob', `filler ${i}`, { timeout: 0 });
-    await carol.client.cancel(id);
-  }
-}
+const user = (u: TestUser) => trackVanished(u, cleanups);
 
 describeRedis('distributed mode: a snapshot after a gap over the replay window', () => {
   it('a final record past endedTtlMs is gone: what bob held vanishes', async () => {
