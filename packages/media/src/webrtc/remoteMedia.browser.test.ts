@@ -3,40 +3,11 @@
 // The 'unit' project also matches this file name; in Node it only checks that importing is safe.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RemoteMediaState } from '../remoteState.js';
+import { loopbackOnly, until } from '../test/browserRtc.js';
 import { createMemoryRoomHub } from './memoryHub.js';
-import type { RtcSignal } from './signal.js';
 import { WebRtcRoom } from './webRtcRoom.js';
 
 const inBrowser = typeof globalThis.RTCPeerConnection === 'function';
-
-/** Only 127.0.0.1 candidates, as in webRtcRoom.browser.test.ts. */
-function loopbackOnly(message: RtcSignal): RtcSignal | undefined {
-  const isLoopback = (line: string) => line.replace(/^a=/, '').split(' ')[4]?.startsWith('127.') ?? false;
-  if (message.type === 'candidate' && message.candidate !== null && message.candidate.candidate !== '') {
-    return isLoopback(message.candidate.candidate) ? message : undefined;
-  }
-  if (message.type === 'description') {
-    const sdp = message.description.sdp
-      .split('\r\n')
-      .filter((line) => !line.startsWith('a=candidate:') || isLoopback(line))
-      .join('\r\n');
-    return { ...message, description: { ...message.description, sdp } };
-  }
-  return message;
-}
-
-function until<T>(what: string, check: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      const value = check();
-      if (value !== undefined) resolve(value);
-      else if (performance.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(poll, 25);
-    };
-    poll();
-  });
-}
 
 const rooms: WebRtcRoom[] = [];
 const elements: HTMLMediaElement[] = [];

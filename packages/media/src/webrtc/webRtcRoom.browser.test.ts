@@ -3,6 +3,7 @@
 // The 'unit' project also matches this file name; in Node it only checks that importing is safe.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MediaKind, RoomEvents } from '../roomAdapter.js';
+import { loopbackOnly, until } from '../test/browserRtc.js';
 import { createMemoryRoomHub, type MemoryRoomHub } from './memoryHub.js';
 import type { RtcSignal } from './signal.js';
 import type { RoomSignalingFactory } from './signaling.js';
@@ -10,41 +11,7 @@ import { WebRtcRoom } from './webRtcRoom.js';
 
 const inBrowser = typeof globalThis.RTCPeerConnection === 'function';
 
-/** The address of a candidate line: `candidate:<foundation> <component> <protocol> <priority> <address> ...`. */
-function candidateAddress(line: string): string | undefined {
-  return line.replace(/^a=/, '').split(' ')[4];
-}
-
-/** Keeps the peers on the loopback interface: drops every other candidate, in trickle and in SDPs. */
-function loopbackOnly(message: RtcSignal): RtcSignal | undefined {
-  const isLoopback = (line: string) => candidateAddress(line)?.startsWith('127.') ?? false;
-  if (message.type === 'candidate' && message.candidate !== null && message.candidate.candidate !== '') {
-    return isLoopback(message.candidate.candidate) ? message : undefined;
-  }
-  if (message.type === 'description') {
-    const sdp = message.description.sdp
-      .split('\r\n')
-      .filter((line) => !line.startsWith('a=candidate:') || isLoopback(line))
-      .join('\r\n');
-    return { ...message, description: { ...message.description, sdp } };
-  }
-  return message;
-}
-
 type Recorded = { [E in keyof RoomEvents]: RoomEvents[E][] };
-
-function until<T>(what: string, check: () => T | undefined, timeoutMs = 8000): Promise<T> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      const value = check();
-      if (value !== undefined) resolve(value);
-      else if (performance.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(poll, 25);
-    };
-    poll();
-  });
-}
 
 const rooms: WebRtcRoom[] = [];
 const videos: HTMLVideoElement[] = [];
