@@ -351,6 +351,15 @@ export function readCallData(data: string): CallFacts | undefined {
 }
 
 /**
+ * Whether a call invitation (or a hang-up) belongs to a group call: it was sent in a chat group,
+ * or its data lists several callees (`data.userIDs`, as TUICallKit writes it for a group call
+ * without a group, one invitation per callee). Anything else is a one-to-one call.
+ */
+export function isGroupCall(groupID: string, call: { readonly userIDs: readonly string[] }): boolean {
+  return groupID !== '' || call.userIDs.length > 1;
+}
+
+/**
  * The Beckon classroom operations carried in group invitation data: `raiseHand` opens a round
  * (seed step 1) and `speak` invites a student to speak (seed step 4). `hand` and `speaking` are
  * markers a student keeps pending while the hand is up or while speaking, and `round` one the

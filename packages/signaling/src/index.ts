@@ -18,6 +18,7 @@ export {
   createClassroomData,
   createHangupData,
   createSwitchToAudioData,
+  isGroupCall,
   MAX_NUMERIC_ROOM,
   newNumericRoomID,
   numericRoomID,

@@ -7,6 +7,14 @@ export {
   type DialOptions,
   type StandaloneCallStore,
 } from './controller.js';
+export {
+  type GroupCallEndReason,
+  type GroupCallPhase,
+  type GroupCallState,
+  type GroupParticipant,
+  type GroupParticipantState,
+  idleGroupCall,
+} from './groupState.js';
 export { type CallEndReason, type CallPhase, type CallState, idleCall, type MissedCall } from './state.js';
 export {
   type CallEffect,
