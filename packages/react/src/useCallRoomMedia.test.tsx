@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeRoom } from './test/fakeRoom.js';
 import { createHubWorld, settle } from './test/setup.js';
 import { useCall } from './useCall.js';
-import { type SelectedDevices, useCallRoom } from './useCallRoom.js';
+import type { SelectedDevices } from './roomControls.js';
+import { useCallRoom } from './useCallRoom.js';
 
 let world: ReturnType<typeof createHubWorld>;
 afterEach(() => world?.close());
