@@ -246,7 +246,8 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     for (const [inviteID, invitee] of batch) store.delivered(inviteID, invitee);
   };
 
-  const rooms = new RoomGrants((roomID, room) => store.shareRoom(roomID, room));
+  const rooms = new RoomGrants((roomID, room) => store.shareRoom(roomID, room), store);
+  const roomFailed = (err: unknown) => log.warn({ err }, 'group call room not updated');
   /** A socket of this device is open here. */
   const deviceHere = (userID: string, deviceID: string) => {
     for (const c of connections.get(userID) ?? []) if (c.deviceID === deviceID) return true;
@@ -341,6 +342,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
           shared.users.includes(from) &&
           shared.users.includes(to);
       }
+      if (!allowed) allowed = await rooms.allowedInGroup(roomID, from, to);
       if (!allowed) return false;
       const text = JSON.stringify({ t: 'rtc', roomID, from, data });
       for (const connection of connections.get(to) ?? []) connection.sendText(text);
@@ -402,10 +404,14 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         if (held) batches.touch(groupID);
       },
       committed(event: SignalingEvent) {
-        rooms.onCommitted(event);
+        rooms.onCommitted(event).catch(roomFailed);
         if (event.kind !== 'invite') return;
         metrics.inc('beckon_invitations_created_total');
         recordHistory(historyFromHangup(event));
+      },
+      accepted(invitation: InvitationRecord, event: SignalingEvent) {
+        const acceptor = event.envelope.inviteeList[0];
+        if (acceptor !== undefined) rooms.onAccepted(invitation, acceptor, event.at).catch(roomFailed);
       },
       ended(invitation: InvitationRecord) {
         rooms.onEnded(invitation);
