@@ -13,6 +13,7 @@ import { ClassroomOps, DEFAULT_CLASSROOM_BATCH, GroupBatches, TurnBatches } from
 import { Connection, STORE_RESET } from './connection.js';
 import type { ResolvedOptions, ServerContext } from './context.js';
 import { demoContentSecurityPolicy } from './csp.js';
+import { groupHistoryFromAccept, groupHistoryFromEnded, groupHistoryFromLeave } from './groupHistory.js';
 import { historyFromEnded, historyFromHangup } from './history.js';
 import { handleHttp } from './http.js';
 import { type IceServersOptions, resolveIceServers } from './iceServers.js';
@@ -408,10 +409,13 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         if (event.kind !== 'invite') return;
         metrics.inc('beckon_invitations_created_total');
         recordHistory(historyFromHangup(event));
+        recordHistory(groupHistoryFromLeave(event));
       },
       accepted(invitation: InvitationRecord, event: SignalingEvent) {
         const acceptor = event.envelope.inviteeList[0];
-        if (acceptor !== undefined) rooms.onAccepted(invitation, acceptor, event.at).catch(roomFailed);
+        if (acceptor === undefined) return;
+        rooms.onAccepted(invitation, acceptor, event.at).catch(roomFailed);
+        recordHistory(groupHistoryFromAccept(invitation, acceptor));
       },
       ended(invitation: InvitationRecord) {
         rooms.onEnded(invitation);
@@ -419,6 +423,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         const states = new Set(invitation.invitees.map((i) => i.state));
         metrics.inc('beckon_invitations_ended_total', states.size === 1 ? [...states][0] : 'mixed');
         recordHistory(historyFromEnded(invitation));
+        recordHistory(groupHistoryFromEnded(invitation));
       },
       groupChanged: notifyGroup,
       resync(userID: string) {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BeckonServer } from '../src/server.js';
 import { MemoryStore } from '../src/store/memory.js';
 import { answeredCall, hangups } from './callGraceScenario.js';
+import { groupHistoryInGroup, groupHistoryWithoutGroup } from './groupHistoryScenario.js';
 import { groupRoomInGroup, groupRoomRules, groupRoomWithoutGroup, Parties } from './groupRoomScenario.js';
 import { connectUser, startServer, waitFor } from './helpers.js';
 
@@ -54,5 +55,19 @@ describe('the call watch and group calls', () => {
     } finally {
       for (const u of [alice, bob, laptop]) u.client.close();
     }
+  });
+});
+
+describe('group call history (issue 21)', () => {
+  it('one entry per room per party; a leave notice completes its sender only', async () => {
+    const s = await startServer();
+    server = s;
+    await groupHistoryWithoutGroup(parties, () => s, same);
+  });
+
+  it('in a chat group: the group on every entry, none for members who were not invited', async () => {
+    const s = await startServer();
+    server = s;
+    await groupHistoryInGroup(parties, () => s, same);
   });
 });

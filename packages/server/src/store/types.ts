@@ -61,8 +61,16 @@ export interface HistoryEntry {
   readonly startedAt: number;
   readonly endedAt?: number;
   readonly durationSeconds?: number;
-  /** Who hung up, for completed calls. */
+  /** Who hung up, for completed one-to-one calls. */
   readonly endedBy?: string;
+  /**
+   * Group calls (issue 21) only: everyone else invited in the invitations of the call this user
+   * saw (one entry per room; `peer` is the inviter, or the inviter's first callee). Its presence
+   * is what makes an entry a group call's.
+   */
+  readonly participants?: readonly string[];
+  /** Group calls placed in a chat group: the group. */
+  readonly groupID?: string;
 }
 
 export interface DevicePresence {

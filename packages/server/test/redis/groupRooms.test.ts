@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { BeckonServer } from '../../src/server.js';
 import { RedisStore } from '../../src/store/redis.js';
+import { groupHistoryInGroup, groupHistoryWithoutGroup } from '../groupHistoryScenario.js';
 import { groupRoomInGroup, groupRoomRules, groupRoomWithoutGroup, Parties } from '../groupRoomScenario.js';
 import { startServer } from '../helpers.js';
 import {
@@ -14,7 +15,7 @@ import {
   startCluster,
 } from './cluster.js';
 
-// Group call rooms (issue 21) with the parties on two server processes sharing one Redis.
+// Group call rooms and history (issue 21) with the parties on two server processes sharing one Redis.
 
 describeRedis('group call media rooms across two server processes', () => {
   let cluster: Cluster;
@@ -42,6 +43,14 @@ describeRedis('group call media rooms across two server processes', () => {
   it('open on the first accept, let in later acceptors, refuse outsiders, close when all have left', async () => {
     await groupRoomWithoutGroup(parties, at, id);
     await eventuallyGone(cluster, id('group-room'));
+  }, 30_000);
+
+  it('history: one entry per room per party; a leave notice completes its sender only', async () => {
+    await groupHistoryWithoutGroup(parties, at, id);
+  }, 30_000);
+
+  it('history in a chat group: the group on every entry', async () => {
+    await groupHistoryInGroup(parties, at, id);
   }, 30_000);
 
   it('in a chat group: each acceptor, and people added later by someone in the room', async () => {
