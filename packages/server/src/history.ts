@@ -102,14 +102,20 @@ function sameGroupCall(entry: HistoryEntry, call: HistoryEntry): boolean {
 }
 
 /**
- * A group call's entry with a later piece of the same call merged in: participants united; a
+ * A group call's entry with a later piece of the same call merged in: participants united (the
+ * first `maxParticipants`); a
  * leave notice (`completed`) completes it with its duration; otherwise an answered (or completed)
  * call stays so, an answer makes it answered, and of unanswered invitations the inviter's entry
  * is `declined` only if everyone declined, else `cancelled` if any was cancelled, else `missed`,
  * while an invitee's takes the latest invitation's outcome.
  */
-export function mergeGroupEntry(call: HistoryEntry, next: HistoryEntry): HistoryEntry {
-  const participants = [...new Set([...(call.participants ?? []), ...(next.participants ?? [])])];
+export function mergeGroupEntry(
+  call: HistoryEntry,
+  next: HistoryEntry,
+  maxParticipants = DEFAULT_HISTORY_PARTICIPANTS,
+): HistoryEntry {
+  const all = new Set([...(call.participants ?? []), ...(next.participants ?? [])]);
+  const participants = [...all].slice(0, maxParticipants);
   const groupID = call.groupID ?? next.groupID;
   const merged = { ...call, participants, ...(groupID === undefined ? {} : { groupID }) };
   if (next.outcome === 'completed') return completeCall(merged, next);
@@ -141,12 +147,27 @@ export interface HistoryLimits {
   readonly limit: number;
   /** Unanswered incoming calls one peer may hold in a user's history; that peer's oldest goes first. */
   readonly perPeer: number;
+  /**
+   * People a group call's entry lists (`participants`); those seen later are left out. Default
+   * `DEFAULT_HISTORY_PARTICIPANTS`.
+   */
+  readonly participants?: number;
 }
 
 export const DEFAULT_HISTORY_LIMITS: HistoryLimits = { limit: 200, perPeer: 20 };
 
+/**
+ * People one group call's entry lists at most: an invitation may name up to 1,000 people and a
+ * room may be named again and again, but an entry stays small (every invitee gets one).
+ */
+export const DEFAULT_HISTORY_PARTICIPANTS = 50;
+
 /** A store's history options, checked, with the defaults filled in. */
-export function historyLimits(options: { historyLimit?: number; historyPerPeer?: number }): HistoryLimits {
+export function historyLimits(options: {
+  historyLimit?: number;
+  historyPerPeer?: number;
+  historyParticipants?: number;
+}): HistoryLimits {
   const check = (name: string, value: number | undefined, fallback: number) => {
     if (value === undefined) return fallback;
     if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer`);
@@ -155,6 +176,9 @@ export function historyLimits(options: { historyLimit?: number; historyPerPeer?:
   return {
     limit: check('historyLimit', options.historyLimit, DEFAULT_HISTORY_LIMITS.limit),
     perPeer: check('historyPerPeer', options.historyPerPeer, DEFAULT_HISTORY_LIMITS.perPeer),
+    ...(options.historyParticipants === undefined
+      ? {}
+      : { participants: check('historyParticipants', options.historyParticipants, 0) }),
   };
 }
 
@@ -189,11 +213,13 @@ export function planHistory(
   limits: HistoryLimits,
 ): HistoryChange {
   if (isGroupEntry(entry)) {
+    const most = limits.participants ?? DEFAULT_HISTORY_PARTICIPANTS;
     const index = list.findIndex((e) => sameGroupCall(entry, e));
     const call = list[index];
-    if (call !== undefined) return { kind: 'set', index, entry: mergeGroupEntry(call, entry) };
+    if (call !== undefined) return { kind: 'set', index, entry: mergeGroupEntry(call, entry, most) };
     // A leave notice completes the entry its sender's accept or invitation made, never makes one.
     if (entry.outcome === 'completed') return { kind: 'none' };
+    entry = { ...entry, participants: entry.participants?.slice(0, most) ?? [] };
   } else {
     const index = list.findIndex((e) => completes(entry, e));
     const call = list[index];

@@ -16,11 +16,14 @@ import {
 } from '../src/groupHistory.js';
 import {
   DEFAULT_HISTORY_LIMITS,
+  DEFAULT_HISTORY_PARTICIPANTS,
   historyFromEnded,
   historyFromHangup,
+  historyLimits,
   mergeGroupEntry,
   planHistory,
 } from '../src/history.js';
+import { MemoryStore } from '../src/store/memory.js';
 import type { HistoryEntry } from '../src/store/types.js';
 
 // Group call history (issue 21), pure: the entries each moment makes and how they merge.
@@ -188,5 +191,29 @@ describe('merging group call entries (planHistory)', () => {
     expect(planHistory([group('answered')], hangup, DEFAULT_HISTORY_LIMITS).kind).toBe('push');
     // ...and a group entry does not merge into the one-to-one one.
     expect(planHistory([oneToOne], group('missed'), DEFAULT_HISTORY_LIMITS).kind).toBe('push');
+  });
+});
+
+describe('how many people a group call entry lists', () => {
+  const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `u${from + i}`);
+
+  it(`${DEFAULT_HISTORY_PARTICIPANTS} by default, the first seen; historyParticipants changes it`, () => {
+    const pushed = planHistory([], group('missed', { participants: many(60) }), DEFAULT_HISTORY_LIMITS);
+    expect(pushed.kind === 'push' && pushed.entry.participants).toEqual(many(DEFAULT_HISTORY_PARTICIPANTS));
+    const limits = historyLimits({ historyParticipants: 3 });
+    expect(limits.participants).toBe(3);
+    const merged = planHistory(
+      [group('answered', { participants: many(2) })],
+      group('missed', { participants: many(5, 1) }),
+      limits,
+    );
+    expect(merged.kind === 'set' && merged.entry.participants).toEqual(['u0', 'u1', 'u2']);
+  });
+
+  it('must be a positive integer (TypeError, checked when the store is made)', () => {
+    for (const bad of [0, -1, 1.5])
+      expect(() => new MemoryStore({ historyParticipants: bad })).toThrow(
+        new TypeError('historyParticipants must be a positive integer'),
+      );
   });
 });

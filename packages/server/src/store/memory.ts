@@ -30,6 +30,8 @@ export interface MemoryStoreOptions {
   readonly historyLimit?: number;
   /** Unanswered incoming calls one peer may hold in a user's history. Default 20. */
   readonly historyPerPeer?: number;
+  /** People a group call's history entry lists; later ones are left out. Default 50. */
+  readonly historyParticipants?: number;
 }
 
 interface LogEntry {

@@ -41,6 +41,8 @@ export interface RedisStoreOptions {
   readonly historyLimit?: number;
   /** Unanswered incoming calls one peer may hold in a user's history. Default 20. */
   readonly historyPerPeer?: number;
+  /** People a group call's history entry lists; later ones are left out. Default 50. */
+  readonly historyParticipants?: number;
   /** A Redis command that has not answered by then fails the request with 9005. Default 1500 ms. */
   readonly commandTimeoutMs?: number;
   /** How often each process looks for due deadlines. Default 100 ms. */
