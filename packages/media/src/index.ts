@@ -6,6 +6,7 @@ export {
 } from './remoteState.js';
 export {
   type DeviceKind,
+  MAX_PARTICIPANT_LIMIT,
   type MediaKind,
   type PublishOptions,
   type RoomAdapter,
@@ -14,9 +15,10 @@ export {
   type RoomEventName,
   type RoomEvents,
   type RoomFailureReason,
+  type RoomFullDetails,
 } from './roomAdapter.js';
 export type { TrtcClient, TrtcSdk } from './trtc/sdk.js';
-export { TrtcRoom, type TrtcRoomOptions } from './trtc/trtcRoom.js';
+export { TRTC_GROUP_CALL_LIMIT, TrtcRoom, type TrtcRoomOptions } from './trtc/trtcRoom.js';
 export { beckonRoomSignaling, type RoomRelay } from './webrtc/beckonSignaling.js';
 export { createMemoryRoomHub, type MemoryRoomHub, type MemoryRoomHubOptions } from './webrtc/memoryHub.js';
 export {
@@ -30,4 +32,9 @@ export {
   type RtcSignalType,
 } from './webrtc/signal.js';
 export type { RoomSignaling, RoomSignalingFactory } from './webrtc/signaling.js';
-export { type IceServersProvider, WebRtcRoom, type WebRtcRoomOptions } from './webrtc/webRtcRoom.js';
+export {
+  type IceServersProvider,
+  WEBRTC_MESH_LIMIT,
+  WebRtcRoom,
+  type WebRtcRoomOptions,
+} from './webrtc/webRtcRoom.js';

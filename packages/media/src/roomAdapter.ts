@@ -14,7 +14,11 @@ export type DeviceKind = 'camera' | 'microphone' | 'speaker';
  * `permission-denied`: the user or the system refused the camera or microphone;
  * `device-error`: no such device, or it is busy; `signaling-error`: the room's signaling could
  * not be opened or carried nonsense; `kicked-out`: the media service removed this user
- * (another login with the same id, or an administrator); `sdk-error`: the media SDK failed.
+ * (another login with the same id, or an administrator); `sdk-error`: the media SDK failed;
+ * `room-full`: the room has no seat for one more participant (see `maxParticipants`): this room
+ * refused a user who came in past its limit, or a user already in refused this one
+ * ({@link RoomError.details} says which, and the limit). Only that pair has no connection: the
+ * rest of the room goes on.
  */
 export type RoomFailureReason =
   | 'ice-failed'
@@ -23,7 +27,37 @@ export type RoomFailureReason =
   | 'device-error'
   | 'signaling-error'
   | 'kicked-out'
-  | 'sdk-error';
+  | 'sdk-error'
+  | 'room-full';
+
+/**
+ * What a `room-full` {@link RoomError} carries. `refusedBy: 'local'`: this room is full and refused
+ * `userID`; `'remote'`: `userID`'s room is full and refused this one (a room that every user already
+ * in refuses, and that has no connection left, is full for this user). `limit`: the refusing side's
+ * `maxParticipants` (people, the refusing user included).
+ */
+export interface RoomFullDetails {
+  readonly limit: number;
+  readonly refusedBy: 'local' | 'remote';
+}
+
+/** The largest `maxParticipants` a room takes (TRTC's call scene itself admits 300 people). */
+export const MAX_PARTICIPANT_LIMIT = 1000;
+
+/** A participant limit: whole people, two at least (a room of one has nobody to refuse). */
+export function isParticipantLimit(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 2 && value <= MAX_PARTICIPANT_LIMIT;
+}
+
+/** Checks a `maxParticipants` option: its value, or `fallback` when not given; `RangeError` when bad. */
+export function participantLimit(value: number | undefined, fallback: number): number {
+  const limit = value ?? fallback;
+  if (!isParticipantLimit(limit))
+    throw new RangeError(
+      `maxParticipants must be an integer from 2 to ${MAX_PARTICIPANT_LIMIT}, got ${String(limit)}`,
+    );
+  return limit;
+}
 
 /**
  * A media failure: the typed reason (also its `code`, as on every {@link BeckonError}), a message
@@ -34,15 +68,18 @@ export class RoomError extends BeckonError<RoomFailureReason> {
   readonly reason: RoomFailureReason;
   /** The remote user the failure concerns (for example the peer whose ICE failed). */
   readonly userID: string | undefined;
+  /** For `room-full`: which side refused, and its limit. */
+  readonly details: RoomFullDetails | undefined;
 
   constructor(
     reason: RoomFailureReason,
     message: string,
-    options: { userID?: string; cause?: unknown } = {},
+    options: { userID?: string; cause?: unknown; details?: RoomFullDetails } = {},
   ) {
     super(reason, message, { cause: options.cause });
     this.reason = reason;
     this.userID = options.userID;
+    this.details = options.details;
   }
 }
 
@@ -110,6 +147,12 @@ export interface RoomAdapter {
   readonly roomID: string | undefined;
   /** True when the adapter plays remote audio itself; render remote streams muted then. */
   readonly playsRemoteAudio: boolean;
+  /**
+   * The most people this room connects, this user included (`WebRtcRoom`: 6, `TrtcRoom`: 9 by
+   * default). Users met past it are refused with a `room-full` {@link RoomError}. Undefined for a
+   * room with no limit of its own.
+   */
+  readonly maxParticipants?: number;
   /** Enters the room. Rejects with a {@link RoomError} (also emitted as `failed`). */
   join(roomID: string, userID: string): Promise<void>;
   /**

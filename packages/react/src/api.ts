@@ -25,7 +25,15 @@ export interface CallHistoryEntry {
   readonly startedAt: number;
   readonly endedAt?: number;
   readonly durationSeconds?: number;
+  /** Who hung up, for completed one-to-one calls. */
   readonly endedBy?: string;
+  /**
+   * Group calls only (one entry per call): everyone else invited in the invitations this user
+   * saw. `peer` is then the inviter, or, for the user's own call, its first callee.
+   */
+  readonly participants?: readonly string[];
+  /** Group calls placed in a chat group: the group. */
+  readonly groupID?: string;
 }
 
 /** STUN/TURN servers for calls (`GET /ice-servers`), with short-lived TURN credentials. */

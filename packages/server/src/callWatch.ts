@@ -3,6 +3,7 @@ import {
   type Command,
   createHangupData,
   type InvitationRecord,
+  isGroupCall,
   parseCallData,
   type SignalingEvent,
 } from '@beckon/signaling';
@@ -44,10 +45,16 @@ export interface CallWatchOptions {
 
 const key = (user: string, device: string) => `${user}\n${device}`;
 
+/**
+ * The one-to-one call an invitation without a group places. A group call's invitations (one
+ * per callee, `userIDs` listing them all) are not watched: its room has users coming and going
+ * (rooms.ts), and a participant who vanishes stays in it until the room closes or expires.
+ */
 function callOf(data: string): { roomID: string; callType: CallType } | undefined {
   if (!data.includes('av_call')) return undefined;
   const call = parseCallData(data);
   if (!call.ok || (call.value.cmd !== 'audioCall' && call.value.cmd !== 'videoCall')) return undefined;
+  if (isGroupCall('', call.value)) return undefined;
   if (call.value.roomID === '' || call.value.callType === undefined) return undefined;
   return { roomID: call.value.roomID, callType: call.value.callType };
 }

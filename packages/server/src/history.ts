@@ -1,9 +1,28 @@
-import { type InvitationRecord, parseCallData, type SignalingEvent } from '@beckon/signaling';
+import {
+  type InvitationRecord,
+  type InviteeRecord,
+  isGroupCall,
+  parseCallData,
+  type SignalingEvent,
+} from '@beckon/signaling';
 import type { CallOutcome, HistoryEntry } from './store/types.js';
 
 export interface HistoryUpdate {
   readonly userID: string;
   readonly entry: HistoryEntry;
+}
+
+/** What an invitee's answer (or its absence) means for a call: answered, declined, busy, missed... */
+export function inviteeOutcome(invitee: InviteeRecord): CallOutcome {
+  const rejected = invitee.state === 'rejected';
+  const answer = invitee.data === undefined ? undefined : parseCallData(invitee.data);
+  const busy = rejected && answer?.ok === true && answer.value.lineBusy;
+  const outcomes: Record<string, CallOutcome> = {
+    accepted: 'answered',
+    timeout: 'missed',
+    cancelled: 'cancelled',
+  };
+  return rejected ? (busy ? 'busy' : 'declined') : (outcomes[invitee.state] ?? 'missed');
 }
 
 /** Entries for both parties when a one-to-one call invitation ends (answered, declined, missed...). */
@@ -14,16 +33,10 @@ export function historyFromEnded(record: InvitationRecord): HistoryUpdate[] {
   const callee = record.invitees[0];
   const isCall = call.ok && (call.value.cmd === 'audioCall' || call.value.cmd === 'videoCall');
   if (!call.ok || !isCall || call.value.callType === undefined || callee === undefined) return [];
+  // A group call's invitations (several callees in userIDs) are groupHistory.ts's.
+  if (isGroupCall(record.groupID, call.value)) return [];
   const callType = call.value.callType;
-  const rejected = callee.state === 'rejected';
-  const answer = callee.data === undefined ? undefined : parseCallData(callee.data);
-  const busy = rejected && answer?.ok === true && answer.value.lineBusy;
-  const outcomes: Record<string, CallOutcome> = {
-    accepted: 'answered',
-    timeout: 'missed',
-    cancelled: 'cancelled',
-  };
-  const outcome: CallOutcome = rejected ? (busy ? 'busy' : 'declined') : (outcomes[callee.state] ?? 'missed');
+  const outcome = inviteeOutcome(callee);
   const base = {
     inviteID: record.inviteID,
     roomID: call.value.roomID,
@@ -46,6 +59,8 @@ export function historyFromHangup(event: SignalingEvent): HistoryUpdate[] {
   const peer = event.envelope.inviteeList[0];
   if (!call.ok || call.value.cmd !== 'hangup' || call.value.callType === undefined || peer === undefined)
     return [];
+  // A group call's leave notice completes its sender's entry only (groupHistory.ts).
+  if (isGroupCall(event.envelope.groupID, call.value)) return [];
   const callType = call.value.callType;
   const { inviter } = event.envelope;
   const base = {
@@ -71,9 +86,48 @@ export function historyFromHangup(event: SignalingEvent): HistoryUpdate[] {
  * saw the room) completes the newest answered call with that peer.
  */
 export function completes(entry: HistoryEntry, call: HistoryEntry): boolean {
-  if (entry.outcome !== 'completed' || call.peer !== entry.peer) return false;
+  if (entry.outcome !== 'completed' || call.peer !== entry.peer || isGroupEntry(call)) return false;
   if (entry.roomID === '') return call.outcome === 'answered';
   return (call.outcome === 'answered' || call.outcome === 'completed') && call.roomID === entry.roomID;
+}
+
+/** A group call's entry (issue 21): one per room, however many invitations the user saw. */
+export function isGroupEntry(entry: HistoryEntry): boolean {
+  return entry.participants !== undefined;
+}
+
+/** The user's entry of the same group call: the same room. */
+function sameGroupCall(entry: HistoryEntry, call: HistoryEntry): boolean {
+  return isGroupEntry(call) && entry.roomID !== '' && call.roomID === entry.roomID;
+}
+
+/**
+ * A group call's entry with a later piece of the same call merged in: participants united (the
+ * first `maxParticipants`); a
+ * leave notice (`completed`) completes it with its duration; otherwise an answered (or completed)
+ * call stays so, an answer makes it answered, and of unanswered invitations the inviter's entry
+ * is `declined` only if everyone declined, else `cancelled` if any was cancelled, else `missed`,
+ * while an invitee's takes the latest invitation's outcome.
+ */
+export function mergeGroupEntry(
+  call: HistoryEntry,
+  next: HistoryEntry,
+  maxParticipants = DEFAULT_HISTORY_PARTICIPANTS,
+): HistoryEntry {
+  const all = new Set([...(call.participants ?? []), ...(next.participants ?? [])]);
+  const participants = [...all].slice(0, maxParticipants);
+  const groupID = call.groupID ?? next.groupID;
+  const merged = { ...call, participants, ...(groupID === undefined ? {} : { groupID }) };
+  if (next.outcome === 'completed') return completeCall(merged, next);
+  return { ...merged, outcome: groupOutcome(call, next.outcome) };
+}
+
+function groupOutcome(call: HistoryEntry, next: CallOutcome): CallOutcome {
+  const now = call.outcome;
+  if (now === 'completed' || now === 'answered') return now;
+  if (next === 'answered' || call.direction === 'incoming') return next;
+  if (now === 'declined' && next === 'declined') return 'declined';
+  return now === 'cancelled' || next === 'cancelled' ? 'cancelled' : 'missed';
 }
 
 /** The call's entry once its hang-up arrived: the outcome, end, duration and who hung up. */
@@ -93,12 +147,27 @@ export interface HistoryLimits {
   readonly limit: number;
   /** Unanswered incoming calls one peer may hold in a user's history; that peer's oldest goes first. */
   readonly perPeer: number;
+  /**
+   * People a group call's entry lists (`participants`); those seen later are left out. Default
+   * `DEFAULT_HISTORY_PARTICIPANTS`.
+   */
+  readonly participants?: number;
 }
 
 export const DEFAULT_HISTORY_LIMITS: HistoryLimits = { limit: 200, perPeer: 20 };
 
+/**
+ * People one group call's entry lists at most: an invitation may name up to 1,000 people and a
+ * room may be named again and again, but an entry stays small (every invitee gets one).
+ */
+export const DEFAULT_HISTORY_PARTICIPANTS = 50;
+
 /** A store's history options, checked, with the defaults filled in. */
-export function historyLimits(options: { historyLimit?: number; historyPerPeer?: number }): HistoryLimits {
+export function historyLimits(options: {
+  historyLimit?: number;
+  historyPerPeer?: number;
+  historyParticipants?: number;
+}): HistoryLimits {
   const check = (name: string, value: number | undefined, fallback: number) => {
     if (value === undefined) return fallback;
     if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer`);
@@ -107,6 +176,9 @@ export function historyLimits(options: { historyLimit?: number; historyPerPeer?:
   return {
     limit: check('historyLimit', options.historyLimit, DEFAULT_HISTORY_LIMITS.limit),
     perPeer: check('historyPerPeer', options.historyPerPeer, DEFAULT_HISTORY_LIMITS.perPeer),
+    ...(options.historyParticipants === undefined
+      ? {}
+      : { participants: check('historyParticipants', options.historyParticipants, 0) }),
   };
 }
 
@@ -128,7 +200,9 @@ export type HistoryChange =
   | { readonly kind: 'push'; readonly entry: HistoryEntry; readonly drop: readonly number[] };
 
 /**
- * Decides how `entry` changes `list` (newest first): a hang-up completes the call it ends; a
+ * Decides how `entry` changes `list` (newest first). A group call's entry merges into the
+ * user's entry of the same room (`mergeGroupEntry`); a leave notice with no such entry is not
+ * recorded. One-to-one: a hang-up completes the call it ends; a
  * hang-up received for a call the user never answered is not recorded (a peer cannot write a
  * "completed" call into someone's history); an unanswered incoming call pushes out the same
  * peer's oldest unanswered one beyond `perPeer`; beyond `limit`, the oldest entries go.
@@ -138,10 +212,20 @@ export function planHistory(
   entry: HistoryEntry,
   limits: HistoryLimits,
 ): HistoryChange {
-  const index = list.findIndex((e) => completes(entry, e));
-  const call = list[index];
-  if (call !== undefined) return { kind: 'set', index, entry: completeCall(call, entry) };
-  if (entry.outcome === 'completed' && entry.direction === 'incoming') return { kind: 'none' };
+  if (isGroupEntry(entry)) {
+    const most = limits.participants ?? DEFAULT_HISTORY_PARTICIPANTS;
+    const index = list.findIndex((e) => sameGroupCall(entry, e));
+    const call = list[index];
+    if (call !== undefined) return { kind: 'set', index, entry: mergeGroupEntry(call, entry, most) };
+    // A leave notice completes the entry its sender's accept or invitation made, never makes one.
+    if (entry.outcome === 'completed') return { kind: 'none' };
+    entry = { ...entry, participants: entry.participants?.slice(0, most) ?? [] };
+  } else {
+    const index = list.findIndex((e) => completes(entry, e));
+    const call = list[index];
+    if (call !== undefined) return { kind: 'set', index, entry: completeCall(call, entry) };
+    if (entry.outcome === 'completed' && entry.direction === 'incoming') return { kind: 'none' };
+  }
   const drop = new Set<number>();
   if (unsolicited(entry)) {
     let held = 0;

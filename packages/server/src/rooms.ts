@@ -1,4 +1,10 @@
-import { type InvitationRecord, parseCallData, type SignalingEvent } from '@beckon/signaling';
+import {
+  type CallInfo,
+  type InvitationRecord,
+  isGroupCall,
+  parseCallData,
+  type SignalingEvent,
+} from '@beckon/signaling';
 
 /** How long a call's media room stays open without a call-end invitation (a crashed client). */
 export const CALL_ROOM_TTL_MS = 6 * 60 * 60 * 1000;
@@ -16,24 +22,75 @@ export interface SharedRoom {
 }
 
 /**
+ * A group call's media room as every process sees it: everyone who was let in (the inviter of
+ * the first accepted invitation, then each acceptor), and those of them who sent their leave
+ * notice. Kept apart from one-to-one rooms: a one-to-one hang-up naming the room cannot close it
+ * and the call watch never sees it.
+ */
+export interface GroupRoom {
+  readonly users: readonly string[];
+  readonly left: readonly string[];
+  readonly expiresAt: number;
+}
+
+/** What happened to a group room on a leave notice. */
+export type GroupRoomLeave = 'absent' | 'left' | 'closed';
+
+/** The store's group rooms; each change is atomic across the processes sharing the store. */
+export interface GroupRooms {
+  /**
+   * `acceptor` accepted an invitation of `inviter` naming the room: opens it to both when it
+   * is not open; when it is, lets `acceptor` in only if `inviter` is already a user (else false).
+   */
+  joinGroupRoom(roomID: string, inviter: string, acceptor: string, expiresAt: number): Promise<boolean>;
+  /** `user` sent a leave notice: marks them left; the room closes once every user has left. */
+  leaveGroupRoom(roomID: string, user: string): Promise<GroupRoomLeave>;
+  /** The group room, while it is open. */
+  groupRoom(roomID: string): Promise<GroupRoom | undefined>;
+}
+
+/** The call a call invitation (not a hang-up, not an answer) places, if its data is a call. */
+function placedCall(data: string): CallInfo | undefined {
+  if (!data.includes('av_call')) return undefined;
+  const call = parseCallData(data);
+  if (!call.ok || (call.value.cmd !== 'audioCall' && call.value.cmd !== 'videoCall')) return undefined;
+  return call.value;
+}
+
+/** Whether `from` may send media-room messages to `to` in the group room. */
+export function groupRoomAllows(room: GroupRoom | undefined, from: string, to: string, now = Date.now()) {
+  return (
+    room !== undefined &&
+    room.expiresAt > now &&
+    from !== to &&
+    room.users.includes(from) &&
+    room.users.includes(to)
+  );
+}
+
+/**
  * Who may exchange media-room messages: the two parties of an answered one-to-one call, from
- * the accept until the call-end invitation (seed step 5) or a time limit. Only the process that
- * decided the accept or the hang-up sees them happen; `share` tells the others (the store).
+ * the accept until the call-end invitation (seed step 5) or a time limit; the users of a group
+ * call's room (issue 21) from its first accept until every user has left or the time limit.
+ * Only the process that decided the accept or the hang-up sees them happen; `share` tells the
+ * others (the store), and group rooms live in the store only (`groups`).
  */
 export class RoomGrants {
   readonly #rooms = new Map<string, { users: ReadonlySet<string>; expiresAt: number }>();
   readonly #share: ((roomID: string, room: SharedRoom | undefined) => void) | undefined;
+  readonly #groups: GroupRooms | undefined;
 
-  constructor(share?: (roomID: string, room: SharedRoom | undefined) => void) {
+  constructor(share?: (roomID: string, room: SharedRoom | undefined) => void, groups?: GroupRooms) {
     this.#share = share;
+    this.#groups = groups;
   }
 
-  /** An invitation ended: an accepted call opens its room to inviter and callee. */
+  /** An invitation ended: an accepted one-to-one call opens its room to inviter and callee. */
   onEnded(record: InvitationRecord, now = Date.now()): void {
     const callee = record.invitees[0];
-    if (record.groupID !== '' || callee?.state !== 'accepted' || !record.data.includes('av_call')) return;
-    const call = parseCallData(record.data);
-    if (!call.ok || (call.value.cmd !== 'audioCall' && call.value.cmd !== 'videoCall')) return;
+    if (record.groupID !== '' || callee?.state !== 'accepted') return;
+    const call = placedCall(record.data);
+    if (call === undefined || isGroupCall(record.groupID, call)) return;
     this.#sweep(now);
     const room = {
       users: [record.inviter, callee.userID],
@@ -41,24 +98,48 @@ export class RoomGrants {
       inviteID: record.inviteID,
       answeredAt: callee.answeredAt ?? now,
     };
-    this.#rooms.set(call.value.roomID, { users: new Set(room.users), expiresAt: room.expiresAt });
-    this.#share?.(call.value.roomID, room);
+    this.#rooms.set(call.roomID, { users: new Set(room.users), expiresAt: room.expiresAt });
+    this.#share?.(call.roomID, room);
   }
 
-  /** A call-end invitation closes the room it names. */
-  onCommitted(event: SignalingEvent): void {
+  /**
+   * `acceptor` accepted `record` (on the process that decided it): a group call's invitation
+   * opens its room or lets the acceptor in. Resolves to whether the acceptor is in.
+   */
+  async onAccepted(record: InvitationRecord, acceptor: string, now = Date.now()): Promise<boolean> {
+    const call = placedCall(record.data);
+    if (call === undefined || call.roomID === '' || !isGroupCall(record.groupID, call)) return false;
+    if (this.#groups === undefined) return false;
+    return this.#groups.joinGroupRoom(call.roomID, record.inviter, acceptor, now + CALL_ROOM_TTL_MS);
+  }
+
+  /**
+   * A call-end invitation closes the one-to-one room it names; a group call's (a leave notice)
+   * marks its sender left in the group room, which closes when everyone has left.
+   */
+  async onCommitted(event: SignalingEvent): Promise<void> {
     if (event.kind !== 'invite' || !event.envelope.data.includes('hangup')) return;
     const call = parseCallData(event.envelope.data);
     if (!call.ok || call.value.cmd !== 'hangup' || call.value.roomID === '') return;
+    if (isGroupCall(event.envelope.groupID, call.value)) {
+      await this.#groups?.leaveGroupRoom(call.value.roomID, event.envelope.inviter);
+      return;
+    }
     this.#rooms.delete(call.value.roomID);
     this.#share?.(call.value.roomID, undefined);
   }
 
-  /** Whether `from` and `to` are both in the call that owns `roomID`. */
+  /** Whether `from` and `to` are both in the one-to-one call that owns `roomID` (as seen here). */
   allowed(roomID: string, from: string, to: string, now = Date.now()): boolean {
     const room = this.#rooms.get(roomID);
     if (room === undefined || room.expiresAt <= now) return false;
     return from !== to && room.users.has(from) && room.users.has(to);
+  }
+
+  /** Whether `from` and `to` are both users of the open group room `roomID` (asks the store). */
+  async allowedInGroup(roomID: string, from: string, to: string, now = Date.now()): Promise<boolean> {
+    if (this.#groups === undefined || from === to) return false;
+    return groupRoomAllows(await this.#groups.groupRoom(roomID), from, to, now);
   }
 
   #sweep(now: number): void {

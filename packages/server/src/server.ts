@@ -13,6 +13,7 @@ import { ClassroomOps, DEFAULT_CLASSROOM_BATCH, GroupBatches, TurnBatches } from
 import { Connection, STORE_RESET } from './connection.js';
 import type { ResolvedOptions, ServerContext } from './context.js';
 import { demoContentSecurityPolicy } from './csp.js';
+import { groupHistoryFromAccept, groupHistoryFromEnded, groupHistoryFromLeave } from './groupHistory.js';
 import { historyFromEnded, historyFromHangup } from './history.js';
 import { handleHttp } from './http.js';
 import { type IceServersOptions, resolveIceServers } from './iceServers.js';
@@ -246,7 +247,8 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     for (const [inviteID, invitee] of batch) store.delivered(inviteID, invitee);
   };
 
-  const rooms = new RoomGrants((roomID, room) => store.shareRoom(roomID, room));
+  const rooms = new RoomGrants((roomID, room) => store.shareRoom(roomID, room), store);
+  const roomFailed = (err: unknown) => log.warn({ err }, 'group call room not updated');
   /** A socket of this device is open here. */
   const deviceHere = (userID: string, deviceID: string) => {
     for (const c of connections.get(userID) ?? []) if (c.deviceID === deviceID) return true;
@@ -341,6 +343,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
           shared.users.includes(from) &&
           shared.users.includes(to);
       }
+      if (!allowed) allowed = await rooms.allowedInGroup(roomID, from, to);
       if (!allowed) return false;
       const text = JSON.stringify({ t: 'rtc', roomID, from, data });
       for (const connection of connections.get(to) ?? []) connection.sendText(text);
@@ -402,10 +405,17 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         if (held) batches.touch(groupID);
       },
       committed(event: SignalingEvent) {
-        rooms.onCommitted(event);
+        rooms.onCommitted(event).catch(roomFailed);
         if (event.kind !== 'invite') return;
         metrics.inc('beckon_invitations_created_total');
         recordHistory(historyFromHangup(event));
+        recordHistory(groupHistoryFromLeave(event));
+      },
+      accepted(invitation: InvitationRecord, event: SignalingEvent) {
+        const acceptor = event.envelope.inviteeList[0];
+        if (acceptor === undefined) return;
+        rooms.onAccepted(invitation, acceptor, event.at).catch(roomFailed);
+        recordHistory(groupHistoryFromAccept(invitation, acceptor));
       },
       ended(invitation: InvitationRecord) {
         rooms.onEnded(invitation);
@@ -413,6 +423,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         const states = new Set(invitation.invitees.map((i) => i.state));
         metrics.inc('beckon_invitations_ended_total', states.size === 1 ? [...states][0] : 'mixed');
         recordHistory(historyFromEnded(invitation));
+        recordHistory(groupHistoryFromEnded(invitation));
       },
       groupChanged: notifyGroup,
       resync(userID: string) {

@@ -70,6 +70,9 @@ export class FakeTrtcClient implements TrtcClient {
   async startRemoteVideo(config: RemoteVideoConfig): Promise<void> {
     await this.#call('startRemoteVideo', config);
   }
+  async muteRemoteAudio(userId: string, mute: boolean): Promise<void> {
+    await this.#call('muteRemoteAudio', { userId, mute });
+  }
   /** The interval of `enableAudioVolumeEvaluation` (kept out of `calls`: it is not a request). */
   volumeInterval: number | undefined;
   enableAudioVolumeEvaluation(interval?: number): void {

@@ -15,6 +15,7 @@ export type TrtcClient = Pick<
   | 'stopLocalVideo'
   | 'stopLocalAudio'
   | 'startRemoteVideo'
+  | 'muteRemoteAudio'
   | 'getVideoTrack'
   | 'getAudioTrack'
   | 'enableAudioVolumeEvaluation'

@@ -4,7 +4,7 @@ import { RoomError, type RoomEvents } from '../roomAdapter.js';
 import { FakeMediaStream, track } from '../test/fakeMedia.js';
 import { type FakeTrtcClient, fakeTrtcSdk, MAIN, SUB } from '../test/fakeTrtc.js';
 import type { TrtcSdk } from './sdk.js';
-import { TrtcRoom, type TrtcRoomOptions } from './trtcRoom.js';
+import { TRTC_GROUP_CALL_LIMIT, TrtcRoom, type TrtcRoomOptions } from './trtcRoom.js';
 
 const flush = async () => {
   for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -274,5 +274,73 @@ describe('TrtcRoom remote users', () => {
     expect(c.destroyed).toBe(true);
     expect(room.roomID).toBeUndefined();
     expect(c.listenerCount()).toBe(0);
+  });
+});
+
+describe('TrtcRoom participant limit', () => {
+  it("defaults to TUICallKit's 9: the ninth remote user is not played and is reported", async () => {
+    expect(TRTC_GROUP_CALL_LIMIT).toBe(9);
+    const { room, client, events } = setup();
+    expect(room.maxParticipants).toBe(9);
+    await room.join('r', 'alice');
+    const c = client();
+    const users = Array.from({ length: 9 }, (_, i) => `u${i + 1}`);
+    for (const userId of users) c.emit('remote-user-enter', { userId });
+    expect(events.remoteUserEntered.map(([user]) => user)).toEqual(users.slice(0, 8));
+    await flush();
+    expect(c.calls.filter(([m]) => m === 'muteRemoteAudio')).toEqual([
+      ['muteRemoteAudio', { userId: 'u9', mute: true }],
+    ]);
+    const [[error]] = events.failed as [[RoomError]];
+    expect(error.reason).toBe('room-full');
+    expect(error.userID).toBe('u9');
+    expect(error.details).toEqual({ limit: 9, refusedBy: 'local' });
+    expect(events.failed).toHaveLength(1);
+  });
+
+  it('a refused user stays unplayed until it leaves; the seated keep their seats; a new entry after it left is seated if there is room', async () => {
+    const { room, client, events } = setup({ maxParticipants: 2 });
+    await room.join('r', 'alice');
+    const c = client();
+    c.emit('remote-user-enter', { userId: 'bob' });
+    c.emit('remote-user-enter', { userId: 'carol' });
+    c.emit('remote-video-available', { userId: 'carol', streamType: MAIN });
+    c.emit('remote-audio-available', { userId: 'carol' });
+    const carolTrack = track('video');
+    c.emit('track', { userId: 'carol', track: carolTrack, sourceTrack: carolTrack });
+    c.emit('audio-volume', { result: [{ userId: 'carol', volume: 90, floatVolume: 0.9 }] });
+    await flush();
+    expect(
+      c.calls.filter(
+        ([m, arg]) => m === 'startRemoteVideo' && (arg as { userId: string }).userId === 'carol',
+      ),
+    ).toEqual([]);
+    expect(events.remoteStream).toEqual([]);
+    expect(room.remoteMediaState('carol')).toBeUndefined();
+    expect(events.remoteUserEntered).toEqual([['bob']]);
+
+    c.emit('remote-user-exit', { userId: 'carol' });
+    expect(events.remoteUserLeft).toEqual([]); // never announced, so never gone
+    c.emit('remote-user-exit', { userId: 'bob' });
+    c.emit('remote-user-enter', { userId: 'carol' });
+    expect(events.remoteUserEntered).toEqual([['bob'], ['carol']]);
+    expect(events.failed).toHaveLength(1);
+  });
+
+  it('the limit is whole people, two at least', () => {
+    for (const maxParticipants of [1, 0, 3.5, Number.NaN, 1001]) {
+      expect(() => setup({ maxParticipants })).toThrow(RangeError);
+    }
+  });
+
+  it('leaving forgets the refusals: the next join seats afresh', async () => {
+    const { room, client, events } = setup({ maxParticipants: 2 });
+    await room.join('r', 'alice');
+    client().emit('remote-user-enter', { userId: 'bob' });
+    client().emit('remote-user-enter', { userId: 'carol' });
+    await room.leave();
+    await room.join('r', 'alice');
+    client().emit('remote-user-enter', { userId: 'carol' });
+    expect(events.remoteUserEntered).toEqual([['bob'], ['carol']]);
   });
 });

@@ -13,12 +13,20 @@ import {
   type DeviceKind,
   type MediaKind,
   type PublishOptions,
+  participantLimit,
   type RoomAdapter,
   RoomError,
   type RoomEventHandler,
   type RoomEventName,
 } from '../roomAdapter.js';
 import { loadTrtcSdk, type TrtcClient, type TrtcEvents, type TrtcSdk, trtcFailure } from './sdk.js';
+
+/**
+ * The default `maxParticipants` of a {@link TrtcRoom}: 9 people, this user included. It is the
+ * group call limit of Tencent's TUICallKit (its group call UI shows at most 9); TRTC itself admits
+ * up to 300 people in a call-scene room, 50 of them sending at once.
+ */
+export const TRTC_GROUP_CALL_LIMIT = 9;
 
 export interface TrtcRoomOptions {
   /** The TRTC application id. */
@@ -40,6 +48,17 @@ export interface TrtcRoomOptions {
    * SDK's volume evaluation off.
    */
   readonly speaking?: boolean | SpeakingOptions;
+  /**
+   * The most people this room shows and plays, this user included: default
+   * {@link TRTC_GROUP_CALL_LIMIT} (9). TRTC lets more in (300 in the call scene), so the limit is
+   * this side's: users are seated in the order TRTC reports them entering, and a user who enters
+   * when every seat is taken is not played (its audio muted, its video never started), gets no
+   * `remoteUserEntered`, and is reported as `failed` with `RoomError('room-full')`
+   * (`details.refusedBy: 'local'`). Nothing is sent to that user (a TUICallKit app would not
+   * understand it); with the same limit everywhere it counts too many users itself and is told
+   * `room-full` by its own room. An integer from 2 to 1000, else `RangeError`.
+   */
+  readonly maxParticipants?: number;
 }
 
 interface Remote {
@@ -83,6 +102,10 @@ export class TrtcRoom implements RoomAdapter {
   readonly #options: TrtcRoomOptions;
   readonly #events = new RoomEmitter();
   readonly #remotes = new Map<string, Remote>();
+  /** Users seated (announced with `remoteUserEntered`), and users refused a seat. */
+  readonly #seated = new Set<string>();
+  readonly #refused = new Set<string>();
+  readonly #limit: number;
   #state: State = 'idle';
   #generation = 0;
   #roomID: string | undefined;
@@ -100,10 +123,16 @@ export class TrtcRoom implements RoomAdapter {
   constructor(options: TrtcRoomOptions) {
     this.#options = options;
     this.#speaking = speakingOptions(options.speaking);
+    this.#limit = participantLimit(options.maxParticipants, TRTC_GROUP_CALL_LIMIT);
   }
 
   get roomID(): string | undefined {
     return this.#roomID;
+  }
+
+  /** The most people this room shows and plays, this user included (`maxParticipants`). */
+  get maxParticipants(): number {
+    return this.#limit;
   }
 
   on<E extends RoomEventName>(event: E, handler: RoomEventHandler<E>): () => void {
@@ -305,6 +334,8 @@ export class TrtcRoom implements RoomAdapter {
     this.#client = undefined;
     this.#sdk = undefined;
     this.#remotes.clear();
+    this.#seated.clear();
+    this.#refused.clear();
     this.#local = undefined;
     this.#started = { audio: false, video: false };
     this.#microphoneEnabled = true;
@@ -329,23 +360,31 @@ export class TrtcRoom implements RoomAdapter {
     const E = sdk.EVENT;
     const main = sdk.TYPE.STREAM_TYPE_MAIN;
     const live = () => this.#client === client;
+    const playable = (userId: string) => live() && !this.#refused.has(userId);
     const on = <T extends keyof TrtcEvents>(event: T, handler: (...args: TrtcEvents[T]) => void) => {
       client.on(event, handler);
       this.#detach.push(() => client.off(event, handler));
     };
 
     on(E.REMOTE_USER_ENTER, ({ userId }) => {
-      if (!live()) return;
+      if (!playable(userId)) return;
+      if (!this.#seated.has(userId) && this.#seated.size >= this.#limit - 1) {
+        this.#refuse(client, userId);
+        return;
+      }
+      this.#seated.add(userId);
       this.#events.emit('remoteUserEntered', userId);
       this.#reportRemote(userId);
     });
     on(E.REMOTE_USER_EXIT, ({ userId }) => {
       if (!live()) return;
+      if (this.#refused.delete(userId)) return; // never announced
+      this.#seated.delete(userId);
       this.#remotes.delete(userId);
       this.#events.emit('remoteUserLeft', userId);
     });
     on(E.REMOTE_VIDEO_AVAILABLE, ({ userId, streamType }) => {
-      if (!live() || streamType !== main) return;
+      if (!playable(userId) || streamType !== main) return;
       this.#remote(userId).video = true;
       client
         .startRemoteVideo({ userId, streamType, view: null })
@@ -358,23 +397,23 @@ export class TrtcRoom implements RoomAdapter {
         });
     });
     on(E.REMOTE_VIDEO_UNAVAILABLE, ({ userId, streamType }) => {
-      if (!live() || streamType !== main) return;
+      if (!playable(userId) || streamType !== main) return;
       this.#remote(userId).video = false;
       this.#reportRemote(userId);
     });
     on(E.REMOTE_AUDIO_AVAILABLE, ({ userId }) => {
-      if (!live()) return;
+      if (!playable(userId)) return;
       this.#remote(userId).audio = true;
       this.#setRemoteTrack(userId, 'audio', client.getAudioTrack(userId));
     });
     on(E.REMOTE_AUDIO_UNAVAILABLE, ({ userId }) => {
-      if (!live()) return;
+      if (!playable(userId)) return;
       this.#remote(userId).audio = false;
       this.#reportRemote(userId);
     });
     on(E.TRACK, ({ userId, streamType, track }) => {
       // Tracks arrive (or are replaced) after the availability events; '' is the local user.
-      if (!live() || userId === '' || (streamType !== undefined && streamType !== main)) return;
+      if (!playable(userId) || userId === '' || (streamType !== undefined && streamType !== main)) return;
       this.#setRemoteTrack(userId, track.kind as Kind, track);
     });
     on(E.AUDIO_VOLUME, ({ result }) => {
@@ -407,6 +446,24 @@ export class TrtcRoom implements RoomAdapter {
         new RoomError('kicked-out', `TRTC removed this user from the room (${reason})`),
       );
     });
+  }
+
+  /** Every seat is taken: `userID` is not played (TRTC plays audio on its own unless muted). */
+  #refuse(client: TrtcClient, userID: string): void {
+    this.#refused.add(userID);
+    this.#remotes.delete(userID);
+    client.muteRemoteAudio(userID, true).catch(() => {}); // a user gone meanwhile
+    this.#events.emit(
+      'failed',
+      new RoomError(
+        'room-full',
+        `room ${this.#roomID} is full (${this.#limit} people): ${userID} is not played`,
+        {
+          userID,
+          details: { limit: this.#limit, refusedBy: 'local' },
+        },
+      ),
+    );
   }
 
   #remote(userID: string): Remote {

@@ -216,7 +216,8 @@ export class Peer {
         this.#host.remoteMediaChanged(this);
         return;
       case 'bye':
-        return; // the room handles it
+      case 'full':
+        return; // the room handles them
     }
   }
 

@@ -26,6 +26,9 @@ describe('parseRtcSignal accepts every well-formed signal', () => {
     { type: 'candidate', session, candidate: { candidate: 'c', sdpMid: null, sdpMLineIndex: 1 } },
     { type: 'media', session, audio: true, video: false },
     { type: 'bye', session },
+    { type: 'full', session, limit: 6 },
+    { type: 'full', session, limit: 2 },
+    { type: 'full', session, limit: 1000 },
   ];
   it.each(valid)('$type', (signal) => {
     expect(parseRtcSignal(signal)).toEqual(signal);
@@ -97,6 +100,11 @@ describe('parseRtcSignal ignores malformed input and never throws', () => {
     ['a numeric candidate', { type: 'candidate', session, candidate: { candidate: 1, sdpMid: '0' } }],
     ['media without video', { type: 'media', session, audio: true }],
     ['media as strings', { type: 'media', session, audio: 'true', video: 'false' }],
+    ['full without a limit', { type: 'full', session }],
+    ['full for one person', { type: 'full', session, limit: 1 }],
+    ['full with a fractional limit', { type: 'full', session, limit: 5.5 }],
+    ['full with a limit past 1000', { type: 'full', session, limit: 1001 }],
+    ['full with a string limit', { type: 'full', session, limit: '6' }],
   ];
   it.each(malformed)('%s', (_name, value) => {
     expect(parseRtcSignal(value)).toBeUndefined();

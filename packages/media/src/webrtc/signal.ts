@@ -1,3 +1,5 @@
+import { isParticipantLimit } from '../roomAdapter.js';
+
 /**
  * The messages two WebRTC peers exchange through the room's signaling. Every message carries
  * the sender's `session`: a random id per `join`, so a peer that reloads and joins again is told
@@ -11,7 +13,12 @@ export type RtcSignal =
   /** What the sender is sending now (microphone unmuted, camera on). */
   | { readonly type: 'media'; readonly session: string; readonly audio: boolean; readonly video: boolean }
   /** The sender is leaving the room. */
-  | { readonly type: 'bye'; readonly session: string };
+  | { readonly type: 'bye'; readonly session: string }
+  /**
+   * The sender's room is full: it holds `limit` people (itself included) and refuses a connection
+   * with the recipient, who drops its side of it too.
+   */
+  | { readonly type: 'full'; readonly session: string; readonly limit: number };
 
 export type RtcSignalType = RtcSignal['type'];
 
@@ -107,6 +114,11 @@ export function parseRtcSignal(value: unknown): RtcSignal | undefined {
       }
       case 'bye':
         return { type, session };
+      case 'full': {
+        const { limit } = value;
+        if (!isParticipantLimit(limit)) return undefined;
+        return { type, session, limit };
+      }
       default:
         return undefined;
     }

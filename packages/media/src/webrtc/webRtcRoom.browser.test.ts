@@ -7,7 +7,7 @@ import { loopbackOnly, until } from '../test/browserRtc.js';
 import { createMemoryRoomHub, type MemoryRoomHub } from './memoryHub.js';
 import type { RtcSignal } from './signal.js';
 import type { RoomSignalingFactory } from './signaling.js';
-import { WebRtcRoom } from './webRtcRoom.js';
+import { WebRtcRoom, type WebRtcRoomOptions } from './webRtcRoom.js';
 
 const inBrowser = typeof globalThis.RTCPeerConnection === 'function';
 
@@ -45,8 +45,11 @@ function heldRelay(hub: MemoryRoomHub) {
   };
 }
 
-function createRoom(relay: { connect: RoomSignalingFactory }): { room: WebRtcRoom; events: Recorded } {
-  const room = new WebRtcRoom({ signaling: relay.connect, rtcConfiguration: { iceServers: [] } });
+function createRoom(
+  relay: { connect: RoomSignalingFactory },
+  options: Partial<WebRtcRoomOptions> = {},
+): { room: WebRtcRoom; events: Recorded } {
+  const room = new WebRtcRoom({ signaling: relay.connect, rtcConfiguration: { iceServers: [] }, ...options });
   const events: Recorded = {
     remoteUserEntered: [],
     remoteUserLeft: [],
@@ -255,6 +258,104 @@ describe.runIf(inBrowser)('WebRtcRoom in Chromium', () => {
     await playing(second);
     expect(alice.events.remoteUserEntered).toEqual([['bob'], ['bob']]);
     expect(alice.events.failed).toEqual([]);
+  });
+});
+
+describe.runIf(inBrowser)('a mesh of three in Chromium', () => {
+  /** The bytes of media a room has received from a user so far (audio and video). */
+  async function bytesFrom(room: WebRtcRoom, userID: string): Promise<number> {
+    const inbound = (await stats(room, userID)).filter((s) => s.type === 'inbound-rtp');
+    return inbound.reduce((sum, s) => sum + Number(s.bytesReceived ?? 0), 0);
+  }
+
+  /** Polls until `room` has received more than `bytes` from each of `users`. */
+  async function flowing(room: WebRtcRoom, users: readonly string[], over: Record<string, number> = {}) {
+    const seen: Record<string, number> = {};
+    for (const userID of users) {
+      const floor = over[userID] ?? 0;
+      let last = 0;
+      await until(`media from ${userID}`, () => {
+        bytesFrom(room, userID).then(
+          (bytes) => {
+            last = bytes;
+          },
+          () => {}, // no connection (yet): keep polling
+        );
+        return last > floor + 10_000 ? true : undefined;
+      });
+      seen[userID] = last;
+    }
+    return seen;
+  }
+
+  it('each plays the other two; when one leaves the other two keep their connection', async () => {
+    const hub = createMemoryRoomHub({ transform: loopbackOnly });
+    const people = ['amy', 'ben', 'cat'].map((userID) => ({ userID, ...createRoom(hub) }));
+    const [amy, ben, cat] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]];
+    for (const { room, userID } of people) {
+      await room.join('group-1', userID);
+      await room.publish();
+    }
+    for (const me of people) {
+      const others = people.filter((p) => p !== me).map((p) => p.userID);
+      const streams = await Promise.all(
+        others.map((userID) => streamWith(me.events, userID, ['audio', 'video'])),
+      );
+      await Promise.all(streams.map(playing));
+      await flowing(me.room, others);
+      expect(me.room.remoteUsers.sort()).toEqual(others);
+    }
+
+    const amyBefore = await flowing(amy.room, ['ben']);
+    const benBefore = await flowing(ben.room, ['amy']);
+    await cat.room.leave();
+    await until('amy and ben to see cat leave', () =>
+      amy.events.remoteUserLeft.length && ben.events.remoteUserLeft.length ? true : undefined,
+    );
+    expect(amy.events.remoteUserLeft).toEqual([['cat']]);
+    expect(ben.events.remoteUserLeft).toEqual([['cat']]);
+    expect(amy.room.remoteUsers).toEqual(['ben']);
+    expect(ben.room.remoteUsers).toEqual(['amy']);
+    // Nobody was met again: the connections are the ones made at the start.
+    expect(amy.events.remoteUserEntered.map(([user]) => user).sort()).toEqual(['ben', 'cat']);
+    expect(ben.events.remoteUserEntered.map(([user]) => user).sort()).toEqual(['amy', 'cat']);
+    // The same connections go on carrying media.
+    await flowing(amy.room, ['ben'], amyBefore);
+    await flowing(ben.room, ['amy'], benBefore);
+    for (const { events } of people) expect(events.failed).toEqual([]);
+  });
+
+  it('a room past the limit: the newcomer is refused by everyone and learns it; the others play on', async () => {
+    const hub = createMemoryRoomHub({ transform: loopbackOnly });
+    const people = ['amy', 'ben', 'cat'].map((userID) => ({
+      userID,
+      ...createRoom(hub, { maxParticipants: 2 }),
+    }));
+    const [amy, ben, cat] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]];
+    await amy.room.join('group-2', 'amy');
+    await amy.room.publish();
+    await ben.room.join('group-2', 'ben');
+    await ben.room.publish();
+    await flowing(amy.room, ['ben']);
+    await cat.room.join('group-2', 'cat');
+    await cat.room.publish();
+    await until('everyone to refuse cat', () =>
+      cat.events.failed.length === 2 && amy.events.failed.length && ben.events.failed.length
+        ? true
+        : undefined,
+    );
+    for (const { events } of [amy, ben])
+      expect(events.failed.map(([e]) => [e.reason, e.userID, e.details])).toEqual([
+        ['room-full', 'cat', { limit: 2, refusedBy: 'local' }],
+      ]);
+    // One room-full per other user: refused by them, or (cat is over its own limit too) by cat
+    // first, whichever message came first; never a connection either way.
+    expect(cat.events.failed.map(([e]) => e.reason)).toEqual(['room-full', 'room-full']);
+    expect(cat.events.failed.map(([e]) => e.userID).sort()).toEqual(['amy', 'ben']);
+    expect(cat.room.remoteUsers).toEqual([]);
+    const before = await flowing(amy.room, ['ben']);
+    await flowing(amy.room, ['ben'], before);
+    expect(amy.events.remoteUserEntered).toEqual([['ben']]);
   });
 });
 

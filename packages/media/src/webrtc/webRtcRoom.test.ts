@@ -5,9 +5,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RoomError, type RoomEvents } from '../roomAdapter.js';
 import { FakeMediaStream, type FakeTrack, stream, track } from '../test/fakeMedia.js';
 import { FakePeerConnection } from '../test/fakePeerConnection.js';
+import { createMemoryRoomHub } from './memoryHub.js';
 import type { RtcSignal } from './signal.js';
 import type { RoomSignaling } from './signaling.js';
-import { WebRtcRoom, type WebRtcRoomOptions } from './webRtcRoom.js';
+import { WEBRTC_MESH_LIMIT, WebRtcRoom, type WebRtcRoomOptions } from './webRtcRoom.js';
 
 const flush = async () => {
   for (let i = 0; i < 10; i++) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -586,5 +587,142 @@ describe('join', () => {
     await joining;
     expect(relay.signaling.closed).toBe(true);
     expect(room.roomID).toBeUndefined();
+  });
+});
+
+describe('participant limit', () => {
+  const full = (session: string, limit: number): RtcSignal => ({ type: 'full', session, limit });
+
+  it('defaults to a mesh of 6: the sixth peer is refused, told so, and reported', async () => {
+    expect(WEBRTC_MESH_LIMIT).toBe(6);
+    const { room, relay, events } = setup();
+    expect(room.maxParticipants).toBe(6);
+    await room.join('r', 'alice');
+    for (const user of ['u1', 'u2', 'u3', 'u4', 'u5', 'u6']) relay.presence(user, true);
+    expect(room.remoteUsers).toEqual(['u1', 'u2', 'u3', 'u4', 'u5']);
+    expect(FakePeerConnection.created).toHaveLength(5);
+    expect(events.remoteUserEntered.map(([user]) => user)).toEqual(['u1', 'u2', 'u3', 'u4', 'u5']);
+    expect(relay.sentTo('u6')).toEqual([{ type: 'full', session: expect.any(String), limit: 6 }]);
+    const [[error]] = events.failed as [[RoomError]];
+    expect(error).toBeInstanceOf(RoomError);
+    expect(error.reason).toBe('room-full');
+    expect(error.userID).toBe('u6');
+    expect(error.details).toEqual({ limit: 6, refusedBy: 'local' });
+    expect(events.failed).toHaveLength(1);
+  });
+
+  it('a refused user gets nothing for the rest of its session, however it knocks', async () => {
+    const { room, relay, events } = setup({ maxParticipants: 2 });
+    await room.join('r', 'alice');
+    relay.presence('bob', true);
+    relay.presence('carol', true);
+    relay.presence('carol', true); // replayed presence
+    relay.deliver('carol', { type: 'media', session: 'c1', audio: true, video: true });
+    relay.deliver('carol', offer('c1'));
+    relay.deliver('carol', full('c1', 6)); // carol's room refuses back: already settled
+    await flush();
+    expect(FakePeerConnection.created).toHaveLength(1);
+    expect(room.remoteUsers).toEqual(['bob']);
+    expect(relay.sentTo('carol', 'full')).toHaveLength(1);
+    expect(events.failed).toHaveLength(1);
+    expect(events.remoteUserEntered).toEqual([['bob']]);
+  });
+
+  it('the earliest keep their seats: a freed seat is not handed to a refused user, but one who joins again is met afresh', async () => {
+    const { room, relay, events } = setup({ maxParticipants: 3 });
+    await room.join('r', 'alice');
+    relay.deliver('bob', { type: 'media', session: 'b1', audio: true, video: true });
+    relay.deliver('carol', { type: 'media', session: 'c1', audio: true, video: true });
+    relay.deliver('dave', { type: 'media', session: 'd1', audio: true, video: true });
+    const [bobPc, carolPc] = FakePeerConnection.created;
+    expect(room.remoteUsers).toEqual(['bob', 'carol']);
+    expect(bobPc?.closed).toBe(false);
+    expect(carolPc?.closed).toBe(false);
+
+    relay.deliver('bob', { type: 'bye', session: 'b1' });
+    relay.deliver('dave', { type: 'media', session: 'd1', audio: true, video: false });
+    expect(room.remoteUsers).toEqual(['carol']); // dave's session d1 stays refused
+
+    relay.deliver('dave', { type: 'media', session: 'd2', audio: true, video: true }); // dave joined again
+    expect(room.remoteUsers).toEqual(['carol', 'dave']);
+    expect(events.failed.map(([e]) => [e.reason, e.userID])).toEqual([['room-full', 'dave']]);
+
+    relay.presence('erin', true);
+    expect(room.remoteUsers).toEqual(['carol', 'dave']);
+    relay.presence('erin', false);
+    relay.presence('bob', false);
+    relay.presence('carol', false);
+    relay.presence('erin', true); // left and came back: a seat is free now
+    expect(room.remoteUsers).toEqual(['dave', 'erin']);
+  });
+
+  it("refused by a full room: the connection to that user closes, reported with the other side's limit", async () => {
+    const { room, relay, events } = setup();
+    await room.join('r', 'zoe');
+    relay.presence('amy', true);
+    relay.presence('ben', true);
+    const [amyPc, benPc] = FakePeerConnection.created;
+    relay.deliver('amy', full('a1', 4));
+    relay.deliver('amy', full('a1', 4));
+    relay.deliver('amy', { type: 'media', session: 'a1', audio: true, video: true });
+    relay.deliver('amy', offer('a1'));
+    await flush();
+    expect(amyPc?.closed).toBe(true);
+    expect(benPc?.closed).toBe(false);
+    expect(FakePeerConnection.created).toHaveLength(2);
+    expect(room.remoteUsers).toEqual(['ben']);
+    expect(events.remoteUserLeft).toEqual([['amy']]);
+    const [[error]] = events.failed as [[RoomError]];
+    expect(error.reason).toBe('room-full');
+    expect(error.userID).toBe('amy');
+    expect(error.details).toEqual({ limit: 4, refusedBy: 'remote' });
+    expect(events.failed).toHaveLength(1);
+    expect(relay.sentTo('amy', 'full')).toEqual([]);
+  });
+
+  it('the limit is whole people, two at least', () => {
+    for (const maxParticipants of [1, 0, -3, 2.5, Number.NaN, Number.POSITIVE_INFINITY, 1001]) {
+      expect(() => setup({ maxParticipants })).toThrow(RangeError);
+    }
+    expect(setup({ maxParticipants: 2 }).room.maxParticipants).toBe(2);
+  });
+
+  it('four rooms on one relay with a limit of three: the last one in is refused by all, the others keep theirs', async () => {
+    const hub = createMemoryRoomHub();
+    const rooms = ['amy', 'ben', 'cat', 'dan'].map((userID) => {
+      const room = new WebRtcRoom({
+        signaling: hub.connect,
+        maxParticipants: 3,
+        createPeerConnection: (configuration) => new FakePeerConnection(configuration).asPeerConnection(),
+      });
+      const failed: RoomError[] = [];
+      room.on('failed', (error) => failed.push(error));
+      return { userID, room, failed };
+    });
+    const [amy, ben, cat, dan] = rooms as [
+      (typeof rooms)[0],
+      (typeof rooms)[0],
+      (typeof rooms)[0],
+      (typeof rooms)[0],
+    ];
+    for (const { room, userID } of [amy, ben, cat]) {
+      await room.join('r', userID);
+      await flush();
+    }
+    await dan.room.join('r', 'dan');
+    await flush();
+    expect(amy.room.remoteUsers).toEqual(['ben', 'cat']);
+    expect(ben.room.remoteUsers).toEqual(['amy', 'cat']);
+    expect(cat.room.remoteUsers).toEqual(['amy', 'ben']);
+    expect(dan.room.remoteUsers).toEqual([]);
+    for (const { failed } of [amy, ben, cat]) {
+      expect(failed.map((e) => [e.userID, e.details?.refusedBy])).toEqual([['dan', 'local']]);
+    }
+    // One room-full per other user, whichever side's word came first (dan is over its own limit
+    // too, so it may refuse the last one it meets before that one's refusal arrives).
+    expect(dan.failed.map((e) => e.reason)).toEqual(['room-full', 'room-full', 'room-full']);
+    expect(dan.failed.map((e) => e.userID).sort()).toEqual(['amy', 'ben', 'cat']);
+    expect(dan.failed.filter((e) => e.details?.refusedBy === 'remote').length).toBeGreaterThanOrEqual(2);
+    await Promise.all(rooms.map(({ room }) => room.leave()));
   });
 });

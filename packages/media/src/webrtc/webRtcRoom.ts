@@ -11,6 +11,7 @@ import {
   type DeviceKind,
   type MediaKind,
   type PublishOptions,
+  participantLimit,
   type RoomAdapter,
   RoomError,
   type RoomEventHandler,
@@ -26,6 +27,15 @@ import type { RoomSignaling, RoomSignalingFactory } from './signaling.js';
  * `GET /ice-servers`): called when joining and again before every ICE restart.
  */
 export type IceServersProvider = () => readonly RTCIceServer[] | Promise<readonly RTCIceServer[]>;
+
+/**
+ * The default `maxParticipants` of a {@link WebRtcRoom}: 6 people, this user included, so 5
+ * peer connections. A mesh sends the camera once per peer (one encode and one upload each): at
+ * Chromium's 1.7 Mbit/s target for a 640x480 camera that is up to 8.7 Mbit/s of upload at 6
+ * people (and 13.9 at 9), about what a home or mobile uplink carries, and 5 VP8 encodes of
+ * ~2.5 ms per frame each.
+ */
+export const WEBRTC_MESH_LIMIT = 6;
 
 export interface WebRtcRoomOptions {
   /** Opens the room's signaling for a user (the Beckon server relay, or {@link createMemoryRoomHub}). */
@@ -56,6 +66,16 @@ export interface WebRtcRoomOptions {
    * received audio. Default on; `false` measures nothing (no AudioContext is made).
    */
   readonly speaking?: boolean | SpeakingOptions;
+  /**
+   * The most people in the room, this user included: default {@link WEBRTC_MESH_LIMIT} (6).
+   * Seats go to users in the order this room meets them, and a seat is never taken back: a user
+   * met when every seat is taken gets no connection, is told so (a `full` message, so their room
+   * drops its side too), and is reported as `failed` with `RoomError('room-full')` on both sides
+   * (`details.refusedBy` `'local'` here, `'remote'` there). A refused user is not seated later
+   * when a seat frees; joining again (a new session) is met afresh. An integer from 2 to 1000,
+   * else `RangeError`.
+   */
+  readonly maxParticipants?: number;
 }
 
 type State = 'idle' | 'joining' | 'joined';
@@ -97,6 +117,9 @@ export class WebRtcRoom implements RoomAdapter {
   readonly #options: WebRtcRoomOptions;
   readonly #events = new RoomEmitter();
   readonly #peers = new Map<string, Peer>();
+  /** Users refused (by this room or by theirs) in this join, with their session once known. */
+  readonly #refused = new Map<string, string | undefined>();
+  readonly #limit: number;
   #state: State = 'idle';
   #generation = 0;
   #roomID: string | undefined;
@@ -119,6 +142,7 @@ export class WebRtcRoom implements RoomAdapter {
   constructor(options: WebRtcRoomOptions) {
     this.#options = options;
     this.#speaking = speakingOptions(options.speaking);
+    this.#limit = participantLimit(options.maxParticipants, WEBRTC_MESH_LIMIT);
     const room = this;
     this.#host = {
       get session() {
@@ -135,6 +159,11 @@ export class WebRtcRoom implements RoomAdapter {
 
   get roomID(): string | undefined {
     return this.#roomID;
+  }
+
+  /** The most people this room connects, this user included (`maxParticipants`). */
+  get maxParticipants(): number {
+    return this.#limit;
   }
 
   /** The users this room has a connection with (or had, if it failed). */
@@ -336,6 +365,7 @@ export class WebRtcRoom implements RoomAdapter {
     this.#signaling = undefined;
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
+    this.#refused.clear();
     for (const track of this.#local?.getTracks() ?? []) track.stop();
     this.#local = undefined;
     this.#microphoneEnabled = true;
@@ -407,8 +437,9 @@ export class WebRtcRoom implements RoomAdapter {
     if (this.#state !== 'joined' || userID === this.#userID || typeof userID !== 'string' || userID === '')
       return;
     if (present) {
-      if (!this.#peers.has(userID)) this.#addPeer(userID);
+      if (!this.#peers.has(userID) && !this.#refused.has(userID)) this.#addPeer(userID);
     } else {
+      this.#refused.delete(userID);
       this.#removePeer(userID);
     }
   }
@@ -417,6 +448,20 @@ export class WebRtcRoom implements RoomAdapter {
     if (this.#state !== 'joined' || typeof from !== 'string' || from === '' || from === this.#userID) return;
     const signal = parseRtcSignal(message);
     if (signal === undefined) return;
+    if (signal.type === 'full') {
+      this.#refusedBy(from, signal.session, signal.limit);
+      return;
+    }
+    if (this.#refused.has(from)) {
+      const session = this.#refused.get(from);
+      if (signal.type === 'bye') {
+        if (session === undefined || session === signal.session) this.#refused.delete(from);
+        return;
+      }
+      if (session === undefined) this.#refused.set(from, signal.session);
+      if (session === undefined || session === signal.session) return; // still refused
+      this.#refused.delete(from); // joined again: met afresh
+    }
     let peer = this.#peers.get(from);
     if (peer !== undefined && peer.remoteSession !== undefined && peer.remoteSession !== signal.session) {
       // A bye from an earlier session is stale; anything else means the user joined again.
@@ -426,7 +471,7 @@ export class WebRtcRoom implements RoomAdapter {
     }
     if (peer === undefined) {
       if (signal.type === 'bye') return;
-      peer = this.#addPeer(from);
+      peer = this.#addPeer(from, signal.session);
       if (peer === undefined) return;
     }
     peer.remoteSession ??= signal.session;
@@ -442,7 +487,11 @@ export class WebRtcRoom implements RoomAdapter {
     if (!peer.failed) peer.receive(signal);
   }
 
-  #addPeer(userID: string): Peer | undefined {
+  #addPeer(userID: string, session?: string): Peer | undefined {
+    if (this.#peers.size >= this.#limit - 1) {
+      this.#refuse(userID, session);
+      return undefined;
+    }
     const peer = this.#newPeer(userID);
     if (peer === undefined) return undefined;
     this.#events.emit('remoteUserEntered', userID);
@@ -450,6 +499,37 @@ export class WebRtcRoom implements RoomAdapter {
     this.#send(userID, { type: 'media', session: this.#session, ...this.#localMedia() });
     this.#sendLocalTracks(peer);
     return peer;
+  }
+
+  /** Every seat is taken: `userID` gets no connection, and is told so. */
+  #refuse(userID: string, session: string | undefined): void {
+    this.#refused.set(userID, session);
+    this.#send(userID, { type: 'full', session: this.#session, limit: this.#limit });
+    this.#events.emit(
+      'failed',
+      new RoomError(
+        'room-full',
+        `room ${this.#roomID} is full (${this.#limit} people): ${userID} was refused`,
+        {
+          userID,
+          details: { limit: this.#limit, refusedBy: 'local' },
+        },
+      ),
+    );
+  }
+
+  /** `userID`'s room is full and refuses this one: drop the connection to them, if any. */
+  #refusedBy(userID: string, session: string, limit: number): void {
+    if (this.#refused.has(userID)) return; // already refused, by either side
+    this.#refused.set(userID, session);
+    this.#removePeer(userID);
+    this.#events.emit(
+      'failed',
+      new RoomError('room-full', `${userID}'s room is full (${limit} people) and refused this user`, {
+        userID,
+        details: { limit, refusedBy: 'remote' },
+      }),
+    );
   }
 
   /**

@@ -9,7 +9,8 @@ import {
 } from '@beckon/signaling';
 import { Arbiter, isLoggedFor } from '@beckon/signaling/rules';
 import { type HistoryLimits, historyLimits, mergeHistory } from '../history.js';
-import type { SharedRoom } from '../rooms.js';
+import type { GroupRoom, GroupRoomLeave, SharedRoom } from '../rooms.js';
+import { MemoryGroupRooms } from './groupRooms.js';
 import type {
   Delivery,
   DevicePresence,
@@ -29,6 +30,8 @@ export interface MemoryStoreOptions {
   readonly historyLimit?: number;
   /** Unanswered incoming calls one peer may hold in a user's history. Default 20. */
   readonly historyPerPeer?: number;
+  /** People a group call's history entry lists; later ones are left out. Default 50. */
+  readonly historyParticipants?: number;
 }
 
 interface LogEntry {
@@ -74,6 +77,9 @@ export class MemoryStore implements Store {
   readonly #holders = new Map<string, Set<string>>();
   /** Open call rooms (the call watch reads them as Redis processes read theirs). */
   readonly #rooms = new Map<string, SharedRoom>();
+  readonly #groupRooms = new MemoryGroupRooms();
+  /** An accept that ended its invitation: told with the final record, which the rules hand over next. */
+  #accepting: SignalingEvent | undefined;
   /** Sockets per `user\ndevice`. */
   readonly #devices = new Map<string, number>();
   /** The log entries the event being delivered made: the one that ends an invitation keeps its record. */
@@ -96,6 +102,11 @@ export class MemoryStore implements Store {
       deliver: (recipients, event, ephemeral) => {
         if (event.kind === 'invite') this.#countActive(event.envelope.inviter, 1);
         listener.committed(event);
+        if (event.kind === 'accept') {
+          const record = this.#rules().state.invitations.get(event.envelope.inviteID);
+          if (record === undefined) this.#accepting = event;
+          else listener.accepted(record, event);
+        }
         const deliveries: Delivery[] = [];
         this.#delivered = { inviteID: event.envelope.inviteID, entries: [] };
         for (const userID of recipients)
@@ -107,6 +118,9 @@ export class MemoryStore implements Store {
         if (this.#delivered?.inviteID === invitation.inviteID)
           for (const entry of this.#delivered.entries) entry.ended = invitation;
         this.#delivered = undefined;
+        if (this.#accepting?.envelope.inviteID === invitation.inviteID)
+          listener.accepted(invitation, this.#accepting);
+        this.#accepting = undefined;
         this.#holders.delete(invitation.inviteID);
         this.#countActive(invitation.inviter, -1);
         listener.ended(invitation);
@@ -278,6 +292,18 @@ export class MemoryStore implements Store {
     const room = await this.room(roomID);
     this.#rooms.delete(roomID);
     return room;
+  }
+
+  joinGroupRoom(roomID: string, inviter: string, acceptor: string, expiresAt: number): Promise<boolean> {
+    return this.#groupRooms.joinGroupRoom(roomID, inviter, acceptor, expiresAt);
+  }
+
+  leaveGroupRoom(roomID: string, user: string): Promise<GroupRoomLeave> {
+    return this.#groupRooms.leaveGroupRoom(roomID, user);
+  }
+
+  groupRoom(roomID: string): Promise<GroupRoom | undefined> {
+    return this.#groupRooms.groupRoom(roomID);
   }
 
   relay(): void {}

@@ -1,6 +1,6 @@
 import type { Command, CommandReply, InvitationRecord, SignalingEvent } from '@beckon/signaling';
 import type { Logger } from 'pino';
-import type { SharedRoom } from '../rooms.js';
+import type { GroupRooms, SharedRoom } from '../rooms.js';
 
 /**
  * One recipient of an event; `seq` is undefined where the event is not logged for them (an
@@ -20,6 +20,12 @@ export interface StoreListener {
   deliver(deliveries: readonly Delivery[], event: SignalingEvent, json?: string): void;
   /** Once per event across every process sharing the store, on the one that decided it. */
   committed(event: SignalingEvent): void;
+  /**
+   * An invitee accepted: once per accept across every process sharing the store, on the one
+   * that decided it, with the invitation it accepted (its data, inviter and group: the accept
+   * event carries only the answer's data). Group call rooms open here (issue 21).
+   */
+  accepted(invitation: InvitationRecord, event: SignalingEvent): void;
   /** Once per invitation, on the process that ended it. */
   ended(invitation: InvitationRecord): void;
   /** A group's members or their presence changed, on whichever process it happened. */
@@ -55,8 +61,16 @@ export interface HistoryEntry {
   readonly startedAt: number;
   readonly endedAt?: number;
   readonly durationSeconds?: number;
-  /** Who hung up, for completed calls. */
+  /** Who hung up, for completed one-to-one calls. */
   readonly endedBy?: string;
+  /**
+   * Group calls (issue 21) only: everyone else invited in the invitations of the call this user
+   * saw (one entry per room; `peer` is the inviter, or the inviter's first callee). Its presence
+   * is what makes an entry a group call's.
+   */
+  readonly participants?: readonly string[];
+  /** Group calls placed in a chat group: the group. */
+  readonly groupID?: string;
 }
 
 export interface DevicePresence {
@@ -73,7 +87,7 @@ export interface StoreSnapshot {
  * Where the server keeps its state. The memory store is the embedded default; a Redis store
  * lets several processes serve one deployment.
  */
-export interface Store {
+export interface Store extends GroupRooms {
   /** Changes when the store's data is lost or replaced; clients resync when it differs. */
   readonly epoch: string;
   start(listener: StoreListener, log: Logger): Promise<void>;

@@ -47,6 +47,7 @@ describe('--redis: one Redis or a Redis Cluster', () => {
     expect(keys.history('alice')).toBe('beckon:hist:{alice}');
     expect(keys.historyVersion('alice')).toBe('beckon:histv:{alice}');
     expect(keys.room('r1')).toBe('beckon:room:{r1}');
+    expect(keys.groupRoom('r1')).toBe('beckon:groom:{r1}');
     // One Redis keeps the names it always had: a deployment upgrading finds its data.
     const plain = new Keys('beckon:');
     expect([plain.inv('i1'), plain.history('alice'), plain.room('r1')]).toEqual([

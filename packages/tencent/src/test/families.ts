@@ -366,3 +366,204 @@ export const currentEngine: Family = {
 };
 
 export const FAMILIES: readonly Family[] = [currentEngine, android2022, ios2022, jsEngine];
+
+// ---------------------------------------------------------------- group calls (issue 21)
+//
+// What the three families with readable source send and read in a call of several people
+// (/work notes: docs/group-tuicallkit.md). Sources as above, plus 2022 Android `internalCall`,
+// `preExitRoom`, `groupHangup`, `handleDialing`; 2022 iOS `TRTCCalling.m` (`call:groupID:type:`,
+// `hangup`) and `preExitRoom:`; JS engine `groupCall`, `inviteGroup`, `_inviteInGroupTRTC`,
+// `lastOneHangup`, `hangup`. The current engine is left out: closed source, and its group
+// signaling is not documented.
+
+export interface GroupFacts extends CallFacts {
+  /** The chat group the call is made in; `''` for a call of several people without a group. */
+  readonly groupID: string;
+}
+
+/** One signaling request a family makes: an `inviteInGroup` to `inviteeList`, or an `invite` to its one user. */
+export interface GroupSend {
+  readonly method: 'invite' | 'inviteInGroup';
+  readonly inviteeList: readonly string[];
+  readonly data: string;
+  readonly timeout: number;
+}
+
+export interface GroupInviteView {
+  readonly callType: number;
+  readonly room: number | string;
+  /** The others it shows as invited with it (itself left out). */
+  readonly others: readonly string[];
+}
+
+/**
+ * How a family takes a hang-up invitation in a group call: `check-room` ends its call only when
+ * nobody is in the room or ringing (Android `preExitRoom`), `ignored` drops it (iOS `check:`),
+ * `user-left` removes the sender from the call and ends it when nobody is left (JS engine).
+ */
+export type LeaveReading = 'check-room' | 'ignored' | 'user-left';
+
+export interface GroupFamily {
+  readonly name: string;
+  /**
+   * Its invitation to a call of several people: one `inviteInGroup` with a group, one `invite`
+   * per callee without. `batch` is the list passed to this call of its API (iOS writes only
+   * that in `data.userIDs`); default: all callees.
+   */
+  readonly groupInvite: (f: GroupFacts, batch?: readonly string[]) => readonly GroupSend[];
+  /** What it sends when it hangs up while `others` are still in the call. */
+  readonly leave: (f: GroupFacts, others: readonly string[], seconds: number) => readonly GroupSend[];
+  /**
+   * What it sends when the TRTC room empties because `leaver` left and nobody rings: the "last
+   * one out" hang-up. `invitees`: the inviteeList of the last invitation it sent or got (Android).
+   */
+  readonly lastOut: (
+    f: GroupFacts,
+    leaver: string,
+    seconds: number,
+    invitees: readonly string[],
+  ) => readonly GroupSend[];
+  /** How it reads a call invitation of a group call, or undefined when it drops it (not for `me`, not a call). */
+  readonly readsGroupInvite: (
+    data: string,
+    me: string,
+    inviteeList: readonly string[],
+    groupID: string,
+  ) => GroupInviteView | undefined;
+  /** How it takes a hang-up invitation (a leave notice), or undefined when it is no hang-up to it. */
+  readonly readsLeaveNotice: (data: string) => LeaveReading | undefined;
+}
+
+const send = (
+  method: GroupSend['method'],
+  inviteeList: readonly string[],
+  data: string,
+  timeout: number,
+): GroupSend => ({ method, inviteeList, data, timeout });
+const without = (list: readonly string[], me: string) => list.filter((u) => u !== me);
+const strings = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.filter((u): u is string => typeof u === 'string') : undefined;
+
+export const android2022Group: GroupFamily = {
+  name: android2022.name,
+  // A group invitation carries no userIDs; without a group each callee gets all of them.
+  groupInvite: (f) =>
+    f.groupID !== ''
+      ? [
+          send(
+            'inviteInGroup',
+            f.callees,
+            androidData(f, { room_id: numRoom(f), cmd: command(f.callType) }),
+            30,
+          ),
+        ]
+      : f.callees.map((callee) => send('invite', [callee], android2022.invite(f), 30)),
+  // groupHangup: others still in the call, so only the TRTC exit.
+  leave: () => [],
+  // preExitRoom(leaver): no room anywhere in the data, and no duration in a group.
+  lastOut: (f, leaver, seconds, invitees) => {
+    const noRoom = { ...f, room: 0 };
+    return f.groupID !== ''
+      ? [
+          send(
+            'inviteInGroup',
+            invitees,
+            androidData(noRoom, { room_id: 0, cmd: 'hangup' }, { call_end: 0 }),
+            0,
+          ),
+        ]
+      : [
+          send(
+            'invite',
+            [leaver],
+            androidData(noRoom, { room_id: 0, cmd: 'hangup' }, { call_end: seconds }),
+            0,
+          ),
+        ];
+  },
+  readsGroupInvite: (data, me, inviteeList, groupID) => {
+    const view = android2022.readsInvite(data, me, inviteeList);
+    if (view === undefined) return undefined;
+    const userIDs = strings(androidSignalling(data).d?.userIDs);
+    const invited = groupID === '' && userIDs !== undefined ? userIDs : inviteeList;
+    return { callType: view.callType, room: view.room, others: without(invited, me) };
+  },
+  readsLeaveNotice: (data) => (android2022.readsHangup(data) ? 'check-room' : undefined),
+};
+
+export const ios2022Group: GroupFamily = {
+  name: ios2022.name,
+  // call:groupID:type: — one inviteInGroup with `userIDs: []`, or an invite to every callee
+  // still ringing with `userIDs` = this call's batch.
+  groupInvite: (f, batch = f.callees) =>
+    f.groupID !== ''
+      ? [send('inviteInGroup', f.callees, ios2022.invite({ ...f, callees: [] }), 30)]
+      : f.callees.map((callee) => send('invite', [callee], ios2022.invite({ ...f, callees: batch }), 30)),
+  // hangup with someone else in the group call: only quitRoom.
+  leave: () => [],
+  // preExitRoom:leaveUser — the group end goes to a made-up invitee, "inviteeList".
+  lastOut: (f, leaver, seconds) =>
+    f.groupID !== ''
+      ? [send('inviteInGroup', ['inviteeList'], iosData(f, 'hangup', { call_end: 0 }, { cmdInfo: '0' }), 0)]
+      : [send('invite', [leaver], ios2022.hangup(f, seconds), 0)],
+  readsGroupInvite: (data, me, inviteeList, groupID) => {
+    // A group invitation that does not list it only updates the list of its own invitation.
+    if (groupID !== '' && !inviteeList.includes(me)) return undefined;
+    const view = ios2022.readsInvite(data, me, inviteeList);
+    const o = iosCheck(data);
+    const d = o === undefined ? undefined : dataOf(o);
+    if (view === undefined || (d?.cmd !== 'audioCall' && d?.cmd !== 'videoCall')) return undefined;
+    const others = new Set([...inviteeList, ...(strings(d.userIDs) ?? [])]);
+    return { callType: view.callType, room: view.room, others: without([...others], me) };
+  },
+  readsLeaveNotice: (data) => (ios2022.readsHangup(data) ? 'ignored' : undefined),
+};
+
+export const jsEngineGroup: GroupFamily = {
+  name: jsEngine.name,
+  // groupCall: inviteInGroup with no userIDs; without a group, _inviteInGroupTRTC: an invite each.
+  groupInvite: (f) =>
+    f.groupID !== ''
+      ? [
+          send(
+            'inviteInGroup',
+            f.callees,
+            jsSignal({ version: 0, call_type: f.callType, room_id: f.room }),
+            30,
+          ),
+        ]
+      : f.callees.map((callee) => send('invite', [callee], jsEngine.invite(f), 30)),
+  // hangup() always signals. With a group: a hang-up to everyone it knows (the duration only
+  // when one other is left). Without a group, lastOneHangup goes through _inviteInGroupTRTC,
+  // which drops the hang-up flag: every other user gets a new call invitation with no room.
+  leave: (f, others, seconds) =>
+    f.groupID !== ''
+      ? [
+          send(
+            'inviteInGroup',
+            others,
+            jsSignal(
+              { version: 0, call_type: f.callType, call_end: others.length <= 1 ? seconds : 0 },
+              { cmd: 'hangup' },
+            ),
+            0,
+          ),
+        ]
+      : others.map((user) =>
+          send('invite', [user], jsSignal({ version: 0, call_type: f.callType }, { userIDs: others }), 30),
+        ),
+  // onRemoteUserLeave: the last TRTC leave resets without a word.
+  lastOut: () => [],
+  readsGroupInvite: (data, me, inviteeList, groupID) => {
+    const view = jsEngine.readsInvite(data, me, inviteeList);
+    const d = dataOf(json(data) ?? {});
+    const userIDs = strings(d?.userIDs) ?? [];
+    if (view === undefined || !(groupID !== '' || inviteeList.length >= 2 || userIDs.length >= 2))
+      return undefined;
+    // _unHandledInviteeList: the SDK's inviteeList less itself (userIDs only set the group flag).
+    return { callType: view.callType, room: view.room, others: without(inviteeList, me) };
+  },
+  readsLeaveNotice: (data) => (jsEngine.readsHangup(data) ? 'user-left' : undefined),
+};
+
+export const GROUP_FAMILIES: readonly GroupFamily[] = [android2022Group, ios2022Group, jsEngineGroup];

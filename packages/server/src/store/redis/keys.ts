@@ -122,6 +122,14 @@ export class Keys {
     return this.#spread('room', roomID);
   }
 
+  /**
+   * Hash: a group call's media room while it is open (issue 21): `expiresAt`, and `u:<user>` =
+   * '0' for each user, '1' once they sent their leave notice. Expires with the room.
+   */
+  groupRoom(roomID: string): string {
+    return this.#spread('groom', roomID);
+  }
+
   /** Hash `{ inviter: count }`: active invitations per inviter (the per-inviter cap). */
   get active(): string {
     return `${this.prefix}active`;

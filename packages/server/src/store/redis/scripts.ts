@@ -306,6 +306,37 @@ return sent
 `;
 
 /**
+ * KEYS: a group room (keys.ts). ARGV: inviter, acceptor, expiry (ms). Opens the room to both
+ * when it is not open (1); else lets the acceptor in (again) if the inviter is a user (1), or
+ * refuses (0). One script: accepts decided on several processes at once each see the others'.
+ */
+const GROUP_ROOM_JOIN = `
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], 'expiresAt', ARGV[3], 'u:' .. ARGV[1], '0', 'u:' .. ARGV[2], '0')
+  redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+  return 1
+end
+if redis.call('HEXISTS', KEYS[1], 'u:' .. ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'u:' .. ARGV[2], '0')
+return 1
+`;
+
+/**
+ * KEYS: a group room. ARGV: user. Marks a user left ('left'), deleting the room when nobody is
+ * left in it ('closed'); 'absent' when the user is not in an open room.
+ */
+const GROUP_ROOM_LEAVE = `
+if redis.call('HEXISTS', KEYS[1], 'u:' .. ARGV[1]) == 0 then return 'absent' end
+redis.call('HSET', KEYS[1], 'u:' .. ARGV[1], '1')
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  if string.sub(all[i], 1, 2) == 'u:' and all[i + 1] == '0' then return 'left' end
+end
+redis.call('DEL', KEYS[1])
+return 'closed'
+`;
+
+/**
  * Each script as a command of its own, defined with ioredis's `defineCommand`: ioredis runs it
  * by SHA (EVALSHA) and sends the source again when Redis answers NOSCRIPT (after a restart or a
  * SCRIPT FLUSH). Every script declares the keys it is called about (a Redis Cluster client routes
@@ -324,6 +355,8 @@ const COMMANDS = {
   beckonGroupRead: [GROUP_READ, 1],
   beckonHistoryApply: [HISTORY_APPLY, 2],
   beckonRelay: [RELAY, 1],
+  beckonGroupRoomJoin: [GROUP_ROOM_JOIN, 1],
+  beckonGroupRoomLeave: [GROUP_ROOM_LEAVE, 1],
 } as const;
 
 /** A standalone Redis or a Redis Cluster client: both run the same commands and scripts. */
@@ -448,5 +481,12 @@ declare module 'ioredis' {
       ...drop: Arg[]
     ): Result<unknown, Context>;
     beckonRelay(presenceKey: string, prefix: string, node: string, message: string): Result<unknown, Context>;
+    beckonGroupRoomJoin(
+      key: string,
+      inviter: string,
+      acceptor: string,
+      expiresAt: Arg,
+    ): Result<unknown, Context>;
+    beckonGroupRoomLeave(key: string, user: string): Result<unknown, Context>;
   }
 }

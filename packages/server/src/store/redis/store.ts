@@ -3,7 +3,7 @@ import { type Command, type CommandReply, ErrorCode, MAX_INVITEES } from '@becko
 import { errorInfo, glareCallee, needsReceipt } from '@beckon/signaling/rules';
 import type { Logger } from 'pino';
 import { historyLimits } from '../../history.js';
-import type { SharedRoom } from '../../rooms.js';
+import type { GroupRoom, GroupRoomLeave, SharedRoom } from '../../rooms.js';
 import type { DevicePresence, Group, HistoryEntry, Store, StoreListener, StoreSnapshot } from '../types.js';
 import { type Applied, Cas, call, type Inputs, type Query } from './cas.js';
 import { connectClient, mastersOf, parseRedisTarget, type RedisTarget } from './connect.js';
@@ -41,6 +41,8 @@ export interface RedisStoreOptions {
   readonly historyLimit?: number;
   /** Unanswered incoming calls one peer may hold in a user's history. Default 20. */
   readonly historyPerPeer?: number;
+  /** People a group call's history entry lists; later ones are left out. Default 50. */
+  readonly historyParticipants?: number;
   /** A Redis command that has not answered by then fails the request with 9005. Default 1500 ms. */
   readonly commandTimeoutMs?: number;
   /** How often each process looks for due deadlines. Default 100 ms. */
@@ -334,6 +336,10 @@ export class RedisStore implements Store {
       const json = plan.deliveries[i]?.event ?? JSON.stringify(effect.event);
       i++;
       listener.committed(effect.event);
+      if (effect.event.kind === 'accept') {
+        const record = applied.loaded.records.get(effect.event.envelope.inviteID)?.record;
+        if (record !== undefined) listener.accepted(record, effect.event);
+      }
       this.#feeds.offer(users, seqs, effect.event, json);
     }
     return applied;
@@ -414,6 +420,35 @@ export class RedisStore implements Store {
   async takeRoom(roomID: string): Promise<SharedRoom | undefined> {
     const json = await this.#lifecycle.takeRoom(roomID);
     return json ? (JSON.parse(json) as SharedRoom) : undefined;
+  }
+
+  async joinGroupRoom(
+    roomID: string,
+    inviter: string,
+    acceptor: string,
+    expiresAt: number,
+  ): Promise<boolean> {
+    const key = this.keys.groupRoom(roomID);
+    return (await call(() => this.#redis.beckonGroupRoomJoin(key, inviter, acceptor, expiresAt))) === 1;
+  }
+
+  async leaveGroupRoom(roomID: string, user: string): Promise<GroupRoomLeave> {
+    const key = this.keys.groupRoom(roomID);
+    return (await call(() => this.#redis.beckonGroupRoomLeave(key, user))) as GroupRoomLeave;
+  }
+
+  async groupRoom(roomID: string): Promise<GroupRoom | undefined> {
+    const fields = await call(() => this.#redis.hgetall(this.keys.groupRoom(roomID)));
+    const expiresAt = Number(fields.expiresAt);
+    if (!(expiresAt > Date.now())) return undefined;
+    const users: string[] = [];
+    const left: string[] = [];
+    for (const [field, value] of Object.entries(fields)) {
+      if (!field.startsWith('u:')) continue;
+      users.push(field.slice(2));
+      if (value === '1') left.push(field.slice(2));
+    }
+    return { users, left, expiresAt };
   }
 
   deviceUp(userID: string, deviceID: string): void {
