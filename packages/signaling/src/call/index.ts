@@ -8,6 +8,28 @@ export {
   type StandaloneCallStore,
 } from './controller.js';
 export {
+  DEFAULT_GROUP_CONFIG,
+  type GroupCallConfig,
+  type GroupCallEffect,
+  type GroupCallInput,
+  type GroupCallMachineState,
+  type GroupCallRefusal,
+  type GroupCallStep,
+  groupCallTransition,
+  initialGroupCallMachine,
+  type PendingGroupAction,
+  type SentInvitation,
+} from './group.js';
+export {
+  createGroupCallStore,
+  GroupCallController,
+  type GroupCallControllerOptions,
+  type GroupCallStartOptions,
+  type GroupCallStore,
+  type GroupCallTarget,
+  type StandaloneGroupCallStore,
+} from './groupController.js';
+export {
   type GroupCallEndReason,
   type GroupCallPhase,
   type GroupCallState,
