@@ -47,12 +47,12 @@ export {
 } from './devices.js';
 export type { MediaDeviceKind, MediaRoom, MediaRoomEvents, PeerMediaState } from './mediaRoom.js';
 export { beckonKeys } from './queryKeys.js';
+export type { CallRoomActions, RoomDeviceOptions, SelectedDevices } from './roomControls.js';
 export { type BeckonState, type BeckonStore, createBeckonStore, type EndedInvitation } from './store.js';
 export { useBeckonClient, useMaybeBeckonClient } from './useBeckonClient.js';
 export { useBeckonState } from './useBeckonState.js';
 export { type CallActions, type UseCallOptions, type UseCallResult, useCall } from './useCall.js';
 export { useCallHistory } from './useCallHistory.js';
-export type { CallRoomActions, RoomDeviceOptions, SelectedDevices } from './roomControls.js';
 export {
   type CallRoomTarget,
   type CreateCallRoom,

@@ -94,7 +94,10 @@ export function useCallRoom(createRoom: CreateCallRoom, options: UseCallRoomOpti
       }),
     ];
     // Devices picked before the call: the room opens them when it publishes.
-    enterRoom(current, latest.current.devices ?? {}, roomID, userID, { audio: true, video: kind === CallType.VIDEO });
+    enterRoom(current, latest.current.devices ?? {}, roomID, userID, {
+      audio: true,
+      video: kind === CallType.VIDEO,
+    });
     return () => {
       for (const off of offs) off();
       void current.leave();

@@ -111,7 +111,9 @@ export function useGroupCallRoom(
       current.on('remoteStream', (user, stream, kinds) =>
         setRemote((before) => new Map(before).set(user, { stream, kinds })),
       ),
-      current.on('remoteMedia', (user, state) => setRemoteState((before) => new Map(before).set(user, state))),
+      current.on('remoteMedia', (user, state) =>
+        setRemoteState((before) => new Map(before).set(user, state)),
+      ),
       current.on('localStream', (stream) => setLocal(stream)),
       current.on('failed', (error) => {
         // One participant's connection died: as good as gone, unless they come back within the
