@@ -11,7 +11,11 @@ export {
   type GroupCallStageProps,
   type GroupTileMedia,
 } from './call/GroupCallStage.js';
-export { IncomingCallDialog, type IncomingCallDialogProps } from './call/IncomingCallDialog.js';
+export {
+  IncomingCallDialog,
+  type IncomingCallDialogProps,
+  type RingingCall,
+} from './call/IncomingCallDialog.js';
 export { MediaTile, type MediaTileProps } from './call/MediaTile.js';
 export { OutgoingCallPanel, type OutgoingCallPanelProps } from './call/OutgoingCallPanel.js';
 export { type ParticipantState, ParticipantTile, type ParticipantTileProps } from './call/ParticipantTile.js';
