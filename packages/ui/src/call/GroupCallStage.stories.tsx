@@ -112,6 +112,19 @@ type Story = StoryObj<typeof meta>;
 const phone = { viewport: { value: 'phone', isRotated: false } };
 const tiles = (canvas: HTMLElement) => canvas.querySelectorAll('.beckon-group-grid > .beckon-tile');
 
+/** Every tile and the bar inside the stage: nothing scrolled or cut away. */
+const allInView =
+  (count: number): NonNullable<Story['play']> =>
+  async ({ canvasElement }) => {
+    await expect(tiles(canvasElement)).toHaveLength(count);
+    const stage = canvasElement.querySelector('.beckon-callstage')?.getBoundingClientRect();
+    for (const el of [...tiles(canvasElement), canvasElement.querySelector('.beckon-bar')]) {
+      const box = el?.getBoundingClientRect();
+      await expect(box && stage && box.bottom <= stage.bottom + 0.5 && box.top >= stage.top).toBe(true);
+      await expect(box && stage && box.right <= stage.right + 0.5 && box.left >= stage.left).toBe(true);
+    }
+  };
+
 /** Alice calls three people: their avatars ring, her own view is there, Cancel in the bar. */
 export const Dialing: Story = {
   args: {
@@ -150,19 +163,8 @@ export const ThreeInCall: Story = {
 };
 export const FourInCall: Story = { args: { call: inCall(4) } };
 export const SixInCall: Story = { args: { call: inCall(6) } };
-export const NineInCall: Story = {
-  args: { call: inCall(9) },
-  play: async ({ canvasElement }) => {
-    await expect(tiles(canvasElement)).toHaveLength(9);
-    // Every tile and the bar inside the stage: nothing scrolled away.
-    const stage = canvasElement.querySelector('.beckon-callstage')?.getBoundingClientRect();
-    for (const el of [...tiles(canvasElement), canvasElement.querySelector('.beckon-bar')]) {
-      const box = el?.getBoundingClientRect();
-      await expect(box && stage && box.bottom <= stage.bottom + 0.5 && box.top >= stage.top).toBe(true);
-    }
-  },
-};
-export const TwelveInCall: Story = { args: { call: inCall(12) } };
+export const NineInCall: Story = { args: { call: inCall(9) }, play: allInView(9) };
+export const TwelveInCall: Story = { args: { call: inCall(12) }, play: allInView(12) };
 
 export const ThreeOnAPhone: Story = { ...ThreeInCall, globals: phone };
 export const SixOnAPhone: Story = { ...SixInCall, globals: phone };

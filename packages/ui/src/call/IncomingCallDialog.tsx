@@ -77,7 +77,7 @@ export function IncomingCallDialog(props: IncomingCallDialogProps) {
   const name = displayName(peer);
   const video = call.callType === CallType.VIDEO;
   const others = props.others ?? [];
-  const max = props.maxOthers ?? 3;
+  const max = Math.max(0, props.maxOthers ?? 3);
   const title = fill(
     others.length > 0
       ? plural(video ? m.group.incomingVideo : m.group.incomingAudio, others.length, locale)
