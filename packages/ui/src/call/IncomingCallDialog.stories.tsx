@@ -109,7 +109,8 @@ export const GroupInvitation: Story = {
     ).toEqual(['carol,', 'dave,', 'erin,', '+2']);
     // The description reads the chips as a list (a block around each hidden comma adds a space).
     await expect(dialog).toHaveAccessibleDescription(/^carol ?, dave ?, erin ?, \+2 Incoming call/);
-    await expect(within(dialog).getByText('Design team')).toBeVisible();
+    // Visible once the dialog's entrance animation has run.
+    await waitFor(() => expect(within(dialog).getByText('Design team')).toBeVisible());
   },
 };
 
