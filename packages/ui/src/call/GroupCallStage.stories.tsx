@@ -240,3 +240,9 @@ export const SomeoneLeaves: Story = {
 };
 
 export const Japanese: Story = { args: { call: inCall(4) }, globals: { locale: 'ja' } };
+
+export const SixOnAPhoneLandscape: Story = {
+  args: { call: inCall(6) },
+  play: allInView(6),
+  globals: { viewport: { value: 'phoneLandscape', isRotated: false } },
+};

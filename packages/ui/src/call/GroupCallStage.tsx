@@ -145,7 +145,7 @@ export function GroupCallStage(props: GroupCallStageProps) {
         ) : (
           <span className="beckon-stage-status">
             {phase === 'connecting'
-              ? g.connecting
+              ? fill(m.connecting, { name: title })
               : fill(m.calling, {
                   name: new Intl.ListFormat(locale).format(others.map((p) => name(p.userID))),
                 })}

@@ -172,8 +172,10 @@ describe('GroupCallStage', () => {
     expect(active()).toBeUndefined();
   });
 
-  it('shows nothing when idle, ringing or ended', () => {
-    const { update } = stage({ call: call('ringing', [person('bob', 'joined')]) });
+  it('shows while connecting, and nothing when idle, ringing or ended', () => {
+    const { update } = stage({ call: call('connecting', [person('bob', 'joined')]), groupName: 'Design' });
+    expect(screen.getByRole('region', { name: 'Design' }).textContent).toContain('Connecting to Design…');
+    update({ call: call('ringing', [person('bob', 'joined')]) });
     expect(screen.queryByRole('region')).toBeNull();
     update({ call: call('ended', []) });
     expect(screen.queryByRole('region')).toBeNull();

@@ -109,7 +109,6 @@ export interface GroupMessages {
   /** How many people are in the call, this side included. */
   people: Plural;
   leave: string;
-  connecting: string;
   /** A joined participant whose media is gone, within the grace period to come back. */
   reconnecting: string;
   /** Announced (politely) when someone's media enters the call. */
@@ -282,7 +281,6 @@ export const en: Messages = {
     title: 'Group call',
     people: { one: '{count} person', other: '{count} people' },
     leave: 'Leave',
-    connecting: 'Connecting…',
     reconnecting: 'Reconnecting…',
     joined: '{name} joined',
     gone: {
@@ -435,7 +433,6 @@ export const zhCN: Messages = {
     title: '多人通话',
     people: { other: '{count} 人' },
     leave: '离开',
-    connecting: '正在连接…',
     reconnecting: '正在重新连接…',
     joined: '{name} 加入了通话',
     gone: {
@@ -577,7 +574,6 @@ export const ja: Messages = {
     title: 'グループ通話',
     people: { other: '{count} 人' },
     leave: '退出',
-    connecting: '接続中…',
     reconnecting: '再接続中…',
     joined: '{name} さんが参加しました',
     gone: {
