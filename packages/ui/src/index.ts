@@ -7,11 +7,6 @@ export { CallStage, type CallStageProps } from './call/CallStage.js';
 export { CallTimer, type CallTimerProps } from './call/CallTimer.js';
 export { CallView, type CallViewProps } from './call/CallView.js';
 export {
-  GroupCallStage,
-  type GroupCallStageProps,
-  type GroupTileMedia,
-} from './call/GroupCallStage.js';
-export {
   IncomingCallDialog,
   type IncomingCallDialogProps,
   type RingingCall,
