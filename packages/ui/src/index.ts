@@ -6,7 +6,11 @@ export { CallHistoryList, type CallHistoryListProps } from './call/CallHistoryLi
 export { CallStage, type CallStageProps } from './call/CallStage.js';
 export { CallTimer, type CallTimerProps } from './call/CallTimer.js';
 export { CallView, type CallViewProps } from './call/CallView.js';
-export { IncomingCallDialog, type IncomingCallDialogProps } from './call/IncomingCallDialog.js';
+export {
+  IncomingCallDialog,
+  type IncomingCallDialogProps,
+  type RingingCall,
+} from './call/IncomingCallDialog.js';
 export { MediaTile, type MediaTileProps } from './call/MediaTile.js';
 export { OutgoingCallPanel, type OutgoingCallPanelProps } from './call/OutgoingCallPanel.js';
 export { type ParticipantState, ParticipantTile, type ParticipantTileProps } from './call/ParticipantTile.js';
@@ -26,7 +30,15 @@ export {
   type MessageOverrides,
   useI18n,
 } from './i18n/I18nProvider.js';
-export { catalogs, en, ja, type Messages, type StageMessages, zhCN } from './i18n/messages.js';
+export {
+  catalogs,
+  en,
+  type GroupMessages,
+  ja,
+  type Messages,
+  type StageMessages,
+  zhCN,
+} from './i18n/messages.js';
 export {
   CallNotificationsButton,
   type CallNotificationsButtonProps,

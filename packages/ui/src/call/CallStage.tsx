@@ -1,7 +1,7 @@
 import { useCall, useConnection } from '@beckon/react';
 import { CallType } from '@beckon/signaling';
 import type { CallEndReason } from '@beckon/signaling/call';
-import { type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { fill } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { useRingback } from '../ringing/useRingtone.js';
@@ -10,9 +10,9 @@ import { CallControls, type CallControlsProps } from './CallControls.js';
 import { CallEndedCard } from './CallEndedCard.js';
 import { CallTimer } from './CallTimer.js';
 import { IncomingCallDialog, type IncomingCallDialogProps } from './IncomingCallDialog.js';
-import { inertOthers } from './inertOthers.js';
 import { type ParticipantState, ParticipantTile } from './ParticipantTile.js';
 import { type Corner, SelfView } from './SelfView.js';
+import { useTakeover } from './useTakeover.js';
 
 export interface CallStageProps {
   /**
@@ -85,28 +85,10 @@ export function CallStage(props: CallStageProps) {
         !RINGING_ENDS.has(call.endReason ?? 'failed')));
   const stageRef = useRef<HTMLElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
-  const returnTo = useRef<HTMLElement | null>(null);
   const tone = useRingback(phase === 'dialing' && props.ringback !== false);
   const [corner, setCorner] = useState<Corner>(props.defaultSelfViewCorner ?? 'bottom-right');
   const [moved, setMoved] = useState('');
-
-  // Remember where focus was before the stage, to give it back when the stage goes.
-  useLayoutEffect(() => {
-    if (!shown) return;
-    const stage = stageRef.current;
-    const active = document.activeElement as HTMLElement | null;
-    if (returnTo.current === null && active && !stage?.contains(active)) returnTo.current = active;
-    const undo = fit === 'viewport' && stage ? inertOthers(stage) : undefined;
-    return () => {
-      undo?.();
-    };
-  }, [shown, fit]);
-  useEffect(() => {
-    if (shown) return;
-    const back = returnTo.current;
-    returnTo.current = null;
-    if (back?.isConnected && !back.closest('[inert]')) back.focus();
-  }, [shown]);
+  useTakeover(stageRef, shown, fit);
 
   // Focus: into the bar when the stage opens or a call connects; to Close when it ends.
   useEffect(() => {

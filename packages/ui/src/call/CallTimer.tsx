@@ -11,12 +11,17 @@ export interface CallTimerProps {
 
 /** Elapsed call time on the server clock, so both parties show the same number. */
 export function CallTimer(props: CallTimerProps) {
-  const { messages: m, locale } = useI18n();
   const call = useCall();
   const startedAt = props.startedAt ?? call.startedAt;
   const now = useServerNow(1000, startedAt !== undefined);
   if (startedAt === undefined) return null;
-  const seconds = Math.max(0, Math.floor((now - startedAt) / 1000));
+  return <Elapsed seconds={(now - startedAt) / 1000} className={props.className} />;
+}
+
+/** The timer's face: `m:ss`, read out as a duration. */
+export function Elapsed(props: { readonly seconds: number; readonly className?: string | undefined }) {
+  const { messages: m, locale } = useI18n();
+  const seconds = Math.max(0, Math.floor(props.seconds));
   return (
     <span
       role="timer"

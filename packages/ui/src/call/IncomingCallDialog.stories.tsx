@@ -93,3 +93,40 @@ export const RingtoneBlocked: Story = {
     await expect(within(dialog).getByRole('button', { name: 'Enable ringtone' })).toBeEnabled();
   },
 };
+
+/** A group call: who else is invited (two past the first three are “+2”), and the group's name. */
+export const GroupInvitation: Story = {
+  args: { others: ['carol', 'dave', 'erin', 'frank', 'grace'], groupName: 'Design team' },
+  play: async ({ canvasElement }) => {
+    const screen = within(canvasElement.ownerDocument.body);
+    const dialog = await screen.findByRole('alertdialog', {
+      name: 'alice is video calling you and 5 others',
+    });
+    await expect(
+      within(dialog)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['carol,', 'dave,', 'erin,', '+2']);
+    // The description reads the chips as a list (a block around each hidden comma adds a space).
+    await expect(dialog).toHaveAccessibleDescription(/^carol ?, dave ?, erin ?, \+2 Incoming call/);
+    // Visible once the dialog's entrance animation has run.
+    await waitFor(() => expect(within(dialog).getByText('Design team')).toBeVisible());
+  },
+};
+
+export const GroupInvitationOnAPhone: Story = {
+  ...GroupInvitation,
+  globals: { viewport: { value: 'phone', isRotated: false } },
+};
+
+/** An audio group call with one other invitee, in Japanese. */
+export const GroupInvitationJapanese: Story = {
+  parameters: { script: call(CallType.AUDIO) },
+  args: { others: ['carol'] },
+  globals: { locale: 'ja' },
+  play: async ({ canvasElement }) => {
+    await within(canvasElement.ownerDocument.body).findByRole('alertdialog', {
+      name: 'alice さんから、あなたとほか 1 人への音声通話',
+    });
+  },
+};

@@ -1,4 +1,5 @@
 import { useCall, useInvitation } from '@beckon/react';
+import type { CallType as CallTypeValue } from '@beckon/signaling';
 import { CallType } from '@beckon/signaling';
 import { Phone, PhoneOff } from 'lucide-react';
 import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef } from 'react';
@@ -10,7 +11,28 @@ import { useRingtone } from '../ringing/useRingtone.js';
 import { cx, type DisplayName, plainName, useControllable } from '../util.js';
 import { Avatar } from './Avatar.js';
 
+/** What the dialog needs of a ringing call: `useCall()`'s, or a group call's from its hook. */
+export interface RingingCall {
+  readonly phase: string;
+  /** Who calls (a one-to-one call names them `peer`). */
+  readonly inviter: string | undefined;
+  readonly inviteID: string | undefined;
+  readonly callType: CallTypeValue | undefined;
+  readonly actions: {
+    accept(): Promise<void>;
+    decline(options?: { busy?: boolean }): Promise<void>;
+  };
+}
+
 export interface IncomingCallDialogProps {
+  /** The call that rings; default the one-to-one call (`useCall()`). A group call passes its own. */
+  readonly call?: RingingCall | undefined;
+  /** A group call's other invitees (user IDs, neither you nor the caller): “… and 3 others”, listed. */
+  readonly others?: readonly string[] | undefined;
+  /** How many of `others` are listed by name; the rest are “+N” (never “+1”: one more is listed). Default 3. */
+  readonly maxOthers?: number;
+  /** The group call's group name, shown above the caller. */
+  readonly groupName?: string | undefined;
   /** Controlled visibility; by default the dialog shows while a call rings. */
   readonly open?: boolean;
   readonly defaultOpen?: boolean;
@@ -44,14 +66,26 @@ export interface IncomingCallDialogProps {
  */
 export function IncomingCallDialog(props: IncomingCallDialogProps) {
   const { messages: m, locale } = useI18n();
-  const call = useCall();
+  const one = useCall();
+  const call = props.call ?? one;
+  const peer = (props.call ? props.call.inviter : one.peer) ?? '';
   const ringing = call.phase === 'ringing';
   const [open, setOpen] = useControllable(props.open, props.defaultOpen ?? true, props.onOpenChange);
   const visible = ringing && open;
   const { remainingMs } = useInvitation(ringing ? call.inviteID : '');
-  const name = (props.displayName ?? plainName)(call.peer ?? '');
+  const displayName = props.displayName ?? plainName;
+  const name = displayName(peer);
   const video = call.callType === CallType.VIDEO;
-  const title = fill(video ? m.incomingVideoCall : m.incomingAudioCall, { name });
+  const others = props.others ?? [];
+  const max = Math.max(0, props.maxOthers ?? 3);
+  const title = fill(
+    others.length > 0
+      ? plural(video ? m.group.incomingVideo : m.group.incomingAudio, others.length, locale)
+      : video
+        ? m.incomingVideoCall
+        : m.incomingAudioCall,
+    { name },
+  );
 
   const ringer = useRingElection(ringing ? call.inviteID : undefined);
   const tone = useRingtone(visible && ringer && props.ringtone !== false);
@@ -63,6 +97,7 @@ export function IncomingCallDialog(props: IncomingCallDialogProps) {
 
   const titleId = useId();
   const descId = useId();
+  const listId = useId();
   const acceptRef = useRef<HTMLButtonElement>(null);
   const dialogRef = useRef<HTMLDialogElement>(null);
   const answered = useRef(false);
@@ -116,7 +151,10 @@ export function IncomingCallDialog(props: IncomingCallDialogProps) {
     }
   };
   const seconds = remainingMs === undefined ? undefined : Math.ceil(remainingMs / 1000);
-  const peer = call.peer ?? '';
+  // Chips, so no language's list punctuation is needed; the hidden commas are for screen readers.
+  const listed = others.length > max + 1 ? others.slice(0, max).map(displayName) : others.map(displayName);
+  if (listed.length < others.length)
+    listed.push(fill(m.group.more, { count: others.length - listed.length }));
 
   return (
     <dialog
@@ -124,7 +162,7 @@ export function IncomingCallDialog(props: IncomingCallDialogProps) {
       role="alertdialog"
       aria-modal="true"
       aria-labelledby={titleId}
-      aria-describedby={descId}
+      aria-describedby={`${listed.length > 0 ? `${listId} ` : ''}${descId}`}
       className={cx('beckon-dialog', 'beckon-incoming', props.className)}
       data-state="ringing"
       data-call-type={video ? 'video' : 'audio'}
@@ -135,9 +173,20 @@ export function IncomingCallDialog(props: IncomingCallDialogProps) {
       }}
     >
       {props.renderAvatar ? props.renderAvatar(peer) : <Avatar name={name} src={props.avatarUrl?.(peer)} />}
+      {props.groupName && <p className="beckon-group-name">{props.groupName}</p>}
       <h2 id={titleId} className="beckon-title">
         {title}
       </h2>
+      {listed.length > 0 && (
+        <ul id={listId} className="beckon-invitees">
+          {listed.map((who, i) => (
+            <li key={others[i] ?? who}>
+              {who}
+              {i < listed.length - 1 && <span className="beckon-visually-hidden">,</span>}
+            </li>
+          ))}
+        </ul>
+      )}
       <p id={descId} className="beckon-description">
         {m.incomingCall}
         {seconds !== undefined && (

@@ -12,12 +12,14 @@ import { page } from 'vitest/browser';
 import preview from '../../../../.storybook/preview.js';
 import * as endedStories from './CallEndedCard.stories.js';
 import * as stageStories from './CallStage.stories.js';
+import * as groupStories from './GroupCallStage.stories.js';
 import * as dialogStories from './IncomingCallDialog.stories.js';
 
 setProjectAnnotations([preview]);
 const stage = composeStories(stageStories);
 const ended = composeStories(endedStories);
 const dialog = composeStories(dialogStories);
+const group = composeStories(groupStories);
 
 const SIZES = [
   ['phone', 390, 844],
@@ -89,5 +91,17 @@ describe.each(SIZES)('the call at %s size (%i x %i)', (size, width, height) => {
   it('ended', async () => {
     await show(<ended.YouHungUp />, width, height);
     await matches(`ended-${size}`, '.beckon-ended');
+  });
+});
+
+// The group grid at a phone and a laptop: 3, 6 and 9 people, every tile and the bar in view.
+describe.each(SIZES.slice(0, 2))('the group call at %s size (%i x %i)', (size, width, height) => {
+  it.each([
+    [3, group.ThreeInCall],
+    [6, group.SixInCall],
+    [9, group.NineInCall],
+  ])('%i people', async (count, Story) => {
+    await show(<Story />, width, height);
+    await matches(`group-${count}-${size}`, '.beckon-group-grid[data-columns]');
   });
 });

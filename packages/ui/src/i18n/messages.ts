@@ -96,6 +96,30 @@ export interface Messages {
   speakerUnsupported: string;
   /** The call stage: tiles, controls, shortcuts, the ended summary. */
   stage: StageMessages;
+  /** Group calls: `GroupCallStage` and the incoming dialog's invitee line. */
+  group: GroupMessages;
+}
+
+type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+
+/** Strings of group calls; overridable key by key. */
+export interface GroupMessages {
+  /** The stage's name when the call has no group name. */
+  title: string;
+  /** How many people are in the call, this side included. */
+  people: Plural;
+  leave: string;
+  /** A joined participant whose media is gone, within the grace period to come back. */
+  reconnecting: string;
+  /** Announced (politely) when someone's media enters the call. */
+  joined: string;
+  /** Announced when someone stops being in the call, by how. */
+  gone: Record<'left' | 'declined' | 'busy' | 'timedOut' | 'cancelled', string>;
+  /** The incoming dialog's title when others are invited too: `{count}` of them. */
+  incomingVideo: Plural;
+  incomingAudio: Plural;
+  /** The invitees past the ones listed by name. */
+  more: string;
 }
 
 /** Strings of the call stage (`CallStage`, `CallControls`, tiles); overridable key by key. */
@@ -123,6 +147,7 @@ export interface StageMessages {
   lasted: string;
   soundBlocked: string;
   enableSound: string;
+  addPeople: string;
 }
 
 export const en: Messages = {
@@ -250,6 +275,30 @@ export const en: Messages = {
     lasted: 'The call lasted {duration}',
     soundBlocked: 'The browser blocked the ringing sound.',
     enableSound: 'Enable sound',
+    addPeople: 'Add people',
+  },
+  group: {
+    title: 'Group call',
+    people: { one: '{count} person', other: '{count} people' },
+    leave: 'Leave',
+    reconnecting: 'Reconnecting…',
+    joined: '{name} joined',
+    gone: {
+      left: '{name} left',
+      declined: '{name} declined',
+      busy: '{name} is busy',
+      timedOut: 'No answer from {name}',
+      cancelled: 'Stopped ringing {name}',
+    },
+    incomingVideo: {
+      one: '{name} is video calling you and {count} other',
+      other: '{name} is video calling you and {count} others',
+    },
+    incomingAudio: {
+      one: '{name} is calling you and {count} other',
+      other: '{name} is calling you and {count} others',
+    },
+    more: '+{count}',
   },
 };
 
@@ -378,6 +427,24 @@ export const zhCN: Messages = {
     lasted: '通话时长 {duration}',
     soundBlocked: '浏览器阻止了回铃音。',
     enableSound: '开启声音',
+    addPeople: '添加成员',
+  },
+  group: {
+    title: '多人通话',
+    people: { other: '{count} 人' },
+    leave: '离开',
+    reconnecting: '正在重新连接…',
+    joined: '{name} 加入了通话',
+    gone: {
+      left: '{name} 离开了通话',
+      declined: '{name} 拒绝了通话',
+      busy: '{name} 正在通话中',
+      timedOut: '{name} 无应答',
+      cancelled: '已取消呼叫 {name}',
+    },
+    incomingVideo: { other: '{name} 邀请你和其他 {count} 人视频通话' },
+    incomingAudio: { other: '{name} 邀请你和其他 {count} 人语音通话' },
+    more: '+{count}',
   },
 };
 
@@ -501,6 +568,24 @@ export const ja: Messages = {
     lasted: '通話時間 {duration}',
     soundBlocked: 'ブラウザが呼び出し音をブロックしました。',
     enableSound: '音を有効にする',
+    addPeople: 'メンバーを追加',
+  },
+  group: {
+    title: 'グループ通話',
+    people: { other: '{count} 人' },
+    leave: '退出',
+    reconnecting: '再接続中…',
+    joined: '{name} さんが参加しました',
+    gone: {
+      left: '{name} さんが退出しました',
+      declined: '{name} さんが拒否しました',
+      busy: '{name} さんは話し中です',
+      timedOut: '{name} さんが応答しませんでした',
+      cancelled: '{name} さんの呼び出しを取り消しました',
+    },
+    incomingVideo: { other: '{name} さんから、あなたとほか {count} 人へのビデオ通話' },
+    incomingAudio: { other: '{name} さんから、あなたとほか {count} 人への音声通話' },
+    more: '+{count}',
   },
 };
 
