@@ -8,6 +8,19 @@ export {
   type StandaloneCallStore,
 } from './controller.js';
 export {
+  DEFAULT_GROUP_CONFIG,
+  type GroupCallConfig,
+  type GroupCallEffect,
+  type GroupCallInput,
+  type GroupCallMachineState,
+  type GroupCallRefusal,
+  type GroupCallStep,
+  groupCallTransition,
+  initialGroupCallMachine,
+  type PendingGroupAction,
+  type SentInvitation,
+} from './group.js';
+export {
   type GroupCallEndReason,
   type GroupCallPhase,
   type GroupCallState,
