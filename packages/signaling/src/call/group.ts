@@ -518,12 +518,14 @@ function ring(m: M, record: InvitationRecord, self: CallSelf): Step {
   const me = self.userID;
   const deadline = record.invitees.find((i) => i.userID === me)?.deadline || undefined;
   let list: readonly GroupParticipant[] = [person(record.inviter, 'joined', { joinedAt: record.createdAt })];
-  // In a group every member sees every answer; without one the others are only listed.
+  // In a group every member sees every answer (and the invitation's invitees are the ones it
+  // rings: TUICallKit ignores userIDs there); without one the others are only listed.
   if (record.groupID !== '') for (const p of inviteesOf(record, me)) list = upsert(list, p);
-  for (const u of info?.userIDs ?? []) {
-    if (u !== me && !list.some((p) => p.userID === u))
-      list = upsert(list, person(u, 'invited', { invitedBy: record.inviter, deadline }));
-  }
+  else
+    for (const u of info?.userIDs ?? []) {
+      if (u !== me && !list.some((p) => p.userID === u))
+        list = upsert(list, person(u, 'invited', { invitedBy: record.inviter, deadline }));
+    }
   const cmdType = info?.cmd === 'videoCall' ? CallType.VIDEO : CallType.AUDIO;
   const call = fresh(m, {
     phase: 'ringing',

@@ -21,6 +21,15 @@ export {
   type SentInvitation,
 } from './group.js';
 export {
+  createGroupCallStore,
+  GroupCallController,
+  type GroupCallControllerOptions,
+  type GroupCallStartOptions,
+  type GroupCallStore,
+  type GroupCallTarget,
+  type StandaloneGroupCallStore,
+} from './groupController.js';
+export {
   type GroupCallEndReason,
   type GroupCallPhase,
   type GroupCallState,
