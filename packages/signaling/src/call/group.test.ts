@@ -516,6 +516,21 @@ describe('group call: adding people', () => {
     expect(of(bob.send({ type: 'invite', userIDs: ['alice'] }), 'refuse')).toHaveLength(1);
   });
 
+  it('without a group, someone only listed (invited: their answer unseen) may be rung again, counted once', () => {
+    const bob = party('bob', { maxParticipants: 4 });
+    const r = record('alice', ['bob'], callData('r1', ['bob', 'carol', 'dave']), { inviteID: 'a-bob' });
+    bob.send({ type: 'invitation', invitation: r, lineBusy: false });
+    bob.send({ type: 'accept' });
+    bob.send({ type: 'remoteEntered', userID: 'alice' });
+    // Four with bob: dave rung again stays four.
+    const effects = bob.send({ type: 'invite', userIDs: ['dave'] });
+    expect(of(effects, 'place')).toMatchObject([{ groupID: '', invitees: ['dave'] }]);
+    expect(bob.states()).toEqual({ alice: 'joined', carol: 'invited', dave: 'ringing' });
+    expect(of(bob.send({ type: 'invite', userIDs: ['dave'] }), 'refuse')).toMatchObject([
+      { refusal: { message: /already in the call/ } },
+    ]);
+  });
+
   it('a group member in the call sees the add: the new people ring in its list', () => {
     const { bob } = callee(['bob', 'carol'], 'g1');
     bob.send({ type: 'accept' });

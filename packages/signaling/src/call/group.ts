@@ -15,7 +15,6 @@ import {
   earliest,
   everJoined,
   inviteesOf,
-  isCounted,
   isExpected,
   isWaiting,
   person,
@@ -429,10 +428,16 @@ function invite(m: M, input: Input<'invite'>): Step {
   if (!inRoom(s.phase)) return refuse(m, 'not in a group call');
   const named = newUsers(m, input.userIDs, self);
   if (!Array.isArray(named)) return named;
-  const added = named.filter((u) => !isCounted(find(m, u) ?? person(u, 'left')));
+  // Not those joined or visibly rung; those only listed (`invited`) may have declined unseen.
+  const added = named.filter((u) => {
+    const state = find(m, u)?.state;
+    return state !== 'joined' && state !== 'ringing';
+  });
   if (added.length === 0) return refuse(m, 'everyone named is already in the call');
   const grace = m.config.watchdogGraceMs;
-  const counted = s.participants.filter((p) => p.state === 'joined' || isExpected(p, now, grace));
+  const counted = s.participants.filter(
+    (p) => !added.includes(p.userID) && (p.state === 'joined' || isExpected(p, now, grace)),
+  );
   if (1 + counted.length + added.length > m.config.maxParticipants) return full(m);
   const ring = m.config.ringTimeoutSeconds;
   const deadline = ring > 0 ? now + ring * 1000 : undefined;

@@ -47,9 +47,6 @@ export function changed(
 /** Still being rung: a pending invitation (visible or not). */
 export const isWaiting = (p: GroupParticipant) => p.state === 'ringing' || p.state === 'invited';
 
-/** In the call, or being rung (what the participant limit counts). */
-export const isCounted = (p: GroupParticipant) => p.state === 'joined' || isWaiting(p);
-
 /** Being rung and its ring window (plus `graceMs` for the server's word) not over at `now`. */
 export const isExpected = (p: GroupParticipant, now: number, graceMs: number) =>
   isWaiting(p) && !isOverdue(p.deadline, now, graceMs);
