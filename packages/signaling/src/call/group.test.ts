@@ -3,13 +3,13 @@ import { CallType, createBusyData, createCallData, createHangupData, parseCallDa
 import { ErrorCode } from '../errors.js';
 import { newInvitation } from '../rules/guards.js';
 import type { InvitationRecord } from '../rules/types.js';
+import { groupCallTransition } from './group.js';
 import {
   type GroupCallConfig,
   type GroupCallEffect,
   type GroupCallInput,
-  groupCallTransition,
   initialGroupCallMachine,
-} from './group.js';
+} from './groupMachine.js';
 
 const T0 = 1_700_000_000_000;
 const RING = 30_000;

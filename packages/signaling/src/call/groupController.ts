@@ -3,15 +3,15 @@ import type { SignalingClient } from '../client.js';
 import type { Clock } from '../clock.js';
 import { BeckonError, ErrorCode, isErrorCode, SignalingError } from '../errors.js';
 import type { InvitationRecord } from '../rules/types.js';
+import { groupCallTransition } from './group.js';
 import {
   DEFAULT_GROUP_CONFIG,
   type GroupCallConfig,
   type GroupCallEffect,
   type GroupCallInput,
   type GroupCallMachineState,
-  groupCallTransition,
   initialGroupCallMachine,
-} from './group.js';
+} from './groupMachine.js';
 import { type GroupCallState, idleGroupCall } from './groupState.js';
 import type { CallRequestFailure } from './transition.js';
 

@@ -7,19 +7,7 @@ export {
   type DialOptions,
   type StandaloneCallStore,
 } from './controller.js';
-export {
-  DEFAULT_GROUP_CONFIG,
-  type GroupCallConfig,
-  type GroupCallEffect,
-  type GroupCallInput,
-  type GroupCallMachineState,
-  type GroupCallRefusal,
-  type GroupCallStep,
-  groupCallTransition,
-  initialGroupCallMachine,
-  type PendingGroupAction,
-  type SentInvitation,
-} from './group.js';
+export { groupCallTransition } from './group.js';
 export {
   createGroupCallStore,
   GroupCallController,
@@ -29,6 +17,18 @@ export {
   type GroupCallTarget,
   type StandaloneGroupCallStore,
 } from './groupController.js';
+export {
+  DEFAULT_GROUP_CONFIG,
+  type GroupCallConfig,
+  type GroupCallEffect,
+  type GroupCallInput,
+  type GroupCallMachineState,
+  type GroupCallRefusal,
+  type GroupCallStep,
+  initialGroupCallMachine,
+  type PendingGroupAction,
+  type SentInvitation,
+} from './groupMachine.js';
 export {
   type GroupCallEndReason,
   type GroupCallPhase,
