@@ -12,6 +12,7 @@ export {
   createGroupCallStore,
   GroupCallController,
   type GroupCallControllerOptions,
+  GroupCallFullError,
   type GroupCallStartOptions,
   type GroupCallStore,
   type GroupCallTarget,
