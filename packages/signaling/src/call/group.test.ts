@@ -385,6 +385,22 @@ describe('group call: an invitee', () => {
     expect(d.bob.state).toMatchObject({ phase: 'ended', endReason: 'connectionLost' });
   });
 
+  it("someone's media before the accept's word: the timeout or the cancel that won still ends the call", () => {
+    const { bob, r } = callee(['bob', 'carol']);
+    bob.send({ type: 'accept' });
+    bob.send({ type: 'remoteEntered', userID: 'carol' });
+    expect(bob.state.phase).toBe('inCall');
+    bob.send({
+      type: 'acceptFailed',
+      inviteID: r.inviteID,
+      failure: { code: ErrorCode.INVITATION_INVALID, message: 'gone' },
+    });
+    expect(bob.state.phase).toBe('inCall');
+    bob.send({ type: 'timedOut', invitation: r, inviteID: r.inviteID, inviteeList: ['bob'] });
+    expect(bob.state).toMatchObject({ phase: 'ended', endReason: 'timedOut', endedBy: 'remote' });
+    expect(of(bob.sent, 'sendLeave')).toEqual([]);
+  });
+
   it('a hang-up while the accept is in flight leaves once the accept won', () => {
     const { bob, r } = callee(['bob', 'carol']);
     bob.send({ type: 'accept' });

@@ -77,10 +77,12 @@ export function isCallOf(m: M, record: InvitationRecord): boolean {
   );
 }
 
-/** Ringing here, or accepted here but not confirmed: another device or the inviter may still win. */
+/**
+ * Ringing here, or accepted here but not confirmed: another device, the inviter's cancel or the
+ * timeout may still win (also once someone's media entered: it can come before the accept's word).
+ */
 export const undecided = (m: M) =>
-  m.call.phase === 'ringing' ||
-  (m.call.phase === 'connecting' && (m.pending === 'accept' || m.pending === 'hangUp'));
+  m.call.phase === 'ringing' || (live(m.call.phase) && (m.pending === 'accept' || m.pending === 'hangUp'));
 
 export function spent(m: M, now: number): number | undefined {
   if (m.call.startedAt === undefined) return undefined;
