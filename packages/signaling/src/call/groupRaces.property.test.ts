@@ -1,10 +1,10 @@
 /**
  * A group call among three to five people (one of them on two devices) over the in-memory hub,
  * with every request, reply and event held in flight and let through in an order fast-check
- * picks, the arbiter's clock moved at random, and a media room that reports who is there. Whatever
- * the order of the others' answers and leaves, the call ends for every side; nobody's participant
- * list ever contains themselves; no invitation (leave notices included) stays active. And if the
- * server goes silent at any point, the watchdog still ends every call.
+ * picks, the arbiter's clock moved at random, and a media room that reports who is there.
+ * Whatever the order of the others' answers, leaves and joins, the call ends for every side;
+ * nobody's participant list ever contains themselves; no invitation (leave notices included)
+ * stays active. And if the server goes silent at any point, the watchdog still ends every call.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ const USERS = ['alice', 'bob', 'carol', 'dave', 'erin'] as const;
 type Op =
   | { readonly kind: 'deliver'; readonly pick: number }
   | { readonly kind: 'advance'; readonly ms: number }
-  | { readonly kind: 'accept' | 'decline' | 'busy' | 'hangUp' | 'crash'; readonly who: number }
+  | { readonly kind: 'accept' | 'decline' | 'busy' | 'hangUp' | 'crash' | 'join'; readonly who: number }
   | { readonly kind: 'invite'; readonly who: number; readonly whom: number };
 
 const who = fc.nat(5);
@@ -48,7 +48,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       who,
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('crash' as const), who }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('crash' as const, 'join' as const), who }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('invite' as const), who, whom: fc.nat(4) }) },
 );
 
@@ -174,7 +174,10 @@ async function drive(w: World, sc: Scenario, withMedia: boolean) {
       const p = w.parties[o.who % w.parties.length];
       if (p === undefined) continue;
       if (o.kind === 'busy') w.act(p.group.decline({ busy: true }));
-      else if (o.kind === 'invite') w.act(p.group.invite([USERS[o.whom % USERS.length] ?? 'bob']));
+      else if (o.kind === 'join') {
+        // Back into the last call (after a decline, a timeout or a leave) while it may last.
+        if (p.group.state.phase === 'ended') w.act(p.group.join());
+      } else if (o.kind === 'invite') w.act(p.group.invite([USERS[o.whom % USERS.length] ?? 'bob']));
       else if (o.kind === 'crash') {
         // Its media goes away (the others see it leave); its own signaling carries on.
         if (withMedia) w.crashed.add(p);
