@@ -111,6 +111,7 @@ export class CallController {
   #glare: readonly GlareCall[] = [];
   #leaveTimer: unknown;
   #watchdog: unknown;
+  readonly #busy = new Set<() => boolean>();
 
   constructor(client: SignalingClient, options: CallControllerOptions = {}) {
     this.#client = client;
@@ -227,12 +228,28 @@ export class CallController {
     void this.#dispatch({ type: 'clearMissed' });
   }
 
+  /**
+   * Tells the controller when the line is busy elsewhere (a group call): while `check` returns
+   * true, a call that rings is rejected busy (and counted as missed). Returns the cleanup.
+   *
+   * @example
+   * const off = calls.busyWhen(() => groupCalls.busy);
+   */
+  busyWhen(check: () => boolean): () => void {
+    this.#busy.add(check);
+    return () => this.#busy.delete(check);
+  }
+
   #ring(): number {
     return this.#o.ringTimeoutSeconds ?? 30;
   }
 
   #seen(invitation: InvitationRecord): Promise<void> {
-    return this.#dispatch({ type: 'invitation', invitation });
+    return this.#dispatch({
+      type: 'invitation',
+      invitation,
+      lineBusy: [...this.#busy].some((busy) => busy()),
+    });
   }
 
   /** One step at the server's time: the transition, the new state stored at once, then the effects. */

@@ -7,6 +7,29 @@ export {
   type DialOptions,
   type StandaloneCallStore,
 } from './controller.js';
+export { groupCallTransition } from './group.js';
+export {
+  createGroupCallStore,
+  GroupCallController,
+  type GroupCallControllerOptions,
+  GroupCallFullError,
+  type GroupCallStartOptions,
+  type GroupCallStore,
+  type GroupCallTarget,
+  type StandaloneGroupCallStore,
+} from './groupController.js';
+export {
+  DEFAULT_GROUP_CONFIG,
+  type GroupCallConfig,
+  type GroupCallEffect,
+  type GroupCallInput,
+  type GroupCallMachineState,
+  type GroupCallRefusal,
+  type GroupCallStep,
+  initialGroupCallMachine,
+  type PendingGroupAction,
+  type SentInvitation,
+} from './groupMachine.js';
 export {
   type GroupCallEndReason,
   type GroupCallPhase,

@@ -208,6 +208,42 @@ describe('callTransition (pure)', () => {
     ]);
   });
 
+  it('busy elsewhere (lineBusy: a group call runs): a call is rejected busy and listed as missed', () => {
+    const { call, effects } = run([
+      { type: 'invitation', now: T0, self: ALICE, invitation: incoming, lineBusy: true },
+    ]);
+    expect(call.phase).toBe('idle');
+    expect(call.missed).toMatchObject([{ inviteID: 'inv-1', peer: 'bob' }]);
+    expect(effects).toMatchObject([{ type: 'reject', inviteID: 'inv-1' }]);
+    expect(parseCallData((effects[0] as { data: string }).data)).toMatchObject({
+      ok: true,
+      value: { lineBusy: true },
+    });
+  });
+
+  it("a group call's invitations and leave notices are left to the group machine", () => {
+    const group = record({
+      data: createCallData({ callType: CallType.AUDIO, roomID: 'g-1', userIDs: ['alice', 'carol'] }),
+    });
+    expect(run([ring(group)]).effects).toEqual([]);
+    expect(run([ring({ ...incoming, groupID: 'team' })]).effects).toEqual([]);
+    // A leave notice of a group call during a one-to-one call with its sender: not our call-end.
+    const inCall = run([ring(incoming), { type: 'accept', now: T0 }]);
+    const leave = record({
+      inviteID: 'inv-9',
+      timeout: 0,
+      data: createHangupData({
+        callType: CallType.VIDEO,
+        roomID: 'room-b',
+        userIDs: ['alice', 'bob', 'carol'],
+        durationSeconds: 3,
+      }),
+    });
+    const after = run([ring(leave)], inCall.state);
+    expect(after.effects).toEqual([]);
+    expect(after.call.phase).toBe('connecting');
+  });
+
   it('decline as busy rejects with the line-busy reason and ends locally once the server took it', () => {
     const asked = run([ring(incoming), { type: 'decline', now: T0 + 1, busy: true }]);
     expect(asked.call.phase).toBe('ringing');

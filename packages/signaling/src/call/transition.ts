@@ -5,6 +5,7 @@ import {
   createBusyData,
   createCallData,
   createHangupData,
+  isGroupCall,
   readCallData,
 } from '../callData.js';
 import { ErrorCode } from '../errors.js';
@@ -84,7 +85,13 @@ export type CallInput =
   | (Base & { readonly type: 'fail'; readonly reason: string })
   | (Base & { readonly type: 'reset' })
   | (Base & { readonly type: 'clearMissed' })
-  | (Base & { readonly type: 'invitation'; readonly self: CallSelf; readonly invitation: InvitationRecord })
+  /** `lineBusy`: this user is in a call the machine does not run (a group call): a call rings busy. */
+  | (Base & {
+      readonly type: 'invitation';
+      readonly self: CallSelf;
+      readonly invitation: InvitationRecord;
+      readonly lineBusy?: boolean;
+    })
   | (Seen & {
       readonly type: 'accepted' | 'rejected';
       readonly invitee: string;
@@ -432,11 +439,12 @@ function invitation(
   record: InvitationRecord,
   self: CallSelf,
   interop: CallInterop | undefined,
+  lineBusy: boolean | undefined,
 ): CallStep {
-  if (record.groupID !== '' || record.inviter === self.userID || !canAnswer(record, self.userID))
-    return step(m);
+  if (record.inviter === self.userID || !canAnswer(record, self.userID)) return step(m);
   const info = readCallData(record.data);
-  if (!info) return step(m);
+  // A group call's invitations and leave notices are the group machine's.
+  if (!info || isGroupCall(record.groupID, info)) return step(m);
   const s = m.call;
   const { inviteID, inviter: peer } = record;
   const { cmd, roomID } = info;
@@ -459,7 +467,7 @@ function invitation(
     // Glare seen from this side: if the peer's invitation is still there when ours arrives, ours
     // is answered with 8012 (`dialFailed`), which rings theirs and accepts it.
     return step({ ...m, glare: [...m.glare, { inviteID, roomID, over: undefined }].slice(-GLARE_KEPT) });
-  if (ACTIVE.has(s.phase)) {
+  if (ACTIVE.has(s.phase) || lineBusy) {
     // Already in a call: reject with the line-busy reason (seed step 3).
     const data = createBusyData({
       callType,
@@ -610,7 +618,7 @@ function apply(m: CallMachineState, input: CallInput, interop: CallInterop | und
     case 'clearMissed':
       return step(patch(m, { missed: [] }));
     case 'invitation':
-      return invitation(m, input.now, input.invitation, input.self, interop);
+      return invitation(m, input.now, input.invitation, input.self, interop, input.lineBusy);
     case 'accepted':
     case 'rejected':
       return answered(m, input, interop);

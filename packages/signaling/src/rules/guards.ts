@@ -278,6 +278,15 @@ export function deadlineOf(timeout: number, from: number): number {
   return timeout > 0 ? from + timeout * 1000 : 0;
 }
 
+/**
+ * Whether a deadline (server time; undefined or 0: none) is over at `now`, `graceMs` after it:
+ * the one "is it due" of the rules, for runners that hold a deadline outside a record (the group
+ * call's participants).
+ */
+export function isOverdue(deadline: number | undefined, now: number, graceMs = 0): boolean {
+  return deadline !== undefined && deadline > 0 && deadline + graceMs <= now;
+}
+
 /** The pending invitees whose deadline is at or before `now`: they time out. */
 export function dueInvitees(record: InvitationRecord, now: number): string[] {
   return record.invitees

@@ -48,6 +48,7 @@ export {
   findRinging,
   glareCallee,
   isLoggedFor,
+  isOverdue,
   isReplayable,
   isRinging,
   needsReceipt,
