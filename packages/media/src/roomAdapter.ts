@@ -69,7 +69,7 @@ export class RoomError extends BeckonError<RoomFailureReason> {
   /** The remote user the failure concerns (for example the peer whose ICE failed). */
   readonly userID: string | undefined;
   /** For `room-full`: which side refused, and its limit. */
-  override readonly details: RoomFullDetails | undefined;
+  readonly details: RoomFullDetails | undefined;
 
   constructor(
     reason: RoomFailureReason,

@@ -7,7 +7,9 @@ export type {
   DialOptions,
   GroupCallEndReason,
   GroupCallPhase,
+  GroupCallStartOptions,
   GroupCallState,
+  GroupCallTarget,
   GroupParticipant,
   GroupParticipantState,
   MissedCall,
@@ -73,8 +75,6 @@ export { useCreateGroup } from './useCreateGroup.js';
 export { type UseDevicesOptions, type UseDevicesResult, useDevices } from './useDevices.js';
 export {
   type GroupCallActions,
-  type JoinGroupCallTarget,
-  type StartGroupCallOptions,
   type UseGroupCallOptions,
   type UseGroupCallResult,
   useGroupCall,

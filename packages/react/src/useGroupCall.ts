@@ -1,29 +1,12 @@
-import type { CallType } from '@beckon/signaling';
-import type { GroupCallState } from '@beckon/signaling/call';
+import type { GroupCallStartOptions, GroupCallState, GroupCallTarget } from '@beckon/signaling/call';
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { useBeckonRuntime } from './context.js';
 import { type BeckonGroupCallOptions, groupRuntime } from './groupRuntime.js';
 
-/** How a group call starts: in a chat group (one invitation the whole group sees) or without one. */
-export interface StartGroupCallOptions {
-  /** The chat group the call belongs to; '' or absent: one invitation per callee, as TUICallKit does. */
-  readonly groupID?: string;
-  readonly callType?: CallType;
-  readonly roomID?: string;
-}
-
-/** A call to join again (default: the last one this side was in). */
-export interface JoinGroupCallTarget {
-  readonly roomID: string;
-  readonly groupID?: string;
-  readonly callType?: CallType;
-  readonly participants?: readonly string[];
-}
-
 /** What `useGroupCall` can do; the same object for as long as the provider's client stays. */
 export interface GroupCallActions {
   /** Rings several people at once; the call is established when the first one accepts. */
-  readonly start: (invitees: readonly string[], options?: StartGroupCallOptions) => Promise<void>;
+  readonly start: (invitees: readonly string[], options?: GroupCallStartOptions) => Promise<void>;
   readonly accept: () => Promise<void>;
   readonly decline: (options?: { busy?: boolean }) => Promise<void>;
   /** Leaves the call (the others go on while two remain); cancels while dialing, declines while ringing. */
@@ -31,7 +14,7 @@ export interface GroupCallActions {
   /** Adds people while in the call. */
   readonly invite: (userIDs: readonly string[]) => Promise<void>;
   /** Joins the call again after declining, missing or leaving it, while it lasts. */
-  readonly join: (call?: JoinGroupCallTarget) => Promise<void>;
+  readonly join: (call?: GroupCallTarget) => Promise<void>;
   /** Media callbacks (`useGroupCallRoom` calls them). */
   readonly remoteEntered: (userID: string) => void;
   readonly remoteLeft: (userID: string) => void;

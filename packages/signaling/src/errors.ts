@@ -77,17 +77,10 @@ export interface SignalingErrorInfo {
 export class BeckonError<Code extends number | string = number | string> extends Error {
   override name = 'BeckonError';
   readonly code: Code;
-  /** Extra facts about the failure, e.g. the limit reached (`group-call-full`: `{ limit }`). */
-  readonly details: ErrorDetails | undefined;
 
-  constructor(
-    code: Code,
-    message: string,
-    options?: { readonly cause?: unknown; readonly details?: ErrorDetails },
-  ) {
+  constructor(code: Code, message: string, options?: { readonly cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.details = options?.details;
   }
 }
 
@@ -101,9 +94,11 @@ export class BeckonError<Code extends number | string = number | string> extends
  */
 export class SignalingError extends BeckonError<ErrorCode> {
   override name = 'SignalingError';
+  readonly details: ErrorDetails | undefined;
 
   constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
-    super(code, message, details && { details });
+    super(code, message);
+    this.details = details;
   }
 
   static from(info: SignalingErrorInfo): SignalingError {

@@ -3,13 +3,13 @@ import { CallType, createBusyData, createCallData, createHangupData, parseCallDa
 import { ErrorCode } from '../errors.js';
 import { newInvitation } from '../rules/guards.js';
 import type { InvitationRecord } from '../rules/types.js';
+import { groupCallTransition } from './group.js';
 import {
   type GroupCallConfig,
   type GroupCallEffect,
   type GroupCallInput,
-  groupCallTransition,
   initialGroupCallMachine,
-} from './group.js';
+} from './groupMachine.js';
 
 const T0 = 1_700_000_000_000;
 const RING = 30_000;
@@ -383,6 +383,22 @@ describe('group call: an invitee', () => {
     const d = callee(['bob', 'carol']);
     d.bob.at(T0 + RING + GRACE).send({ type: 'deadlineOver', connected: false });
     expect(d.bob.state).toMatchObject({ phase: 'ended', endReason: 'connectionLost' });
+  });
+
+  it("someone's media before the accept's word: the timeout or the cancel that won still ends the call", () => {
+    const { bob, r } = callee(['bob', 'carol']);
+    bob.send({ type: 'accept' });
+    bob.send({ type: 'remoteEntered', userID: 'carol' });
+    expect(bob.state.phase).toBe('inCall');
+    bob.send({
+      type: 'acceptFailed',
+      inviteID: r.inviteID,
+      failure: { code: ErrorCode.INVITATION_INVALID, message: 'gone' },
+    });
+    expect(bob.state.phase).toBe('inCall');
+    bob.send({ type: 'timedOut', invitation: r, inviteID: r.inviteID, inviteeList: ['bob'] });
+    expect(bob.state).toMatchObject({ phase: 'ended', endReason: 'timedOut', endedBy: 'remote' });
+    expect(of(bob.sent, 'sendLeave')).toEqual([]);
   });
 
   it('a hang-up while the accept is in flight leaves once the accept won', () => {

@@ -3,15 +3,15 @@ import type { SignalingClient } from '../client.js';
 import type { Clock } from '../clock.js';
 import { BeckonError, ErrorCode, isErrorCode, SignalingError } from '../errors.js';
 import type { InvitationRecord } from '../rules/types.js';
+import { groupCallTransition } from './group.js';
 import {
   DEFAULT_GROUP_CONFIG,
   type GroupCallConfig,
   type GroupCallEffect,
   type GroupCallInput,
   type GroupCallMachineState,
-  groupCallTransition,
   initialGroupCallMachine,
-} from './group.js';
+} from './groupMachine.js';
 import { type GroupCallState, idleGroupCall } from './groupState.js';
 import type { CallRequestFailure } from './transition.js';
 
@@ -57,7 +57,8 @@ export interface GroupCallControllerOptions {
   readonly watchdogGraceMs?: number;
   /**
    * Everyone in a call at once, this side included (joined, ringing or invited): starting or
-   * adding past it rejects with `BeckonError('group-call-full')` (`details.limit`). Default 6
+   * adding past it rejects with a `BeckonError` `group-call-full` ({@link GroupCallFullError},
+   * `details.limit`). Default 6
    * (the WebRTC mesh); TRTC rooms take 9 (TUICallKit's group call UI). At least 2.
    */
   readonly maxParticipants?: number;
@@ -91,6 +92,25 @@ export interface GroupCallTarget {
 }
 
 const ignore = () => {};
+
+/**
+ * Starting, adding to or joining a group call would pass `maxParticipants`: a
+ * {@link BeckonError} with code `group-call-full` and the limit in `details`.
+ *
+ * @example
+ * try { await group.invite(['dave']) } catch (e) {
+ *   if (e instanceof BeckonError && e.code === 'group-call-full') showFull(e.details.limit);
+ * }
+ */
+export class GroupCallFullError extends BeckonError<'group-call-full'> {
+  override name = 'GroupCallFullError';
+  readonly details: { readonly limit: number };
+
+  constructor(message: string, limit: number) {
+    super('group-call-full', message);
+    this.details = { limit };
+  }
+}
 
 function failureOf(error: unknown): CallRequestFailure {
   const code = error instanceof SignalingError && isErrorCode(error.code) ? error.code : undefined;
@@ -335,7 +355,7 @@ export class GroupCallController {
           const r = effect.refusal;
           refusal =
             r.code === 'group-call-full'
-              ? new BeckonError(r.code, r.message, { details: { limit: r.limit } })
+              ? new GroupCallFullError(r.message, r.limit)
               : new SignalingError(r.code, r.message);
           break;
         }

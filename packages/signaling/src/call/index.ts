@@ -7,6 +7,17 @@ export {
   type DialOptions,
   type StandaloneCallStore,
 } from './controller.js';
+export { groupCallTransition } from './group.js';
+export {
+  createGroupCallStore,
+  GroupCallController,
+  type GroupCallControllerOptions,
+  GroupCallFullError,
+  type GroupCallStartOptions,
+  type GroupCallStore,
+  type GroupCallTarget,
+  type StandaloneGroupCallStore,
+} from './groupController.js';
 export {
   DEFAULT_GROUP_CONFIG,
   type GroupCallConfig,
@@ -15,20 +26,10 @@ export {
   type GroupCallMachineState,
   type GroupCallRefusal,
   type GroupCallStep,
-  groupCallTransition,
   initialGroupCallMachine,
   type PendingGroupAction,
   type SentInvitation,
-} from './group.js';
-export {
-  createGroupCallStore,
-  GroupCallController,
-  type GroupCallControllerOptions,
-  type GroupCallStartOptions,
-  type GroupCallStore,
-  type GroupCallTarget,
-  type StandaloneGroupCallStore,
-} from './groupController.js';
+} from './groupMachine.js';
 export {
   type GroupCallEndReason,
   type GroupCallPhase,
