@@ -1,4 +1,9 @@
-import { type BeckonCallOptions, BeckonProvider, createHttpApi } from '@beckon/react';
+import {
+  type BeckonCallOptions,
+  BeckonProvider,
+  createHttpApi,
+  type UseGroupCallOptions,
+} from '@beckon/react';
 import { tuiCallKitInterop } from '@beckon/signaling/call';
 import { type FormEvent, useMemo, useState } from 'react';
 import { readDemoMode } from './config.js';
@@ -21,6 +26,13 @@ const grace = Number(query.get('grace'));
 const callOptions: BeckonCallOptions = {
   // TUICallKit's mid-call switch to audio, on the Beckon server too (Tencent mode has it anyway).
   interop: tuiCallKitInterop,
+  ...(ring > 0 ? { ringTimeoutSeconds: ring } : {}),
+  ...(grace > 0 ? { remoteLeaveGraceMs: grace * 1000 } : {}),
+  ...(demoMode.kind === 'tencent' ? { newRoomID: trtcRoomNumber } : {}),
+};
+
+/** The same for group calls. */
+const groupOptions: UseGroupCallOptions = {
   ...(ring > 0 ? { ringTimeoutSeconds: ring } : {}),
   ...(grace > 0 ? { remoteLeaveGraceMs: grace * 1000 } : {}),
   ...(demoMode.kind === 'tencent' ? { newRoomID: trtcRoomNumber } : {}),
@@ -78,7 +90,7 @@ export function App() {
   }
   return (
     <BeckonProvider client={session.client} {...(api ? { api } : {})} callOptions={callOptions}>
-      <Phone session={session} />
+      <Phone session={session} groupOptions={groupOptions} />
     </BeckonProvider>
   );
 }

@@ -1,15 +1,25 @@
-import { beckonRoomSignaling, type RoomAdapter, TrtcRoom, WebRtcRoom } from '@beckon/media';
 import {
+  beckonRoomSignaling,
+  type RoomAdapter,
+  TRTC_GROUP_CALL_LIMIT,
+  TrtcRoom,
+  WEBRTC_MESH_LIMIT,
+  WebRtcRoom,
+} from '@beckon/media';
+import {
+  type UseGroupCallOptions,
   useCall,
   useCallRoom,
   useConnection,
   useDevices,
+  useGroupCall,
   useGroupMembers,
   useIceServers,
 } from '@beckon/react';
 import { CallType } from '@beckon/signaling';
 import { CallHistoryList, CallNotificationsButton, CallStage, DevicePicker } from '@beckon/ui';
 import { useEffect, useState } from 'react';
+import { GroupCall } from './GroupCall.js';
 import type { BeckonSession, Session } from './session.js';
 import { Video } from './Video.js';
 
@@ -34,6 +44,7 @@ function useLobby(session: BeckonSession): string | undefined {
 }
 
 type Dial = (userID: string, callType: CallType) => void;
+type DialMany = (userIDs: readonly string[], callType: CallType) => void;
 
 /** The two call buttons for one person. */
 function CallButtons({ peer, disabled, dial }: { peer: string; disabled: boolean; dial: Dial }) {
@@ -60,11 +71,36 @@ function CallButtons({ peer, disabled, dial }: { peer: string; disabled: boolean
   );
 }
 
-/** Beckon mode: everyone in the dev server's lobby, with presence. */
-function People({ session, busy, dial }: { session: BeckonSession; busy: boolean; dial: Dial }) {
+/** Beckon mode: everyone in the dev server's lobby, with presence; pick several for a group call. */
+function People({
+  session,
+  busy,
+  dial,
+  dialMany,
+  onOnline,
+}: {
+  session: BeckonSession;
+  busy: boolean;
+  dial: Dial;
+  dialMany: DialMany;
+  onOnline: (userIDs: readonly string[]) => void;
+}) {
   const groupID = useLobby(session);
   const members = useGroupMembers(groupID);
   const others = (members.data?.members ?? []).filter((m) => m.userID !== session.userID);
+  const online = others.filter((m) => m.online).map((m) => m.userID);
+  const key = online.join('\n');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `online`'s content.
+  useEffect(() => onOnline(online), [key, onOnline]);
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  const chosen = online.filter((u) => picked.has(u));
+  const pick = (userID: string, on: boolean) =>
+    setPicked((before) => {
+      const next = new Set(before);
+      if (on) next.add(userID);
+      else next.delete(userID);
+      return next;
+    });
   return (
     <section aria-label="People" className="beckon-panel">
       <h2 className="beckon-title">People</h2>
@@ -74,6 +110,13 @@ function People({ session, busy, dial }: { session: BeckonSession; busy: boolean
       <ul className="beckon-list">
         {others.map((m) => (
           <li key={m.userID} className="beckon-row" data-online={m.online}>
+            <input
+              type="checkbox"
+              aria-label={`Pick ${m.userID} for a group call`}
+              checked={picked.has(m.userID)}
+              disabled={!m.online}
+              onChange={(e) => pick(m.userID, e.currentTarget.checked)}
+            />
             <span className="beckon-name">
               {m.userID} <small>{m.online ? 'online' : 'offline'}</small>
             </span>
@@ -81,6 +124,28 @@ function People({ session, busy, dial }: { session: BeckonSession; busy: boolean
           </li>
         ))}
       </ul>
+      {others.length > 1 && (
+        <fieldset className="demo-signin demo-several">
+          <legend>Call several people (tick them above)</legend>
+          <button
+            type="button"
+            className="beckon-button"
+            data-variant="accept"
+            disabled={busy || chosen.length < 2}
+            onClick={() => dialMany(chosen, CallType.VIDEO)}
+          >
+            Video call {chosen.length < 2 ? 'several people' : chosen.join(', ')}
+          </button>
+          <button
+            type="button"
+            className="beckon-button"
+            disabled={busy || chosen.length < 2}
+            onClick={() => dialMany(chosen, CallType.AUDIO)}
+          >
+            Audio call {chosen.length < 2 ? 'several people' : chosen.join(', ')}
+          </button>
+        </fieldset>
+      )}
     </section>
   );
 }
@@ -89,24 +154,54 @@ function People({ session, busy, dial }: { session: BeckonSession; busy: boolean
  * Tencent mode: there is no Beckon server to list people, so calls go to a user id of the same
  * SDKAppID (another window of this demo, or a TUICallKit app signed in as that user).
  */
-function CallByID({ me, ready, dial }: { me: string; ready: boolean; dial: Dial }) {
+function CallByID({
+  me,
+  ready,
+  dial,
+  dialMany,
+}: {
+  me: string;
+  ready: boolean;
+  dial: Dial;
+  dialMany: DialMany;
+}) {
   const [peer, setPeer] = useState('');
-  const id = peer.trim();
+  // Several IDs, separated by commas: a group call (one invitation each, as TUICallKit sends them).
+  const ids = [...new Set(peer.split(',').map((id) => id.trim()))].filter((id) => id !== '' && id !== me);
+  const one = ids.length === 1 ? (ids[0] ?? '') : '';
   return (
     <section aria-label="Call someone" className="beckon-panel">
       <h2 className="beckon-title">Call someone</h2>
       <div className="demo-signin">
-        <label htmlFor="peer">User ID to call</label>
+        <label htmlFor="peer">User IDs to call (several: separated by commas)</label>
         <input id="peer" value={peer} onChange={(e) => setPeer(e.target.value)} autoComplete="off" />
-        <CallButtons peer={id} disabled={!ready || id === '' || id === me} dial={dial} />
+        {ids.length > 1 ? (
+          <button
+            type="button"
+            className="beckon-button"
+            data-variant="accept"
+            disabled={!ready}
+            onClick={() => dialMany(ids, CallType.VIDEO)}
+          >
+            Video call {ids.join(', ')}
+          </button>
+        ) : (
+          <CallButtons peer={one} disabled={!ready || one === ''} dial={dial} />
+        )}
       </div>
     </section>
   );
 }
 
-export function Phone({ session }: { session: Session }) {
+export function Phone({ session, groupOptions }: { session: Session; groupOptions?: UseGroupCallOptions }) {
   const { state, error } = useConnection();
   const call = useCall();
+  // Group calls: a WebRTC mesh takes 6 people, TRTC rooms 9 (TUICallKit's group call limit).
+  const group = useGroupCall({
+    maxParticipants: session.trtc ? TRTC_GROUP_CALL_LIMIT : WEBRTC_MESH_LIMIT,
+    ...groupOptions,
+  });
+  const [online, setOnline] = useState<readonly string[]>([]);
   // STUN/TURN from the Beckon server when it has them (peer-to-peer calls across networks).
   const ice = useIceServers({ enabled: session.mode === 'beckon' && !session.trtc });
   // The picked camera, microphone and speaker, used by calls and switched live during one.
@@ -126,8 +221,10 @@ export function Phone({ session }: { session: Session }) {
     },
     { devices: devices.selected },
   );
-  const busy = call.phase !== 'idle' && call.phase !== 'ended';
+  const active = (phase: string) => phase !== 'idle' && phase !== 'ended';
+  const busy = active(call.phase) || active(group.phase);
   const dial: Dial = (userID, callType) => void call.actions.dial(userID, { callType });
+  const dialMany: DialMany = (userIDs, callType) => void group.actions.start(userIDs, { callType });
   // The toggles' state, so your own tile shows your avatar while your camera is off. Every call
   // starts with both on (the media room publishes both).
   const [microphoneOn, setMicrophoneOn] = useState(true);
@@ -151,11 +248,16 @@ export function Phone({ session }: { session: Session }) {
         <CallNotificationsButton />
       </header>
       {session.mode === 'beckon' ? (
-        <People session={session} busy={busy} dial={dial} />
+        <People session={session} busy={busy} dial={dial} dialMany={dialMany} onOnline={setOnline} />
       ) : (
-        <CallByID me={session.userID} ready={!busy && state === 'connected'} dial={dial} />
+        <CallByID
+          me={session.userID}
+          ready={!busy && state === 'connected'}
+          dial={dial}
+          dialMany={dialMany}
+        />
       )}
-      {call.phase === 'idle' || call.phase === 'ended' ? (
+      {!busy ? (
         <details className="beckon-panel" onToggle={(e) => setShowDevices(e.currentTarget.open)}>
           <summary>Camera, microphone and speaker</summary>
           {showDevices && <DevicePicker devices={devices} preview />}
@@ -180,6 +282,7 @@ export function Phone({ session }: { session: Session }) {
           },
         }}
       />
+      <GroupCall session={session} group={group} ice={ice} devices={devices} addable={online} />
       {call.phase === 'ended' && call.failure && (
         <p role="alert" data-testid="call-failure">
           {call.failure}

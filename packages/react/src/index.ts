@@ -5,6 +5,13 @@ export type {
   CallPhase,
   CallState,
   DialOptions,
+  GroupCallEndReason,
+  GroupCallPhase,
+  GroupCallStartOptions,
+  GroupCallState,
+  GroupCallTarget,
+  GroupParticipant,
+  GroupParticipantState,
   MissedCall,
 } from '@beckon/signaling/call';
 export type {
@@ -42,16 +49,15 @@ export {
 } from './devices.js';
 export type { MediaDeviceKind, MediaRoom, MediaRoomEvents, PeerMediaState } from './mediaRoom.js';
 export { beckonKeys } from './queryKeys.js';
+export type { CallRoomActions, RoomDeviceOptions, SelectedDevices } from './roomControls.js';
 export { type BeckonState, type BeckonStore, createBeckonStore, type EndedInvitation } from './store.js';
 export { useBeckonClient, useMaybeBeckonClient } from './useBeckonClient.js';
 export { useBeckonState } from './useBeckonState.js';
 export { type CallActions, type UseCallOptions, type UseCallResult, useCall } from './useCall.js';
 export { useCallHistory } from './useCallHistory.js';
 export {
-  type CallRoomActions,
   type CallRoomTarget,
   type CreateCallRoom,
-  type SelectedDevices,
   type UseCallRoomOptions,
   type UseCallRoomResult,
   useCallRoom,
@@ -67,6 +73,19 @@ export {
 export { useConnection } from './useConnection.js';
 export { useCreateGroup } from './useCreateGroup.js';
 export { type UseDevicesOptions, type UseDevicesResult, useDevices } from './useDevices.js';
+export {
+  type GroupCallActions,
+  type UseGroupCallOptions,
+  type UseGroupCallResult,
+  useGroupCall,
+} from './useGroupCall.js';
+export {
+  type CreateGroupCallRoom,
+  type GroupCallRoomTarget,
+  type UseGroupCallRoomOptions,
+  type UseGroupCallRoomResult,
+  useGroupCallRoom,
+} from './useGroupCallRoom.js';
 export { useGroupMembers } from './useGroupMembers.js';
 export { type UseHandRaiseResult, useHandRaise } from './useHandRaise.js';
 export { iceServersQuery, type UseIceServersResult, useIceServers } from './useIceServers.js';

@@ -21,7 +21,7 @@ export interface MediaRoomEvents {
   remoteMedia: [userID: string, state: PeerMediaState];
   localStream: [stream: MediaStream];
   /** `reason` as `@beckon/media`'s `RoomError` gives it (`'ice-failed'`, `'permission-denied'`, ...). */
-  failed: [error: Error & { readonly reason?: string }];
+  failed: [error: Error & { readonly reason?: string; readonly userID?: string | undefined }];
 }
 
 /**

@@ -1,7 +1,8 @@
 import { CallType } from '@beckon/signaling';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useBeckonRuntime } from './context.js';
-import type { MediaDeviceKind, MediaRoom, PeerMediaState } from './mediaRoom.js';
+import type { MediaRoom, PeerMediaState } from './mediaRoom.js';
+import { type CallRoomActions, enterRoom, type RoomDeviceOptions, useRoomControls } from './roomControls.js';
 import { useBeckonState } from './useBeckonState.js';
 
 /** The call a room is created for. */
@@ -15,22 +16,6 @@ export interface CallRoomTarget {
 
 /** Creates the media room of one call; called once per call, when the call needs media. */
 export type CreateCallRoom = (call: CallRoomTarget) => MediaRoom;
-
-export interface CallRoomActions {
-  /** Mutes (false) or unmutes (true) the microphone. */
-  readonly setMicrophoneEnabled: (on: boolean) => void;
-  /** Switches the camera off (false) or on (true). */
-  readonly setCameraEnabled: (on: boolean) => void;
-  /**
-   * Uses another device now (the room's `switchDevice`); rejects when it cannot be opened, and
-   * the call goes on with the previous one. Prefer the `devices` option, which also applies
-   * devices picked before the room exists.
-   */
-  readonly switchDevice: (kind: MediaDeviceKind, deviceId: string) => Promise<void>;
-}
-
-/** Devices to use, by `deviceId` (`useDevices().selected`); undefined is the browser's default. */
-export type SelectedDevices = Partial<Readonly<Record<MediaDeviceKind, string | undefined>>>;
 
 export interface UseCallRoomResult {
   /** The room of the current call, while there is one. */
@@ -46,20 +31,13 @@ export interface UseCallRoomResult {
   readonly actions: CallRoomActions;
 }
 
-export interface UseCallRoomOptions {
+export interface UseCallRoomOptions extends RoomDeviceOptions {
   /**
    * How long the peer may be gone from the room (it left, or the connection to it failed) before
    * the call ends as `peerLeft`; back sooner, the call goes on. Default: the provider's
    * `callOptions.remoteLeaveGraceMs`, else 10 s.
    */
   readonly remoteLeaveGraceMs?: number;
-  /**
-   * The camera, microphone and speaker to use: applied to the room before it publishes, and
-   * switched live when they change during the call.
-   */
-  readonly devices?: SelectedDevices;
-  /** Called when a device switch fails (the call goes on with the previous device). */
-  readonly onDeviceError?: (error: Error, kind: MediaDeviceKind) => void;
 }
 
 /**
@@ -116,17 +94,10 @@ export function useCallRoom(createRoom: CreateCallRoom, options: UseCallRoomOpti
       }),
     ];
     // Devices picked before the call: the room opens them when it publishes.
-    const picked = latest.current.devices ?? {};
-    const first = Promise.all(
-      (Object.keys(picked) as MediaDeviceKind[]).map((k) => {
-        const id = picked[k];
-        return id && current.switchDevice ? current.switchDevice(k, id).catch(() => {}) : undefined;
-      }),
-    );
-    first
-      .then(() => current.join(roomID, userID))
-      .then(() => current.publish({ audio: true, video: kind === CallType.VIDEO }))
-      .catch(() => {}); // Reported through 'failed'.
+    enterRoom(current, latest.current.devices ?? {}, roomID, userID, {
+      audio: true,
+      video: kind === CallType.VIDEO,
+    });
     return () => {
       for (const off of offs) off();
       void current.leave();
@@ -137,33 +108,6 @@ export function useCallRoom(createRoom: CreateCallRoom, options: UseCallRoomOpti
     };
   }, [inRoom, roomID, peer, callType, userID, calls]);
 
-  // A device picked during the call is switched live; the first render of a room applied them.
-  const { camera, microphone, speaker } = options.devices ?? {};
-  const applied = useRef<{ room: MediaRoom | undefined; devices: SelectedDevices }>({
-    room: undefined,
-    devices: {},
-  });
-  useEffect(() => {
-    const devices: SelectedDevices = { camera, microphone, speaker };
-    const before = applied.current;
-    applied.current = { room, devices };
-    if (room === undefined || before.room !== room || !room.switchDevice) return;
-    for (const k of ['camera', 'microphone', 'speaker'] as const) {
-      const id = devices[k];
-      if (!id || id === before.devices[k]) continue;
-      room.switchDevice(k, id).catch((error: unknown) => {
-        latest.current.onDeviceError?.(error instanceof Error ? error : new Error(String(error)), k);
-      });
-    }
-  }, [room, camera, microphone, speaker]);
-
-  const actions = useMemo<CallRoomActions>(
-    () => ({
-      setMicrophoneEnabled: (on) => void room?.setMicrophoneEnabled(on).catch(() => {}),
-      setCameraEnabled: (on) => void room?.setCameraEnabled(on).catch(() => {}),
-      switchDevice: (k, id) => room?.switchDevice?.(k, id) ?? Promise.resolve(),
-    }),
-    [room],
-  );
+  const actions = useRoomControls(room, options);
   return { room, local, remote, remoteState, actions };
 }

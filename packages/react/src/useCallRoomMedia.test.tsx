@@ -3,10 +3,11 @@
 import { CallType } from '@beckon/signaling';
 import { act } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SelectedDevices } from './roomControls.js';
 import { FakeRoom } from './test/fakeRoom.js';
 import { createHubWorld, settle } from './test/setup.js';
 import { useCall } from './useCall.js';
-import { type SelectedDevices, useCallRoom } from './useCallRoom.js';
+import { useCallRoom } from './useCallRoom.js';
 
 let world: ReturnType<typeof createHubWorld>;
 afterEach(() => world?.close());

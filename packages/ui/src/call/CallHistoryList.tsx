@@ -32,7 +32,12 @@ export function CallHistoryList(props: CallHistoryListProps) {
               props.renderItem(entry)
             ) : (
               <>
-                <span className="beckon-name">{name(entry.peer)}</span>{' '}
+                <span className="beckon-name">
+                  {entry.participants?.length
+                    ? // A group call: everyone else who was in it.
+                      new Intl.ListFormat(locale).format(entry.participants.map(name))
+                    : name(entry.peer)}
+                </span>{' '}
                 <span>{entry.direction === 'incoming' ? m.incoming : m.outgoing}</span> ·{' '}
                 <span>{m.historyOutcome[entry.outcome]}</span>
                 {entry.durationSeconds !== undefined && (

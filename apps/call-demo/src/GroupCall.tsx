@@ -1,0 +1,150 @@
+import { beckonRoomSignaling, type RoomAdapter, TrtcRoom, WebRtcRoom } from '@beckon/media';
+import type { UseDevicesResult, UseGroupCallResult, UseIceServersResult } from '@beckon/react';
+import { useGroupCallRoom } from '@beckon/react';
+import { IncomingCallDialog } from '@beckon/ui';
+import { GroupCallStage, type GroupTileMedia } from '@beckon/ui/group';
+import { useEffect, useMemo, useState } from 'react';
+import type { Session } from './session.js';
+import { Video } from './Video.js';
+
+/** Why a group call ended, in the demo's words. */
+const ENDED: Record<string, string> = {
+  hungUp: 'You left the call',
+  everyoneLeft: 'Everyone else left',
+  declined: 'Nobody answered: declined',
+  busy: 'Everyone was busy',
+  timedOut: 'Nobody answered',
+  cancelled: 'The call was cancelled',
+  answeredElsewhere: 'Answered on another device',
+  connectionLost: 'Connection lost',
+  endedWhileDisconnected: 'The call ended while you were offline',
+  full: 'The call is full',
+  failed: 'The call failed',
+};
+
+interface GroupCallProps {
+  readonly session: Session;
+  readonly group: UseGroupCallResult;
+  readonly ice: UseIceServersResult;
+  readonly devices: UseDevicesResult;
+  /** People who could be added now (online, not in the call). */
+  readonly addable: readonly string[];
+}
+
+/**
+ * The demo's group call: the invitation dialog (with who else is invited), the stage with a
+ * tile per person, "Add people", and a line saying how it ended with "Join again".
+ */
+export function GroupCall({ session, group, ice, devices, addable }: GroupCallProps) {
+  const media = useGroupCallRoom(
+    (call): RoomAdapter => {
+      const { trtc } = session;
+      return trtc
+        ? new TrtcRoom({ sdkAppId: trtc.sdkAppId, userSig: () => trtc.userSig() })
+        : new WebRtcRoom({
+            signaling: beckonRoomSignaling(session.client, call.members),
+            iceServers: ice.current,
+            iceTransportPolicy: ice.data?.iceTransportPolicy ?? 'all',
+          });
+    },
+    { devices: devices.selected },
+  );
+  const [microphoneOn, setMicrophoneOn] = useState(true);
+  const [cameraOn, setCameraOn] = useState(true);
+  const [adding, setAdding] = useState(false);
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    if (group.phase === 'dialing' || group.phase === 'ringing') {
+      setMicrophoneOn(true);
+      setCameraOn(true);
+      setAdding(false);
+    }
+  }, [group.phase]);
+
+  const tiles = useMemo(() => {
+    const map = new Map<string, GroupTileMedia>();
+    for (const [userID, remote] of media.remote) {
+      const state = media.remoteState.get(userID);
+      map.set(userID, {
+        ...(state ?? {}),
+        media: (
+          <Video stream={remote.stream} label={`video of ${userID}`} sinkId={devices.selected.speaker} />
+        ),
+      });
+    }
+    return map;
+  }, [media.remote, media.remoteState, devices.selected.speaker]);
+
+  const others = group.participants.filter((p) => p.userID !== group.inviter).map((p) => p.userID);
+  const inCall = new Set(
+    group.participants.filter((p) => ['joined', 'ringing', 'invited'].includes(p.state)).map((p) => p.userID),
+  );
+  const add = (userID: string) => {
+    setError(undefined);
+    group.actions
+      .invite([userID])
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  };
+
+  return (
+    <>
+      <IncomingCallDialog call={group} others={others} />
+      <GroupCallStage
+        call={group}
+        self={session.userID}
+        media={tiles}
+        local={{
+          media: <Video stream={media.local} muted label="local video" />,
+          cameraOff: !cameraOn,
+          muted: !microphoneOn,
+        }}
+        controls={{
+          microphoneOn,
+          onMicrophoneChange: (on) => {
+            setMicrophoneOn(on);
+            media.actions.setMicrophoneEnabled(on);
+          },
+          cameraOn,
+          onCameraChange: (on) => {
+            setCameraOn(on);
+            media.actions.setCameraEnabled(on);
+          },
+        }}
+        onLeave={() => void group.actions.hangUp()}
+        onAddPeople={session.mode === 'beckon' ? () => setAdding((open) => !open) : undefined}
+        serverNow={() => session.client.serverNow()}
+      >
+        {adding && (
+          <section aria-label="Add people" className="beckon-panel demo-add">
+            {addable.filter((u) => !inCall.has(u)).length === 0 && <p>Nobody else is online.</p>}
+            {addable
+              .filter((u) => !inCall.has(u))
+              .map((u) => (
+                <button key={u} type="button" className="beckon-button" onClick={() => add(u)}>
+                  Add {u}
+                </button>
+              ))}
+            {error && <p role="alert">{error}</p>}
+          </section>
+        )}
+      </GroupCallStage>
+      {group.phase === 'ended' && (
+        <section aria-label="Group call ended" className="beckon-panel">
+          <p role="status" data-testid="group-ended">
+            {ENDED[group.endReason ?? 'failed'] ?? group.endReason}
+            {group.durationSeconds ? ` · ${group.durationSeconds} seconds in the call` : ''}
+            {group.failure ? ` (${group.failure})` : ''}
+          </p>
+          {group.durationSeconds !== undefined && group.endReason === 'hungUp' && (
+            <button type="button" className="beckon-button" onClick={() => void group.actions.join()}>
+              Join again
+            </button>
+          )}
+          <button type="button" className="beckon-button" onClick={group.actions.reset}>
+            Close
+          </button>
+        </section>
+      )}
+    </>
+  );
+}
