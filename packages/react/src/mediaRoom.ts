@@ -21,7 +21,14 @@ export interface MediaRoomEvents {
   remoteMedia: [userID: string, state: PeerMediaState];
   localStream: [stream: MediaStream];
   /** `reason` as `@beckon/media`'s `RoomError` gives it (`'ice-failed'`, `'permission-denied'`, ...). */
-  failed: [error: Error & { readonly reason?: string; readonly userID?: string | undefined }];
+  failed: [
+    error: Error & {
+      readonly reason?: string;
+      readonly userID?: string | undefined;
+      /** `room-full`: whether this room refused someone (`local`) or was refused (`remote`). */
+      readonly details?: { readonly refusedBy?: 'local' | 'remote' } | undefined;
+    },
+  ];
 }
 
 /**

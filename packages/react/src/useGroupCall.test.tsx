@@ -75,6 +75,17 @@ describe('useGroupCall + useGroupCallRoom', () => {
     });
     for (const p of [alice, bob, carol]) expect(p.result.current.group.phase).toBe('inCall');
 
+    // This room refusing a newcomer past its limit is not this call's failure.
+    act(() => {
+      const full = Object.assign(new Error('room full'), {
+        reason: 'room-full',
+        userID: 'zed',
+        details: { limit: 3, refusedBy: 'local' as const },
+      });
+      alice.room()?.emit('failed', full);
+    });
+    expect(alice.result.current.group.phase).toBe('inCall');
+
     // Remote media by user.
     act(() => alice.room()?.emit('remoteMedia', 'bob', { muted: true, cameraOff: false, speaking: false }));
     expect(alice.result.current.media.remoteState.get('bob')?.muted).toBe(true);

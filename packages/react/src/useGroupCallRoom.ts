@@ -117,9 +117,11 @@ export function useGroupCallRoom(
       current.on('localStream', (stream) => setLocal(stream)),
       current.on('failed', (error) => {
         // One participant's connection died: as good as gone, unless they come back within the
-        // grace period. Other failures (camera, TURN, the room full) end this side's call.
+        // grace period. This room refusing a newcomer past its limit is theirs to hear, not a
+        // failure of this call. Other failures (camera, TURN, the others' rooms full) end it.
         if (error.reason === 'ice-failed' && error.userID) controller.remoteLeft(error.userID, grace());
-        else controller.fail(error.message);
+        else if (error.reason !== 'room-full' || error.details?.refusedBy !== 'local')
+          controller.fail(error.message);
       }),
     ];
     enterRoom(current, latest.current.devices ?? {}, roomID, userID, {
