@@ -50,11 +50,11 @@ const key = (user: string, device: string) => `${user}\n${device}`;
  * per callee, `userIDs` listing them all) are not watched: its room has users coming and going
  * (rooms.ts), and a participant who vanishes stays in it until the room closes or expires.
  */
-function callOf(data: string): { roomID: string; callType: CallType } | undefined {
+function callOf(data: string, sender: string): { roomID: string; callType: CallType } | undefined {
   if (!data.includes('av_call')) return undefined;
   const call = parseCallData(data);
   if (!call.ok || (call.value.cmd !== 'audioCall' && call.value.cmd !== 'videoCall')) return undefined;
-  if (isGroupCall('', call.value)) return undefined;
+  if (isGroupCall('', call.value, sender)) return undefined;
   if (call.value.roomID === '' || call.value.callType === undefined) return undefined;
   return { roomID: call.value.roomID, callType: call.value.callType };
 }
@@ -99,7 +99,7 @@ export class CallWatch {
   /** `user` placed a call invitation from `device` (its reply was ok). */
   placed(user: string, device: string, command: Command, inviteID: string, now = Date.now()): void {
     if (command.op !== 'invite' || command.groupID !== '' || command.inviteeList.length !== 1) return;
-    const call = callOf(command.data);
+    const call = callOf(command.data, user);
     const callee = command.inviteeList[0];
     if (call === undefined || callee === undefined) return;
     const answerBy = command.timeout > 0 ? now + command.timeout * 1000 : now + CALL_ROOM_TTL_MS;
@@ -123,7 +123,7 @@ export class CallWatch {
       this.#drop(record.inviteID);
       return;
     }
-    const call = callOf(record.data);
+    const call = callOf(record.data, record.inviter);
     if (call === undefined || callee.device === undefined || callee.device === SERVER_DEVICE) return;
     const side = {
       inviteID: record.inviteID,

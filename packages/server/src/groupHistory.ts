@@ -20,7 +20,7 @@ function groupCallOf(record: InvitationRecord): (CallInfo & { callType: CallType
   const call = parseCallData(record.data);
   if (!call.ok || (call.value.cmd !== 'audioCall' && call.value.cmd !== 'videoCall')) return undefined;
   const { callType } = call.value;
-  if (callType === undefined || !isGroupCall(record.groupID, call.value)) return undefined;
+  if (callType === undefined || !isGroupCall(record.groupID, call.value, record.inviter)) return undefined;
   return { ...call.value, callType };
 }
 
@@ -103,7 +103,7 @@ export function groupHistoryFromLeave(event: SignalingEvent): HistoryUpdate[] {
   if (event.kind !== 'invite' || !envelope.data.includes('hangup')) return [];
   const call = parseCallData(envelope.data);
   if (!call.ok || call.value.cmd !== 'hangup' || call.value.callType === undefined) return [];
-  if (call.value.roomID === '' || !isGroupCall(envelope.groupID, call.value)) return [];
+  if (call.value.roomID === '' || !isGroupCall(envelope.groupID, call.value, envelope.inviter)) return [];
   const seconds = call.value.callEnd ?? 0;
   const participants = [...new Set([...call.value.userIDs, ...envelope.inviteeList])].filter(
     (u) => u !== envelope.inviter,

@@ -34,7 +34,7 @@ export function historyFromEnded(record: InvitationRecord): HistoryUpdate[] {
   const isCall = call.ok && (call.value.cmd === 'audioCall' || call.value.cmd === 'videoCall');
   if (!call.ok || !isCall || call.value.callType === undefined || callee === undefined) return [];
   // A group call's invitations (several callees in userIDs) are groupHistory.ts's.
-  if (isGroupCall(record.groupID, call.value)) return [];
+  if (isGroupCall(record.groupID, call.value, record.inviter)) return [];
   const callType = call.value.callType;
   const outcome = inviteeOutcome(callee);
   const base = {
@@ -60,7 +60,7 @@ export function historyFromHangup(event: SignalingEvent): HistoryUpdate[] {
   if (!call.ok || call.value.cmd !== 'hangup' || call.value.callType === undefined || peer === undefined)
     return [];
   // A group call's leave notice completes its sender's entry only (groupHistory.ts).
-  if (isGroupCall(event.envelope.groupID, call.value)) return [];
+  if (isGroupCall(event.envelope.groupID, call.value, event.envelope.inviter)) return [];
   const callType = call.value.callType;
   const { inviter } = event.envelope;
   const base = {

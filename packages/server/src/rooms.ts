@@ -90,7 +90,7 @@ export class RoomGrants {
     const callee = record.invitees[0];
     if (record.groupID !== '' || callee?.state !== 'accepted') return;
     const call = placedCall(record.data);
-    if (call === undefined || isGroupCall(record.groupID, call)) return;
+    if (call === undefined || isGroupCall(record.groupID, call, record.inviter)) return;
     this.#sweep(now);
     const room = {
       users: [record.inviter, callee.userID],
@@ -108,7 +108,8 @@ export class RoomGrants {
    */
   async onAccepted(record: InvitationRecord, acceptor: string, now = Date.now()): Promise<boolean> {
     const call = placedCall(record.data);
-    if (call === undefined || call.roomID === '' || !isGroupCall(record.groupID, call)) return false;
+    if (call === undefined || call.roomID === '' || !isGroupCall(record.groupID, call, record.inviter))
+      return false;
     if (this.#groups === undefined) return false;
     return this.#groups.joinGroupRoom(call.roomID, record.inviter, acceptor, now + CALL_ROOM_TTL_MS);
   }
@@ -121,7 +122,7 @@ export class RoomGrants {
     if (event.kind !== 'invite' || !event.envelope.data.includes('hangup')) return;
     const call = parseCallData(event.envelope.data);
     if (!call.ok || call.value.cmd !== 'hangup' || call.value.roomID === '') return;
-    if (isGroupCall(event.envelope.groupID, call.value)) {
+    if (isGroupCall(event.envelope.groupID, call.value, event.envelope.inviter)) {
       await this.#groups?.leaveGroupRoom(call.value.roomID, event.envelope.inviter);
       return;
     }

@@ -6,6 +6,7 @@ import {
   createCallData,
   createClassroomData,
   createHangupData,
+  isGroupCall,
   newNumericRoomID,
   parseCallData,
   parseClassroomData,
@@ -169,5 +170,19 @@ describe('readCallData (the call machine reader)', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('isGroupCall', () => {
+  it('a chat group, or several callees besides the sender; a sender listing itself beside one callee is one-to-one', () => {
+    expect(isGroupCall('team', { userIDs: ['bob'] }, 'alice')).toBe(true);
+    expect(isGroupCall('', { userIDs: ['bob', 'carol'] }, 'alice')).toBe(true);
+    expect(isGroupCall('', { userIDs: ['alice', 'bob', 'carol'] }, 'alice')).toBe(true);
+    expect(isGroupCall('', { userIDs: ['bob'] }, 'alice')).toBe(false);
+    expect(isGroupCall('', { userIDs: ['alice', 'bob'] }, 'alice')).toBe(false);
+    expect(isGroupCall('', { userIDs: [] }, 'alice')).toBe(false);
+    // A leave notice lists everyone in the call, its sender too.
+    expect(isGroupCall('', { cmd: 'hangup', userIDs: ['bob', 'carol'] }, 'bob')).toBe(true);
+    expect(isGroupCall('', { cmd: 'hangup', userIDs: [] }, 'bob')).toBe(false);
   });
 });

@@ -351,12 +351,20 @@ export function readCallData(data: string): CallFacts | undefined {
 }
 
 /**
- * Whether a call invitation (or a hang-up) belongs to a group call: it was sent in a chat group,
- * or its data lists several callees (`data.userIDs`, as TUICallKit writes it for a group call
- * without a group, one invitation per callee). Anything else is a one-to-one call.
+ * Whether call data belongs to a group call: it was sent in a chat group, or its `data.userIDs`
+ * lists several people. A call invitation counts the callees besides its sender (TUICallKit
+ * lists the callees of a group call without a group, one invitation per callee; older Beckon
+ * clients listed the caller beside the one callee of a one-to-one call); a hang-up (a group
+ * call's leave notice) lists everyone in the call, its sender too.
  */
-export function isGroupCall(groupID: string, call: { readonly userIDs: readonly string[] }): boolean {
-  return groupID !== '' || call.userIDs.length > 1;
+export function isGroupCall(
+  groupID: string,
+  call: { readonly userIDs: readonly string[]; readonly cmd?: CallCommand | undefined },
+  sender: string,
+): boolean {
+  if (groupID !== '') return true;
+  const listed = call.cmd === 'hangup' ? call.userIDs : call.userIDs.filter((u) => u !== sender);
+  return listed.length > 1;
 }
 
 /**

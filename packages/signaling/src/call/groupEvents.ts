@@ -64,7 +64,8 @@ export function placeFailed(m: M, input: Input<'placeFailed'>): Step {
 export function invitation(m: M, input: Input<'invitation'>): Step {
   const { invitation: record, self, now } = input;
   const info = readCallData(record.data);
-  if (!info || record.inviter === self.userID || !isGroupCall(record.groupID, info)) return step(m);
+  if (!info || record.inviter === self.userID || !isGroupCall(record.groupID, info, record.inviter))
+    return step(m);
   const s = m.call;
   const ours = ACTIVE.has(s.phase) && s.roomID !== undefined;
   if (info.cmd === 'hangup') {

@@ -444,7 +444,7 @@ function invitation(
   if (record.inviter === self.userID || !canAnswer(record, self.userID)) return step(m);
   const info = readCallData(record.data);
   // A group call's invitations and leave notices are the group machine's.
-  if (!info || isGroupCall(record.groupID, info)) return step(m);
+  if (!info || isGroupCall(record.groupID, info, record.inviter)) return step(m);
   const s = m.call;
   const { inviteID, inviter: peer } = record;
   const { cmd, roomID } = info;

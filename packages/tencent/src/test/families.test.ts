@@ -27,7 +27,7 @@ describe.each(GROUP_FAMILIES)('group payloads of $name', (family) => {
     expect(sent).toMatchObject({ method: 'inviteInGroup', inviteeList: ['alice', 'bob'], timeout: 30 });
     const call = parsed(String(sent?.data));
     expect(call).toMatchObject({ cmd: 'videoCall', callType: CallType.VIDEO, roomID: '424242' });
-    expect(isGroupCall('G', call)).toBe(true);
+    expect(isGroupCall('G', call, 'tui')).toBe(true);
     expect(family.readsGroupInvite(String(sent?.data), 'alice', ['alice', 'bob'], 'G')).toEqual({
       callType: 2,
       room: 424242,
@@ -44,7 +44,7 @@ describe.each(GROUP_FAMILIES)('group payloads of $name', (family) => {
     for (const { data } of sent) {
       const call = parsed(data);
       expect(call.userIDs).toEqual(['alice', 'bob']);
-      expect(isGroupCall('', call)).toBe(true);
+      expect(isGroupCall('', call, 'tui')).toBe(true);
     }
   });
 
