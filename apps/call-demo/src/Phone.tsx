@@ -173,8 +173,15 @@ function CallByID({
     <section aria-label="Call someone" className="beckon-panel">
       <h2 className="beckon-title">Call someone</h2>
       <div className="demo-signin">
-        <label htmlFor="peer">User IDs to call (several: separated by commas)</label>
-        <input id="peer" value={peer} onChange={(e) => setPeer(e.target.value)} autoComplete="off" />
+        <label htmlFor="peer">User ID to call</label>
+        <input
+          id="peer"
+          value={peer}
+          onChange={(e) => setPeer(e.target.value)}
+          autoComplete="off"
+          aria-describedby="peer-hint"
+        />
+        <small id="peer-hint">Several, separated by commas: a group call.</small>
         {ids.length > 1 ? (
           <button
             type="button"
