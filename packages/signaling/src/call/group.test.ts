@@ -681,3 +681,120 @@ describe('group call: joining again', () => {
     expect(crowded.state).toMatchObject({ phase: 'ended', endReason: 'full' });
   });
 });
+
+describe('group call: what TUICallKit sends (docs/group-tuicallkit.md)', () => {
+  /** A TUICallKit-shaped hang-up: no room at all (JS engine) or room 0 (2022 Android). */
+  const roomless = (room: 0 | undefined) =>
+    JSON.stringify({
+      version: 4,
+      businessID: 'av_call',
+      call_type: 1,
+      ...(room === undefined ? {} : { room_id: room }),
+      data: { cmd: 'hangup', message: '', ...(room === undefined ? {} : { room_id: room }) },
+      call_end: 0,
+    });
+
+  /** Alice called bob and carol in group g1; both accepted and are in; dave still rings. */
+  function aliceWithThree() {
+    const c = caller(['bob', 'carol', 'dave'], 'g1');
+    c.answer('bob', 'accepted');
+    c.answer('carol', 'accepted');
+    c.alice.send({ type: 'remoteEntered', userID: 'bob' });
+    c.alice.send({ type: 'remoteEntered', userID: 'carol' });
+    return c;
+  }
+
+  it('leaving never cancels a group invitation someone accepted; it cancels one nobody took', () => {
+    const c = aliceWithThree();
+    c.alice.send({ type: 'invite', userIDs: ['erin'] });
+    c.alice.send({ type: 'placed', roomID: 'r1', invitees: ['erin'], inviteID: 'a-erin' });
+    const effects = c.alice.send({ type: 'hangUp' });
+    // a-group (bob and carol took it, dave still rings on it) stays; erin's, unanswered, goes.
+    expect(of(effects, 'cancel').map((e) => e.inviteID)).toEqual(['a-erin']);
+    expect(c.alice.states()).toMatchObject({ dave: 'ringing', erin: 'cancelled' });
+    expect(of(effects, 'sendLeave')).toMatchObject([{ groupID: 'g1', to: ['bob', 'carol'] }]);
+  });
+
+  it('a group invitation counts as taken once someone’s media entered while it rang them', () => {
+    const c = caller(['bob', 'carol'], 'g1');
+    c.alice.send({ type: 'remoteEntered', userID: 'bob' });
+    expect(c.alice.machine.sent).toMatchObject([{ inviteID: 'a-group', accepted: true }]);
+    expect(of(c.alice.send({ type: 'hangUp' }), 'cancel')).toEqual([]);
+  });
+
+  it('without a group, per-callee invitations that still ring are cancelled on leaving', () => {
+    const c = caller(['bob', 'carol']);
+    c.answer('bob', 'accepted');
+    c.alice.send({ type: 'remoteEntered', userID: 'bob' });
+    const effects = c.alice.send({ type: 'hangUp' });
+    expect(of(effects, 'cancel').map((e) => e.inviteID)).toEqual(['a-carol']);
+  });
+
+  it('a room-less or room-0 hang-up from someone in the call is their leave, and is acknowledged', () => {
+    for (const room of [0, undefined] as const) {
+      const c = aliceWithThree();
+      const n = record('bob', ['alice', 'carol', 'dave'], roomless(room), { groupID: 'g1', timeout: 0 });
+      const effects = c.alice.send({ type: 'invitation', invitation: n, lineBusy: false });
+      expect(c.alice.who('bob')).toMatchObject({ state: 'left', leftAt: T0 });
+      expect(c.alice.state.phase).toBe('inCall');
+      expect(of(effects, 'acknowledge')).toEqual([{ type: 'acknowledge', inviteID: n.inviteID }]);
+      expect(of(effects, 'reject')).toEqual([]);
+    }
+  });
+
+  it('a room-less hang-up from someone not in the call changes nothing; one for another room neither', () => {
+    const c = aliceWithThree();
+    // dave still rings: not in the call.
+    const fromDave = record('dave', ['alice'], roomless(0), { groupID: 'g1', timeout: 0 });
+    c.alice.send({ type: 'invitation', invitation: fromDave, lineBusy: false });
+    expect(c.alice.states()).toEqual({ bob: 'joined', carol: 'joined', dave: 'ringing' });
+    const elsewhere = record('bob', ['alice'], hangup('r9', ['alice', 'bob']), { groupID: 'g1', timeout: 0 });
+    const effects = c.alice.send({ type: 'invitation', invitation: elsewhere, lineBusy: false });
+    expect(c.alice.who('bob')?.state).toBe('joined');
+    // A group call's hang-up is acknowledged all the same: it must not stay active.
+    expect(of(effects, 'acknowledge')).toHaveLength(1);
+  });
+
+  it('a hang-up that only names other people is not acknowledged; a one-to-one hang-up is left to CallController', () => {
+    const c = aliceWithThree();
+    const others = record('bob', ['carol'], roomless(0), { groupID: 'g1', timeout: 0 });
+    const seen = c.alice.send({ type: 'invitation', invitation: others, lineBusy: false });
+    expect(of(seen, 'acknowledge')).toEqual([]);
+    // Seen by a group member: bob's leave all the same.
+    expect(c.alice.who('bob')?.state).toBe('left');
+    const idle = party('alice');
+    const one = record('tui', ['alice'], hangup('r5', []), { timeout: 0 });
+    expect(idle.send({ type: 'invitation', invitation: one, lineBusy: false })).toEqual([]);
+  });
+
+  it('a hang-up after this side left the call is acknowledged and changes nothing', () => {
+    const c = aliceWithThree();
+    c.alice.send({ type: 'hangUp' });
+    const before = c.alice.state;
+    const late = record('bob', ['alice'], roomless(0), { groupID: 'g1', timeout: 0 });
+    const effects = c.alice.send({ type: 'invitation', invitation: late, lineBusy: false });
+    expect(effects).toEqual([{ type: 'acknowledge', inviteID: late.inviteID }]);
+    expect(c.alice.state).toBe(before);
+  });
+
+  it('the JS engine’s room-less call invitation from someone in the call is their leave: no ring, no busy', () => {
+    const c = aliceWithThree();
+    const jsLeave = JSON.stringify({
+      version: 4,
+      businessID: 'av_call',
+      call_type: 1,
+      data: { cmd: 'audioCall', message: '', userIDs: ['alice', 'carol'] },
+    });
+    const n = record('bob', ['alice'], jsLeave, { timeout: 30 });
+    const effects = c.alice.send({ type: 'invitation', invitation: n, lineBusy: false });
+    expect(of(effects, 'reject')).toEqual([]);
+    expect(c.alice.who('bob')?.state).toBe('left');
+    expect(c.alice.state).toMatchObject({ phase: 'inCall', roomID: 'r1' });
+    // From someone not in the call, or with no call at all: dropped, never rung.
+    const stranger = record('zoe', ['alice'], jsLeave, { timeout: 30 });
+    expect(c.alice.send({ type: 'invitation', invitation: stranger, lineBusy: false })).toEqual([]);
+    const idle = party('alice');
+    expect(idle.send({ type: 'invitation', invitation: stranger, lineBusy: false })).toEqual([]);
+    expect(idle.state.phase).toBe('idle');
+  });
+});

@@ -15,6 +15,7 @@ import {
   leave,
   live,
   type M,
+  markAccepted,
   patch,
   people,
   refuse,
@@ -79,7 +80,7 @@ function place(m: M, invitees: readonly string[], callees: readonly string[], no
   const ring = m.config.ringTimeoutSeconds;
   const data = createCallData({ ...wire(s), userIDs: callees, inviter: s.inviter ?? '' });
   const batches = s.groupID === '' ? invitees.map((u) => [u]) : [invitees];
-  const sent = [...m.sent, ...batches.map((b) => ({ inviteID: undefined, invitees: b }))];
+  const sent = [...m.sent, ...batches.map((b) => ({ inviteID: undefined, invitees: b, accepted: false }))];
   const deadline = ring > 0 ? now + ring * 1000 : undefined;
   const next = s.phase === 'dialing' ? patch({ ...m, sent }, { deadline }) : { ...m, sent };
   return step(next, {
@@ -187,7 +188,11 @@ function entered(m: M, now: number, userID: string): Step {
     goneAt: undefined,
     deadline: undefined,
   });
-  let next = people(m, list);
+  // Their media while our invitation rang them: they took it (the accept's word may come later).
+  let next = people(
+    p.state === 'ringing' ? markAccepted(m, (sent) => sent.invitees.includes(userID)) : m,
+    list,
+  );
   if (s.phase !== 'inCall')
     next = {
       ...patch(next, { phase: 'inCall', startedAt: s.startedAt ?? now }),

@@ -11,6 +11,7 @@ import {
   type Input,
   isCallOf,
   type M,
+  markAccepted,
   notice,
   patch,
   people,
@@ -60,21 +61,25 @@ export function placeFailed(m: M, input: Input<'placeFailed'>): Step {
     : step({ ...next.state, call: { ...next.state.call, failure: undefined } }, ...next.effects);
 }
 
+type Facts = NonNullable<ReturnType<typeof readCallData>>;
+
 /** A new invitation: a call rings (or is refused busy), a leave notice, or people added to ours. */
 export function invitation(m: M, input: Input<'invitation'>): Step {
   const { invitation: record, self, now } = input;
   const info = readCallData(record.data);
-  if (!info || record.inviter === self.userID || !isGroupCall(record.groupID, info, record.inviter))
-    return step(m);
+  if (!info || record.inviter === self.userID) return step(m);
+  if (info.cmd === 'hangup') return hungUp(m, input, info);
+  if (info.cmd !== 'audioCall' && info.cmd !== 'videoCall') return step(m);
   const s = m.call;
   const ours = ACTIVE.has(s.phase) && s.roomID !== undefined;
-  if (info.cmd === 'hangup') {
-    // TUICallKit's hang-up may name no room: the sender being one of ours decides then.
-    const sameRoom =
-      info.roomID === s.roomID || (info.roomID === '' && find(m, record.inviter) !== undefined);
-    return ours && sameRoom ? gone(m, now, self, record.inviter, now) : step(m);
+  if (info.roomID === '') {
+    // Nobody can join a call with no room. The JS engine sends one to everyone when it leaves a
+    // call of several people without a group (its hang-up flag lost): from someone in our call,
+    // it is their leave; otherwise it is dropped (no ring, no busy answer).
+    const leaving = ours && find(m, record.inviter)?.state === 'joined';
+    return leaving ? gone(m, now, self, record.inviter, now) : step(m);
   }
-  if (info.cmd !== 'audioCall' && info.cmd !== 'videoCall') return step(m);
+  if (!isGroupCall(record.groupID, info, record.inviter)) return step(m);
   if (record.inviteID === s.inviteID) return step(m);
   if (!canAnswer(record, self.userID)) return ours && info.roomID === s.roomID ? added(m, record) : step(m);
   if (ACTIVE.has(s.phase) || input.lineBusy) {
@@ -86,6 +91,26 @@ export function invitation(m: M, input: Input<'invitation'>): Step {
     return step(m, { type: 'reject', inviteID: record.inviteID, data });
   }
   return ring(m, record, self);
+}
+
+/**
+ * A hang-up: the leave notice of someone in our call when it names our room, or no room (2022
+ * Android writes room 0, the JS engine none) and comes from someone in the call. A group call's
+ * hang-up addressed to this user is acknowledged either way (one-to-one ones are the one-to-one
+ * machine's): TUICallKit never cancels its own, so unanswered they would stay active.
+ */
+function hungUp(m: M, input: Input<'invitation'>, info: Facts): Step {
+  const { invitation: record, self, now } = input;
+  const s = m.call;
+  const sameRoom =
+    info.roomID === s.roomID || (info.roomID === '' && find(m, record.inviter)?.state === 'joined');
+  const ours = ACTIVE.has(s.phase) && s.roomID !== undefined && sameRoom;
+  const ack: GroupCallEffect[] =
+    (ours || isGroupCall(record.groupID, info, record.inviter)) && canAnswer(record, self.userID)
+      ? [{ type: 'acknowledge', inviteID: record.inviteID }]
+      : [];
+  const next = ours ? gone(m, now, self, record.inviter, now) : step(m);
+  return step(next.state, ...ack, ...next.effects);
 }
 
 /** Our call rings: the inviter is in it, the others as the invitation shows them. */
@@ -143,10 +168,15 @@ export function gone(m: M, now: number, self: CallSelf, userID: string, leftAt: 
   return settled(step(people(m, list), ...stop), now, self);
 }
 
-export function answered(m: M, input: Input<'accepted' | 'rejected'>): Step {
+export function answered(m0: M, input: Input<'accepted' | 'rejected'>): Step {
   const { now, self, invitee, invitation: record } = input;
   const accepted = input.type === 'accepted';
-  if (!isCallOf(m, record)) return step(m);
+  if (!isCallOf(m0, record)) return step(m0);
+  // Our own invitation taken: never cancelled from now on if it is a group invitation.
+  const m =
+    accepted && record.inviter === self.userID
+      ? markAccepted(m0, (sent) => sent.inviteID === input.inviteID)
+      : m0;
   const s = m.call;
   if (invitee === self.userID) {
     if (input.inviteID !== s.inviteID || !undecided(m)) return step(m);
