@@ -787,14 +787,28 @@ describe('group call: what TUICallKit sends (docs/group-tuicallkit.md)', () => {
     });
     const n = record('bob', ['alice'], jsLeave, { timeout: 30 });
     const effects = c.alice.send({ type: 'invitation', invitation: n, lineBusy: false });
-    expect(of(effects, 'reject')).toEqual([]);
+    // Declined, not busy, so that it does not stay active.
+    const [no, ...more] = of(effects, 'reject');
+    expect(more).toEqual([]);
+    expect(no?.inviteID).toBe(n.inviteID);
+    expect(parseCallData(no?.data ?? '')).toMatchObject({
+      ok: true,
+      value: { lineBusy: false, cmd: undefined },
+    });
     expect(c.alice.who('bob')?.state).toBe('left');
     expect(c.alice.state).toMatchObject({ phase: 'inCall', roomID: 'r1' });
-    // From someone not in the call, or with no call at all: dropped, never rung.
+    // From someone not in the call, or with no call at all: never rung, only declined.
     const stranger = record('zoe', ['alice'], jsLeave, { timeout: 30 });
-    expect(c.alice.send({ type: 'invitation', invitation: stranger, lineBusy: false })).toEqual([]);
+    const seen = c.alice.send({ type: 'invitation', invitation: stranger, lineBusy: false });
+    expect(seen.map((e) => e.type)).toEqual(['reject']);
+    expect(c.alice.who('zoe')).toBeUndefined();
     const idle = party('alice');
-    expect(idle.send({ type: 'invitation', invitation: stranger, lineBusy: false })).toEqual([]);
+    expect(
+      idle.send({ type: 'invitation', invitation: stranger, lineBusy: false }).map((e) => e.type),
+    ).toEqual(['reject']);
     expect(idle.state.phase).toBe('idle');
+    // One-to-one call data (a single callee): CallController's.
+    const single = record('zoe', ['alice'], jsLeave.replace('"alice","carol"', '"alice"'), { timeout: 30 });
+    expect(idle.send({ type: 'invitation', invitation: single, lineBusy: false })).toEqual([]);
   });
 });

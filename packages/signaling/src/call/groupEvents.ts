@@ -1,4 +1,4 @@
-import { CallType, createBusyData, isGroupCall, readCallData } from '../callData.js';
+import { CallType, createAnswerData, createBusyData, isGroupCall, readCallData } from '../callData.js';
 import { canAnswer, pendingAmong } from '../rules/guards.js';
 import type { InvitationRecord } from '../rules/types.js';
 import {
@@ -72,14 +72,19 @@ export function invitation(m: M, input: Input<'invitation'>): Step {
   if (info.cmd !== 'audioCall' && info.cmd !== 'videoCall') return step(m);
   const s = m.call;
   const ours = ACTIVE.has(s.phase) && s.roomID !== undefined;
+  const group = isGroupCall(record.groupID, info, record.inviter);
   if (info.roomID === '') {
     // Nobody can join a call with no room. The JS engine sends one to everyone when it leaves a
     // call of several people without a group (its hang-up flag lost): from someone in our call,
-    // it is their leave; otherwise it is dropped (no ring, no busy answer).
+    // it is their leave. It never rings, and is declined (not busy) so it does not stay active.
     const leaving = ours && find(m, record.inviter)?.state === 'joined';
-    return leaving ? gone(m, now, self, record.inviter, now) : step(m);
+    const data = createAnswerData({ callType: info.callType ?? CallType.AUDIO, roomID: '', userIDs: [] });
+    const no: GroupCallEffect[] =
+      group && canAnswer(record, self.userID) ? [{ type: 'reject', inviteID: record.inviteID, data }] : [];
+    const next = leaving ? gone(m, now, self, record.inviter, now) : step(m);
+    return step(next.state, ...no, ...next.effects);
   }
-  if (!isGroupCall(record.groupID, info, record.inviter)) return step(m);
+  if (!group) return step(m);
   if (record.inviteID === s.inviteID) return step(m);
   if (!canAnswer(record, self.userID)) return ours && info.roomID === s.roomID ? added(m, record) : step(m);
   if (ACTIVE.has(s.phase) || input.lineBusy) {
