@@ -442,3 +442,30 @@ describe.each(PAIRS)('TUICallKit group calls: $name', (pair) => {
     expect(w.pending()).toEqual([]);
   });
 });
+
+// The JS engine has no way to add people to a call; Android and iOS re-send their invitation.
+describe.each(PAIRS.filter((p) => p.group !== jsEngineGroup))('TUICallKit adds people: $name', (pair) => {
+  const { group: family, one } = pair;
+
+  it('adding people while alice still rings: the re-sent invitation rings her once, her answer reaches the newest', async () => {
+    const w = await world('G');
+    const { facts, ids } = await tuiCalls(w, family, 'G');
+    // tui adds carol: Android and iOS re-list everyone still ringing in a new group invitation.
+    const [again] = await w.send('tui', family.groupInvite({ ...facts, callees: ['alice', 'bob', 'carol'] }));
+    expect(w.group.state).toMatchObject({ phase: 'ringing', inviteID: again });
+    expect(w.states()).toEqual({ tui: 'joined', bob: 'ringing', carol: 'ringing' });
+    expect(w.got('tui', SignalingEventName.INVITEE_REJECTED)).toEqual([]);
+    expect(w.runtime.calls.state.missed).toEqual([]);
+    await w.group.decline();
+    await w.cloud.settle();
+    const rejects = w.got('tui', SignalingEventName.INVITEE_REJECTED).filter((r) => r.invitee === 'alice');
+    expect(rejects.map((r) => r.inviteID).sort()).toEqual([String(ids[0]), String(again)].sort());
+    for (const r of rejects) expect(one.takesAnswer(String(r.data))).toBe(true);
+    expect(w.group.state).toMatchObject({ phase: 'ended', endReason: 'declined' });
+    // Nothing rings alice any more (the invitations wait for bob and carol).
+    const hers = [...w.alice.client.invitations.values()].flatMap((r) =>
+      r.invitees.filter((i) => i.userID === 'alice' && i.state === 'pending'),
+    );
+    expect(hers).toEqual([]);
+  });
+});

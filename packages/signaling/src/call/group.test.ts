@@ -812,3 +812,48 @@ describe('group call: what TUICallKit sends (docs/group-tuicallkit.md)', () => {
     expect(idle.send({ type: 'invitation', invitation: single, lineBusy: false })).toEqual([]);
   });
 });
+
+describe('group call: the inviter re-sends its invitation (TUICallKit adding people)', () => {
+  it('ringing: rings on once for the newest, no busy; the answer goes to every invitation of the call', () => {
+    const { bob, r } = callee(['bob', 'carol'], 'g1');
+    const again = record('alice', ['bob', 'dave'], callData('r1', []), {
+      groupID: 'g1',
+      inviteID: 'a-again',
+      createdAt: T0 + 5_000,
+    });
+    const effects = bob.at(T0 + 5_000).send({ type: 'invitation', invitation: again, lineBusy: false });
+    expect(of(effects, 'reject')).toEqual([]);
+    expect(bob.state).toMatchObject({ phase: 'ringing', inviteID: 'a-again', deadline: T0 + 5_000 + RING });
+    expect(bob.states()).toEqual({ alice: 'joined', carol: 'ringing', dave: 'ringing' });
+    const accepted = bob.send({ type: 'accept' });
+    expect(accepted.filter((e) => e.type === 'accept' || e.type === 'acknowledge')).toMatchObject([
+      { type: 'accept', inviteID: 'a-again' },
+      { type: 'acknowledge', inviteID: r.inviteID },
+    ]);
+    // In the call, yet another one from the call's inviter is accepted at once.
+    const third = record('alice', ['bob'], callData('r1', []), { groupID: 'g1', inviteID: 'a-third' });
+    expect(bob.send({ type: 'invitation', invitation: third, lineBusy: false })).toEqual([
+      { type: 'acknowledge', inviteID: 'a-third' },
+    ]);
+  });
+
+  it('a decline answers every invitation of the call; one arriving while it is on its way too', () => {
+    const { bob, r } = callee(['bob', 'carol'], 'g1');
+    const again = record('alice', ['bob'], callData('r1', []), { groupID: 'g1', inviteID: 'a-again' });
+    bob.send({ type: 'invitation', invitation: again, lineBusy: false });
+    const declined = bob.send({ type: 'decline', busy: false });
+    expect(of(declined, 'decline').map((e) => e.inviteID)).toEqual(['a-again']);
+    expect(of(declined, 'reject').map((e) => e.inviteID)).toEqual([r.inviteID]);
+    const late = record('alice', ['bob'], callData('r1', []), { groupID: 'g1', inviteID: 'a-late' });
+    const [no] = of(bob.send({ type: 'invitation', invitation: late, lineBusy: false }), 'reject');
+    expect(no?.inviteID).toBe('a-late');
+    expect(parseCallData(no?.data ?? '')).toMatchObject({ ok: true, value: { lineBusy: false } });
+  });
+
+  it('from someone not in the call, the same room is still a busy reject', () => {
+    const { bob } = callee(['bob', 'carol'], 'g1');
+    const other = record('zoe', ['bob'], callData('r1', [], 'zoe'), { groupID: 'g1' });
+    const [busy] = of(bob.send({ type: 'invitation', invitation: other, lineBusy: false }), 'reject');
+    expect(parseCallData(busy?.data ?? '')).toMatchObject({ ok: true, value: { lineBusy: true } });
+  });
+});

@@ -26,6 +26,7 @@ import {
 } from './groupEnd.js';
 import { answered, gone, invitation, lost, placed, placeFailed, vanished } from './groupEvents.js';
 import {
+  type GroupCallEffect,
   type GroupCallInput,
   type GroupCallMachineState,
   type GroupCallStep,
@@ -139,7 +140,12 @@ function accept(m: M, now: number): Step {
     pending: 'accept',
     connectBy: connect > 0 ? now + connect * 1000 : undefined,
   };
-  return step(next, { type: 'accept', inviteID, data: createAnswerData({ ...wire(m.call), userIDs: [] }) });
+  const also = m.rungAgain.map((id): GroupCallEffect => ({ type: 'acknowledge', inviteID: id }));
+  return step(
+    { ...next, rungAgain: [] },
+    { type: 'accept', inviteID, data: createAnswerData({ ...wire(m.call), userIDs: [] }) },
+    ...also,
+  );
 }
 
 function decline(m: M, busy: boolean): Step {
@@ -147,7 +153,12 @@ function decline(m: M, busy: boolean): Step {
   if (phase !== 'ringing' || m.pending !== undefined || inviteID === undefined) return step(m);
   const call = { ...wire(m.call), userIDs: [] };
   const data = busy ? createBusyData(call) : createAnswerData(call);
-  return step({ ...m, pending: busy ? 'busy' : 'decline' }, { type: 'decline', inviteID, data });
+  const also = m.rungAgain.map((id): GroupCallEffect => ({ type: 'reject', inviteID: id, data }));
+  return step(
+    { ...m, pending: busy ? 'busy' : 'decline', rungAgain: [] },
+    { type: 'decline', inviteID, data },
+    ...also,
+  );
 }
 
 function hangUp(m: M, now: number, self: CallSelf): Step {

@@ -86,7 +86,10 @@ export function invitation(m: M, input: Input<'invitation'>): Step {
   }
   if (!group) return step(m);
   if (record.inviteID === s.inviteID) return step(m);
-  if (!canAnswer(record, self.userID)) return ours && info.roomID === s.roomID ? added(m, record) : step(m);
+  const ourRoom = ours && info.roomID === s.roomID;
+  if (!canAnswer(record, self.userID)) return ourRoom ? added(m, record, undefined) : step(m);
+  if (ourRoom && (record.inviter === s.inviter || find(m, record.inviter)?.state === 'joined'))
+    return rungAgain(m, record, self);
   if (ACTIVE.has(s.phase) || input.lineBusy) {
     const data = createBusyData({
       callType: info.callType ?? CallType.AUDIO,
@@ -147,10 +150,32 @@ function ring(m: M, record: InvitationRecord, self: CallSelf): Step {
   return step(call, { type: 'disarmLeaveTimer', userID: undefined });
 }
 
+/**
+ * Our call's room again, from someone in it, listing this side: TUICallKit re-sends its
+ * invitation to everyone still ringing when it adds people (2022 Android re-lists them in a new
+ * inviteInGroup, 2022 iOS re-invites each), and reads only the answer to the newest. Ringing,
+ * this side rings on once and answers the newest (and every earlier one) alike; already
+ * answering or in the call, it answers the new one as it did the first. Never busy.
+ */
+function rungAgain(m: M, record: InvitationRecord, self: CallSelf): Step {
+  const { inviteID } = record;
+  const next = added(m, record, self.userID).state;
+  const s = next.call;
+  const call = { callType: s.callType ?? CallType.AUDIO, roomID: s.roomID ?? '', userIDs: [] };
+  if (m.pending === 'decline' || m.pending === 'busy') {
+    const data = m.pending === 'busy' ? createBusyData(call) : createAnswerData(call);
+    return step(next, { type: 'reject', inviteID, data });
+  }
+  if (s.phase !== 'ringing') return step(next, { type: 'acknowledge', inviteID });
+  const deadline = record.invitees.find((i) => i.userID === self.userID)?.deadline || s.deadline;
+  const older = s.inviteID === undefined ? [] : [s.inviteID];
+  return step({ ...patch(next, { inviteID, deadline }), rungAgain: [...next.rungAgain, ...older] });
+}
+
 /** Someone in the call added people (a group member sees it): they ring. */
-function added(m: M, record: InvitationRecord): Step {
+function added(m: M, record: InvitationRecord, me: string | undefined): Step {
   let list = m.call.participants;
-  for (const p of inviteesOf(record, undefined)) {
+  for (const p of inviteesOf(record, me)) {
     if (!pendingAmong(record, [p.userID]).length) continue;
     const known = find(m, p.userID);
     if (known?.state !== 'joined') list = upsert(list, { ...p, joinedAt: known?.joinedAt });

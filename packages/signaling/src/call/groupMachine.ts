@@ -49,6 +49,12 @@ export interface GroupCallMachineState {
   readonly since: number | undefined;
   /** Milliseconds spent in the call in earlier stretches (before a leave and a join again). */
   readonly spentMs: number;
+  /**
+   * Earlier invitations of this call that still ring this side: TUICallKit re-sends its
+   * invitation to everyone still ringing when it adds people. The newest is `call.inviteID`;
+   * these are answered as it is.
+   */
+  readonly rungAgain: readonly string[];
 }
 
 interface Base {
@@ -200,5 +206,6 @@ export function initialGroupCallMachine(config: Partial<GroupCallConfig> = {}): 
     rejoining: false,
     since: undefined,
     spentMs: 0,
+    rungAgain: [],
   };
 }
