@@ -26,7 +26,7 @@ interface Sent {
  * to the other invitees of a group invitation and to the answerer's other devices, a cancel
  * to the invitees. A group invitation travels as a message of its group: in a group made known
  * with {@link FakeCloud.group}, the invitation and everything about it reach every member,
- * listed or not (TUICallKit's own "not for me" checks rely on it). Nothing is arbitrated, no
+ * listed or not, as the native SDKs deliver it. Nothing is arbitrated, no
  * timer runs (a test raises timeouts with {@link FakeCloud.timeout}), and every delivery is
  * asynchronous.
  */
@@ -52,8 +52,11 @@ export class FakeCloud {
 
   /**
    * Makes `groupID` a chat group of `members`: its invitations, and every accept, reject, cancel
-   * and timeout of them, reach every member's devices. A group the cloud does not know reaches
-   * only the users an invitation names.
+   * and timeout of them, reach every member's devices, listed or not, as the native SDKs deliver
+   * a group's signaling (TUICallKit's Android and iOS "not for me" checks rely on it). The web
+   * SDK drops group signaling that does not list its user: leave web users (Beckon's own) out of
+   * `members` to model it. A group the cloud does not know reaches only the users an invitation
+   * names.
    *
    * @example
    * cloud.group('team', ['alice', 'bob', 'tui']);
@@ -66,7 +69,8 @@ export class FakeCloud {
   /**
    * The invitation timed out for `invitees` (default: everyone it lists), as the SDK's timer
    * and the timeout notice it sends raise it: `INVITATION_TIMEOUT` with those invitees for the
-   * inviter, for them, and for the group's members. Throws for an invitation nobody sent.
+   * inviter and everyone the invitation lists (as its answers go), and for the group's members.
+   * Throws for an invitation nobody sent.
    *
    * @example
    * cloud.timeout(inviteID, ['bob']); // bob never answered
@@ -78,7 +82,7 @@ export class FakeCloud {
     const stranger = inviteeList.find((u) => !sent.inviteeList.includes(u));
     if (stranger !== undefined)
       throw new Error(`FakeCloud.timeout: ${stranger} is not an invitee of ${inviteID}`);
-    this.#to(this.#audience(sent, [sent.inviter, ...inviteeList]), undefined, (chat) =>
+    this.#to(this.#audience(sent, [sent.inviter, ...sent.inviteeList]), undefined, (chat) =>
       chat.signal(SignalingEventName.INVITATION_TIMEOUT, {
         inviteID,
         inviter: sent.inviter,
