@@ -338,6 +338,11 @@ describe.each(PAIRS)('TUICallKit group calls: $name', (pair) => {
     const seenByTui = family.readsGroupInvite(add.data, 'tui', add.inviteeList, 'G');
     if (family === jsEngineGroup) expect(seenByTui).toBeDefined();
     else expect(seenByTui).toBeUndefined();
+    if (family === jsEngineGroup) {
+      // The JS engine, in a call, answers any call invitation busy: not an invitee, it is dropped.
+      await w.chat('tui').reject({ inviteID: add.inviteID, data: one.busy(facts) });
+      await w.cloud.settle();
+    }
     w.clock.advance(15_000);
     // carol still rings on the group invitation tui and bob took, zed on his own.
     expect(w.states()).toEqual({ tui: 'joined', bob: 'joined', carol: 'ringing', zed: 'ringing' });
@@ -429,6 +434,21 @@ describe.each(PAIRS)('TUICallKit group calls: $name', (pair) => {
     await v.cloud.settle();
     expect(v.group.state).toMatchObject({ phase: 'ended', endReason: 'timedOut', endedBy: 'remote' });
     expect(v.pending()).toEqual([]);
+  });
+
+  it('a callee that never answers (the JS engine’s ring may stop silently): timedOut at its deadline', async () => {
+    const w = await world('G');
+    const facts = await aliceCalls(w, ['tui', 'bob'], 'G');
+    const call = invitationOf(w, 'tui');
+    await w.chat('bob').reject({ inviteID: call.inviteID, data: one.reject(facts) });
+    await w.cloud.settle();
+    expect(w.states()).toEqual({ tui: 'ringing', bob: 'declined' });
+    // 30 s of ringing, then the watchdog's grace for the SDK's word, which never comes.
+    w.clock.advance(30_000 + 6_000);
+    await w.cloud.settle();
+    expect(w.states()).toEqual({ tui: 'timedOut', bob: 'declined' });
+    expect(w.group.state).toMatchObject({ phase: 'ended', endReason: 'timedOut' });
+    expect(w.pending()).toEqual([]);
   });
 
   it('the family cancels before anyone accepted: alice’s ring ends cancelled, nothing pending', async () => {
