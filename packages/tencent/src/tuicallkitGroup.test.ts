@@ -451,13 +451,26 @@ describe.each(PAIRS)('TUICallKit group calls: $name', (pair) => {
     expect(w.pending()).toEqual([]);
   });
 
-  it('the family cancels before anyone accepted: alice’s ring ends cancelled, nothing pending', async () => {
+  it('the family cancels: before anyone accepted alice’s ring ends cancelled; after, only the ringing go', async () => {
     const w = await world('G');
     const { facts, ids } = await tuiCalls(w, family, 'G');
     await w.chat('tui').cancel({ inviteID: String(ids[0]), data: one.cancel(facts) });
     await w.cloud.settle();
     expect(w.group.state).toMatchObject({ phase: 'ended', endReason: 'cancelled', endedBy: 'remote' });
     expect(w.pending()).toEqual([]);
+
+    // A cancel after alice took it (for the others still ringing) does not end her call.
+    const v = await world('G');
+    const call = await tuiCalls(v, family, 'G', ['alice', 'bob', 'carol']);
+    await v.group.accept();
+    await v.chat('bob').accept({ inviteID: String(call.ids[0]), data: one.accept(call.facts) });
+    await v.cloud.settle();
+    v.group.remoteEntered('tui');
+    v.group.remoteEntered('bob');
+    await v.chat('tui').cancel({ inviteID: String(call.ids[0]), data: one.cancel(call.facts) });
+    await v.cloud.settle();
+    expect(v.group.state.phase).toBe('inCall');
+    expect(v.states()).toEqual({ tui: 'joined', bob: 'joined', carol: 'cancelled' });
   });
 });
 
