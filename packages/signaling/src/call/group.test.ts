@@ -681,3 +681,179 @@ describe('group call: joining again', () => {
     expect(crowded.state).toMatchObject({ phase: 'ended', endReason: 'full' });
   });
 });
+
+describe('group call: what TUICallKit sends (docs/group-tuicallkit.md)', () => {
+  /** A TUICallKit-shaped hang-up: no room at all (JS engine) or room 0 (2022 Android). */
+  const roomless = (room: 0 | undefined) =>
+    JSON.stringify({
+      version: 4,
+      businessID: 'av_call',
+      call_type: 1,
+      ...(room === undefined ? {} : { room_id: room }),
+      data: { cmd: 'hangup', message: '', ...(room === undefined ? {} : { room_id: room }) },
+      call_end: 0,
+    });
+
+  /** Alice called bob and carol in group g1; both accepted and are in; dave still rings. */
+  function aliceWithThree() {
+    const c = caller(['bob', 'carol', 'dave'], 'g1');
+    c.answer('bob', 'accepted');
+    c.answer('carol', 'accepted');
+    c.alice.send({ type: 'remoteEntered', userID: 'bob' });
+    c.alice.send({ type: 'remoteEntered', userID: 'carol' });
+    return c;
+  }
+
+  it('leaving never cancels a group invitation someone accepted; it cancels one nobody took', () => {
+    const c = aliceWithThree();
+    c.alice.send({ type: 'invite', userIDs: ['erin'] });
+    c.alice.send({ type: 'placed', roomID: 'r1', invitees: ['erin'], inviteID: 'a-erin' });
+    const effects = c.alice.send({ type: 'hangUp' });
+    // a-group (bob and carol took it, dave still rings on it) stays; erin's, unanswered, goes.
+    expect(of(effects, 'cancel').map((e) => e.inviteID)).toEqual(['a-erin']);
+    expect(c.alice.states()).toMatchObject({ dave: 'ringing', erin: 'cancelled' });
+    expect(of(effects, 'sendLeave')).toMatchObject([{ groupID: 'g1', to: ['bob', 'carol'] }]);
+  });
+
+  it('a group invitation counts as taken once someone’s media entered while it rang them', () => {
+    const c = caller(['bob', 'carol'], 'g1');
+    c.alice.send({ type: 'remoteEntered', userID: 'bob' });
+    expect(c.alice.machine.sent).toMatchObject([{ inviteID: 'a-group', accepted: true }]);
+    expect(of(c.alice.send({ type: 'hangUp' }), 'cancel')).toEqual([]);
+  });
+
+  it('without a group, per-callee invitations that still ring are cancelled on leaving', () => {
+    const c = caller(['bob', 'carol']);
+    c.answer('bob', 'accepted');
+    c.alice.send({ type: 'remoteEntered', userID: 'bob' });
+    const effects = c.alice.send({ type: 'hangUp' });
+    expect(of(effects, 'cancel').map((e) => e.inviteID)).toEqual(['a-carol']);
+  });
+
+  it('a room-less or room-0 hang-up from someone in the call is their leave, and is acknowledged', () => {
+    for (const room of [0, undefined] as const) {
+      const c = aliceWithThree();
+      const n = record('bob', ['alice', 'carol', 'dave'], roomless(room), { groupID: 'g1', timeout: 0 });
+      const effects = c.alice.send({ type: 'invitation', invitation: n, lineBusy: false });
+      expect(c.alice.who('bob')).toMatchObject({ state: 'left', leftAt: T0 });
+      expect(c.alice.state.phase).toBe('inCall');
+      expect(of(effects, 'acknowledge')).toEqual([{ type: 'acknowledge', inviteID: n.inviteID }]);
+      expect(of(effects, 'reject')).toEqual([]);
+    }
+  });
+
+  it('a room-less hang-up from someone not in the call changes nothing; one for another room neither', () => {
+    const c = aliceWithThree();
+    // dave still rings: not in the call.
+    const fromDave = record('dave', ['alice'], roomless(0), { groupID: 'g1', timeout: 0 });
+    c.alice.send({ type: 'invitation', invitation: fromDave, lineBusy: false });
+    expect(c.alice.states()).toEqual({ bob: 'joined', carol: 'joined', dave: 'ringing' });
+    const elsewhere = record('bob', ['alice'], hangup('r9', ['alice', 'bob']), { groupID: 'g1', timeout: 0 });
+    const effects = c.alice.send({ type: 'invitation', invitation: elsewhere, lineBusy: false });
+    expect(c.alice.who('bob')?.state).toBe('joined');
+    // A group call's hang-up is acknowledged all the same: it must not stay active.
+    expect(of(effects, 'acknowledge')).toHaveLength(1);
+  });
+
+  it('a hang-up that only names other people is not acknowledged; a one-to-one hang-up is left to CallController', () => {
+    const c = aliceWithThree();
+    const others = record('bob', ['carol'], roomless(0), { groupID: 'g1', timeout: 0 });
+    const seen = c.alice.send({ type: 'invitation', invitation: others, lineBusy: false });
+    expect(of(seen, 'acknowledge')).toEqual([]);
+    // Seen by a group member: bob's leave all the same.
+    expect(c.alice.who('bob')?.state).toBe('left');
+    const idle = party('alice');
+    const one = record('tui', ['alice'], hangup('r5', []), { timeout: 0 });
+    expect(idle.send({ type: 'invitation', invitation: one, lineBusy: false })).toEqual([]);
+  });
+
+  it('a hang-up after this side left the call is acknowledged and changes nothing', () => {
+    const c = aliceWithThree();
+    c.alice.send({ type: 'hangUp' });
+    const before = c.alice.state;
+    const late = record('bob', ['alice'], roomless(0), { groupID: 'g1', timeout: 0 });
+    const effects = c.alice.send({ type: 'invitation', invitation: late, lineBusy: false });
+    expect(effects).toEqual([{ type: 'acknowledge', inviteID: late.inviteID }]);
+    expect(c.alice.state).toBe(before);
+  });
+
+  it('the JS engine’s room-less call invitation from someone in the call is their leave: no ring, no busy', () => {
+    const c = aliceWithThree();
+    const jsLeave = JSON.stringify({
+      version: 4,
+      businessID: 'av_call',
+      call_type: 1,
+      data: { cmd: 'audioCall', message: '', userIDs: ['alice', 'carol'] },
+    });
+    const n = record('bob', ['alice'], jsLeave, { timeout: 30 });
+    const effects = c.alice.send({ type: 'invitation', invitation: n, lineBusy: false });
+    // Declined, not busy, so that it does not stay active.
+    const [no, ...more] = of(effects, 'reject');
+    expect(more).toEqual([]);
+    expect(no?.inviteID).toBe(n.inviteID);
+    expect(parseCallData(no?.data ?? '')).toMatchObject({
+      ok: true,
+      value: { lineBusy: false, cmd: undefined },
+    });
+    expect(c.alice.who('bob')?.state).toBe('left');
+    expect(c.alice.state).toMatchObject({ phase: 'inCall', roomID: 'r1' });
+    // From someone not in the call, or with no call at all: never rung, only declined.
+    const stranger = record('zoe', ['alice'], jsLeave, { timeout: 30 });
+    const seen = c.alice.send({ type: 'invitation', invitation: stranger, lineBusy: false });
+    expect(seen.map((e) => e.type)).toEqual(['reject']);
+    expect(c.alice.who('zoe')).toBeUndefined();
+    const idle = party('alice');
+    expect(
+      idle.send({ type: 'invitation', invitation: stranger, lineBusy: false }).map((e) => e.type),
+    ).toEqual(['reject']);
+    expect(idle.state.phase).toBe('idle');
+    // One-to-one call data (a single callee): CallController's.
+    const single = record('zoe', ['alice'], jsLeave.replace('"alice","carol"', '"alice"'), { timeout: 30 });
+    expect(idle.send({ type: 'invitation', invitation: single, lineBusy: false })).toEqual([]);
+  });
+});
+
+describe('group call: the inviter re-sends its invitation (TUICallKit adding people)', () => {
+  it('ringing: rings on once for the newest, no busy; the answer goes to every invitation of the call', () => {
+    const { bob, r } = callee(['bob', 'carol'], 'g1');
+    const again = record('alice', ['bob', 'dave'], callData('r1', []), {
+      groupID: 'g1',
+      inviteID: 'a-again',
+      createdAt: T0 + 5_000,
+    });
+    const effects = bob.at(T0 + 5_000).send({ type: 'invitation', invitation: again, lineBusy: false });
+    expect(of(effects, 'reject')).toEqual([]);
+    expect(bob.state).toMatchObject({ phase: 'ringing', inviteID: 'a-again', deadline: T0 + 5_000 + RING });
+    expect(bob.states()).toEqual({ alice: 'joined', carol: 'ringing', dave: 'ringing' });
+    const accepted = bob.send({ type: 'accept' });
+    expect(accepted.filter((e) => e.type === 'accept' || e.type === 'acknowledge')).toMatchObject([
+      { type: 'accept', inviteID: 'a-again' },
+      { type: 'acknowledge', inviteID: r.inviteID },
+    ]);
+    // In the call, yet another one from the call's inviter is accepted at once.
+    const third = record('alice', ['bob'], callData('r1', []), { groupID: 'g1', inviteID: 'a-third' });
+    expect(bob.send({ type: 'invitation', invitation: third, lineBusy: false })).toEqual([
+      { type: 'acknowledge', inviteID: 'a-third' },
+    ]);
+  });
+
+  it('a decline answers every invitation of the call; one arriving while it is on its way too', () => {
+    const { bob, r } = callee(['bob', 'carol'], 'g1');
+    const again = record('alice', ['bob'], callData('r1', []), { groupID: 'g1', inviteID: 'a-again' });
+    bob.send({ type: 'invitation', invitation: again, lineBusy: false });
+    const declined = bob.send({ type: 'decline', busy: false });
+    expect(of(declined, 'decline').map((e) => e.inviteID)).toEqual(['a-again']);
+    expect(of(declined, 'reject').map((e) => e.inviteID)).toEqual([r.inviteID]);
+    const late = record('alice', ['bob'], callData('r1', []), { groupID: 'g1', inviteID: 'a-late' });
+    const [no] = of(bob.send({ type: 'invitation', invitation: late, lineBusy: false }), 'reject');
+    expect(no?.inviteID).toBe('a-late');
+    expect(parseCallData(no?.data ?? '')).toMatchObject({ ok: true, value: { lineBusy: false } });
+  });
+
+  it('from someone not in the call, the same room is still a busy reject', () => {
+    const { bob } = callee(['bob', 'carol'], 'g1');
+    const other = record('zoe', ['bob'], callData('r1', [], 'zoe'), { groupID: 'g1' });
+    const [busy] = of(bob.send({ type: 'invitation', invitation: other, lineBusy: false }), 'reject');
+    expect(parseCallData(busy?.data ?? '')).toMatchObject({ ok: true, value: { lineBusy: true } });
+  });
+});

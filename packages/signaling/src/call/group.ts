@@ -15,6 +15,7 @@ import {
   leave,
   live,
   type M,
+  markAccepted,
   patch,
   people,
   refuse,
@@ -25,6 +26,7 @@ import {
 } from './groupEnd.js';
 import { answered, gone, invitation, lost, placed, placeFailed, vanished } from './groupEvents.js';
 import {
+  type GroupCallEffect,
   type GroupCallInput,
   type GroupCallMachineState,
   type GroupCallStep,
@@ -79,7 +81,7 @@ function place(m: M, invitees: readonly string[], callees: readonly string[], no
   const ring = m.config.ringTimeoutSeconds;
   const data = createCallData({ ...wire(s), userIDs: callees, inviter: s.inviter ?? '' });
   const batches = s.groupID === '' ? invitees.map((u) => [u]) : [invitees];
-  const sent = [...m.sent, ...batches.map((b) => ({ inviteID: undefined, invitees: b }))];
+  const sent = [...m.sent, ...batches.map((b) => ({ inviteID: undefined, invitees: b, accepted: false }))];
   const deadline = ring > 0 ? now + ring * 1000 : undefined;
   const next = s.phase === 'dialing' ? patch({ ...m, sent }, { deadline }) : { ...m, sent };
   return step(next, {
@@ -138,7 +140,12 @@ function accept(m: M, now: number): Step {
     pending: 'accept',
     connectBy: connect > 0 ? now + connect * 1000 : undefined,
   };
-  return step(next, { type: 'accept', inviteID, data: createAnswerData({ ...wire(m.call), userIDs: [] }) });
+  const also = m.rungAgain.map((id): GroupCallEffect => ({ type: 'acknowledge', inviteID: id }));
+  return step(
+    { ...next, rungAgain: [] },
+    { type: 'accept', inviteID, data: createAnswerData({ ...wire(m.call), userIDs: [] }) },
+    ...also,
+  );
 }
 
 function decline(m: M, busy: boolean): Step {
@@ -146,7 +153,12 @@ function decline(m: M, busy: boolean): Step {
   if (phase !== 'ringing' || m.pending !== undefined || inviteID === undefined) return step(m);
   const call = { ...wire(m.call), userIDs: [] };
   const data = busy ? createBusyData(call) : createAnswerData(call);
-  return step({ ...m, pending: busy ? 'busy' : 'decline' }, { type: 'decline', inviteID, data });
+  const also = m.rungAgain.map((id): GroupCallEffect => ({ type: 'reject', inviteID: id, data }));
+  return step(
+    { ...m, pending: busy ? 'busy' : 'decline', rungAgain: [] },
+    { type: 'decline', inviteID, data },
+    ...also,
+  );
 }
 
 function hangUp(m: M, now: number, self: CallSelf): Step {
@@ -187,7 +199,11 @@ function entered(m: M, now: number, userID: string): Step {
     goneAt: undefined,
     deadline: undefined,
   });
-  let next = people(m, list);
+  // Their media while our invitation rang them: they took it (the accept's word may come later).
+  let next = people(
+    p.state === 'ringing' ? markAccepted(m, (sent) => sent.invitees.includes(userID)) : m,
+    list,
+  );
   if (s.phase !== 'inCall')
     next = {
       ...patch(next, { phase: 'inCall', startedAt: s.startedAt ?? now }),

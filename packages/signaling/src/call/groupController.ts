@@ -332,6 +332,10 @@ export class GroupCallController {
         case 'cancel':
           pending.push(c.cancel(effect.inviteID).catch(ignore));
           break;
+        case 'acknowledge':
+          // Nobody waits for it; its sender may have cancelled it first (8010).
+          c.accept(effect.inviteID, '').catch(ignore);
+          break;
         case 'sendLeave':
           pending.push(this.#leave(effect));
           break;

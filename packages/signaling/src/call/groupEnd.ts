@@ -7,6 +7,7 @@ import {
   type GroupCallMachineState,
   type GroupCallStep,
   initialGroupCallMachine,
+  type SentInvitation,
 } from './groupMachine.js';
 import { changed, everJoined, isExpected } from './groupPeople.js';
 import {
@@ -119,21 +120,32 @@ export function finish(
   return step(ended, { type: 'disarmLeaveTimer', userID: undefined });
 }
 
-/** This side's invitations that still ring, cancelled (and their invitees marked so). */
+/**
+ * This side's invitations that still ring, cancelled (and their invitees marked so), but never a
+ * group invitation someone accepted: every TUICallKit family ends its call on a cancel of the
+ * invitation it took (one inviteID for all its invitees), so those ring on until they time out.
+ */
 export function cancelRinging(m: M): Step {
   const ringing = new Set(m.call.participants.filter((p) => p.state === 'ringing').map((p) => p.userID));
+  const kept = (s: SentInvitation) => s.accepted && m.call.groupID !== '';
   const effects: GroupCallEffect[] = [];
   for (const sent of m.sent) {
-    if (sent.inviteID !== undefined && sent.invitees.some((u) => ringing.has(u)))
+    if (sent.inviteID !== undefined && !kept(sent) && sent.invitees.some((u) => ringing.has(u)))
       effects.push({ type: 'cancel', inviteID: sent.inviteID });
   }
-  const mine = new Set(m.sent.flatMap((s) => s.invitees));
+  const cancelled = new Set(m.sent.filter((s) => !kept(s)).flatMap((s) => s.invitees));
   const list = changed(m.call.participants, (p) =>
-    p.state === 'ringing' && mine.has(p.userID)
+    p.state === 'ringing' && cancelled.has(p.userID)
       ? { ...p, state: 'cancelled', deadline: undefined }
       : undefined,
   );
   return step(people(m, list), ...effects);
+}
+
+/** The invitations this side sent that `accepts` says someone accepted, marked so. */
+export function markAccepted(m: M, accepts: (sent: SentInvitation) => boolean): M {
+  if (!m.sent.some((s) => !s.accepted && accepts(s))) return m;
+  return { ...m, sent: m.sent.map((s) => (!s.accepted && accepts(s) ? { ...s, accepted: true } : s)) };
 }
 
 /** The call data's `userIDs` of a leave notice: everyone ever in the call, this side too. */

@@ -1,4 +1,4 @@
-import { CallType, createBusyData, isGroupCall, readCallData } from '../callData.js';
+import { CallType, createAnswerData, createBusyData, isGroupCall, readCallData } from '../callData.js';
 import { canAnswer, pendingAmong } from '../rules/guards.js';
 import type { InvitationRecord } from '../rules/types.js';
 import {
@@ -11,6 +11,7 @@ import {
   type Input,
   isCallOf,
   type M,
+  markAccepted,
   notice,
   patch,
   people,
@@ -60,23 +61,35 @@ export function placeFailed(m: M, input: Input<'placeFailed'>): Step {
     : step({ ...next.state, call: { ...next.state.call, failure: undefined } }, ...next.effects);
 }
 
+type Facts = NonNullable<ReturnType<typeof readCallData>>;
+
 /** A new invitation: a call rings (or is refused busy), a leave notice, or people added to ours. */
 export function invitation(m: M, input: Input<'invitation'>): Step {
   const { invitation: record, self, now } = input;
   const info = readCallData(record.data);
-  if (!info || record.inviter === self.userID || !isGroupCall(record.groupID, info, record.inviter))
-    return step(m);
+  if (!info || record.inviter === self.userID) return step(m);
+  if (info.cmd === 'hangup') return hungUp(m, input, info);
+  if (info.cmd !== 'audioCall' && info.cmd !== 'videoCall') return step(m);
   const s = m.call;
   const ours = ACTIVE.has(s.phase) && s.roomID !== undefined;
-  if (info.cmd === 'hangup') {
-    // TUICallKit's hang-up may name no room: the sender being one of ours decides then.
-    const sameRoom =
-      info.roomID === s.roomID || (info.roomID === '' && find(m, record.inviter) !== undefined);
-    return ours && sameRoom ? gone(m, now, self, record.inviter, now) : step(m);
+  const group = isGroupCall(record.groupID, info, record.inviter);
+  if (info.roomID === '') {
+    // Nobody can join a call with no room. The JS engine sends one to everyone when it leaves a
+    // call of several people without a group (its hang-up flag lost): from someone in our call,
+    // it is their leave. It never rings, and is declined (not busy) so it does not stay active.
+    const leaving = ours && find(m, record.inviter)?.state === 'joined';
+    const data = createAnswerData({ callType: info.callType ?? CallType.AUDIO, roomID: '', userIDs: [] });
+    const no: GroupCallEffect[] =
+      group && canAnswer(record, self.userID) ? [{ type: 'reject', inviteID: record.inviteID, data }] : [];
+    const next = leaving ? gone(m, now, self, record.inviter, now) : step(m);
+    return step(next.state, ...no, ...next.effects);
   }
-  if (info.cmd !== 'audioCall' && info.cmd !== 'videoCall') return step(m);
+  if (!group) return step(m);
   if (record.inviteID === s.inviteID) return step(m);
-  if (!canAnswer(record, self.userID)) return ours && info.roomID === s.roomID ? added(m, record) : step(m);
+  const ourRoom = ours && info.roomID === s.roomID;
+  if (!canAnswer(record, self.userID)) return ourRoom ? added(m, record, undefined) : step(m);
+  if (ourRoom && (record.inviter === s.inviter || find(m, record.inviter)?.state === 'joined'))
+    return rungAgain(m, record, self);
   if (ACTIVE.has(s.phase) || input.lineBusy) {
     const data = createBusyData({
       callType: info.callType ?? CallType.AUDIO,
@@ -86,6 +99,26 @@ export function invitation(m: M, input: Input<'invitation'>): Step {
     return step(m, { type: 'reject', inviteID: record.inviteID, data });
   }
   return ring(m, record, self);
+}
+
+/**
+ * A hang-up: the leave notice of someone in our call when it names our room, or no room (2022
+ * Android writes room 0, the JS engine none) and comes from someone in the call. A group call's
+ * hang-up addressed to this user is acknowledged either way (one-to-one ones are the one-to-one
+ * machine's): TUICallKit never cancels its own, so unanswered they would stay active.
+ */
+function hungUp(m: M, input: Input<'invitation'>, info: Facts): Step {
+  const { invitation: record, self, now } = input;
+  const s = m.call;
+  const sameRoom =
+    info.roomID === s.roomID || (info.roomID === '' && find(m, record.inviter)?.state === 'joined');
+  const ours = ACTIVE.has(s.phase) && s.roomID !== undefined && sameRoom;
+  const ack: GroupCallEffect[] =
+    (ours || isGroupCall(record.groupID, info, record.inviter)) && canAnswer(record, self.userID)
+      ? [{ type: 'acknowledge', inviteID: record.inviteID }]
+      : [];
+  const next = ours ? gone(m, now, self, record.inviter, now) : step(m);
+  return step(next.state, ...ack, ...next.effects);
 }
 
 /** Our call rings: the inviter is in it, the others as the invitation shows them. */
@@ -117,10 +150,32 @@ function ring(m: M, record: InvitationRecord, self: CallSelf): Step {
   return step(call, { type: 'disarmLeaveTimer', userID: undefined });
 }
 
+/**
+ * Our call's room again, from someone in it, listing this side: TUICallKit re-sends its
+ * invitation to everyone still ringing when it adds people (2022 Android re-lists them in a new
+ * inviteInGroup, 2022 iOS re-invites each), and reads only the answer to the newest. Ringing,
+ * this side rings on once and answers the newest (and every earlier one) alike; already
+ * answering or in the call, it answers the new one as it did the first. Never busy.
+ */
+function rungAgain(m: M, record: InvitationRecord, self: CallSelf): Step {
+  const { inviteID } = record;
+  const next = added(m, record, self.userID).state;
+  const s = next.call;
+  const call = { callType: s.callType ?? CallType.AUDIO, roomID: s.roomID ?? '', userIDs: [] };
+  if (m.pending === 'decline' || m.pending === 'busy') {
+    const data = m.pending === 'busy' ? createBusyData(call) : createAnswerData(call);
+    return step(next, { type: 'reject', inviteID, data });
+  }
+  if (s.phase !== 'ringing') return step(next, { type: 'acknowledge', inviteID });
+  const deadline = record.invitees.find((i) => i.userID === self.userID)?.deadline || s.deadline;
+  const older = s.inviteID === undefined ? [] : [s.inviteID];
+  return step({ ...patch(next, { inviteID, deadline }), rungAgain: [...next.rungAgain, ...older] });
+}
+
 /** Someone in the call added people (a group member sees it): they ring. */
-function added(m: M, record: InvitationRecord): Step {
+function added(m: M, record: InvitationRecord, me: string | undefined): Step {
   let list = m.call.participants;
-  for (const p of inviteesOf(record, undefined)) {
+  for (const p of inviteesOf(record, me)) {
     if (!pendingAmong(record, [p.userID]).length) continue;
     const known = find(m, p.userID);
     if (known?.state !== 'joined') list = upsert(list, { ...p, joinedAt: known?.joinedAt });
@@ -143,10 +198,15 @@ export function gone(m: M, now: number, self: CallSelf, userID: string, leftAt: 
   return settled(step(people(m, list), ...stop), now, self);
 }
 
-export function answered(m: M, input: Input<'accepted' | 'rejected'>): Step {
+export function answered(m0: M, input: Input<'accepted' | 'rejected'>): Step {
   const { now, self, invitee, invitation: record } = input;
   const accepted = input.type === 'accepted';
-  if (!isCallOf(m, record)) return step(m);
+  if (!isCallOf(m0, record)) return step(m0);
+  // Our own invitation taken: never cancelled from now on if it is a group invitation.
+  const m =
+    accepted && record.inviter === self.userID
+      ? markAccepted(m0, (sent) => sent.inviteID === input.inviteID)
+      : m0;
   const s = m.call;
   if (invitee === self.userID) {
     if (input.inviteID !== s.inviteID || !undecided(m)) return step(m);

@@ -28,6 +28,11 @@ export type PendingGroupAction = 'accept' | 'decline' | 'busy' | 'hangUp';
 export interface SentInvitation {
   readonly inviteID: string | undefined;
   readonly invitees: readonly string[];
+  /**
+   * Someone accepted it (their accept, or their media while it rang them). A group invitation
+   * someone accepted is never cancelled: TUICallKit ends the whole call on a cancel of it.
+   */
+  readonly accepted: boolean;
 }
 
 /** The group machine's whole state: the call everyone sees, and what only the machine needs. */
@@ -44,6 +49,12 @@ export interface GroupCallMachineState {
   readonly since: number | undefined;
   /** Milliseconds spent in the call in earlier stretches (before a leave and a join again). */
   readonly spentMs: number;
+  /**
+   * Earlier invitations of this call that still ring this side: TUICallKit re-sends its
+   * invitation to everyone still ringing when it adds people. The newest is `call.inviteID`;
+   * these are answered as it is.
+   */
+  readonly rungAgain: readonly string[];
 }
 
 interface Base {
@@ -149,6 +160,12 @@ export type GroupCallEffect =
   | { readonly type: 'reject'; readonly inviteID: string; readonly data: string }
   | { readonly type: 'cancel'; readonly inviteID: string }
   /**
+   * Accepts a group call's hang-up addressed to this user, so it does not stay active (its
+   * sender may never cancel it, as TUICallKit does not); nobody waits for it, and a failure
+   * (8010: its sender cancelled it first) is ignored.
+   */
+  | { readonly type: 'acknowledge'; readonly inviteID: string }
+  /**
    * The leave notice: an invitation with timeout 0 carrying the hang-up data (one inviteInGroup
    * with a group, one invite each without), each cancelled as soon as its reply arrives.
    */
@@ -189,5 +206,6 @@ export function initialGroupCallMachine(config: Partial<GroupCallConfig> = {}): 
     rejoining: false,
     since: undefined,
     spentMs: 0,
+    rungAgain: [],
   };
 }
