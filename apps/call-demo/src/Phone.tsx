@@ -204,10 +204,9 @@ export function Phone({ session, groupOptions }: { session: Session; groupOption
   const { state, error } = useConnection();
   const call = useCall();
   // Group calls: a WebRTC mesh takes 6 people, TRTC rooms 9 (TUICallKit's group call limit).
-  const group = useGroupCall({
-    maxParticipants: session.trtc ? TRTC_GROUP_CALL_LIMIT : WEBRTC_MESH_LIMIT,
-    ...groupOptions,
-  });
+  const groupLimit =
+    groupOptions?.maxParticipants ?? (session.trtc ? TRTC_GROUP_CALL_LIMIT : WEBRTC_MESH_LIMIT);
+  const group = useGroupCall({ ...groupOptions, maxParticipants: groupLimit });
   const [online, setOnline] = useState<readonly string[]>([]);
   // STUN/TURN from the Beckon server when it has them (peer-to-peer calls across networks).
   const ice = useIceServers({ enabled: session.mode === 'beckon' && !session.trtc });
@@ -289,7 +288,14 @@ export function Phone({ session, groupOptions }: { session: Session; groupOption
           },
         }}
       />
-      <GroupCall session={session} group={group} ice={ice} devices={devices} addable={online} />
+      <GroupCall
+        session={session}
+        group={group}
+        ice={ice}
+        devices={devices}
+        addable={online}
+        limit={groupLimit}
+      />
       {call.phase === 'ended' && call.failure && (
         <p role="alert" data-testid="call-failure">
           {call.failure}
