@@ -116,7 +116,8 @@ export function GroupCall({ session, group, ice, devices, addable, limit }: Grou
         serverNow={() => session.client.serverNow()}
       >
         {adding && (
-          <section aria-label="Add people" className="beckon-panel demo-add">
+          <section aria-labelledby="demo-add-title" className="beckon-panel demo-add">
+            <h3 id="demo-add-title">Add people</h3>
             {addable.filter((u) => !inCall.has(u)).length === 0 && <p>Nobody else is online.</p>}
             {addable
               .filter((u) => !inCall.has(u))

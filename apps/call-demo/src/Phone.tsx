@@ -102,7 +102,7 @@ function People({
       return next;
     });
   return (
-    <section aria-label="People" className="beckon-panel">
+    <section aria-label="People" className="beckon-panel demo-people">
       <h2 className="beckon-title">People</h2>
       {others.length === 0 && (
         <p>Nobody else yet: open this page in another window and sign in with another name.</p>
@@ -110,16 +110,17 @@ function People({
       <ul className="beckon-list">
         {others.map((m) => (
           <li key={m.userID} className="beckon-row" data-online={m.online}>
-            <input
-              type="checkbox"
-              aria-label={`Pick ${m.userID} for a group call`}
-              checked={picked.has(m.userID)}
-              disabled={!m.online}
-              onChange={(e) => pick(m.userID, e.currentTarget.checked)}
-            />
-            <span className="beckon-name">
+            {/* The name picks too (a bigger target than the box); the box keeps its own name. */}
+            <label className="beckon-name">
+              <input
+                type="checkbox"
+                aria-label={`Pick ${m.userID} for a group call`}
+                checked={picked.has(m.userID)}
+                disabled={!m.online}
+                onChange={(e) => pick(m.userID, e.currentTarget.checked)}
+              />
               {m.userID} <small>{m.online ? 'online' : 'offline'}</small>
-            </span>
+            </label>
             <CallButtons peer={m.userID} disabled={busy || !m.online} dial={dial} />
           </li>
         ))}
