@@ -94,11 +94,13 @@ const entries: Entry[] = [
     // Issue 21: the group call's stage lives in `@beckon/ui/group` so the row above does not grow
     // for apps without group calls. With them: the group call machine and its runner about
     // 4.9 kB (the `@beckon/signaling/call` row: 6.4 -> 11.3 kB), the stage and its grid 1.3, the
-    // group hooks about 1, their strings in three languages 0.6, the group invitation dialog 0.2.
+    // group hooks about 1, their strings in three languages 0.6, the group invitation dialog 0.2;
+    // how the call ended (GroupCallEndedCard and its 14 sentences in three languages) 1.4:
+    // 45.1 kB, past the 45 KiB this row had.
     name: 'full UI + group calls (@beckon/ui and @beckon/ui/group, React external)',
     code: `export * from '@beckon/ui'; export * from '@beckon/ui/group';
       export { useGroupCall, useGroupCallRoom } from '@beckon/react';`,
-    budget: 45 * 1024,
+    budget: 46 * 1024,
     external: REACT,
   },
   {

@@ -15,6 +15,9 @@ async function person(name: string): Promise<Page> {
 
 const shot = (page: Page, name: string) => saveShot(page, 'call-demo', name);
 
+/** The sentence of the group stage's ended card: how the call ended for this person. */
+const ended = (page: Page) => page.getByRole('region', { name: 'Group call' }).getByRole('status');
+
 /** Bytes still arriving in `page`'s video of `user` (the connection is alive, not a frozen frame). */
 async function flowing(page: Page, user: string): Promise<void> {
   await playing(page, `video of ${user}`);
@@ -60,7 +63,7 @@ describe('group call end to end (three people in real Chromium, fake camera and 
 
     // Carol leaves: alice and bob go on, still seeing each other.
     await carol.getByRole('button', { name: 'Leave' }).click();
-    await expect.poll(() => carol.getByTestId('group-ended').textContent()).toContain('You left the call');
+    await expect.poll(() => ended(carol).textContent()).toContain('You left the call');
     for (const page of [alice, bob]) {
       await expect.poll(() => page.locator('video[aria-label="video of iris"]').count()).toBe(0);
       await expect.poll(() => page.getByRole('button', { name: 'Leave' }).count()).toBe(1);
@@ -70,8 +73,8 @@ describe('group call end to end (three people in real Chromium, fake camera and 
 
     // The last two: bob leaves, and alice's call ends too.
     await bob.getByRole('button', { name: 'Leave' }).click();
-    await expect.poll(() => alice.getByTestId('group-ended').textContent()).toContain('Everyone else left');
-    await expect.poll(() => bob.getByTestId('group-ended').textContent()).toContain('You left the call');
+    await expect.poll(() => ended(alice).textContent()).toContain('Everyone else left');
+    await expect.poll(() => ended(bob).textContent()).toContain('You left the call');
 
     // Everyone's history lists the group call with the other two in it.
     for (const [page, others] of [

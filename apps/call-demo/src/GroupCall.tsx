@@ -7,20 +7,16 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Session } from './session.js';
 import { Video } from './Video.js';
 
-/** Why a group call ended, in the demo's words. */
-const ENDED: Record<string, string> = {
-  hungUp: 'You left the call',
-  everyoneLeft: 'Everyone else left',
-  declined: 'Nobody answered: declined',
-  busy: 'Everyone was busy',
-  timedOut: 'Nobody answered',
-  cancelled: 'The call was cancelled',
-  answeredElsewhere: 'Answered on another device',
-  connectionLost: 'Connection lost',
-  endedWhileDisconnected: 'The call ended while you were offline',
-  full: 'The call is full',
-  failed: 'The call failed',
-};
+/** How a group call may end for someone who can still come back while it lasts. */
+function canJoinAgain(group: UseGroupCallResult): boolean {
+  const { endReason, direction, endedBy } = group;
+  if (endReason === 'hungUp' || endReason === 'connectionLost') return group.startedAt !== undefined;
+  // An invitee who declined or let it ring out may join the call the others are in.
+  return (
+    direction === 'incoming' &&
+    (endReason === 'declined' || (endReason === 'timedOut' && endedBy === 'remote'))
+  );
+}
 
 interface GroupCallProps {
   readonly session: Session;
@@ -29,13 +25,15 @@ interface GroupCallProps {
   readonly devices: UseDevicesResult;
   /** People who could be added now (online, not in the call). */
   readonly addable: readonly string[];
+  /** The call's participant limit (said when a call is full). */
+  readonly limit: number;
 }
 
 /**
  * The demo's group call: the invitation dialog (with who else is invited), the stage with a
- * tile per person, "Add people", and a line saying how it ended with "Join again".
+ * tile per person, "Add people", and the card saying how it ended with "Join again".
  */
-export function GroupCall({ session, group, ice, devices, addable }: GroupCallProps) {
+export function GroupCall({ session, group, ice, devices, addable, limit }: GroupCallProps) {
   const media = useGroupCallRoom(
     (call): RoomAdapter => {
       const { trtc } = session;
@@ -112,10 +110,14 @@ export function GroupCall({ session, group, ice, devices, addable }: GroupCallPr
         }}
         onLeave={() => void group.actions.hangUp()}
         onAddPeople={session.mode === 'beckon' ? () => setAdding((open) => !open) : undefined}
+        onClose={group.actions.reset}
+        onJoinAgain={canJoinAgain(group) ? () => void group.actions.join() : undefined}
+        maxParticipants={limit}
         serverNow={() => session.client.serverNow()}
       >
         {adding && (
-          <section aria-label="Add people" className="beckon-panel demo-add">
+          <section aria-labelledby="demo-add-title" className="beckon-panel demo-add">
+            <h3 id="demo-add-title">Add people</h3>
             {addable.filter((u) => !inCall.has(u)).length === 0 && <p>Nobody else is online.</p>}
             {addable
               .filter((u) => !inCall.has(u))
@@ -128,23 +130,6 @@ export function GroupCall({ session, group, ice, devices, addable }: GroupCallPr
           </section>
         )}
       </GroupCallStage>
-      {group.phase === 'ended' && (
-        <section aria-label="Group call ended" className="beckon-panel">
-          <p role="status" data-testid="group-ended">
-            {ENDED[group.endReason ?? 'failed'] ?? group.endReason}
-            {group.durationSeconds ? ` · ${group.durationSeconds} seconds in the call` : ''}
-            {group.failure ? ` (${group.failure})` : ''}
-          </p>
-          {group.durationSeconds !== undefined && group.endReason === 'hungUp' && (
-            <button type="button" className="beckon-button" onClick={() => void group.actions.join()}>
-              Join again
-            </button>
-          )}
-          <button type="button" className="beckon-button" onClick={group.actions.reset}>
-            Close
-          </button>
-        </section>
-      )}
     </>
   );
 }

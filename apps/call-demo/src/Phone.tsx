@@ -102,7 +102,7 @@ function People({
       return next;
     });
   return (
-    <section aria-label="People" className="beckon-panel">
+    <section aria-label="People" className="beckon-panel demo-people">
       <h2 className="beckon-title">People</h2>
       {others.length === 0 && (
         <p>Nobody else yet: open this page in another window and sign in with another name.</p>
@@ -110,16 +110,17 @@ function People({
       <ul className="beckon-list">
         {others.map((m) => (
           <li key={m.userID} className="beckon-row" data-online={m.online}>
-            <input
-              type="checkbox"
-              aria-label={`Pick ${m.userID} for a group call`}
-              checked={picked.has(m.userID)}
-              disabled={!m.online}
-              onChange={(e) => pick(m.userID, e.currentTarget.checked)}
-            />
-            <span className="beckon-name">
+            {/* The name picks too (a bigger target than the box); the box keeps its own name. */}
+            <label className="beckon-name">
+              <input
+                type="checkbox"
+                aria-label={`Pick ${m.userID} for a group call`}
+                checked={picked.has(m.userID)}
+                disabled={!m.online}
+                onChange={(e) => pick(m.userID, e.currentTarget.checked)}
+              />
               {m.userID} <small>{m.online ? 'online' : 'offline'}</small>
-            </span>
+            </label>
             <CallButtons peer={m.userID} disabled={busy || !m.online} dial={dial} />
           </li>
         ))}
@@ -204,10 +205,9 @@ export function Phone({ session, groupOptions }: { session: Session; groupOption
   const { state, error } = useConnection();
   const call = useCall();
   // Group calls: a WebRTC mesh takes 6 people, TRTC rooms 9 (TUICallKit's group call limit).
-  const group = useGroupCall({
-    maxParticipants: session.trtc ? TRTC_GROUP_CALL_LIMIT : WEBRTC_MESH_LIMIT,
-    ...groupOptions,
-  });
+  const groupLimit =
+    groupOptions?.maxParticipants ?? (session.trtc ? TRTC_GROUP_CALL_LIMIT : WEBRTC_MESH_LIMIT);
+  const group = useGroupCall({ ...groupOptions, maxParticipants: groupLimit });
   const [online, setOnline] = useState<readonly string[]>([]);
   // STUN/TURN from the Beckon server when it has them (peer-to-peer calls across networks).
   const ice = useIceServers({ enabled: session.mode === 'beckon' && !session.trtc });
@@ -289,7 +289,14 @@ export function Phone({ session, groupOptions }: { session: Session; groupOption
           },
         }}
       />
-      <GroupCall session={session} group={group} ice={ice} devices={devices} addable={online} />
+      <GroupCall
+        session={session}
+        group={group}
+        ice={ice}
+        devices={devices}
+        addable={online}
+        limit={groupLimit}
+      />
       {call.phase === 'ended' && call.failure && (
         <p role="alert" data-testid="call-failure">
           {call.failure}

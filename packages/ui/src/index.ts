@@ -33,6 +33,7 @@ export {
 export {
   catalogs,
   en,
+  type GroupEndedMessages,
   type GroupMessages,
   ja,
   type Messages,

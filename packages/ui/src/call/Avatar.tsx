@@ -22,11 +22,20 @@ export function initials(name: string): string {
   return letters.join('').toLocaleUpperCase();
 }
 
-/** One of eight background tones, the same for the same name everywhere. */
-function tone(name: string): number {
-  let h = 0;
-  for (const ch of name) h = (h * 31 + (ch.codePointAt(0) ?? 0)) >>> 0;
-  return h % 8;
+/** How many background tones the stylesheet has (`.beckon-avatar[data-tone]`). */
+export const AVATAR_TONES = 8;
+
+/**
+ * One of the tones, the same for the same name everywhere, from the whole name: FNV-1a, then
+ * murmur3's final mix, so names that differ anywhere (not just in their last letters) spread
+ * evenly over the palette.
+ */
+export function avatarTone(name: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of name) h = Math.imul(h ^ (ch.codePointAt(0) ?? 0), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) % AVATAR_TONES;
 }
 
 /**
@@ -40,7 +49,7 @@ export function Avatar({ name = '', src, className }: AvatarProps) {
   if (src) return <img className={cx('beckon-avatar', className)} src={src} alt="" />;
   const letters = initials(name);
   return (
-    <span className={cx('beckon-avatar', className)} data-tone={tone(name)} aria-hidden="true">
+    <span className={cx('beckon-avatar', className)} data-tone={avatarTone(name)} aria-hidden="true">
       {letters || <UserRound aria-hidden="true" />}
     </span>
   );

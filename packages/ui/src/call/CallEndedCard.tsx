@@ -1,6 +1,6 @@
 import type { CallEndReason } from '@beckon/signaling/call';
 import { Phone } from 'lucide-react';
-import type { Ref } from 'react';
+import type { ReactNode, Ref } from 'react';
 import { fill, spokenDuration } from '../i18n/format.js';
 import { useI18n } from '../i18n/I18nProvider.js';
 import { cx } from '../util.js';
@@ -52,13 +52,41 @@ export function CallEndedCard(props: CallEndedCardProps) {
     if (reason === 'failed' && props.failure) detail = props.failure;
   }
   return (
-    <div className={cx('beckon-ended', props.className)} data-state="ended" data-reason={reason}>
-      <Avatar name={name} src={props.avatarUrl} />
-      <h2 className="beckon-title">{fill(m.callEnded, { name })}</h2>
+    <EndedCard
+      reason={reason}
+      faces={<Avatar name={name} src={props.avatarUrl} />}
+      title={fill(m.callEnded, { name })}
+      sentence={sentence}
+      detail={detail}
+      closeRef={props.closeRef}
+      onClose={props.onClose}
+      again={props.onCallAgain && { label: m.stage.callAgain, onClick: props.onCallAgain }}
+      className={props.className}
+    />
+  );
+}
+
+/** The card's frame, shared by the one-to-one and the group card (not exported from the package). */
+export function EndedCard(props: {
+  readonly reason: string;
+  readonly faces: ReactNode;
+  readonly title: string;
+  readonly sentence: string;
+  readonly detail: string | undefined;
+  readonly closeRef: Ref<HTMLButtonElement> | undefined;
+  readonly onClose: () => void;
+  readonly again: { readonly label: string; readonly onClick: () => void } | undefined;
+  readonly className: string | undefined;
+}) {
+  const { messages: m } = useI18n();
+  return (
+    <div className={cx('beckon-ended', props.className)} data-state="ended" data-reason={props.reason}>
+      {props.faces}
+      <h2 className="beckon-title">{props.title}</h2>
       <p role="status" className="beckon-ended-reason">
-        {sentence}
+        {props.sentence}
       </p>
-      {detail && <p className="beckon-description">{detail}</p>}
+      {props.detail && <p className="beckon-description">{props.detail}</p>}
       <div className="beckon-actions">
         <button
           ref={props.closeRef}
@@ -69,10 +97,10 @@ export function CallEndedCard(props: CallEndedCardProps) {
         >
           {m.close}
         </button>
-        {props.onCallAgain && (
-          <button type="button" className="beckon-button" data-variant="accept" onClick={props.onCallAgain}>
+        {props.again && (
+          <button type="button" className="beckon-button" data-variant="accept" onClick={props.again.onClick}>
             <Phone aria-hidden="true" className="beckon-icon" />
-            {m.stage.callAgain}
+            {props.again.label}
           </button>
         )}
       </div>

@@ -7,6 +7,7 @@ import type { GroupMessages } from '../i18n/messages.js';
 import { cx, type DisplayName, plainName } from '../util.js';
 import { Elapsed } from './CallTimer.js';
 import { ControlBar, type ControlBarProps } from './ControlBar.js';
+import { GroupCallEndedCard } from './GroupCallEndedCard.js';
 import { useActiveSpeaker, useGrid } from './groupLayout.js';
 import { type ParticipantState, ParticipantTile } from './ParticipantTile.js';
 import { useTakeover } from './useTakeover.js';
@@ -42,6 +43,15 @@ export interface GroupCallStageProps {
   readonly onLeave: () => void;
   /** When given, the bar offers “Add people”; the app asks whom and calls `invite(userIDs)`. */
   readonly onAddPeople?: (() => void) | undefined;
+  /**
+   * When given, the stage stays once the call ended and says how (`GroupCallEndedCard`), with
+   * Close calling this (`reset()`). Without it the stage goes when the call ends.
+   */
+  readonly onClose?: (() => void) | undefined;
+  /** With `onClose`: the ended card offers “Join again” (`join()`). */
+  readonly onJoinAgain?: (() => void) | undefined;
+  /** With `onClose`: the participant limit the card names when the call was full. */
+  readonly maxParticipants?: number | undefined;
   /** Server time now, for the call's timer (the client's `serverNow`). Default `Date.now`. */
   readonly serverNow?: () => number;
   /** How long the active speaker stays highlighted at least, in ms. Default 1500. */
@@ -60,7 +70,9 @@ const TILE = new Set<GroupParticipantState>(['joined', 'ringing', 'invited']);
  * and the bar always in view; people still being rung as avatars saying “Ringing…”, people
  * whose media dropped saying “Reconnecting…”; the active speaker outlined (held a moment, so
  * it does not flicker); joins and departures said in a polite live region; microphone, camera,
- * add people and leave. It shows while the call is `dialing`, `connecting` or `inCall`.
+ * add people and leave. It shows while the call is `dialing`, `connecting` or `inCall`, and
+ * once it ended when given `onClose`: then it says how (`GroupCallEndedCard`) with Close and,
+ * given `onJoinAgain`, “Join again”.
  *
  * @example
  * <GroupCallStage
@@ -70,6 +82,7 @@ const TILE = new Set<GroupParticipantState>(['joined', 'ringing', 'invited']);
  *   local={{ stream: room.local }}
  *   onLeave={group.actions.hangUp}
  *   onAddPeople={openPicker}
+ *   onClose={group.actions.reset}
  * />
  */
 export function GroupCallStage(props: GroupCallStageProps) {
@@ -78,9 +91,11 @@ export function GroupCallStage(props: GroupCallStageProps) {
   const { call } = props;
   const { phase } = call;
   const fit = props.fit ?? 'viewport';
-  const shown = phase === 'dialing' || phase === 'connecting' || phase === 'inCall';
+  const ended = phase === 'ended' && props.onClose !== undefined;
+  const shown = ended || phase === 'dialing' || phase === 'connecting' || phase === 'inCall';
   const name = props.displayName ?? plainName;
   const stageRef = useRef<HTMLElement>(null);
+  const closeRef = useRef<HTMLButtonElement>(null);
   useTakeover(stageRef, shown, fit);
 
   const others = call.participants.filter((p) => TILE.has(p.state));
@@ -91,12 +106,13 @@ export function GroupCallStage(props: GroupCallStageProps) {
   const timing = phase === 'inCall' && call.startedAt !== undefined;
   const now = useTick(props.serverNow ?? Date.now, timing);
 
-  // Focus into the bar when the stage opens.
+  // Focus into the bar when the stage opens; to Close when the call ends.
   useEffect(() => {
     const stage = stageRef.current;
-    if (shown && stage && !stage.contains(document.activeElement))
+    if (ended) closeRef.current?.focus();
+    else if (shown && stage && !stage.contains(document.activeElement))
       stage.querySelector<HTMLElement>('.beckon-control')?.focus();
-  }, [shown]);
+  }, [shown, ended]);
 
   if (!shown) return null;
   const video = call.callType === CallType.VIDEO;
@@ -125,6 +141,29 @@ export function GroupCallStage(props: GroupCallStageProps) {
     );
   };
   const { stream, media, ...local } = props.local ?? {};
+  if (phase === 'ended' && props.onClose)
+    return (
+      <section
+        ref={stageRef}
+        className={cx('beckon-callstage', 'beckon-groupstage', props.className)}
+        data-fit={fit}
+        data-state="ended"
+        data-call-type={video ? 'video' : 'audio'}
+        aria-label={title}
+      >
+        <div className="beckon-stage-main">
+          <GroupCallEndedCard
+            call={call}
+            displayName={name}
+            groupName={props.groupName}
+            maxParticipants={props.maxParticipants}
+            closeRef={closeRef}
+            onClose={props.onClose}
+            onJoinAgain={props.onJoinAgain}
+          />
+        </div>
+      </section>
+    );
 
   return (
     <section

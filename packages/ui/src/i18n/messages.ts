@@ -120,6 +120,32 @@ export interface GroupMessages {
   incomingAudio: Plural;
   /** The invitees past the ones listed by name. */
   more: string;
+  /**
+   * Overrides of `GroupCallEndedCard`'s sentences (its catalogs ship with `@beckon/ui/group`, so
+   * an app without group calls does not carry them).
+   */
+  ended?: Partial<GroupEndedMessages>;
+}
+
+/** How a group call ended for this side, in `GroupCallEndedCard`; `{name}` and `{count}` filled. */
+export interface GroupEndedMessages {
+  left: string;
+  everyoneLeft: string;
+  full: string;
+  fullLimit: string;
+  /** The caller's call that nobody joined: everyone declined, was busy, did not answer, mixed. */
+  allDeclined: string;
+  allBusy: string;
+  noAnswer: string;
+  nobodyJoined: string;
+  youCancelled: string;
+  /** An invitee's own answer, or their ring running out. */
+  youDeclined: string;
+  youBusy: string;
+  youMissed: string;
+  /** Joined (or joined again), and nobody else's media came. */
+  nobodyThere: string;
+  joinAgain: string;
 }
 
 /** Strings of the call stage (`CallStage`, `CallControls`, tiles); overridable key by key. */
