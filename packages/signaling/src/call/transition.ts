@@ -345,9 +345,11 @@ function acceptWon(m: CallMachineState, now: number): CallStep {
 
 const accepting = (m: CallMachineState) => m.pending === 'accept' || m.pending === 'hangUp';
 
-/** Ringing here, or accepted here but not confirmed: the other party's action may still win. */
-const undecided = (m: CallMachineState) =>
-  m.call.phase === 'ringing' || (m.call.phase === 'connecting' && accepting(m));
+/**
+ * Ringing here, or accepted here but not confirmed: the other party's action may still win (also
+ * once the peer's media entered: the caller waits in the room, so it can come before the word).
+ */
+const undecided = (m: CallMachineState) => m.call.phase === 'ringing' || (live(m.call.phase) && accepting(m));
 
 type Reply = Extract<
   CallInput,
@@ -504,13 +506,15 @@ function answered(m: CallMachineState, input: AnswerInput, interop: CallInterop 
   if (!ours(m, input.invitation, self)) return step(m);
   const known = s.inviteID === undefined ? patch(m, { inviteID }) : m;
   if (s.direction === 'outgoing' && invitee === s.peer) {
-    if (s.phase === 'dialing') {
-      if (accepted)
-        // Our cancel lost to the callee's accept: the user asked to hang up, so end the call properly.
-        return m.pending === 'cancel'
-          ? hungUp(patch(known, { phase: 'connecting', startedAt: now }), now)
-          : step(patch(known, { phase: 'connecting' }));
-      return end(known, now, readCallData(input.data)?.lineBusy ? 'busy' : 'declined', 'remote');
+    // Also once live: the callee's media may enter before its answer reaches us; the answer decides.
+    if (s.phase === 'dialing' || live(s.phase)) {
+      if (!accepted)
+        return end(known, now, readCallData(input.data)?.lineBusy ? 'busy' : 'declined', 'remote');
+      const answeredNow = s.phase === 'dialing' ? patch(known, { phase: 'connecting' }) : known;
+      // Our cancel lost to the callee's accept: the user asked to hang up, so end the call properly.
+      if (m.pending === 'cancel')
+        return hungUp(s.startedAt === undefined ? patch(answeredNow, { startedAt: now }) : answeredNow, now);
+      return step(answeredNow);
     }
     // Our call failed while ringing and the answer beat our cancel: the callee must not wait.
     if (s.phase === 'ended' && s.endReason === 'failed' && accepted) return callEnd(known);
@@ -540,7 +544,8 @@ function lost(m: CallMachineState, input: Extract<CallInput, { type: 'cancelled'
     });
     return end(missed, now, reason, 'remote');
   }
-  if (s.direction !== 'outgoing' || s.phase !== 'dialing') return step(m);
+  // Ours, also once the callee's media entered: nobody answered it, whatever the media did.
+  if (s.direction !== 'outgoing' || (s.phase !== 'dialing' && !live(s.phase))) return step(m);
   return end(m, now, reason, reason === 'timedOut' ? 'remote' : 'local');
 }
 
