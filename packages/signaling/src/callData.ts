@@ -1,5 +1,5 @@
 import type { DecodeResult } from './envelope.js';
-import { readRecord } from './envelope.js';
+import { isFields, readRecord } from './envelope.js';
 import { ErrorCode } from './errors.js';
 
 /** TUICallKit `call_type`. */
@@ -325,8 +325,6 @@ function facts(
   };
 }
 
-const isFields = (v: unknown): v is Fields => readRecord(v).ok;
-
 /**
  * What the call machine reads of call data: the facts of {@link parseCallData} without
  * TUICallKit's extra fields and without saying why data is refused, so an app that only runs
@@ -398,11 +396,10 @@ export function createClassroomData(op: ClassroomOp, roundID?: string): string {
 export function parseClassroomData(data: string): ClassroomData | undefined {
   try {
     const parsed: unknown = JSON.parse(data);
-    const r = readRecord(parsed);
-    if (!r.ok || r.value.businessID !== CLASSROOM_BUSINESS_ID || !CLASSROOM_OPS.has(r.value.op))
+    if (!isFields(parsed) || parsed.businessID !== CLASSROOM_BUSINESS_ID || !CLASSROOM_OPS.has(parsed.op))
       return undefined;
-    const op = r.value.op as ClassroomOp;
-    const roundID = r.value.roundID;
+    const op = parsed.op as ClassroomOp;
+    const roundID = parsed.roundID;
     return typeof roundID === 'string'
       ? { businessID: CLASSROOM_BUSINESS_ID, op, roundID }
       : { businessID: CLASSROOM_BUSINESS_ID, op };

@@ -1,4 +1,5 @@
-import { ErrorCode, isErrorCode, type SignalingErrorInfo } from './errors.js';
+import * as ErrorCode from './errorCodes.js';
+import { isErrorCode, type SignalingErrorInfo } from './errors.js';
 import type { Command, CommandReply, InvitationRecord, SignalingEvent } from './rules/types.js';
 
 /**
@@ -9,7 +10,7 @@ import type { Command, CommandReply, InvitationRecord, SignalingEvent } from './
  */
 
 /** Largest media-room message (an SDP offer with many candidates fits). */
-export const MAX_ROOM_SIGNAL_BYTES = 16 * 1024;
+export const MAX_ROOM_SIGNAL_BYTES = 16_384;
 
 /** WebSocket close codes the server uses. Clients stop reconnecting on 4001-4003 and 4009. */
 export const CloseCode = {

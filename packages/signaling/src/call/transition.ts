@@ -8,7 +8,8 @@ import {
   isGroupCall,
   readCallData,
 } from '../callData.js';
-import { ErrorCode } from '../errors.js';
+import * as Code from '../errorCodes.js';
+import type { ErrorCode } from '../errors.js';
 import { canAnswer } from '../rules/guards.js';
 import type { InvitationRecord } from '../rules/types.js';
 import { type CallEndReason, type CallPhase, type CallState, idleCall, type MissedCall } from './state.js';
@@ -172,7 +173,8 @@ export interface CallStep {
   readonly effects: readonly CallEffect[];
 }
 
-type AnswerInput = Extract<CallInput, { type: 'accepted' | 'rejected' }>;
+type Input<T extends CallInput['type']> = Extract<CallInput, { type: T }>;
+type AnswerInput = Input<'accepted' | 'rejected'>;
 
 /**
  * Behaviour only some apps need, kept out of the core machine so the others do not ship it:
@@ -322,7 +324,7 @@ function decline(m: CallMachineState, busy: boolean): CallStep {
   return step({ ...m, pending: busy ? 'busy' : 'decline' }, { type: 'decline', inviteID, data });
 }
 
-function hangUp(m: CallMachineState, now: number): CallStep {
+function hangUp(m: CallMachineState, { now }: Base): CallStep {
   const s = m.call;
   if (s.phase === 'ringing') return decline(m, false);
   if (s.phase === 'dialing') {
@@ -372,18 +374,18 @@ function replied(m: CallMachineState, input: Reply): CallStep {
     return action === 'cancel' ? end(m, now, 'cancelled', 'local') : declined(m, now);
   }
   // Refused because the other party's action won (8010): the event that says so decides.
-  if (input.failure.code === ErrorCode.INVITATION_INVALID) return step(m);
+  if (input.failure.code === Code.INVITATION_INVALID) return step(m);
   return failed(m, now, input.failure.message);
 }
 
-function dial(m: CallMachineState, input: Extract<CallInput, { type: 'dial' }>): CallStep {
+function dial(m: CallMachineState, input: Input<'dial'>): CallStep {
   const { peer, callType, roomID } = input;
   // Calling the person who is ringing us is answering them (glare, seen from this side).
   if (m.call.phase === 'ringing' && m.call.peer === peer) return accept(m);
   if (ACTIVE.has(m.call.phase))
     return step(m, {
       type: 'refuse',
-      code: ErrorCode.INVALID_PARAMETERS,
+      code: Code.INVALID_PARAMETERS,
       message: 'already in a call; hang up first',
     });
   const { now, ringTimeoutSeconds: ring } = input;
@@ -397,7 +399,7 @@ function dial(m: CallMachineState, input: Extract<CallInput, { type: 'dial' }>):
   );
 }
 
-function dialed(m: CallMachineState, roomID: string, inviteID: string): CallStep {
+function dialed(m: CallMachineState, { roomID, inviteID }: Input<'dialed'>): CallStep {
   const s = m.call;
   if (s.roomID !== roomID || s.direction !== 'outgoing') return step(m); // Glare took over meanwhile.
   const known = s.inviteID === undefined ? patch({ ...m, glare: [] }, { inviteID }) : m;
@@ -408,10 +410,10 @@ function dialed(m: CallMachineState, roomID: string, inviteID: string): CallStep
   return step(known, cancel(s.inviteID ?? inviteID));
 }
 
-function dialFailed(m: CallMachineState, input: Extract<CallInput, { type: 'dialFailed' }>): CallStep {
+function dialFailed(m: CallMachineState, input: Input<'dialFailed'>): CallStep {
   if (m.call.roomID !== input.roomID && m.call.phase !== 'dialing') return step(m);
   const { existing, failure } = input;
-  if (failure.code === ErrorCode.ALREADY_EXISTS && existing) {
+  if (failure.code === Code.ALREADY_EXISTS && existing) {
     // Glare: the peer is already calling us. Answer their invitation: one call, not two.
     const seen = glareOf(m, existing.inviteID);
     const ringing = patch(
@@ -437,12 +439,10 @@ function dialFailed(m: CallMachineState, input: Extract<CallInput, { type: 'dial
 /** A new invitation to this user: a call rings (or is refused as busy), a call-end ends ours. */
 function invitation(
   m: CallMachineState,
-  now: number,
-  record: InvitationRecord,
-  self: CallSelf,
+  input: Input<'invitation'>,
   interop: CallInterop | undefined,
-  lineBusy: boolean | undefined,
 ): CallStep {
+  const { now, invitation: record, self } = input;
   if (record.inviter === self.userID || !canAnswer(record, self.userID)) return step(m);
   const info = readCallData(record.data);
   // A group call's invitations and leave notices are the group machine's.
@@ -469,7 +469,7 @@ function invitation(
     // Glare seen from this side: if the peer's invitation is still there when ours arrives, ours
     // is answered with 8012 (`dialFailed`), which rings theirs and accepts it.
     return step({ ...m, glare: [...m.glare, { inviteID, roomID, over: undefined }].slice(-GLARE_KEPT) });
-  if (ACTIVE.has(s.phase) || lineBusy) {
+  if (ACTIVE.has(s.phase) || input.lineBusy) {
     // Already in a call: reject with the line-busy reason (seed step 3).
     const data = createBusyData({
       callType,
@@ -528,7 +528,7 @@ function answered(m: CallMachineState, input: AnswerInput, interop: CallInterop 
   return step(known);
 }
 
-function lost(m: CallMachineState, input: Extract<CallInput, { type: 'cancelled' | 'timedOut' }>): CallStep {
+function lost(m: CallMachineState, input: Input<'cancelled' | 'timedOut'>): CallStep {
   const { now, inviteID } = input;
   const reason = input.type;
   if (glareOf(m, inviteID)) return glareOver(m, inviteID, reason);
@@ -549,7 +549,7 @@ function lost(m: CallMachineState, input: Extract<CallInput, { type: 'cancelled'
   return end(m, now, reason, reason === 'timedOut' ? 'remote' : 'local');
 }
 
-function fail(m: CallMachineState, now: number, reason: string): CallStep {
+function fail(m: CallMachineState, { now, reason }: Input<'fail'>): CallStep {
   const { phase, inviteID } = m.call;
   return ACTIVE.has(phase) ? tell(failed(m, now, reason), phase, inviteID) : step(m);
 }
@@ -559,7 +559,7 @@ function fail(m: CallMachineState, now: number, reason: string): CallStep {
  * server. `connectionLost` when the client is disconnected (that is why nothing came), else
  * `timedOut`. The peer is told what it can be: a cancel while dialing, a call-end once answered.
  */
-function overdue(m: CallMachineState, input: Extract<CallInput, { type: 'deadlineOver' }>): CallStep {
+function overdue(m: CallMachineState, input: Input<'deadlineOver'>): CallStep {
   const { now, phase } = input;
   const s = m.call;
   if (s.phase !== phase || (input.inviteID !== undefined && input.inviteID !== s.inviteID)) return step(m);
@@ -577,67 +577,57 @@ function overdue(m: CallMachineState, input: Extract<CallInput, { type: 'deadlin
 }
 
 /** The peer's media is gone: wait for it to come back, once (a second report keeps the first time). */
-function peerGone(m: CallMachineState, now: number, graceMs: number): CallStep {
+function peerGone(m: CallMachineState, { now, graceMs }: Input<'remoteLeft'>): CallStep {
   const { phase, inviteID, peerGoneAt } = m.call;
   if (!live(phase) || peerGoneAt !== undefined) return step(m);
   return step(patch(m, { peerGoneAt: now }), { type: 'armLeaveTimer', afterMs: graceMs, inviteID });
 }
 
-function apply(m: CallMachineState, input: CallInput, interop: CallInterop | undefined): CallStep {
-  const { phase, inviteID } = m.call;
-  switch (input.type) {
-    case 'dial':
-      return dial(m, input);
-    case 'accept':
-      return accept(m);
-    case 'decline':
-      return decline(m, input.busy);
-    case 'hangUp':
-      return hangUp(m, input.now);
-    case 'switchToAudio':
-      return interop?.switchToAudio(m, input.ringTimeoutSeconds) ?? step(m);
-    case 'remoteEntered':
-      if (phase === 'connecting' || phase === 'dialing')
-        return step(patch(m, { phase: 'inCall', startedAt: input.now }));
-      // Back within the grace period: the call goes on.
-      return phase === 'inCall'
-        ? step(patch(m, { peerGoneAt: undefined }), { type: 'disarmLeaveTimer' })
-        : step(m);
-    case 'remoteLeft':
-      return peerGone(m, input.now, input.graceMs);
-    case 'leaveGraceOver':
-      // The peer did not come back and sent no call-end (it crashed or lost the network): this
-      // side ends the call and sends the call-end with the duration up to the loss (seed step 5).
-      if (inviteID !== input.inviteID || !live(phase)) return step(m);
-      return then(end(m, input.now, 'peerLeft', 'remote'), callEnd);
-    case 'deadlineOver':
-      return overdue(m, input);
-    case 'vanished':
-      return inviteID === input.inviteID && WATCHED.has(phase)
-        ? end(m, input.now, 'endedWhileDisconnected', 'remote')
-        : step(m);
-    case 'fail':
-      return fail(m, input.now, input.reason);
-    case 'reset':
-      return step(phase === 'ended' ? { ...m, call: fresh(m, {}) } : m);
-    case 'clearMissed':
-      return step(patch(m, { missed: [] }));
-    case 'invitation':
-      return invitation(m, input.now, input.invitation, input.self, interop, input.lineBusy);
-    case 'accepted':
-    case 'rejected':
-      return answered(m, input, interop);
-    case 'cancelled':
-    case 'timedOut':
-      return lost(m, input);
-    case 'dialed':
-      return dialed(m, input.roomID, input.inviteID);
-    case 'dialFailed':
-      return dialFailed(m, input);
-    default:
-      return replied(m, input);
-  }
-}
+type Handler<T extends CallInput['type']> = (
+  m: CallMachineState,
+  input: Input<T>,
+  interop: CallInterop | undefined,
+) => CallStep;
+
+/** Each input's handler; the replies to the pending actions go to {@link replied}. */
+const handlers: { readonly [T in CallInput['type']]?: Handler<T> } = {
+  dial,
+  accept,
+  decline: (m, input) => decline(m, input.busy),
+  hangUp,
+  switchToAudio: (m, input, interop) => interop?.switchToAudio(m, input.ringTimeoutSeconds) ?? step(m),
+  remoteEntered(m, { now }) {
+    const { phase } = m.call;
+    if (phase === 'connecting' || phase === 'dialing')
+      return step(patch(m, { phase: 'inCall', startedAt: now }));
+    // Back within the grace period: the call goes on.
+    return phase === 'inCall'
+      ? step(patch(m, { peerGoneAt: undefined }), { type: 'disarmLeaveTimer' })
+      : step(m);
+  },
+  remoteLeft: peerGone,
+  leaveGraceOver(m, input) {
+    // The peer did not come back and sent no call-end (it crashed or lost the network): this
+    // side ends the call and sends the call-end with the duration up to the loss (seed step 5).
+    if (m.call.inviteID !== input.inviteID || !live(m.call.phase)) return step(m);
+    return then(end(m, input.now, 'peerLeft', 'remote'), callEnd);
+  },
+  deadlineOver: overdue,
+  vanished: (m, input) =>
+    m.call.inviteID === input.inviteID && WATCHED.has(m.call.phase)
+      ? end(m, input.now, 'endedWhileDisconnected', 'remote')
+      : step(m),
+  fail,
+  reset: (m) => step(m.call.phase === 'ended' ? { ...m, call: fresh(m, {}) } : m),
+  clearMissed: (m) => step(patch(m, { missed: [] })),
+  invitation,
+  accepted: answered,
+  rejected: answered,
+  cancelled: lost,
+  timedOut: lost,
+  dialed,
+  dialFailed,
+};
 
 /**
  * The seed's one-to-one call as a pure transition: idle -> dialing | ringing -> connecting ->
@@ -651,7 +641,8 @@ function apply(m: CallMachineState, input: CallInput, interop: CallInterop | und
  * // effects: [{ type: 'disarmLeaveTimer' }, { type: 'watch', phase: 'ended', ... }, { type: 'sendCallEnd', peer: 'bob', data }]
  */
 export function callTransition(m: CallMachineState, input: CallInput, interop?: CallInterop): CallStep {
-  const next = apply(m, input, interop);
+  const handler = handlers[input.type] as Handler<CallInput['type']> | undefined;
+  const next = handler ? handler(m, input, interop) : replied(m, input as Reply);
   const { phase, deadline } = next.state.call;
   // Every change of phase re-arms (or stops) the watchdog.
   if (phase === m.call.phase || (!WATCHED.has(phase) && !WATCHED.has(m.call.phase))) return next;
