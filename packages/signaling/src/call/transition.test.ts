@@ -270,6 +270,12 @@ describe('callTransition (pure)', () => {
     const accepted = run([answer('accepted')], entered.state);
     expect(accepted.call).toMatchObject({ phase: 'inCall', startedAt: T0 + 20 });
     expect(accepted.effects).toEqual([]);
+    expect(accepted.state.pending).toBeUndefined();
+    // Hung up before the answer came: a cancel, as while dialing (the answer may still lose), no call-end.
+    const hungUp = run([{ type: 'hangUp', now: T0 + 25 }], entered.state);
+    expect(hungUp.call.phase).toBe('inCall');
+    expect(hungUp.state.pending).toBe('cancel');
+    expect(hungUp.effects).toEqual([{ type: 'cancel', inviteID: 'inv-9' }]);
     // The callee's accept lost: to the timeout, or to a decline on its other device.
     const timedOut = run([{ ...seen, type: 'timedOut', now: T0 + 30 }], entered.state);
     expect(timedOut.call).toMatchObject({ phase: 'ended', endReason: 'timedOut', endedBy: 'remote' });
@@ -310,6 +316,23 @@ describe('callTransition (pure)', () => {
     const cancelled = run([{ ...seen, type: 'cancelled', now: T0 + 25, inviter: 'alice' }], inRoom.state);
     expect(cancelled.call).toMatchObject({ phase: 'ended', endReason: 'cancelled', endedBy: 'local' });
     expect(cancelled.effects).toEqual([{ type: 'disarmLeaveTimer' }]);
+    // The media can also come before the invite's own reply (no id yet): the call is still ours.
+    const early = run([dial(), { type: 'remoteEntered', now: T0 + 20 }]);
+    expect(early.call).toMatchObject({ phase: 'inCall', inviteID: undefined });
+    const earlyLost = run([{ ...seen, type: 'timedOut', now: T0 + 30 }], early.state);
+    expect(earlyLost.call).toMatchObject({ phase: 'ended', endReason: 'timedOut' });
+    const earlyDeclined = run([answer('rejected', 'b-2')], early.state);
+    expect(earlyDeclined.call).toMatchObject({ phase: 'ended', endReason: 'declined' });
+    // Hung up before the reply, then the media entered: the reply's id is cancelled all the same.
+    const asked = run(
+      [
+        { type: 'hangUp', now: T0 + 15 },
+        { type: 'remoteEntered', now: T0 + 20 },
+        { type: 'dialed', now: T0 + 25, roomID: 'room-1', inviteID: 'inv-9' },
+      ],
+      run([dial()]).state,
+    );
+    expect(asked.effects).toContainEqual({ type: 'cancel', inviteID: 'inv-9' });
   });
 
   it('busy: a call during a call is rejected with the line-busy data and listed as missed', () => {

@@ -18,8 +18,10 @@ import { type CallEndReason, type CallPhase, type CallState, idleCall, type Miss
  * An action of this side whose request is in flight (or failed with 8010 and waits for the
  * server's event that says who won): `cancel` also while the invitation has no id yet;
  * `hangUp`: an accept still in flight when the user hung up (ended once the accept is known).
+ * `answer`: not an action but its mirror on the caller's side: the callee's media entered
+ * (the call is `inCall`) before the callee's answer reached this side, which still decides.
  */
-export type PendingCallAction = 'accept' | 'hangUp' | 'decline' | 'busy' | 'cancel';
+export type PendingCallAction = 'accept' | 'hangUp' | 'decline' | 'busy' | 'cancel' | 'answer';
 
 /** The machine's whole state: the call everyone sees, and the action awaiting the server. */
 export interface CallMachineState {
@@ -295,7 +297,9 @@ function tell(ended: CallStep, phase: CallPhase, inviteID: string | undefined): 
 function ours(m: CallMachineState, record: InvitationRecord, self: CallSelf): boolean {
   const s = m.call;
   if (s.inviteID !== undefined) return record.inviteID === s.inviteID;
-  return s.phase === 'dialing' && record.inviter === self.userID && roomOf(record) === s.roomID;
+  // Dialing, or in the call already: the callee's media can enter before the invite's reply.
+  const placed = s.phase === 'dialing' || live(s.phase);
+  return placed && record.inviter === self.userID && roomOf(record) === s.roomID;
 }
 
 // The user's actions on a ringing invitation (accept, decline, cancel) race the other party's:
@@ -327,7 +331,8 @@ function decline(m: CallMachineState, busy: boolean): CallStep {
 function hangUp(m: CallMachineState, { now }: Base): CallStep {
   const s = m.call;
   if (s.phase === 'ringing') return decline(m, false);
-  if (s.phase === 'dialing') {
+  // Dialing, or in the call through the media before the answer came: cancel, as the answer may still lose.
+  if (s.phase === 'dialing' || unanswered(m)) {
     if (m.pending === 'cancel') return step(m);
     const asked: CallMachineState = { ...m, pending: 'cancel' };
     // Without an id yet (or on glare, with the peer's invitation): wait for the invite's reply.
@@ -346,6 +351,10 @@ function acceptWon(m: CallMachineState, now: number): CallStep {
 }
 
 const accepting = (m: CallMachineState) => m.pending === 'accept' || m.pending === 'hangUp';
+
+/** A caller in the call through the media whose callee's answer has not come (or who hung up meanwhile). */
+const unanswered = (m: CallMachineState) =>
+  m.call.direction === 'outgoing' && (m.pending === 'answer' || m.pending === 'cancel');
 
 /**
  * Ringing here, or accepted here but not confirmed: the other party's action may still win (also
@@ -406,7 +415,8 @@ function dialed(m: CallMachineState, { roomID, inviteID }: Input<'dialed'>): Cal
   // Failed before the id was known: the invitation must not ring on.
   if (s.phase === 'ended' && s.inviteID === undefined && s.endReason === 'failed')
     return step(known, cancel(inviteID));
-  if (s.phase !== 'dialing' || known.pending !== 'cancel') return step(known);
+  // Hung up before the id was known (also if the callee's media entered meanwhile): cancel now.
+  if ((s.phase !== 'dialing' && !live(s.phase)) || known.pending !== 'cancel') return step(known);
   return step(known, cancel(s.inviteID ?? inviteID));
 }
 
@@ -512,9 +522,8 @@ function answered(m: CallMachineState, input: AnswerInput, interop: CallInterop 
         return end(known, now, readCallData(input.data)?.lineBusy ? 'busy' : 'declined', 'remote');
       const answeredNow = s.phase === 'dialing' ? patch(known, { phase: 'connecting' }) : known;
       // Our cancel lost to the callee's accept: the user asked to hang up, so end the call properly.
-      if (m.pending === 'cancel')
-        return hungUp(s.startedAt === undefined ? patch(answeredNow, { startedAt: now }) : answeredNow, now);
-      return step(answeredNow);
+      if (m.pending === 'cancel') return hungUp(patch(answeredNow, { startedAt: s.startedAt ?? now }), now);
+      return step(settled(answeredNow));
     }
     // Our call failed while ringing and the answer beat our cancel: the callee must not wait.
     if (s.phase === 'ended' && s.endReason === 'failed' && accepted) return callEnd(known);
@@ -598,8 +607,10 @@ const handlers: { readonly [T in CallInput['type']]?: Handler<T> } = {
   switchToAudio: (m, input, interop) => interop?.switchToAudio(m, input.ringTimeoutSeconds) ?? step(m),
   remoteEntered(m, { now }) {
     const { phase } = m.call;
-    if (phase === 'connecting' || phase === 'dialing')
-      return step(patch(m, { phase: 'inCall', startedAt: now }));
+    const inCall = patch(m, { phase: 'inCall', startedAt: now });
+    if (phase === 'connecting') return step(inCall);
+    // The caller waits in the room: the callee's media can enter before its answer reaches us.
+    if (phase === 'dialing') return step({ ...inCall, pending: m.pending ?? 'answer' });
     // Back within the grace period: the call goes on.
     return phase === 'inCall'
       ? step(patch(m, { peerGoneAt: undefined }), { type: 'disarmLeaveTimer' })
