@@ -5,11 +5,6 @@ import { ErrorCode, isErrorCode } from './errors.js';
 describe('error codes', () => {
   it('the public table and the one-constant-each module hold the same codes', () => {
     expect({ ...codes }).toEqual({ ...ErrorCode });
-    expect(Object.keys(ErrorCode)).toEqual(
-      Object.keys(codes).sort(
-        (a, b) => Object.keys(ErrorCode).indexOf(a) - Object.keys(ErrorCode).indexOf(b),
-      ),
-    );
   });
 
   it('isErrorCode accepts exactly the codes of the table', () => {

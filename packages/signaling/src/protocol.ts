@@ -201,7 +201,21 @@ function isServerFrame(f: Obj): boolean {
   }
 }
 
-/** Parses a frame the server sent; never throws. */
+/**
+ * A frame the server sent, or undefined when it is not one; never throws. The transport drops
+ * what it cannot read, so it takes this: it needs no reasons, nor ships them.
+ */
+export function readServerFrame(raw: string): ServerFrame | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  return isObj(value) && isServerFrame(value) ? (value as unknown as ServerFrame) : undefined;
+}
+
+/** Parses a frame the server sent, saying why one is refused; never throws. */
 export function parseServerFrame(raw: string): FrameResult<ServerFrame> {
   let value: unknown;
   try {

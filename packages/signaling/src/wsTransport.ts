@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from './clock.js';
 import * as ErrorCode from './errorCodes.js';
 import { SignalingError, type SignalingErrorInfo } from './errors.js';
-import { type ClientFrame, type GroupCommand, parseServerFrame, type ServerFrame } from './protocol.js';
+import { type ClientFrame, type GroupCommand, readServerFrame } from './protocol.js';
 import type { Command, CommandReply, InvitationRecord } from './rules/types.js';
 import type { ConnectionState, Transport, TransportListener } from './transport.js';
 
@@ -211,9 +211,8 @@ export class WebSocketTransport implements Transport {
 
   #onFrame(raw: string): void {
     this.#lastFrameAt = this.#clock.now();
-    const parsed = parseServerFrame(raw);
-    if (!parsed.ok) return; // A frame we cannot read is dropped; the sequence check catches losses.
-    const frame: ServerFrame = parsed.frame;
+    const frame = readServerFrame(raw);
+    if (!frame) return; // A frame we cannot read is dropped; the sequence check catches losses.
     const listener = this.#listener;
     switch (frame.t) {
       case 'hello': {
