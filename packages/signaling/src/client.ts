@@ -150,13 +150,16 @@ export class SignalingClient {
    */
   connect(): Promise<Session> {
     if (this.#connected !== undefined) return this.#connected;
-    if (this.#state === 'closed')
-      return this.#settled(new SignalingError(ErrorCode.CLOSED, 'the client is closed'));
-    this.#connected = new Promise<Session>((resolve, reject) => {
-      this.#firstSession = { resolve, reject };
-    });
+    const closed = this.#state === 'closed';
+    const connected = closed
+      ? Promise.reject(new SignalingError(ErrorCode.CLOSED, 'the client is closed'))
+      : new Promise<Session>((resolve, reject) => {
+          this.#firstSession = { resolve, reject };
+        });
     // Marks the rejection as handled for callers who do not await; those who do still get it.
-    this.#connected.catch(() => {});
+    connected.catch(() => {});
+    if (closed) return connected;
+    this.#connected = connected;
     this.#setState('connecting');
     this.#transport.connect({
       onStateChange: (state, error) => this.#setState(state, error),
@@ -170,12 +173,6 @@ export class SignalingClient {
       onRoomSignal: (roomID, from, data) => this.#emit('onRoomSignal', { roomID, from, data }),
     });
     return this.#connected;
-  }
-
-  #settled(error: SignalingError): Promise<Session> {
-    const promise = Promise.reject(error);
-    promise.catch(() => {});
-    return promise;
   }
 
   close(): void {

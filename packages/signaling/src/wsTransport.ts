@@ -171,7 +171,7 @@ export class WebSocketTransport implements Transport {
     if (Ctor === undefined) {
       this.#fail({
         code: ErrorCode.NOT_CONNECTED,
-        message: 'no global WebSocket: pass options.WebSocket or install ws',
+        message: 'no WebSocket: pass options.WebSocket or install ws',
       });
       return;
     }

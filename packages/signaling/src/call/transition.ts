@@ -297,9 +297,9 @@ function tell(ended: CallStep, phase: CallPhase, inviteID: string | undefined): 
 function ours(m: CallMachineState, record: InvitationRecord, self: CallSelf): boolean {
   const s = m.call;
   if (s.inviteID !== undefined) return record.inviteID === s.inviteID;
-  // Dialing, or in the call already: the callee's media can enter before the invite's reply.
-  const placed = s.phase === 'dialing' || live(s.phase);
-  return placed && record.inviter === self.userID && roomOf(record) === s.roomID;
+  // Only our outgoing call lacks an id: dialing, or in the call already (the callee's media can
+  // enter before the invite's reply).
+  return ACTIVE.has(s.phase) && record.inviter === self.userID && roomOf(record) === s.roomID;
 }
 
 // The user's actions on a ringing invitation (accept, decline, cancel) race the other party's:
@@ -331,8 +331,9 @@ function decline(m: CallMachineState, busy: boolean): CallStep {
 function hangUp(m: CallMachineState, { now }: Base): CallStep {
   const s = m.call;
   if (s.phase === 'ringing') return decline(m, false);
-  // Dialing, or in the call through the media before the answer came: cancel, as the answer may still lose.
-  if (s.phase === 'dialing' || unanswered(m)) {
+  // Dialing, or in the call through the media before the answer came (`answer`, or `cancel` if
+  // the user hung up already: a caller has no other pending action): the answer may still lose.
+  if (s.phase === 'dialing' || (s.direction === 'outgoing' && m.pending)) {
     if (m.pending === 'cancel') return step(m);
     const asked: CallMachineState = { ...m, pending: 'cancel' };
     // Without an id yet (or on glare, with the peer's invitation): wait for the invite's reply.
@@ -351,10 +352,6 @@ function acceptWon(m: CallMachineState, now: number): CallStep {
 }
 
 const accepting = (m: CallMachineState) => m.pending === 'accept' || m.pending === 'hangUp';
-
-/** A caller in the call through the media whose callee's answer has not come (or who hung up meanwhile). */
-const unanswered = (m: CallMachineState) =>
-  m.call.direction === 'outgoing' && (m.pending === 'answer' || m.pending === 'cancel');
 
 /**
  * Ringing here, or accepted here but not confirmed: the other party's action may still win (also
@@ -416,7 +413,7 @@ function dialed(m: CallMachineState, { roomID, inviteID }: Input<'dialed'>): Cal
   if (s.phase === 'ended' && s.inviteID === undefined && s.endReason === 'failed')
     return step(known, cancel(inviteID));
   // Hung up before the id was known (also if the callee's media entered meanwhile): cancel now.
-  if ((s.phase !== 'dialing' && !live(s.phase)) || known.pending !== 'cancel') return step(known);
+  if (!ACTIVE.has(s.phase) || known.pending !== 'cancel') return step(known);
   return step(known, cancel(s.inviteID ?? inviteID));
 }
 
@@ -517,7 +514,7 @@ function answered(m: CallMachineState, input: AnswerInput, interop: CallInterop 
   const known = s.inviteID === undefined ? patch(m, { inviteID }) : m;
   if (s.direction === 'outgoing' && invitee === s.peer) {
     // Also once live: the callee's media may enter before its answer reaches us; the answer decides.
-    if (s.phase === 'dialing' || live(s.phase)) {
+    if (ACTIVE.has(s.phase)) {
       if (!accepted)
         return end(known, now, readCallData(input.data)?.lineBusy ? 'busy' : 'declined', 'remote');
       const answeredNow = s.phase === 'dialing' ? patch(known, { phase: 'connecting' }) : known;
@@ -554,7 +551,7 @@ function lost(m: CallMachineState, input: Input<'cancelled' | 'timedOut'>): Call
     return end(missed, now, reason, 'remote');
   }
   // Ours, also once the callee's media entered: nobody answered it, whatever the media did.
-  if (s.direction !== 'outgoing' || (s.phase !== 'dialing' && !live(s.phase))) return step(m);
+  if (s.direction !== 'outgoing' || !ACTIVE.has(s.phase)) return step(m);
   return end(m, now, reason, reason === 'timedOut' ? 'remote' : 'local');
 }
 
