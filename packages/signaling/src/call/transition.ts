@@ -1,6 +1,6 @@
 import {
   type CallCommand,
-  CallType,
+  type CallType,
   createAnswerData,
   createBusyData,
   createCallData,
@@ -8,6 +8,7 @@ import {
   isGroupCall,
   readCallData,
 } from '../callData.js';
+import * as CallTypes from '../callTypes.js';
 import * as Code from '../errorCodes.js';
 import type { ErrorCode } from '../errors.js';
 import { canAnswer } from '../rules/guards.js';
@@ -224,7 +225,7 @@ function fresh(m: CallMachineState, p: Partial<CallState>): CallState {
 }
 
 /** The call's type and room as the call data carries them. */
-export function wire(s: CallState, callType: CallType = CallType.AUDIO) {
+export function wire(s: CallState, callType: CallType = CallTypes.AUDIO) {
   return { callType: s.callType ?? callType, roomID: s.roomID ?? '' };
 }
 
@@ -469,7 +470,7 @@ function invitation(
   }
   if (cmd !== 'audioCall' && cmd !== 'videoCall')
     return (cmd && interop?.invitation(m, record, cmd)) || step(m);
-  const callType = info.callType ?? (cmd === 'videoCall' ? CallType.VIDEO : CallType.AUDIO);
+  const callType = info.callType ?? (cmd === 'videoCall' ? CallTypes.VIDEO : CallTypes.AUDIO);
   // Our call's own invitation, arriving after we took it up (glare answered from the 8012).
   if (inviteID === s.inviteID && s.direction === 'incoming') return step(patch(m, { roomID }));
   if (s.phase === 'dialing' && s.peer === peer && s.inviteID === undefined)
@@ -545,7 +546,7 @@ function lost(m: CallMachineState, input: Input<'cancelled' | 'timedOut'>): Call
     const missed = miss(m, {
       inviteID,
       peer: reason === 'cancelled' ? input.inviter : (s.peer ?? ''),
-      callType: s.callType ?? CallType.AUDIO,
+      callType: s.callType ?? CallTypes.AUDIO,
       at: input.invitation.createdAt,
     });
     return end(missed, now, reason, 'remote');
@@ -574,7 +575,7 @@ function overdue(m: CallMachineState, input: Input<'deadlineOver'>): CallStep {
     const missed = miss(m, {
       inviteID: s.inviteID ?? '',
       peer: s.peer ?? '',
-      callType: s.callType ?? CallType.AUDIO,
+      callType: s.callType ?? CallTypes.AUDIO,
       at: now,
     });
     return end(missed, now, reason, 'remote');
