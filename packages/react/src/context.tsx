@@ -3,6 +3,7 @@ import { CallController, type CallControllerOptions } from '@beckon/signaling/ca
 import type { QueryClient } from '@tanstack/react-query';
 import {
   createContext,
+  createElement,
   type ReactNode,
   useContext,
   useEffect,
@@ -103,13 +104,10 @@ export function BeckonProvider(props: BeckonProviderProps) {
   useEffect(() => {
     if (autoConnect) client.connect();
   }, [client, autoConnect]);
-  return (
-    <BeckonContext.Provider value={runtime}>
-      <BeckonQueryContext.Provider value={querySlot}>
-        <BeckonApiContext.Provider value={api}>{props.children}</BeckonApiContext.Provider>
-      </BeckonQueryContext.Provider>
-    </BeckonContext.Provider>
-  );
+  // createElement rather than JSX: the hooks row then needs nothing from react/jsx-runtime.
+  const apiLayer = createElement(BeckonApiContext.Provider, { value: api }, props.children);
+  const queryLayer = createElement(BeckonQueryContext.Provider, { value: querySlot }, apiLayer);
+  return createElement(BeckonContext.Provider, { value: runtime }, queryLayer);
 }
 
 /** The runtime, or undefined outside a provider. */
@@ -118,7 +116,7 @@ export function useMaybeBeckonRuntime(): BeckonRuntime | undefined {
 }
 
 /** The runtime; throws, naming the hook, outside a provider. */
-export function useBeckonRuntime(hook = 'useBeckonClient'): BeckonRuntime {
+export function useBeckonRuntime(hook: string): BeckonRuntime {
   const runtime = useContext(BeckonContext);
   if (runtime === undefined) throw new Error(`${hook} must be used within <BeckonProvider>`);
   return runtime;

@@ -1,9 +1,10 @@
+import * as CallTypes from './callTypes.js';
 import type { DecodeResult } from './envelope.js';
-import { readRecord } from './envelope.js';
+import { isFields, readRecord } from './envelope.js';
 import { ErrorCode } from './errors.js';
 
 /** TUICallKit `call_type`. */
-export const CallType = { AUDIO: 1, VIDEO: 2 } as const;
+export const CallType = { AUDIO: CallTypes.AUDIO, VIDEO: CallTypes.VIDEO } as const;
 export type CallType = (typeof CallType)[keyof typeof CallType];
 
 /** `data.cmd` of TUICallKit call data. `switchToVideo` is read (TUICallKit sends it), never sent. */
@@ -147,7 +148,7 @@ function wire(input: CallDataInput, parts: WireParts): CallDataWire {
 
 /** `audioCall` or `videoCall` for a call type. */
 export function callCommand(callType: CallType): 'audioCall' | 'videoCall' {
-  return callType === CallType.VIDEO ? 'videoCall' : 'audioCall';
+  return callType === CallTypes.VIDEO ? 'videoCall' : 'audioCall';
 }
 
 /**
@@ -231,10 +232,10 @@ function readRoom(d: Fields, o: Fields): string | undefined {
 
 function readCallType(o: Fields, cmd: CallCommand | undefined): CallType | undefined | 'invalid' {
   const t = o.call_type;
-  if (t === CallType.AUDIO || t === CallType.VIDEO) return t;
+  if (t === CallTypes.AUDIO || t === CallTypes.VIDEO) return t;
   if (t !== undefined && t !== null) return 'invalid';
-  if (cmd === 'audioCall') return CallType.AUDIO;
-  if (cmd === 'videoCall') return CallType.VIDEO;
+  if (cmd === 'audioCall') return CallTypes.AUDIO;
+  if (cmd === 'videoCall') return CallTypes.VIDEO;
   return undefined;
 }
 
@@ -325,8 +326,6 @@ function facts(
   };
 }
 
-const isFields = (v: unknown): v is Fields => readRecord(v).ok;
-
 /**
  * What the call machine reads of call data: the facts of {@link parseCallData} without
  * TUICallKit's extra fields and without saying why data is refused, so an app that only runs
@@ -362,9 +361,8 @@ export function isGroupCall(
   call: { readonly userIDs: readonly string[]; readonly cmd?: CallCommand | undefined },
   sender: string,
 ): boolean {
-  if (groupID !== '') return true;
   const listed = call.cmd === 'hangup' ? call.userIDs : call.userIDs.filter((u) => u !== sender);
-  return listed.length > 1;
+  return groupID !== '' || listed.length > 1;
 }
 
 /**
@@ -398,11 +396,10 @@ export function createClassroomData(op: ClassroomOp, roundID?: string): string {
 export function parseClassroomData(data: string): ClassroomData | undefined {
   try {
     const parsed: unknown = JSON.parse(data);
-    const r = readRecord(parsed);
-    if (!r.ok || r.value.businessID !== CLASSROOM_BUSINESS_ID || !CLASSROOM_OPS.has(r.value.op))
+    if (!isFields(parsed) || parsed.businessID !== CLASSROOM_BUSINESS_ID || !CLASSROOM_OPS.has(parsed.op))
       return undefined;
-    const op = r.value.op as ClassroomOp;
-    const roundID = r.value.roundID;
+    const op = parsed.op as ClassroomOp;
+    const roundID = parsed.roundID;
     return typeof roundID === 'string'
       ? { businessID: CLASSROOM_BUSINESS_ID, op, roundID }
       : { businessID: CLASSROOM_BUSINESS_ID, op };

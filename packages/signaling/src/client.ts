@@ -1,7 +1,9 @@
 import type { CallInterop } from './call/transition.js';
 import { type Clock, systemClock } from './clock.js';
-import { ActionType, type Envelope, envelopeOf } from './envelope.js';
-import { ErrorCode, SignalingError, type SignalingErrorInfo } from './errors.js';
+import type { ActionType, Envelope } from './envelope.js';
+import { envelopeOf } from './envelope.js';
+import * as ErrorCode from './errorCodes.js';
+import { SignalingError, type SignalingErrorInfo } from './errors.js';
 import { canAnswer } from './rules/guards.js';
 import { commandError } from './rules/params.js';
 import { applyEvent, isActive } from './rules/reduce.js';
@@ -104,6 +106,8 @@ export interface SignalingClientOptions {
 }
 
 const DEFAULT_TIMEOUT = 30;
+/** `ActionType.INVITE`, as a plain number: the whole table would ship to browsers for one value. */
+const INVITE: ActionType = 1;
 
 /**
  * The signaling API of the seed (invite, inviteInGroup, cancel, accept, reject) plus modify and
@@ -146,13 +150,16 @@ export class SignalingClient {
    */
   connect(): Promise<Session> {
     if (this.#connected !== undefined) return this.#connected;
-    if (this.#state === 'closed')
-      return this.#settled(new SignalingError(ErrorCode.CLOSED, 'the client is closed'));
-    this.#connected = new Promise<Session>((resolve, reject) => {
-      this.#firstSession = { resolve, reject };
-    });
+    const closed = this.#state === 'closed';
+    const connected = closed
+      ? Promise.reject(new SignalingError(ErrorCode.CLOSED, 'the client is closed'))
+      : new Promise<Session>((resolve, reject) => {
+          this.#firstSession = { resolve, reject };
+        });
     // Marks the rejection as handled for callers who do not await; those who do still get it.
-    this.#connected.catch(() => {});
+    connected.catch(() => {});
+    if (closed) return connected;
+    this.#connected = connected;
     this.#setState('connecting');
     this.#transport.connect({
       onStateChange: (state, error) => this.#setState(state, error),
@@ -166,12 +173,6 @@ export class SignalingClient {
       onRoomSignal: (roomID, from, data) => this.#emit('onRoomSignal', { roomID, from, data }),
     });
     return this.#connected;
-  }
-
-  #settled(error: SignalingError): Promise<Session> {
-    const promise = Promise.reject(error);
-    promise.catch(() => {});
-    return promise;
   }
 
   close(): void {
@@ -275,10 +276,7 @@ export class SignalingClient {
    */
   sendRoomSignal(roomID: string, to: string, data: string): void {
     if (this.#transport.sendRoomSignal === undefined) {
-      throw new SignalingError(
-        ErrorCode.INVALID_PARAMETERS,
-        'this transport does not relay media-room messages',
-      );
+      throw new SignalingError(ErrorCode.INVALID_PARAMETERS, 'no media-room relay on this transport');
     }
     this.#transport.sendRoomSignal(roomID, to, data);
   }
@@ -336,7 +334,7 @@ export class SignalingClient {
       this.#firstSession = undefined;
       first.reject(
         error === undefined
-          ? new SignalingError(ErrorCode.CLOSED, 'the client was closed before it connected')
+          ? new SignalingError(ErrorCode.CLOSED, 'closed before it connected')
           : SignalingError.from(error),
       );
     }
@@ -355,7 +353,7 @@ export class SignalingClient {
         this.#emit('onInvitationVanished', {
           inviteID,
           invitation: held,
-          envelope: envelopeOf(held, ActionType.INVITE, [], held.data),
+          envelope: envelopeOf(held, INVITE, [], held.data),
           reason: 'endedWhileDisconnected',
         });
     for (const record of snapshot.invitations) {
@@ -374,7 +372,7 @@ export class SignalingClient {
     this.#emit('onReceiveNewInvitation', {
       inviteID: record.inviteID,
       invitation: record,
-      envelope: envelope ?? envelopeOf(record, ActionType.INVITE, inviteeList, record.data),
+      envelope: envelope ?? envelopeOf(record, INVITE, inviteeList, record.data),
       inviter: record.inviter,
       groupID: record.groupID,
       inviteeList,

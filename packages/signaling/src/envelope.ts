@@ -1,4 +1,5 @@
-import { ErrorCode, type SignalingErrorInfo } from './errors.js';
+import * as ErrorCode from './errorCodes.js';
+import type { SignalingErrorInfo } from './errors.js';
 import {
   isValidId,
   MAX_DATA_BYTES,
@@ -69,7 +70,12 @@ export interface DecodeOptions {
 /** Keys that must never be accepted from untrusted JSON, at any depth we read. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-function fail(reason: DecodeErrorReason, message: string, field?: string): { ok: false; error: DecodeError } {
+/** A refusal (6017) naming the field at fault, if any. */
+export function fail(
+  reason: DecodeErrorReason,
+  message: string,
+  field?: string,
+): { ok: false; error: DecodeError } {
   const error: DecodeError =
     field === undefined
       ? { code: ErrorCode.INVALID_PARAMETERS, reason, message }
@@ -86,6 +92,16 @@ export function readRecord(value: unknown): DecodeResult<Readonly<Record<string,
     if (FORBIDDEN_KEYS.has(key)) return fail('forbidden_key', `forbidden key "${key}"`, key);
   }
   return { ok: true, value: value as Record<string, unknown> };
+}
+
+/** A plain JSON object with no forbidden key: what {@link readRecord} accepts, as a yes or no. */
+export function isFields(value: unknown): value is Readonly<Record<string, unknown>> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !Object.keys(value).some((key) => FORBIDDEN_KEYS.has(key))
+  );
 }
 
 function isActionType(value: unknown): value is ActionType {

@@ -1,4 +1,5 @@
-import { ErrorCode, isErrorCode, type SignalingErrorInfo } from './errors.js';
+import * as ErrorCode from './errorCodes.js';
+import { isErrorCode, type SignalingErrorInfo } from './errors.js';
 import type { Command, CommandReply, InvitationRecord, SignalingEvent } from './rules/types.js';
 
 /**
@@ -9,7 +10,7 @@ import type { Command, CommandReply, InvitationRecord, SignalingEvent } from './
  */
 
 /** Largest media-room message (an SDP offer with many candidates fits). */
-export const MAX_ROOM_SIGNAL_BYTES = 16 * 1024;
+export const MAX_ROOM_SIGNAL_BYTES = 16_384;
 
 /** WebSocket close codes the server uses. Clients stop reconnecting on 4001-4003 and 4009. */
 export const CloseCode = {
@@ -200,7 +201,21 @@ function isServerFrame(f: Obj): boolean {
   }
 }
 
-/** Parses a frame the server sent; never throws. */
+/**
+ * A frame the server sent, or undefined when it is not one; never throws. The transport drops
+ * what it cannot read, so it takes this: it needs no reasons, nor ships them.
+ */
+export function readServerFrame(raw: string): ServerFrame | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  return isObj(value) && isServerFrame(value) ? (value as unknown as ServerFrame) : undefined;
+}
+
+/** Parses a frame the server sent, saying why one is refused; never throws. */
 export function parseServerFrame(raw: string): FrameResult<ServerFrame> {
   let value: unknown;
   try {

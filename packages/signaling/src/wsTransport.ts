@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from './clock.js';
-import { ErrorCode, SignalingError, type SignalingErrorInfo } from './errors.js';
-import { type ClientFrame, type GroupCommand, parseServerFrame, type ServerFrame } from './protocol.js';
+import * as ErrorCode from './errorCodes.js';
+import { SignalingError, type SignalingErrorInfo } from './errors.js';
+import { type ClientFrame, type GroupCommand, readServerFrame } from './protocol.js';
 import type { Command, CommandReply, InvitationRecord } from './rules/types.js';
 import type { ConnectionState, Transport, TransportListener } from './transport.js';
 
@@ -152,7 +153,7 @@ export class WebSocketTransport implements Transport {
     this.#clock.clearTimer(this.#retryTimer);
     this.#socket?.close(1000, 'client closed');
     this.#teardown();
-    this.#rejectWaiting(new SignalingError(ErrorCode.CLOSED, 'the transport was closed'));
+    this.#rejectWaiting(new SignalingError(ErrorCode.CLOSED, 'the transport is closed'));
     this.#listener?.onStateChange('closed');
   }
 
@@ -170,7 +171,7 @@ export class WebSocketTransport implements Transport {
     if (Ctor === undefined) {
       this.#fail({
         code: ErrorCode.NOT_CONNECTED,
-        message: 'no WebSocket implementation: pass options.WebSocket (on Node 20, install the ws package)',
+        message: 'no WebSocket: pass options.WebSocket or install ws',
       });
       return;
     }
@@ -210,9 +211,8 @@ export class WebSocketTransport implements Transport {
 
   #onFrame(raw: string): void {
     this.#lastFrameAt = this.#clock.now();
-    const parsed = parseServerFrame(raw);
-    if (!parsed.ok) return; // A frame we cannot read is dropped; the sequence check catches losses.
-    const frame: ServerFrame = parsed.frame;
+    const frame = readServerFrame(raw);
+    if (!frame) return; // A frame we cannot read is dropped; the sequence check catches losses.
     const listener = this.#listener;
     switch (frame.t) {
       case 'hello': {
@@ -306,7 +306,7 @@ export class WebSocketTransport implements Transport {
     }
     for (const [id, pending] of this.#pending) {
       this.#clock.clearTimer(pending.timer);
-      pending.reject(new SignalingError(ErrorCode.NOT_CONNECTED, 'the connection dropped before the reply'));
+      pending.reject(new SignalingError(ErrorCode.NOT_CONNECTED, 'connection dropped before the reply'));
       this.#pending.delete(id);
     }
   }

@@ -1,4 +1,5 @@
-import { CallType } from '../callData.js';
+import type { CallType } from '../callData.js';
+import * as CallTypes from '../callTypes.js';
 import type { SignalingClient } from '../client.js';
 import type { Clock } from '../clock.js';
 import { BeckonError, isErrorCode, SignalingError } from '../errors.js';
@@ -162,7 +163,7 @@ export class CallController {
       type: 'dial',
       peer,
       roomID,
-      callType: options.callType ?? CallType.VIDEO,
+      callType: options.callType ?? CallTypes.VIDEO,
       ringTimeoutSeconds: this.#ring(),
     });
   }

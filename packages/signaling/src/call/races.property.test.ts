@@ -2,8 +2,11 @@
  * Two parties (the callee on two devices) race their actions on one call over the in-memory hub,
  * with every request, reply and event held in flight and let through in an order fast-check
  * picks, and the arbiter's clock moved at random. After everything settled, every call state
- * must agree with what the arbiter decided and with the other side. And if the server goes
- * silent at any point, the watchdog still ends every call once its deadline and grace are past.
+ * must agree with what the arbiter decided and with the other side. The media reports the peer
+ * entering at random points too (the caller waits in the room while dialing, the callee enters
+ * once it accepted), so it can come before the answer's word. And if the server goes silent at
+ * any point, the watchdog still ends every call once its deadline and grace are past (a call
+ * whose peer's media entered goes on: its media is the call).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +30,8 @@ type Actor = 'alice' | 'bob1' | 'bob2';
 type Op =
   | { readonly kind: 'deliver'; readonly pick: number }
   | { readonly kind: 'advance'; readonly ms: number }
+  /** The media layer of `who` sees the peer enter the room, if both are in it. */
+  | { readonly kind: 'media'; readonly who: Actor }
   | { readonly kind: 'dial' | 'accept' | 'decline' | 'busy' | 'hangUp'; readonly who: Actor };
 
 const actor = fc.constantFrom<Actor>('alice', 'bob1', 'bob2');
@@ -50,6 +55,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ kind: fc.constantFrom('dial' as const, 'busy' as const), who: actor }),
   },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('media' as const), who: actor }) },
 );
 const scenario = fc.record({
   /** The callee dials the caller too before anything is delivered (glare). */
@@ -91,6 +97,22 @@ function world(secondDevice: boolean, watchdogGraceMs = PATIENT) {
     ['bob1', party('bob')],
   ]);
   if (secondDevice) parties.set('bob2', party('bob'));
+  /** Who saw the peer's media enter. */
+  const entered = new Set<Actor>();
+  /** As `useCallRoom` joins: the caller while dialing, both sides once answered. */
+  const inRoom = (s: CallState) =>
+    s.roomID !== undefined &&
+    ((s.phase === 'dialing' && s.direction === 'outgoing') ||
+      s.phase === 'connecting' ||
+      s.phase === 'inCall');
+  const media = (who: Actor) => {
+    const s = parties.get(who)?.state;
+    if (s === undefined || !inRoom(s)) return;
+    const peers = [...parties].filter(([other]) => (other === 'alice') !== (who === 'alice'));
+    if (!peers.some(([, c]) => inRoom(c.state) && c.state.roomID === s.roomID)) return;
+    entered.add(who);
+    parties.get(who)?.remoteEntered();
+  };
   // Actions the machine refuses (dial during a call) reject; nothing else may.
   const act = (p: Promise<void>) => p.catch((error: unknown) => failures.push(error));
   const settle = async (order: readonly number[] = []) => {
@@ -98,7 +120,7 @@ function world(secondDevice: boolean, watchdogGraceMs = PATIENT) {
     await ticks();
     while (network.deliver(order[i++] ?? 0)) await ticks();
   };
-  return { clock, hub, network, parties, ended, failures, act, settle };
+  return { clock, hub, network, parties, ended, failures, act, settle, media, entered };
 }
 
 const peerOf = (who: Actor) => (who === 'alice' ? 'bob' : 'alice');
@@ -141,6 +163,7 @@ async function drive(w: World, sc: Scenario) {
   for (const o of sc.ops) {
     if (o.kind === 'deliver') w.network.deliver(o.pick);
     else if (o.kind === 'advance') w.clock.advance(o.ms);
+    else if (o.kind === 'media') w.media(o.who);
     else {
       const calls = get(o.who);
       if (calls === undefined) continue;
@@ -257,7 +280,7 @@ describe('call races over the hub (property)', () => {
         for (const [who, c] of w.parties) {
           const s = c.state;
           const trace = describeState(who, s);
-          expect(['idle', 'ended'], trace).toContain(s.phase);
+          expect(['idle', 'ended', ...(w.entered.has(who) ? ['inCall'] : [])], trace).toContain(s.phase);
           // The client is still connected to a server that says nothing: timed out, never lost.
           if (s.phase === 'ended') expect(s.endReason, trace).not.toBe('connectionLost');
         }

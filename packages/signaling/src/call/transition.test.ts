@@ -189,6 +189,152 @@ describe('callTransition (pure)', () => {
     expect(offline.call).toMatchObject({ phase: 'ended', endReason: 'failed', failure: 'offline' });
   });
 
+  it("the peer's media entered before our accept was confirmed: the accept still decides (inCall, or ended as the winning event says, telling the peer nothing)", () => {
+    // The caller waits in the room while dialing, so its media enters as soon as ours starts.
+    const entered = run([
+      ring(incoming),
+      { type: 'accept', now: T0 + 1 },
+      { type: 'remoteEntered', now: T0 + 2 },
+    ]);
+    expect(entered.call).toMatchObject({ phase: 'inCall', startedAt: T0 + 2 });
+    expect(entered.state.pending).toBe('accept');
+    const seen = { self: ALICE, invitation: incoming, inviteID: 'inv-1' };
+    const lost8010: CallInput = {
+      type: 'acceptFailed',
+      now: T0 + 3,
+      inviteID: 'inv-1',
+      failure: { code: ErrorCode.INVITATION_INVALID, message: 'gone' },
+    };
+    const timedOut = run([lost8010, { ...seen, type: 'timedOut', now: T0 + 4 }], entered.state);
+    expect(timedOut.call).toMatchObject({ phase: 'ended', endReason: 'timedOut', endedBy: 'remote' });
+    expect(timedOut.state.pending).toBeUndefined();
+    // Nothing goes to the peer: no call-end for a call it never had.
+    expect(timedOut.effects).toEqual([{ type: 'disarmLeaveTimer' }]);
+    const cancelled = run([{ ...seen, type: 'cancelled', now: T0 + 4, inviter: 'bob' }], entered.state);
+    expect(cancelled.call).toMatchObject({ phase: 'ended', endReason: 'cancelled', endedBy: 'remote' });
+    expect(cancelled.effects).toEqual([{ type: 'disarmLeaveTimer' }]);
+    // Hung up while the accept was on its way, then the timeout won: ended as timed out, no call-end.
+    const hungUp = run(
+      [
+        { type: 'hangUp', now: T0 + 3 },
+        { ...seen, type: 'timedOut', now: T0 + 4 },
+      ],
+      entered.state,
+    );
+    expect(hungUp.call).toMatchObject({ phase: 'ended', endReason: 'timedOut' });
+    expect(hungUp.effects.map((e) => e.type)).toEqual(['disarmLeaveTimer']);
+    // Another device of ours answered first.
+    const answer = (device: string): CallInput => ({
+      ...seen,
+      type: 'accepted',
+      now: T0 + 4,
+      invitee: 'alice',
+      device,
+      data: '',
+    });
+    expect(run([answer('a-2')], entered.state).call).toMatchObject({
+      phase: 'ended',
+      endReason: 'answeredElsewhere',
+    });
+    // Confirmed (by the reply or by the server's event): in the call since the media entered.
+    for (const confirm of [{ type: 'acceptDone', now: T0 + 4, inviteID: 'inv-1' } as const, answer('a-1')]) {
+      const won = run([confirm], entered.state);
+      expect(won.state).toEqual({ call: entered.call, pending: undefined, glare: [] });
+      expect(won.call).toMatchObject({ phase: 'inCall', startedAt: T0 + 2 });
+      expect(won.effects).toEqual([]);
+    }
+    // Hung up meanwhile and the accept won: ended at once, with the call-end.
+    const late = run([{ type: 'hangUp', now: T0 + 3 }, answer('a-1')], entered.state);
+    expect(late.call).toMatchObject({ phase: 'ended', endReason: 'hungUp', endedBy: 'local' });
+    expect(late.effects.map((e) => e.type)).toEqual(['disarmLeaveTimer', 'sendCallEnd']);
+  });
+
+  it("the callee's media entered before the caller heard the answer: the answer still decides", () => {
+    const mine = record({ inviteID: 'inv-9', inviter: 'alice', data: videoCall('room-1') });
+    const seen = { self: ALICE, invitation: mine, inviteID: 'inv-9' };
+    const entered = run([
+      dial(),
+      { type: 'dialed', now: T0 + 10, roomID: 'room-1', inviteID: 'inv-9' },
+      { type: 'remoteEntered', now: T0 + 20 },
+    ]);
+    expect(entered.call).toMatchObject({ phase: 'inCall', startedAt: T0 + 20 });
+    const answer = (type: 'accepted' | 'rejected', device = 'b-1'): CallInput => ({
+      ...seen,
+      type,
+      now: T0 + 30,
+      invitee: 'bob',
+      device,
+      data: '',
+    });
+    // The answer that won: in the call since the media entered.
+    const accepted = run([answer('accepted')], entered.state);
+    expect(accepted.call).toMatchObject({ phase: 'inCall', startedAt: T0 + 20 });
+    expect(accepted.effects).toEqual([]);
+    expect(accepted.state.pending).toBeUndefined();
+    // Hung up before the answer came: a cancel, as while dialing (the answer may still lose), no call-end.
+    const hungUp = run([{ type: 'hangUp', now: T0 + 25 }], entered.state);
+    expect(hungUp.call.phase).toBe('inCall');
+    expect(hungUp.state.pending).toBe('cancel');
+    expect(hungUp.effects).toEqual([{ type: 'cancel', inviteID: 'inv-9' }]);
+    // The callee's accept lost: to the timeout, or to a decline on its other device.
+    const timedOut = run([{ ...seen, type: 'timedOut', now: T0 + 30 }], entered.state);
+    expect(timedOut.call).toMatchObject({ phase: 'ended', endReason: 'timedOut', endedBy: 'remote' });
+    expect(timedOut.effects).toEqual([{ type: 'disarmLeaveTimer' }]);
+    const declined = run([answer('rejected', 'b-2')], entered.state);
+    expect(declined.call).toMatchObject({ phase: 'ended', endReason: 'declined', endedBy: 'remote' });
+    expect(declined.effects).toEqual([{ type: 'disarmLeaveTimer' }]);
+    // Hung up while it rang, then the media entered: still waiting for who won.
+    const cancelling = run(
+      [{ type: 'hangUp', now: T0 + 15 }],
+      run([dial(), { type: 'dialed', now: T0 + 10, roomID: 'room-1', inviteID: 'inv-9' }]).state,
+    );
+    expect(cancelling.effects).toEqual([{ type: 'cancel', inviteID: 'inv-9' }]);
+    const inRoom = run(
+      [
+        { type: 'remoteEntered', now: T0 + 20 },
+        {
+          type: 'cancelFailed',
+          now: T0 + 25,
+          inviteID: 'inv-9',
+          failure: { code: ErrorCode.INVITATION_INVALID, message: 'answered' },
+        },
+      ],
+      cancelling.state,
+    );
+    expect(inRoom.call.phase).toBe('inCall');
+    expect(inRoom.state.pending).toBe('cancel');
+    // The accept won: the user asked to hang up, so the call ends properly, with the call-end.
+    const crossed = run([answer('accepted')], inRoom.state);
+    expect(crossed.call).toMatchObject({
+      phase: 'ended',
+      endReason: 'hungUp',
+      endedBy: 'local',
+      durationSeconds: 0,
+    });
+    expect(crossed.effects.map((e) => e.type)).toEqual(['disarmLeaveTimer', 'sendCallEnd']);
+    // The cancel won: ended as cancelled, nothing more to tell.
+    const cancelled = run([{ ...seen, type: 'cancelled', now: T0 + 25, inviter: 'alice' }], inRoom.state);
+    expect(cancelled.call).toMatchObject({ phase: 'ended', endReason: 'cancelled', endedBy: 'local' });
+    expect(cancelled.effects).toEqual([{ type: 'disarmLeaveTimer' }]);
+    // The media can also come before the invite's own reply (no id yet): the call is still ours.
+    const early = run([dial(), { type: 'remoteEntered', now: T0 + 20 }]);
+    expect(early.call).toMatchObject({ phase: 'inCall', inviteID: undefined });
+    const earlyLost = run([{ ...seen, type: 'timedOut', now: T0 + 30 }], early.state);
+    expect(earlyLost.call).toMatchObject({ phase: 'ended', endReason: 'timedOut' });
+    const earlyDeclined = run([answer('rejected', 'b-2')], early.state);
+    expect(earlyDeclined.call).toMatchObject({ phase: 'ended', endReason: 'declined' });
+    // Hung up before the reply, then the media entered: the reply's id is cancelled all the same.
+    const asked = run(
+      [
+        { type: 'hangUp', now: T0 + 15 },
+        { type: 'remoteEntered', now: T0 + 20 },
+        { type: 'dialed', now: T0 + 25, roomID: 'room-1', inviteID: 'inv-9' },
+      ],
+      run([dial()]).state,
+    );
+    expect(asked.effects).toContainEqual({ type: 'cancel', inviteID: 'inv-9' });
+  });
+
   it('busy: a call during a call is rejected with the line-busy data and listed as missed', () => {
     const inCall = run([ring(incoming), { type: 'accept', now: T0 }]);
     const carol = record({

@@ -1,6 +1,6 @@
 import {
   type CallCommand,
-  CallType,
+  type CallType,
   createAnswerData,
   createBusyData,
   createCallData,
@@ -8,7 +8,9 @@ import {
   isGroupCall,
   readCallData,
 } from '../callData.js';
-import { ErrorCode } from '../errors.js';
+import * as CallTypes from '../callTypes.js';
+import * as Code from '../errorCodes.js';
+import type { ErrorCode } from '../errors.js';
 import { canAnswer } from '../rules/guards.js';
 import type { InvitationRecord } from '../rules/types.js';
 import { type CallEndReason, type CallPhase, type CallState, idleCall, type MissedCall } from './state.js';
@@ -17,8 +19,10 @@ import { type CallEndReason, type CallPhase, type CallState, idleCall, type Miss
  * An action of this side whose request is in flight (or failed with 8010 and waits for the
  * server's event that says who won): `cancel` also while the invitation has no id yet;
  * `hangUp`: an accept still in flight when the user hung up (ended once the accept is known).
+ * `answer`: not an action but its mirror on the caller's side: the callee's media entered
+ * (the call is `inCall`) before the callee's answer reached this side, which still decides.
  */
-export type PendingCallAction = 'accept' | 'hangUp' | 'decline' | 'busy' | 'cancel';
+export type PendingCallAction = 'accept' | 'hangUp' | 'decline' | 'busy' | 'cancel' | 'answer';
 
 /** The machine's whole state: the call everyone sees, and the action awaiting the server. */
 export interface CallMachineState {
@@ -172,7 +176,8 @@ export interface CallStep {
   readonly effects: readonly CallEffect[];
 }
 
-type AnswerInput = Extract<CallInput, { type: 'accepted' | 'rejected' }>;
+type Input<T extends CallInput['type']> = Extract<CallInput, { type: T }>;
+type AnswerInput = Input<'accepted' | 'rejected'>;
 
 /**
  * Behaviour only some apps need, kept out of the core machine so the others do not ship it:
@@ -220,7 +225,7 @@ function fresh(m: CallMachineState, p: Partial<CallState>): CallState {
 }
 
 /** The call's type and room as the call data carries them. */
-export function wire(s: CallState, callType: CallType = CallType.AUDIO) {
+export function wire(s: CallState, callType: CallType = CallTypes.AUDIO) {
   return { callType: s.callType ?? callType, roomID: s.roomID ?? '' };
 }
 
@@ -293,7 +298,9 @@ function tell(ended: CallStep, phase: CallPhase, inviteID: string | undefined): 
 function ours(m: CallMachineState, record: InvitationRecord, self: CallSelf): boolean {
   const s = m.call;
   if (s.inviteID !== undefined) return record.inviteID === s.inviteID;
-  return s.phase === 'dialing' && record.inviter === self.userID && roomOf(record) === s.roomID;
+  // Only our outgoing call lacks an id: dialing, or in the call already (the callee's media can
+  // enter before the invite's reply).
+  return ACTIVE.has(s.phase) && record.inviter === self.userID && roomOf(record) === s.roomID;
 }
 
 // The user's actions on a ringing invitation (accept, decline, cancel) race the other party's:
@@ -322,10 +329,12 @@ function decline(m: CallMachineState, busy: boolean): CallStep {
   return step({ ...m, pending: busy ? 'busy' : 'decline' }, { type: 'decline', inviteID, data });
 }
 
-function hangUp(m: CallMachineState, now: number): CallStep {
+function hangUp(m: CallMachineState, { now }: Base): CallStep {
   const s = m.call;
   if (s.phase === 'ringing') return decline(m, false);
-  if (s.phase === 'dialing') {
+  // Dialing, or in the call through the media before the answer came (`answer`, or `cancel` if
+  // the user hung up already: a caller has no other pending action): the answer may still lose.
+  if (s.phase === 'dialing' || (s.direction === 'outgoing' && m.pending)) {
     if (m.pending === 'cancel') return step(m);
     const asked: CallMachineState = { ...m, pending: 'cancel' };
     // Without an id yet (or on glare, with the peer's invitation): wait for the invite's reply.
@@ -345,9 +354,11 @@ function acceptWon(m: CallMachineState, now: number): CallStep {
 
 const accepting = (m: CallMachineState) => m.pending === 'accept' || m.pending === 'hangUp';
 
-/** Ringing here, or accepted here but not confirmed: the other party's action may still win. */
-const undecided = (m: CallMachineState) =>
-  m.call.phase === 'ringing' || (m.call.phase === 'connecting' && accepting(m));
+/**
+ * Ringing here, or accepted here but not confirmed: the other party's action may still win (also
+ * once the peer's media entered: the caller waits in the room, so it can come before the word).
+ */
+const undecided = (m: CallMachineState) => m.call.phase === 'ringing' || (live(m.call.phase) && accepting(m));
 
 type Reply = Extract<
   CallInput,
@@ -370,18 +381,18 @@ function replied(m: CallMachineState, input: Reply): CallStep {
     return action === 'cancel' ? end(m, now, 'cancelled', 'local') : declined(m, now);
   }
   // Refused because the other party's action won (8010): the event that says so decides.
-  if (input.failure.code === ErrorCode.INVITATION_INVALID) return step(m);
+  if (input.failure.code === Code.INVITATION_INVALID) return step(m);
   return failed(m, now, input.failure.message);
 }
 
-function dial(m: CallMachineState, input: Extract<CallInput, { type: 'dial' }>): CallStep {
+function dial(m: CallMachineState, input: Input<'dial'>): CallStep {
   const { peer, callType, roomID } = input;
   // Calling the person who is ringing us is answering them (glare, seen from this side).
   if (m.call.phase === 'ringing' && m.call.peer === peer) return accept(m);
   if (ACTIVE.has(m.call.phase))
     return step(m, {
       type: 'refuse',
-      code: ErrorCode.INVALID_PARAMETERS,
+      code: Code.INVALID_PARAMETERS,
       message: 'already in a call; hang up first',
     });
   const { now, ringTimeoutSeconds: ring } = input;
@@ -395,21 +406,22 @@ function dial(m: CallMachineState, input: Extract<CallInput, { type: 'dial' }>):
   );
 }
 
-function dialed(m: CallMachineState, roomID: string, inviteID: string): CallStep {
+function dialed(m: CallMachineState, { roomID, inviteID }: Input<'dialed'>): CallStep {
   const s = m.call;
   if (s.roomID !== roomID || s.direction !== 'outgoing') return step(m); // Glare took over meanwhile.
   const known = s.inviteID === undefined ? patch({ ...m, glare: [] }, { inviteID }) : m;
   // Failed before the id was known: the invitation must not ring on.
   if (s.phase === 'ended' && s.inviteID === undefined && s.endReason === 'failed')
     return step(known, cancel(inviteID));
-  if (s.phase !== 'dialing' || known.pending !== 'cancel') return step(known);
+  // Hung up before the id was known (also if the callee's media entered meanwhile): cancel now.
+  if (!ACTIVE.has(s.phase) || known.pending !== 'cancel') return step(known);
   return step(known, cancel(s.inviteID ?? inviteID));
 }
 
-function dialFailed(m: CallMachineState, input: Extract<CallInput, { type: 'dialFailed' }>): CallStep {
+function dialFailed(m: CallMachineState, input: Input<'dialFailed'>): CallStep {
   if (m.call.roomID !== input.roomID && m.call.phase !== 'dialing') return step(m);
   const { existing, failure } = input;
-  if (failure.code === ErrorCode.ALREADY_EXISTS && existing) {
+  if (failure.code === Code.ALREADY_EXISTS && existing) {
     // Glare: the peer is already calling us. Answer their invitation: one call, not two.
     const seen = glareOf(m, existing.inviteID);
     const ringing = patch(
@@ -435,12 +447,10 @@ function dialFailed(m: CallMachineState, input: Extract<CallInput, { type: 'dial
 /** A new invitation to this user: a call rings (or is refused as busy), a call-end ends ours. */
 function invitation(
   m: CallMachineState,
-  now: number,
-  record: InvitationRecord,
-  self: CallSelf,
+  input: Input<'invitation'>,
   interop: CallInterop | undefined,
-  lineBusy: boolean | undefined,
 ): CallStep {
+  const { now, invitation: record, self } = input;
   if (record.inviter === self.userID || !canAnswer(record, self.userID)) return step(m);
   const info = readCallData(record.data);
   // A group call's invitations and leave notices are the group machine's.
@@ -460,14 +470,14 @@ function invitation(
   }
   if (cmd !== 'audioCall' && cmd !== 'videoCall')
     return (cmd && interop?.invitation(m, record, cmd)) || step(m);
-  const callType = info.callType ?? (cmd === 'videoCall' ? CallType.VIDEO : CallType.AUDIO);
+  const callType = info.callType ?? (cmd === 'videoCall' ? CallTypes.VIDEO : CallTypes.AUDIO);
   // Our call's own invitation, arriving after we took it up (glare answered from the 8012).
   if (inviteID === s.inviteID && s.direction === 'incoming') return step(patch(m, { roomID }));
   if (s.phase === 'dialing' && s.peer === peer && s.inviteID === undefined)
     // Glare seen from this side: if the peer's invitation is still there when ours arrives, ours
     // is answered with 8012 (`dialFailed`), which rings theirs and accepts it.
     return step({ ...m, glare: [...m.glare, { inviteID, roomID, over: undefined }].slice(-GLARE_KEPT) });
-  if (ACTIVE.has(s.phase) || lineBusy) {
+  if (ACTIVE.has(s.phase) || input.lineBusy) {
     // Already in a call: reject with the line-busy reason (seed step 3).
     const data = createBusyData({
       callType,
@@ -504,13 +514,14 @@ function answered(m: CallMachineState, input: AnswerInput, interop: CallInterop 
   if (!ours(m, input.invitation, self)) return step(m);
   const known = s.inviteID === undefined ? patch(m, { inviteID }) : m;
   if (s.direction === 'outgoing' && invitee === s.peer) {
-    if (s.phase === 'dialing') {
-      if (accepted)
-        // Our cancel lost to the callee's accept: the user asked to hang up, so end the call properly.
-        return m.pending === 'cancel'
-          ? hungUp(patch(known, { phase: 'connecting', startedAt: now }), now)
-          : step(patch(known, { phase: 'connecting' }));
-      return end(known, now, readCallData(input.data)?.lineBusy ? 'busy' : 'declined', 'remote');
+    // Also once live: the callee's media may enter before its answer reaches us; the answer decides.
+    if (ACTIVE.has(s.phase)) {
+      if (!accepted)
+        return end(known, now, readCallData(input.data)?.lineBusy ? 'busy' : 'declined', 'remote');
+      const answeredNow = s.phase === 'dialing' ? patch(known, { phase: 'connecting' }) : known;
+      // Our cancel lost to the callee's accept: the user asked to hang up, so end the call properly.
+      if (m.pending === 'cancel') return hungUp(patch(answeredNow, { startedAt: s.startedAt ?? now }), now);
+      return step(settled(answeredNow));
     }
     // Our call failed while ringing and the answer beat our cancel: the callee must not wait.
     if (s.phase === 'ended' && s.endReason === 'failed' && accepted) return callEnd(known);
@@ -524,7 +535,7 @@ function answered(m: CallMachineState, input: AnswerInput, interop: CallInterop 
   return step(known);
 }
 
-function lost(m: CallMachineState, input: Extract<CallInput, { type: 'cancelled' | 'timedOut' }>): CallStep {
+function lost(m: CallMachineState, input: Input<'cancelled' | 'timedOut'>): CallStep {
   const { now, inviteID } = input;
   const reason = input.type;
   if (glareOf(m, inviteID)) return glareOver(m, inviteID, reason);
@@ -535,16 +546,17 @@ function lost(m: CallMachineState, input: Extract<CallInput, { type: 'cancelled'
     const missed = miss(m, {
       inviteID,
       peer: reason === 'cancelled' ? input.inviter : (s.peer ?? ''),
-      callType: s.callType ?? CallType.AUDIO,
+      callType: s.callType ?? CallTypes.AUDIO,
       at: input.invitation.createdAt,
     });
     return end(missed, now, reason, 'remote');
   }
-  if (s.direction !== 'outgoing' || s.phase !== 'dialing') return step(m);
+  // Ours, also once the callee's media entered: nobody answered it, whatever the media did.
+  if (s.direction !== 'outgoing' || !ACTIVE.has(s.phase)) return step(m);
   return end(m, now, reason, reason === 'timedOut' ? 'remote' : 'local');
 }
 
-function fail(m: CallMachineState, now: number, reason: string): CallStep {
+function fail(m: CallMachineState, { now, reason }: Input<'fail'>): CallStep {
   const { phase, inviteID } = m.call;
   return ACTIVE.has(phase) ? tell(failed(m, now, reason), phase, inviteID) : step(m);
 }
@@ -554,7 +566,7 @@ function fail(m: CallMachineState, now: number, reason: string): CallStep {
  * server. `connectionLost` when the client is disconnected (that is why nothing came), else
  * `timedOut`. The peer is told what it can be: a cancel while dialing, a call-end once answered.
  */
-function overdue(m: CallMachineState, input: Extract<CallInput, { type: 'deadlineOver' }>): CallStep {
+function overdue(m: CallMachineState, input: Input<'deadlineOver'>): CallStep {
   const { now, phase } = input;
   const s = m.call;
   if (s.phase !== phase || (input.inviteID !== undefined && input.inviteID !== s.inviteID)) return step(m);
@@ -563,7 +575,7 @@ function overdue(m: CallMachineState, input: Extract<CallInput, { type: 'deadlin
     const missed = miss(m, {
       inviteID: s.inviteID ?? '',
       peer: s.peer ?? '',
-      callType: s.callType ?? CallType.AUDIO,
+      callType: s.callType ?? CallTypes.AUDIO,
       at: now,
     });
     return end(missed, now, reason, 'remote');
@@ -572,67 +584,59 @@ function overdue(m: CallMachineState, input: Extract<CallInput, { type: 'deadlin
 }
 
 /** The peer's media is gone: wait for it to come back, once (a second report keeps the first time). */
-function peerGone(m: CallMachineState, now: number, graceMs: number): CallStep {
+function peerGone(m: CallMachineState, { now, graceMs }: Input<'remoteLeft'>): CallStep {
   const { phase, inviteID, peerGoneAt } = m.call;
   if (!live(phase) || peerGoneAt !== undefined) return step(m);
   return step(patch(m, { peerGoneAt: now }), { type: 'armLeaveTimer', afterMs: graceMs, inviteID });
 }
 
-function apply(m: CallMachineState, input: CallInput, interop: CallInterop | undefined): CallStep {
-  const { phase, inviteID } = m.call;
-  switch (input.type) {
-    case 'dial':
-      return dial(m, input);
-    case 'accept':
-      return accept(m);
-    case 'decline':
-      return decline(m, input.busy);
-    case 'hangUp':
-      return hangUp(m, input.now);
-    case 'switchToAudio':
-      return interop?.switchToAudio(m, input.ringTimeoutSeconds) ?? step(m);
-    case 'remoteEntered':
-      if (phase === 'connecting' || phase === 'dialing')
-        return step(patch(m, { phase: 'inCall', startedAt: input.now }));
-      // Back within the grace period: the call goes on.
-      return phase === 'inCall'
-        ? step(patch(m, { peerGoneAt: undefined }), { type: 'disarmLeaveTimer' })
-        : step(m);
-    case 'remoteLeft':
-      return peerGone(m, input.now, input.graceMs);
-    case 'leaveGraceOver':
-      // The peer did not come back and sent no call-end (it crashed or lost the network): this
-      // side ends the call and sends the call-end with the duration up to the loss (seed step 5).
-      if (inviteID !== input.inviteID || !live(phase)) return step(m);
-      return then(end(m, input.now, 'peerLeft', 'remote'), callEnd);
-    case 'deadlineOver':
-      return overdue(m, input);
-    case 'vanished':
-      return inviteID === input.inviteID && WATCHED.has(phase)
-        ? end(m, input.now, 'endedWhileDisconnected', 'remote')
-        : step(m);
-    case 'fail':
-      return fail(m, input.now, input.reason);
-    case 'reset':
-      return step(phase === 'ended' ? { ...m, call: fresh(m, {}) } : m);
-    case 'clearMissed':
-      return step(patch(m, { missed: [] }));
-    case 'invitation':
-      return invitation(m, input.now, input.invitation, input.self, interop, input.lineBusy);
-    case 'accepted':
-    case 'rejected':
-      return answered(m, input, interop);
-    case 'cancelled':
-    case 'timedOut':
-      return lost(m, input);
-    case 'dialed':
-      return dialed(m, input.roomID, input.inviteID);
-    case 'dialFailed':
-      return dialFailed(m, input);
-    default:
-      return replied(m, input);
-  }
-}
+type Handler<T extends CallInput['type']> = (
+  m: CallMachineState,
+  input: Input<T>,
+  interop: CallInterop | undefined,
+) => CallStep;
+
+/** Each input's handler; the replies to the pending actions go to {@link replied}. */
+const handlers: { readonly [T in CallInput['type']]?: Handler<T> } = {
+  dial,
+  accept,
+  decline: (m, input) => decline(m, input.busy),
+  hangUp,
+  switchToAudio: (m, input, interop) => interop?.switchToAudio(m, input.ringTimeoutSeconds) ?? step(m),
+  remoteEntered(m, { now }) {
+    const { phase } = m.call;
+    const inCall = patch(m, { phase: 'inCall', startedAt: now });
+    if (phase === 'connecting') return step(inCall);
+    // The caller waits in the room: the callee's media can enter before its answer reaches us.
+    if (phase === 'dialing') return step({ ...inCall, pending: m.pending ?? 'answer' });
+    // Back within the grace period: the call goes on.
+    return phase === 'inCall'
+      ? step(patch(m, { peerGoneAt: undefined }), { type: 'disarmLeaveTimer' })
+      : step(m);
+  },
+  remoteLeft: peerGone,
+  leaveGraceOver(m, input) {
+    // The peer did not come back and sent no call-end (it crashed or lost the network): this
+    // side ends the call and sends the call-end with the duration up to the loss (seed step 5).
+    if (m.call.inviteID !== input.inviteID || !live(m.call.phase)) return step(m);
+    return then(end(m, input.now, 'peerLeft', 'remote'), callEnd);
+  },
+  deadlineOver: overdue,
+  vanished: (m, input) =>
+    m.call.inviteID === input.inviteID && WATCHED.has(m.call.phase)
+      ? end(m, input.now, 'endedWhileDisconnected', 'remote')
+      : step(m),
+  fail,
+  reset: (m) => step(m.call.phase === 'ended' ? { ...m, call: fresh(m, {}) } : m),
+  clearMissed: (m) => step(patch(m, { missed: [] })),
+  invitation,
+  accepted: answered,
+  rejected: answered,
+  cancelled: lost,
+  timedOut: lost,
+  dialed,
+  dialFailed,
+};
 
 /**
  * The seed's one-to-one call as a pure transition: idle -> dialing | ringing -> connecting ->
@@ -646,7 +650,8 @@ function apply(m: CallMachineState, input: CallInput, interop: CallInterop | und
  * // effects: [{ type: 'disarmLeaveTimer' }, { type: 'watch', phase: 'ended', ... }, { type: 'sendCallEnd', peer: 'bob', data }]
  */
 export function callTransition(m: CallMachineState, input: CallInput, interop?: CallInterop): CallStep {
-  const next = apply(m, input, interop);
+  const handler = handlers[input.type] as Handler<CallInput['type']> | undefined;
+  const next = handler ? handler(m, input, interop) : replied(m, input as Reply);
   const { phase, deadline } = next.state.call;
   // Every change of phase re-arms (or stops) the watchdog.
   if (phase === m.call.phase || (!WATCHED.has(phase) && !WATCHED.has(m.call.phase))) return next;

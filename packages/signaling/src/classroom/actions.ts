@@ -1,6 +1,7 @@
 import { createClassroomData, parseClassroomData } from '../callData.js';
 import type { SignalingClient } from '../client.js';
-import { ErrorCode, SignalingError } from '../errors.js';
+import * as ErrorCode from '../errorCodes.js';
+import { SignalingError } from '../errors.js';
 import { canAnswer } from '../rules/guards.js';
 import type { InvitationRecord } from '../rules/types.js';
 import type { ClassroomState } from './derive.js';
@@ -51,7 +52,7 @@ export class StudentActions {
     if (state.hands.get(me) === 'raised') return;
     const mine = round?.invitees.find((i) => i.userID === me);
     if (round !== undefined && mine === undefined) {
-      throw new SignalingError(ErrorCode.NO_PERMISSION, 'you are not invited to this round');
+      throw new SignalingError(ErrorCode.NO_PERMISSION, 'not invited to this round');
     }
     // A hand lives as long as its round: same deadline (a marker of an answered round copies one).
     const like =

@@ -1,18 +1,11 @@
-import { checkData, checkInviteeList, checkTimeout, type DecodeError } from '../envelope.js';
-import { ErrorCode } from '../errors.js';
+import { checkData, checkInviteeList, checkTimeout, type DecodeError, fail } from '../envelope.js';
 import { isValidId, MAX_ID_LENGTH } from '../limits.js';
 import type { Command } from './types.js';
 
 /** The operations a request may carry; anything else is not a Beckon frame (9006). */
 export const COMMAND_OPS = ['invite', 'cancel', 'accept', 'reject', 'modify', 'addInvitees'] as const;
 
-const bad = (field: string, message: string): DecodeError => ({
-  code: ErrorCode.INVALID_PARAMETERS,
-  reason: 'wrong_type',
-  message,
-  field,
-  details: { field },
-});
+const bad = (field: string, message: string): DecodeError => fail('wrong_type', message, field).error;
 
 /**
  * What is wrong with a command's parameters, as Tencent's SDK answers it (6017, with the field
