@@ -46,12 +46,12 @@ export interface GroupWatchOptions {
 const key = (user: string, device: string) => `${user}\n${device}`;
 
 /** The group call a call invitation (not a hang-up, not an answer) places, if it is one. */
-function groupCallOf(data: string, groupID: string): Omit<GroupCall, 'groupID'> | undefined {
+function groupCallOf(data: string, groupID: string, sender: string): Omit<GroupCall, 'groupID'> | undefined {
   if (!data.includes('av_call')) return undefined;
   const call = parseCallData(data);
   if (!call.ok || (call.value.cmd !== 'audioCall' && call.value.cmd !== 'videoCall')) return undefined;
   const { roomID, callType, userIDs } = call.value;
-  if (roomID === '' || callType === undefined || !isGroupCall(groupID, call.value)) return undefined;
+  if (roomID === '' || callType === undefined || !isGroupCall(groupID, call.value, sender)) return undefined;
   return { roomID, callType, callees: userIDs };
 }
 
@@ -61,7 +61,7 @@ function leaveNoticeRoom(event: SignalingEvent): string | undefined {
   if (event.kind !== 'invite' || !envelope.data.includes('hangup')) return undefined;
   const call = parseCallData(envelope.data);
   if (!call.ok || call.value.cmd !== 'hangup' || call.value.roomID === '') return undefined;
-  return isGroupCall(envelope.groupID, call.value) ? call.value.roomID : undefined;
+  return isGroupCall(envelope.groupID, call.value, envelope.inviter) ? call.value.roomID : undefined;
 }
 
 /**
@@ -103,7 +103,7 @@ export class GroupWatch {
   /** `user` placed an invitation from `device` (its reply was ok): a group call's inviter is watched. */
   placed(user: string, device: string, command: Command, now = Date.now()): void {
     if (command.op !== 'invite') return;
-    const call = groupCallOf(command.data, command.groupID);
+    const call = groupCallOf(command.data, command.groupID, user);
     if (call === undefined) return;
     const answerBy = command.timeout > 0 ? now + command.timeout * 1000 : now + CALL_ROOM_TTL_MS;
     const before = this.#seats.get(key(user, device))?.get(call.roomID);
@@ -123,7 +123,7 @@ export class GroupWatch {
     const acceptor = event.envelope.inviteeList[0];
     const device = event.kind === 'accept' ? event.device : undefined;
     if (acceptor === undefined || device === undefined || device === SERVER_DEVICE) return;
-    const call = groupCallOf(invitation.data, invitation.groupID);
+    const call = groupCallOf(invitation.data, invitation.groupID, invitation.inviter);
     if (call === undefined) return;
     // The user is in through this device now: a seat of another device here is over.
     this.#dropUser(acceptor, call.roomID);

@@ -61,7 +61,7 @@ describe('the call watch and group calls', () => {
         ]),
       );
       const notice = rooms.find((r) => r?.roomID === 'team');
-      expect(isGroupCall('', notice ?? { userIDs: [] })).toBe(true);
+      expect(isGroupCall('', notice ?? { userIDs: [] }, 'bob')).toBe(true);
       expect(hangups(alice)).toHaveLength(2);
     } finally {
       for (const u of [alice, bob, laptop]) u.client.close();
