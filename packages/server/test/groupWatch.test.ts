@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BeckonServer } from '../src/server.js';
 import { closeGroupCalls } from './groupCallScenario.js';
-import { backInsideGrace, vanishedMidCall, type WatchWorld } from './groupWatchScenario.js';
+import {
+  backInsideGrace,
+  inviterGoneWhileRinging,
+  vanishedMidCall,
+  type WatchWorld,
+} from './groupWatchScenario.js';
 import { startServer } from './helpers.js';
 
 // Group calls always end on the server too (memory store): see groupWatchScenario.ts.
@@ -41,6 +46,11 @@ describe('a group call participant gone past the grace (memory store)', () => {
     },
     30_000,
   );
+
+  it('an inviter gone while the call rings leaves once someone accepts, a grace later', async () => {
+    const { world } = await oneServer();
+    await inviterGoneWhileRinging(world);
+  }, 30_000);
 
   it('a participant back inside the grace stays in the call', async () => {
     const { world } = await oneServer();

@@ -188,3 +188,30 @@ export async function backInsideGrace(world: WatchWorld): Promise<void> {
   expect(alice.group.state.endReason).toBe('everyoneLeft');
   await roomClosed(world, roomID, 5000);
 }
+
+/**
+ * Alice's device goes while her call still rings; bob accepts after: alice is in the room from
+ * that accept, and a grace later the server leaves for her (duration 0), so bob sees her `left`
+ * and her history entry is completed.
+ */
+export async function inviterGoneWhileRinging(world: WatchWorld): Promise<void> {
+  const alice = await party(world, 'alice', { ringTimeoutSeconds: 30 });
+  const bob = await party(world, 'bob');
+  const carol = await party(world, 'carol');
+  const view = (p: Party) => states(p, world, NAMES);
+  mediaRoom([alice, bob, carol]);
+  await alice.group.start([bob.userID, carol.userID], { callType: CallType.AUDIO });
+  await until(() => bob.group.state.phase === 'ringing', 'bob rings');
+  const roomID = alice.group.state.roomID ?? '';
+  alice.client.close();
+  // Bob answers once alice's grace is over with no room open yet (the watch must wait for the
+  // invitation's deadline): nothing shows that moment, so the clock is waited for, as in
+  // callGraceScenario's reconnectInsideGrace.
+  const late = Date.now() + world.graceMs * 2;
+  await until(() => Date.now() >= late, 'two graces', world.graceMs * 2 + 5000);
+  await bob.group.accept();
+  expect(view(bob).alice).toBe('joined');
+  await until(() => view(bob).alice === 'left', 'alice left for bob', 10_000 + world.graceMs * 3);
+  expect(noticesFrom(bob, alice).map((n) => [n.endReason, n.callEnd])).toEqual([['peerLeft', 0]]);
+  expect(await completedEntry(world, alice, roomID)).toMatchObject({ durationSeconds: 0 });
+}

@@ -7,7 +7,13 @@ import {
   groupCallFull,
   groupCallLifecycle,
 } from '../groupCallScenario.js';
-import { backInsideGrace, threeInCall, vanishedMidCall, type WatchWorld } from '../groupWatchScenario.js';
+import {
+  backInsideGrace,
+  inviterGoneWhileRinging,
+  threeInCall,
+  vanishedMidCall,
+  type WatchWorld,
+} from '../groupWatchScenario.js';
 import { api } from '../helpers.js';
 import {
   type Cluster,
@@ -118,6 +124,10 @@ describeRedis('distributed mode: a group call participant gone past the grace', 
     },
     60_000,
   );
+
+  it('an inviter gone while the call rings on one process leaves once someone on the other accepts', async () => {
+    await inviterGoneWhileRinging(watchWorld());
+  }, 60_000);
 
   it("bob's call device reconnects to the other process inside the grace: he stays in the call", async () => {
     const [n0, n1] = nodes();
