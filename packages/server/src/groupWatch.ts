@@ -1,26 +1,10 @@
-import {
-  type CallType,
-  type Command,
-  createHangupData,
-  type InvitationRecord,
-  isGroupCall,
-  parseCallData,
-  type SignalingEvent,
-} from '@beckon/signaling';
+import type { Command, InvitationRecord, SignalingEvent } from '@beckon/signaling';
 import type { Logger } from 'pino';
 import { SERVER_DEVICE } from './callWatch.js';
+import { type GroupCall, groupCallOf, leaveInTheirName, leaveNoticeRoom } from './groupLeave.js';
 import type { Metrics } from './metrics.js';
 import { CALL_ROOM_TTL_MS, type GroupRoom } from './rooms.js';
 import type { Store } from './store/types.js';
-
-/** What the leave notice of a group call says besides who leaves. */
-interface GroupCall {
-  readonly roomID: string;
-  readonly groupID: string;
-  readonly callType: CallType;
-  /** The callees the call's data listed (a notice lists everyone ever in the call). */
-  readonly callees: readonly string[];
-}
 
 /** One user's device in a group call, on the process that handled its invitation or accept. */
 interface Seat extends GroupCall {
@@ -44,25 +28,6 @@ export interface GroupWatchOptions {
 }
 
 const key = (user: string, device: string) => `${user}\n${device}`;
-
-/** The group call a call invitation (not a hang-up, not an answer) places, if it is one. */
-function groupCallOf(data: string, groupID: string, sender: string): Omit<GroupCall, 'groupID'> | undefined {
-  if (!data.includes('av_call')) return undefined;
-  const call = parseCallData(data);
-  if (!call.ok || (call.value.cmd !== 'audioCall' && call.value.cmd !== 'videoCall')) return undefined;
-  const { roomID, callType, userIDs } = call.value;
-  if (roomID === '' || callType === undefined || !isGroupCall(groupID, call.value, sender)) return undefined;
-  return { roomID, callType, callees: userIDs };
-}
-
-/** The room of a leave notice (a group call's hang-up), if the event is one. */
-function leaveNoticeRoom(event: SignalingEvent): string | undefined {
-  const { envelope } = event;
-  if (event.kind !== 'invite' || !envelope.data.includes('hangup')) return undefined;
-  const call = parseCallData(envelope.data);
-  if (!call.ok || call.value.cmd !== 'hangup' || call.value.roomID === '') return undefined;
-  return isGroupCall(envelope.groupID, call.value, envelope.inviter) ? call.value.roomID : undefined;
-}
 
 /**
  * Makes group calls end on the server too (issue 21): a user of an open group room whose call
@@ -269,50 +234,12 @@ export class GroupWatch {
     return undefined;
   }
 
-  /**
-   * Leaves the call in `gone`'s name, once across the deployment: whoever marks them left in
-   * the room sends the notice (a second process, or the survey, finds them left already).
-   */
+  /** Leaves in `gone`'s name (groupLeave.ts), counted and logged when this process did it. */
   async #leave(call: GroupCall, gone: string, room: GroupRoom, lossAt: number): Promise<void> {
-    const { store, log } = this.#o;
-    const taken = await store.leaveGroupRoom(call.roomID, gone);
-    if (taken !== 'left' && taken !== 'closed') return;
-    const joinedAt = room.joinedAt.get(gone) ?? lossAt;
-    const durationSeconds = Math.max(0, Math.round((lossAt - joinedAt) / 1000));
-    const to = room.users.filter((u) => u !== gone);
-    const data = createHangupData({
-      callType: call.callType,
-      roomID: call.roomID,
-      userIDs: [...new Set([gone, ...room.users, ...call.callees])],
-      durationSeconds,
-      endReason: 'peerLeft',
-    });
-    const notice = (groupID: string, inviteeList: readonly string[]): Command => ({
-      op: 'invite',
-      groupID,
-      inviteeList,
-      data,
-      timeout: 0,
-      onlineUserOnly: false,
-    });
-    const commands = call.groupID === '' ? to.map((u) => notice('', [u])) : [notice(call.groupID, to)];
-    const replies = await Promise.all(commands.map((c) => store.dispatch(gone, SERVER_DEVICE, c)));
-    // Notices never linger as active invitations: the sender cancels each once it is placed.
-    const cancels: Array<Promise<unknown>> = [];
-    for (const reply of replies) {
-      if (!reply.ok)
-        log.warn({ error: reply.error, roomID: call.roomID }, 'group watch: leave notice refused');
-      else
-        cancels.push(
-          store.dispatch(gone, SERVER_DEVICE, { op: 'cancel', inviteID: reply.inviteID, data: '' }),
-        );
-    }
-    await Promise.all(cancels);
+    const left = await leaveInTheirName(this.#o.store, this.#o.log, call, gone, room, lossAt);
+    if (left === undefined) return;
     this.#o.metrics.inc('beckon_calls_ended_by_server_total', 'group_peer_left');
-    log.info(
-      { roomID: call.roomID, user: gone, durationSeconds, room: taken },
-      'group call left: party gone',
-    );
+    this.#o.log.info({ roomID: call.roomID, user: gone, ...left }, 'group call left: party gone');
   }
 
   /**
