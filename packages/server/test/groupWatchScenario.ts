@@ -118,8 +118,14 @@ function checkNotice(world: WatchWorld, survivor: Party, gone: Party, joinedAt: 
  * duration up to the loss. Then alice and carol vanish together: the server leaves for both,
  * the room closes, and their entries are completed too.
  */
-export async function vanishedMidCall(world: WatchWorld, withGroup: boolean): Promise<void> {
+export async function vanishedMidCall(
+  world: WatchWorld,
+  withGroup: boolean,
+  /** What happens to bob's device before it goes (a move to another process). */
+  before?: (bob: Party) => Promise<void>,
+): Promise<void> {
   const { alice, bob, carol, roomID, joined, view } = await threeInCall(world, withGroup);
+  await before?.(bob);
   // Let the call run, so the durations and the grace's end round to different seconds.
   await until(() => alice.client.serverNow() - joined.bob >= 1200, 'the call to run');
   const bobLost = alice.client.serverNow();

@@ -6,6 +6,7 @@ import {
   groupCallBusyBothWays,
   groupCallFull,
   groupCallLifecycle,
+  until,
 } from '../groupCallScenario.js';
 import {
   backInsideGrace,
@@ -124,6 +125,31 @@ describeRedis('distributed mode: a group call participant gone past the grace', 
     },
     60_000,
   );
+
+  it("bob's device watched on both processes (it accepted on one, added someone from the other): one notice", async () => {
+    const [n0, n1] = nodes();
+    const tracked = trackedSockets();
+    let attempt = 0;
+    const bobTarget = () => [n1, n0][attempt++ % 2]?.wsUrl ?? '';
+    const before = await metricSum(nodes(), 'beckon_calls_ended_by_server_total{outcome="group_peer_left"}');
+    const w = watchWorld({
+      at: (name) => (name === 'alice' ? n0 : name === 'bob' ? bobTarget : n1),
+      bobDevice: { WebSocket: tracked.WebSocket },
+    });
+    await vanishedMidCall(w, false, async (bob) => {
+      // Bob's device moves to alice's process and invites dave from there: both processes
+      // watch it now, and both run a grace when it goes.
+      const sessions = bob.states.filter((s) => s === 'connected').length;
+      tracked.drop();
+      await until(() => bob.states.filter((s) => s === 'connected').length > sessions, 'bob on n0');
+      await bob.group.invite([w.id('dave')]);
+    });
+    await eventually(async () =>
+      expect(await metricSum(nodes(), 'beckon_calls_ended_by_server_total{outcome="group_peer_left"}')).toBe(
+        before + 3,
+      ),
+    );
+  }, 60_000);
 
   it('an inviter gone while the call rings on one process leaves once someone on the other accepts', async () => {
     await inviterGoneWhileRinging(watchWorld());
