@@ -47,8 +47,8 @@ const key = (user: string, device: string) => `${user}\n${device}`;
 
 /**
  * The one-to-one call an invitation without a group places. A group call's invitations (one
- * per callee, `userIDs` listing them all) are not watched: its room has users coming and going
- * (rooms.ts), and a participant who vanishes stays in it until the room closes or expires.
+ * per callee, `userIDs` listing them all) are not watched here: its room has users coming and
+ * going (rooms.ts), and the group watch (groupWatch.ts) leaves for a participant who vanishes.
  */
 function callOf(data: string, sender: string): { roomID: string; callType: CallType } | undefined {
   if (!data.includes('av_call')) return undefined;

@@ -20,7 +20,7 @@ redis:// URLs separated by commas).
 that coturn (use-auth-secret, static-auth-secret = the same secret) accepts for --turn-ttl seconds;
 --relay-only tells clients to send media only through TURN.
 --call-grace-ms: how long a party of an answered call may have no socket of its call's device before
-the server hangs up in its name (end_reason peerLeft).
+the server hangs up in its name (end_reason peerLeft); in a group call, sends their leave notice.
 
 Environment: BECKON_PORT, BECKON_HOST, BECKON_SECRET, BECKON_DEV=1, BECKON_ALLOWED_ORIGINS, BECKON_LOG_LEVEL,
 REDIS_URL, BECKON_REDIS_PREFIX, BECKON_MAX_CONNECTIONS_PER_USER, BECKON_MAX_ACTIVE_INVITATIONS,

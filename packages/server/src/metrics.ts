@@ -19,7 +19,7 @@ export class Metrics {
     this.#help.set('beckon_connections_closed_total', 'Sockets closed by the server, by reason.');
     this.#help.set(
       'beckon_calls_ended_by_server_total',
-      'Calls the server hung up for a party whose device was gone.',
+      'Calls the server ended for a party whose device was gone (peer_left: a one-to-one hang-up; group_peer_left: a group call left in their name).',
     );
   }
 

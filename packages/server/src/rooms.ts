@@ -31,19 +31,35 @@ export interface GroupRoom {
   readonly users: readonly string[];
   readonly left: readonly string[];
   readonly expiresAt: number;
+  /** When each user came in (server time): their last accept, or the first one for its inviter. */
+  readonly joinedAt: ReadonlyMap<string, number>;
 }
 
-/** What happened to a group room on a leave notice. */
-export type GroupRoomLeave = 'absent' | 'left' | 'closed';
+/**
+ * What a leave did to a group room: `left` or `closed` (the last one in left) when it marked
+ * the user left; `alreadyLeft` when they had left before; `absent` when they are not a user of
+ * an open room. Of several leaves of one user at once, exactly one marks them.
+ */
+export type GroupRoomLeave = 'absent' | 'alreadyLeft' | 'left' | 'closed';
 
 /** The store's group rooms; each change is atomic across the processes sharing the store. */
 export interface GroupRooms {
   /**
-   * `acceptor` accepted an invitation of `inviter` naming the room: opens it to both when it
-   * is not open; when it is, lets `acceptor` in only if `inviter` is already a user (else false).
+   * `acceptor` accepted an invitation of `inviter` naming the room at `at`: opens it to both
+   * when it is not open; when it is, lets `acceptor` in only if `inviter` is already a user
+   * (else false).
    */
-  joinGroupRoom(roomID: string, inviter: string, acceptor: string, expiresAt: number): Promise<boolean>;
-  /** `user` sent a leave notice: marks them left; the room closes once every user has left. */
+  joinGroupRoom(
+    roomID: string,
+    inviter: string,
+    acceptor: string,
+    expiresAt: number,
+    at: number,
+  ): Promise<boolean>;
+  /**
+   * `user` sent a leave notice (or the group watch acts as theirs): marks them left; the room
+   * closes once every user has left.
+   */
   leaveGroupRoom(roomID: string, user: string): Promise<GroupRoomLeave>;
   /** The group room, while it is open. */
   groupRoom(roomID: string): Promise<GroupRoom | undefined>;
@@ -111,7 +127,7 @@ export class RoomGrants {
     if (call === undefined || call.roomID === '' || !isGroupCall(record.groupID, call, record.inviter))
       return false;
     if (this.#groups === undefined) return false;
-    return this.#groups.joinGroupRoom(call.roomID, record.inviter, acceptor, now + CALL_ROOM_TTL_MS);
+    return this.#groups.joinGroupRoom(call.roomID, record.inviter, acceptor, now + CALL_ROOM_TTL_MS, now);
   }
 
   /**

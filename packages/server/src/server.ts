@@ -14,6 +14,7 @@ import { Connection, STORE_RESET } from './connection.js';
 import type { ResolvedOptions, ServerContext } from './context.js';
 import { demoContentSecurityPolicy } from './csp.js';
 import { groupHistoryFromAccept, groupHistoryFromEnded, groupHistoryFromLeave } from './groupHistory.js';
+import { GroupWatch } from './groupWatch.js';
 import { historyFromEnded, historyFromHangup } from './history.js';
 import { handleHttp } from './http.js';
 import { type IceServersOptions, resolveIceServers } from './iceServers.js';
@@ -80,7 +81,8 @@ export interface BeckonServerOptions {
    * How long a party of an answered one-to-one call may have no socket of its call's device
    * (the one that placed or answered the call) before the server hangs up in its name
    * (`end_reason: 'peerLeft'`, duration up to the loss). A reconnect inside it keeps the call.
-   * Default 10000 ms.
+   * The same for a user in a group call's room: the server sends their leave notice
+   * (`groupWatch.ts`). Default 10000 ms.
    */
   readonly callGraceMs?: number;
   /**
@@ -255,6 +257,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     return false;
   };
   const calls = new CallWatch({ store, graceMs: callGraceMs, log, metrics, connectedHere: deviceHere });
+  const groupCalls = new GroupWatch({ store, graceMs: callGraceMs, log, metrics, connectedHere: deviceHere });
   const lobby: { groupID?: string } = {};
 
   const userBuckets = new UserBuckets(userRate);
@@ -285,6 +288,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       if (!deviceHere(userID, connection.deviceID)) store.deviceUp(userID, connection.deviceID);
       set.add(connection);
       calls.connected(userID, connection.deviceID);
+      groupCalls.connected(userID, connection.deviceID);
       metrics.connections++;
       // Over the cap, the oldest goes (sets keep insertion order): the newest device is the one
       // the user is looking at.
@@ -318,6 +322,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
           const now = Date.now();
           store.deviceDown(userID, connection.deviceID, now);
           calls.disconnected(userID, connection.deviceID, now);
+          groupCalls.disconnected(userID, connection.deviceID, now);
         }
         if (set.size === 0 && userID !== undefined) {
           connections.delete(userID);
@@ -352,6 +357,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     },
     placed(userID, deviceID, command, inviteID) {
       calls.placed(userID, deviceID, command, inviteID);
+      groupCalls.placed(userID, deviceID, command);
     },
     async groupOperation(actor, device, groupID, op) {
       const { invitations } = await store.snapshot(actor);
@@ -406,6 +412,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       },
       committed(event: SignalingEvent) {
         rooms.onCommitted(event).catch(roomFailed);
+        groupCalls.committed(event);
         if (event.kind !== 'invite') return;
         metrics.inc('beckon_invitations_created_total');
         recordHistory(historyFromHangup(event));
@@ -415,6 +422,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         const acceptor = event.envelope.inviteeList[0];
         if (acceptor === undefined) return;
         rooms.onAccepted(invitation, acceptor, event.at).catch(roomFailed);
+        groupCalls.accepted(invitation, event);
         recordHistory(groupHistoryFromAccept(invitation, acceptor));
       },
       ended(invitation: InvitationRecord) {
@@ -491,6 +499,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     userBuckets.sweep();
     joins.sweep();
     calls.sweep();
+    groupCalls.sweep();
   }, resolved.heartbeatMs);
   beat.unref();
 
@@ -524,6 +533,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       closing ??= (async () => {
         clearInterval(beat);
         calls.close();
+        groupCalls.close();
         batches.close();
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
         for (const connection of sockets) connection.close(CloseCode.GOING_AWAY, 'server shutting down');

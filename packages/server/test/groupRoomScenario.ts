@@ -207,22 +207,28 @@ export async function groupRoomInGroup(
 /** The room rules on a store directly: who gets in, leaving, closing, expiry, and concurrent joins. */
 export async function groupRoomRules(store: GroupRooms, room: string): Promise<void> {
   const later = Date.now() + 60_000;
+  const [t1, t2, t3] = [1_000, 2_000, 3_000];
   expect(await store.groupRoom(room)).toBeUndefined();
   expect(await store.leaveGroupRoom(room, 'alice')).toBe('absent');
-  expect(await store.joinGroupRoom(room, 'alice', 'bob', later)).toBe(true);
-  expect(await store.joinGroupRoom(room, 'mallory', 'eve', later)).toBe(false);
-  expect(await store.joinGroupRoom(room, 'bob', 'carol', later)).toBe(true);
+  expect(await store.joinGroupRoom(room, 'alice', 'bob', later, t1)).toBe(true);
+  expect(await store.joinGroupRoom(room, 'mallory', 'eve', later, t2)).toBe(false);
+  expect(await store.joinGroupRoom(room, 'bob', 'carol', later, t2)).toBe(true);
   const open = await store.groupRoom(room);
   expect([...(open?.users ?? [])].sort()).toEqual(['alice', 'bob', 'carol']);
   expect(open?.left).toEqual([]);
   expect(open?.expiresAt).toBe(later);
+  // When each came in: the room's opener with its first acceptor, then each acceptor.
+  expect(Object.fromEntries(open?.joinedAt ?? [])).toEqual({ alice: t1, bob: t1, carol: t2 });
 
   expect(await store.leaveGroupRoom(room, 'mallory')).toBe('absent');
   expect(await store.leaveGroupRoom(room, 'alice')).toBe('left');
   expect((await store.groupRoom(room))?.left).toEqual(['alice']);
-  // Invited again by someone in the room and accepted: alice is back.
-  expect(await store.joinGroupRoom(room, 'carol', 'alice', later)).toBe(true);
+  // A second leave of the same user marks nothing (the group watch leaves for a user once).
+  expect(await store.leaveGroupRoom(room, 'alice')).toBe('alreadyLeft');
+  // Invited again by someone in the room and accepted: alice is back, from the new accept.
+  expect(await store.joinGroupRoom(room, 'carol', 'alice', later, t3)).toBe(true);
   expect((await store.groupRoom(room))?.left).toEqual([]);
+  expect((await store.groupRoom(room))?.joinedAt.get('alice')).toBe(t3);
   expect(await store.leaveGroupRoom(room, 'alice')).toBe('left');
   expect(await store.leaveGroupRoom(room, 'bob')).toBe('left');
   expect(await store.leaveGroupRoom(room, 'carol')).toBe('closed');
@@ -230,14 +236,22 @@ export async function groupRoomRules(store: GroupRooms, room: string): Promise<v
 
   // Accepts decided at the same time on several processes: none is lost.
   const crowd = Array.from({ length: 20 }, (_, i) => `u${i}`);
-  expect(await store.joinGroupRoom(`${room}-crowd`, 'host', 'first', later)).toBe(true);
-  const joins = await Promise.all(crowd.map((u) => store.joinGroupRoom(`${room}-crowd`, 'host', u, later)));
+  expect(await store.joinGroupRoom(`${room}-crowd`, 'host', 'first', later, t1)).toBe(true);
+  const joins = await Promise.all(
+    crowd.map((u) => store.joinGroupRoom(`${room}-crowd`, 'host', u, later, t2)),
+  );
   expect(joins.every(Boolean)).toBe(true);
   expect((await store.groupRoom(`${room}-crowd`))?.users).toHaveLength(22);
+  // Leaves of one user decided at the same time on several processes: exactly one marks them.
+  const leaves = await Promise.all(
+    Array.from({ length: 5 }, () => store.leaveGroupRoom(`${room}-crowd`, 'u3')),
+  );
+  expect(leaves.filter((r) => r === 'left')).toHaveLength(1);
+  expect(leaves.filter((r) => r === 'alreadyLeft')).toHaveLength(4);
 
   // Past CALL_ROOM_TTL_MS (here: an expiry already past) the room is gone.
-  expect(await store.joinGroupRoom(`${room}-old`, 'alice', 'bob', Date.now() - 1)).toBe(true);
+  expect(await store.joinGroupRoom(`${room}-old`, 'alice', 'bob', Date.now() - 1, t1)).toBe(true);
   expect(await store.groupRoom(`${room}-old`)).toBeUndefined();
-  expect(await store.joinGroupRoom(`${room}-old`, 'mallory', 'eve', later)).toBe(true);
+  expect(await store.joinGroupRoom(`${room}-old`, 'mallory', 'eve', later, t2)).toBe(true);
   expect((await store.groupRoom(`${room}-old`))?.users).not.toContain('alice');
 }

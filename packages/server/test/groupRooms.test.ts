@@ -1,4 +1,4 @@
-import { CallType, createCallData } from '@beckon/signaling';
+import { CallType, createCallData, isGroupCall, parseCallData } from '@beckon/signaling';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BeckonServer } from '../src/server.js';
 import { MemoryStore } from '../src/store/memory.js';
@@ -36,7 +36,7 @@ describe('group call media rooms (issue 21)', () => {
 });
 
 describe('the call watch and group calls', () => {
-  it('a vanished group call participant is not hung up as a one-to-one call', async () => {
+  it('a vanished group call participant: the one-to-one call is hung up, the group call gets a leave notice', async () => {
     const s = await startServer({ callGraceMs: 200 });
     server = s;
     const [alice, bob] = [await connectUser(s, 'alice'), await connectUser(s, 'bob')];
@@ -49,9 +49,20 @@ describe('the call watch and group calls', () => {
       await bob.client.accept(inviteID);
       const { roomID } = await answeredCall(alice, bob);
       bob.client.close();
-      // The one-to-one call is hung up in bob's name; the group call never is.
-      await waitFor(() => hangups(alice).length > 0, 10_000, 'the one-to-one hang-up');
-      expect(hangups(alice).map(({ event }) => event.data)).toEqual([expect.stringContaining(roomID)]);
+      await waitFor(() => hangups(alice).length >= 2, 10_000, 'the hang-up and the leave notice');
+      const calls = hangups(alice).map(({ event }) => parseCallData(event.data));
+      const rooms = calls.map((info) => (info.ok ? info.value : undefined));
+      // The one-to-one call is hung up as one (bob its only callee); the group call's notice
+      // reads as a group call's, so it never closes a one-to-one room nor ends one-to-one calls.
+      expect(rooms).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ roomID, userIDs: ['bob'], endReason: 'peerLeft' }),
+          expect.objectContaining({ roomID: 'team', endReason: 'peerLeft' }),
+        ]),
+      );
+      const notice = rooms.find((r) => r?.roomID === 'team');
+      expect(isGroupCall('', notice ?? { userIDs: [] }, 'bob')).toBe(true);
+      expect(hangups(alice)).toHaveLength(2);
     } finally {
       for (const u of [alice, bob, laptop]) u.client.close();
     }

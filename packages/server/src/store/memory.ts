@@ -294,8 +294,14 @@ export class MemoryStore implements Store {
     return room;
   }
 
-  joinGroupRoom(roomID: string, inviter: string, acceptor: string, expiresAt: number): Promise<boolean> {
-    return this.#groupRooms.joinGroupRoom(roomID, inviter, acceptor, expiresAt);
+  joinGroupRoom(
+    roomID: string,
+    inviter: string,
+    acceptor: string,
+    expiresAt: number,
+    at: number,
+  ): Promise<boolean> {
+    return this.#groupRooms.joinGroupRoom(roomID, inviter, acceptor, expiresAt, at);
   }
 
   leaveGroupRoom(roomID: string, user: string): Promise<GroupRoomLeave> {

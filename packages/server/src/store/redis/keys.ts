@@ -124,7 +124,8 @@ export class Keys {
 
   /**
    * Hash: a group call's media room while it is open (issue 21): `expiresAt`, and `u:<user>` =
-   * '0' for each user, '1' once they sent their leave notice. Expires with the room.
+   * '0' for each user, '1' once they sent their leave notice (or the group watch did for them),
+   * and `j:<user>` = when they came in (ms). Expires with the room.
    */
   groupRoom(roomID: string): string {
     return this.#spread('groom', roomID);

@@ -306,27 +306,32 @@ return sent
 `;
 
 /**
- * KEYS: a group room (keys.ts). ARGV: inviter, acceptor, expiry (ms). Opens the room to both
- * when it is not open (1); else lets the acceptor in (again) if the inviter is a user (1), or
- * refuses (0). One script: accepts decided on several processes at once each see the others'.
+ * KEYS: a group room (keys.ts). ARGV: inviter, acceptor, expiry (ms), the accept's time (ms).
+ * Opens the room to both when it is not open (1); else lets the acceptor in (again) if the
+ * inviter is a user (1), or refuses (0). One script: accepts decided on several processes at
+ * once each see the others'. `j:<user>` is when the user came in.
  */
 const GROUP_ROOM_JOIN = `
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('HSET', KEYS[1], 'expiresAt', ARGV[3], 'u:' .. ARGV[1], '0', 'u:' .. ARGV[2], '0')
+  redis.call('HSET', KEYS[1], 'expiresAt', ARGV[3], 'u:' .. ARGV[1], '0', 'u:' .. ARGV[2], '0',
+    'j:' .. ARGV[1], ARGV[4], 'j:' .. ARGV[2], ARGV[4])
   redis.call('PEXPIREAT', KEYS[1], ARGV[3])
   return 1
 end
 if redis.call('HEXISTS', KEYS[1], 'u:' .. ARGV[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'u:' .. ARGV[2], '0')
+redis.call('HSET', KEYS[1], 'u:' .. ARGV[2], '0', 'j:' .. ARGV[2], ARGV[4])
 return 1
 `;
 
 /**
  * KEYS: a group room. ARGV: user. Marks a user left ('left'), deleting the room when nobody is
- * left in it ('closed'); 'absent' when the user is not in an open room.
+ * left in it ('closed'); 'alreadyLeft' when they were marked before (of several leaves at once,
+ * one marks), 'absent' when the user is not in an open room.
  */
 const GROUP_ROOM_LEAVE = `
-if redis.call('HEXISTS', KEYS[1], 'u:' .. ARGV[1]) == 0 then return 'absent' end
+local seat = redis.call('HGET', KEYS[1], 'u:' .. ARGV[1])
+if not seat then return 'absent' end
+if seat == '1' then return 'alreadyLeft' end
 redis.call('HSET', KEYS[1], 'u:' .. ARGV[1], '1')
 local all = redis.call('HGETALL', KEYS[1])
 for i = 1, #all, 2 do
@@ -486,6 +491,7 @@ declare module 'ioredis' {
       inviter: string,
       acceptor: string,
       expiresAt: Arg,
+      at: Arg,
     ): Result<unknown, Context>;
     beckonGroupRoomLeave(key: string, user: string): Result<unknown, Context>;
   }

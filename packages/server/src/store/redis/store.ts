@@ -427,9 +427,10 @@ export class RedisStore implements Store {
     inviter: string,
     acceptor: string,
     expiresAt: number,
+    at: number,
   ): Promise<boolean> {
     const key = this.keys.groupRoom(roomID);
-    return (await call(() => this.#redis.beckonGroupRoomJoin(key, inviter, acceptor, expiresAt))) === 1;
+    return (await call(() => this.#redis.beckonGroupRoomJoin(key, inviter, acceptor, expiresAt, at))) === 1;
   }
 
   async leaveGroupRoom(roomID: string, user: string): Promise<GroupRoomLeave> {
@@ -443,12 +444,14 @@ export class RedisStore implements Store {
     if (!(expiresAt > Date.now())) return undefined;
     const users: string[] = [];
     const left: string[] = [];
+    const joinedAt = new Map<string, number>();
     for (const [field, value] of Object.entries(fields)) {
+      if (field.startsWith('j:')) joinedAt.set(field.slice(2), Number(value));
       if (!field.startsWith('u:')) continue;
       users.push(field.slice(2));
       if (value === '1') left.push(field.slice(2));
     }
-    return { users, left, expiresAt };
+    return { users, left, expiresAt, joinedAt };
   }
 
   deviceUp(userID: string, deviceID: string): void {
