@@ -850,6 +850,23 @@ describe('group call: the inviter re-sends its invitation (TUICallKit adding peo
     expect(parseCallData(no?.data ?? '')).toMatchObject({ ok: true, value: { lineBusy: false } });
   });
 
+  it('without a group, a re-sent invitation listing only the people added (TUICallKit iOS) rings on too', () => {
+    const { bob, r } = callee(['bob', 'carol']);
+    // One-to-one by its data (one callee, not bob), but it names the call's room.
+    const again = record('alice', ['bob'], callData('r1', ['dave']), { inviteID: 'a-again' });
+    const effects = bob.send({ type: 'invitation', invitation: again, lineBusy: false });
+    expect(of(effects, 'reject')).toEqual([]);
+    expect(bob.state).toMatchObject({ phase: 'ringing', inviteID: 'a-again' });
+    const accepted = bob.send({ type: 'accept' });
+    expect(accepted.filter((e) => e.type === 'accept' || e.type === 'acknowledge')).toMatchObject([
+      { type: 'accept', inviteID: 'a-again' },
+      { type: 'acknowledge', inviteID: r.inviteID },
+    ]);
+    // A one-to-one call naming another room is still not this machine's.
+    const other = record('alice', ['bob'], callData('r2', ['bob']), { inviteID: 'a-other' });
+    expect(bob.send({ type: 'invitation', invitation: other, lineBusy: false })).toEqual([]);
+  });
+
   it('from someone not in the call, the same room is still a busy reject', () => {
     const { bob } = callee(['bob', 'carol'], 'g1');
     const other = record('zoe', ['bob'], callData('r1', [], 'zoe'), { groupID: 'g1' });

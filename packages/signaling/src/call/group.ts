@@ -49,7 +49,7 @@ function newUsers(m: M, userIDs: readonly string[], self: CallSelf): string[] | 
 
 function start(m: M, input: Input<'start'>): Step {
   const { now, self, groupID, roomID, callType } = input;
-  if (ACTIVE.has(m.call.phase)) return refuse(m, 'already in a call; hang up first');
+  if (ACTIVE.has(m.call.phase)) return refuse(m, 'already in a call');
   const invitees = newUsers(m, input.invitees, self);
   if (!Array.isArray(invitees)) return invitees;
   if (groupID === '' && invitees.length < 2)
@@ -227,7 +227,7 @@ function left(m: M, now: number, userID: string, graceMs: number): Step {
 function join(m: M, input: Input<'join'>): Step {
   const { now, self, roomID } = input;
   const s = m.call;
-  if (ACTIVE.has(s.phase)) return refuse(m, 'already in a call; hang up first');
+  if (ACTIVE.has(s.phase)) return refuse(m, 'already in a call');
   if (roomID === '') return refuse(m, 'roomID must not be empty');
   // The last call's people where it is the same call; the others named, until media tells.
   const base = s.roomID === roomID ? s.participants : [];

@@ -84,9 +84,11 @@ export function invitation(m: M, input: Input<'invitation'>): Step {
     const next = leaving ? gone(m, now, self, record.inviter, now) : step(m);
     return step(next.state, ...no, ...next.effects);
   }
-  if (!group) return step(m);
-  if (record.inviteID === s.inviteID) return step(m);
   const ourRoom = ours && info.roomID === s.roomID;
+  // TUICallKit iOS re-invites its call's ringing callees listing only the people it adds (one,
+  // often): one-to-one by its data, yet it names our room.
+  if (!group && !ourRoom) return step(m);
+  if (record.inviteID === s.inviteID) return step(m);
   if (!canAnswer(record, self.userID)) return ourRoom ? added(m, record, undefined) : step(m);
   if (ourRoom && (record.inviter === s.inviter || find(m, record.inviter)?.state === 'joined'))
     return rungAgain(m, record, self);

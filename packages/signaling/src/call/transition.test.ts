@@ -100,7 +100,7 @@ describe('callTransition (pure)', () => {
     const { state, effects } = callTransition(dialing.state, dial('carol', 'room-2'));
     expect(state).toBe(dialing.state);
     expect(effects).toEqual([
-      { type: 'refuse', code: ErrorCode.INVALID_PARAMETERS, message: 'already in a call; hang up first' },
+      { type: 'refuse', code: ErrorCode.INVALID_PARAMETERS, message: 'already in a call' },
     ]);
   });
 
@@ -365,6 +365,35 @@ describe('callTransition (pure)', () => {
       ok: true,
       value: { lineBusy: true },
     });
+  });
+
+  it('a call invitation with no room, or whose callees do not name this user, neither rings nor is refused busy', () => {
+    // TUICallKit iOS re-inviting its group call's ringing callees lists only the people it adds.
+    const reinvite = record({
+      data: createCallData({ callType: CallType.VIDEO, roomID: 'g-1', userIDs: ['dave'] }),
+    });
+    // The JS engine leaving a group call without a group sends a call invitation with no room.
+    const roomless = record({
+      data: createCallData({ callType: CallType.VIDEO, roomID: '', userIDs: ['alice'] }),
+    });
+    expect(run([ring(reinvite)])).toMatchObject({ call: { phase: 'idle' }, effects: [] });
+    expect(
+      run([{ type: 'invitation', now: T0, self: ALICE, invitation: reinvite, lineBusy: true }]).effects,
+    ).toEqual([]);
+    // The room-less one is declined plainly (not busy), so it does not stay active.
+    for (const lineBusy of [false, true]) {
+      const { call, effects } = run([
+        { type: 'invitation', now: T0, self: ALICE, invitation: roomless, lineBusy },
+      ]);
+      expect(call.phase).toBe('idle');
+      expect(effects).toEqual([{ type: 'reject', inviteID: 'inv-1', data: '' }]);
+    }
+    // A call naming this user (or naming nobody, as some clients send) still rings.
+    const named = record({
+      data: createCallData({ callType: CallType.VIDEO, roomID: 'r', userIDs: ['alice'] }),
+    });
+    expect(run([ring(named)]).call.phase).toBe('ringing');
+    expect(run([ring(incoming)]).call.phase).toBe('ringing');
   });
 
   it("a group call's invitations and leave notices are left to the group machine", () => {

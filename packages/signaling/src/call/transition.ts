@@ -393,7 +393,7 @@ function dial(m: CallMachineState, input: Input<'dial'>): CallStep {
     return step(m, {
       type: 'refuse',
       code: Code.INVALID_PARAMETERS,
-      message: 'already in a call; hang up first',
+      message: 'already in a call',
     });
   const { now, ringTimeoutSeconds: ring } = input;
   const deadline = ring > 0 ? now + ring * 1000 : undefined;
@@ -470,6 +470,11 @@ function invitation(
   }
   if (cmd !== 'audioCall' && cmd !== 'videoCall')
     return (cmd && interop?.invitation(m, record, cmd)) || step(m);
+  // No room to meet in (the JS engine's leave from a group call): declined, not busy, so it does
+  // not stay active. Callees that do not name this user (TUICallKit iOS re-inviting its group
+  // call's ringing callees, listing only those it adds): the group machine's, not ours.
+  if (!roomID) return step(m, { type: 'reject', inviteID, data: '' });
+  if (info.userIDs[0] && !info.userIDs.includes(self.userID as string)) return step(m);
   const callType = info.callType ?? (cmd === 'videoCall' ? CallTypes.VIDEO : CallTypes.AUDIO);
   // Our call's own invitation, arriving after we took it up (glare answered from the 8012).
   if (inviteID === s.inviteID && s.direction === 'incoming') return step(patch(m, { roomID }));
