@@ -191,7 +191,12 @@ export class Model {
       for (const i of inv.invitees.values()) if (i.state === 'pending') i.state = 'cancelled';
     } else if (op.kind === 'accept' || op.kind === 'reject') {
       const me = inv.invitees.get(actor);
-      if (me !== undefined) me.state = op.kind === 'accept' ? 'accepted' : 'rejected';
+      if (me !== undefined) {
+        me.state = op.kind === 'accept' ? 'accepted' : 'rejected';
+        // An answer proves the invitation reached its invitee (rules/reduce.ts), even an
+        // onlineUserOnly one the invitee's device was away for and answered by id.
+        me.reached = 'yes';
+      }
     } else if (op.kind === 'modify') {
       inv.data = modifiedData(actor);
     } else if (op.kind === 'add') {

@@ -53,7 +53,7 @@ export interface Runner {
   readonly bursts: boolean;
   /** How long the devices get to agree with the model after a step. */
   readonly settleMs: number;
-  /** Default number of runs; BECKON_MODEL_RUNS overrides it for every runner. */
+  /** Default number of runs; BECKON_MODEL_RUNS overrides it for every runner (BECKON_MODEL_SEED sets the seed). */
   readonly runs: number;
   /** Steps per run at most. */
   readonly maxSteps: number;
@@ -112,9 +112,16 @@ export type Plan = Step[];
 export async function checkAgainstModel(runner: Runner, options: CheckOptions = {}): Promise<void> {
   const runs = Number(process.env.BECKON_MODEL_RUNS ?? runner.runs);
   let run = 0;
+  // BECKON_MODEL_SEED (and BECKON_MODEL_PATH) replay a failure fast-check reported.
+  const seed = process.env.BECKON_MODEL_SEED;
+  const path = process.env.BECKON_MODEL_PATH;
   await fc.assert(
     fc.asyncProperty(steps(runner), (plan) => runPlan(runner, plan, ++run, options)),
-    { numRuns: runs },
+    {
+      numRuns: runs,
+      ...(seed === undefined ? {} : { seed: Number(seed) }),
+      ...(path === undefined ? {} : { path }),
+    },
   );
 }
 

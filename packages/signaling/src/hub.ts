@@ -25,8 +25,15 @@ interface Device {
   readonly userID: string;
   readonly deviceID: string;
   listener: TransportListener | undefined;
-  /** While dropped: invitations that ended meanwhile (their ending events come with the snapshot). */
+  /** Invitations this device's client holds: it was sent them (snapshot, invite, addInvitees). */
+  readonly holds: Set<string>;
+  /** While dropped: held invitations that ended meanwhile (their ending events come with the snapshot). */
   away?: InvitationRecord[];
+  /**
+   * While dropped: the last addInvitees event of each held invitation, which the client missed.
+   * It carries the whole record, so the ending events then apply to every invitee it has.
+   */
+  added?: Map<string, SignalingEvent>;
 }
 
 /** Ended invitations a dropped device is told about when it comes back, at most (as the server). */
@@ -60,9 +67,13 @@ export class InMemoryHub {
       members: (groupID) => this.#groups.get(groupID),
       deliver: (recipients, event) => this.#deliver(recipients, event),
       ended: (invitation) => {
+        const id = invitation.inviteID;
+        for (const set of this.#devices.values()) for (const device of set) device.holds.delete(id);
         for (const device of this.#away) {
+          if (!device.holds.delete(id)) continue;
           device.away?.push(invitation);
-          if ((device.away?.length ?? 0) > MAX_ENDED_AWAY) device.away?.shift();
+          const dropped = (device.away?.length ?? 0) > MAX_ENDED_AWAY ? device.away?.shift() : undefined;
+          if (dropped !== undefined) device.added?.delete(dropped.inviteID);
         }
         options.onEnded?.(invitation);
       },
@@ -99,7 +110,7 @@ export class InMemoryHub {
 
   /** A transport for one device of `userID`. Each call is a new device. */
   connect(userID: string, deviceID = `${userID}#${++sessionCounter}`): HubTransport {
-    return new HubTransport(this, { userID, deviceID, listener: undefined });
+    return new HubTransport(this, { userID, deviceID, listener: undefined, holds: new Set() });
   }
 
   /** Runs a command as `actor` on `device`, like a request arriving at a server. */
@@ -137,15 +148,22 @@ export class InMemoryHub {
       serverTime: this.#clock.now(),
     });
     listener.onStateChange('connected');
-    // onlineUserOnly invitations are never replayed to a device that was not there.
-    const missed = (device.away ?? []).flatMap(endingEvents);
+    // onlineUserOnly invitations are never replayed to a device that was not there. A held
+    // invitation that gained invitees while the device was away first comes as it was then,
+    // so its ending events reach the invitees the device never heard of.
+    const missed = (device.away ?? []).flatMap((final) => {
+      const added = device.added?.get(final.inviteID);
+      return added === undefined ? endingEvents(final) : [added, ...endingEvents(final)];
+    });
     this.#away.delete(device);
     delete device.away;
+    delete device.added;
     const snapshot: InvitationSnapshot = {
       at: this.#clock.now(),
       invitations: this.#arbiter.visibleTo(device.userID),
       missed,
     };
+    for (const record of snapshot.invitations) device.holds.add(record.inviteID);
     listener.onSnapshot(snapshot);
     for (const record of snapshot.invitations) this.#arbiter.delivered(record.inviteID, device.userID);
   }
@@ -155,8 +173,12 @@ export class InMemoryHub {
     device.listener = undefined;
     if (away) {
       device.away = [];
+      device.added = new Map();
       this.#away.add(device);
-    } else this.#away.delete(device);
+    } else {
+      this.#away.delete(device);
+      device.holds.clear();
+    }
     const set = this.#devices.get(device.userID);
     set?.delete(device);
     if (set?.size === 0) this.#devices.delete(device.userID);
@@ -164,9 +186,17 @@ export class InMemoryHub {
 
   #deliver(recipients: ReadonlySet<string>, event: SignalingEvent): void {
     const received: string[] = [];
+    const id = event.envelope.inviteID;
+    const whole = event.kind === 'invite' || event.kind === 'addInvitees';
+    for (const device of this.#away)
+      if (event.kind === 'addInvitees' && recipients.has(device.userID) && device.holds.has(id))
+        device.added?.set(id, event);
     for (const userID of recipients) {
       const devices = this.#devices.get(userID);
-      for (const device of devices ?? []) device.listener?.onEvent(event);
+      for (const device of devices ?? []) {
+        device.listener?.onEvent(event);
+        if (whole) device.holds.add(id);
+      }
       if (devices !== undefined && receiptDue(event, userID)) received.push(userID);
     }
     for (const userID of received) this.#arbiter.delivered(event.envelope.inviteID, userID);

@@ -69,6 +69,53 @@ describe('a client that comes back to a snapshot', () => {
     expect([...bob.client.invitations.keys()]).toEqual([kept]);
   });
 
+  it('an invitee added while it was away ends with the rest (the addInvitees comes first)', async () => {
+    const { clock, user } = setup();
+    const alice = user('a');
+    const bob = user('b');
+    const carol = user('c');
+    const id = await alice.client.invite('b', 'call', { timeout: 5 });
+    bob.transport.drop();
+    await alice.client.addInvitees(id, ['c']);
+    expect(carol.client.invitations.has(id)).toBe(true);
+    clock.advance(5_000);
+    const added: string[][] = [];
+    let ending: InvitationRecord | undefined;
+    bob.client.on('onInvitationModified', (e) => added.push([...e.addedInvitees]));
+    bob.client.on('onInvitationTimeout', (e) => {
+      ending = e.invitation;
+    });
+    bob.transport.restore();
+    expect(added).toEqual([['c']]);
+    expect(bob.heard).toEqual([`onInvitationTimeout::${id}`]);
+    expect(ending?.invitees.map((i) => [i.userID, i.state])).toEqual([
+      ['b', 'timeout'],
+      ['c', 'timeout'],
+    ]);
+  });
+
+  it('an onlineUserOnly invitation sent while it was away stays unknown, even if it gained invitees', async () => {
+    const { hub, user } = setup();
+    const teacher = user('teacher');
+    const a = user('a');
+    const b = user('b');
+    a.transport.drop();
+    const id = await teacher.client.inviteInGroup('class', ['a', 'b'], 'ping', { onlineUserOnly: true });
+    await teacher.client.addInvitees(id, ['c']);
+    await teacher.client.cancel(id);
+    expect(b.heard).toEqual([`onInvitationCancelled::${id}`]);
+    const rang: string[] = [];
+    a.client.on('onReceiveNewInvitation', (e) => rang.push(e.inviteID));
+    a.client.on('onInvitationModified', (e) => rang.push(e.inviteID));
+    a.transport.restore();
+    expect({ rang, heard: a.heard, held: a.client.invitations.size }).toEqual({
+      rang: [],
+      heard: [],
+      held: 0,
+    });
+    hub.close();
+  });
+
   it('without the ending events (beyond what the arbiter keeps), what it held vanishes', () => {
     const clock = new ManualClock(1_000);
     const held: InvitationRecord = {
