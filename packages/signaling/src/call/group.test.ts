@@ -430,6 +430,37 @@ describe('group call: leaving and the end', () => {
     return { ...c, bob: side('bob', 'carol'), carol: side('carol', 'bob') };
   }
 
+  it("the server's leave in this user's name (peerLeft: its call device was gone) ends the call on a device still in it", () => {
+    const { bob } = threeInCall();
+    const serverLeft = (roomID: string, endReason?: 'peerLeft') =>
+      record(
+        'bob',
+        ['alice'],
+        createHangupData({
+          callType: CallType.AUDIO,
+          roomID,
+          userIDs: ['alice', 'bob', 'carol'],
+          durationSeconds: 20,
+          ...(endReason ? { endReason } : {}),
+        }),
+        { inviteID: 'server-notice', timeout: 0 },
+      );
+    // Its own notice from another device, or one for another room, changes nothing.
+    expect(bob.send({ type: 'invitation', invitation: serverLeft('r1'), lineBusy: false })).toEqual([]);
+    expect(
+      bob.send({ type: 'invitation', invitation: serverLeft('r9', 'peerLeft'), lineBusy: false }),
+    ).toEqual([]);
+    expect(bob.state.phase).toBe('inCall');
+    const effects = bob.at(T0 + 30_000).send({
+      type: 'invitation',
+      invitation: serverLeft('r1', 'peerLeft'),
+      lineBusy: false,
+    });
+    expect(bob.state).toMatchObject({ phase: 'ended', endReason: 'connectionLost', endedBy: 'remote' });
+    // The others were told by the server: no notice again.
+    expect(of(effects, 'sendLeave')).toEqual([]);
+  });
+
   it('a leave: the leaver sends its notice to everyone ever in the call; each marks it left at once', () => {
     const { alice, bob, carol } = threeInCall();
     expect(bob.states()).toEqual({ alice: 'joined', carol: 'joined' });

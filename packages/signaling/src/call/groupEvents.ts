@@ -67,7 +67,18 @@ type Facts = NonNullable<ReturnType<typeof readCallData>>;
 export function invitation(m: M, input: Input<'invitation'>): Step {
   const { invitation: record, self, now } = input;
   const info = readCallData(record.data);
-  if (!info || record.inviter === self.userID) return step(m);
+  if (!info) return step(m);
+  if (record.inviter === self.userID) {
+    // The server left this user's call in its name (its call device was gone past the grace,
+    // `peerLeft`) and told the others: this device, back and still in that call, is out of it.
+    const s = m.call;
+    const leftForUs =
+      info.cmd === 'hangup' &&
+      info.endReason === 'peerLeft' &&
+      info.roomID === s.roomID &&
+      ACTIVE.has(s.phase);
+    return leftForUs ? finish(m, now, 'connectionLost', 'remote') : step(m);
+  }
   if (info.cmd === 'hangup') return hungUp(m, input, info);
   if (info.cmd !== 'audioCall' && info.cmd !== 'videoCall') return step(m);
   const s = m.call;
