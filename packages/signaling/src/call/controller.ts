@@ -6,6 +6,7 @@ import { BeckonError, isErrorCode, SignalingError } from '../errors.js';
 import type { InvitationRecord } from '../rules/types.js';
 import type { CallState } from './state.js';
 import { idleCall } from './state.js';
+import { createStateStore, type StandaloneStateStore, type StateStore } from './stateStore.js';
 import {
   type CallEffect,
   type CallInput,
@@ -18,32 +19,14 @@ import {
 } from './transition.js';
 
 /** Where the call state lives: a slice of an app's store, or {@link createCallStore}'s own. */
-export interface CallStore {
-  getState(): CallState;
-  setState(state: CallState): void;
-}
+export type CallStore = StateStore<CallState>;
 
 /** A {@link CallStore} of its own, for apps without a store (a Node script, a test). */
-export interface StandaloneCallStore extends CallStore {
-  /** Calls `listener` after every change; returns the unsubscribe. */
-  subscribe(listener: (state: CallState) => void): () => void;
-}
+export type StandaloneCallStore = StandaloneStateStore<CallState>;
 
-export function createCallStore(initial: CallState = idleCall): StandaloneCallStore {
-  let state = initial;
-  const listeners = new Set<(state: CallState) => void>();
-  return {
-    getState: () => state,
-    setState(next) {
-      state = next;
-      for (const listener of [...listeners]) listener(state);
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-}
+/** A call state store of its own: `new CallController(client, { store: createCallStore() })` shares it. */
+export const createCallStore = (initial: CallState = idleCall): StandaloneCallStore =>
+  createStateStore(initial);
 
 export interface CallControllerOptions {
   /** Seconds a call rings before it times out. Default 30. */
@@ -117,7 +100,7 @@ export class CallController {
   constructor(client: SignalingClient, options: CallControllerOptions = {}) {
     this.#client = client;
     this.#o = options;
-    this.#store = options.store ?? createCallStore();
+    this.#store = options.store ?? createStateStore(idleCall);
     this.#clock = options.clock ?? client.clock;
   }
 

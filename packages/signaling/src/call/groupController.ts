@@ -13,35 +13,17 @@ import {
   initialGroupCallMachine,
 } from './groupMachine.js';
 import { type GroupCallState, idleGroupCall } from './groupState.js';
+import { createStateStore, type StandaloneStateStore, type StateStore } from './stateStore.js';
 import type { CallRequestFailure } from './transition.js';
 
 /** Where the group call state lives: a slice of an app's store, or {@link createGroupCallStore}'s own. */
-export interface GroupCallStore {
-  getState(): GroupCallState;
-  setState(state: GroupCallState): void;
-}
+export type GroupCallStore = StateStore<GroupCallState>;
 
 /** A {@link GroupCallStore} of its own, for apps without a store (a Node script, a test). */
-export interface StandaloneGroupCallStore extends GroupCallStore {
-  /** Calls `listener` after every change; returns the unsubscribe. */
-  subscribe(listener: (state: GroupCallState) => void): () => void;
-}
+export type StandaloneGroupCallStore = StandaloneStateStore<GroupCallState>;
 
-export function createGroupCallStore(initial: GroupCallState = idleGroupCall): StandaloneGroupCallStore {
-  let state = initial;
-  const listeners = new Set<(state: GroupCallState) => void>();
-  return {
-    getState: () => state,
-    setState(next) {
-      state = next;
-      for (const listener of [...listeners]) listener(state);
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-}
+export const createGroupCallStore = (initial: GroupCallState = idleGroupCall): StandaloneGroupCallStore =>
+  createStateStore(initial);
 
 export interface GroupCallControllerOptions {
   /** Seconds each invitation rings before it times out (0: never). Default 30. */
