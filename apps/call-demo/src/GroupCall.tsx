@@ -5,6 +5,7 @@ import { IncomingCallDialog } from '@beckon/ui';
 import { GroupCallStage, type GroupTileMedia } from '@beckon/ui/group';
 import { useEffect, useMemo, useState } from 'react';
 import type { Session } from './session.js';
+import { useMediaToggles } from './toggles.js';
 import { Video } from './Video.js';
 
 /** How a group call may end for someone who can still come back while it lasts. */
@@ -47,16 +48,11 @@ export function GroupCall({ session, group, ice, devices, addable, limit }: Grou
     },
     { devices: devices.selected },
   );
-  const [microphoneOn, setMicrophoneOn] = useState(true);
-  const [cameraOn, setCameraOn] = useState(true);
+  const toggles = useMediaToggles(media.actions, group.phase);
   const [adding, setAdding] = useState(false);
   const [error, setError] = useState<string>();
   useEffect(() => {
-    if (group.phase === 'dialing' || group.phase === 'ringing') {
-      setMicrophoneOn(true);
-      setCameraOn(true);
-      setAdding(false);
-    }
+    if (group.phase === 'dialing' || group.phase === 'ringing') setAdding(false);
   }, [group.phase]);
 
   const tiles = useMemo(() => {
@@ -93,21 +89,9 @@ export function GroupCall({ session, group, ice, devices, addable, limit }: Grou
         media={tiles}
         local={{
           media: <Video stream={media.local} muted label="local video" />,
-          cameraOff: !cameraOn,
-          muted: !microphoneOn,
+          ...toggles.local,
         }}
-        controls={{
-          microphoneOn,
-          onMicrophoneChange: (on) => {
-            setMicrophoneOn(on);
-            media.actions.setMicrophoneEnabled(on);
-          },
-          cameraOn,
-          onCameraChange: (on) => {
-            setCameraOn(on);
-            media.actions.setCameraEnabled(on);
-          },
-        }}
+        controls={toggles.controls}
         onLeave={() => void group.actions.hangUp()}
         onAddPeople={session.mode === 'beckon' ? () => setAdding((open) => !open) : undefined}
         onClose={group.actions.reset}

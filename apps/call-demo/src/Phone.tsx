@@ -21,6 +21,7 @@ import { CallHistoryList, CallNotificationsButton, CallStage, DevicePicker } fro
 import { useEffect, useState } from 'react';
 import { GroupCall } from './GroupCall.js';
 import type { BeckonSession, Session } from './session.js';
+import { useMediaToggles } from './toggles.js';
 import { Video } from './Video.js';
 
 /** Joins the dev server's lobby group, so everyone signed in can see and call each other. */
@@ -232,16 +233,7 @@ export function Phone({ session, groupOptions }: { session: Session; groupOption
   const busy = active(call.phase) || active(group.phase);
   const dial: Dial = (userID, callType) => void call.actions.dial(userID, { callType });
   const dialMany: DialMany = (userIDs, callType) => void group.actions.start(userIDs, { callType });
-  // The toggles' state, so your own tile shows your avatar while your camera is off. Every call
-  // starts with both on (the media room publishes both).
-  const [microphoneOn, setMicrophoneOn] = useState(true);
-  const [cameraOn, setCameraOn] = useState(true);
-  useEffect(() => {
-    if (call.phase === 'dialing' || call.phase === 'ringing') {
-      setMicrophoneOn(true);
-      setCameraOn(true);
-    }
-  }, [call.phase]);
+  const toggles = useMediaToggles(media.actions, call.phase);
 
   return (
     <main className="demo">
@@ -275,19 +267,8 @@ export function Phone({ session, groupOptions }: { session: Session; groupOption
         {...(media.remoteState ? { remote: media.remoteState } : {})}
         devices={<DevicePicker devices={devices} {...(media.local ? { preview: media.local } : {})} />}
         localMedia={<Video stream={media.local} muted label="local video" />}
-        local={{ cameraOff: !cameraOn, muted: !microphoneOn }}
-        controls={{
-          microphoneOn,
-          onMicrophoneChange: (on) => {
-            setMicrophoneOn(on);
-            media.actions.setMicrophoneEnabled(on);
-          },
-          cameraOn,
-          onCameraChange: (on) => {
-            setCameraOn(on);
-            media.actions.setCameraEnabled(on);
-          },
-        }}
+        local={toggles.local}
+        controls={toggles.controls}
       />
       <GroupCall
         session={session}
