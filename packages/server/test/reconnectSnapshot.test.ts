@@ -6,6 +6,7 @@ import { MemoryStore } from '../src/store/memory.js';
 import { connectUser, startServer, type TestUser, waitFor } from './helpers.js';
 import { call, flood, trackVanished, WINDOW } from './reconnectHelpers.js';
 import { freePort } from './redis/cluster.js';
+import { cancelledAfterAdd, neverHeld, timedOutAfterAdd } from './resyncCatchUp.js';
 
 // Issue 14, item 2: a reconnect that gets a snapshot (a gap over the replay window, a restart of
 // the embedded memory store) ends, on every side, what the client held and the server no longer
@@ -113,6 +114,23 @@ describe('a gap over the replay window during a ringing call', () => {
     ]);
     expect(bob.user.events('onInvitationCancelled')).toEqual([]);
     expect(bob.user.client.invitations.size).toBe(0);
+  });
+});
+
+describe('an invitation that gained an invitee while the device was away', () => {
+  it('cancelled after the flood: bob hears the cancel of the whole record, dave and the new data', async () => {
+    const s = await server();
+    await cancelledAfterAdd({ home: s, back: s, cleanups });
+  });
+
+  it('timed out, with a replay over maxReplayBytes: bob hears the timeout of the whole record', async () => {
+    const s = await server({ maxReplayBytes: 1 });
+    await timedOutAfterAdd({ home: s, back: s, cleanups });
+  });
+
+  it('one bob never held (its invite out of the window): his client leaves it alone', async () => {
+    const s = await server();
+    await neverHeld({ home: s, back: s, cleanups });
   });
 });
 

@@ -343,8 +343,12 @@ export class SignalingClient {
 
   #onSnapshot(snapshot: InvitationSnapshot): void {
     // What we held and the arbiter no longer has ended while we were away: the events that
-    // ended it, where the arbiter can still tell; otherwise it vanished.
-    for (const event of snapshot.missed ?? []) this.#onEvent(event);
+    // ended it, where the arbiter can still tell; otherwise it vanished. An addInvitees among
+    // them brings a held record up to date before its end; the server cannot always tell which
+    // invitations we held, so those we did not hold are left alone (their other events would
+    // change nothing anyway).
+    for (const event of snapshot.missed ?? [])
+      if (this.#view.has(event.envelope.inviteID)) this.#onEvent(event);
     const before = this.#view;
     this.#view = new Map(snapshot.invitations.map((r) => [r.inviteID, r]));
     const me = this.userID;

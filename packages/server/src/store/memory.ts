@@ -10,10 +10,12 @@ import {
 import { Arbiter, isLoggedFor } from '@beckon/signaling/rules';
 import { type HistoryLimits, historyLimits, mergeHistory } from '../history.js';
 import type { GroupRoom, GroupRoomLeave, SharedRoom } from '../rooms.js';
+import { withCatchUps } from './ended.js';
 import { MemoryGroupRooms } from './groupRooms.js';
 import type {
   Delivery,
   DevicePresence,
+  EndedInvitation,
   Group,
   HistoryEntry,
   Store,
@@ -198,18 +200,21 @@ export class MemoryStore implements Store {
     return log.entries.filter((e) => e.seq > seq);
   }
 
-  async endedSince(userID: string, seq: number, limit: number): Promise<InvitationRecord[]> {
+  async endedSince(userID: string, seq: number, limit: number): Promise<EndedInvitation[]> {
     const log = this.#logs.get(userID) ?? { seq: 0, entries: [] };
     const { entries } = log;
     // The log's window, as for a replay: entries kept past it (trimmed in steps) do not count.
     const after = Math.max(seq, log.seq - this.#logLimit());
     const out = new Map<string, InvitationRecord>();
-    for (let i = entries.length - 1; i >= 0 && out.size < limit; i--) {
+    const events: SignalingEvent[] = [];
+    // The whole window is read, not only up to the `limit`th end: the adds come before the ends.
+    for (let i = entries.length - 1; i >= 0; i--) {
       const entry = entries[i];
       if (entry === undefined || entry.seq <= after) break;
-      if (entry.ended !== undefined) out.set(entry.ended.inviteID, entry.ended);
+      events.push(entry.event);
+      if (entry.ended !== undefined && out.size < limit) out.set(entry.ended.inviteID, entry.ended);
     }
-    return [...out.values()];
+    return withCatchUps(userID, events, [...out.values()]);
   }
 
   async createGroup(owner: string, name: string): Promise<Group> {

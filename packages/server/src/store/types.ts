@@ -11,6 +11,20 @@ export interface Delivery {
   readonly seq: number | undefined;
 }
 
+/** An invitation that ended while a client was away, as a snapshot tells it (issue 14). */
+export interface EndedInvitation {
+  /** Its final record: the ending events are rebuilt from it (`endingEvents`). */
+  readonly final: InvitationRecord;
+  /**
+   * The events a client that held it must hear before its ending events, so that they end its
+   * whole record: the last `addInvitees` it missed (it carries the whole record, with the
+   * invitees added meanwhile) and the last `modify` after that one. Empty when it missed
+   * neither, or when it cannot have held the invitation (its `invite` is in the log after the
+   * client's sequence, or an `addInvitees` there names the user).
+   */
+  readonly catchUp: readonly SignalingEvent[];
+}
+
 export interface StoreListener {
   /**
    * Events for recipients that may have connections on this process, in each recipient's
@@ -142,10 +156,11 @@ export interface Store extends GroupRooms {
    */
   devicePresence(userID: string, deviceID: string): Promise<DevicePresence>;
   /**
-   * Final records of invitations that ended and whose events reached `userID`'s log after
-   * `seq` (at most `limit`, newest first); the part of the log the store still keeps only.
+   * Invitations that ended and whose events reached `userID`'s log after `seq` (at most
+   * `limit`, newest first): each final record with its catch-up (`EndedInvitation`); the part of
+   * the log the store still keeps only.
    */
-  endedSince(userID: string, seq: number, limit: number): Promise<InvitationRecord[]>;
+  endedSince(userID: string, seq: number, limit: number): Promise<EndedInvitation[]>;
   /** Hands a frame to `userID`'s connections on the other processes (`relayed` there). */
   relay(userID: string, text: string): void;
 

@@ -4,6 +4,7 @@ import type { BeckonServer } from '../../src/server.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { connectUser, startServer, type TestUser, waitFor } from '../helpers.js';
 import { call, flood, trackVanished, WINDOW } from '../reconnectHelpers.js';
+import { cancelledAfterAdd, neverHeld, timedOutAfterAdd } from '../resyncCatchUp.js';
 import { describeRedis, freshPrefix, purge, REDIS_URL, testClient } from './cluster.js';
 
 // Issue 14, item 2 on Redis: the final records of ended invitations (`P ended:{id}`) and the
@@ -14,11 +15,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function pair(endedTtlMs?: number): Promise<[BeckonServer, BeckonServer]> {
+async function pair(endedTtlMs?: number, maxReplayBytes?: number): Promise<[BeckonServer, BeckonServer]> {
   const prefix = freshPrefix();
   const ttl = endedTtlMs === undefined ? {} : { endedTtlMs };
+  const replay = maxReplayBytes === undefined ? {} : { maxReplayBytes };
   const make = () =>
-    startServer({ store: new RedisStore({ url: REDIS_URL, prefix, logLimit: WINDOW, ...ttl }) });
+    startServer({ store: new RedisStore({ url: REDIS_URL, prefix, logLimit: WINDOW, ...ttl }), ...replay });
   const a = await make();
   const b = await make();
   cleanups.push(() => purge(prefix));
@@ -108,4 +110,19 @@ describeRedis('distributed mode: a snapshot after a gap over the replay window',
       },
     );
   }
+
+  it('an invitation that gained an invitee, cancelled after the flood: bob, back on the other process, hears the whole record end', async () => {
+    const [a, b] = await pair();
+    await cancelledAfterAdd({ home: b, back: a, cleanups });
+  });
+
+  it('an invitation that gained an invitee and timed out, with a replay over maxReplayBytes: bob hears the whole record end', async () => {
+    const [a, b] = await pair(undefined, 1);
+    await timedOutAfterAdd({ home: b, back: a, cleanups });
+  });
+
+  it('one bob never held that gained an invitee (its invite out of the window): his client leaves it alone', async () => {
+    const [a, b] = await pair();
+    await neverHeld({ home: b, back: a, cleanups });
+  });
 });

@@ -1,6 +1,7 @@
 import type { InvitationRecord, SignalingEvent } from '@beckon/signaling';
 import { CALL_ROOM_TTL_MS } from '../../rooms.js';
-import type { DevicePresence } from '../types.js';
+import { withCatchUps } from '../ended.js';
+import type { DevicePresence, EndedInvitation } from '../types.js';
 import { call } from './cas.js';
 import type { Keys } from './keys.js';
 import type { Client } from './scripts.js';
@@ -76,18 +77,24 @@ export class Lifecycle {
     return call(() => this.#redis.getdel(this.#keys.room(roomID)));
   }
 
-  /** Final records of the invitations ended by events in the user's log after `seq`, newest first. */
-  async endedSince(userID: string, seq: number, limit: number): Promise<InvitationRecord[]> {
+  /**
+   * Final records of the invitations ended by events in the user's log after `seq`, newest
+   * first, with their catch-ups from the same part of the log.
+   */
+  async endedSince(userID: string, seq: number, limit: number): Promise<EndedInvitation[]> {
     const members = await call(() => this.#redis.zrangebyscore(this.#keys.log(userID), `(${seq}`, '+inf'));
     const ids: string[] = [];
-    for (let i = members.length - 1; i >= 0 && ids.length < limit; i--) {
+    const events: SignalingEvent[] = [];
+    for (let i = members.length - 1; i >= 0; i--) {
       const member = members[i] ?? '';
       const event = JSON.parse(member.slice(member.indexOf(':') + 1)) as SignalingEvent;
+      events.push(event);
       const id = event.envelope.inviteID;
-      if (TERMINAL.has(event.kind) && !ids.includes(id)) ids.push(id);
+      if (TERMINAL.has(event.kind) && ids.length < limit && !ids.includes(id)) ids.push(id);
     }
     if (ids.length === 0) return [];
     const records = await call(() => this.#redis.mget(ids.map((id) => this.#ended(id))));
-    return records.flatMap((json) => (json === null ? [] : [JSON.parse(json) as InvitationRecord]));
+    const finals = records.flatMap((json) => (json === null ? [] : [JSON.parse(json) as InvitationRecord]));
+    return withCatchUps(userID, events, finals);
   }
 }
