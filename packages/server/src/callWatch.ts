@@ -8,6 +8,7 @@ import {
   type SignalingEvent,
 } from '@beckon/signaling';
 import type { Logger } from 'pino';
+import { DeviceWatch } from './deviceWatch.js';
 import type { Metrics } from './metrics.js';
 import { CALL_ROOM_TTL_MS } from './rooms.js';
 import type { Store } from './store/types.js';
@@ -43,8 +44,6 @@ export interface CallWatchOptions {
   readonly connectedHere: (userID: string, deviceID: string) => boolean;
 }
 
-const key = (user: string, device: string) => `${user}\n${device}`;
-
 /**
  * The one-to-one call an invitation without a group places. A group call's invitations (one
  * per callee, `userIDs` listing them all) are not watched here: its room has users coming and
@@ -71,29 +70,21 @@ function callOf(data: string, sender: string): { roomID: string; callType: CallT
 export class CallWatch {
   readonly #o: CallWatchOptions;
   /** Sides by device, then by inviteID. */
-  readonly #sides = new Map<string, Map<string, Side>>();
-  /** Devices whose sockets all closed here: when, and the timer that checks them. */
-  readonly #lost = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  readonly #sides: DeviceWatch<Side>;
   /** Rooms this process is ending (two parties gone at once must not hang up twice). */
   readonly #ending = new Set<string>();
   /** Calls whose peer user the survey found with no socket anywhere, since when. */
   readonly #absent = new Map<string, number>();
-  readonly #surveyTimer: NodeJS.Timeout;
-  #closed = false;
 
   constructor(options: CallWatchOptions) {
     this.#o = options;
-    let surveying = false;
-    this.#surveyTimer = setInterval(() => {
-      if (surveying) return;
-      surveying = true;
-      this.#survey()
-        .catch((err: unknown) => options.log.warn({ err }, 'call watch: survey failed'))
-        .finally(() => {
-          surveying = false;
-        });
-    }, options.graceMs);
-    this.#surveyTimer.unref();
+    this.#sides = new DeviceWatch<Side>({
+      ...options,
+      name: 'call watch',
+      idOf: (side) => side.inviteID,
+      check: (side, lostAt, now) => this.#checkSide(side, lostAt, now),
+      survey: () => this.#survey(),
+    });
   }
 
   /** `user` placed a call invitation from `device` (its reply was ok). */
@@ -103,7 +94,7 @@ export class CallWatch {
     const callee = command.inviteeList[0];
     if (call === undefined || callee === undefined) return;
     const answerBy = command.timeout > 0 ? now + command.timeout * 1000 : now + CALL_ROOM_TTL_MS;
-    this.#add({
+    this.#sides.add({
       inviteID,
       ...call,
       user,
@@ -135,7 +126,7 @@ export class CallWatch {
       answerBy: now,
       forgetAt: now + CALL_ROOM_TTL_MS,
     };
-    this.#add(side);
+    this.#sides.add(side);
   }
 
   /** An event reached this process: a call that ended otherwise stops being watched. */
@@ -146,95 +137,33 @@ export class CallWatch {
       const call = parseCallData(envelope.data);
       if (!call.ok || call.value.cmd !== 'hangup') return;
       for (const user of [envelope.inviter, ...envelope.inviteeList])
-        for (const [k, sides] of this.#sides)
-          if (k.startsWith(`${user}\n`))
-            for (const side of sides.values())
-              if (side.roomID === call.value.roomID || call.value.roomID === '') this.#drop(side.inviteID);
+        for (const side of this.#sides.entries(user))
+          if (side.roomID === call.value.roomID || call.value.roomID === '') this.#drop(side.inviteID);
     }
   }
 
   /** A socket of the device authenticated here: a loss in progress is over. */
   connected(user: string, device: string): void {
-    const k = key(user, device);
-    const lost = this.#lost.get(k);
-    if (lost === undefined) return;
-    clearTimeout(lost.timer);
-    this.#lost.delete(k);
+    this.#sides.connected(user, device);
   }
 
   /** The last socket of the device closed here. */
   disconnected(user: string, device: string, now = Date.now()): void {
-    const k = key(user, device);
-    if (this.#sides.has(k) && !this.#lost.has(k)) this.#arm(k, now, now + this.#o.graceMs);
+    this.#sides.disconnected(user, device, now);
   }
 
   /** Forgets sides past their limits (called from the server's heartbeat). */
   sweep(now = Date.now()): void {
-    for (const [k, sides] of this.#sides) {
-      for (const [id, side] of sides) if (side.forgetAt <= now) sides.delete(id);
-      if (sides.size === 0) this.#forget(k);
-    }
+    this.#sides.sweep(now);
   }
 
   close(): void {
-    this.#closed = true;
-    clearInterval(this.#surveyTimer);
-    for (const { timer } of this.#lost.values()) clearTimeout(timer);
-    this.#lost.clear();
+    this.#sides.close();
   }
 
-  #add(side: Side): void {
-    const k = key(side.user, side.device);
-    let sides = this.#sides.get(k);
-    if (sides === undefined) {
-      sides = new Map();
-      this.#sides.set(k, sides);
-    }
-    sides.set(side.inviteID, side);
-    // The device went away between its request and now: its grace starts now.
-    if (!this.#o.connectedHere(side.user, side.device)) this.disconnected(side.user, side.device);
-  }
-
+  /** Stops watching the call, on every device. */
   #drop(inviteID: string): void {
-    for (const [k, sides] of this.#sides) if (sides.delete(inviteID) && sides.size === 0) this.#forget(k);
-  }
-
-  #forget(k: string): void {
-    this.#sides.delete(k);
-    const lost = this.#lost.get(k);
-    if (lost !== undefined) clearTimeout(lost.timer);
-    this.#lost.delete(k);
-  }
-
-  #arm(k: string, lostAt: number, at: number): void {
-    if (this.#closed) return;
-    const previous = this.#lost.get(k);
-    if (previous !== undefined) clearTimeout(previous.timer);
-    const timer = setTimeout(
-      () => {
-        this.#check(k, lostAt).catch((err: unknown) => {
-          this.#o.log.warn({ err }, 'call watch: check failed; trying again after the grace');
-          if (this.#lost.get(k)?.timer === timer) this.#arm(k, lostAt, Date.now() + this.#o.graceMs);
-        });
-      },
-      Math.max(0, at - Date.now()),
-    );
-    timer.unref();
-    this.#lost.set(k, { at: lostAt, timer });
-  }
-
-  /** The grace of a device ran out: end each of its calls whose party is still gone. */
-  async #check(k: string, lostAt: number): Promise<void> {
-    const sides = [...(this.#sides.get(k)?.values() ?? [])];
-    let next = Number.POSITIVE_INFINITY;
-    const now = Date.now();
-    for (const side of sides) {
-      const again = await this.#checkSide(side, lostAt, now);
-      if (again !== undefined) next = Math.min(next, again);
-    }
-    if (this.#lost.get(k)?.at !== lostAt) return; // reconnected meanwhile
-    if (next < Number.POSITIVE_INFINITY && this.#sides.has(k)) this.#arm(k, lostAt, next);
-    else this.#lost.delete(k);
+    for (const side of this.#sides.entries()) if (side.inviteID === inviteID) this.#sides.delete(side);
   }
 
   /** Ends the side's call if its party is gone; returns when to look again, if ever. */
@@ -256,12 +185,6 @@ export class CallWatch {
     if (now < lossAt + graceMs) return lossAt + graceMs;
     await this.#hangUp(side, side.user, side.peer, lossAt, answeredAt);
     return undefined;
-  }
-
-  /** Whether this process watches `user`'s side of the call (then its grace ends it). */
-  #watches(user: string, inviteID: string): boolean {
-    for (const [k, sides] of this.#sides) if (k.startsWith(`${user}\n`) && sides.has(inviteID)) return true;
-    return false;
   }
 
   /**
@@ -311,10 +234,11 @@ export class CallWatch {
    * call a grace earlier, by the device, and takes the room first.
    */
   async #survey(): Promise<void> {
-    const mine = [...this.#sides.values()]
-      .flatMap((sides) => [...sides.values()])
+    const mine = this.#sides
+      .entries()
       .filter(
-        (side) => this.#o.connectedHere(side.user, side.device) && !this.#watches(side.peer, side.inviteID),
+        (side) =>
+          this.#o.connectedHere(side.user, side.device) && !this.#sides.watches(side.peer, side.inviteID),
       );
     if (mine.length === 0) {
       this.#absent.clear();
