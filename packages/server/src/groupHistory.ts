@@ -40,7 +40,11 @@ function entryOf(
   return {
     inviteID: record.inviteID,
     roomID: call.roomID,
-    peer: incoming ? record.inviter : (record.invitees[0]?.userID ?? ''),
+    // The inviter's: the first callee its data lists (every invitation of the call lists them in
+    // the same order), so the entry names the same peer whichever piece of it was written first.
+    peer: incoming
+      ? record.inviter
+      : (call.userIDs.find((u) => u !== record.inviter) ?? record.invitees[0]?.userID ?? ''),
     direction: incoming ? 'incoming' : 'outgoing',
     callType: call.callType,
     outcome,

@@ -1,4 +1,5 @@
 import type { InvitationRecord, SignalingEvent } from '@beckon/signaling';
+import { introduces } from '@beckon/signaling/rules';
 import type { EndedInvitation } from './types.js';
 
 // What a snapshot tells of an invitation that ended while the client was away: its final record
@@ -25,11 +26,7 @@ export function withCatchUps(
   for (const event of newestFirst) {
     const f = found.get(event.envelope.inviteID);
     if (f === undefined || f.unheld) continue;
-    if (
-      event.kind === 'invite' ||
-      (event.kind === 'addInvitees' && event.envelope.inviteeList.includes(userID))
-    )
-      f.unheld = true;
+    if (introduces(event, userID)) f.unheld = true;
     else if (event.kind === 'addInvitees') f.add ??= event;
     else if (event.kind === 'modify' && f.add === undefined) f.modify ??= event;
   }

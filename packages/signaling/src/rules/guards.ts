@@ -359,6 +359,16 @@ export function needsReceipt(record: InvitationRecord | undefined, invitee: stri
   return record?.invitees.some((i) => i.userID === invitee && i.state === 'pending' && !i.delivered) === true;
 }
 
+/**
+ * Whether `event` is where `userID` can first have come to hold its invitation: the invitation
+ * itself, or an `addInvitees` that names them. A client that missed it cannot have held it.
+ */
+export function introduces(event: SignalingEvent, userID: string): boolean {
+  return (
+    event.kind === 'invite' || (event.kind === 'addInvitees' && event.envelope.inviteeList.includes(userID))
+  );
+}
+
 /** Whether handing `event` to `userID` calls for a receipt: it invited them, and {@link needsReceipt}. */
 export function receiptDue(event: SignalingEvent, userID: string): boolean {
   if (event.kind !== 'invite' && event.kind !== 'addInvitees') return false;

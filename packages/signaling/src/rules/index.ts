@@ -47,6 +47,7 @@ export {
   type FindRingingOptions,
   findRinging,
   glareCallee,
+  introduces,
   isLoggedFor,
   isOverdue,
   isReplayable,
