@@ -82,9 +82,11 @@ describe('remote camera off and mute, and devices (real Chromium, fake devices)'
     // The demo's CallStage: the remote ParticipantTile takes useCallRoom().remoteState.
     const tile = alice.locator('.beckon-tile-remote');
     const caption = tile.locator('figcaption');
-    expect(await tile.getAttribute('data-camera')).toBe('on');
+    // The tile follows the room's report of bob's video, which may come a moment after the
+    // first frames play (the track's unmute, then a render): wait for it, on a loaded machine too.
+    await poll(() => tile.getAttribute('data-camera')).toBe('on');
     // The fake microphone beeps, so ", speaking" comes and goes.
-    expect(await caption.textContent()).toMatch(/^bob(, speaking)?$/);
+    await poll(() => caption.textContent()).toMatch(/^bob(, speaking)?$/);
 
     await bob.getByRole('button', { name: 'Camera' }).click();
     await poll(() => tile.getAttribute('data-camera')).toBe('off');
