@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoUnderTest, playing, shot as saveShot } from '../../e2e-browser.js';
+import { signIn } from './signIn.js';
 
 const demo = demoUnderTest(join(import.meta.dirname, '..'));
 
@@ -18,15 +19,12 @@ async function person(name: string, query = ''): Promise<Page> {
   page.on('console', (message) => {
     if (message.text().includes('Content Security Policy')) cspReports.push(`${name}: ${message.text()}`);
   });
-  return signIn(page, name, query);
+  return signInAt(page, name, query);
 }
 
-async function signIn(page: Page, name: string, query = ''): Promise<Page> {
+async function signInAt(page: Page, name: string, query = ''): Promise<Page> {
   await page.goto(`${demo.server().url}/${query}`);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor();
-  return page;
+  return signIn(page, name);
 }
 
 const shot = (page: Page, name: string) => saveShot(page, 'call-demo', name);
@@ -118,7 +116,7 @@ describe('call demo end to end (real Chromium, fake camera and microphone)', () 
   it('signed in on two tabs: both ring, accepting in one stops the other', async () => {
     const hal = await person('hal');
     const ivy = await person('ivy');
-    const secondTab = await signIn(await ivy.context().newPage(), 'ivy');
+    const secondTab = await signInAt(await ivy.context().newPage(), 'ivy');
     await hal.getByRole('button', { name: 'Video call ivy' }).click();
     await ivy.getByRole('alertdialog').waitFor();
     await secondTab.getByRole('alertdialog').waitFor();
@@ -165,7 +163,7 @@ describe('call demo end to end (real Chromium, fake camera and microphone)', () 
       .poll(() => history(jo).textContent(), { timeout: 10_000 })
       .toMatch(/Completed · \d+ seconds?/);
     // Kim comes back in a new tab: the server kept the call answered, with a duration.
-    const again = await signIn(await kimContext.newPage(), 'kim');
+    const again = await signInAt(await kimContext.newPage(), 'kim');
     await expect
       .poll(() => history(again).textContent(), { timeout: 10_000 })
       .toMatch(/Completed · \d+ seconds?/);

@@ -2,15 +2,12 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { axe, demoUnderTest, playing, shot as saveShot } from '../../e2e-browser.js';
+import { signIn } from './signIn.js';
 
 const demo = demoUnderTest(join(import.meta.dirname, '..'));
 
 async function person(name: string): Promise<Page> {
-  const page = await demo.people().open(`${demo.server().url}/`);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor();
-  return page;
+  return signIn(await demo.people().open(`${demo.server().url}/`), name);
 }
 
 const shot = (page: Page, name: string) => saveShot(page, 'call-demo', name);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { demoUnderTest, playing, shot as saveShot } from '../../e2e-browser.js';
+import { signIn } from './signIn.js';
 
 const demo = demoUnderTest(join(import.meta.dirname, '..'));
 const shot = (page: Page, name: string) => saveShot(page, 'call-demo', name);
@@ -11,11 +12,7 @@ const shot = (page: Page, name: string) => saveShot(page, 'call-demo', name);
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 30_000 });
 
 async function person(name: string, args: readonly string[] = []): Promise<Page> {
-  const page = await demo.people().open(`${demo.server().url}/`, args);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor();
-  return page;
+  return signIn(await demo.people().open(`${demo.server().url}/`, args), name);
 }
 
 /**

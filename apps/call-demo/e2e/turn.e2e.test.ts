@@ -6,7 +6,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Coturn, startCoturn } from '../../../scripts/coturn.js';
 import { demoUnderTest, playing, shot } from '../../e2e-browser.js';
-import { haveTurnserver, recordPeerConnections, selectedPaths, signIn } from './turnRelay.js';
+import { signIn } from './signIn.js';
+import { haveTurnserver, recordPeerConnections, selectedPaths } from './turnRelay.js';
 
 describe.runIf(haveTurnserver)('call demo through a TURN relay (coturn, relay-only)', () => {
   let turn: Coturn | undefined;

@@ -5,7 +5,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Coturn, startCoturn } from '../../../scripts/coturn.js';
 import { demoUnderTest, shot } from '../../e2e-browser.js';
-import { haveTurnserver, signIn } from './turnRelay.js';
+import { signIn } from './signIn.js';
+import { haveTurnserver } from './turnRelay.js';
 
 describe.runIf(haveTurnserver)('call demo when coturn refuses the TURN credentials', () => {
   let turn: Coturn | undefined;

@@ -69,11 +69,3 @@ export function selectedPaths(page: Page): Promise<SelectedPath[]> {
     return paths;
   });
 }
-
-/** Signs `name` in on the demo page `page` has open and waits for the connection. */
-export async function signIn(page: Page, name: string): Promise<Page> {
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor();
-  return page;
-}
