@@ -1,3 +1,4 @@
+import { CallType } from '@beckon/signaling';
 import { useEffect, useMemo, useRef } from 'react';
 import type { MediaDeviceKind, MediaRoom } from './mediaRoom.js';
 
@@ -27,13 +28,23 @@ export interface RoomDeviceOptions {
   readonly onDeviceError?: (error: Error, kind: MediaDeviceKind) => void;
 }
 
-/** Opens the devices picked before the call, then joins and publishes; failures come through `failed`. */
+/**
+ * Whether a call in `phase` has its media room: from dialing out (the caller waits in the room)
+ * through connecting to the end of the call.
+ */
+export const needsRoom = (phase: string, direction: string | undefined): boolean =>
+  (phase === 'dialing' && direction === 'outgoing') || phase === 'connecting' || phase === 'inCall';
+
+/**
+ * Opens the devices picked before the call, then joins and publishes (audio, and video for a
+ * video call); failures come through `failed`.
+ */
 export function enterRoom(
   room: MediaRoom,
   picked: SelectedDevices,
   roomID: string,
   userID: string,
-  publish: { readonly audio: boolean; readonly video: boolean },
+  callType: CallType,
 ): void {
   const first = Promise.all(
     (Object.keys(picked) as MediaDeviceKind[]).map((k) => {
@@ -43,7 +54,7 @@ export function enterRoom(
   );
   first
     .then(() => room.join(roomID, userID))
-    .then(() => room.publish(publish))
+    .then(() => room.publish({ audio: true, video: callType === CallType.VIDEO }))
     .catch(() => {}); // Reported through 'failed'.
 }
 

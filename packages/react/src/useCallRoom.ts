@@ -2,7 +2,13 @@ import { CallType } from '@beckon/signaling';
 import { useEffect, useRef, useState } from 'react';
 import { useBeckonRuntime } from './context.js';
 import type { MediaRoom, PeerMediaState } from './mediaRoom.js';
-import { type CallRoomActions, enterRoom, type RoomDeviceOptions, useRoomControls } from './roomControls.js';
+import {
+  type CallRoomActions,
+  enterRoom,
+  needsRoom,
+  type RoomDeviceOptions,
+  useRoomControls,
+} from './roomControls.js';
 import { useBeckonState } from './useBeckonState.js';
 
 /** The call a room is created for. */
@@ -70,8 +76,7 @@ export function useCallRoom(createRoom: CreateCallRoom, options: UseCallRoomOpti
   const latest = useRef(options);
   latest.current = options;
 
-  const inRoom =
-    (phase === 'dialing' && direction === 'outgoing') || phase === 'connecting' || phase === 'inCall';
+  const inRoom = needsRoom(phase, direction);
 
   useEffect(() => {
     if (!inRoom || !roomID || !peer || !userID) return;
@@ -94,10 +99,7 @@ export function useCallRoom(createRoom: CreateCallRoom, options: UseCallRoomOpti
       }),
     ];
     // Devices picked before the call: the room opens them when it publishes.
-    enterRoom(current, latest.current.devices ?? {}, roomID, userID, {
-      audio: true,
-      video: kind === CallType.VIDEO,
-    });
+    enterRoom(current, latest.current.devices ?? {}, roomID, userID, kind);
     return () => {
       for (const off of offs) off();
       void current.leave();

@@ -3,7 +3,13 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useBeckonRuntime } from './context.js';
 import { groupRuntime } from './groupRuntime.js';
 import type { MediaRoom, PeerMediaState } from './mediaRoom.js';
-import { type CallRoomActions, enterRoom, type RoomDeviceOptions, useRoomControls } from './roomControls.js';
+import {
+  type CallRoomActions,
+  enterRoom,
+  needsRoom,
+  type RoomDeviceOptions,
+  useRoomControls,
+} from './roomControls.js';
 import { useBeckonState } from './useBeckonState.js';
 import type { RemoteMedia } from './useClassRoom.js';
 
@@ -87,8 +93,7 @@ export function useGroupCallRoom(
   const latest = useRef(options);
   latest.current = options;
 
-  const inRoom =
-    (phase === 'dialing' && direction === 'outgoing') || phase === 'connecting' || phase === 'inCall';
+  const inRoom = needsRoom(phase, direction);
 
   useEffect(() => {
     if (!inRoom || !roomID || !userID) return;
@@ -124,10 +129,7 @@ export function useGroupCallRoom(
           controller.fail(error.message);
       }),
     ];
-    enterRoom(current, latest.current.devices ?? {}, roomID, userID, {
-      audio: true,
-      video: kind === CallType.VIDEO,
-    });
+    enterRoom(current, latest.current.devices ?? {}, roomID, userID, kind);
     return () => {
       for (const off of offs) off();
       void current.leave();

@@ -13,7 +13,6 @@ import {
   type Input,
   inRoom,
   leave,
-  live,
   type M,
   markAccepted,
   patch,
@@ -33,7 +32,7 @@ import {
   initialGroupCallMachine,
 } from './groupMachine.js';
 import { changed, earliest, isExpected, isWaiting, person, upsert } from './groupPeople.js';
-import type { CallSelf } from './transition.js';
+import { type CallSelf, live } from './transition.js';
 
 // The group call's transition: the user's actions, the media layer's reports and the watchdog
 // here; the client's events in groupEvents.ts; the end rules in groupEnd.ts.

@@ -17,7 +17,7 @@ import {
   type GroupParticipant,
   idleGroupCall,
 } from './groupState.js';
-import type { CallSelf } from './transition.js';
+import { type CallSelf, live } from './transition.js';
 
 // How a group call ends for this side (the end rules, leaving, the leave notice), and the small
 // steps every input of the machine shares.
@@ -27,7 +27,6 @@ export type Step = GroupCallStep;
 export type Input<T extends GroupCallInput['type']> = Extract<GroupCallInput, { type: T }>;
 
 export const ACTIVE: ReadonlySet<GroupCallPhase> = new Set(['dialing', 'ringing', 'connecting', 'inCall']);
-export const live = (phase: GroupCallPhase) => phase === 'connecting' || phase === 'inCall';
 export const inRoom = (phase: GroupCallPhase) => phase === 'dialing' || live(phase);
 
 export const step = (state: M, ...effects: GroupCallEffect[]): Step => ({ state, effects });

@@ -290,7 +290,7 @@ export function isOverdue(deadline: number | undefined, now: number, graceMs = 0
 /** The pending invitees whose deadline is at or before `now`: they time out. */
 export function dueInvitees(record: InvitationRecord, now: number): string[] {
   return record.invitees
-    .filter((i) => i.state === 'pending' && i.deadline > 0 && i.deadline <= now)
+    .filter((i) => i.state === 'pending' && isOverdue(i.deadline, now))
     .map((i) => i.userID);
 }
 
