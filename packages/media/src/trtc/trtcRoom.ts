@@ -11,6 +11,7 @@ import {
 } from '../remoteState.js';
 import {
   type DeviceKind,
+  isRoomFull,
   type MediaKind,
   type PublishOptions,
   participantLimit,
@@ -18,6 +19,7 @@ import {
   RoomError,
   type RoomEventHandler,
   type RoomEventName,
+  refusedLocally,
 } from '../roomAdapter.js';
 import { loadTrtcSdk, type TrtcClient, type TrtcEvents, type TrtcSdk, trtcFailure } from './sdk.js';
 
@@ -368,7 +370,7 @@ export class TrtcRoom implements RoomAdapter {
 
     on(E.REMOTE_USER_ENTER, ({ userId }) => {
       if (!playable(userId)) return;
-      if (!this.#seated.has(userId) && this.#seated.size >= this.#limit - 1) {
+      if (!this.#seated.has(userId) && isRoomFull(this.#seated.size, this.#limit)) {
         this.#refuse(client, userId);
         return;
       }
@@ -453,17 +455,7 @@ export class TrtcRoom implements RoomAdapter {
     this.#refused.add(userID);
     this.#remotes.delete(userID);
     client.muteRemoteAudio(userID, true).catch(() => {}); // a user gone meanwhile
-    this.#events.emit(
-      'failed',
-      new RoomError(
-        'room-full',
-        `room ${this.#roomID} is full (${this.#limit} people): ${userID} is not played`,
-        {
-          userID,
-          details: { limit: this.#limit, refusedBy: 'local' },
-        },
-      ),
-    );
+    this.#events.emit('failed', refusedLocally(this.#roomID, this.#limit, userID, 'is not played'));
   }
 
   #remote(userID: string): Remote {

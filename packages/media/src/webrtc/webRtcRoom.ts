@@ -9,6 +9,7 @@ import {
 } from '../remoteState.js';
 import {
   type DeviceKind,
+  isRoomFull,
   type MediaKind,
   type PublishOptions,
   participantLimit,
@@ -16,6 +17,7 @@ import {
   RoomError,
   type RoomEventHandler,
   type RoomEventName,
+  refusedLocally,
 } from '../roomAdapter.js';
 import { AudioLevels } from './levels.js';
 import { Peer, type PeerHost } from './peer.js';
@@ -488,7 +490,7 @@ export class WebRtcRoom implements RoomAdapter {
   }
 
   #addPeer(userID: string, session?: string): Peer | undefined {
-    if (this.#peers.size >= this.#limit - 1) {
+    if (isRoomFull(this.#peers.size, this.#limit)) {
       this.#refuse(userID, session);
       return undefined;
     }
@@ -505,17 +507,7 @@ export class WebRtcRoom implements RoomAdapter {
   #refuse(userID: string, session: string | undefined): void {
     this.#refused.set(userID, session);
     this.#send(userID, { type: 'full', session: this.#session, limit: this.#limit });
-    this.#events.emit(
-      'failed',
-      new RoomError(
-        'room-full',
-        `room ${this.#roomID} is full (${this.#limit} people): ${userID} was refused`,
-        {
-          userID,
-          details: { limit: this.#limit, refusedBy: 'local' },
-        },
-      ),
-    );
+    this.#events.emit('failed', refusedLocally(this.#roomID, this.#limit, userID, 'was refused'));
   }
 
   /** `userID`'s room is full and refuses this one: drop the connection to them, if any. */
