@@ -611,8 +611,9 @@ export class WebRtcRoom implements RoomAdapter {
   #onLevel(userID: string, level: number): void {
     const state = this.#remoteStates.get(userID);
     if (state === undefined || state.muted) return;
-    if (this.#detector(userID).update(level, Date.now()))
-      this.#setRemoteState(userID, { ...state, speaking: this.#detector(userID).speaking });
+    const detector = this.#detector(userID);
+    if (detector.update(level, Date.now()))
+      this.#setRemoteState(userID, { ...state, speaking: detector.speaking });
   }
 
   #setRemoteState(userID: string, state: RemoteMediaState): void {
