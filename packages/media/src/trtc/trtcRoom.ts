@@ -1,6 +1,6 @@
 import { numericRoomID } from '@beckon/signaling';
 import type { EnterRoomConfig, TRTCOptions } from 'trtc-sdk-v5';
-import { createMediaStream, kindsOf } from '../devices.js';
+import { createMediaStream, kindsOf, undoDevicePick } from '../devices.js';
 import { RoomEmitter } from '../emitter.js';
 import {
   type RemoteMediaState,
@@ -163,10 +163,7 @@ export class TrtcRoom implements RoomAdapter {
       }
     } catch (cause) {
       // The call goes on with the device it had: reject, but no 'failed' (that would end it).
-      if (this.#deviceIds[kind] === deviceId) {
-        if (previous === undefined) delete this.#deviceIds[kind];
-        else this.#deviceIds[kind] = previous;
-      }
+      undoDevicePick(this.#deviceIds, kind, deviceId, previous);
       throw trtcFailure(cause, sdk, `could not switch the ${kind} to ${deviceId}`);
     }
   }

@@ -1,4 +1,10 @@
-import { createMediaStream, defaultGetUserMedia, deviceFailure, type GetUserMedia } from '../devices.js';
+import {
+  createMediaStream,
+  defaultGetUserMedia,
+  deviceFailure,
+  type GetUserMedia,
+  undoDevicePick,
+} from '../devices.js';
 import { RoomEmitter } from '../emitter.js';
 import {
   type RemoteMediaState,
@@ -326,10 +332,7 @@ export class WebRtcRoom implements RoomAdapter {
         throw new RoomError('device-error', `the ${kind} ${deviceId} gave no ${mediaKind}`);
     } catch (cause) {
       // The call goes on with the device it had: reject, but no 'failed' (that would end it).
-      if (this.#deviceIds[kind] === deviceId) {
-        if (previous === undefined) delete this.#deviceIds[kind];
-        else this.#deviceIds[kind] = previous;
-      }
+      undoDevicePick(this.#deviceIds, kind, deviceId, previous);
       throw deviceFailure(cause, [mediaKind]);
     }
     if (generation !== this.#generation || this.#local !== local || !local.getTracks().includes(old)) {
