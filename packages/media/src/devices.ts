@@ -1,4 +1,4 @@
-import { type MediaKind, RoomError } from './roomAdapter.js';
+import { type DeviceKind, type MediaKind, RoomError } from './roomAdapter.js';
 
 /** Opens camera and/or microphone; by default `navigator.mediaDevices.getUserMedia`, looked up at call time. */
 export type GetUserMedia = (constraints: MediaStreamConstraints) => Promise<MediaStream>;
@@ -40,4 +40,19 @@ export function kindsOf(audio: boolean, video: boolean): MediaKind[] {
   if (audio) kinds.push('audio');
   if (video) kinds.push('video');
   return kinds;
+}
+
+/**
+ * Undoes the pick of `deviceId` for `kind` after switching to it failed: `previous` again, unless
+ * another device was picked meanwhile.
+ */
+export function undoDevicePick(
+  picks: Partial<Record<DeviceKind, string>>,
+  kind: DeviceKind,
+  deviceId: string,
+  previous: string | undefined,
+): void {
+  if (picks[kind] !== deviceId) return;
+  if (previous === undefined) delete picks[kind];
+  else picks[kind] = previous;
 }

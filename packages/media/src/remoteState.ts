@@ -14,9 +14,6 @@ export interface RemoteMediaState {
   readonly speaking: boolean;
 }
 
-/** A user who has entered but sends nothing yet. */
-export const SILENT: RemoteMediaState = Object.freeze({ muted: true, cameraOff: true, speaking: false });
-
 export function sameRemoteState(a: RemoteMediaState | undefined, b: RemoteMediaState | undefined): boolean {
   return (
     a !== undefined &&
@@ -40,7 +37,7 @@ export interface SpeakingOptions {
   readonly intervalMs?: number;
 }
 
-export const DEFAULT_SPEAKING: Required<SpeakingOptions> = {
+const DEFAULT_SPEAKING: Required<SpeakingOptions> = {
   threshold: 0.1,
   releaseMs: 600,
   intervalMs: 200,

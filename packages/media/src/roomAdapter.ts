@@ -59,6 +59,24 @@ export function participantLimit(value: number | undefined, fallback: number): n
   return limit;
 }
 
+/** True when a room of `limit` people that has `others` remote users has no seat for one more. */
+export function isRoomFull(others: number, limit: number): boolean {
+  return others >= limit - 1;
+}
+
+/** The `room-full` error of a room that refused `userID` itself (`refusedBy: 'local'`). */
+export function refusedLocally(
+  roomID: string | undefined,
+  limit: number,
+  userID: string,
+  what: string,
+): RoomError {
+  return new RoomError('room-full', `room ${roomID} is full (${limit} people): ${userID} ${what}`, {
+    userID,
+    details: { limit, refusedBy: 'local' },
+  });
+}
+
 /**
  * A media failure: the typed reason (also its `code`, as on every {@link BeckonError}), a message
  * for logs, and the peer it concerns, if one.

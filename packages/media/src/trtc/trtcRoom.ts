@@ -1,6 +1,6 @@
 import { numericRoomID } from '@beckon/signaling';
 import type { EnterRoomConfig, TRTCOptions } from 'trtc-sdk-v5';
-import { createMediaStream, kindsOf } from '../devices.js';
+import { createMediaStream, kindsOf, undoDevicePick } from '../devices.js';
 import { RoomEmitter } from '../emitter.js';
 import {
   type RemoteMediaState,
@@ -11,6 +11,7 @@ import {
 } from '../remoteState.js';
 import {
   type DeviceKind,
+  isRoomFull,
   type MediaKind,
   type PublishOptions,
   participantLimit,
@@ -18,6 +19,7 @@ import {
   RoomError,
   type RoomEventHandler,
   type RoomEventName,
+  refusedLocally,
 } from '../roomAdapter.js';
 import { loadTrtcSdk, type TrtcClient, type TrtcEvents, type TrtcSdk, trtcFailure } from './sdk.js';
 
@@ -161,10 +163,7 @@ export class TrtcRoom implements RoomAdapter {
       }
     } catch (cause) {
       // The call goes on with the device it had: reject, but no 'failed' (that would end it).
-      if (this.#deviceIds[kind] === deviceId) {
-        if (previous === undefined) delete this.#deviceIds[kind];
-        else this.#deviceIds[kind] = previous;
-      }
+      undoDevicePick(this.#deviceIds, kind, deviceId, previous);
       throw trtcFailure(cause, sdk, `could not switch the ${kind} to ${deviceId}`);
     }
   }
@@ -368,7 +367,7 @@ export class TrtcRoom implements RoomAdapter {
 
     on(E.REMOTE_USER_ENTER, ({ userId }) => {
       if (!playable(userId)) return;
-      if (!this.#seated.has(userId) && this.#seated.size >= this.#limit - 1) {
+      if (!this.#seated.has(userId) && isRoomFull(this.#seated.size, this.#limit)) {
         this.#refuse(client, userId);
         return;
       }
@@ -453,17 +452,7 @@ export class TrtcRoom implements RoomAdapter {
     this.#refused.add(userID);
     this.#remotes.delete(userID);
     client.muteRemoteAudio(userID, true).catch(() => {}); // a user gone meanwhile
-    this.#events.emit(
-      'failed',
-      new RoomError(
-        'room-full',
-        `room ${this.#roomID} is full (${this.#limit} people): ${userID} is not played`,
-        {
-          userID,
-          details: { limit: this.#limit, refusedBy: 'local' },
-        },
-      ),
-    );
+    this.#events.emit('failed', refusedLocally(this.#roomID, this.#limit, userID, 'is not played'));
   }
 
   #remote(userID: string): Remote {

@@ -15,7 +15,7 @@ export class AudioLevels {
   >();
   #context: AudioContext | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
-  #buffer = new Float32Array(512);
+  readonly #buffer = new Float32Array(512);
 
   constructor(intervalMs: number, onLevel: (userID: string, level: number) => void) {
     this.#intervalMs = intervalMs;

@@ -1,4 +1,10 @@
-import { createMediaStream, defaultGetUserMedia, deviceFailure, type GetUserMedia } from '../devices.js';
+import {
+  createMediaStream,
+  defaultGetUserMedia,
+  deviceFailure,
+  type GetUserMedia,
+  undoDevicePick,
+} from '../devices.js';
 import { RoomEmitter } from '../emitter.js';
 import {
   type RemoteMediaState,
@@ -9,6 +15,7 @@ import {
 } from '../remoteState.js';
 import {
   type DeviceKind,
+  isRoomFull,
   type MediaKind,
   type PublishOptions,
   participantLimit,
@@ -16,6 +23,7 @@ import {
   RoomError,
   type RoomEventHandler,
   type RoomEventName,
+  refusedLocally,
 } from '../roomAdapter.js';
 import { AudioLevels } from './levels.js';
 import { Peer, type PeerHost } from './peer.js';
@@ -324,10 +332,7 @@ export class WebRtcRoom implements RoomAdapter {
         throw new RoomError('device-error', `the ${kind} ${deviceId} gave no ${mediaKind}`);
     } catch (cause) {
       // The call goes on with the device it had: reject, but no 'failed' (that would end it).
-      if (this.#deviceIds[kind] === deviceId) {
-        if (previous === undefined) delete this.#deviceIds[kind];
-        else this.#deviceIds[kind] = previous;
-      }
+      undoDevicePick(this.#deviceIds, kind, deviceId, previous);
       throw deviceFailure(cause, [mediaKind]);
     }
     if (generation !== this.#generation || this.#local !== local || !local.getTracks().includes(old)) {
@@ -488,7 +493,7 @@ export class WebRtcRoom implements RoomAdapter {
   }
 
   #addPeer(userID: string, session?: string): Peer | undefined {
-    if (this.#peers.size >= this.#limit - 1) {
+    if (isRoomFull(this.#peers.size, this.#limit)) {
       this.#refuse(userID, session);
       return undefined;
     }
@@ -505,17 +510,7 @@ export class WebRtcRoom implements RoomAdapter {
   #refuse(userID: string, session: string | undefined): void {
     this.#refused.set(userID, session);
     this.#send(userID, { type: 'full', session: this.#session, limit: this.#limit });
-    this.#events.emit(
-      'failed',
-      new RoomError(
-        'room-full',
-        `room ${this.#roomID} is full (${this.#limit} people): ${userID} was refused`,
-        {
-          userID,
-          details: { limit: this.#limit, refusedBy: 'local' },
-        },
-      ),
-    );
+    this.#events.emit('failed', refusedLocally(this.#roomID, this.#limit, userID, 'was refused'));
   }
 
   /** `userID`'s room is full and refuses this one: drop the connection to them, if any. */
@@ -619,8 +614,9 @@ export class WebRtcRoom implements RoomAdapter {
   #onLevel(userID: string, level: number): void {
     const state = this.#remoteStates.get(userID);
     if (state === undefined || state.muted) return;
-    if (this.#detector(userID).update(level, Date.now()))
-      this.#setRemoteState(userID, { ...state, speaking: this.#detector(userID).speaking });
+    const detector = this.#detector(userID);
+    if (detector.update(level, Date.now()))
+      this.#setRemoteState(userID, { ...state, speaking: detector.speaking });
   }
 
   #setRemoteState(userID: string, state: RemoteMediaState): void {
