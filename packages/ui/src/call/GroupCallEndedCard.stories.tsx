@@ -8,7 +8,6 @@ import {
 } from '@beckon/signaling/call';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, fn, userEvent, within } from 'storybook/test';
-import { BeckonUIProvider } from '../i18n/I18nProvider.js';
 import { GroupCallEndedCard } from './GroupCallEndedCard.js';
 
 const NAMES: Record<string, string> = { bob: 'Bob Smith', carol: 'Carol Jones', dave: 'Dave Lee' };
@@ -136,15 +135,7 @@ export const OnAPhone: Story = {
 };
 export const Japanese: Story = {
   args: { call: ended('everyoneLeft', 'remote', spent(120)), onJoinAgain: fn() },
-  render: (args) => (
-    <BeckonUIProvider locale="ja">
-      <div className="beckon-callstage" data-fit="container" data-state="ended" style={{ minHeight: 460 }}>
-        <div className="beckon-stage-main">
-          <GroupCallEndedCard {...args} />
-        </div>
-      </div>
-    </BeckonUIProvider>
-  ),
+  globals: { locale: 'ja' },
   play: async ({ canvasElement }) => {
     const card = within(canvasElement);
     await expect(card.getByRole('status')).toHaveTextContent('ほかの全員が退出しました · 2 分');
@@ -153,16 +144,7 @@ export const Japanese: Story = {
 };
 export const ChineseOnAPhone: Story = {
   ...Japanese,
-  render: (args) => (
-    <BeckonUIProvider locale="zh-CN">
-      <div className="beckon-callstage" data-fit="container" data-state="ended" style={{ minHeight: 460 }}>
-        <div className="beckon-stage-main">
-          <GroupCallEndedCard {...args} />
-        </div>
-      </div>
-    </BeckonUIProvider>
-  ),
-  globals: { viewport: { value: 'phone', isRotated: false } },
+  globals: { locale: 'zh-CN', viewport: { value: 'phone', isRotated: false } },
   play: async ({ canvasElement }) => {
     const card = within(canvasElement);
     await expect(card.getByRole('status')).toHaveTextContent('其他人都已离开 · 2分钟');
