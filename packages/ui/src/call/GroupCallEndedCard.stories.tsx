@@ -1,27 +1,12 @@
 import { CallType } from '@beckon/signaling';
-import {
-  type GroupCallEndReason,
-  type GroupCallState,
-  type GroupParticipant,
-  type GroupParticipantState,
-  idleGroupCall,
-} from '@beckon/signaling/call';
+import { type GroupCallEndReason, type GroupCallState, idleGroupCall } from '@beckon/signaling/call';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, fn, userEvent, within } from 'storybook/test';
+import { participant as person } from '../test/participant.js';
 import { GroupCallEndedCard } from './GroupCallEndedCard.js';
 
 const NAMES: Record<string, string> = { bob: 'Bob Smith', carol: 'Carol Jones', dave: 'Dave Lee' };
 const displayName = (id: string) => NAMES[id] ?? id;
-
-const person = (userID: string, state: GroupParticipantState): GroupParticipant => ({
-  userID,
-  state,
-  invitedBy: 'alice',
-  deadline: undefined,
-  joinedAt: undefined,
-  leftAt: undefined,
-  goneAt: undefined,
-});
 
 /** A call alice was in with bob and carol (or rang them), ended for her by `reason`. */
 function ended(
