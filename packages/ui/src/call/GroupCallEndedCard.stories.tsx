@@ -1,28 +1,12 @@
 import { CallType } from '@beckon/signaling';
-import {
-  type GroupCallEndReason,
-  type GroupCallState,
-  type GroupParticipant,
-  type GroupParticipantState,
-  idleGroupCall,
-} from '@beckon/signaling/call';
+import { type GroupCallEndReason, type GroupCallState, idleGroupCall } from '@beckon/signaling/call';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, fn, userEvent, within } from 'storybook/test';
-import { BeckonUIProvider } from '../i18n/I18nProvider.js';
+import { participant as person } from '../test/participant.js';
 import { GroupCallEndedCard } from './GroupCallEndedCard.js';
 
 const NAMES: Record<string, string> = { bob: 'Bob Smith', carol: 'Carol Jones', dave: 'Dave Lee' };
 const displayName = (id: string) => NAMES[id] ?? id;
-
-const person = (userID: string, state: GroupParticipantState): GroupParticipant => ({
-  userID,
-  state,
-  invitedBy: 'alice',
-  deadline: undefined,
-  joinedAt: undefined,
-  leftAt: undefined,
-  goneAt: undefined,
-});
 
 /** A call alice was in with bob and carol (or rang them), ended for her by `reason`. */
 function ended(
@@ -136,15 +120,7 @@ export const OnAPhone: Story = {
 };
 export const Japanese: Story = {
   args: { call: ended('everyoneLeft', 'remote', spent(120)), onJoinAgain: fn() },
-  render: (args) => (
-    <BeckonUIProvider locale="ja">
-      <div className="beckon-callstage" data-fit="container" data-state="ended" style={{ minHeight: 460 }}>
-        <div className="beckon-stage-main">
-          <GroupCallEndedCard {...args} />
-        </div>
-      </div>
-    </BeckonUIProvider>
-  ),
+  globals: { locale: 'ja' },
   play: async ({ canvasElement }) => {
     const card = within(canvasElement);
     await expect(card.getByRole('status')).toHaveTextContent('ほかの全員が退出しました · 2 分');
@@ -153,16 +129,7 @@ export const Japanese: Story = {
 };
 export const ChineseOnAPhone: Story = {
   ...Japanese,
-  render: (args) => (
-    <BeckonUIProvider locale="zh-CN">
-      <div className="beckon-callstage" data-fit="container" data-state="ended" style={{ minHeight: 460 }}>
-        <div className="beckon-stage-main">
-          <GroupCallEndedCard {...args} />
-        </div>
-      </div>
-    </BeckonUIProvider>
-  ),
-  globals: { viewport: { value: 'phone', isRotated: false } },
+  globals: { locale: 'zh-CN', viewport: { value: 'phone', isRotated: false } },
   play: async ({ canvasElement }) => {
     const card = within(canvasElement);
     await expect(card.getByRole('status')).toHaveTextContent('其他人都已离开 · 2分钟');

@@ -10,6 +10,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { useState } from 'react';
 import { expect, fn, userEvent, waitFor, within } from 'storybook/test';
 import { FakeVideo } from '../stories/FakeVideo.js';
+import { participant } from '../test/participant.js';
 import { GroupCallStage, type GroupCallStageProps, type GroupTileMedia } from './GroupCallStage.js';
 
 /** Alice (the viewer) and up to eleven others. */
@@ -32,19 +33,8 @@ const displayName = (id: string) => NAMES[id] ?? id;
 /** The call started 83 s before the story loaded. */
 const START = Date.now() - 83_000;
 
-function person(userID: string, state: GroupParticipantState, extra: Partial<GroupParticipant> = {}) {
-  const joined = state === 'joined' ? START : undefined;
-  return {
-    userID,
-    state,
-    invitedBy: 'alice',
-    deadline: undefined,
-    joinedAt: joined,
-    leftAt: undefined,
-    goneAt: undefined,
-    ...extra,
-  } satisfies GroupParticipant;
-}
+const person = (userID: string, state: GroupParticipantState, extra: Partial<GroupParticipant> = {}) =>
+  participant(userID, state, { joinedAt: state === 'joined' ? START : undefined, ...extra });
 
 function group(
   phase: GroupCallPhase,

@@ -12,6 +12,7 @@ import { act, cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BeckonUIProvider } from '../i18n/I18nProvider.js';
+import { participant } from '../test/participant.js';
 import { axeViolations, createWorld } from '../test/world.js';
 import { GroupCallStage, type GroupCallStageProps, type GroupTileMedia } from './GroupCallStage.js';
 import { fitGrid } from './groupLayout.js';
@@ -22,15 +23,8 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const person = (userID: string, state: GroupParticipantState, goneAt?: number): GroupParticipant => ({
-  userID,
-  state,
-  invitedBy: 'alice',
-  deadline: undefined,
-  joinedAt: state === 'joined' ? 1000 : undefined,
-  leftAt: undefined,
-  goneAt,
-});
+const person = (userID: string, state: GroupParticipantState, goneAt?: number): GroupParticipant =>
+  participant(userID, state, { joinedAt: state === 'joined' ? 1000 : undefined, goneAt });
 const call = (
   phase: GroupCallState['phase'],
   participants: GroupParticipant[],

@@ -5,28 +5,18 @@ import {
   type GroupCallEndReason,
   type GroupCallState,
   type GroupParticipant,
-  type GroupParticipantState,
   idleGroupCall,
 } from '@beckon/signaling/call';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BeckonUIProvider, type MessageOverrides } from '../i18n/I18nProvider.js';
+import { participant as person } from '../test/participant.js';
 import { axeViolations } from '../test/world.js';
 import { GroupCallEndedCard, type GroupCallEndedCardProps } from './GroupCallEndedCard.js';
 import { GroupCallStage } from './GroupCallStage.js';
 
 afterEach(cleanup);
-
-const person = (userID: string, state: GroupParticipantState): GroupParticipant => ({
-  userID,
-  state,
-  invitedBy: 'alice',
-  deadline: undefined,
-  joinedAt: undefined,
-  leftAt: undefined,
-  goneAt: undefined,
-});
 
 interface Ending {
   readonly reason: GroupCallEndReason;

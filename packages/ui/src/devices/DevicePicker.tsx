@@ -69,6 +69,17 @@ export function DevicePicker(props: DevicePickerProps) {
 }
 
 function Status({ devices, m }: { devices: UseDevicesResult; m: Messages }) {
+  // The button that asks for access: the call to action while undecided, plain once blocked.
+  const allow = (variant?: 'accept') => (
+    <button
+      type="button"
+      className="beckon-button"
+      data-variant={variant}
+      onClick={() => void devices.requestPermission()}
+    >
+      {m.allowDevices}
+    </button>
+  );
   switch (devices.status) {
     case 'idle':
       return null;
@@ -76,14 +87,7 @@ function Status({ devices, m }: { devices: UseDevicesResult; m: Messages }) {
       return (
         <>
           <p>{m.devicesPrompt}</p>
-          <button
-            type="button"
-            className="beckon-button"
-            data-variant="accept"
-            onClick={() => void devices.requestPermission()}
-          >
-            {m.allowDevices}
-          </button>
+          {allow('accept')}
         </>
       );
     case 'requesting':
@@ -92,9 +96,7 @@ function Status({ devices, m }: { devices: UseDevicesResult; m: Messages }) {
       return (
         <>
           <p role="alert">{m.devicesDenied}</p>
-          <button type="button" className="beckon-button" onClick={() => void devices.requestPermission()}>
-            {m.allowDevices}
-          </button>
+          {allow()}
         </>
       );
     case 'unsupported':
