@@ -1,5 +1,5 @@
-import { type InvitationRecord, isGroupCall, parseCallData, type SignalingEvent } from '@beckon/signaling';
-import { type GroupCall, groupCallOf } from './groupLeave.js';
+import type { CallInfo, InvitationRecord, SignalingEvent } from '@beckon/signaling';
+import { type GroupCall, groupCallOf, leaveNoticeOf } from './groupLeave.js';
 import { type HistoryUpdate, inviteeOutcome } from './history.js';
 import type { CallOutcome, HistoryEntry } from './store/types.js';
 
@@ -89,23 +89,23 @@ export function groupHistoryFromEnded(record: InvitationRecord): HistoryUpdate[]
  * seconds it says the sender spent in the call. Nobody else's: a participant cannot end the call
  * for the others, and a stranger's notice finds no entry of the room in his own history.
  */
-export function groupHistoryFromLeave(event: SignalingEvent): HistoryUpdate[] {
+export function groupHistoryFromLeave(
+  event: SignalingEvent,
+  notice: CallInfo | undefined = leaveNoticeOf(event),
+): HistoryUpdate[] {
+  if (notice?.callType === undefined) return [];
   const { envelope } = event;
-  if (event.kind !== 'invite' || !envelope.data.includes('hangup')) return [];
-  const call = parseCallData(envelope.data);
-  if (!call.ok || call.value.cmd !== 'hangup' || call.value.callType === undefined) return [];
-  if (call.value.roomID === '' || !isGroupCall(envelope.groupID, call.value, envelope.inviter)) return [];
-  const seconds = call.value.callEnd ?? 0;
-  const participants = [...new Set([...call.value.userIDs, ...envelope.inviteeList])].filter(
+  const seconds = notice.callEnd ?? 0;
+  const participants = [...new Set([...notice.userIDs, ...envelope.inviteeList])].filter(
     (u) => u !== envelope.inviter,
   );
   const entry: HistoryEntry = {
     inviteID: envelope.inviteID,
-    roomID: call.value.roomID,
+    roomID: notice.roomID,
     // Only ever merged into an existing entry, which keeps its own peer and direction.
     peer: '',
     direction: 'outgoing',
-    callType: call.value.callType,
+    callType: notice.callType,
     outcome: 'completed',
     startedAt: event.at - seconds * 1000,
     endedAt: event.at,

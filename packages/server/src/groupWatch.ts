@@ -2,7 +2,7 @@ import type { Command, InvitationRecord, SignalingEvent } from '@beckon/signalin
 import type { Logger } from 'pino';
 import { SERVER_DEVICE } from './callWatch.js';
 import { DeviceWatch } from './deviceWatch.js';
-import { type GroupCall, groupCallOf, leaveInTheirName, leaveNoticeRoom } from './groupLeave.js';
+import { type GroupCall, groupCallOf, leaveInTheirName } from './groupLeave.js';
 import type { Metrics } from './metrics.js';
 import { CALL_ROOM_TTL_MS, type GroupRoom } from './rooms.js';
 import type { Store } from './store/types.js';
@@ -94,10 +94,9 @@ export class GroupWatch {
     });
   }
 
-  /** An event committed here: a leave notice ends its sender's seats in that room. */
-  committed(event: SignalingEvent): void {
-    const roomID = leaveNoticeRoom(event);
-    if (roomID !== undefined) this.#dropUser(event.envelope.inviter, roomID);
+  /** A leave notice of `user` committed here: it ends their seats in that room. */
+  left(user: string, roomID: string): void {
+    this.#dropUser(user, roomID);
   }
 
   /** A socket of the device authenticated here: a loss in progress is over. */

@@ -14,6 +14,7 @@ import { Connection, STORE_RESET } from './connection.js';
 import type { ResolvedOptions, ServerContext } from './context.js';
 import { demoContentSecurityPolicy } from './csp.js';
 import { groupHistoryFromAccept, groupHistoryFromEnded, groupHistoryFromLeave } from './groupHistory.js';
+import { leaveNoticeOf } from './groupLeave.js';
 import { GroupWatch } from './groupWatch.js';
 import { historyFromEnded, historyFromHangup } from './history.js';
 import { handleHttp } from './http.js';
@@ -411,12 +412,16 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         if (held) batches.touch(groupID);
       },
       committed(event: SignalingEvent) {
-        rooms.onCommitted(event).catch(roomFailed);
-        groupCalls.committed(event);
+        // A group call's leave notice is read once, for its room, the group watch and the history.
+        const leave = leaveNoticeOf(event);
+        if (leave === undefined) rooms.onCommitted(event);
+        else {
+          rooms.onLeft(leave.roomID, event.envelope.inviter).catch(roomFailed);
+          groupCalls.left(event.envelope.inviter, leave.roomID);
+        }
         if (event.kind !== 'invite') return;
         metrics.inc('beckon_invitations_created_total');
-        recordHistory(historyFromHangup(event));
-        recordHistory(groupHistoryFromLeave(event));
+        recordHistory(leave === undefined ? historyFromHangup(event) : groupHistoryFromLeave(event, leave));
       },
       accepted(invitation: InvitationRecord, event: SignalingEvent) {
         const acceptor = event.envelope.inviteeList[0];
