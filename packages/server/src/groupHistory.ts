@@ -46,8 +46,11 @@ function entryOf(
  * are answered at once (the call may end before the invitation does, which waits for the
  * others' answers).
  */
-export function groupHistoryFromAccept(record: InvitationRecord, acceptor: string): HistoryUpdate[] {
-  const call = groupCallOf(record.data, record.groupID, record.inviter);
+export function groupHistoryFromAccept(
+  record: InvitationRecord,
+  acceptor: string,
+  call: PlacedGroupCall | undefined = groupCallOf(record.data, record.groupID, record.inviter),
+): HistoryUpdate[] {
   if (call === undefined || acceptor === record.inviter) return [];
   return [
     { userID: acceptor, entry: entryOf(record, call, acceptor, 'answered') },

@@ -74,13 +74,14 @@ export class GroupWatch {
     });
   }
 
-  /** An accept decided here (once across the deployment): a group call's acceptor is watched. */
-  accepted(invitation: InvitationRecord, event: SignalingEvent): void {
+  /**
+   * An accept of a group call's invitation (`call`, its `groupCallOf`) decided here (once across
+   * the deployment): its acceptor is watched.
+   */
+  accepted(invitation: InvitationRecord, event: SignalingEvent, call: Omit<GroupCall, 'groupID'>): void {
     const acceptor = event.envelope.inviteeList[0];
     const device = event.kind === 'accept' ? event.device : undefined;
     if (acceptor === undefined || device === undefined || device === SERVER_DEVICE) return;
-    const call = groupCallOf(invitation.data, invitation.groupID, invitation.inviter);
-    if (call === undefined) return;
     // The user is in through this device now: a seat of another device here is over.
     this.#dropUser(acceptor, call.roomID);
     this.#seats.add({

@@ -119,15 +119,12 @@ export class RoomGrants {
   }
 
   /**
-   * `acceptor` accepted `record` (on the process that decided it): a group call's invitation
-   * opens its room or lets the acceptor in. Resolves to whether the acceptor is in.
+   * `acceptor` accepted an invitation of `inviter` to the group call of `roomID` (on the process
+   * that decided it): opens the room or lets the acceptor in. Resolves to whether the acceptor is in.
    */
-  async onAccepted(record: InvitationRecord, acceptor: string, now = Date.now()): Promise<boolean> {
-    const call = placedCall(record.data);
-    if (call === undefined || call.roomID === '' || !isGroupCall(record.groupID, call, record.inviter))
-      return false;
+  async onAccepted(roomID: string, inviter: string, acceptor: string, now = Date.now()): Promise<boolean> {
     if (this.#groups === undefined) return false;
-    return this.#groups.joinGroupRoom(call.roomID, record.inviter, acceptor, now + CALL_ROOM_TTL_MS, now);
+    return this.#groups.joinGroupRoom(roomID, inviter, acceptor, now + CALL_ROOM_TTL_MS, now);
   }
 
   /** A call-end invitation closes the one-to-one room it names (a group call's is `onLeft`'s). */

@@ -14,7 +14,7 @@ import { Connection, STORE_RESET } from './connection.js';
 import type { ResolvedOptions, ServerContext } from './context.js';
 import { demoContentSecurityPolicy } from './csp.js';
 import { groupHistoryFromAccept, groupHistoryFromEnded, groupHistoryFromLeave } from './groupHistory.js';
-import { leaveNoticeOf } from './groupLeave.js';
+import { groupCallOf, leaveNoticeOf } from './groupLeave.js';
 import { GroupWatch } from './groupWatch.js';
 import { historyFromEnded, historyFromHangup } from './history.js';
 import { handleHttp } from './http.js';
@@ -426,9 +426,12 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       accepted(invitation: InvitationRecord, event: SignalingEvent) {
         const acceptor = event.envelope.inviteeList[0];
         if (acceptor === undefined) return;
-        rooms.onAccepted(invitation, acceptor, event.at).catch(roomFailed);
-        groupCalls.accepted(invitation, event);
-        recordHistory(groupHistoryFromAccept(invitation, acceptor));
+        // A group call's invitation is read once, for its room, the group watch and the history.
+        const call = groupCallOf(invitation.data, invitation.groupID, invitation.inviter);
+        if (call === undefined) return;
+        rooms.onAccepted(call.roomID, invitation.inviter, acceptor, event.at).catch(roomFailed);
+        groupCalls.accepted(invitation, event, call);
+        recordHistory(groupHistoryFromAccept(invitation, acceptor, call));
       },
       ended(invitation: InvitationRecord) {
         rooms.onEnded(invitation);
