@@ -1,11 +1,5 @@
-import {
-  type CallInfo,
-  type CallType,
-  type InvitationRecord,
-  isGroupCall,
-  parseCallData,
-  type SignalingEvent,
-} from '@beckon/signaling';
+import type { CallInfo, InvitationRecord, SignalingEvent } from '@beckon/signaling';
+import { type GroupCall, groupCallOf, leaveNoticeOf } from './groupLeave.js';
 import { type HistoryUpdate, inviteeOutcome } from './history.js';
 import type { CallOutcome, HistoryEntry } from './store/types.js';
 
@@ -14,25 +8,18 @@ import type { CallOutcome, HistoryEntry } from './store/types.js';
 // did not reach, and the inviter's outcome) and a leave notice (its sender's entry, completed).
 // `planHistory` merges each into the entry of the same room (history.ts, `mergeGroupEntry`).
 
-/** The group call a call invitation places, or undefined for anything else. */
-function groupCallOf(record: InvitationRecord): (CallInfo & { callType: CallType }) | undefined {
-  if (!record.data.includes('av_call')) return undefined;
-  const call = parseCallData(record.data);
-  if (!call.ok || (call.value.cmd !== 'audioCall' && call.value.cmd !== 'videoCall')) return undefined;
-  const { callType } = call.value;
-  if (callType === undefined || !isGroupCall(record.groupID, call.value, record.inviter)) return undefined;
-  return { ...call.value, callType };
-}
+/** The group call an invitation places (groupLeave.ts, `groupCallOf`). */
+type PlacedGroupCall = Omit<GroupCall, 'groupID'>;
 
 /** Everyone else an invitation shows `userID`: its inviter, its invitees and the callees its data lists. */
-function othersIn(record: InvitationRecord, call: CallInfo, userID: string): string[] {
-  const all = [record.inviter, ...record.invitees.map((i) => i.userID), ...call.userIDs];
+function othersIn(record: InvitationRecord, call: PlacedGroupCall, userID: string): string[] {
+  const all = [record.inviter, ...record.invitees.map((i) => i.userID), ...call.callees];
   return [...new Set(all)].filter((u) => u !== userID);
 }
 
 function entryOf(
   record: InvitationRecord,
-  call: CallInfo & { callType: CallType },
+  call: PlacedGroupCall,
   userID: string,
   outcome: CallOutcome,
 ): HistoryEntry {
@@ -44,7 +31,7 @@ function entryOf(
     // the same order), so the entry names the same peer whichever piece of it was written first.
     peer: incoming
       ? record.inviter
-      : (call.userIDs.find((u) => u !== record.inviter) ?? record.invitees[0]?.userID ?? ''),
+      : (call.callees.find((u) => u !== record.inviter) ?? record.invitees[0]?.userID ?? ''),
     direction: incoming ? 'incoming' : 'outgoing',
     callType: call.callType,
     outcome,
@@ -59,9 +46,12 @@ function entryOf(
  * are answered at once (the call may end before the invitation does, which waits for the
  * others' answers).
  */
-export function groupHistoryFromAccept(record: InvitationRecord, acceptor: string): HistoryUpdate[] {
-  const call = groupCallOf(record);
-  if (call === undefined || call.roomID === '' || acceptor === record.inviter) return [];
+export function groupHistoryFromAccept(
+  record: InvitationRecord,
+  acceptor: string,
+  call: PlacedGroupCall | undefined = groupCallOf(record.data, record.groupID, record.inviter),
+): HistoryUpdate[] {
+  if (call === undefined || acceptor === record.inviter) return [];
   return [
     { userID: acceptor, entry: entryOf(record, call, acceptor, 'answered') },
     { userID: record.inviter, entry: entryOf(record, call, record.inviter, 'answered') },
@@ -85,8 +75,8 @@ export function inviterOutcome(record: InvitationRecord): CallOutcome {
  * entries came with their accept.
  */
 export function groupHistoryFromEnded(record: InvitationRecord): HistoryUpdate[] {
-  const call = groupCallOf(record);
-  if (call === undefined || call.roomID === '') return [];
+  const call = groupCallOf(record.data, record.groupID, record.inviter);
+  if (call === undefined) return [];
   const updates: HistoryUpdate[] = record.invitees
     .filter((i) => i.state !== 'accepted' && i.userID !== record.inviter)
     .map((i) => ({ userID: i.userID, entry: entryOf(record, call, i.userID, inviteeOutcome(i)) }));
@@ -102,23 +92,23 @@ export function groupHistoryFromEnded(record: InvitationRecord): HistoryUpdate[]
  * seconds it says the sender spent in the call. Nobody else's: a participant cannot end the call
  * for the others, and a stranger's notice finds no entry of the room in his own history.
  */
-export function groupHistoryFromLeave(event: SignalingEvent): HistoryUpdate[] {
+export function groupHistoryFromLeave(
+  event: SignalingEvent,
+  notice: CallInfo | undefined = leaveNoticeOf(event),
+): HistoryUpdate[] {
+  if (notice?.callType === undefined) return [];
   const { envelope } = event;
-  if (event.kind !== 'invite' || !envelope.data.includes('hangup')) return [];
-  const call = parseCallData(envelope.data);
-  if (!call.ok || call.value.cmd !== 'hangup' || call.value.callType === undefined) return [];
-  if (call.value.roomID === '' || !isGroupCall(envelope.groupID, call.value, envelope.inviter)) return [];
-  const seconds = call.value.callEnd ?? 0;
-  const participants = [...new Set([...call.value.userIDs, ...envelope.inviteeList])].filter(
+  const seconds = notice.callEnd ?? 0;
+  const participants = [...new Set([...notice.userIDs, ...envelope.inviteeList])].filter(
     (u) => u !== envelope.inviter,
   );
   const entry: HistoryEntry = {
     inviteID: envelope.inviteID,
-    roomID: call.value.roomID,
+    roomID: notice.roomID,
     // Only ever merged into an existing entry, which keeps its own peer and direction.
     peer: '',
     direction: 'outgoing',
-    callType: call.value.callType,
+    callType: notice.callType,
     outcome: 'completed',
     startedAt: event.at - seconds * 1000,
     endedAt: event.at,

@@ -1,4 +1,5 @@
 import {
+  type CallInfo,
   type CallType,
   type Command,
   createHangupData,
@@ -37,13 +38,16 @@ export function groupCallOf(
   return { roomID, callType, callees: userIDs };
 }
 
-/** The room of a leave notice (a group call's hang-up), if the event is one. */
-export function leaveNoticeRoom(event: SignalingEvent): string | undefined {
+/**
+ * The call data of a leave notice (a group call's hang-up naming its room), if the event is one.
+ * The server reads it once per event for the room, the group watch and the history.
+ */
+export function leaveNoticeOf(event: SignalingEvent): CallInfo | undefined {
   const { envelope } = event;
   if (event.kind !== 'invite' || !envelope.data.includes('hangup')) return undefined;
   const call = parseCallData(envelope.data);
   if (!call.ok || call.value.cmd !== 'hangup' || call.value.roomID === '') return undefined;
-  return isGroupCall(envelope.groupID, call.value, envelope.inviter) ? call.value.roomID : undefined;
+  return isGroupCall(envelope.groupID, call.value, envelope.inviter) ? call.value : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Command, InvitationRecord, SignalingEvent } from '@beckon/signalin
 import type { Logger } from 'pino';
 import { SERVER_DEVICE } from './callWatch.js';
 import { DeviceWatch } from './deviceWatch.js';
-import { type GroupCall, groupCallOf, leaveInTheirName, leaveNoticeRoom } from './groupLeave.js';
+import { type GroupCall, groupCallOf, leaveInTheirName } from './groupLeave.js';
 import type { Metrics } from './metrics.js';
 import { CALL_ROOM_TTL_MS, type GroupRoom } from './rooms.js';
 import type { Store } from './store/types.js';
@@ -74,13 +74,14 @@ export class GroupWatch {
     });
   }
 
-  /** An accept decided here (once across the deployment): a group call's acceptor is watched. */
-  accepted(invitation: InvitationRecord, event: SignalingEvent): void {
+  /**
+   * An accept of a group call's invitation (`call`, its `groupCallOf`) decided here (once across
+   * the deployment): its acceptor is watched.
+   */
+  accepted(invitation: InvitationRecord, event: SignalingEvent, call: Omit<GroupCall, 'groupID'>): void {
     const acceptor = event.envelope.inviteeList[0];
     const device = event.kind === 'accept' ? event.device : undefined;
     if (acceptor === undefined || device === undefined || device === SERVER_DEVICE) return;
-    const call = groupCallOf(invitation.data, invitation.groupID, invitation.inviter);
-    if (call === undefined) return;
     // The user is in through this device now: a seat of another device here is over.
     this.#dropUser(acceptor, call.roomID);
     this.#seats.add({
@@ -94,10 +95,9 @@ export class GroupWatch {
     });
   }
 
-  /** An event committed here: a leave notice ends its sender's seats in that room. */
-  committed(event: SignalingEvent): void {
-    const roomID = leaveNoticeRoom(event);
-    if (roomID !== undefined) this.#dropUser(event.envelope.inviter, roomID);
+  /** A leave notice of `user` committed here: it ends their seats in that room. */
+  left(user: string, roomID: string): void {
+    this.#dropUser(user, roomID);
   }
 
   /** A socket of the device authenticated here: a loss in progress is over. */

@@ -119,31 +119,30 @@ export class RoomGrants {
   }
 
   /**
-   * `acceptor` accepted `record` (on the process that decided it): a group call's invitation
-   * opens its room or lets the acceptor in. Resolves to whether the acceptor is in.
+   * `acceptor` accepted an invitation of `inviter` to the group call of `roomID` (on the process
+   * that decided it): opens the room or lets the acceptor in. Resolves to whether the acceptor is in.
    */
-  async onAccepted(record: InvitationRecord, acceptor: string, now = Date.now()): Promise<boolean> {
-    const call = placedCall(record.data);
-    if (call === undefined || call.roomID === '' || !isGroupCall(record.groupID, call, record.inviter))
-      return false;
+  async onAccepted(roomID: string, inviter: string, acceptor: string, now = Date.now()): Promise<boolean> {
     if (this.#groups === undefined) return false;
-    return this.#groups.joinGroupRoom(call.roomID, record.inviter, acceptor, now + CALL_ROOM_TTL_MS, now);
+    return this.#groups.joinGroupRoom(roomID, inviter, acceptor, now + CALL_ROOM_TTL_MS, now);
   }
 
-  /**
-   * A call-end invitation closes the one-to-one room it names; a group call's (a leave notice)
-   * marks its sender left in the group room, which closes when everyone has left.
-   */
-  async onCommitted(event: SignalingEvent): Promise<void> {
+  /** A call-end invitation closes the one-to-one room it names (a group call's is `onLeft`'s). */
+  onCommitted(event: SignalingEvent): void {
     if (event.kind !== 'invite' || !event.envelope.data.includes('hangup')) return;
     const call = parseCallData(event.envelope.data);
     if (!call.ok || call.value.cmd !== 'hangup' || call.value.roomID === '') return;
-    if (isGroupCall(event.envelope.groupID, call.value, event.envelope.inviter)) {
-      await this.#groups?.leaveGroupRoom(call.value.roomID, event.envelope.inviter);
-      return;
-    }
+    if (isGroupCall(event.envelope.groupID, call.value, event.envelope.inviter)) return;
     this.#rooms.delete(call.value.roomID);
     this.#share?.(call.value.roomID, undefined);
+  }
+
+  /**
+   * `user` sent a leave notice (a group call's hang-up): marks them left in the group room,
+   * which closes when everyone has left.
+   */
+  async onLeft(roomID: string, user: string): Promise<void> {
+    await this.#groups?.leaveGroupRoom(roomID, user);
   }
 
   /** Whether `from` and `to` are both in the one-to-one call that owns `roomID` (as seen here). */

@@ -14,6 +14,7 @@ import { Connection, STORE_RESET } from './connection.js';
 import type { ResolvedOptions, ServerContext } from './context.js';
 import { demoContentSecurityPolicy } from './csp.js';
 import { groupHistoryFromAccept, groupHistoryFromEnded, groupHistoryFromLeave } from './groupHistory.js';
+import { groupCallOf, leaveNoticeOf } from './groupLeave.js';
 import { GroupWatch } from './groupWatch.js';
 import { historyFromEnded, historyFromHangup } from './history.js';
 import { handleHttp } from './http.js';
@@ -411,19 +412,26 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         if (held) batches.touch(groupID);
       },
       committed(event: SignalingEvent) {
-        rooms.onCommitted(event).catch(roomFailed);
-        groupCalls.committed(event);
+        // A group call's leave notice is read once, for its room, the group watch and the history.
+        const leave = leaveNoticeOf(event);
+        if (leave === undefined) rooms.onCommitted(event);
+        else {
+          rooms.onLeft(leave.roomID, event.envelope.inviter).catch(roomFailed);
+          groupCalls.left(event.envelope.inviter, leave.roomID);
+        }
         if (event.kind !== 'invite') return;
         metrics.inc('beckon_invitations_created_total');
-        recordHistory(historyFromHangup(event));
-        recordHistory(groupHistoryFromLeave(event));
+        recordHistory(leave === undefined ? historyFromHangup(event) : groupHistoryFromLeave(event, leave));
       },
       accepted(invitation: InvitationRecord, event: SignalingEvent) {
         const acceptor = event.envelope.inviteeList[0];
         if (acceptor === undefined) return;
-        rooms.onAccepted(invitation, acceptor, event.at).catch(roomFailed);
-        groupCalls.accepted(invitation, event);
-        recordHistory(groupHistoryFromAccept(invitation, acceptor));
+        // A group call's invitation is read once, for its room, the group watch and the history.
+        const call = groupCallOf(invitation.data, invitation.groupID, invitation.inviter);
+        if (call === undefined) return;
+        rooms.onAccepted(call.roomID, invitation.inviter, acceptor, event.at).catch(roomFailed);
+        groupCalls.accepted(invitation, event, call);
+        recordHistory(groupHistoryFromAccept(invitation, acceptor, call));
       },
       ended(invitation: InvitationRecord) {
         rooms.onEnded(invitation);
