@@ -4,6 +4,7 @@ import type { ActionType, Envelope } from './envelope.js';
 import { envelopeOf } from './envelope.js';
 import * as ErrorCode from './errorCodes.js';
 import { SignalingError, type SignalingErrorInfo } from './errors.js';
+import { applyQueueFrame } from './queue.js';
 import { canAnswer } from './rules/guards.js';
 import { commandError } from './rules/params.js';
 import { applyEvent, isActive } from './rules/reduce.js';
@@ -125,6 +126,8 @@ export class SignalingClient {
   readonly #clock: Clock;
   readonly #handlers = new Map<SignalingClientEventName, Set<(event: never) => void>>();
   #view = new Map<string, InvitationRecord>();
+  /** Hand markers the queue stream put in the view (issue 19). */
+  #streamed = new Set<string>();
   #session: Session | undefined;
   #offset = 0;
   #state: ConnectionState = 'idle';
@@ -170,6 +173,10 @@ export class SignalingClient {
       onSnapshot: (snapshot) => this.#onSnapshot(snapshot),
       onEvent: (event) => this.#onEvent(event),
       onGroupChange: (groupID) => this.#emit('onGroupChanged', { groupID }),
+      onQueue: (frame) => {
+        applyQueueFrame(this.#view, this.#streamed, frame);
+        this.#emit('onViewChange', { invitations: this.#view });
+      },
       onRoomSignal: (roomID, from, data) => this.#emit('onRoomSignal', { roomID, from, data }),
     });
     return this.#connected;
@@ -351,6 +358,11 @@ export class SignalingClient {
       if (this.#view.has(event.envelope.inviteID)) this.#onEvent(event);
     const before = this.#view;
     this.#view = new Map(snapshot.invitations.map((r) => [r.inviteID, r]));
+    // Hands the queue stream told stay until its next frame (a full one follows a snapshot).
+    for (const id of this.#streamed) {
+      const held = before.get(id);
+      if (held) this.#view.set(id, held);
+    }
     const me = this.userID;
     for (const [inviteID, held] of before)
       if (!this.#view.has(inviteID))

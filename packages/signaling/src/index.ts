@@ -60,6 +60,7 @@ export {
   type SignalingErrorInfo,
 } from './errors.js';
 export { MAX_DATA_BYTES, MAX_ID_LENGTH, MAX_INVITEES, MAX_TIMEOUT_SECONDS } from './limits.js';
+export type { QueueFrame, QueueHand, QueueRound } from './queue.js';
 export { canAnswer } from './rules/guards.js';
 export type {
   Command,

@@ -1,5 +1,6 @@
 import * as ErrorCode from './errorCodes.js';
 import { isErrorCode, type SignalingErrorInfo } from './errors.js';
+import type { QueueFrame } from './queue.js';
 import type { Command, CommandReply, InvitationRecord, SignalingEvent } from './rules/types.js';
 
 /**
@@ -70,6 +71,8 @@ export type ServerFrame =
       missed?: readonly SignalingEvent[];
     }
   | { t: 'ev'; seq?: number; ev: SignalingEvent }
+  /** A class's raised hands changed (issue 19; see `QueueFrame`). */
+  | QueueFrame
   | ResFrame
   | { t: 'pong'; ts: number; serverTime: number }
   /** A group's members or their presence changed; clients refetch what they show of it. */
@@ -88,6 +91,10 @@ type Obj = Readonly<Record<string, unknown>>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isStr = (x: unknown): x is string => typeof x === 'string';
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+/** An array of tuples whose items are strings (s) and numbers (n) as `kinds` spells them. */
+const isList = (x: unknown, kinds: string) =>
+  Array.isArray(x) &&
+  x.every((t) => Array.isArray(t) && [...kinds].every((k, i) => (k === 's' ? isStr : isNum)(t[i])));
 const optional = (x: unknown, check: (y: unknown) => boolean) => x === undefined || check(x);
 const INVITEE_STATES: ReadonlySet<unknown> = new Set([
   'pending',
@@ -192,6 +199,15 @@ function isServerFrame(f: Obj): boolean {
       return isNum(f.ts) && isNum(f.serverTime);
     case 'group':
       return isStr(f.groupID);
+    case 'queue':
+      return (
+        isStr(f.groupID) &&
+        optional(f.full, (m) => m === true) &&
+        isList(f.hands, 'ssnnn') &&
+        isList(f.rounds, 'ssnn') &&
+        Array.isArray(f.gone) &&
+        f.gone.every(isStr)
+      );
     case 'rtc':
       return isStr(f.roomID) && isStr(f.from) && isStr(f.data);
     case 'error':

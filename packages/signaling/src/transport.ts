@@ -1,6 +1,7 @@
 import type { CallInterop } from './call/transition.js';
 import type { SignalingErrorInfo } from './errors.js';
 import type { GroupOperation } from './protocol.js';
+import type { QueueFrame } from './queue.js';
 import type { Command, CommandReply, InvitationRecord, SignalingEvent } from './rules/types.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -33,6 +34,8 @@ export interface TransportListener {
   onSnapshot(snapshot: InvitationSnapshot): void;
   /** Events in the order the arbiter produced them for this user, each exactly once. */
   onEvent(event: SignalingEvent): void;
+  /** A class's raised hands changed (a Beckon server's queue stream, issue 19). */
+  onQueue?(frame: QueueFrame): void;
   /** A group's members or their presence changed (servers that have groups). */
   onGroupChange?(groupID: string): void;
   /** A media-room message from another user in the same call. */

@@ -270,6 +270,9 @@ export class WebSocketTransport implements Transport {
       case 'group':
         listener?.onGroupChange?.(frame.groupID);
         break;
+      case 'queue':
+        listener?.onQueue?.(frame);
+        break;
       case 'rtc':
         listener?.onRoomSignal?.(frame.roomID, frame.from, frame.data);
         break;

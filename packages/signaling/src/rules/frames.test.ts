@@ -70,6 +70,14 @@ async function realFrames(): Promise<ServerFrame[]> {
     { t: 'res', id: 2, ok: false, error: { code: 8010, message: 'gone', details: { inviteID: 'x' } } },
     { t: 'pong', ts: 1, serverTime: 2 },
     { t: 'error', error: { code: 9006, message: 'bad' } },
+    {
+      t: 'queue',
+      groupID: 'g',
+      hands: [['h1', 'a', 1_700_000_000_000, 7, 0]],
+      rounds: [['r1', 't', 1_700_000_030_000, 30]],
+      gone: ['h0'],
+    },
+    { t: 'queue', groupID: 'g', full: true, hands: [], rounds: [], gone: [] },
   ];
 }
 

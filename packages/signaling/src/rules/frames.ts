@@ -253,6 +253,14 @@ export const ServerFrameSchema = v.variant('t', [
   ResFailed,
   v.object({ t: v.literal('pong'), ts: num, serverTime: num }),
   v.object({ t: v.literal('group'), groupID: v.string() }),
+  v.object({
+    t: v.literal('queue'),
+    groupID: v.string(),
+    full: v.optional(v.literal(true)),
+    hands: v.array(v.tuple([v.string(), v.string(), num, num, num])),
+    rounds: v.array(v.tuple([v.string(), v.string(), num, num])),
+    gone: v.array(v.string()),
+  }),
   v.object({ t: v.literal('rtc'), roomID: v.string(), from: v.string(), data: v.string() }),
   v.object({ t: v.literal('error'), error: ErrorSchema }),
 ]);

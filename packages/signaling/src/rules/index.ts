@@ -77,3 +77,12 @@ export {
   type TransitionInput,
   type TransitionResult,
 } from './types.js';
+export {
+  eventViewFor,
+  type MemberViewKind,
+  memberViewKind,
+  type QueueEntry,
+  queueEntryOf,
+  queueFrame,
+  recordViewFor,
+} from './views.js';

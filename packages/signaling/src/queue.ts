@@ -1,0 +1,63 @@
+import type { InvitationRecord } from './rules/types.js';
+
+/**
+ * One raised hand in the queue stream: `[inviteID, owner, createdAt, serial, round]`, `round`
+ * indexing the frame's `rounds`.
+ */
+export type QueueHand = readonly [
+  inviteID: string,
+  owner: string,
+  createdAt: number,
+  serial: number,
+  round: number,
+];
+/** `[data, teacher, deadline, timeout]`: what the hands of one round share (the markers' data). */
+export type QueueRound = readonly [data: string, teacher: string, deadline: number, timeout: number];
+
+/**
+ * The queue stream (a Beckon server → each member of a class who is neither the teacher nor a
+ * hand's owner, issue 19): the changes of the group's raised hands since the member's previous
+ * frame, or with `full` the whole queue. `gone`: hands lowered, dismissed or timed out. One frame
+ * per member and batch, however many hands it carries.
+ */
+export interface QueueFrame {
+  readonly t: 'queue';
+  readonly groupID: string;
+  readonly full?: true;
+  readonly hands: readonly QueueHand[];
+  readonly rounds: readonly QueueRound[];
+  readonly gone: readonly string[];
+}
+
+/**
+ * Applies a queue frame to a client's view: each hand becomes the marker's record as a member who
+ * is not party to it sees it (its owner, the teacher pending, the round's data and deadline), so
+ * `deriveClassroom` reads it like any marker. Hands the view holds in full (its own, or the
+ * teacher's) are left alone; `streamed` tracks the records this stream put there.
+ */
+export function applyQueueFrame(
+  view: Map<string, InvitationRecord>,
+  streamed: Set<string>,
+  frame: QueueFrame,
+): void {
+  const groupID = frame.groupID;
+  for (const id of frame.full ? [...streamed] : frame.gone)
+    if (view.get(id)?.groupID === groupID && streamed.delete(id)) view.delete(id);
+  for (const [inviteID, inviter, createdAt, serial, r] of frame.hands) {
+    const round = frame.rounds[r];
+    if (!round || view.has(inviteID)) continue;
+    streamed.add(inviteID);
+    view.set(inviteID, {
+      inviteID,
+      inviter,
+      groupID,
+      data: round[0],
+      timeout: round[3],
+      onlineUserOnly: false,
+      createdAt,
+      serial,
+      answers: 0,
+      invitees: [{ userID: round[1], state: 'pending', deadline: round[2], delivered: false }],
+    });
+  }
+}
