@@ -358,14 +358,10 @@ export class SignalingClient {
       if (this.#view.has(event.envelope.inviteID)) this.#onEvent(event);
     const before = this.#view;
     this.#view = new Map(snapshot.invitations.map((r) => [r.inviteID, r]));
-    // Hands the queue stream told stay until its next frame (a full one follows a snapshot).
-    for (const id of this.#streamed) {
-      const held = before.get(id);
-      if (held) this.#view.set(id, held);
-    }
     const me = this.userID;
+    // Hands the queue stream told did not end: its full frame follows the snapshot.
     for (const [inviteID, held] of before)
-      if (!this.#view.has(inviteID))
+      if (!this.#view.has(inviteID) && !this.#streamed.delete(inviteID))
         this.#emit('onInvitationVanished', {
           inviteID,
           invitation: held,
