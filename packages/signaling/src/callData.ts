@@ -37,7 +37,7 @@ export interface CallDataWire {
     readonly cmdInfo: string;
     readonly message: string;
     readonly userIDs: readonly string[];
-    readonly inviter?: string;
+    readonly inviter?: string | undefined;
   };
   /** Seconds the call lasted; only on the hang-up invitation (seed step 5). */
   readonly call_end?: number;
@@ -141,7 +141,8 @@ function wire(input: CallDataInput, parts: WireParts): CallDataWire {
       cmdInfo: parts.cmdInfo ?? '',
       message: parts.message ?? '',
       userIDs: input.userIDs ?? [],
-      ...(input.inviter === undefined ? {} : { inviter: input.inviter }),
+      // JSON.stringify leaves it out when undefined, as every writer stringifies what this builds.
+      inviter: input.inviter,
     },
   };
 }
@@ -385,11 +386,8 @@ export interface ClassroomData {
 
 /** Data for a classroom invitation. */
 export function createClassroomData(op: ClassroomOp, roundID?: string): string {
-  const data: ClassroomData =
-    roundID === undefined
-      ? { businessID: CLASSROOM_BUSINESS_ID, op }
-      : { businessID: CLASSROOM_BUSINESS_ID, op, roundID };
-  return JSON.stringify(data);
+  // JSON.stringify leaves roundID out when there is none.
+  return JSON.stringify({ businessID: CLASSROOM_BUSINESS_ID, op, roundID });
 }
 
 /** Reads classroom data; undefined when the data is not a Beckon classroom operation. */
