@@ -1,7 +1,6 @@
 import * as CallTypes from './callTypes.js';
 import type { DecodeResult } from './envelope.js';
-import { isFields, readRecord } from './envelope.js';
-import { ErrorCode } from './errors.js';
+import { fail, isFields, readRecord } from './envelope.js';
 
 /** TUICallKit `call_type`. */
 export const CallType = { AUDIO: CallTypes.AUDIO, VIDEO: CallTypes.VIDEO } as const;
@@ -203,12 +202,7 @@ export function createSwitchToAudioData(input: CallDataInput & { readonly messag
   return JSON.stringify(data);
 }
 
-function invalid(message: string): {
-  ok: false;
-  error: { code: 6017; reason: 'wrong_type'; message: string };
-} {
-  return { ok: false, error: { code: ErrorCode.INVALID_PARAMETERS, reason: 'wrong_type', message } };
-}
+const invalid = (message: string) => fail('wrong_type', message);
 
 type Fields = Readonly<Record<string, unknown>>;
 
@@ -268,10 +262,7 @@ export function parseCallData(data: string): DecodeResult<CallInfo> {
   try {
     parsed = JSON.parse(data);
   } catch {
-    return {
-      ok: false,
-      error: { code: ErrorCode.INVALID_PARAMETERS, reason: 'not_json', message: 'not JSON' },
-    };
+    return fail('not_json', 'not JSON');
   }
   const outer = readRecord(parsed);
   if (!outer.ok) return outer;
