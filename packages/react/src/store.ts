@@ -75,14 +75,11 @@ export function createBeckonStore(client: SignalingClient): { store: BeckonStore
       endedBatch = [];
       changed = true;
     }
-    for (const id of Object.keys(before)) {
+    for (const [id, last] of Object.entries(before)) {
       if (id in next) continue;
       changed = true;
       // A snapshot can also drop a record without an end event: keep what we last knew.
-      const last = before[id];
-      if (last && !(id in ended)) {
-        ended = { ...ended, [id]: endedOf(last, now) };
-      }
+      if (!(id in ended)) ended = { ...ended, [id]: endedOf(last, now) };
     }
     if (changed) store.setState({ invitations: next, ended: trim(ended) });
   };
