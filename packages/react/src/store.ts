@@ -39,10 +39,11 @@ const ENDED_KEPT = 50;
  * it returns the unsubscribe, and may run twice under StrictMode.
  */
 export function createBeckonStore(client: SignalingClient): { store: BeckonStore; start: () => () => void } {
-  const who = () => {
-    const session = client.session;
-    return { userID: session?.userID, deviceID: session?.deviceID, clockOffset: client.clockOffset };
-  };
+  const who = () => ({
+    userID: client.userID,
+    deviceID: client.session?.deviceID,
+    clockOffset: client.clockOffset,
+  });
   const store = createStore<BeckonState>()(() => ({
     connection: client.connectionState,
     error: undefined,
@@ -74,14 +75,11 @@ export function createBeckonStore(client: SignalingClient): { store: BeckonStore
       endedBatch = [];
       changed = true;
     }
-    for (const id of Object.keys(before)) {
+    for (const [id, last] of Object.entries(before)) {
       if (id in next) continue;
       changed = true;
       // A snapshot can also drop a record without an end event: keep what we last knew.
-      const last = before[id];
-      if (last && !(id in ended)) {
-        ended = { ...ended, [id]: { invitation: last, outcome: outcomeOf(last), endedAt: now } };
-      }
+      if (!(id in ended)) ended = { ...ended, [id]: endedOf(last, now) };
     }
     if (changed) store.setState({ invitations: next, ended: trim(ended) });
   };
@@ -105,7 +103,7 @@ export function createBeckonStore(client: SignalingClient): { store: BeckonStore
       ).map((name) =>
         client.on(name, ({ invitation }) => {
           if (client.invitations.has(invitation.inviteID)) return;
-          endedBatch.push({ invitation, outcome: outcomeOf(invitation), endedAt: client.serverNow() });
+          endedBatch.push(endedOf(invitation, client.serverNow()));
           schedule();
         }),
       ),
@@ -120,8 +118,12 @@ export function createBeckonStore(client: SignalingClient): { store: BeckonStore
   return { store, start };
 }
 
-const outcomeOf = (record: InvitationRecord): Readonly<Record<string, InviteeState>> =>
-  Object.fromEntries(record.invitees.map((i) => [i.userID, i.state]));
+/** The invitation as it ended at `endedAt`, with every invitee's final state. */
+const endedOf = (invitation: InvitationRecord, endedAt: number): EndedInvitation => ({
+  invitation,
+  outcome: Object.fromEntries(invitation.invitees.map((i) => [i.userID, i.state])),
+  endedAt,
+});
 
 function trim(ended: Readonly<Record<string, EndedInvitation>>): Readonly<Record<string, EndedInvitation>> {
   const ids = Object.keys(ended);

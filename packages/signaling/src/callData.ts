@@ -1,7 +1,6 @@
 import * as CallTypes from './callTypes.js';
 import type { DecodeResult } from './envelope.js';
-import { isFields, readRecord } from './envelope.js';
-import { ErrorCode } from './errors.js';
+import { fail, isFields, readRecord } from './envelope.js';
 
 /** TUICallKit `call_type`. */
 export const CallType = { AUDIO: CallTypes.AUDIO, VIDEO: CallTypes.VIDEO } as const;
@@ -37,7 +36,7 @@ export interface CallDataWire {
     readonly cmdInfo: string;
     readonly message: string;
     readonly userIDs: readonly string[];
-    readonly inviter?: string;
+    readonly inviter?: string | undefined;
   };
   /** Seconds the call lasted; only on the hang-up invitation (seed step 5). */
   readonly call_end?: number;
@@ -141,7 +140,8 @@ function wire(input: CallDataInput, parts: WireParts): CallDataWire {
       cmdInfo: parts.cmdInfo ?? '',
       message: parts.message ?? '',
       userIDs: input.userIDs ?? [],
-      ...(input.inviter === undefined ? {} : { inviter: input.inviter }),
+      // JSON.stringify leaves it out when undefined, as every writer stringifies what this builds.
+      inviter: input.inviter,
     },
   };
 }
@@ -202,12 +202,7 @@ export function createSwitchToAudioData(input: CallDataInput & { readonly messag
   return JSON.stringify(data);
 }
 
-function invalid(message: string): {
-  ok: false;
-  error: { code: 6017; reason: 'wrong_type'; message: string };
-} {
-  return { ok: false, error: { code: ErrorCode.INVALID_PARAMETERS, reason: 'wrong_type', message } };
-}
+const invalid = (message: string) => fail('wrong_type', message);
 
 type Fields = Readonly<Record<string, unknown>>;
 
@@ -267,10 +262,7 @@ export function parseCallData(data: string): DecodeResult<CallInfo> {
   try {
     parsed = JSON.parse(data);
   } catch {
-    return {
-      ok: false,
-      error: { code: ErrorCode.INVALID_PARAMETERS, reason: 'not_json', message: 'not JSON' },
-    };
+    return fail('not_json', 'not JSON');
   }
   const outer = readRecord(parsed);
   if (!outer.ok) return outer;
@@ -385,11 +377,8 @@ export interface ClassroomData {
 
 /** Data for a classroom invitation. */
 export function createClassroomData(op: ClassroomOp, roundID?: string): string {
-  const data: ClassroomData =
-    roundID === undefined
-      ? { businessID: CLASSROOM_BUSINESS_ID, op }
-      : { businessID: CLASSROOM_BUSINESS_ID, op, roundID };
-  return JSON.stringify(data);
+  // JSON.stringify leaves roundID out when there is none.
+  return JSON.stringify({ businessID: CLASSROOM_BUSINESS_ID, op, roundID });
 }
 
 /** Reads classroom data; undefined when the data is not a Beckon classroom operation. */

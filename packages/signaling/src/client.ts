@@ -318,7 +318,7 @@ export class SignalingClient {
     if (this.#state === 'closed') throw new SignalingError(ErrorCode.CLOSED, 'the client is closed');
     // The server runs the same check: a bad call fails here, without a round trip.
     const error = commandError(command);
-    if (error) throw new SignalingError(error.code, error.message, error.details);
+    if (error) throw SignalingError.from(error);
     const reply = await this.#transport.request(command);
     if (!reply.ok) throw SignalingError.from(reply.error);
     return reply.inviteID;

@@ -102,7 +102,8 @@ export class BeckonError<Code extends number | string = number | string> extends
   readonly code: Code;
 
   constructor(code: Code, message: string, options?: { readonly cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    // Error reads only `cause`; without one, no `cause` property at all.
+    super(message, options?.cause === undefined ? undefined : options);
     this.code = code;
   }
 }

@@ -41,7 +41,7 @@ export interface GroupCommand {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type ResFrame = { t: 'res'; id: number } & Mutable<CommandReply>;
 export type ClientFrame =
-  | { t: 'auth'; token: string; device?: string; resume?: { epoch: string; seq: number } }
+  | { t: 'auth'; token: string; device?: string; resume?: { epoch: string; seq: number } | undefined }
   | { t: 'req'; id: number; cmd: Command | GroupCommand }
   | { t: 'ping'; ts: number }
   | { t: 'sync' }

@@ -192,7 +192,8 @@ export class WebSocketTransport implements Transport {
       const resume =
         this.#epoch !== undefined && this.#seq >= 0 ? { epoch: this.#epoch, seq: this.#seq } : undefined;
       this.#authSentAt = this.#clock.now();
-      this.#send({ t: 'auth', token, device: this.#deviceID, ...(resume && { resume }) });
+      // JSON.stringify leaves `resume` out when undefined.
+      this.#send({ t: 'auth', token, device: this.#deviceID, resume });
     };
     socket.onmessage = (event) => {
       // A message may carry several frames, one per line (coalesced classroom events, replies).
@@ -276,9 +277,7 @@ export class WebSocketTransport implements Transport {
       case 'rtc':
         listener?.onRoomSignal?.(frame.roomID, frame.from, frame.data);
         break;
-      case 'pong':
-      case 'error':
-        break;
+      // 'pong' only proves the socket alive (any frame does); 'error' needs no action.
     }
   }
 
@@ -342,7 +341,7 @@ export class WebSocketTransport implements Transport {
   #fail(error: SignalingErrorInfo): void {
     this.#closed = true;
     this.#teardown();
-    this.#rejectWaiting(new SignalingError(error.code, error.message));
+    this.#rejectWaiting(SignalingError.from(error));
     this.#listener?.onStateChange('closed', error);
   }
 

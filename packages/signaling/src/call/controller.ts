@@ -316,7 +316,7 @@ export class CallController {
           this.#watch(effect);
           break;
         case 'refuse':
-          refusal = new SignalingError(effect.code, effect.message);
+          refusal = SignalingError.from(effect);
           break;
       }
     }

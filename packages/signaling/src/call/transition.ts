@@ -452,6 +452,8 @@ function invitation(
 ): CallStep {
   const { now, invitation: record, self } = input;
   if (record.inviter === self.userID || !canAnswer(record, self.userID)) return step(m);
+  // An invitee: this user has an id.
+  const me = self.userID as string;
   const info = readCallData(record.data);
   // A group call's invitations and leave notices are the group machine's.
   if (!info || isGroupCall(record.groupID, info, record.inviter)) return step(m);
@@ -474,7 +476,7 @@ function invitation(
   // not stay active. Callees that do not name this user (TUICallKit iOS re-inviting its group
   // call's ringing callees, listing only those it adds): the group machine's, not ours.
   if (!roomID) return step(m, { type: 'reject', inviteID, data: '' });
-  if (info.userIDs[0] && !info.userIDs.includes(self.userID as string)) return step(m);
+  if (info.userIDs[0] && !info.userIDs.includes(me)) return step(m);
   const callType = info.callType ?? (cmd === 'videoCall' ? CallTypes.VIDEO : CallTypes.AUDIO);
   // Our call's own invitation, arriving after we took it up (glare answered from the 8012).
   if (inviteID === s.inviteID && s.direction === 'incoming') return step(patch(m, { roomID }));
@@ -484,11 +486,7 @@ function invitation(
     return step({ ...m, glare: [...m.glare, { inviteID, roomID, over: undefined }].slice(-GLARE_KEPT) });
   if (ACTIVE.has(s.phase) || input.lineBusy) {
     // Already in a call: reject with the line-busy reason (seed step 3).
-    const data = createBusyData({
-      callType,
-      roomID,
-      userIDs: self.userID === undefined ? [] : [self.userID],
-    });
+    const data = createBusyData({ callType, roomID, userIDs: [me] });
     return step(miss(m, { inviteID, peer, callType, at: record.createdAt }), {
       type: 'reject',
       inviteID,
@@ -496,7 +494,7 @@ function invitation(
     });
   }
   // This user's deadline as the arbiter set it (0: never times out).
-  const deadline = record.invitees.find((i) => i.userID === self.userID)?.deadline || undefined;
+  const deadline = record.invitees.find((i) => i.userID === me)?.deadline || undefined;
   const call = fresh(m, {
     phase: 'ringing',
     direction: 'incoming',

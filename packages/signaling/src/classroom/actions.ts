@@ -3,14 +3,7 @@ import type { SignalingClient } from '../client.js';
 import * as ErrorCode from '../errorCodes.js';
 import { SignalingError } from '../errors.js';
 import { canAnswer } from '../rules/guards.js';
-import type { InvitationRecord } from '../rules/types.js';
 import type { ClassroomState } from './derive.js';
-
-function remainingSeconds(record: InvitationRecord | undefined, userID: string, now: number): number {
-  const deadline =
-    record?.invitees.find((i) => i.userID === userID)?.deadline ?? record?.invitees[0]?.deadline ?? 0;
-  return deadline > 0 ? Math.max(1, Math.ceil((deadline - now) / 1000)) : 0;
-}
 
 /** Cancels an invitation this user sent, if there is one; one already gone is fine. */
 export function cancelIfAny(client: SignalingClient, inviteID: string | undefined, data?: string) {
@@ -59,7 +52,11 @@ export class StudentActions {
       round ??
       state.roundMarker ??
       state.queue.map((q) => this.#client.getInvitation(q.inviteID)).find(Boolean);
-    const timeout = remainingSeconds(like, me, this.#client.serverNow());
+    const deadline =
+      like?.invitees.find((i) => i.userID === me)?.deadline ?? like?.invitees[0]?.deadline ?? 0;
+    const left = deadline - this.#client.serverNow();
+    // Whole seconds left, at least one; 0 (never times out) as it is.
+    const timeout = deadline > 0 ? Math.max(1, Math.ceil(left / 1000)) : 0;
     // The marker first, so the hand shows at once; then the seed's accept, which everyone hears.
     // Sent together: a Beckon server answers both in one frame.
     await Promise.all([

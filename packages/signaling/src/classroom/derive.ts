@@ -121,8 +121,8 @@ export function deriveClassroom(
     [...speakInvitations.values()][0]?.inviter;
   const roundID =
     round?.inviteID ??
-    (marker ? classroomDataOf(marker)?.roundID : undefined) ??
-    (hands[0] ? classroomDataOf(hands[0])?.roundID : undefined);
+    (marker && classroomDataOf(marker)?.roundID) ??
+    (hands[0] && classroomDataOf(hands[0])?.roundID);
   const positions = new Map(queue.map((q, i) => [q.userID, i]));
   return {
     groupID,
