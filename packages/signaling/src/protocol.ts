@@ -91,10 +91,6 @@ type Obj = Readonly<Record<string, unknown>>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isStr = (x: unknown): x is string => typeof x === 'string';
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-/** An array of tuples whose items are strings (s) and numbers (n) as `kinds` spells them. */
-const isList = (x: unknown, kinds: string) =>
-  Array.isArray(x) &&
-  x.every((t) => Array.isArray(t) && [...kinds].every((k, i) => (k === 's' ? isStr : isNum)(t[i])));
 const optional = (x: unknown, check: (y: unknown) => boolean) => x === undefined || check(x);
 const INVITEE_STATES: ReadonlySet<unknown> = new Set([
   'pending',
@@ -128,7 +124,7 @@ function isInvitee(x: unknown): boolean {
   );
 }
 
-function isRecord(x: unknown): x is InvitationRecord {
+export function isRecord(x: unknown): x is InvitationRecord {
   return (
     isObj(x) &&
     isStr(x.inviteID) &&
@@ -200,13 +196,11 @@ function isServerFrame(f: Obj): boolean {
     case 'group':
       return isStr(f.groupID);
     case 'queue':
+      // Its hands are checked as the records they become (`applyQueueFrame`, with isRecord).
       return (
         isStr(f.groupID) &&
-        optional(f.full, (m) => m === true) &&
-        isList(f.hands, 'ssnnn') &&
-        isList(f.rounds, 'ssnn') &&
-        Array.isArray(f.gone) &&
-        f.gone.every(isStr)
+        [f.hands, f.rounds, f.gone].every(Array.isArray) &&
+        (f.hands as unknown[]).every(Array.isArray)
       );
     case 'rtc':
       return isStr(f.roomID) && isStr(f.from) && isStr(f.data);

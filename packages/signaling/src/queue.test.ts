@@ -33,7 +33,16 @@ describe('the queue stream: server frames, client view', () => {
     const c = marker('h-c', 'cat', 900, 9);
     const frame = queueFrame('g', undefined, entries(a, b, c)) as QueueFrame;
     expect(frame.full).toBe(true);
-    expect(frame.rounds).toEqual([[DATA, 'teacher', DEADLINE, 60]]);
+    expect(frame.rounds).toEqual([
+      {
+        groupID: 'g',
+        data: DATA,
+        timeout: 60,
+        onlineUserOnly: false,
+        answers: 0,
+        invitees: [{ userID: 'teacher', state: 'pending', deadline: DEADLINE, delivered: false }],
+      },
+    ]);
     const view = new Map<string, InvitationRecord>();
     applyQueueFrame(view, new Set(), JSON.parse(JSON.stringify(frame)));
     expect(deriveClassroom(Object.fromEntries(view), 'g').queue.map((q) => q.userID)).toEqual([

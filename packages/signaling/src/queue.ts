@@ -1,3 +1,4 @@
+import { isRecord } from './protocol.js';
 import type { InvitationRecord } from './rules/types.js';
 
 /**
@@ -11,8 +12,11 @@ export type QueueHand = readonly [
   serial: number,
   round: number,
 ];
-/** `[data, teacher, deadline, timeout]`: what the hands of one round share (the markers' data). */
-export type QueueRound = readonly [data: string, teacher: string, deadline: number, timeout: number];
+/**
+ * What the hands of one round share: the markers' record without the four fields a hand carries
+ * (their group, data, timeout, the teacher as the one pending invitee with the round's deadline).
+ */
+export type QueueRound = Omit<InvitationRecord, 'inviteID' | 'inviter' | 'createdAt' | 'serial'>;
 
 /**
  * The queue stream (a Beckon server → each member of a class who is neither the teacher nor a
@@ -31,7 +35,7 @@ export interface QueueFrame {
 
 /**
  * Applies a queue frame to a client's view: each hand becomes the marker's record as a member who
- * is not party to it sees it (its owner, the teacher pending, the round's data and deadline), so
+ * is not party to it sees it (its round's record with the hand's id, owner and order), so
  * `deriveClassroom` reads it like any marker. Hands the view holds in full (its own, or the
  * teacher's) are left alone; `streamed` tracks the records this stream put there.
  */
@@ -44,20 +48,10 @@ export function applyQueueFrame(
   for (const id of frame.full ? [...streamed] : frame.gone)
     if (view.get(id)?.groupID === groupID && streamed.delete(id)) view.delete(id);
   for (const [inviteID, inviter, createdAt, serial, r] of frame.hands) {
-    const round = frame.rounds[r];
-    if (!round || view.has(inviteID)) continue;
+    const record = { ...frame.rounds[r], inviteID, inviter, createdAt, serial };
+    // What the lean parser let through unchecked is checked here, as the record it becomes.
+    if (!isRecord(record) || view.has(inviteID)) continue;
     streamed.add(inviteID);
-    view.set(inviteID, {
-      inviteID,
-      inviter,
-      groupID,
-      data: round[0],
-      timeout: round[3],
-      onlineUserOnly: false,
-      createdAt,
-      serial,
-      answers: 0,
-      invitees: [{ userID: round[1], state: 'pending', deadline: round[2], delivered: false }],
-    });
+    view.set(inviteID, record);
   }
 }

@@ -74,7 +74,16 @@ async function realFrames(): Promise<ServerFrame[]> {
       t: 'queue',
       groupID: 'g',
       hands: [['h1', 'a', 1_700_000_000_000, 7, 0]],
-      rounds: [['r1', 't', 1_700_000_030_000, 30]],
+      rounds: [
+        {
+          groupID: 'g',
+          data: 'd',
+          timeout: 30,
+          onlineUserOnly: false,
+          answers: 0,
+          invitees: [{ userID: 't', state: 'pending', deadline: 1_700_000_030_000, delivered: false }],
+        },
+      ],
       gone: ['h0'],
     },
     { t: 'queue', groupID: 'g', full: true, hands: [], rounds: [], gone: [] },

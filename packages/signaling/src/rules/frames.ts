@@ -258,7 +258,7 @@ export const ServerFrameSchema = v.variant('t', [
     groupID: v.string(),
     full: v.optional(v.literal(true)),
     hands: v.array(v.tuple([v.string(), v.string(), num, num, num])),
-    rounds: v.array(v.tuple([v.string(), v.string(), num, num])),
+    rounds: v.array(v.omit(RecordSchema, ['inviteID', 'inviter', 'createdAt', 'serial'])),
     gone: v.array(v.string()),
   }),
   v.object({ t: v.literal('rtc'), roomID: v.string(), from: v.string(), data: v.string() }),

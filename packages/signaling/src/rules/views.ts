@@ -150,7 +150,14 @@ export function queueFrame(
     if (index === undefined) {
       index = rounds.length;
       roundIndex.set(key, index);
-      rounds.push([entry.data, entry.teacher, entry.deadline, entry.timeout]);
+      rounds.push({
+        groupID,
+        data: entry.data,
+        timeout: entry.timeout,
+        onlineUserOnly: false,
+        answers: 0,
+        invitees: [{ userID: entry.teacher, state: 'pending', deadline: entry.deadline, delivered: false }],
+      });
     }
     hands.push([entry.inviteID, entry.owner, entry.createdAt, entry.serial, index]);
   }
