@@ -187,6 +187,16 @@ export class HandTracker {
     this.#check();
   }
 
+  /**
+   * Called after the client applied a queue frame (issue 19: other students' hands come from the
+   * server's queue stream, a few frames a round): counted again from the view.
+   */
+  onQueue(): void {
+    const had = this.#markers.size;
+    this.onSnapshot();
+    if (had > 0 && this.#markers.size === 0) this.clearedAt = Date.now();
+  }
+
   /** Called after the client applied an event. */
   onEvent(event: SignalingEvent): void {
     const id = event.envelope.inviteID;
@@ -240,6 +250,10 @@ class TappedTransport implements Transport {
       onEvent: (event) => {
         listener.onEvent(event);
         this.#tap().onEvent(event);
+      },
+      onQueue: (frame) => {
+        listener.onQueue?.(frame);
+        this.#tap().onQueue();
       },
     });
   }
