@@ -7,6 +7,7 @@
 import {
   type InvitationRecord,
   parseClassroomData,
+  type QueueFrame,
   SignalingClient,
   type SignalingEvent,
   type Transport,
@@ -189,11 +190,18 @@ export class HandTracker {
 
   /**
    * Called after the client applied a queue frame (issue 19: other students' hands come from the
-   * server's queue stream, a few frames a round): counted again from the view.
+   * server's queue stream): O(1) per hand the frame names, like events; a full frame (after a
+   * sync, or an emptied queue) counts the view again.
    */
-  onQueue(): void {
+  onQueue(frame: QueueFrame): void {
+    if (frame.groupID !== this.#groupID) return;
     const had = this.#markers.size;
-    this.onSnapshot();
+    if (frame.full) this.onSnapshot();
+    else {
+      for (const [id] of frame.hands) if (this.#client.getInvitation(id)) this.#markers.add(id);
+      for (const id of frame.gone) if (this.#client.getInvitation(id) === undefined) this.#markers.delete(id);
+      this.#check();
+    }
     if (had > 0 && this.#markers.size === 0) this.clearedAt = Date.now();
   }
 
@@ -253,7 +261,7 @@ class TappedTransport implements Transport {
       },
       onQueue: (frame) => {
         listener.onQueue?.(frame);
-        this.#tap().onQueue();
+        this.#tap().onQueue(frame);
       },
     });
   }

@@ -119,6 +119,8 @@ export class QueueStream {
       };
       this.#groups.set(groupID, queue);
     }
+    // A fresh socket that a member notice joined already holds the queue; a resync takes it again.
+    if (!resumed && (queue.joined.has(connection) || queue.waiting.has(connection))) return;
     let groups = this.#of.get(connection);
     if (groups === undefined) {
       groups = new Set();
