@@ -111,6 +111,8 @@ export class Connection {
   #replies: Res[] = [];
   /** Classroom events held for this socket's next batch (`GroupBatches`), in order. */
   #pending: Array<{ seq: number | undefined; json: string; event: SignalingEvent }> = [];
+  /** The client said it held a session (a resume frame, of this epoch or not). */
+  #heldBefore = false;
   /** Frames (the queue stream's) that go out with the next batch, after its events. */
   #lines: string[] = [];
 
@@ -439,6 +441,8 @@ export class Connection {
     });
     this.#authing = false;
     const resume = frame.resume?.epoch === this.#ctx.store.epoch ? frame.resume.seq : undefined;
+    // Of another epoch too: its client may hold hands of the queue stream from before.
+    this.#heldBefore = frame.resume !== undefined;
     await this.#resyncOrClose(resume);
   }
 
@@ -497,7 +501,7 @@ export class Connection {
     this.#lines = [];
     // A client that held something (it resumes, or this socket synced before) may hold hands of
     // the queue stream that the full frame must clear, even when the queue is empty now.
-    const resumed = seq !== undefined || this.#syncedTo !== undefined;
+    const resumed = this.#heldBefore || this.#syncedTo !== undefined;
     const store = this.#ctx.store;
     const missed = seq === undefined ? undefined : await store.eventsSince(userID, seq);
     let upTo: number;
