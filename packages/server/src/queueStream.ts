@@ -50,6 +50,11 @@ export class QueueStream {
     this.#options = options;
   }
 
+  /** Classes whose queue this process keeps (one per class with a member connected here). */
+  get classes(): number {
+    return this.#groups.size;
+  }
+
   /** The store says the group's hands changed: the next batch carries the difference. */
   changed(groupID: string): void {
     const queue = this.#groups.get(groupID);
