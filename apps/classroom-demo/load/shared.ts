@@ -7,6 +7,7 @@
 import {
   type InvitationRecord,
   parseClassroomData,
+  type QueueFrame,
   SignalingClient,
   type SignalingEvent,
   type Transport,
@@ -187,6 +188,23 @@ export class HandTracker {
     this.#check();
   }
 
+  /**
+   * Called after the client applied a queue frame (issue 19: other students' hands come from the
+   * server's queue stream): O(1) per hand the frame names, like events; a full frame (after a
+   * sync, or an emptied queue) counts the view again.
+   */
+  onQueue(frame: QueueFrame): void {
+    if (frame.groupID !== this.#groupID) return;
+    const had = this.#markers.size;
+    if (frame.full) this.onSnapshot();
+    else {
+      for (const [id] of frame.hands) if (this.#client.getInvitation(id)) this.#markers.add(id);
+      for (const id of frame.gone) if (this.#client.getInvitation(id) === undefined) this.#markers.delete(id);
+      this.#check();
+    }
+    if (had > 0 && this.#markers.size === 0) this.clearedAt = Date.now();
+  }
+
   /** Called after the client applied an event. */
   onEvent(event: SignalingEvent): void {
     const id = event.envelope.inviteID;
@@ -240,6 +258,10 @@ class TappedTransport implements Transport {
       onEvent: (event) => {
         listener.onEvent(event);
         this.#tap().onEvent(event);
+      },
+      onQueue: (frame) => {
+        listener.onQueue?.(frame);
+        this.#tap().onQueue(frame);
       },
     });
   }

@@ -21,10 +21,20 @@ export class GroupBatches {
   >();
   readonly #quietMs: number;
   readonly #maxDelayMs: number;
+  readonly #due: (groupID: string, members: Set<BatchingMember>) => void;
 
-  constructor(options: { quietMs: number; maxDelayMs: number }) {
+  /**
+   * `due` sends a group's batch (default: each member's held events); the queue stream adds its
+   * frame to every member's there.
+   */
+  constructor(options: {
+    quietMs: number;
+    maxDelayMs: number;
+    due?: (groupID: string, members: Set<BatchingMember>) => void;
+  }) {
     this.#quietMs = options.quietMs;
     this.#maxDelayMs = options.maxDelayMs;
+    this.#due = options.due ?? flushAll;
   }
 
   add(groupID: string, member: BatchingMember): void {
@@ -38,7 +48,7 @@ export class GroupBatches {
     group.last = now;
     if (group.timer !== undefined) return;
     group.first = now;
-    group.timer = setTimeout(() => this.#due(groupID), this.#quietMs);
+    group.timer = setTimeout(() => this.#fire(groupID), this.#quietMs);
   }
 
   #group(groupID: string) {
@@ -50,23 +60,27 @@ export class GroupBatches {
     return group;
   }
 
-  #due(groupID: string): void {
+  #fire(groupID: string): void {
     const group = this.#groups.get(groupID);
     if (group === undefined) return;
     const at = Math.min(group.last + this.#quietMs, group.first + this.#maxDelayMs);
     const wait = at - Date.now();
     if (wait > 0) {
-      group.timer = setTimeout(() => this.#due(groupID), wait);
+      group.timer = setTimeout(() => this.#fire(groupID), wait);
       return;
     }
     this.#groups.delete(groupID);
-    for (const member of group.members) member.flushPending();
+    this.#due(groupID, group.members);
   }
 
   close(): void {
     for (const group of this.#groups.values()) clearTimeout(group.timer);
     this.#groups.clear();
   }
+}
+
+function flushAll(_groupID: string, members: Set<BatchingMember>): void {
+  for (const member of members) member.flushPending();
 }
 
 /**

@@ -111,6 +111,10 @@ export class Connection {
   #replies: Res[] = [];
   /** Classroom events held for this socket's next batch (`GroupBatches`), in order. */
   #pending: Array<{ seq: number | undefined; json: string; event: SignalingEvent }> = [];
+  /** The client said it held a session (a resume frame, of this epoch or not). */
+  #heldBefore = false;
+  /** Frames (the queue stream's) that go out with the next batch, after its events. */
+  #lines: string[] = [];
 
   constructor(ctx: ServerContext, socket: WebSocket) {
     this.#ctx = ctx;
@@ -224,12 +228,22 @@ export class Connection {
     else this.#pending.push({ seq, json: eventJson, event });
   }
 
+  /**
+   * Adds a frame to this socket's next batch message (a queue frame, issue 19). Dropped while a
+   * snapshot or replay goes out: the queue's full frame follows it.
+   */
+  batchLine(text: string): void {
+    if (this.#held === undefined && !this.#closed) this.#lines.push(text);
+  }
+
   /** Sends the held events as one frame (with waiting replies), skipping what went out already. */
   flushPending(): void {
     const held = this.#pending;
     const res = this.#replies;
+    const lines = this.#lines;
     this.#pending = [];
     this.#replies = [];
+    this.#lines = [];
     const parts: string[] = [];
     for (const { seq, json, event } of held) {
       if (seq !== undefined) {
@@ -239,6 +253,7 @@ export class Connection {
       parts.push(seq === undefined ? `{"t":"ev","ev":${json}}` : `{"t":"ev","seq":${seq},"ev":${json}}`);
       this.#ctx.metrics.observeDelivery(Math.max(0, Date.now() - event.at) / 1000);
     }
+    parts.push(...lines);
     if (parts.length === 0 && res.length <= 1) {
       if (res[0]) this.send(res[0]);
       return;
@@ -426,6 +441,8 @@ export class Connection {
     });
     this.#authing = false;
     const resume = frame.resume?.epoch === this.#ctx.store.epoch ? frame.resume.seq : undefined;
+    // Of another epoch too: its client may hold hands of the queue stream from before.
+    this.#heldBefore = frame.resume !== undefined;
     await this.#resyncOrClose(resume);
   }
 
@@ -478,8 +495,13 @@ export class Connection {
     const userID = this.userID;
     if (userID === undefined) return;
     this.#held ??= [];
-    // The replay or snapshot covers whatever was held for the next batch.
+    // The replay or snapshot covers whatever was held for the next batch (the queue's full
+    // frame follows it).
     this.#pending = [];
+    this.#lines = [];
+    // A client that held something (it resumes, or this socket synced before) may hold hands of
+    // the queue stream that the full frame must clear, even when the queue is empty now.
+    const resumed = this.#heldBefore || this.#syncedTo !== undefined;
     const store = this.#ctx.store;
     const missed = seq === undefined ? undefined : await store.eventsSince(userID, seq);
     let upTo: number;
@@ -524,6 +546,7 @@ export class Connection {
     for (const record of invitesFor)
       if (needsReceipt(record, userID)) store.delivered(record.inviteID, userID);
     for (const h of held) this.#ctx.markDelivered(h.event, userID);
+    this.#ctx.synced(this, resumed);
   }
 
   async #request(id: number, command: Command): Promise<void> {

@@ -42,6 +42,11 @@ export interface ServerContext {
   relayRoomSignal(roomID: string, from: string, to: string, data: string): Promise<boolean>;
   /** `userID` placed an invitation from `deviceID` (the call watch follows calls' devices). */
   placed(userID: string, deviceID: string, command: Command, inviteID: string): void;
+  /**
+   * The connection's snapshot or replay went out: it gets the queue of each of its user's classes
+   * (a full queue frame; `resumed`: even an empty one, its client may hold hands from before).
+   */
+  synced(connection: Connection, resumed: boolean): void;
   /** Asks the store for a delivery receipt when handing `event` to `userID` calls for one (`receiptDue`). */
   markDelivered(event: SignalingEvent, userID: string): void;
   /** Runs a classroom operation over a group as `actor`, one command per marker, in one request. */

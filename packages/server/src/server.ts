@@ -30,6 +30,7 @@ import {
 } from './limits.js';
 import { Metrics } from './metrics.js';
 import { originAllowed } from './origin.js';
+import { QueueStream } from './queueStream.js';
 import { GROUP_ROOM_PREFIX, RoomGrants } from './rooms.js';
 import { MemoryStore } from './store/memory.js';
 import type { Delivery, Store } from './store/types.js';
@@ -219,11 +220,18 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       options.classroomBatch?.maxDelayMs,
       DEFAULT_CLASSROOM_BATCH.maxDelayMs,
     ),
+    due: (groupID, members) => queues.due(groupID, members),
   });
   const classroomOps = new ClassroomOps();
   const turn = new TurnBatches();
   const connections = new Map<string, Set<Connection>>();
   const sockets = new Set<Connection>();
+  const queues = new QueueStream({
+    store,
+    log,
+    touch: (groupID) => batches.touch(groupID),
+    connectionsOf: (userID) => connections.get(userID) ?? [],
+  });
 
   /** Tells a group's members connected to this process that its members or their presence changed. */
   const notifyGroup = (groupID: string, members: readonly string[]) => {
@@ -315,6 +323,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     },
     detach(connection) {
       sockets.delete(connection);
+      queues.closed(connection);
       const userID = connection.userID;
       const set = userID === undefined ? undefined : connections.get(userID);
       if (set?.delete(connection)) {
@@ -368,6 +377,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       const failed = replies.find((r) => !r.ok && r.error.code !== ErrorCode.INVITATION_INVALID);
       return failed ?? { ok: true, inviteID: '' };
     },
+    synced: (connection, resumed) => queues.synced(connection, resumed),
     markDelivered(event, userID) {
       if (receiptDue(event, userID)) {
         // Receipts wait for a timer turn of the event loop: the invitee's frame, the inviter's
@@ -441,7 +451,11 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         recordHistory(historyFromEnded(invitation));
         recordHistory(groupHistoryFromEnded(invitation));
       },
-      groupChanged: notifyGroup,
+      groupChanged(groupID: string, members: readonly string[]) {
+        notifyGroup(groupID, members);
+        queues.membersChanged(groupID, members);
+      },
+      queueChanged: (groupID: string) => queues.changed(groupID),
       resync(userID: string) {
         for (const connection of connections.get(userID) ?? []) connection.resync();
       },

@@ -8,6 +8,8 @@ import { api, connectUser, type NodeWebSocket, type Target, type TestUser, waitF
 /** Frames a client's socket received. */
 export interface Counted {
   frames: number;
+  /** The queue stream's frames received (issue 19), as sent. */
+  readonly queueFrames: string[];
 }
 
 /** A `ws` WebSocket that counts the frames it receives. */
@@ -15,7 +17,11 @@ function countingSocket(counter: Counted) {
   return class extends WebSocket {
     constructor(url: string) {
       super(url);
-      this.on('message', () => counter.frames++);
+      this.on('message', (data) => {
+        counter.frames++;
+        for (const line of String(data).split('\n'))
+          if (line.startsWith('{"t":"queue"')) counter.queueFrames.push(line);
+      });
     }
   } as unknown as typeof NodeWebSocket;
 }
@@ -42,8 +48,8 @@ export interface Class {
 const view = (user: TestUser, groupID: string) =>
   deriveClassroom(Object.fromEntries(user.client.invitations), groupID);
 
-async function member(target: Target, userID: string, groupID: () => string): Promise<Member> {
-  const counted = { frames: 0 };
+export async function member(target: Target, userID: string, groupID: () => string): Promise<Member> {
+  const counted: Counted = { frames: 0, queueFrames: [] };
   const user = await connectUser(target, userID, { WebSocket: countingSocket(counted) });
   const ends: RoundEnd[] = [];
   let actions: TeacherActions | undefined;

@@ -143,17 +143,20 @@ describe('groups: classroom fan-out and the HTTP API', () => {
         timeout: 0,
       },
     );
+    // Issue 19: each student receives the round with itself as its only invitee.
     for (const s of students) {
       const [event] = await s.waitEvents('onReceiveNewInvitation');
-      expect(event).toMatchObject({ inviteID: round, inviteeList: ['s1', 's2', 's3'], isInvitee: true });
+      expect(event).toMatchObject({ inviteID: round, inviteeList: [s.userID], isInvitee: true });
     }
     const [s1, s2, s3] = students as [TestUser, TestUser, TestUser];
     await s3.client.accept(round);
     await s1.client.accept(round);
-    for (const viewer of [teacher, s1, s2, s3]) {
-      const accepted = await viewer.waitEvents('onInviteeAccepted', 2);
-      expect(accepted.map((e) => e.invitee)).toEqual(['s3', 's1']);
-    }
+    // The teacher hears every answer; a student only its own.
+    const accepted = await teacher.waitEvents('onInviteeAccepted', 2);
+    expect(accepted.map((e) => e.invitee)).toEqual(['s3', 's1']);
+    for (const s of [s1, s3])
+      expect((await s.waitEvents('onInviteeAccepted')).map((e) => e.invitee)).toEqual([s.userID]);
+    expect(s2.events('onInviteeAccepted')).toEqual([]);
     const speak = await teacher.client.inviteInGroup(groupID, ['s3'], createClassroomData('speak'), {
       timeout: 0,
     });

@@ -7,7 +7,15 @@ import {
   type SignalingEvent,
   systemClock,
 } from '@beckon/signaling';
-import { Arbiter, isLoggedFor } from '@beckon/signaling/rules';
+import {
+  Arbiter,
+  eventViewFor,
+  isLoggedFor,
+  memberViewKind,
+  type QueueEntry,
+  queueEntryOf,
+  recordViewFor,
+} from '@beckon/signaling/rules';
 import { type HistoryLimits, historyLimits, mergeHistory } from '../history.js';
 import type { GroupRoom, GroupRoomLeave, SharedRoom } from '../rooms.js';
 import { withCatchUps } from './ended.js';
@@ -86,6 +94,15 @@ export class MemoryStore implements Store {
   readonly #devices = new Map<string, number>();
   /** The log entries the event being delivered made: the one that ends an invitation keeps its record. */
   #delivered: { readonly inviteID: string; readonly entries: LogEntry[] } | undefined;
+  /**
+   * An event that ended its invitation, waiting for the final record (the rules hand it over just
+   * after the delivery): each recipient's view is cut from the record after the event.
+   */
+  #ending:
+    | { readonly recipients: ReadonlySet<string>; event: SignalingEvent; ephemeral: boolean }
+    | undefined;
+  /** Pending hand markers per group, in creation order (the queue stream reads them). */
+  readonly #hands = new Map<string, Map<string, QueueEntry>>();
   #arbiter: Arbiter | undefined;
   #listener: StoreListener | undefined;
 
@@ -104,18 +121,19 @@ export class MemoryStore implements Store {
       deliver: (recipients, event, ephemeral) => {
         if (event.kind === 'invite') this.#countActive(event.envelope.inviter, 1);
         listener.committed(event);
+        const record = this.#rules().state.invitations.get(event.envelope.inviteID);
         if (event.kind === 'accept') {
-          const record = this.#rules().state.invitations.get(event.envelope.inviteID);
           if (record === undefined) this.#accepting = event;
           else listener.accepted(record, event);
         }
-        const deliveries: Delivery[] = [];
-        this.#delivered = { inviteID: event.envelope.inviteID, entries: [] };
-        for (const userID of recipients)
-          deliveries.push({ userID, seq: this.#logFor(userID, event, ephemeral) });
-        listener.deliver(deliveries, event);
+        if (record === undefined) this.#ending = { recipients, event, ephemeral };
+        else this.#deliverViews(record, recipients, event, ephemeral);
       },
       ended: (invitation) => {
+        const ending = this.#ending;
+        this.#ending = undefined;
+        if (ending?.event.envelope.inviteID === invitation.inviteID)
+          this.#deliverViews(invitation, ending.recipients, ending.event, ending.ephemeral);
         // The event that ended it was delivered just before (the rules emit them in this order).
         if (this.#delivered?.inviteID === invitation.inviteID)
           for (const entry of this.#delivered.entries) entry.ended = invitation;
@@ -133,6 +151,51 @@ export class MemoryStore implements Store {
   #rules(): Arbiter {
     if (this.#arbiter === undefined) throw new Error('MemoryStore.start() was not called');
     return this.#arbiter;
+  }
+
+  /**
+   * Hands each recipient its view of `event` (`eventViewFor`; `record` is the invitation after
+   * it), logged as that view; recipients of one view share one delivery (one serialization).
+   */
+  #deliverViews(
+    record: InvitationRecord,
+    recipients: ReadonlySet<string>,
+    event: SignalingEvent,
+    ephemeral: boolean,
+  ): void {
+    const byView = new Map<SignalingEvent, Delivery[]>();
+    this.#delivered = { inviteID: event.envelope.inviteID, entries: [] };
+    for (const userID of recipients) {
+      const view = eventViewFor(record, event, userID);
+      if (view === undefined) continue;
+      let deliveries = byView.get(view);
+      if (deliveries === undefined) {
+        deliveries = [];
+        byView.set(view, deliveries);
+      }
+      deliveries.push({ userID, seq: this.#logFor(userID, view, ephemeral) });
+    }
+    for (const [view, deliveries] of byView) this.#listener?.deliver(deliveries, view);
+    if (memberViewKind(record) === 'hand') this.#indexHand(record);
+  }
+
+  /** Keeps the group's pending hands current; the queue stream hears when they change. */
+  #indexHand(record: InvitationRecord): void {
+    const { groupID, inviteID } = record;
+    const entry = queueEntryOf(record);
+    let hands = this.#hands.get(groupID);
+    const had = hands?.has(inviteID) === true;
+    if (entry !== undefined) {
+      if (hands === undefined) {
+        hands = new Map();
+        this.#hands.set(groupID, hands);
+      }
+      hands.set(inviteID, entry);
+    } else if (had) {
+      hands?.delete(inviteID);
+      if (hands?.size === 0) this.#hands.delete(groupID);
+    }
+    if (had !== (entry !== undefined)) this.#listener?.queueChanged(groupID);
   }
 
   /** The sequence `event` gets in `userID`'s log, or undefined when it is not logged for them. */
@@ -187,7 +250,17 @@ export class MemoryStore implements Store {
   }
 
   async snapshot(userID: string): Promise<StoreSnapshot> {
-    return { seq: this.#logs.get(userID)?.seq ?? 0, invitations: this.#rules().visibleTo(userID) };
+    const invitations: InvitationRecord[] = [];
+    for (const record of this.#rules().visibleTo(userID)) {
+      const view = recordViewFor(record, userID);
+      if (view !== undefined) invitations.push(view);
+    }
+    return { seq: this.#logs.get(userID)?.seq ?? 0, invitations };
+  }
+
+  async handQueue(groupID: string): Promise<readonly QueueEntry[]> {
+    const hands = [...(this.#hands.get(groupID)?.values() ?? [])];
+    return hands.sort((a, b) => a.createdAt - b.createdAt || a.serial - b.serial);
   }
 
   async eventsSince(userID: string, seq: number) {
@@ -212,7 +285,9 @@ export class MemoryStore implements Store {
       const entry = entries[i];
       if (entry === undefined || entry.seq <= after) break;
       events.push(entry.event);
-      if (entry.ended !== undefined && out.size < limit) out.set(entry.ended.inviteID, entry.ended);
+      // As the user sees it: a round's final record names only this student.
+      const final = entry.ended && recordViewFor(entry.ended, userID);
+      if (final !== undefined && out.size < limit) out.set(final.inviteID, final);
     }
     return withCatchUps(userID, events, [...out.values()]);
   }

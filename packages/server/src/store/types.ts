@@ -1,9 +1,11 @@
 import type { Command, CommandReply, InvitationRecord, SignalingEvent } from '@beckon/signaling';
+import type { QueueEntry } from '@beckon/signaling/rules';
 import type { Logger } from 'pino';
 import type { GroupRooms, SharedRoom } from '../rooms.js';
 
 /**
- * One recipient of an event; `seq` is undefined where the event is not logged for them (an
+ * One recipient of an event (issue 19: each recipient gets its own view of a classroom event,
+ * `eventViewFor`; recipients of different views are delivered in separate calls); `seq` is undefined where the event is not logged for them (an
  * onlineUserOnly invitation's event for a user who neither holds it nor is connected).
  */
 export interface Delivery {
@@ -44,6 +46,12 @@ export interface StoreListener {
   ended(invitation: InvitationRecord): void;
   /** A group's members or their presence changed, on whichever process it happened. */
   groupChanged(groupID: string, members: readonly string[]): void;
+  /**
+   * A class's raised hands may have changed (a hand marker started or ended; issue 19), on every
+   * process (Redis: shortly after, through the broadcast channel). The server reads
+   * `handQueue` when the group's next batch is due and streams the difference to its members.
+   */
+  queueChanged(groupID: string): void;
   /** The user's connections on this process missed events that cannot be replayed: snapshot them. */
   resync(userID: string): void;
   /** The store lost or replaced its data (a new epoch): every connection must start over. */
@@ -110,8 +118,14 @@ export interface Store extends GroupRooms {
   delivered(inviteID: string, invitee: string): void;
   /** How many invitations `inviter` has active (the per-inviter cap counts them). */
   activeInvitations(inviter: string): Promise<number>;
-  /** Active invitations the user can see (not onlineUserOnly) and the user's current sequence. */
+  /**
+   * Active invitations the user can see (not onlineUserOnly), each as the user's view of it
+   * (`recordViewFor`: no other student's hand marker, a round with the user as its only invitee),
+   * and the user's current sequence.
+   */
   snapshot(userID: string): Promise<StoreSnapshot>;
+  /** A class's pending hand markers in server order (`queueEntryOf`), for the queue stream (issue 19). */
+  handQueue(groupID: string): Promise<readonly QueueEntry[]>;
   /** Events after `seq`, or undefined when the log no longer reaches back that far. */
   eventsSince(
     userID: string,

@@ -101,8 +101,11 @@ export function deriveClassroom(
   const state = new Map<string, HandState>();
   for (const i of round?.invitees ?? []) state.set(i.userID, i.state === 'pending' ? 'invited' : 'lowered');
   const queue: QueueEntry[] = [];
+  // A set, not a scan of the queue per hand: a class of 1,000 derives its queue on every change.
+  const raised = new Set<string>();
   for (const h of hands) {
-    if (queue.some((q) => q.userID === h.inviter)) continue;
+    if (raised.has(h.inviter)) continue;
+    raised.add(h.inviter);
     queue.push({ userID: h.inviter, inviteID: h.inviteID, raisedAt: h.createdAt });
     state.set(h.inviter, 'raised');
   }
