@@ -149,13 +149,7 @@ export function planCommit(
       // events never carry the invitation's own data (up to 8 KiB), so it is left out, but for a
       // classroom's few bytes: each member's view of the record is cut by them (issue 19).
       const kept = memberViewKind(record) === 'all' ? { ...record, data: '' } : record;
-      ops.push([
-        'SET',
-        keys.ended(record.inviteID),
-        JSON.stringify(kept),
-        'PX',
-        String(endedTtlMs),
-      ]);
+      ops.push(['SET', keys.ended(record.inviteID), JSON.stringify(kept), 'PX', String(endedTtlMs)]);
       // Its holders outlive it by a minute: the index ops run before the deliveries, and the
       // event that ended it still goes to every holder.
       if (!isReplayable(record)) ops.push(['PEXPIRE', keys.held(record.inviteID), String(HELD_GRACE_MS)]);
