@@ -149,7 +149,7 @@ describeRedis('distributed mode: seed flows across two server processes', () => 
     );
   });
 
-  it('group fan-out: members on both processes see the round and every hand; presence is cluster-wide', async () => {
+  it('group fan-out: members on both processes see the round, the teacher every answer; presence is cluster-wide', async () => {
     const teacher = await user('teacher', n0);
     const notices: string[] = [];
     teacher.client.on('onGroupChanged', ({ groupID }) => notices.push(groupID));
@@ -189,22 +189,27 @@ describeRedis('distributed mode: seed flows across two server processes', () => 
     }
     await s3.client.accept(round);
     await s1.client.accept(round);
-    for (const viewer of [teacher, s1, s2, s3]) {
-      const accepted = await viewer.waitEvents('onInviteeAccepted', 2);
-      expect(accepted.map((e) => e.invitee)).toEqual([id('s3'), id('s1')]);
-    }
+    // Issue 19: the teacher hears every answer to the round, each student its own only.
+    const accepted = await teacher.waitEvents('onInviteeAccepted', 2);
+    expect(accepted.map((e) => e.invitee)).toEqual([id('s3'), id('s1')]);
+    for (const s of [s1, s3])
+      expect((await s.waitEvents('onInviteeAccepted')).map((e) => e.invitee)).toEqual([s.userID]);
     const speak = await teacher.client.inviteInGroup(groupID, [id('s3')], createClassroomData('speak'), {
       timeout: 0,
     });
     const seen = await s2.waitEvents('onReceiveNewInvitation', 2);
     expect(seen[1]).toMatchObject({ inviteID: speak, isInvitee: false });
+    // The speak invitation comes after the answers in s2's sequence: none of them was for s2.
+    expect(s2.events('onInviteeAccepted')).toEqual([]);
+    expect(s1.events('onInviteeAccepted')).toHaveLength(1);
 
-    // A member who connects late gets the open invitations of the group in the snapshot.
+    // A member who connects late gets the open invitations of the group in the snapshot, but
+    // not a round it was not invited to (issue 19: it cannot answer it).
     const s4 = await user('s4', n1);
     expect((await api(n0, 'POST', '/groups/join', s4.token, { code })).status).toBe(200);
     s4.client.close();
     const late = await user('s4', n0);
-    expect([...late.client.invitations.keys()].sort()).toEqual([round, speak].sort());
+    expect([...late.client.invitations.keys()]).toEqual([speak]);
 
     expect((await api(n1, 'POST', `/groups/${groupID}/leave`, s2.token)).status).toBe(204);
     expect((await api(n0, 'GET', `/groups/${groupID}/members`, s2.token)).status).toBe(403);
@@ -224,7 +229,7 @@ describeRedis('distributed mode: seed flows across two server processes', () => 
     });
   });
 
-  it('contention: twenty students on both processes accept one round at once; each answer lands once, in one order for all', async () => {
+  it('contention: twenty students on both processes accept one round at once; each answer lands once, in one order at the teacher', async () => {
     const teacher = await user('teacher', n0);
     const { groupID, code } = (await api(n0, 'POST', '/groups', teacher.token, { name: 'Big' })).body;
     const students: TestUser[] = [];
@@ -249,11 +254,11 @@ describeRedis('distributed mode: seed flows across two server processes', () => 
         .events('onInviteeAccepted')
         .filter((e) => e.inviteID === round)
         .map((e) => e.invitee);
-    for (const viewer of [teacher, ...students])
-      await waitFor(() => order(viewer).length === 20, 5000, 'every answer');
+    await waitFor(() => order(teacher).length === 20, 5000, 'every answer');
     const first = order(teacher);
     expect(new Set(first).size).toBe(20);
-    for (const viewer of students) expect(order(viewer)).toEqual(first);
+    // Issue 19: each student hears its own answer only.
+    for (const s of students) await waitFor(() => order(s).join() === s.userID, 5000, 'its own answer');
     const answers = order(teacher).map((id) => {
       const last = teacher.events('onInviteeAccepted').at(-1)?.invitation;
       return last?.invitees.find((i) => i.userID === id)?.answerOrder;

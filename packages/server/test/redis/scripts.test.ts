@@ -6,7 +6,7 @@ import {
   encodeCommit,
   encodeLoad,
 } from '../../src/store/redis/scripts.js';
-import { describeRedis, freshPrefix, purge, testClient, testKeys } from './cluster.js';
+import { describeRedis, eventually, freshPrefix, purge, testClient, testKeys } from './cluster.js';
 
 // The Lua scripts on their own: what the compare-and-set refuses leaves Redis untouched.
 
@@ -91,6 +91,38 @@ describeRedis('redis scripts', () => {
         [1, 1, 1],
       ],
     ]);
+  });
+
+  it("issue 19: the group expansion skips members given their own view; a view's hint has no version; the group notice goes to every process", async () => {
+    await redis.zadd(keys.members('cls'), 1, 't', 2, 'a', 3, 'b', 4, 'late');
+    await redis.zadd(keys.presence('a'), Date.now() + 60_000, 'p2');
+    const sub = testClient();
+    const heard: Array<[string, string]> = [];
+    sub.on('message', (channel: string, message: string) => heard.push([channel, message]));
+    await sub.subscribe(keys.hints, keys.hintsFor('p2'));
+    try {
+      const out = await commit({
+        deliveries: [
+          { users: ['t'], group: 'cls', skip: ['a', 'b'], event: '{"w":1}', v: 3 },
+          { users: ['a'], group: '', event: '{"a":1}' },
+        ],
+        queues: ['cls'],
+      });
+      expect(out).toEqual([
+        [
+          ['t', 'late'],
+          [1, 1],
+        ],
+        [['a'], [1]],
+      ]);
+      await eventually(async () => expect(heard).toHaveLength(2));
+      expect(heard).toEqual([
+        [keys.hintsFor('p2'), '{"n":"test","d":[{"u":["a"],"s":[1],"e":{"a":1}}]}'],
+        [keys.hints, '{"n":"test","q":["cls"]}'],
+      ]);
+    } finally {
+      sub.disconnect();
+    }
   });
 
   it("logs an onlineUserOnly invitation's events only for users present then or holding it already", async () => {

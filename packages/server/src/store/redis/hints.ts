@@ -6,12 +6,15 @@ import { list } from './scripts.js';
 
 /**
  * A message on the hint channel: events with their recipients and sequence numbers, or a group
- * notice. `s` null: an unsequenced event, as processes before sequenced onlineUserOnly events sent.
+ * notice (members, or queues that changed with events for every process's cache; those events
+ * name no recipient). `s` null: an unsequenced event, as processes before sequenced onlineUserOnly events sent.
  */
 interface Hint {
   readonly n?: string;
   readonly g?: string;
   readonly m?: string[];
+  /** Classes whose hand queue a commit changed (issue 19). */
+  readonly q?: string[];
   readonly d?: Array<{ u: string[]; s: number[] | null; v?: number; e: SignalingEvent }>;
   /** A relayed frame for a user here. */
   readonly x?: { u: string; t: string };
@@ -23,6 +26,7 @@ export interface HintTarget {
   readonly cache: RecordCache;
   deliver(deliveries: readonly Delivery[], event: SignalingEvent, json: string): void;
   groupChanged(groupID: string, members: readonly string[]): void;
+  queueChanged(groupID: string): void;
   relayed(userID: string, text: string): void;
 }
 
@@ -40,6 +44,8 @@ export function takeHint(message: string, to: HintTarget): void {
   }
   const own = hint.n === to.nodeID;
   if (typeof hint.g === 'string' && !own) to.groupChanged(hint.g, list<string>(hint.m));
+  // The committing process told its listener itself.
+  if (!own) for (const g of list<string>(hint.q)) if (typeof g === 'string') to.queueChanged(g);
   if (hint.x !== undefined && !own) to.relayed(hint.x.u, hint.x.t);
   for (const d of hint.d ?? []) {
     // Our own sequenced events went out from the commit's reply already.

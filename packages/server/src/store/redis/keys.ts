@@ -97,6 +97,15 @@ export class Keys {
     return `${this.prefix}ginv:${groupID}`;
   }
 
+  /**
+   * Sorted set of a class's pending hand markers (issue 19), scored by `createdAt`, each member
+   * the entry the queue stream needs (`encodeQueueEntry`, ties ordered by serial); only the
+   * commit script writes it, in the commit that starts or ends a marker.
+   */
+  handQueue(groupID: string): string {
+    return `${this.prefix}hq:${groupID}`;
+  }
+
   /** Set of the active invitations a user sends or receives (offline delivery, snapshots). */
   inbox(userID: string): string {
     return `${this.prefix}inbox:${userID}`;

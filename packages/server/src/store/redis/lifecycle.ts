@@ -1,4 +1,5 @@
 import type { InvitationRecord, SignalingEvent } from '@beckon/signaling';
+import { recordViewFor } from '@beckon/signaling/rules';
 import { CALL_ROOM_TTL_MS } from '../../rooms.js';
 import { withCatchUps } from '../ended.js';
 import type { DevicePresence, EndedInvitation } from '../types.js';
@@ -94,7 +95,10 @@ export class Lifecycle {
     }
     if (ids.length === 0) return [];
     const records = await call(() => this.#redis.mget(ids.map((id) => this.#ended(id))));
-    const finals = records.flatMap((json) => (json === null ? [] : [JSON.parse(json) as InvitationRecord]));
+    // As the user saw it (issue 19): a round ends with the user as its only invitee.
+    const finals = records.flatMap((json) =>
+      json === null ? [] : (recordViewFor(JSON.parse(json) as InvitationRecord, userID) ?? []),
+    );
     return withCatchUps(userID, events, finals);
   }
 }

@@ -1,6 +1,15 @@
 import type { InvitationRecord } from '@beckon/signaling';
-import { type Effect, isReplayable, isRinging, type SignalingState } from '@beckon/signaling/rules';
+import {
+  type Effect,
+  isReplayable,
+  isRinging,
+  memberViewKind,
+  type SignalingState,
+} from '@beckon/signaling/rules';
+import { type Delivery, deliveriesOf, queueOps } from './audience.js';
 import type { Keys } from './keys.js';
+
+export type { Delivery } from './audience.js';
 
 /** What one atomic read returned: versions are the CAS guards of the commit that follows. */
 export interface Loaded {
@@ -16,24 +25,6 @@ export interface Loaded {
   };
 }
 
-export interface Delivery {
-  readonly users: readonly string[];
-  readonly group: string;
-  /** The event JSON, spliced as it is into logs and hints. */
-  readonly event: string;
-  /**
-   * An onlineUserOnly invitation's id: the commit script logs the event only for the users who
-   * hold it or are present (`isLoggedFor`), in the set {@link Keys.held}.
-   */
-  readonly held?: string;
-  /**
-   * The version of the invitation's hash once the commit is applied (0: deleted; -1: not to be
-   * learnt from). Hints carry it, so processes keep their cached copies current by applying the
-   * events as clients do.
-   */
-  readonly v: number;
-}
-
 /** The commit script's plan, less what the store adds (epoch, node, deadline, log limit). */
 export interface CommitPlan {
   readonly guards: Array<[string, number]>;
@@ -41,6 +32,13 @@ export interface CommitPlan {
   readonly docs: Array<[string, string | false, number, string?]>;
   readonly ops: string[][];
   readonly deliveries: Delivery[];
+  /** Classes whose queue index this commit changes: one group notice each (issue 19). */
+  readonly queues: string[];
+  /**
+   * Hint entries (JSON) for every process: the transition's events on invitations whose members
+   * get views, so processes that hear no delivery of it still keep their cached copy current.
+   */
+  readonly learn: string[];
 }
 
 /**
@@ -80,15 +78,22 @@ export function planCommit(
   const docs: CommitPlan['docs'] = [];
   const ops: string[][] = [];
   const deliveries: Delivery[] = [];
+  const queues = new Set<string>();
+  const learn: string[] = [];
   const inboxOf = (record: InvitationRecord, users: readonly string[], op: 'SADD' | 'SREM') => {
     if (!isReplayable(record)) return;
     for (const u of users) ops.push([op, keys.inbox(u), record.inviteID]);
-    if (record.groupID !== '') ops.push([op, keys.groupInvitations(record.groupID), record.inviteID]);
+    // A raised hand is in its owner's and the teacher's inbox; nobody else's snapshot shows it.
+    // (Its end still removes it from the group's set: markers from before issue 19 are there.)
+    if (record.groupID !== '' && (op === 'SREM' || memberViewKind(record) !== 'hand'))
+      ops.push([op, keys.groupInvitations(record.groupID), record.inviteID]);
   };
 
   for (const [id, { version, record: before }] of loaded.records) {
     guards.push([keys.inv(id), version]);
     const after = next.invitations.get(id);
+    const queue = queueOps((g) => keys.handQueue(g), before, after, ops);
+    if (queue !== undefined) queues.add(queue);
     if (after === undefined || after === before) continue;
     docs.push([keys.inv(id), JSON.stringify(after), version + 1, after.groupID]);
     const known = new Set(before?.invitees.map((i) => i.userID));
@@ -101,23 +106,37 @@ export function planCommit(
       const id = effect.event.envelope.inviteID;
       events.set(id, (events.get(id) ?? 0) + 1);
     }
+  // Members' views are cut from the invitation after the event (its final record if it ended).
+  const finals = new Map<string, InvitationRecord>();
+  for (const effect of effects)
+    if (effect.type === 'ended') finals.set(effect.invitation.inviteID, effect.invitation);
   for (const effect of effects) {
     if (effect.type === 'deliver') {
-      const id = effect.event.envelope.inviteID;
+      const { event } = effect;
+      const id = event.envelope.inviteID;
       // The per-inviter count of active invitations, in the commit that starts (ends) one.
-      if (effect.event.kind === 'invite')
-        ops.push(['HINCRBY', keys.active, effect.event.envelope.inviter, '1']);
+      if (event.kind === 'invite') ops.push(['HINCRBY', keys.active, event.envelope.inviter, '1']);
       const version = loaded.records.get(id)?.version ?? 0;
       // Several events on one invitation in one commit (batched receipts): a process that heard
       // only some of them would rebuild a wrong record, so these carry no version to learn from.
-      const after = next.invitations.has(id) ? version + 1 : 0;
-      deliveries.push({
-        users: effect.to.users,
-        group: effect.to.group ?? '',
-        event: JSON.stringify(effect.event),
-        ...(effect.ephemeral ? { held: id } : {}),
-        v: (events.get(id) ?? 0) > 1 ? -1 : after,
-      });
+      const v = (events.get(id) ?? 0) > 1 ? -1 : next.invitations.has(id) ? version + 1 : 0;
+      const record = next.invitations.get(id) ?? finals.get(id) ?? loaded.records.get(id)?.record;
+      const json = JSON.stringify(event);
+      const common = { ...(effect.ephemeral ? { held: id } : {}), v };
+      if (record === undefined) {
+        deliveries.push({
+          users: effect.to.users,
+          group: effect.to.group ?? '',
+          event: json,
+          view: event,
+          ...common,
+        });
+        continue;
+      }
+      deliveries.push(...deliveriesOf(record, event, effect.to, json, common));
+      // Processes used to hear of a round's every event through its group; they still do.
+      if (effect.to.group !== undefined && memberViewKind(record) === 'round')
+        learn.push(`{"u":[],"s":[],"v":${v},"e":${json}}`);
     } else if (effect.type === 'schedule') {
       ops.push(['ZADD', keys.deadlines, String(effect.at), effect.inviteID]);
     } else if (effect.type === 'unschedule') {
@@ -127,14 +146,10 @@ export function planCommit(
       docs.push([keys.inv(record.inviteID), false, 0]);
       ops.push(['HINCRBY', keys.active, record.inviter, '-1']);
       // Its final record, in the commit that ends it: no process can die in between. The ending
-      // events never carry the invitation's own data (up to 8 KiB), so it is left out.
-      ops.push([
-        'SET',
-        keys.ended(record.inviteID),
-        JSON.stringify({ ...record, data: '' }),
-        'PX',
-        String(endedTtlMs),
-      ]);
+      // events never carry the invitation's own data (up to 8 KiB), so it is left out, but for a
+      // classroom's few bytes: each member's view of the record is cut by them (issue 19).
+      const kept = memberViewKind(record) === 'all' ? { ...record, data: '' } : record;
+      ops.push(['SET', keys.ended(record.inviteID), JSON.stringify(kept), 'PX', String(endedTtlMs)]);
       // Its holders outlive it by a minute: the index ops run before the deliveries, and the
       // event that ended it still goes to every holder.
       if (!isReplayable(record)) ops.push(['PEXPIRE', keys.held(record.inviteID), String(HELD_GRACE_MS)]);
@@ -165,5 +180,5 @@ export function planCommit(
     }
   }
   if (loaded.group) guards.push([keys.group(loaded.group.groupID), loaded.group.version]);
-  return { guards, docs, ops, deliveries };
+  return { guards, docs, ops, deliveries, queues: [...queues], learn };
 }

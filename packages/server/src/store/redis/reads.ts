@@ -1,6 +1,7 @@
 import type { InvitationRecord, SignalingEvent } from '@beckon/signaling';
-import { isReplayable } from '@beckon/signaling/rules';
+import { isReplayable, type QueueEntry, recordViewFor } from '@beckon/signaling/rules';
 import type { StoreSnapshot } from '../types.js';
+import { byServerOrder, decodeQueueEntry } from './audience.js';
 import { call } from './cas.js';
 import type { LogEntry } from './feeds.js';
 import type { Keys } from './keys.js';
@@ -13,9 +14,11 @@ export async function readSnapshot(redis: Client, keys: Keys, userID: string): P
       redis.beckonSnapshot(keys.inbox(userID), keys.groupsOf(userID), keys.seq(userID), keys.prefix),
     ),
   );
+  // Each as the user sees it (issue 19): no other student's hand, a round with the user alone.
   const invitations = records
     .map((json) => JSON.parse(json) as InvitationRecord)
     .filter(isReplayable)
+    .flatMap((record) => recordViewFor(record, userID) ?? [])
     .sort((a, b) => a.createdAt - b.createdAt || a.inviteID.localeCompare(b.inviteID));
   return { seq: Number(seq ?? 0), invitations };
 }
@@ -34,4 +37,11 @@ export async function readLog(
     const json = member.slice(colon + 1);
     return { seq: Number(member.slice(0, colon)), event: JSON.parse(json) as SignalingEvent, json };
   });
+}
+
+/** A class's pending hand markers in server order: one ZRANGE of its queue index (issue 19). */
+export async function readHandQueue(redis: Client, keys: Keys, groupID: string): Promise<QueueEntry[]> {
+  const members = await call(() => redis.zrange(keys.handQueue(groupID), '0', '-1'));
+  // The index sorts them already; sorting again costs little and does not depend on the encoding.
+  return members.map((member) => decodeQueueEntry(member)).sort(byServerOrder);
 }

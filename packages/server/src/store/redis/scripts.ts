@@ -10,8 +10,9 @@ export function list<T>(value: unknown): T[] {
  * ARGV (flat, so the script decodes no JSON): prefix, epoch, this process, `by`, log limit, trim
  * step, then the guarded versions (one per guarded key), then four counted sections:
  * docs `n, (key, record JSON or '' to delete, new version, groupID or '')*`,
- * ops `n, (argc, command, args...)*`, deliveries `n, (v, held or '', group or '', event JSON,
- * user count, users...)*` (see `encodeCommit`).
+ * ops `n, (argc, command, args...)*`, deliveries `n, (v or '', held or '', group or '', event
+ * JSON, user count, users..., skip count, skipped...)*`, then a group notice or '' (see
+ * `encodeCommit`).
  *
  * It refuses unless the epoch is the caller's ('epoch'), Redis time is before `by` ('late': the
  * caller gave up waiting, so it must not apply) and every guarded hash still has the version the
@@ -22,7 +23,9 @@ export function list<T>(value: unknown): T[] {
  * publishes a hint to each process where a recipient is present (presence sorted sets), and
  * returns `{users, seqs}` per delivery. A delivery with `held` (an onlineUserOnly invitation's
  * id) goes only to the recipients present now or already in the set `held:{id}`, and adds them
- * to it: `isLoggedFor` of the rules, done here so presence is read atomically.
+ * to it: `isLoggedFor` of the rules, done here so presence is read atomically. Last, it
+ * publishes the group notice on the channel every process hears (issue 19: a class's queue
+ * changed), so only a commit that applied announces anything.
  */
 const COMMIT = `
 local P = ARGV[1]
@@ -84,6 +87,10 @@ for i = 1, n do
     if not seen[u] then seen[u] = true; users[#users + 1] = u end
   end
   a = a + count
+  -- Members the group expansion leaves out (they get their own view of the event, or nothing).
+  count = tonumber(ARGV[a])
+  for j = 1, count do seen[ARGV[a + j]] = true end
+  a = a + count + 1
   if group ~= '' then
     for _, u in ipairs(redis.call('ZRANGE', P .. 'members:' .. group, 0, -1)) do
       if not seen[u] then seen[u] = true; users[#users + 1] = u end
@@ -130,14 +137,17 @@ for i = 1, n do
   end
   for m, b in pairs(byNode) do
     local part = routed[m]
+    -- A member's view carries no version: a process must not apply it to its cached record.
     part[#part + 1] = '{"u":' .. cjson.encode(b.u) .. ',"s":' .. cjson.encode(b.s)
-      .. ',"v":' .. v .. ',"e":' .. event .. '}'
+      .. (v ~= '' and (',"v":' .. v) or '') .. ',"e":' .. event .. '}'
   end
 end
 for _, m in ipairs(order) do
   redis.call('PUBLISH', P .. 'hints:' .. m,
     '{"n":' .. cjson.encode(node) .. ',"d":[' .. table.concat(routed[m], ',') .. ']}')
 end
+-- The group notice for every process (queues that changed, events to learn), after the hints.
+if ARGV[a] ~= '' then redis.call('PUBLISH', P .. 'hints', ARGV[a]) end
 return result
 `;
 
@@ -392,10 +402,16 @@ export interface CommitArgs {
   readonly deliveries: ReadonlyArray<{
     readonly users: readonly string[];
     readonly group: string;
+    readonly skip?: readonly string[];
     readonly event: string;
     readonly held?: string;
-    readonly v: number;
+    /** Undefined: a member's view, which no process may apply to its cached record. */
+    readonly v?: number;
   }>;
+  /** Classes whose hand queue changed (issue 19). */
+  readonly queues?: readonly string[];
+  /** Hint entries (JSON) every process hears, to keep cached records current. */
+  readonly learn?: readonly string[];
 }
 
 /** A log is trimmed every this many events (at most 64): fewer ZREMRANGEBYRANKs, a log a little longer. */
@@ -413,8 +429,20 @@ export function encodeCommit(c: CommitArgs): Array<string | number> {
   out.push(c.ops.length);
   for (const op of c.ops) out.push(op.length, ...op);
   out.push(c.deliveries.length);
-  for (const d of c.deliveries) out.push(d.v, d.held ?? '', d.group, d.event, d.users.length, ...d.users);
+  for (const d of c.deliveries) {
+    const skip = d.skip ?? [];
+    out.push(d.v ?? '', d.held ?? '', d.group, d.event, d.users.length, ...d.users, skip.length, ...skip);
+  }
+  out.push(groupNotice(c.node, c.queues ?? [], c.learn ?? []));
   return out;
+}
+
+/** The broadcast of a commit (see `takeHint`), or '' when it has nothing to tell. */
+function groupNotice(node: string, queues: readonly string[], learn: readonly string[]): string {
+  if (queues.length === 0 && learn.length === 0) return '';
+  const q = queues.length === 0 ? '' : `,"q":${JSON.stringify(queues)}`;
+  const d = learn.length === 0 ? '' : `,"d":[${learn.join(',')}]`;
+  return `{"n":${JSON.stringify(node)}${q}${d}}`;
 }
 
 /** What `beckonLoad` is asked: invitations by id, a glare pair hash, a group or an invitation's group. */

@@ -16,7 +16,7 @@ import { Keys } from './keys.js';
 import { DEFAULT_ENDED_TTL_MS, Lifecycle } from './lifecycle.js';
 import type { Loaded } from './plan.js';
 import { Presence } from './presence.js';
-import { readLog, readSnapshot } from './reads.js';
+import { readHandQueue, readLog, readSnapshot } from './reads.js';
 import type { Client } from './scripts.js';
 import { KeyedQueue } from './serial.js';
 import { Upkeep } from './upkeep.js';
@@ -207,6 +207,8 @@ export class RedisStore implements Store {
       cache: this.#cas.records,
       deliver: listener.deliver.bind(listener),
       groupChanged: listener.groupChanged.bind(listener),
+      // Called optionally until the server layer of issue 19 implements it (then: bind as above).
+      queueChanged: (groupID: string) => listener.queueChanged?.(groupID),
       relayed: listener.relayed.bind(listener),
     };
     this.#sub.on('message', (_channel: string, message: string) => takeHint(message, target));
@@ -308,6 +310,10 @@ export class RedisStore implements Store {
     return readSnapshot(this.#redis, this.keys, userID);
   }
 
+  handQueue(groupID: string): Promise<readonly QueueEntry[]> {
+    return readHandQueue(this.#redis, this.keys, groupID);
+  }
+
   async eventsSince(userID: string, seq: number) {
     const entries = await readLog(this.#redis, this.keys, userID, seq);
     return entries?.map(({ seq: s, event }) => ({ seq: s, event }));
@@ -328,20 +334,22 @@ export class RedisStore implements Store {
     const listener = this.#listener;
     if (applied.commit === undefined || listener === undefined) return applied;
     const { plan, result } = applied.commit;
-    let i = 0;
     for (const effect of applied.effects) {
       if (effect.type === 'ended') listener.ended(effect.invitation);
       if (effect.type !== 'deliver') continue;
-      const [users, seqs] = result[i] ?? [[], []];
-      const json = plan.deliveries[i]?.event ?? JSON.stringify(effect.event);
-      i++;
       listener.committed(effect.event);
       if (effect.event.kind === 'accept') {
         const record = applied.loaded.records.get(effect.event.envelope.inviteID)?.record;
         if (record !== undefined) listener.accepted(record, effect.event);
       }
-      this.#feeds.offer(users, seqs, effect.event, json);
     }
+    // Each delivery is one view of an event: the event itself, or a member's own (issue 19).
+    for (const [i, delivery] of plan.deliveries.entries()) {
+      const [users, seqs] = result[i] ?? [[], []];
+      this.#feeds.offer(users, seqs, delivery.view, delivery.event);
+    }
+    // Other processes hear it from the group notice the commit published.
+    for (const groupID of plan.queues) listener.queueChanged?.(groupID);
     return applied;
   }
 
