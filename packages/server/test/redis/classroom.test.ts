@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { MemoryStore } from '../../src/store/memory.js';
 import { type Class, close, everyone, makeClass, raiseLowerClose } from '../classroomScenario.js';
 import { type Cluster, describeRedis, type Node, startCluster } from './cluster.js';
 
@@ -9,14 +8,6 @@ async function framesSent(node: Node): Promise<number> {
   const line = text.split('\n').find((l) => l.startsWith('beckon_frames_sent_total '));
   return Number(line?.split(' ')[1]);
 }
-
-/**
- * Issue 19: students other than a hand's owner learn the queue from the server's queue stream,
- * which the server layer (another branch) builds on `Store.handQueue`. Until it lands, students
- * see their own hands only; the whole-class scenario runs once the memory store has the method
- * too (both arrive with it).
- */
-const queueStream = 'handQueue' in MemoryStore.prototype;
 
 describeRedis('distributed mode: the classroom across two server processes', () => {
   let cluster: Cluster;
@@ -36,22 +27,19 @@ describeRedis('distributed mode: the classroom across two server processes', () 
     await cluster?.close();
   });
 
-  it.runIf(queueStream)(
-    'students on both processes: coalesced batches give every queue the server order; lower all and close are one request each',
-    async () => {
-      const on = (i: number) => nodes[i % 2] as Node;
-      lecture = await makeClass(on, `c${++run}-`, 6);
-      const before = await Promise.all(nodes.map(framesSent));
-      const { closeFrames } = await raiseLowerClose(lecture);
-      // Each process batches for its own sockets: a student hears the close in a frame or two
-      // (the commands are decided one by one in Redis, possibly across a batch's boundary).
-      for (const n of closeFrames) expect(n).toBeLessThanOrEqual(2);
-      const after = await Promise.all(nodes.map(framesSent));
-      const sent = after.reduce((sum, n, i) => sum + n - (before[i] ?? 0), 0);
-      // One event per hand per member would be 7 members x (6 hands + 6 answers), plus replies.
-      expect(sent).toBeLessThan(7 * 12);
-    },
-  );
+  it('students on both processes: coalesced batches give every queue the server order; lower all and close are one request each', async () => {
+    const on = (i: number) => nodes[i % 2] as Node;
+    lecture = await makeClass(on, `c${++run}-`, 6);
+    const before = await Promise.all(nodes.map(framesSent));
+    const { closeFrames } = await raiseLowerClose(lecture);
+    // Each process batches for its own sockets: a student hears the close in a frame or two
+    // (the commands are decided one by one in Redis, possibly across a batch's boundary).
+    for (const n of closeFrames) expect(n).toBeLessThanOrEqual(2);
+    const after = await Promise.all(nodes.map(framesSent));
+    const sent = after.reduce((sum, n, i) => sum + n - (before[i] ?? 0), 0);
+    // One event per hand per member would be 7 members x (6 hands + 6 answers), plus replies.
+    expect(sent).toBeLessThan(7 * 12);
+  });
 
   it('issue 19: the teacher sees every hand in server order across processes; a student hears no other hand as an event', async () => {
     const on = (i: number) => nodes[i % 2] as Node;

@@ -101,11 +101,9 @@ export function deriveClassroom(
   const state = new Map<string, HandState>();
   for (const i of round?.invitees ?? []) state.set(i.userID, i.state === 'pending' ? 'invited' : 'lowered');
   const queue: QueueEntry[] = [];
-  // A set, not a scan of the queue per hand: a class of 1,000 derives its queue on every change.
-  const raised = new Set<string>();
   for (const h of hands) {
-    if (raised.has(h.inviter)) continue;
-    raised.add(h.inviter);
+    // One hand per student (its first); a look-up, not a scan of the queue, for a class of 1,000.
+    if (state.get(h.inviter) === 'raised') continue;
     queue.push({ userID: h.inviter, inviteID: h.inviteID, raisedAt: h.createdAt });
     state.set(h.inviter, 'raised');
   }

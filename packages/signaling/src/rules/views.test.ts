@@ -183,6 +183,14 @@ describe('the queue stream frame (issue 19)', () => {
     };
     const [a, b, c] = [entry(hand('s1', 'h1', 1)), entry(hand('s2', 'h2', 2)), entry(hand('s3', 'h3', 3))];
     const map = (...entries: QueueEntry[]) => new Map(entries.map((e) => [e.inviteID, e]));
+    const round = {
+      groupID: 'g',
+      data: a.data,
+      timeout: 30,
+      onlineUserOnly: false,
+      answers: 0,
+      invitees: [{ userID: T, state: 'pending', deadline: 31_000, delivered: false }],
+    };
     const full = queueFrame('g', undefined, map(a, b));
     expect(full).toEqual({
       t: 'queue',
@@ -192,14 +200,14 @@ describe('the queue stream frame (issue 19)', () => {
         ['h1', 's1', 1000, 1, 0],
         ['h2', 's2', 1000, 2, 0],
       ],
-      rounds: [[a.data, T, 31_000, 30]],
+      rounds: [round],
       gone: [],
     });
     expect(queueFrame('g', map(a, b), map(b, c))).toEqual({
       t: 'queue',
       groupID: 'g',
       hands: [['h3', 's3', 1000, 3, 0]],
-      rounds: [[a.data, T, 31_000, 30]],
+      rounds: [round],
       gone: ['h1'],
     });
     expect(queueFrame('g', map(a), map(a))).toBeUndefined();

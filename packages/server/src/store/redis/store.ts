@@ -208,7 +208,7 @@ export class RedisStore implements Store {
       deliver: listener.deliver.bind(listener),
       groupChanged: listener.groupChanged.bind(listener),
       // Called optionally until the server layer of issue 19 implements it (then: bind as above).
-      queueChanged: (groupID: string) => listener.queueChanged?.(groupID),
+      queueChanged: (groupID: string) => listener.queueChanged(groupID),
       relayed: listener.relayed.bind(listener),
     };
     this.#sub.on('message', (_channel: string, message: string) => takeHint(message, target));
@@ -349,7 +349,7 @@ export class RedisStore implements Store {
       this.#feeds.offer(users, seqs, delivery.view, delivery.event);
     }
     // Other processes hear it from the group notice the commit published.
-    for (const groupID of plan.queues) listener.queueChanged?.(groupID);
+    for (const groupID of plan.queues) listener.queueChanged(groupID);
     return applied;
   }
 
@@ -529,11 +529,6 @@ export class RedisStore implements Store {
           if (keys.length > 0) await call(() => Promise.all(keys.map((k) => node.unlink(k))));
         } while (cursor !== '0');
       }
-  }
-
-  // TEMPORARY (qs branch): the Redis helper's branch implements this; only here so tsc passes.
-  async handQueue(): Promise<readonly QueueEntry[]> {
-    throw new Error('not yet');
   }
 
   async close(): Promise<void> {
