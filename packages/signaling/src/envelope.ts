@@ -94,6 +94,15 @@ export function readRecord(value: unknown): DecodeResult<Readonly<Record<string,
   return { ok: true, value: value as Record<string, unknown> };
 }
 
+/** JSON.parse that answers undefined instead of throwing (no JSON text parses to undefined). */
+export function readJSON(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A plain JSON object with no forbidden key: what {@link readRecord} accepts, as a yes or no. */
 export function isFields(value: unknown): value is Readonly<Record<string, unknown>> {
   return (
@@ -157,14 +166,9 @@ export function checkTimeout(value: unknown, field = 'timeout'): DecodeResult<nu
  * if (r.ok) handle(r.value); else log(r.error.reason);
  */
 export function decodeEnvelope(input: unknown, options: DecodeOptions = {}): DecodeResult<Envelope> {
-  let parsed: unknown = input;
-  if (typeof input === 'string') {
-    try {
-      parsed = JSON.parse(input);
-    } catch {
-      return fail('not_json', 'envelope is not valid JSON');
-    }
-  }
+  const parsed = typeof input === 'string' ? readJSON(input) : input;
+  if (parsed === undefined && typeof input === 'string')
+    return fail('not_json', 'envelope is not valid JSON');
   const record = readRecord(parsed);
   if (!record.ok) return record;
   const o = record.value;
