@@ -4,6 +4,7 @@ import type { ActionType, Envelope } from './envelope.js';
 import { envelopeOf } from './envelope.js';
 import * as ErrorCode from './errorCodes.js';
 import { SignalingError, type SignalingErrorInfo } from './errors.js';
+import { memo } from './memo.js';
 import { applyQueueFrame } from './queue.js';
 import { canAnswer } from './rules/guards.js';
 import { commandError } from './rules/params.js';
@@ -236,11 +237,7 @@ export class SignalingClient {
 
   /** Subscribes to an event; returns the unsubscribe function. */
   on<K extends SignalingClientEventName>(name: K, handler: Handler<K>): () => void {
-    let set = this.#handlers.get(name);
-    if (set === undefined) {
-      set = new Set();
-      this.#handlers.set(name, set);
-    }
+    const set = memo(this.#handlers, name, () => new Set());
     set.add(handler as (event: never) => void);
     return () => set.delete(handler as (event: never) => void);
   }
