@@ -280,7 +280,7 @@ export class SignalingClient {
    */
   sendRoomSignal(roomID: string, to: string, data: string): void {
     if (this.#transport.sendRoomSignal === undefined) {
-      throw new SignalingError(ErrorCode.INVALID_PARAMETERS, 'no media-room relay on this transport');
+      throw new SignalingError(ErrorCode.INVALID_PARAMETERS, 'the transport has no media-room relay');
     }
     this.#transport.sendRoomSignal(roomID, to, data);
   }
@@ -338,7 +338,7 @@ export class SignalingClient {
       this.#firstSession = undefined;
       first.reject(
         error === undefined
-          ? new SignalingError(ErrorCode.CLOSED, 'closed before it connected')
+          ? new SignalingError(ErrorCode.CLOSED, 'the client is closed')
           : SignalingError.from(error),
       );
     }

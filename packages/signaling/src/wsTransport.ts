@@ -308,7 +308,7 @@ export class WebSocketTransport implements Transport {
     }
     for (const [id, pending] of this.#pending) {
       this.#clock.clearTimer(pending.timer);
-      pending.reject(new SignalingError(ErrorCode.NOT_CONNECTED, 'connection dropped before the reply'));
+      pending.reject(new SignalingError(ErrorCode.NOT_CONNECTED, 'connection dropped'));
       this.#pending.delete(id);
     }
   }
