@@ -23,6 +23,19 @@ export interface CallActions {
   readonly clearMissed: () => void;
 }
 
+/** The actions that are the controller's methods as they are (all but `remoteLeft`). */
+const BOUND = [
+  'dial',
+  'accept',
+  'decline',
+  'hangUp',
+  'switchToAudio',
+  'remoteEntered',
+  'fail',
+  'reset',
+  'clearMissed',
+] as const satisfies readonly Exclude<keyof CallActions, 'remoteLeft'>[];
+
 export interface UseCallResult extends CallState {
   readonly actions: CallActions;
 }
@@ -49,20 +62,11 @@ export function useCall(options: UseCallOptions = {}): UseCallResult {
   const grace = options.remoteLeaveGraceMs;
   const { calls } = useBeckonRuntime('useCall');
   const state = useBeckonState((s) => s.call);
-  const actions = useMemo<CallActions>(
-    () => ({
-      dial: (peer, options) => calls.dial(peer, options),
-      accept: () => calls.accept(),
-      decline: (options) => calls.decline(options),
-      hangUp: () => calls.hangUp(),
-      switchToAudio: () => calls.switchToAudio(),
-      remoteEntered: () => calls.remoteEntered(),
-      remoteLeft: () => calls.remoteLeft(grace),
-      fail: (reason) => calls.fail(reason),
-      reset: () => calls.reset(),
-      clearMissed: () => calls.clearMissed(),
-    }),
-    [calls, grace],
-  );
+  const actions = useMemo(() => {
+    // The controller's methods, bound; those without parameters ignore a click event passed on.
+    const bound: Record<string, unknown> = { remoteLeft: () => calls.remoteLeft(grace) };
+    for (const name of BOUND) bound[name] = calls[name].bind(calls);
+    return bound as unknown as CallActions;
+  }, [calls, grace]);
   return useMemo(() => ({ ...state, actions }), [state, actions]);
 }

@@ -1,6 +1,6 @@
 import * as CallTypes from './callTypes.js';
 import type { DecodeResult } from './envelope.js';
-import { fail, isFields, readRecord } from './envelope.js';
+import { fail, isFields, readJSON, readRecord } from './envelope.js';
 
 /** TUICallKit `call_type`. */
 export const CallType = { AUDIO: CallTypes.AUDIO, VIDEO: CallTypes.VIDEO } as const;
@@ -258,12 +258,8 @@ function readSeconds(o: Fields, d: Fields): number | undefined {
  * rejects with no command, hang-ups with no room); never throws. Unknown fields are ignored.
  */
 export function parseCallData(data: string): DecodeResult<CallInfo> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data);
-  } catch {
-    return fail('not_json', 'not JSON');
-  }
+  const parsed = readJSON(data);
+  if (parsed === undefined) return fail('not_json', 'not JSON');
   const outer = readRecord(parsed);
   if (!outer.ok) return outer;
   const o = outer.value;
@@ -324,12 +320,7 @@ function facts(
  * calls does not ship either. Refuses exactly what parseCallData refuses.
  */
 export function readCallData(data: string): CallFacts | undefined {
-  let o: unknown;
-  try {
-    o = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
+  const o = readJSON(data);
   if (!isFields(o) || o.businessID !== 'av_call') return undefined;
   const d = o.data ?? {};
   if (!isFields(d)) return undefined;
@@ -383,16 +374,12 @@ export function createClassroomData(op: ClassroomOp, roundID?: string): string {
 
 /** Reads classroom data; undefined when the data is not a Beckon classroom operation. */
 export function parseClassroomData(data: string): ClassroomData | undefined {
-  try {
-    const parsed: unknown = JSON.parse(data);
-    if (!isFields(parsed) || parsed.businessID !== CLASSROOM_BUSINESS_ID || !CLASSROOM_OPS.has(parsed.op))
-      return undefined;
-    const op = parsed.op as ClassroomOp;
-    const roundID = parsed.roundID;
-    return typeof roundID === 'string'
-      ? { businessID: CLASSROOM_BUSINESS_ID, op, roundID }
-      : { businessID: CLASSROOM_BUSINESS_ID, op };
-  } catch {
+  const parsed = readJSON(data);
+  if (!isFields(parsed) || parsed.businessID !== CLASSROOM_BUSINESS_ID || !CLASSROOM_OPS.has(parsed.op))
     return undefined;
-  }
+  const op = parsed.op as ClassroomOp;
+  const roundID = parsed.roundID;
+  return typeof roundID === 'string'
+    ? { businessID: CLASSROOM_BUSINESS_ID, op, roundID }
+    : { businessID: CLASSROOM_BUSINESS_ID, op };
 }

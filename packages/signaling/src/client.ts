@@ -4,6 +4,7 @@ import type { ActionType, Envelope } from './envelope.js';
 import { envelopeOf } from './envelope.js';
 import * as ErrorCode from './errorCodes.js';
 import { SignalingError, type SignalingErrorInfo } from './errors.js';
+import { memo } from './memo.js';
 import { applyQueueFrame } from './queue.js';
 import { canAnswer } from './rules/guards.js';
 import { commandError } from './rules/params.js';
@@ -236,11 +237,7 @@ export class SignalingClient {
 
   /** Subscribes to an event; returns the unsubscribe function. */
   on<K extends SignalingClientEventName>(name: K, handler: Handler<K>): () => void {
-    let set = this.#handlers.get(name);
-    if (set === undefined) {
-      set = new Set();
-      this.#handlers.set(name, set);
-    }
+    const set = memo(this.#handlers, name, () => new Set());
     set.add(handler as (event: never) => void);
     return () => set.delete(handler as (event: never) => void);
   }
@@ -283,7 +280,7 @@ export class SignalingClient {
    */
   sendRoomSignal(roomID: string, to: string, data: string): void {
     if (this.#transport.sendRoomSignal === undefined) {
-      throw new SignalingError(ErrorCode.INVALID_PARAMETERS, 'no media-room relay on this transport');
+      throw new SignalingError(ErrorCode.INVALID_PARAMETERS, 'the transport has no media-room relay');
     }
     this.#transport.sendRoomSignal(roomID, to, data);
   }
@@ -341,7 +338,7 @@ export class SignalingClient {
       this.#firstSession = undefined;
       first.reject(
         error === undefined
-          ? new SignalingError(ErrorCode.CLOSED, 'closed before it connected')
+          ? new SignalingError(ErrorCode.CLOSED, 'the client is closed')
           : SignalingError.from(error),
       );
     }

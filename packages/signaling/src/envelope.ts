@@ -94,6 +94,15 @@ export function readRecord(value: unknown): DecodeResult<Readonly<Record<string,
   return { ok: true, value: value as Record<string, unknown> };
 }
 
+/** JSON.parse that answers undefined instead of throwing (no JSON text parses to undefined). */
+export function readJSON(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A plain JSON object with no forbidden key: what {@link readRecord} accepts, as a yes or no. */
 export function isFields(value: unknown): value is Readonly<Record<string, unknown>> {
   return (
@@ -116,7 +125,7 @@ export function checkInviteeList(
 ): DecodeResult<readonly string[]> {
   if (!Array.isArray(value)) return fail('wrong_type', `${field} must be an array of user ids`, field);
   if (value.length > maxInvitees) {
-    return fail('too_many_invitees', `${field} has ${value.length} entries; at most ${maxInvitees}`, field);
+    return fail('too_many_invitees', `${field} has over ${maxInvitees} entries`, field);
   }
   for (const id of value) {
     if (!isValidId(id)) {
@@ -131,7 +140,7 @@ export function checkData(value: unknown, field = 'data'): DecodeResult<string> 
   if (typeof value !== 'string') return fail('wrong_type', `${field} must be a string`, field);
   // Cheap bound first: a string of n code units never exceeds 3n UTF-8 bytes.
   if (value.length * 3 > MAX_DATA_BYTES && utf8Length(value) > MAX_DATA_BYTES) {
-    return fail('data_too_large', `${field} is larger than ${MAX_DATA_BYTES} bytes`, field);
+    return fail('data_too_large', `${field} is over ${MAX_DATA_BYTES} bytes`, field);
   }
   return { ok: true, value };
 }
@@ -139,7 +148,7 @@ export function checkData(value: unknown, field = 'data'): DecodeResult<string> 
 /** Validates an invitation timeout in whole seconds (0 = never). */
 export function checkTimeout(value: unknown, field = 'timeout'): DecodeResult<number> {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    return fail('wrong_type', `${field} must be an integer number of seconds`, field);
+    return fail('wrong_type', `${field} must be whole seconds`, field);
   }
   if (value < 0 || value > MAX_TIMEOUT_SECONDS) {
     return fail('out_of_range', `${field} must be between 0 and ${MAX_TIMEOUT_SECONDS}`, field);
@@ -157,14 +166,9 @@ export function checkTimeout(value: unknown, field = 'timeout'): DecodeResult<nu
  * if (r.ok) handle(r.value); else log(r.error.reason);
  */
 export function decodeEnvelope(input: unknown, options: DecodeOptions = {}): DecodeResult<Envelope> {
-  let parsed: unknown = input;
-  if (typeof input === 'string') {
-    try {
-      parsed = JSON.parse(input);
-    } catch {
-      return fail('not_json', 'envelope is not valid JSON');
-    }
-  }
+  const parsed = typeof input === 'string' ? readJSON(input) : input;
+  if (parsed === undefined && typeof input === 'string')
+    return fail('not_json', 'envelope is not valid JSON');
   const record = readRecord(parsed);
   if (!record.ok) return record;
   const o = record.value;

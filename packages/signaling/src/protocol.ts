@@ -1,3 +1,4 @@
+import { readJSON } from './envelope.js';
 import * as ErrorCode from './errorCodes.js';
 import { isErrorCode, type SignalingErrorInfo } from './errors.js';
 import type { QueueFrame } from './queue.js';
@@ -216,23 +217,15 @@ function isServerFrame(f: Obj): boolean {
  * what it cannot read, so it takes this: it needs no reasons, nor ships them.
  */
 export function readServerFrame(raw: string): ServerFrame | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
+  const value = readJSON(raw);
   return isObj(value) && isServerFrame(value) ? (value as unknown as ServerFrame) : undefined;
 }
 
 /** Parses a frame the server sent, saying why one is refused; never throws. */
 export function parseServerFrame(raw: string): FrameResult<ServerFrame> {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
+  const value = readJSON(raw);
+  if (value === undefined)
     return { ok: false, error: { code: ErrorCode.MALFORMED_FRAME, message: 'frame is not valid JSON' } };
-  }
   if (isObj(value) && isServerFrame(value)) return { ok: true, frame: value as unknown as ServerFrame };
   return { ok: false, error: { code: ErrorCode.MALFORMED_FRAME, message: 'not a server frame' } };
 }

@@ -169,10 +169,7 @@ export class WebSocketTransport implements Transport {
     if (this.#closed) return;
     const Ctor = this.#o.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (Ctor === undefined) {
-      this.#fail({
-        code: ErrorCode.NOT_CONNECTED,
-        message: 'no WebSocket: pass options.WebSocket or install ws',
-      });
+      this.#fail(ErrorCode.NOT_CONNECTED, 'no WebSocket: pass options.WebSocket or install ws');
       return;
     }
     const url = this.#o.url;
@@ -181,10 +178,10 @@ export class WebSocketTransport implements Transport {
       socket = new Ctor(typeof url === 'string' ? url : url());
     } catch (error) {
       // A malformed URL, or no implementation after all: retrying cannot help.
-      this.#fail({
-        code: ErrorCode.NOT_CONNECTED,
-        message: `cannot open a WebSocket: ${error instanceof Error ? error.message : String(error)}`,
-      });
+      this.#fail(
+        ErrorCode.NOT_CONNECTED,
+        `cannot open a WebSocket: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return;
     }
     this.#socket = socket;
@@ -308,7 +305,7 @@ export class WebSocketTransport implements Transport {
     }
     for (const [id, pending] of this.#pending) {
       this.#clock.clearTimer(pending.timer);
-      pending.reject(new SignalingError(ErrorCode.NOT_CONNECTED, 'connection dropped before the reply'));
+      pending.reject(new SignalingError(ErrorCode.NOT_CONNECTED, 'connection dropped'));
       this.#pending.delete(id);
     }
   }
@@ -326,19 +323,20 @@ export class WebSocketTransport implements Transport {
     if (this.#closed) return;
     if (code === TOO_MANY_CONNECTIONS) {
       // Reconnecting would close the user's next oldest socket, and so on round the devices.
-      this.#fail({ code: ErrorCode.LIMIT_EXCEEDED, message: reason || 'too many connections' });
+      this.#fail(ErrorCode.LIMIT_EXCEEDED, reason || 'too many connections');
       return;
     }
     const refreshable = typeof this.#o.token === 'function' && code === TOKEN_EXPIRED;
     // 4001 unauthorized, 4002 token expired, 4003 origin not allowed: retrying cannot help.
     if (code > 4000 && code < 4004 && !refreshable) {
-      this.#fail({ code: ErrorCode.UNAUTHORIZED, message: reason || `closed with ${code}` });
+      this.#fail(ErrorCode.UNAUTHORIZED, reason || `closed with ${code}`);
       return;
     }
     this.#scheduleReconnect();
   }
 
-  #fail(error: SignalingErrorInfo): void {
+  #fail(code: SignalingErrorInfo['code'], message: string): void {
+    const error = { code, message };
     this.#closed = true;
     this.#teardown();
     this.#rejectWaiting(SignalingError.from(error));

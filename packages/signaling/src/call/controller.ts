@@ -175,10 +175,7 @@ export class CallController {
   switchToAudio(): Promise<void> {
     if (!(this.#o.interop ?? this.#client.callInterop))
       return Promise.reject(
-        new BeckonError(
-          'switch-unavailable',
-          'switchToAudio needs callOptions: { interop: tuiCallKitInterop }',
-        ),
+        new BeckonError('switch-unavailable', 'switchToAudio needs interop: tuiCallKitInterop'),
       );
     return this.#dispatch({ type: 'switchToAudio', ringTimeoutSeconds: this.#ring() });
   }

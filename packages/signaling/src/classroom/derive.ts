@@ -1,4 +1,5 @@
 import { parseClassroomData } from '../callData.js';
+import { memo } from '../memo.js';
 import type { InvitationRecord } from '../rules/types.js';
 
 export type HandState =
@@ -54,14 +55,8 @@ export interface ClassroomState {
 const opCache = new WeakMap<InvitationRecord, ReturnType<typeof parseClassroomData> | null>();
 
 /** Classroom data of a record, parsed once per record object (records are immutable). */
-function classroomDataOf(record: InvitationRecord) {
-  let cached = opCache.get(record);
-  if (cached === undefined) {
-    cached = parseClassroomData(record.data) ?? null;
-    opCache.set(record, cached);
-  }
-  return cached ?? undefined;
-}
+const classroomDataOf = (record: InvitationRecord) =>
+  memo(opCache, record, () => parseClassroomData(record.data) ?? null) ?? undefined;
 
 function byServerOrder(a: InvitationRecord, b: InvitationRecord): number {
   // The arbiter's clock, then its creation serial for the same millisecond; the id only as a
@@ -146,15 +141,6 @@ export function selectClassroom(
   invitations: Readonly<Record<string, InvitationRecord>>,
   groupID: string,
 ): ClassroomState {
-  let byGroup = cache.get(invitations);
-  if (byGroup === undefined) {
-    byGroup = new Map();
-    cache.set(invitations, byGroup);
-  }
-  let state = byGroup.get(groupID);
-  if (state === undefined) {
-    state = deriveClassroom(invitations, groupID);
-    byGroup.set(groupID, state);
-  }
-  return state;
+  const byGroup = memo(cache, invitations, () => new Map<string, ClassroomState>());
+  return memo(byGroup, groupID, () => deriveClassroom(invitations, groupID));
 }

@@ -31,7 +31,7 @@ export function commandError(
     checks.push(checkTimeout(command.timeout));
     const { groupID } = command;
     if (typeof groupID !== 'string' || groupID.length > MAX_ID_LENGTH)
-      return bad('groupID', `groupID must be a string of at most ${MAX_ID_LENGTH} characters`);
+      return bad('groupID', `groupID must be a 0..${MAX_ID_LENGTH} character string`);
     if (typeof command.onlineUserOnly !== 'boolean')
       return bad('onlineUserOnly', 'onlineUserOnly must be a boolean');
   }
