@@ -1,8 +1,11 @@
 /**
  * Classroom load: a teacher and STUDENTS (default 500) headless students on real WebSockets run
  * ROUNDS (default 3) rounds of raising hands; for every client (teacher and students) the script
- * measures the time from the moment the server received the last hand until that client's
- * derived queue (`selectClassroom` over its own view) equals the authority's queue, and prints
+ * measures the time from the moment the server received the last hand until that client's view
+ * held every raised hand, and checks that its derived queue (`selectClassroom` over its own
+ * view) then equals the authority's (derived after the round's frames, so the clients sharing a
+ * load process do not wait behind each other's derivations; a queue that differs counts from
+ * when it first matched), and prints
  * p50, p99 and max per round and overall, with the server's intake of hands per second.
  *
  *   pnpm --filter classroom-demo load
@@ -21,7 +24,8 @@
  * share one core (two halves of the class also keep each other's backlog shorter than one process
  * of 500 does; measured on 2 cores). Environment: STUDENTS, ROUNDS, BATCH (connections per batch, 50), JITTER_MS
  * (each student raises after a random 0..JITTER_MS ms, 100), CONVERGE_TIMEOUT_MS (per phase,
- * 30000), TIME_LIMIT_S (the whole run, 170), STUDENT_PROCESSES.
+ * 30000), TIME_LIMIT_S (the whole run, 170), STUDENT_PROCESSES, PROF_DIR (the student processes write
+ * V8 CPU profiles there).
  *
  * Times are epoch ms on this machine: the in-process server stamps `createdAt` with the same
  * clock; with BECKON_URL the server's stamps are shifted by the teacher's measured clock offset.
@@ -140,7 +144,11 @@ class StudentProcess {
       serialization: 'advanced',
       // Hundreds of clients churn through short-lived frames: a larger young generation means
       // fewer scavenges stealing time from them.
-      execArgv: [...process.execArgv, '--max-semi-space-size=32'],
+      execArgv: [
+        ...process.execArgv,
+        '--max-semi-space-size=32',
+        ...(process.env.PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF_DIR}`] : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child.on('message', (m: FromStudents) => {
@@ -515,7 +523,10 @@ async function round(index: number, run: Run): Promise<RoundResult> {
   const [converged] = await Promise.all([
     Promise.all(processes.map((p) => p.wait('converged', deadline + 5000, `round ${index} convergence`))),
     waitUntil(
-      () => teacher.tracker.convergedAt !== undefined || Date.now() > deadline,
+      () => {
+        teacher.tracker.verify();
+        return teacher.tracker.convergedAt !== undefined || Date.now() > deadline;
+      },
       deadline + 5000,
       'the teacher',
     ),
@@ -672,7 +683,7 @@ function printSummary(results: readonly RoundResult[], connectMs: number): void 
     line(rows[rows.length - 1] ?? []),
     '',
     "conv:    per client (teacher + students), from the server receiving the last hand to that client's",
-    "         selectClassroom queue equalling the server's (createdAt, then serial)",
+    "         view holding every hand, its selectClassroom queue then equal to the server's (createdAt, serial)",
     'intake:  server time from the first to the last hand of the round; hands/s = hands / intake',
     `         (never below the 0..${JITTER_MS} ms spread of the raises: small classes measure the spread)`,
     "teacher: the teacher's own convergence (in the server's process when the server is local)",

@@ -17,7 +17,9 @@ import {
 } from '@beckon/signaling';
 import {
   type ClassroomState,
+  deriveClassroom,
   type QueueEntry,
+  StudentActions,
   selectClassroom,
   TeacherActions,
 } from '@beckon/signaling/classroom';
@@ -130,7 +132,7 @@ export class HandTracker {
   #view: Record<string, InvitationRecord> | undefined;
   #expected = -1;
   #authority: string | undefined;
-  #candidate: { at: number; key: string } | undefined;
+  #candidate: { at: number } | undefined;
   #rechecking = false;
   convergedAt: number | undefined;
   /** When the last hand marker left the view (after a close). */
@@ -152,6 +154,20 @@ export class HandTracker {
     return selectClassroom(this.#view, this.#groupID);
   };
 
+  /**
+   * What a student raises from: its view without the other students' hands (the round, its
+   * marker, its own hand: all `raiseHand` reads). A browser has the whole queue derived for its
+   * UI already, so reading it at a click costs nothing there; here 500 students of one process
+   * would each derive up to 1,000 hands again, and the raises would measure the load generator.
+   */
+  readonly readOwn = (): ClassroomState => {
+    const me = this.#client.userID;
+    const own: Record<string, InvitationRecord> = {};
+    for (const [id, record] of this.#client.invitations)
+      if (!this.#markers.has(id) || record.inviter === me) own[id] = record;
+    return deriveClassroom(own, this.#groupID);
+  };
+
   get markers(): number {
     return this.#markers.size;
   }
@@ -168,15 +184,31 @@ export class HandTracker {
     this.#check();
   }
 
+  /** The server's queue for the round (its key); `verify` compares this client's with it. */
   setAuthority(key: string): void {
     this.#authority = key;
+  }
+
+  /** The view has held every hand of the round since `stamped` (epoch ms). */
+  get stamped(): number | undefined {
+    return this.#candidate?.at;
+  }
+
+  /**
+   * Derives this client's queue and compares it with the server's: equal, it converged when its
+   * view first held every hand; different, it is derived again on every change until it matches,
+   * and counts from then (`mismatched`). The load processes call it once every client is
+   * stamped, so the hundreds of clients of one process do not wait behind each other's
+   * derivations (each one client's own work) while frames are still arriving.
+   */
+  verify(): void {
     const candidate = this.#candidate;
-    if (candidate === undefined || this.convergedAt !== undefined) return;
-    if (candidate.key === key) this.convergedAt = candidate.at;
+    if (candidate === undefined || this.#authority === undefined || this.convergedAt !== undefined) return;
+    if (this.#rechecking) return; // changes derive it again (#check)
+    if (queueKey(this.read().queue) === this.#authority) this.convergedAt = candidate.at;
     else {
       this.mismatched = true;
       this.#rechecking = true;
-      this.#check();
     }
   }
 
@@ -196,12 +228,14 @@ export class HandTracker {
   onQueue(frame: QueueFrame): void {
     if (frame.groupID !== this.#groupID) return;
     const had = this.#markers.size;
-    if (frame.full) this.onSnapshot();
-    else {
-      for (const [id] of frame.hands) if (this.#client.getInvitation(id)) this.#markers.add(id);
-      for (const id of frame.gone) if (this.#client.getInvitation(id) === undefined) this.#markers.delete(id);
-      this.#check();
-    }
+    // A full frame replaced the stream's hands: those the view lost went, its hands came (the
+    // hands the client holds in full stay, as the client keeps them).
+    if (frame.full)
+      for (const id of this.#markers)
+        if (this.#client.getInvitation(id) === undefined) this.#markers.delete(id);
+    for (const [id] of frame.hands) if (this.#client.getInvitation(id)) this.#markers.add(id);
+    for (const id of frame.gone) if (this.#client.getInvitation(id) === undefined) this.#markers.delete(id);
+    this.#check();
     if (had > 0 && this.#markers.size === 0) this.clearedAt = Date.now();
   }
 
@@ -224,12 +258,9 @@ export class HandTracker {
 
   #check(): void {
     if (this.#expected < 0 || this.convergedAt !== undefined || this.#markers.size !== this.#expected) return;
-    if (this.#candidate === undefined) {
-      const at = Date.now();
-      const key = queueKey(this.read().queue);
-      this.#candidate = { at, key };
-      if (this.#authority !== undefined) this.setAuthority(this.#authority);
-    } else if (this.#rechecking && this.#authority !== undefined) {
+    // Stamped when the view holds every hand: the client has all it needs to show the queue.
+    if (this.#candidate === undefined) this.#candidate = { at: Date.now() };
+    else if (this.#rechecking && this.#authority !== undefined) {
       if (queueKey(this.read().queue) === this.#authority) this.convergedAt = Date.now();
     }
   }
@@ -280,6 +311,8 @@ export interface LoadClient {
   readonly client: SignalingClient;
   readonly tracker: HandTracker;
   readonly actions: TeacherActions;
+  /** A student's actions, reading `HandTracker.readOwn`. */
+  readonly student: StudentActions;
   /** Resolves once connected with the first snapshot applied. */
   readonly ready: Promise<void>;
 }
@@ -304,6 +337,7 @@ export function createLoadClient(options: {
   const client = new SignalingClient({ transport: new TappedTransport(inner, () => tracker as HandTracker) });
   tracker = new HandTracker(client, options.groupID);
   const actions = new TeacherActions(client, options.groupID, tracker.read);
+  const student = new StudentActions(client, options.groupID, tracker.readOwn);
   const ready = new Promise<void>((resolve, reject) => {
     const offView = client.on('onViewChange', () => {
       if (client.connectionState !== 'connected') return;
@@ -319,7 +353,7 @@ export function createLoadClient(options: {
     });
   });
   client.connect();
-  return { client, tracker, actions, ready };
+  return { client, tracker, actions, student, ready };
 }
 
 /** Connects clients `batch` at a time, each batch fully connected before the next. */

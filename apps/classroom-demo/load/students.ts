@@ -37,7 +37,7 @@ async function raiseAll(index: number, roundID: string, expected: number, jitter
         // The round reaches every student by the group fan-out; raise once it is in this view.
         while (c.client.getInvitation(roundID) === undefined) await sleep(5);
         await sleep(Math.random() * jitterMs);
-        await c.actions.raiseHand();
+        await c.student.raiseHand();
       } catch (error) {
         errors.push(`${c.client.userID}: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -70,14 +70,23 @@ process.on('message', (message: ToStudents) => {
     case 'authority': {
       const { index, key, deadline } = message;
       for (const c of clients) c.tracker.setAuthority(key);
-      settle((c) => c.tracker.convergedAt !== undefined, deadline).then(() =>
-        send({
-          t: 'converged',
-          index,
-          at: clients.map((c) => c.tracker.convergedAt ?? null),
-          mismatched: clients.filter((c) => c.tracker.mismatched).length,
-        }),
-      );
+      // Every client's view first, then the derivations (yielding, so late frames still flow).
+      settle((c) => c.tracker.stamped !== undefined, deadline)
+        .then(async () => {
+          for (const c of clients) {
+            c.tracker.verify();
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        })
+        .then(() => settle((c) => c.tracker.convergedAt !== undefined, deadline))
+        .then(() =>
+          send({
+            t: 'converged',
+            index,
+            at: clients.map((c) => c.tracker.convergedAt ?? null),
+            mismatched: clients.filter((c) => c.tracker.mismatched).length,
+          }),
+        );
       break;
     }
     case 'clear': {

@@ -52,12 +52,6 @@ export interface ClassroomState {
   readonly positions: ReadonlyMap<string, number>;
 }
 
-const opCache = new WeakMap<InvitationRecord, ReturnType<typeof parseClassroomData> | null>();
-
-/** Classroom data of a record, parsed once per record object (records are immutable). */
-const classroomDataOf = (record: InvitationRecord) =>
-  memo(opCache, record, () => parseClassroomData(record.data) ?? null) ?? undefined;
-
 function byServerOrder(a: InvitationRecord, b: InvitationRecord): number {
   // The arbiter's clock, then its creation serial for the same millisecond; the id only as a
   // last resort (records from an arbiter without serials), identically on every client.
@@ -73,6 +67,11 @@ export function deriveClassroom(
   invitations: Readonly<Record<string, InvitationRecord>>,
   groupID: string,
 ): ClassroomState {
+  // Each data string parsed once: every hand of a round carries the same one (a class of 1,000
+  // derives from 1,000 records).
+  const parsed = new Map<string, ReturnType<typeof parseClassroomData> | null>();
+  const classroomDataOf = ({ data }: InvitationRecord) =>
+    memo(parsed, data, () => parseClassroomData(data) ?? null) ?? undefined;
   let round: InvitationRecord | undefined;
   let marker: InvitationRecord | undefined;
   const hands: InvitationRecord[] = [];
