@@ -1,4 +1,4 @@
-import type { QueueEntry } from '@beckon/signaling/rules';
+import type { QueuedHand } from '@beckon/signaling/rules';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from './connection.js';
@@ -29,7 +29,7 @@ function fake(userID: string): Fake {
   };
 }
 
-const entry = (id: string, owner: string, serial: number): QueueEntry => ({
+const entry = (id: string, owner: string, serial: number): QueuedHand => ({
   inviteID: id,
   owner,
   createdAt: 1000,
@@ -41,7 +41,7 @@ const entry = (id: string, owner: string, serial: number): QueueEntry => ({
 });
 
 function setup(members: string[]) {
-  const state = { hands: [] as QueueEntry[], members };
+  const state = { hands: [] as QueuedHand[], members };
   const store = {
     handQueue: async () => state.hands,
     groupsOf: async (userID: string) => (state.members.includes(userID) ? [{ groupID: 'g' }] : []),

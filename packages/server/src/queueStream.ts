@@ -1,4 +1,4 @@
-import { type QueueEntry, queueFrame } from '@beckon/signaling/rules';
+import { type QueuedHand, queueFrame } from '@beckon/signaling/rules';
 import type { Logger } from 'pino';
 import type { BatchingMember } from './coalesce.js';
 import type { Connection } from './connection.js';
@@ -11,7 +11,7 @@ import type { Store } from './store/types.js';
 
 interface GroupQueue {
   /** The queue every joined connection holds; undefined until the first read. */
-  last: ReadonlyMap<string, QueueEntry> | undefined;
+  last: ReadonlyMap<string, QueuedHand> | undefined;
   /** `last` as a full frame, serialized once for all the connections that join. */
   full: string | undefined;
   /** Connections holding `last`. */
@@ -143,7 +143,7 @@ export class QueueStream {
   #sendFull(
     groupID: string,
     queue: GroupQueue,
-    last: ReadonlyMap<string, QueueEntry>,
+    last: ReadonlyMap<string, QueuedHand>,
     connection: Connection,
     resumed: boolean,
   ): void {

@@ -3,7 +3,7 @@ import { createClassroomData } from './callData.js';
 import { deriveClassroom } from './classroom/derive.js';
 import { applyQueueFrame, type QueueFrame } from './queue.js';
 import type { InvitationRecord } from './rules/types.js';
-import { type QueueEntry, queueEntryOf, queueFrame } from './rules/views.js';
+import { type QueuedHand, queueEntryOf, queueFrame } from './rules/views.js';
 
 const DATA = createClassroomData('hand', 'r1');
 const DEADLINE = 1_700_000_060_000;
@@ -24,7 +24,7 @@ function marker(id: string, owner: string, createdAt: number, serial: number, gr
 }
 
 const entries = (...records: InvitationRecord[]) =>
-  new Map(records.map((r) => [r.inviteID, queueEntryOf(r) as QueueEntry]));
+  new Map(records.map((r) => [r.inviteID, queueEntryOf(r) as QueuedHand]));
 
 describe('the queue stream: server frames, client view', () => {
   it('a full frame gives a member the queue in server order, as markers it can derive', () => {

@@ -12,7 +12,7 @@ import {
   eventViewFor,
   isLoggedFor,
   memberViewKind,
-  type QueueEntry,
+  type QueuedHand,
   queueEntryOf,
   recordViewFor,
 } from '@beckon/signaling/rules';
@@ -102,7 +102,7 @@ export class MemoryStore implements Store {
     | { readonly recipients: ReadonlySet<string>; event: SignalingEvent; ephemeral: boolean }
     | undefined;
   /** Pending hand markers per group, in creation order (the queue stream reads them). */
-  readonly #hands = new Map<string, Map<string, QueueEntry>>();
+  readonly #hands = new Map<string, Map<string, QueuedHand>>();
   #arbiter: Arbiter | undefined;
   #listener: StoreListener | undefined;
 
@@ -258,7 +258,7 @@ export class MemoryStore implements Store {
     return { seq: this.#logs.get(userID)?.seq ?? 0, invitations };
   }
 
-  async handQueue(groupID: string): Promise<readonly QueueEntry[]> {
+  async handQueue(groupID: string): Promise<readonly QueuedHand[]> {
     const hands = [...(this.#hands.get(groupID)?.values() ?? [])];
     return hands.sort((a, b) => a.createdAt - b.createdAt || a.serial - b.serial);
   }

@@ -1,5 +1,5 @@
 import type { Command, CommandReply, InvitationRecord, SignalingEvent } from '@beckon/signaling';
-import type { QueueEntry } from '@beckon/signaling/rules';
+import type { QueuedHand } from '@beckon/signaling/rules';
 import type { Logger } from 'pino';
 import type { GroupRooms, SharedRoom } from '../rooms.js';
 
@@ -125,7 +125,7 @@ export interface Store extends GroupRooms {
    */
   snapshot(userID: string): Promise<StoreSnapshot>;
   /** A class's pending hand markers in server order (`queueEntryOf`), for the queue stream (issue 19). */
-  handQueue(groupID: string): Promise<readonly QueueEntry[]>;
+  handQueue(groupID: string): Promise<readonly QueuedHand[]>;
   /** Events after `seq`, or undefined when the log no longer reaches back that far. */
   eventsSince(
     userID: string,

@@ -81,7 +81,7 @@ export {
   eventViewFor,
   type MemberViewKind,
   memberViewKind,
-  type QueueEntry,
+  type QueuedHand,
   queueEntryOf,
   queueFrame,
   recordViewFor,

@@ -14,7 +14,7 @@ import type { InvitationRecord, SignalingEvent } from './types.js';
 import {
   eventViewFor,
   memberViewKind,
-  type QueueEntry,
+  type QueuedHand,
   queueEntryOf,
   queueFrame,
   recordViewFor,
@@ -176,13 +176,13 @@ describe('the queue stream frame (issue 19)', () => {
   });
 
   it('full, delta, nothing, and an emptied queue said whole; hands of one round share it', () => {
-    const entry = (h: InvitationRecord): QueueEntry => {
+    const entry = (h: InvitationRecord): QueuedHand => {
       const e = queueEntryOf(h);
       if (e === undefined) throw new Error(`${h.inviteID} is no queue entry`);
       return e;
     };
     const [a, b, c] = [entry(hand('s1', 'h1', 1)), entry(hand('s2', 'h2', 2)), entry(hand('s3', 'h3', 3))];
-    const map = (...entries: QueueEntry[]) => new Map(entries.map((e) => [e.inviteID, e]));
+    const map = (...entries: QueuedHand[]) => new Map(entries.map((e) => [e.inviteID, e]));
     const round = {
       groupID: 'g',
       data: a.data,

@@ -100,7 +100,7 @@ export function eventViewFor(
 }
 
 /** A pending raised hand as the queue stream tells it (see `QueueFrame`). */
-export interface QueueEntry {
+export interface QueuedHand {
   readonly inviteID: string;
   readonly owner: string;
   readonly createdAt: number;
@@ -114,7 +114,7 @@ export interface QueueEntry {
 }
 
 /** A pending hand marker as a queue entry; undefined for anything else. */
-export function queueEntryOf(record: InvitationRecord): QueueEntry | undefined {
+export function queueEntryOf(record: InvitationRecord): QueuedHand | undefined {
   if (memberViewKind(record) !== 'hand') return undefined;
   const teacher = record.invitees[0];
   if (teacher === undefined || teacher.state !== 'pending') return undefined;
@@ -137,8 +137,8 @@ export function queueEntryOf(record: InvitationRecord): QueueEntry | undefined {
  */
 export function queueFrame(
   groupID: string,
-  before: ReadonlyMap<string, QueueEntry> | undefined,
-  after: ReadonlyMap<string, QueueEntry>,
+  before: ReadonlyMap<string, QueuedHand> | undefined,
+  after: ReadonlyMap<string, QueuedHand>,
 ): QueueFrame | undefined {
   const rounds: QueueRound[] = [];
   const roundIndex = new Map<string, number>();

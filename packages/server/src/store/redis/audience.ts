@@ -1,5 +1,5 @@
 import { type InvitationRecord, parseClassroomData, type SignalingEvent } from '@beckon/signaling';
-import { eventViewFor, memberViewKind, type QueueEntry, queueEntryOf } from '@beckon/signaling/rules';
+import { eventViewFor, memberViewKind, type QueuedHand, queueEntryOf } from '@beckon/signaling/rules';
 
 /** One event as some of its recipients receive it, for the commit script to log and hint. */
 export interface Delivery {
@@ -74,7 +74,7 @@ function isRoundMarker(record: InvitationRecord): boolean {
  * A hand marker's member in its class's queue index (`Keys.handQueue`): JSON led by the serial,
  * zero-padded, and the id, so members of one millisecond sort in server order.
  */
-export function encodeQueueEntry(entry: QueueEntry): string {
+export function encodeQueueEntry(entry: QueuedHand): string {
   return JSON.stringify([
     String(entry.serial).padStart(16, '0'),
     entry.inviteID,
@@ -87,7 +87,7 @@ export function encodeQueueEntry(entry: QueueEntry): string {
   ]);
 }
 
-export function decodeQueueEntry(member: string): QueueEntry {
+export function decodeQueueEntry(member: string): QueuedHand {
   const [serial, inviteID, owner, createdAt, data, teacher, deadline, timeout] = JSON.parse(member) as [
     string,
     string,
@@ -102,7 +102,7 @@ export function decodeQueueEntry(member: string): QueueEntry {
 }
 
 /** Server order (the clients' `byServerOrder`): createdAt, serial, then the id. */
-export function byServerOrder(a: QueueEntry, b: QueueEntry): number {
+export function byServerOrder(a: QueuedHand, b: QueuedHand): number {
   return (
     a.createdAt - b.createdAt ||
     a.serial - b.serial ||

@@ -1,5 +1,5 @@
 import type { InvitationRecord, SignalingEvent } from '@beckon/signaling';
-import { isReplayable, type QueueEntry, recordViewFor } from '@beckon/signaling/rules';
+import { isReplayable, type QueuedHand, recordViewFor } from '@beckon/signaling/rules';
 import type { StoreSnapshot } from '../types.js';
 import { byServerOrder, decodeQueueEntry } from './audience.js';
 import { call } from './cas.js';
@@ -40,7 +40,7 @@ export async function readLog(
 }
 
 /** A class's pending hand markers in server order: one ZRANGE of its queue index (issue 19). */
-export async function readHandQueue(redis: Client, keys: Keys, groupID: string): Promise<QueueEntry[]> {
+export async function readHandQueue(redis: Client, keys: Keys, groupID: string): Promise<QueuedHand[]> {
   const members = await call(() => redis.zrange(keys.handQueue(groupID), '0', '-1'));
   // The index sorts them already; sorting again costs little and does not depend on the encoding.
   return members.map((member) => decodeQueueEntry(member)).sort(byServerOrder);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Command, type CommandReply, ErrorCode, MAX_INVITEES } from '@beckon/signaling';
-import { errorInfo, glareCallee, needsReceipt, type QueueEntry } from '@beckon/signaling/rules';
+import { errorInfo, glareCallee, needsReceipt, type QueuedHand } from '@beckon/signaling/rules';
 import type { Logger } from 'pino';
 import { historyLimits } from '../../history.js';
 import type { GroupRoom, GroupRoomLeave, SharedRoom } from '../../rooms.js';
@@ -310,7 +310,7 @@ export class RedisStore implements Store {
     return readSnapshot(this.#redis, this.keys, userID);
   }
 
-  handQueue(groupID: string): Promise<readonly QueueEntry[]> {
+  handQueue(groupID: string): Promise<readonly QueuedHand[]> {
     return readHandQueue(this.#redis, this.keys, groupID);
   }
 
