@@ -2,7 +2,7 @@ import type { SignalingEvent } from '@beckon/signaling';
 import { type ClassroomOp, classroomOpOf } from '@beckon/signaling/classroom';
 
 /** Defaults of `BeckonServerOptions.classroomBatch`. */
-export const DEFAULT_CLASSROOM_BATCH = { quietMs: 50, maxDelayMs: 1000 } as const;
+export const DEFAULT_CLASSROOM_BATCH = { quietMs: 50, maxDelayMs: 2000 } as const;
 
 /** A socket that holds coalesced events until it is told to send them as one frame. */
 export interface BatchingMember {

@@ -116,7 +116,7 @@ export interface BeckonServerOptions {
   /**
    * Classroom changes (hands, rounds) reach members other than the teacher and the acting
    * student in one frame per batch: sent once the group has been quiet for `quietMs`, or
-   * `maxDelayMs` after the first held change. Default 50 and 1000 ms.
+   * `maxDelayMs` after the first held change. Default 50 and 2000 ms.
    */
   readonly classroomBatch?: { readonly quietMs?: number; readonly maxDelayMs?: number };
 }
