@@ -102,10 +102,14 @@ interface RoundResult {
   readonly roundMs: number;
   /** Convergence of every client, ms after the server received the last hand. */
   readonly samples: readonly number[];
+  /** The same on each client's own device (its socket's receipt plus its own handling). */
+  readonly ownSamples: readonly number[];
   readonly teacherMs: number;
   readonly mismatched: number;
   /** From the teacher's closeRound to the last client whose queue emptied. */
   readonly closeMs: number;
+  /** The close on each client's own device. */
+  readonly ownCloseMs: number;
   /** WebSocket frames the server sent from the open to every queue empty after the close. */
   readonly frames: number;
   /** CPU time of this process (the server and the teacher's client) over the round. */
@@ -542,6 +546,11 @@ async function round(index: number, run: Run): Promise<RoundResult> {
   }
   const allAt = [teacher.tracker.convergedAt as number, ...(studentAt as number[])];
   const samples = allAt.map((at) => Math.max(0, at - lastHand)).sort((a, b) => a - b);
+  const ownAt = [
+    teacher.tracker.ownConvergedAt ?? (teacher.tracker.convergedAt as number),
+    ...converged.flatMap((c) => c.own),
+  ];
+  const ownSamples = ownAt.map((at) => Math.max(0, (at ?? Number.NaN) - lastHand)).sort((a, b) => a - b);
   const teacherMs = Math.max(0, (teacher.tracker.convergedAt as number) - lastHand);
   const roundMs = Math.max(...allAt) - openedAt;
   const mismatched = converged.reduce((n, c) => n + c.mismatched, 0) + (teacher.tracker.mismatched ? 1 : 0);
@@ -549,7 +558,8 @@ async function round(index: number, run: Run): Promise<RoundResult> {
   log(
     `round ${index}: first hand ${ms(authority.first - offset - openedAt)} after the open; ` +
       `${authority.hands} hands in ${ms(intakeMs)} at the server (${rate((authority.hands * 1000) / Math.max(1, intakeMs))}); ` +
-      `convergence p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))}, max ${ms(percentile(samples, 100))}`,
+      `convergence p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))}, max ${ms(percentile(samples, 100))}; ` +
+      `on each client's own device p50 ${ms(percentile(ownSamples, 50))}, p99 ${ms(percentile(ownSamples, 99))}, max ${ms(percentile(ownSamples, 100))}`,
   );
 
   // Close: one request; the server cancels the round and its marker and rejects every hand.
@@ -575,6 +585,11 @@ async function round(index: number, run: Run): Promise<RoundResult> {
   if (notCleared > 0)
     throw new Error(`round ${index}: ${notCleared} clients still show raised hands after the close`);
   const closeMs = Math.max(...(clearedAt as number[])) - closeStart;
+  const ownCleared = [
+    teacher.tracker.ownClearedAt ?? teacher.tracker.clearedAt,
+    ...cleared.flatMap((c) => c.own),
+  ];
+  const ownCloseMs = Math.max(...ownCleared.map((at) => at ?? Number.POSITIVE_INFINITY)) - closeStart;
   const frames = (await serverFrames(httpUrl)) - frames0;
   const serverCpuMs = cpuMs() - cpu0;
   const studentsCpuMs = processes.reduce((n, p) => n + p.cpuMs, 0) - students0;
@@ -586,7 +601,7 @@ async function round(index: number, run: Run): Promise<RoundResult> {
     .filter((l) => l.startsWith('beckon_connections_closed_total{'));
   if (cut?.length) log(`round ${index}: so far the server closed ${cut.join(', ')}`);
   log(
-    `round ${index}: closed; every queue empty ${ms(closeMs)} after closeRound; ` +
+    `round ${index}: closed; every queue empty ${ms(closeMs)} after closeRound (${ms(ownCloseMs)} on each client's own device); ` +
       `${frames} frames (${(frames / STUDENTS).toFixed(2)} per student); CPU: server+teacher ${ms(serverCpuMs)}, ` +
       `students ${ms(studentsCpuMs)} over ${ms(wallMs)}`,
   );
@@ -597,9 +612,11 @@ async function round(index: number, run: Run): Promise<RoundResult> {
     intakeMs,
     roundMs,
     samples,
+    ownSamples,
     teacherMs,
     mismatched,
     closeMs,
+    ownCloseMs,
     frames,
     serverCpuMs,
     studentsCpuMs,
@@ -684,6 +701,9 @@ function printSummary(results: readonly RoundResult[], connectMs: number): void 
     '',
     "conv:    per client (teacher + students), from the server receiving the last hand to that client's",
     "         view holding every hand, its selectClassroom queue then equal to the server's (createdAt, serial)",
+    'own device: the same as each client would see it alone: when its socket received the frame that',
+    '         completed its view, plus its own handling of it; the time the frame waited behind the other',
+    '         clients of its load process (hundreds share a core here) left out. Also for the close.',
     'intake:  server time from the first to the last hand of the round; hands/s = hands / intake',
     `         (never below the 0..${JITTER_MS} ms spread of the raises: small classes measure the spread)`,
     "teacher: the teacher's own convergence (in the server's process when the server is local)",
@@ -720,6 +740,11 @@ function printSummary(results: readonly RoundResult[], connectMs: number): void 
       p99: percentile(pooled, 99),
       max: percentile(pooled, 100),
       closeMs: Math.max(...results.map((r) => r.closeMs)),
+      ownP99: percentile(
+        results.flatMap((r) => r.ownSamples).sort((a, b) => a - b),
+        99,
+      ),
+      ownCloseMs: Math.max(...results.map((r) => r.ownCloseMs)),
       generator: generatorShare(results),
     };
     process.stdout.write(`@@summary ${JSON.stringify(summary)}\n`);
@@ -759,6 +784,7 @@ async function sizes(list: readonly number[]): Promise<void> {
       rate(Number(r.intake)),
       `${ms(Number(r.p50))} / ${ms(Number(r.p99))} / ${ms(Number(r.max))}`,
       ms(Number(r.closeMs)),
+      `${ms(Number(r.ownP99))} / ${ms(Number(r.ownCloseMs))}`,
       String(r.generator),
     ]);
   }
@@ -771,6 +797,7 @@ async function sizes(list: readonly number[]): Promise<void> {
     'intake',
     'conv p50/p99/max',
     'close',
+    'own device p99/close',
     'generator',
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

@@ -27,6 +27,51 @@ import { WebSocket } from 'ws';
 
 export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;
 
+/** The message a load client is handling: when its socket received it, when handling began. */
+let handling: { readonly at: number; readonly start: number } | undefined;
+
+/**
+ * The time as a client on its own device would see it: when its socket received the message it
+ * is handling, plus its own time handling it so far; without the time the message waited behind
+ * the other clients of this load process (hundreds share one core here). Outside a message,
+ * `Date.now()`.
+ */
+export function ownDeviceNow(): number {
+  return handling === undefined ? Date.now() : handling.at + (Date.now() - handling.start);
+}
+
+/**
+ * `ws`, with every received message stamped when the socket emits it and handed on a moment
+ * later (in order, per socket): a load process reads all its sockets' messages of a burst first,
+ * so each is stamped when it arrived rather than when the clients before it were done.
+ */
+function stampingWebSocket(url: string): WebSocket {
+  const socket = new WebSocket(url);
+  let onmessage: ((event: WebSocket.MessageEvent) => void) | null = null;
+  Object.defineProperty(socket, 'onmessage', {
+    get: () => onmessage,
+    set: (handler: typeof onmessage) => {
+      onmessage = handler;
+    },
+  });
+  socket.addEventListener('message', (event) => {
+    const handler = onmessage;
+    if (handler === null) return;
+    const at = Date.now();
+    setImmediate(() => {
+      handling = { at, start: Date.now() };
+      try {
+        handler(event);
+      } finally {
+        handling = undefined;
+      }
+    });
+  });
+  return socket;
+}
+
+const LoadWebSocket = stampingWebSocket as unknown as WebSocketConstructor;
+
 // ---------------------------------------------------------------------------------------------
 // messages between the coordinator and a student process
 
@@ -70,6 +115,8 @@ export type FromStudents =
       readonly index: number;
       /** Epoch ms at which each student's derived queue first equalled the authority's; null = never. */
       readonly at: ReadonlyArray<number | null>;
+      /** The same on each student's own device (`ownDeviceNow`). */
+      readonly own: ReadonlyArray<number | null>;
       /** Students whose first full queue differed from the authority's (then checked again). */
       readonly mismatched: number;
     }
@@ -77,6 +124,7 @@ export type FromStudents =
       readonly t: 'cleared';
       readonly index: number;
       readonly at: ReadonlyArray<number | null>;
+      readonly own: ReadonlyArray<number | null>;
       readonly cpuMs: number;
     }
   | { readonly t: 'closed' }
@@ -132,9 +180,13 @@ export class HandTracker {
   #view: Record<string, InvitationRecord> | undefined;
   #expected = -1;
   #authority: string | undefined;
-  #candidate: { at: number } | undefined;
+  #candidate: { at: number; own: number } | undefined;
   #rechecking = false;
   convergedAt: number | undefined;
+  /** `convergedAt` on the client's own device (`ownDeviceNow`). */
+  ownConvergedAt: number | undefined;
+  /** `clearedAt` on the client's own device. */
+  ownClearedAt: number | undefined;
   /** When the last hand marker left the view (after a close). */
   clearedAt: number | undefined;
   /** The first full queue differed from the authority's. */
@@ -179,7 +231,9 @@ export class HandTracker {
     this.#candidate = undefined;
     this.#rechecking = false;
     this.convergedAt = undefined;
+    this.ownConvergedAt = undefined;
     this.clearedAt = undefined;
+    this.ownClearedAt = undefined;
     this.mismatched = false;
     this.#check();
   }
@@ -205,8 +259,10 @@ export class HandTracker {
     const candidate = this.#candidate;
     if (candidate === undefined || this.#authority === undefined || this.convergedAt !== undefined) return;
     if (this.#rechecking) return; // changes derive it again (#check)
-    if (queueKey(this.read().queue) === this.#authority) this.convergedAt = candidate.at;
-    else {
+    if (queueKey(this.read().queue) === this.#authority) {
+      this.convergedAt = candidate.at;
+      this.ownConvergedAt = candidate.own;
+    } else {
       this.mismatched = true;
       this.#rechecking = true;
     }
@@ -236,7 +292,7 @@ export class HandTracker {
     for (const [id] of frame.hands) if (this.#client.getInvitation(id)) this.#markers.add(id);
     for (const id of frame.gone) if (this.#client.getInvitation(id) === undefined) this.#markers.delete(id);
     this.#check();
-    if (had > 0 && this.#markers.size === 0) this.clearedAt = Date.now();
+    if (had > 0 && this.#markers.size === 0) this.#cleared();
   }
 
   /** Called after the client applied an event. */
@@ -251,17 +307,25 @@ export class HandTracker {
         this.#markers.add(id);
     } else if (this.#markers.has(id) && this.#client.getInvitation(id) === undefined) {
       this.#markers.delete(id);
-      if (this.#markers.size === 0) this.clearedAt = Date.now();
+      if (this.#markers.size === 0) this.#cleared();
     }
     this.#check();
+  }
+
+  #cleared(): void {
+    this.clearedAt = Date.now();
+    this.ownClearedAt = ownDeviceNow();
   }
 
   #check(): void {
     if (this.#expected < 0 || this.convergedAt !== undefined || this.#markers.size !== this.#expected) return;
     // Stamped when the view holds every hand: the client has all it needs to show the queue.
-    if (this.#candidate === undefined) this.#candidate = { at: Date.now() };
+    if (this.#candidate === undefined) this.#candidate = { at: Date.now(), own: ownDeviceNow() };
     else if (this.#rechecking && this.#authority !== undefined) {
-      if (queueKey(this.read().queue) === this.#authority) this.convergedAt = Date.now();
+      if (queueKey(this.read().queue) === this.#authority) {
+        this.convergedAt = Date.now();
+        this.ownConvergedAt = ownDeviceNow();
+      }
     }
   }
 }
@@ -326,7 +390,7 @@ export function createLoadClient(options: {
   const inner = new WebSocketTransport({
     url: options.wsUrl,
     token: options.token,
-    WebSocket: NodeWebSocket,
+    WebSocket: LoadWebSocket,
     // 500 clients share one core: give replies and heartbeats room under load.
     requestTimeoutMs: 60_000,
     heartbeatMs: 30_000,

@@ -84,6 +84,7 @@ process.on('message', (message: ToStudents) => {
             t: 'converged',
             index,
             at: clients.map((c) => c.tracker.convergedAt ?? null),
+            own: clients.map((c) => c.tracker.ownConvergedAt ?? null),
             mismatched: clients.filter((c) => c.tracker.mismatched).length,
           }),
         );
@@ -96,6 +97,7 @@ process.on('message', (message: ToStudents) => {
           t: 'cleared',
           index,
           at: clients.map((c) => (c.tracker.markers === 0 ? (c.tracker.clearedAt ?? null) : null)),
+          own: clients.map((c) => (c.tracker.markers === 0 ? (c.tracker.ownClearedAt ?? null) : null)),
           cpuMs: cpuMs(),
         }),
       );
