@@ -9,6 +9,7 @@ import {
 } from '@beckon/signaling';
 import {
   Arbiter,
+  byServerOrder,
   eventViewFor,
   isLoggedFor,
   memberViewKind,
@@ -260,7 +261,7 @@ export class MemoryStore implements Store {
 
   async handQueue(groupID: string): Promise<readonly QueuedHand[]> {
     const hands = [...(this.#hands.get(groupID)?.values() ?? [])];
-    return hands.sort((a, b) => a.createdAt - b.createdAt || a.serial - b.serial);
+    return hands.sort(byServerOrder);
   }
 
   async eventsSince(userID: string, seq: number) {

@@ -1,5 +1,6 @@
 import { parseClassroomData } from '../callData.js';
 import { memo } from '../memo.js';
+import { byServerOrder } from '../rules/order.js';
 import type { InvitationRecord } from '../rules/types.js';
 
 export type HandState =
@@ -50,16 +51,6 @@ export interface ClassroomState {
   readonly hands: ReadonlyMap<string, HandState>;
   /** Queue position (0-based) per raised hand. */
   readonly positions: ReadonlyMap<string, number>;
-}
-
-function byServerOrder(a: InvitationRecord, b: InvitationRecord): number {
-  // The arbiter's clock, then its creation serial for the same millisecond; the id only as a
-  // last resort (records from an arbiter without serials), identically on every client.
-  return (
-    a.createdAt - b.createdAt ||
-    (a.serial ?? 0) - (b.serial ?? 0) ||
-    (a.inviteID < b.inviteID ? -1 : a.inviteID > b.inviteID ? 1 : 0)
-  );
 }
 
 /** The classroom as every client derives it from the same invitations (pure, no clocks). */

@@ -63,6 +63,7 @@ export {
   type Verdict,
   withInvitees,
 } from './guards.js';
+export { byServerOrder } from './order.js';
 export { COMMAND_OPS, commandError, pickCommand } from './params.js';
 export { PersistentMap } from './persistentMap.js';
 export { applyEvent, isActive } from './reduce.js';
@@ -79,6 +80,7 @@ export {
 } from './types.js';
 export {
   eventViewFor,
+  isRoundMarker,
   type MemberViewKind,
   memberViewKind,
   type QueuedHand,

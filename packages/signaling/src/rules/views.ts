@@ -1,4 +1,5 @@
 import { type ClassroomOp, parseClassroomData } from '../callData.js';
+import { memo } from '../memo.js';
 import type { QueueFrame, QueueHand, QueueRound } from '../queue.js';
 import type { InvitationRecord, SignalingEvent } from './types.js';
 
@@ -21,31 +22,31 @@ import type { InvitationRecord, SignalingEvent } from './types.js';
  */
 export type MemberViewKind = 'all' | 'hand' | 'round';
 
-const kinds = new WeakMap<InvitationRecord, MemberViewKind>();
+const ops = new WeakMap<InvitationRecord, ClassroomOp | null>();
 const invited = new WeakMap<InvitationRecord, ReadonlySet<string>>();
 
-/** Which of the rules above applies to a record (read once per record object). */
-export function memberViewKind(record: InvitationRecord): MemberViewKind {
-  let kind = kinds.get(record);
-  if (kind === undefined) {
-    const op: ClassroomOp | undefined =
-      record.groupID !== '' && record.data.includes('beckon_classroom')
-        ? parseClassroomData(record.data)?.op
-        : undefined;
-    kind = op === 'hand' ? 'hand' : op === 'raiseHand' || op === 'round' ? 'round' : 'all';
-    kinds.set(record, kind);
-  }
-  return kind;
+/** The classroom op of a record in a group, read once per record object (records are immutable). */
+function opOf(record: InvitationRecord): ClassroomOp | null {
+  return memo(ops, record, () =>
+    record.groupID !== '' && record.data.includes('beckon_classroom')
+      ? (parseClassroomData(record.data)?.op ?? null)
+      : null,
+  );
 }
 
-function inviteesOf(record: InvitationRecord): ReadonlySet<string> {
-  let set = invited.get(record);
-  if (set === undefined) {
-    set = new Set(record.invitees.map((i) => i.userID));
-    invited.set(record, set);
-  }
-  return set;
+/** Which of the rules above applies to a record. */
+export function memberViewKind(record: InvitationRecord): MemberViewKind {
+  const op = opOf(record);
+  return op === 'hand' ? 'hand' : op === 'raiseHand' || op === 'round' ? 'round' : 'all';
 }
+
+/** A round's marker (`op: 'round'`), which members the round did not invite still see. */
+export function isRoundMarker(record: InvitationRecord): boolean {
+  return opOf(record) === 'round';
+}
+
+const inviteesOf = (record: InvitationRecord): ReadonlySet<string> =>
+  memo(invited, record, () => new Set(record.invitees.map((i) => i.userID)));
 
 /** The record as `member` sees it (snapshots): undefined when the queue stream covers it. */
 export function recordViewFor(record: InvitationRecord, member: string): InvitationRecord | undefined {
@@ -56,10 +57,6 @@ export function recordViewFor(record: InvitationRecord, member: string): Invitat
   if (!mine) return isRoundMarker(record) ? record : undefined;
   const own = record.invitees.filter((i) => i.userID === member);
   return { ...record, invitees: own };
-}
-
-function isRoundMarker(record: InvitationRecord): boolean {
-  return parseClassroomData(record.data)?.op === 'round';
 }
 
 /**

@@ -1,5 +1,11 @@
-import { type InvitationRecord, parseClassroomData, type SignalingEvent } from '@beckon/signaling';
-import { eventViewFor, memberViewKind, type QueuedHand, queueEntryOf } from '@beckon/signaling/rules';
+import type { InvitationRecord, SignalingEvent } from '@beckon/signaling';
+import {
+  eventViewFor,
+  isRoundMarker,
+  memberViewKind,
+  type QueuedHand,
+  queueEntryOf,
+} from '@beckon/signaling/rules';
 
 /** One event as some of its recipients receive it, for the commit script to log and hint. */
 export interface Delivery {
@@ -66,10 +72,6 @@ export function deliveriesOf(
   return [{ users: whole, group, ...skip, event: json, view: event, ...common }, ...own];
 }
 
-function isRoundMarker(record: InvitationRecord): boolean {
-  return parseClassroomData(record.data)?.op === 'round';
-}
-
 /**
  * A hand marker's member in its class's queue index (`Keys.handQueue`): JSON led by the serial,
  * zero-padded, and the id, so members of one millisecond sort in server order.
@@ -99,15 +101,6 @@ export function decodeQueueEntry(member: string): QueuedHand {
     number,
   ];
   return { inviteID, owner, createdAt, serial: Number(serial), data, teacher, deadline, timeout };
-}
-
-/** Server order (the clients' `byServerOrder`): createdAt, serial, then the id. */
-export function byServerOrder(a: QueuedHand, b: QueuedHand): number {
-  return (
-    a.createdAt - b.createdAt ||
-    a.serial - b.serial ||
-    (a.inviteID < b.inviteID ? -1 : a.inviteID > b.inviteID ? 1 : 0)
-  );
 }
 
 /**

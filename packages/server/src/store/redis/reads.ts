@@ -1,7 +1,7 @@
 import type { InvitationRecord, SignalingEvent } from '@beckon/signaling';
-import { isReplayable, type QueuedHand, recordViewFor } from '@beckon/signaling/rules';
+import { byServerOrder, isReplayable, type QueuedHand, recordViewFor } from '@beckon/signaling/rules';
 import type { StoreSnapshot } from '../types.js';
-import { byServerOrder, decodeQueueEntry } from './audience.js';
+import { decodeQueueEntry } from './audience.js';
 import { call } from './cas.js';
 import type { LogEntry } from './feeds.js';
 import type { Keys } from './keys.js';
