@@ -72,6 +72,9 @@ function storybookProject(): TestProjectInlineConfiguration {
     resolve: { conditions: ['source', ...defaultClientConditions] },
     test: {
       name: 'storybook',
+      // Stories wait for conditions; this only bounds a story that never gets there (the
+      // thousand-hand story needs seconds on a loaded 2-core machine, where 15 s was too little).
+      testTimeout: 90_000,
       browser: {
         enabled: true,
         headless: true,

@@ -151,13 +151,11 @@ describe.runIf(inBrowser)('WebRtcRoom in Chromium', () => {
     expect(bobLocal.getTracks().map((t) => t.kind)).toEqual(['audio', 'video']);
     expect(alice.events.localStream).toEqual([[aliceLocal]]);
 
-    const started = performance.now();
     const [fromBob, fromAlice] = await Promise.all([
       streamWith(alice.events, 'bob', ['audio', 'video']),
       streamWith(bob.events, 'alice', ['audio', 'video']),
     ]);
     const [bobVideo, aliceVideo] = await Promise.all([playing(fromBob), playing(fromAlice)]);
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(bobVideo.videoWidth).toBeGreaterThan(0);
     expect(aliceVideo.videoWidth).toBeGreaterThan(0);
     expect(fromBob.getAudioTracks()).toHaveLength(1);
