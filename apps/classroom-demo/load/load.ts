@@ -70,6 +70,9 @@ const CONVERGE_TIMEOUT_MS = intEnv('CONVERGE_TIMEOUT_MS', 30_000, 100);
 const TIME_LIMIT_MS = intEnv('TIME_LIMIT_S', 170, 5) * 1000;
 const STUDENT_PROCESSES = Math.min(STUDENTS, intEnv('STUDENT_PROCESSES', 2, 1));
 const BECKON_URL = process.env.BECKON_URL?.trim() || undefined;
+/** HOLD=0: students handle frames as they come, behind the other clients of their process. */
+const HOLD = intEnv('HOLD', 1, 0) !== 0;
+const QUIET_MS = intEnv('QUIET_MS', 250, 10);
 
 const started = Date.now();
 const hardDeadline = started + TIME_LIMIT_MS;
@@ -118,6 +121,10 @@ interface RoundResult {
   readonly studentsCpuMs: number;
   /** Wall time of the round, open to every queue empty. */
   readonly wallMs: number;
+  /** HOLD: the longest a student process's event loop was busy while frames were held (stamp error). */
+  readonly stampMaxMs: number;
+  /** HOLD: frames that arrived while held ones were handed on (stamped possibly late). */
+  readonly lateArrivals: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -496,7 +503,16 @@ async function round(index: number, run: Run): Promise<RoundResult> {
     `round ${index}: open`,
   );
   log(`round ${index}: opened (${roundID})`);
-  for (const p of processes) p.send({ t: 'round', index, roundID, expected: STUDENTS, jitterMs: JITTER_MS });
+  for (const p of processes)
+    p.send({
+      t: 'round',
+      index,
+      roundID,
+      expected: STUDENTS,
+      jitterMs: JITTER_MS,
+      hold: HOLD,
+      quietMs: QUIET_MS,
+    });
 
   for (const p of processes) p.raising = 0;
   // Every student's marker and accept: 1,000 group events, each fanned out to the whole class.
@@ -563,6 +579,12 @@ async function round(index: number, run: Run): Promise<RoundResult> {
   );
 
   // Close: one request; the server cancels the round and its marker and rejects every hand.
+  if (HOLD) {
+    const holdDeadline = phaseDeadline();
+    const holding = processes.map((p) => p.wait('holding', holdDeadline, `round ${index}: hold`));
+    for (const p of processes) p.send({ t: 'hold' });
+    await Promise.all(holding);
+  }
   const closeStart = Date.now();
   const closeDeadline = phaseDeadline();
   const open = () => {
@@ -576,7 +598,7 @@ async function round(index: number, run: Run): Promise<RoundResult> {
     await retryThrottled(() => teacher.actions.closeRound(), closeDeadline, `round ${index}: close`);
     await sleep(5);
   }
-  for (const p of processes) p.send({ t: 'clear', index, deadline: closeDeadline });
+  for (const p of processes) p.send({ t: 'clear', index, deadline: closeDeadline, quietMs: QUIET_MS });
   const cleared = await Promise.all(
     processes.map((p) => p.wait('cleared', closeDeadline + 5000, `round ${index} to close everywhere`)),
   );
@@ -600,6 +622,15 @@ async function round(index: number, run: Run): Promise<RoundResult> {
     .split('\n')
     .filter((l) => l.startsWith('beckon_connections_closed_total{'));
   if (cut?.length) log(`round ${index}: so far the server closed ${cut.join(', ')}`);
+  const stamps = [...converged, ...cleared].flatMap((m) => (m.stamps ? [m.stamps] : []));
+  const stampMaxMs = Math.max(0, ...stamps.map((q) => q.maxDelayMs));
+  const lateArrivals = stamps.reduce((n, q) => n + q.arrivedWhileReleasing, 0);
+  if (HOLD)
+    log(
+      `round ${index}: while frames were held the student processes' event loops were busy at most ` +
+        `${stampMaxMs.toFixed(1)} ms at a time (p99 ${Math.max(0, ...stamps.map((q) => q.p99DelayMs)).toFixed(1)} ms); ` +
+        `${lateArrivals} frames arrived while held ones were handed on`,
+    );
   log(
     `round ${index}: closed; every queue empty ${ms(closeMs)} after closeRound (${ms(ownCloseMs)} on each client's own device); ` +
       `${frames} frames (${(frames / STUDENTS).toFixed(2)} per student); CPU: server+teacher ${ms(serverCpuMs)}, ` +
@@ -621,6 +652,8 @@ async function round(index: number, run: Run): Promise<RoundResult> {
     serverCpuMs,
     studentsCpuMs,
     wallMs,
+    stampMaxMs,
+    lateArrivals,
   };
 }
 
@@ -701,9 +734,18 @@ function printSummary(results: readonly RoundResult[], connectMs: number): void 
     '',
     "conv:    per client (teacher + students), from the server receiving the last hand to that client's",
     "         view holding every hand, its selectClassroom queue then equal to the server's (createdAt, serial)",
-    'own device: the same as each client would see it alone: when its socket received the frame that',
-    '         completed its view, plus its own handling of it; the time the frame waited behind the other',
-    '         clients of its load process (hundreds share a core here) left out. Also for the close.',
+    ...(HOLD
+      ? [
+          "         as on each student's own device: once a student has raised, its frames are only stamped on",
+          '         arrival and kept until the burst is over (QUIET_MS of silence), then handled as on its',
+          '         device (arrival, or when it finished its previous frame, plus its own handling); the',
+          '         load process does nothing else meanwhile, so it is not the bottleneck (HOLD=0: handled live)',
+        ]
+      : [
+          'own device: the same as each client would see it alone: when its socket received the frame that',
+          '         completed its view, plus its own handling of it; the time the frame waited behind the other',
+          '         clients of its load process (hundreds share a core here) left out. Also for the close.',
+        ]),
     'intake:  server time from the first to the last hand of the round; hands/s = hands / intake',
     `         (never below the 0..${JITTER_MS} ms spread of the raises: small classes measure the spread)`,
     "teacher: the teacher's own convergence (in the server's process when the server is local)",
@@ -722,6 +764,12 @@ function printSummary(results: readonly RoundResult[], connectMs: number): void 
         .map((n) => n.toFixed(2))
         .join(' ')}`,
   ];
+  if (HOLD)
+    out.push(
+      `arrival stamps: while frames were held the student processes' event loops were busy at most ` +
+        `${Math.max(...results.map((r) => r.stampMaxMs)).toFixed(1)} ms at a time (a stamp's worst error); ` +
+        `${results.reduce((n, r) => n + r.lateArrivals, 0)} frames arrived while held ones were handed on`,
+    );
   const mismatched = results.reduce((n, r) => n + r.mismatched, 0);
   const samples = results.length * (STUDENTS + 1);
   out.push(
@@ -746,6 +794,7 @@ function printSummary(results: readonly RoundResult[], connectMs: number): void 
       ),
       ownCloseMs: Math.max(...results.map((r) => r.ownCloseMs)),
       generator: generatorShare(results),
+      stampMaxMs: Math.max(...results.map((r) => r.stampMaxMs)),
     };
     process.stdout.write(`@@summary ${JSON.stringify(summary)}\n`);
   }

@@ -4,6 +4,7 @@
  * timestamps when a client's derived queue matches the authority's, and the messages between them.
  */
 
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import {
   type InvitationRecord,
   parseClassroomData,
@@ -27,50 +28,138 @@ import { WebSocket } from 'ws';
 
 export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;
 
-/** The message a load client is handling: when its socket received it, when handling began. */
+/** The message a load client is handling: when its device had it, when handling began here. */
 let handling: { readonly at: number; readonly start: number } | undefined;
 
 /**
- * The time as a client on its own device would see it: when its socket received the message it
- * is handling, plus its own time handling it so far; without the time the message waited behind
- * the other clients of this load process (hundreds share one core here). Outside a message,
+ * The time as a client on its own device would see it: when its device had the message it is
+ * handling (its socket's receipt, or later if the device was still busy with its previous
+ * message), plus its own time handling it so far; without the time the message waited behind the
+ * other clients of this load process (hundreds share one core here). Outside a message,
  * `Date.now()`.
  */
 export function ownDeviceNow(): number {
   return handling === undefined ? Date.now() : handling.at + (Date.now() - handling.start);
 }
 
+/** When a socket of this process last received a message (epoch ms). */
+let lastArrival = 0;
+/** Set while held messages are handed on: what arrives then may be stamped late. */
+let releasing = false;
+/** Messages that arrived while held ones were handed on (their stamps may be late). */
+let arrivedWhileReleasing = 0;
+
 /**
- * `ws`, with every received message stamped when the socket emits it and handed on a moment
- * later (in order, per socket): a load process reads all its sockets' messages of a burst first,
- * so each is stamped when it arrived rather than when the clients before it were done.
+ * One client's device. Its socket's messages are stamped when the socket emits them and handed
+ * to the client one after another. While held (`hold`), they are only stamped and kept: the load
+ * process then does nothing but read its sockets, so each stamp is the moment the message arrived,
+ * not the moment the hundreds of clients before it were done; `release` hands them on, each
+ * timed as on the client's own device (`ownDeviceNow`).
  */
-function stampingWebSocket(url: string): WebSocket {
-  const socket = new WebSocket(url);
-  let onmessage: ((event: WebSocket.MessageEvent) => void) | null = null;
-  Object.defineProperty(socket, 'onmessage', {
-    get: () => onmessage,
-    set: (handler: typeof onmessage) => {
-      onmessage = handler;
-    },
-  });
-  socket.addEventListener('message', (event) => {
-    const handler = onmessage;
-    if (handler === null) return;
+export class DeviceGate {
+  #held = false;
+  readonly #queue: Array<{ readonly at: number; readonly run: () => void }> = [];
+  /** Device time at which the client finished its previous message. */
+  #free = 0;
+
+  hold(): void {
+    this.#held = true;
+  }
+
+  get held(): boolean {
+    return this.#held;
+  }
+
+  arrive(run: () => void): void {
     const at = Date.now();
-    setImmediate(() => {
-      handling = { at, start: Date.now() };
-      try {
-        handler(event);
-      } finally {
-        handling = undefined;
-      }
-    });
-  });
-  return socket;
+    lastArrival = at;
+    if (releasing) arrivedWhileReleasing++;
+    if (this.#held) this.#queue.push({ at, run });
+    else setImmediate(() => this.#handle(at, run));
+  }
+
+  release(): void {
+    this.#held = false;
+    for (const message of this.#queue.splice(0)) this.#handle(message.at, message.run);
+  }
+
+  #handle(at: number, run: () => void): void {
+    handling = { at: Math.max(at, this.#free), start: Date.now() };
+    try {
+      run();
+    } finally {
+      this.#free = ownDeviceNow();
+      handling = undefined;
+    }
+  }
 }
 
-const LoadWebSocket = stampingWebSocket as unknown as WebSocketConstructor;
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+
+/** Starts watching how late this process could stamp an arrival (until `releaseWhenQuiet`). */
+export function watchStamps(): void {
+  loopDelay.reset();
+  loopDelay.enable();
+  arrivedWhileReleasing = 0;
+}
+
+/** Holds every gate, watching the stamps. */
+export function holdAll(gates: readonly DeviceGate[]): void {
+  for (const gate of gates) gate.hold();
+  watchStamps();
+}
+
+/** What the gates' stamps are worth: the event loop's delay while held, late arrivals. */
+export interface StampQuality {
+  /** The longest the event loop was busy while messages were held (a stamp is at most this late). */
+  readonly maxDelayMs: number;
+  readonly p99DelayMs: number;
+  /** Messages that arrived while held ones were being handed on (stamps possibly late). */
+  readonly arrivedWhileReleasing: number;
+}
+
+/**
+ * Once no socket of this process has received anything for `quietMs` (the server has sent its
+ * burst), hands every held message on, gate by gate, yielding between gates so arrivals are
+ * still stamped on time.
+ */
+export async function releaseWhenQuiet(gates: readonly DeviceGate[], quietMs: number): Promise<StampQuality> {
+  while (Date.now() - lastArrival < quietMs) await sleep(10);
+  loopDelay.disable();
+  const quality = {
+    maxDelayMs: loopDelay.max / 1e6,
+    p99DelayMs: loopDelay.percentile(99) / 1e6,
+  };
+  releasing = true;
+  try {
+    for (const gate of gates) {
+      gate.release();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    releasing = false;
+  }
+  return { ...quality, arrivedWhileReleasing };
+}
+
+/** `ws`, with every received message passed through the client's device gate. */
+function gatedWebSocket(gate: DeviceGate): WebSocketConstructor {
+  return function gated(url: string) {
+    const socket = new WebSocket(url);
+    let onmessage: ((event: WebSocket.MessageEvent) => void) | null = null;
+    Object.defineProperty(socket, 'onmessage', {
+      get: () => onmessage,
+      set: (handler: typeof onmessage) => {
+        onmessage = handler;
+      },
+    });
+    socket.addEventListener('message', (event) => {
+      const handler = onmessage;
+      if (handler !== null) gate.arrive(() => handler(event));
+    });
+    return socket;
+  } as unknown as WebSocketConstructor;
+}
 
 // ---------------------------------------------------------------------------------------------
 // messages between the coordinator and a student process
@@ -96,11 +185,17 @@ export type ToStudents =
       readonly roundID: string;
       readonly expected: number;
       readonly jitterMs: number;
+      /** Hold each student's messages once it has raised, until the burst is over (`DeviceGate`). */
+      readonly hold: boolean;
+      /** The silence on every socket of the process that ends a burst. */
+      readonly quietMs: number;
     }
   /** The authority's queue for the round; report convergence until `deadline` (epoch ms). */
   | { readonly t: 'authority'; readonly index: number; readonly key: string; readonly deadline: number }
+  /** The teacher is about to close the round: hold every student's messages, answer `holding`. */
+  | { readonly t: 'hold' }
   /** The teacher closed the round; report when every queue is empty, until `deadline`. */
-  | { readonly t: 'clear'; readonly index: number; readonly deadline: number }
+  | { readonly t: 'clear'; readonly index: number; readonly deadline: number; readonly quietMs: number }
   | { readonly t: 'shutdown' };
 
 export type FromStudents =
@@ -119,6 +214,8 @@ export type FromStudents =
       readonly own: ReadonlyArray<number | null>;
       /** Students whose first full queue differed from the authority's (then checked again). */
       readonly mismatched: number;
+      /** When the students' messages were held: how exact their arrival stamps are. */
+      readonly stamps?: StampQuality;
     }
   | {
       readonly t: 'cleared';
@@ -126,7 +223,9 @@ export type FromStudents =
       readonly at: ReadonlyArray<number | null>;
       readonly own: ReadonlyArray<number | null>;
       readonly cpuMs: number;
+      readonly stamps?: StampQuality;
     }
+  | { readonly t: 'holding' }
   | { readonly t: 'closed' }
   | { readonly t: 'error'; readonly message: string };
 
@@ -377,6 +476,8 @@ export interface LoadClient {
   readonly actions: TeacherActions;
   /** A student's actions, reading `HandTracker.readOwn`. */
   readonly student: StudentActions;
+  /** The client's device: hold its messages while a burst arrives (`holdAll`). */
+  readonly gate: DeviceGate;
   /** Resolves once connected with the first snapshot applied. */
   readonly ready: Promise<void>;
 }
@@ -387,10 +488,11 @@ export function createLoadClient(options: {
   readonly groupID: string;
   readonly deviceID?: string;
 }): LoadClient {
+  const gate = new DeviceGate();
   const inner = new WebSocketTransport({
     url: options.wsUrl,
     token: options.token,
-    WebSocket: LoadWebSocket,
+    WebSocket: gatedWebSocket(gate),
     // 500 clients share one core: give replies and heartbeats room under load.
     requestTimeoutMs: 60_000,
     heartbeatMs: 30_000,
@@ -417,7 +519,7 @@ export function createLoadClient(options: {
     });
   });
   client.connect();
-  return { client, tracker, actions, student, ready };
+  return { client, tracker, actions, student, gate, ready };
 }
 
 /** Connects clients `batch` at a time, each batch fully connected before the next. */

@@ -8,14 +8,20 @@ import {
   cpuMs,
   createLoadClient,
   type FromStudents,
+  holdAll,
   type LoadClient,
+  releaseWhenQuiet,
+  type StampQuality,
   sleep,
   type ToStudents,
+  watchStamps,
 } from './shared.js';
 
 const send = (message: FromStudents) => process.send?.(message);
 
 let clients: LoadClient[] = [];
+/** The current burst's release (held messages handed on once the sockets are quiet). */
+let released: Promise<StampQuality | undefined> = Promise.resolve(undefined);
 
 function fail(error: unknown): void {
   send({ t: 'error', message: error instanceof Error ? error.message : String(error) });
@@ -26,8 +32,10 @@ async function settle(done: (c: LoadClient) => boolean, deadline: number): Promi
   while (!clients.every(done) && Date.now() < deadline) await sleep(10);
 }
 
-async function raiseAll(index: number, roundID: string, expected: number, jitterMs: number): Promise<void> {
+async function raiseAll(message: Extract<ToStudents, { t: 'round' }>): Promise<void> {
+  const { index, roundID, expected, jitterMs, hold, quietMs } = message;
   for (const c of clients) c.tracker.startRound(expected);
+  let holding = false;
   const errors: string[] = [];
   let done = 0;
   const report = setInterval(() => send({ t: 'raising', index, done }), 1000);
@@ -38,6 +46,12 @@ async function raiseAll(index: number, roundID: string, expected: number, jitter
         while (c.client.getInvitation(roundID) === undefined) await sleep(5);
         await sleep(Math.random() * jitterMs);
         await c.student.raiseHand();
+        // Raised: from now on this device only takes in the class's frames (held, stamped).
+        if (hold) {
+          if (!holding) watchStamps();
+          holding = true;
+          c.gate.hold();
+        }
       } catch (error) {
         errors.push(`${c.client.userID}: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -45,6 +59,11 @@ async function raiseAll(index: number, roundID: string, expected: number, jitter
     }),
   );
   clearInterval(report);
+  if (holding)
+    released = releaseWhenQuiet(
+      clients.map((c) => c.gate),
+      quietMs,
+    );
   send({ t: 'raised', index, errors });
 }
 
@@ -65,11 +84,12 @@ process.on('message', (message: ToStudents) => {
       break;
     }
     case 'round':
-      raiseAll(message.index, message.roundID, message.expected, message.jitterMs).catch(fail);
+      raiseAll(message).catch(fail);
       break;
     case 'authority': {
       const { index, key, deadline } = message;
       for (const c of clients) c.tracker.setAuthority(key);
+      const stamps = released;
       // Every client's view first, then the derivations (yielding, so late frames still flow).
       settle((c) => c.tracker.stamped !== undefined, deadline)
         .then(async () => {
@@ -79,28 +99,48 @@ process.on('message', (message: ToStudents) => {
           }
         })
         .then(() => settle((c) => c.tracker.convergedAt !== undefined, deadline))
-        .then(() =>
+        .then(() => stamps)
+        .then((quality) =>
           send({
             t: 'converged',
             index,
-            at: clients.map((c) => c.tracker.convergedAt ?? null),
+            // Held messages are handled after the burst: only the device's time means anything.
+            at: clients.map((c) => (quality ? c.tracker.ownConvergedAt : c.tracker.convergedAt) ?? null),
             own: clients.map((c) => c.tracker.ownConvergedAt ?? null),
             mismatched: clients.filter((c) => c.tracker.mismatched).length,
+            ...(quality ? { stamps: quality } : {}),
           }),
         );
       break;
     }
+    case 'hold':
+      holdAll(clients.map((c) => c.gate));
+      released = Promise.resolve(undefined);
+      send({ t: 'holding' });
+      break;
     case 'clear': {
-      const { index, deadline } = message;
-      settle((c) => c.tracker.markers === 0, deadline).then(() =>
-        send({
-          t: 'cleared',
-          index,
-          at: clients.map((c) => (c.tracker.markers === 0 ? (c.tracker.clearedAt ?? null) : null)),
-          own: clients.map((c) => (c.tracker.markers === 0 ? (c.tracker.ownClearedAt ?? null) : null)),
-          cpuMs: cpuMs(),
-        }),
-      );
+      const { index, deadline, quietMs } = message;
+      const held = clients.some((c) => c.gate.held);
+      const stamps = held
+        ? releaseWhenQuiet(
+            clients.map((c) => c.gate),
+            quietMs,
+          )
+        : Promise.resolve(undefined);
+      stamps
+        .then(async (quality) => {
+          await settle((c) => c.tracker.markers === 0, deadline);
+          const at = (c: LoadClient) => (quality ? c.tracker.ownClearedAt : c.tracker.clearedAt);
+          send({
+            t: 'cleared',
+            index,
+            at: clients.map((c) => (c.tracker.markers === 0 ? (at(c) ?? null) : null)),
+            own: clients.map((c) => (c.tracker.markers === 0 ? (c.tracker.ownClearedAt ?? null) : null)),
+            cpuMs: cpuMs(),
+            ...(quality ? { stamps: quality } : {}),
+          });
+        })
+        .catch(fail);
       break;
     }
     case 'shutdown':
