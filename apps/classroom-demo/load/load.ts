@@ -25,7 +25,9 @@
  * of 500 does; measured on 2 cores). Environment: STUDENTS, ROUNDS, BATCH (connections per batch, 50), JITTER_MS
  * (each student raises after a random 0..JITTER_MS ms, 100), CONVERGE_TIMEOUT_MS (per phase,
  * 30000), TIME_LIMIT_S (the whole run, 170), STUDENT_PROCESSES, PROF_DIR (the student processes write
- * V8 CPU profiles there).
+ * V8 CPU profiles there), HOLD (1: students' frames held during a burst, see DeviceGate; 0: handled
+ * as they come), QUIET_MS (the silence that ends a burst, 250), GROUP_NOTICE_MS (the in-process
+ * server's groupNoticeMs).
  *
  * Times are epoch ms on this machine: the in-process server stamps `createdAt` with the same
  * clock; with BECKON_URL the server's stamps are shifted by the teacher's measured clock offset.
@@ -73,6 +75,10 @@ const BECKON_URL = process.env.BECKON_URL?.trim() || undefined;
 /** HOLD=0: students handle frames as they come, behind the other clients of their process. */
 const HOLD = intEnv('HOLD', 1, 0) !== 0;
 const QUIET_MS = intEnv('QUIET_MS', 250, 10);
+/** The in-process server's `groupNoticeMs` (its default when unset; 1 = a notice per change). */
+const GROUP_NOTICE_MS = process.env.GROUP_NOTICE_MS ? intEnv('GROUP_NOTICE_MS', 500, 1) : undefined;
+/** No group notice for this long after the connects: the class is settled, the rounds can start. */
+const SETTLE_MS = 1000;
 
 const started = Date.now();
 const hardDeadline = started + TIME_LIMIT_MS;
@@ -296,6 +302,7 @@ async function main(): Promise<{ results: RoundResult[]; connectMs: number }> {
       // On a shared 2-core machine a student process can be starved for longer than the default
       // 15 s ping: the run measures the classroom, not the dead-socket check.
       heartbeatMs: 60_000,
+      ...(GROUP_NOTICE_MS === undefined ? {} : { groupNoticeMs: GROUP_NOTICE_MS }),
     });
     resources.server = server;
     httpUrl = server.url;
@@ -346,6 +353,7 @@ async function main(): Promise<{ results: RoundResult[]; connectMs: number }> {
 
   // Connect: the teacher, then the students in batches.
   const connectStart = Date.now();
+  const connectFrames0 = await serverFrames(httpUrl);
   const teacher = createLoadClient({ wsUrl, token: teacherToken, groupID });
   resources.teacher = teacher;
   await withTimeout(teacher.ready, phaseDeadline(60_000), 'the teacher to connect');
@@ -376,6 +384,17 @@ async function main(): Promise<{ results: RoundResult[]; connectMs: number }> {
   const connectMs = Date.now() - connectStart;
   log(`all ${STUDENTS} students connected in ${ms(connectMs)} (batches of ${BATCH})`);
   if (server) log(`server connections: ${server.metrics.connections}`);
+  // The connects' presence notices (one per member per groupNoticeMs) end before the rounds start.
+  let lastNotice = Date.now();
+  const offNotices = teacher.client.on('onGroupChanged', () => {
+    lastNotice = Date.now();
+  });
+  await waitUntil(() => Date.now() - lastNotice >= SETTLE_MS, phaseDeadline(), 'the class to settle');
+  offNotices();
+  const connectFrames = (await serverFrames(httpUrl)) - connectFrames0;
+  log(
+    `the class settled: ${connectFrames} frames sent while it connected (${(connectFrames / STUDENTS).toFixed(2)} per student)`,
+  );
 
   const results: RoundResult[] = [];
   for (let index = 1; index <= ROUNDS; index++) {

@@ -15,6 +15,7 @@ import type { ResolvedOptions, ServerContext } from './context.js';
 import { demoContentSecurityPolicy } from './csp.js';
 import { groupHistoryFromAccept, groupHistoryFromEnded, groupHistoryFromLeave } from './groupHistory.js';
 import { groupCallOf, leaveNoticeOf } from './groupLeave.js';
+import { DEFAULT_GROUP_NOTICE_MS, GroupNotices } from './groupNotices.js';
 import { GroupWatch } from './groupWatch.js';
 import { historyFromEnded, historyFromHangup } from './history.js';
 import { handleHttp } from './http.js';
@@ -119,6 +120,12 @@ export interface BeckonServerOptions {
    * `maxDelayMs` after the first held change. Default 50 and 2000 ms.
    */
   readonly classroomBatch?: { readonly quietMs?: number; readonly maxDelayMs?: number };
+  /**
+   * A group's notices (members joined, left, connected or went away) go out at most once per
+   * group per `groupNoticeMs`: the first change at once, later ones together at the interval's
+   * end. Default 500 ms.
+   */
+  readonly groupNoticeMs?: number;
 }
 
 export interface BeckonServer {
@@ -239,6 +246,13 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     for (const member of members)
       for (const connection of connections.get(member) ?? []) connection.sendText(text);
   };
+  const notices = new GroupNotices(
+    positive('groupNoticeMs', options.groupNoticeMs, DEFAULT_GROUP_NOTICE_MS),
+    (groupID, members) => {
+      notifyGroup(groupID, members);
+      queues.membersChanged(groupID, members);
+    },
+  );
   /** Presence changed: every group of the user hears it, on every process. */
   const announceGroupsOf = (userID: string) => {
     store.groupsOf(userID).then(
@@ -451,10 +465,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         recordHistory(historyFromEnded(invitation));
         recordHistory(groupHistoryFromEnded(invitation));
       },
-      groupChanged(groupID: string, members: readonly string[]) {
-        notifyGroup(groupID, members);
-        queues.membersChanged(groupID, members);
-      },
+      groupChanged: (groupID: string, members: readonly string[]) => notices.announce(groupID, members),
       queueChanged: (groupID: string) => queues.changed(groupID),
       resync(userID: string) {
         for (const connection of connections.get(userID) ?? []) connection.resync();
@@ -557,6 +568,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         calls.close();
         groupCalls.close();
         batches.close();
+        notices.close();
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
         for (const connection of sockets) connection.close(CloseCode.GOING_AWAY, 'server shutting down');
         for (const ws of wss.clients) ws.close(CloseCode.GOING_AWAY, 'server shutting down');
