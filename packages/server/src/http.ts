@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createToken, verifyToken } from './auth.js';
 import { type IceServersConfig, iceServersFor } from './iceServers.js';
 import type { JoinThrottle } from './limits.js';
+import type { MembersCache, MembersView } from './membersCache.js';
 import type { Metrics } from './metrics.js';
 import { originAllowed } from './origin.js';
 import { serveStatic } from './staticFiles.js';
@@ -31,6 +32,8 @@ export interface HttpContext {
   readonly trtc?: { readonly sdkAppId: number; readonly secretKey: string };
   /** STUN/TURN servers for `GET /ice-servers`; none when undefined. */
   readonly iceServers?: IceServersConfig;
+  /** `GET /groups/:id/members`, shared by the requests of one refetch. */
+  readonly members: MembersCache;
 }
 
 const API_PREFIXES = ['/groups', '/history', '/dev/', '/trtc/', '/ice-servers', '/healthz', '/metrics'];
@@ -48,6 +51,11 @@ class HttpError extends BeckonError<number> {
     super(code, message);
     this.status = status;
   }
+}
+
+async function readMembers(store: Store, groupID: string): Promise<MembersView | undefined> {
+  const group = await store.getGroup(groupID);
+  return group && { group, online: await store.online(group.members) };
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -208,6 +216,7 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
         ctx.joins.failed(userID, address);
         throw new HttpError(404, ErrorCode.GROUP_NOT_FOUND, 'no group has this code');
       }
+      ctx.members.invalidate(group.groupID);
       ctx.store.announceGroup(group.groupID, group.members);
       return send(res, 200, publicGroup(group));
     }
@@ -220,13 +229,15 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
     const match = /^\/groups\/([^/]+)\/(members|leave)$/.exec(path);
     if (match) {
       const groupID = decodeURIComponent(match[1] ?? '');
-      const group = await ctx.store.getGroup(groupID);
-      if (!group) throw new HttpError(404, ErrorCode.GROUP_NOT_FOUND, 'group not found');
-      if (!group.members.includes(userID)) {
-        throw new HttpError(403, ErrorCode.NOT_GROUP_MEMBER, 'you are not a member of this group');
-      }
       if (req.method === 'GET' && match[2] === 'members') {
-        const online = await ctx.store.online(group.members);
+        const read = () => readMembers(ctx.store, groupID);
+        let view = await ctx.members.get(groupID, read);
+        if (view && !view.group.members.includes(userID)) view = await read();
+        if (!view) throw new HttpError(404, ErrorCode.GROUP_NOT_FOUND, 'group not found');
+        const { group, online } = view;
+        if (!group.members.includes(userID)) {
+          throw new HttpError(403, ErrorCode.NOT_GROUP_MEMBER, 'you are not a member of this group');
+        }
         const members = group.members.map((id) => ({
           userID: id,
           online: online.has(id),
@@ -234,8 +245,14 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
         }));
         return send(res, 200, { group: publicGroup(group), members });
       }
+      const group = await ctx.store.getGroup(groupID);
+      if (!group) throw new HttpError(404, ErrorCode.GROUP_NOT_FOUND, 'group not found');
+      if (!group.members.includes(userID)) {
+        throw new HttpError(403, ErrorCode.NOT_GROUP_MEMBER, 'you are not a member of this group');
+      }
       if (req.method === 'POST' && match[2] === 'leave') {
         await ctx.store.leaveGroup(groupID, userID);
+        ctx.members.invalidate(groupID);
         ctx.store.announceGroup(groupID, group.members);
         return send(res, 204, null);
       }

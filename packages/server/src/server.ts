@@ -29,6 +29,7 @@ import {
   type RateLimit,
   UserBuckets,
 } from './limits.js';
+import { MembersCache } from './membersCache.js';
 import { Metrics } from './metrics.js';
 import { originAllowed } from './origin.js';
 import { QueueStream } from './queueStream.js';
@@ -246,13 +247,13 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     for (const member of members)
       for (const connection of connections.get(member) ?? []) connection.sendText(text);
   };
-  const notices = new GroupNotices(
-    positive('groupNoticeMs', options.groupNoticeMs, DEFAULT_GROUP_NOTICE_MS),
-    (groupID, members) => {
-      notifyGroup(groupID, members);
-      queues.membersChanged(groupID, members);
-    },
-  );
+  const groupNoticeMs = positive('groupNoticeMs', options.groupNoticeMs, DEFAULT_GROUP_NOTICE_MS);
+  /** Members lists, shared by a notice's refetches; no older than a notice interval. */
+  const members = new MembersCache(groupNoticeMs);
+  const notices = new GroupNotices(groupNoticeMs, (groupID, members) => {
+    notifyGroup(groupID, members);
+    queues.membersChanged(groupID, members);
+  });
   /** Presence changed: every group of the user hears it, on every process. */
   const announceGroupsOf = (userID: string) => {
     store.groupsOf(userID).then(
@@ -465,7 +466,10 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         recordHistory(historyFromEnded(invitation));
         recordHistory(groupHistoryFromEnded(invitation));
       },
-      groupChanged: (groupID: string, members: readonly string[]) => notices.announce(groupID, members),
+      groupChanged: (groupID: string, groupMembers: readonly string[]) => {
+        members.invalidate(groupID);
+        notices.announce(groupID, groupMembers);
+      },
       queueChanged: (groupID: string) => queues.changed(groupID),
       resync(userID: string) {
         for (const connection of connections.get(userID) ?? []) connection.resync();
@@ -497,6 +501,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       contentSecurityPolicy,
       ...(options.trtc ? { trtc: options.trtc } : {}),
       ...(iceServers ? { iceServers } : {}),
+      members,
     }).catch((err: unknown) => {
       const unavailable = (err as { code?: unknown })?.code === ErrorCode.UNAVAILABLE;
       log.error({ err }, 'http handler failed');
