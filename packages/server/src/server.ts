@@ -249,7 +249,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
   };
   const groupNoticeMs = positive('groupNoticeMs', options.groupNoticeMs, DEFAULT_GROUP_NOTICE_MS);
   /** Members lists, shared by a notice's refetches; no older than a notice interval. */
-  const members = new MembersCache(groupNoticeMs);
+  const membersLists = new MembersCache(groupNoticeMs);
   const notices = new GroupNotices(groupNoticeMs, (groupID, members) => {
     notifyGroup(groupID, members);
     queues.membersChanged(groupID, members);
@@ -466,9 +466,9 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         recordHistory(historyFromEnded(invitation));
         recordHistory(groupHistoryFromEnded(invitation));
       },
-      groupChanged: (groupID: string, groupMembers: readonly string[]) => {
-        members.invalidate(groupID);
-        notices.announce(groupID, groupMembers);
+      groupChanged: (groupID: string, members: readonly string[]) => {
+        membersLists.invalidate(groupID);
+        notices.announce(groupID, members);
       },
       queueChanged: (groupID: string) => queues.changed(groupID),
       resync(userID: string) {
@@ -501,7 +501,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       contentSecurityPolicy,
       ...(options.trtc ? { trtc: options.trtc } : {}),
       ...(iceServers ? { iceServers } : {}),
-      members,
+      members: membersLists,
     }).catch((err: unknown) => {
       const unavailable = (err as { code?: unknown })?.code === ErrorCode.UNAVAILABLE;
       log.error({ err }, 'http handler failed');
