@@ -120,11 +120,18 @@ export interface StampQuality {
 
 /**
  * Once no socket of this process has received anything for `quietMs` (the server has sent its
- * burst), hands every held message on, gate by gate, yielding between gates so arrivals are
- * still stamped on time.
+ * burst), or after `maxWaitMs` at the latest, hands every held message on, gate by gate,
+ * yielding between gates so arrivals are still stamped on time.
  */
-export async function releaseWhenQuiet(gates: readonly DeviceGate[], quietMs: number): Promise<StampQuality> {
-  while (Date.now() - lastArrival < quietMs) await sleep(10);
+export async function releaseWhenQuiet(
+  gates: readonly DeviceGate[],
+  quietMs: number,
+  maxWaitMs = 20_000,
+): Promise<StampQuality> {
+  // Traffic that never pauses (it should not: a round's frames come in batches) only delays
+  // the release; the messages keep their arrival stamps.
+  const until = Date.now() + maxWaitMs;
+  while (Date.now() - lastArrival < quietMs && Date.now() < until) await sleep(10);
   loopDelay.disable();
   const quality = {
     maxDelayMs: loopDelay.max / 1e6,
