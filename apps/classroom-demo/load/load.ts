@@ -26,17 +26,19 @@
  * (each student raises after a random 0..JITTER_MS ms, 100), CONVERGE_TIMEOUT_MS (per phase,
  * 30000), TIME_LIMIT_S (the whole run, 170), STUDENT_PROCESSES, PROF_DIR (the student processes write
  * V8 CPU profiles there), HOLD (1: students' frames held during a burst, see DeviceGate; 0: handled
- * as they come), QUIET_MS (the silence that ends a burst, 250), GROUP_NOTICE_MS (the in-process
- * server's groupNoticeMs).
+ * as they come), QUIET_MS (the silence that ends a burst, 250), GROUP_NOTICE_MS and BATCH_QUIET_MS
+ * (the in-process servers' groupNoticeMs and classroomBatch.quietMs), REDIS_URL (the in-process
+ * servers on this Redis, SERVERS of them, default 2, the student processes split over them; the
+ * run's keys are removed at the end).
  *
  * Times are epoch ms on this machine: the in-process server stamps `createdAt` with the same
  * clock; with BECKON_URL the server's stamps are shifted by the teacher's measured clock offset.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type BeckonServer, createBeckonServer, createToken } from '@beckon/server';
+import { type BeckonServer, createBeckonServer, createToken, RedisStore } from '@beckon/server';
 import { ErrorCode, type InvitationRecord, parseClassroomData, SignalingError } from '@beckon/signaling';
 import {
   cpuMs,
@@ -72,11 +74,16 @@ const CONVERGE_TIMEOUT_MS = intEnv('CONVERGE_TIMEOUT_MS', 30_000, 100);
 const TIME_LIMIT_MS = intEnv('TIME_LIMIT_S', 170, 5) * 1000;
 const STUDENT_PROCESSES = Math.min(STUDENTS, intEnv('STUDENT_PROCESSES', 2, 1));
 const BECKON_URL = process.env.BECKON_URL?.trim() || undefined;
+/** REDIS_URL: the in-process servers run on this Redis (a prefix of their own), SERVERS of them. */
+const REDIS_URL = process.env.REDIS_URL?.trim() || undefined;
+const SERVERS = REDIS_URL === undefined ? 1 : intEnv('SERVERS', 2, 1);
 /** HOLD=0: students handle frames as they come, behind the other clients of their process. */
 const HOLD = intEnv('HOLD', 1, 0) !== 0;
 const QUIET_MS = intEnv('QUIET_MS', 250, 10);
 /** The in-process server's `groupNoticeMs` (its default when unset; 1 = a notice per change). */
 const GROUP_NOTICE_MS = process.env.GROUP_NOTICE_MS ? intEnv('GROUP_NOTICE_MS', 500, 1) : undefined;
+/** The in-process servers' `classroomBatch.quietMs` (their default when unset). */
+const BATCH_QUIET_MS = process.env.BATCH_QUIET_MS ? intEnv('BATCH_QUIET_MS', 50, 1) : undefined;
 /** No group notice for this long after the connects: the class is settled, the rounds can start. */
 const SETTLE_MS = 1000;
 
@@ -243,15 +250,50 @@ class StudentProcess {
 // the run
 
 const resources: {
-  server?: BeckonServer;
+  /** The in-process servers (none with BECKON_URL); the teacher is on the first. */
+  servers: BeckonServer[];
+  /** REDIS_URL: the key prefix of this run, removed at the end. */
+  redisPrefix?: string;
   teacher?: LoadClient;
   processes: StudentProcess[];
-} = { processes: [] };
+} = { servers: [], processes: [] };
 
 async function cleanup(): Promise<void> {
   await Promise.allSettled(resources.processes.map((p) => p.shutdown()));
   resources.teacher?.client.close();
-  await resources.server?.close();
+  await Promise.allSettled(resources.servers.map((s) => s.close()));
+  if (REDIS_URL !== undefined && resources.redisPrefix !== undefined)
+    removeKeys(REDIS_URL, resources.redisPrefix);
+}
+
+/** Deletes this run's keys (redis-cli's --scan, then UNLINK in batches). */
+function removeKeys(url: string, prefix: string): void {
+  const cli = `redis-cli -u ${JSON.stringify(url)}`;
+  const result = spawnSync(
+    'sh',
+    [
+      '-c',
+      `${cli} --scan --pattern ${JSON.stringify(`${prefix}*`)} | xargs -r -d '\\n' -n 500 ${cli} UNLINK > /dev/null`,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+  );
+  if (result.status !== 0)
+    log(
+      `the run's Redis keys (${prefix}*) were not removed: ${result.stderr?.trim() || `exit ${result.status}`}`,
+    );
+}
+
+/** Metric lines of every in-process server, summed per line name. */
+function serverMetric(prefix: string): string[] {
+  const sums = new Map<string, number>();
+  for (const server of resources.servers)
+    for (const line of server.metrics.render().split('\n')) {
+      if (!line.startsWith(prefix)) continue;
+      const space = line.lastIndexOf(' ');
+      const name = line.slice(0, space);
+      sums.set(name, (sums.get(name) ?? 0) + Number(line.slice(space + 1)));
+    }
+  return [...sums].map(([name, value]) => `${name} ${value}`);
 }
 
 async function httpJson(url: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
@@ -287,9 +329,12 @@ async function main(): Promise<{ results: RoundResult[]; connectMs: number }> {
   // The server: in this process, or BECKON_URL (a dev-mode server, for /dev/token).
   let httpUrl: string;
   let token: (userID: string) => Promise<string>;
+  let wsUrls: string[];
   if (BECKON_URL === undefined) {
     const secret = randomBytes(32).toString('hex');
-    const server = await createBeckonServer({
+    const redisPrefix = `beckon-load-${tag}:`;
+    resources.redisPrefix = redisPrefix;
+    const options = () => ({
       port: 0,
       host: '127.0.0.1',
       secret,
@@ -302,12 +347,28 @@ async function main(): Promise<{ results: RoundResult[]; connectMs: number }> {
       // On a shared 2-core machine a student process can be starved for longer than the default
       // 15 s ping: the run measures the classroom, not the dead-socket check.
       heartbeatMs: 60_000,
+      ...(BATCH_QUIET_MS === undefined ? {} : { classroomBatch: { quietMs: BATCH_QUIET_MS } }),
       ...(GROUP_NOTICE_MS === undefined ? {} : { groupNoticeMs: GROUP_NOTICE_MS }),
+      ...(REDIS_URL === undefined
+        ? {}
+        : {
+            store: new RedisStore({
+              url: REDIS_URL,
+              prefix: redisPrefix,
+              maxInvitees: Math.max(1000, STUDENTS),
+            }),
+          }),
     });
-    resources.server = server;
-    httpUrl = server.url;
+    for (let i = 0; i < SERVERS; i++) resources.servers.push(await createBeckonServer(options()));
+    const [first] = resources.servers as [BeckonServer];
+    httpUrl = first.url;
+    wsUrls = resources.servers.map((s) => s.wsUrl);
     token = (userID) => createToken({ secret, userID });
-    log(`server listening on ${server.url} (in-process, memory store)`);
+    log(
+      REDIS_URL === undefined
+        ? `server listening on ${first.url} (in-process, memory store)`
+        : `${SERVERS} servers (in-process) on ${wsUrls.join(', ')}, sharing the Redis at ${REDIS_URL} (prefix ${redisPrefix})`,
+    );
   } else {
     httpUrl = BECKON_URL.replace(/^ws/, 'http').replace(/\/+$/, '');
     token = async (userID) => {
@@ -316,8 +377,9 @@ async function main(): Promise<{ results: RoundResult[]; connectMs: number }> {
       return body.token;
     };
     log(`using the server at ${httpUrl}`);
+    wsUrls = [httpUrl.replace(/^http/, 'ws')];
   }
-  const wsUrl = httpUrl.replace(/^http/, 'ws');
+  const wsUrl = wsUrls[0] as string;
 
   const teacherToken = await token(teacherID);
   const credentials: StudentCredential[] = await pool(studentIDs, 50, async (userID) => ({
@@ -327,7 +389,7 @@ async function main(): Promise<{ results: RoundResult[]; connectMs: number }> {
 
   // The class.
   let groupID: string;
-  const server = resources.server;
+  const server = resources.servers[0];
   if (server) {
     const group = await server.store.createGroup(teacherID, `Load ${tag}`);
     for (const s of studentIDs) await server.store.joinGroup(group.code, s);
@@ -370,7 +432,8 @@ async function main(): Promise<{ results: RoundResult[]; connectMs: number }> {
     for (const [p, proc] of processes.entries()) {
       proc.send({
         t: 'init',
-        wsUrl,
+        // With several servers, each student process connects to one of them in turn.
+        wsUrl: wsUrls[p % wsUrls.length] as string,
         groupID,
         students: shares[p] ?? [],
         batch: Math.max(1, Math.floor(BATCH / STUDENT_PROCESSES)),
@@ -383,7 +446,7 @@ async function main(): Promise<{ results: RoundResult[]; connectMs: number }> {
   }
   const connectMs = Date.now() - connectStart;
   log(`all ${STUDENTS} students connected in ${ms(connectMs)} (batches of ${BATCH})`);
-  if (server) log(`server connections: ${server.metrics.connections}`);
+  if (server) log(`server connections: ${resources.servers.map((s) => s.metrics.connections).join(' + ')}`);
   // The connects' presence notices (one per member per groupNoticeMs) end before the rounds start.
   let lastNotice = Date.now();
   const offNotices = teacher.client.on('onGroupChanged', () => {
@@ -449,8 +512,9 @@ async function authorityQueue(
   teacherToken: string,
 ): Promise<{ key: string; hands: number; first: number; last: number }> {
   let records: readonly InvitationRecord[];
-  if (resources.server) {
-    records = (await resources.server.store.snapshot(teacherID)).invitations;
+  const server = resources.servers[0];
+  if (server) {
+    records = (await server.store.snapshot(teacherID)).invitations;
   } else {
     // A fresh device of the teacher: its first frame is the server's snapshot.
     const probe = createLoadClient({
@@ -501,7 +565,7 @@ interface Run {
 
 /** Frames the server has sent so far: its metrics, in this process or over HTTP. */
 async function serverFrames(httpUrl: string): Promise<number> {
-  if (resources.server) return resources.server.metrics.framesSent;
+  if (resources.servers.length > 0) return resources.servers.reduce((n, s) => n + s.metrics.framesSent, 0);
   const text = await (await fetch(`${httpUrl}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith('beckon_frames_sent_total '));
   return Number(line?.split(' ')[1] ?? Number.NaN);
@@ -553,7 +617,7 @@ async function round(index: number, run: Run): Promise<RoundResult> {
     throw new Error(`round ${index}: the server holds ${authority.hands} raised hands, expected ${STUDENTS}`);
   }
   // Server time to this machine's: the in-process server shares the clock.
-  const offset = resources.server ? 0 : teacher.client.clockOffset;
+  const offset = resources.servers.length > 0 ? 0 : teacher.client.clockOffset;
   const lastHand = authority.last - offset;
 
   const deadline = phaseDeadline();
@@ -636,11 +700,8 @@ async function round(index: number, run: Run): Promise<RoundResult> {
   const studentsCpuMs = processes.reduce((n, p) => n + p.cpuMs, 0) - students0;
   const wallMs = Math.max(...(clearedAt as number[])) - openedAt;
   // Sockets the server cut (slow readers, dead ones): their clients reconnect and replay.
-  const cut = resources.server?.metrics
-    .render()
-    .split('\n')
-    .filter((l) => l.startsWith('beckon_connections_closed_total{'));
-  if (cut?.length) log(`round ${index}: so far the server closed ${cut.join(', ')}`);
+  const cut = serverMetric('beckon_connections_closed_total{');
+  if (cut.length) log(`round ${index}: so far the server closed ${cut.join(', ')}`);
   const stamps = [...converged, ...cleared].flatMap((m) => (m.stamps ? [m.stamps] : []));
   const stampMaxMs = Math.max(0, ...stamps.map((q) => q.maxDelayMs));
   const lateArrivals = stamps.reduce((n, q) => n + q.arrivedWhileReleasing, 0);
@@ -674,6 +735,12 @@ async function round(index: number, run: Run): Promise<RoundResult> {
     stampMaxMs,
     lateArrivals,
   };
+}
+
+function serverDescription(): string {
+  if (resources.servers.length === 0) return BECKON_URL ?? '';
+  if (REDIS_URL === undefined) return 'in this process (memory store)';
+  return `${SERVERS} in this process on one Redis (students' processes split over them)`;
 }
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
@@ -742,7 +809,7 @@ function printSummary(results: readonly RoundResult[], connectMs: number): void 
   const out = [
     '',
     `Classroom load: 1 teacher + ${STUDENTS} students, ${ROUNDS} rounds, ${results.length * (STUDENTS + 1)} convergence samples`,
-    `server ${resources.server ? 'in this process (memory store)' : BECKON_URL}; students in ${STUDENT_PROCESSES} ` +
+    `server ${serverDescription()}; students in ${STUDENT_PROCESSES} ` +
       `process(es); connected in batches of ${BATCH} in ${ms(connectMs)}; raise jitter 0..${JITTER_MS} ms`,
     '',
     line(header),
@@ -913,18 +980,15 @@ if (SIZES.length > 0) {
       clearTimeout(watchdog);
       printSummary(results, connectMs);
       await cleanup();
-      log(resources.server ? 'closed every socket and the server' : 'closed every socket');
+      log(resources.servers.length > 0 ? 'closed every socket and the server' : 'closed every socket');
       process.exitCode = 0;
       setTimeout(() => process.exit(0), 2000).unref();
     },
     async (error: unknown) => {
       clearTimeout(watchdog);
       process.stderr.write(`\nload: FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
-      const cut = resources.server?.metrics
-        .render()
-        .split('\n')
-        .filter((l) => l.startsWith('beckon_connections_closed_total{'));
-      if (cut?.length) process.stderr.write(`load: the server closed ${cut.join(', ')}\n`);
+      const cut = serverMetric('beckon_connections_closed_total{');
+      if (cut.length) process.stderr.write(`load: the server closed ${cut.join(', ')}\n`);
       await cleanup().catch(() => {});
       process.exit(1);
     },

@@ -118,7 +118,7 @@ export interface BeckonServerOptions {
   /**
    * Classroom changes (hands, rounds) reach members other than the teacher and the acting
    * student in one frame per batch: sent once the group has been quiet for `quietMs`, or
-   * `maxDelayMs` after the first held change. Default 50 and 2000 ms.
+   * `maxDelayMs` after the first held change. Default 50 ms (150 ms on Redis) and 2000 ms.
    */
   readonly classroomBatch?: { readonly quietMs?: number; readonly maxDelayMs?: number };
   /**
@@ -213,7 +213,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
   if (typeof contentSecurityPolicy === 'string' && /[\r\n]/.test(contentSecurityPolicy)) {
     throw new TypeError('createBeckonServer: contentSecurityPolicy must be one line');
   }
-  const store =
+  const store: Store =
     options.store ??
     new MemoryStore(options.maxInvitees === undefined ? {} : { maxInvitees: options.maxInvitees });
   const metrics = new Metrics();
@@ -221,7 +221,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     quietMs: positive(
       'classroomBatch.quietMs',
       options.classroomBatch?.quietMs,
-      DEFAULT_CLASSROOM_BATCH.quietMs,
+      store.shared ? DEFAULT_CLASSROOM_BATCH.sharedQuietMs : DEFAULT_CLASSROOM_BATCH.quietMs,
     ),
     maxDelayMs: positive(
       'classroomBatch.maxDelayMs',

@@ -112,6 +112,11 @@ export interface StoreSnapshot {
 export interface Store extends GroupRooms {
   /** Changes when the store's data is lost or replaced; clients resync when it differs. */
   readonly epoch: string;
+  /**
+   * Several processes share this store (Redis): events reach a process through it, spread out in
+   * time, so a classroom batch waits longer for quiet (`DEFAULT_CLASSROOM_BATCH.sharedQuietMs`).
+   */
+  readonly shared?: boolean;
   start(listener: StoreListener, log: Logger): Promise<void>;
   dispatch(actor: string, device: string, command: Command): Promise<CommandReply>;
   /** The invitation reached a device of `invitee`. */

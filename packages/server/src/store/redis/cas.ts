@@ -22,7 +22,9 @@ export type Inputs = (loaded: Loaded, now: number) => TransitionInput[];
 export type Committed = Array<[string[], number[]]>;
 
 export interface Applied {
+  /** The first input's reply (a command); `replies` has every input's, in order. */
   readonly reply?: CommandReply;
+  readonly replies: ReadonlyArray<CommandReply | undefined>;
   readonly loaded: Loaded;
   readonly effects: readonly Effect[];
   /** Set when something was written. */
@@ -88,13 +90,15 @@ export class Cas {
       const loaded = guessed ? guess : await this.load(query);
       let state = stateOf(loaded);
       const effects: Effect[] = [];
+      const replies: Array<CommandReply | undefined> = [];
       for (const input of inputs(loaded, Date.now())) {
         const result = transition(state, input);
         state = result.state;
         effects.push(...result.effects);
+        replies.push(result.effects.find((e) => e.type === 'reply')?.reply);
       }
-      const reply = effects.find((e) => e.type === 'reply')?.reply;
-      const base = reply ? { reply, loaded, effects } : { loaded, effects };
+      const reply = replies.find((r) => r !== undefined);
+      const base = reply ? { reply, replies, loaded, effects } : { replies, loaded, effects };
       const plan = planCommit(this.#o.keys, loaded, state, effects, this.#o.endedTtlMs);
       // A refusal is only as good as what it was decided on: never answer one from a guess.
       if (plan === undefined && guessed) continue;
