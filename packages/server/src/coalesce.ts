@@ -4,7 +4,7 @@ import { type ClassroomOp, classroomOpOf } from '@beckon/signaling/classroom';
 /**
  * Defaults of `BeckonServerOptions.classroomBatch`; `sharedQuietMs` is `quietMs`'s default on a
  * shared store (Redis), where a class's changes reach each process spread out in time: with 50 ms
- * a round of 1,000 over two processes cost 6.9-8.0 frames per student, with 150 ms 5.0-5.5.
+ * a round of 1,000 over two processes cost 6.9-8.0 frames per student, with 150 ms 4.5-5.0.
  */
 export const DEFAULT_CLASSROOM_BATCH = { quietMs: 50, sharedQuietMs: 150, maxDelayMs: 2000 } as const;
 

@@ -60,18 +60,6 @@ export interface RedisStoreOptions {
   readonly endedTtlMs?: number;
 }
 
-/**
- * The store of a deployment of several processes sharing one Redis (or one Redis Cluster, where
- * the keys a commit touches share a hash slot: keys.ts). Each command reads what it needs in one
- * script, runs the shared pure `transition` here, and writes the outcome with one
- * compare-and-set script that also logs the events per user and publishes a hint. See
- * DESIGN.md, "Distributed mode on Redis (as built)".
- *
- * @example
- * const server = await createBeckonServer({
- *   secret, store: new RedisStore({ url: 'redis://127.0.0.1:6379', prefix: 'beckon:' }),
- * });
- */
 /** At most this many commands on one invitation commit together. */
 const COMMAND_BATCH = 100;
 
@@ -84,6 +72,18 @@ interface WaitingCommand {
   readonly reject: (error: unknown) => void;
 }
 
+/**
+ * The store of a deployment of several processes sharing one Redis (or one Redis Cluster, where
+ * the keys a commit touches share a hash slot: keys.ts). Each command reads what it needs in one
+ * script, runs the shared pure `transition` here, and writes the outcome with one
+ * compare-and-set script that also logs the events per user and publishes a hint. See
+ * DESIGN.md, "Distributed mode on Redis (as built)".
+ *
+ * @example
+ * const server = await createBeckonServer({
+ *   secret, store: new RedisStore({ url: 'redis://127.0.0.1:6379', prefix: 'beckon:' }),
+ * });
+ */
 export class RedisStore implements Store {
   readonly shared = true;
   readonly nodeID: string;
