@@ -232,12 +232,19 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
       if (req.method === 'GET' && match[2] === 'members') {
         const read = () => readMembers(ctx.store, groupID);
         let view = await ctx.members.get(groupID, read);
-        if (view && !view.group.members.includes(userID)) view = await read();
         if (!view) throw new HttpError(404, ErrorCode.GROUP_NOT_FOUND, 'group not found');
-        const { group, online } = view;
-        if (!group.members.includes(userID)) {
-          throw new HttpError(403, ErrorCode.NOT_GROUP_MEMBER, 'you are not a member of this group');
+        if (!view.group.members.includes(userID)) {
+          // A join this process has not heard of yet, or not a member: the group alone decides
+          // (a stranger's requests never read presence), then a fresh view for the newcomer.
+          const group = await ctx.store.getGroup(groupID);
+          if (!group) throw new HttpError(404, ErrorCode.GROUP_NOT_FOUND, 'group not found');
+          if (!group.members.includes(userID)) {
+            throw new HttpError(403, ErrorCode.NOT_GROUP_MEMBER, 'you are not a member of this group');
+          }
+          ctx.members.invalidate(groupID);
+          view = (await ctx.members.get(groupID, read)) ?? view;
         }
+        const { group, online } = view;
         const members = group.members.map((id) => ({
           userID: id,
           online: online.has(id),

@@ -167,6 +167,13 @@ describe('group notices and members lists over a real server', () => {
     // Who left is refused at once.
     expect((await api(s, 'POST', `/groups/${groupID}/leave`, late)).status).toBe(204);
     expect((await api(s, 'GET', `/groups/${groupID}/members`, late)).status).toBe(403);
+    // A stranger asking again and again is refused on the group alone: presence is not read.
+    online.mockClear();
+    const stranger = await token('stranger');
+    for (let i = 0; i < 5; i++)
+      expect((await api(s, 'GET', `/groups/${groupID}/members`, stranger)).status).toBe(403);
+    // (At most the shared view's one read, were it to have expired meanwhile.)
+    expect(online.mock.calls.length).toBeLessThanOrEqual(1);
 
     // A member coming online shows in the next read.
     const onlineOf = async (userID: string) =>
