@@ -48,6 +48,15 @@ describe('classroom demo end to end (real Chromium, a teacher and three students
     await s3.getByRole('button', { name: 'Raise hand' }).click();
     await expect.poll(() => queueOf(t, true)).toEqual(['s2', 's1', 's3']);
     for (const s of [s1, s2, s3]) await expect.poll(() => queueOf(s, false)).toEqual(['s2', 's1', 's3']);
+    // Each student reads its own place (a lecture's list shows only the first hands).
+    for (const [s, place] of [
+      [s2, 1],
+      [s1, 2],
+      [s3, 3],
+    ] as const)
+      await expect
+        .poll(() => s.getByRole('status').filter({ hasText: 'in the queue' }).textContent())
+        .toBe(`Your hand is number ${place} in the queue`);
     await shot(t, 'classroom-demo', 'teacher-queue');
 
     // Beyond the seed: s3 lowers the hand; s1 reloads and sees the round as it is.

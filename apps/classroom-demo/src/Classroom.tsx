@@ -9,11 +9,14 @@ import { TeacherView } from './TeacherView.js';
 /** `?round=SECONDS` adds a short round length (the end-to-end tests use it). */
 const shortRound = Number(new URLSearchParams(location.search).get('round'));
 const ROUND_LENGTHS = shortRound > 0 ? [0, shortRound, 60, 120] : [0, 30, 60, 120];
+/** A student's list of raised hands shows this many; a lecture of 1,000 says how many more. */
+const HANDS_SHOWN = 20;
 
 export function Classroom({ session, onLeave }: { session: Session; onLeave: () => void }) {
   const { state } = useConnection();
   const members = useGroupMembers(session.groupID);
-  const { queue } = useHandRaise(session.groupID);
+  const { queue, positions } = useHandRaise(session.groupID);
+  const mine = positions.get(session.userID);
   const all = members.data?.members ?? [];
   const students = all.filter((m) => !m.owner).map((m) => m.userID);
   const teacherID = all.find((m) => m.owner)?.userID;
@@ -71,11 +74,21 @@ export function Classroom({ session, onLeave }: { session: Session; onLeave: () 
               {queue.length === 0 ? (
                 <p className="beckon-empty">No hands raised</p>
               ) : (
-                <ol className="beckon-list classroom-hands" data-testid="student-queue">
-                  {queue.map((q) => (
-                    <li key={q.userID}>{q.userID}</li>
-                  ))}
-                </ol>
+                <>
+                  {mine !== undefined && (
+                    <p role="status" data-testid="my-position">
+                      Your hand is number {mine + 1} in the queue
+                    </p>
+                  )}
+                  <ol className="beckon-list classroom-hands" data-testid="student-queue">
+                    {queue.slice(0, HANDS_SHOWN).map((q) => (
+                      <li key={q.userID}>{q.userID}</li>
+                    ))}
+                  </ol>
+                  {queue.length > HANDS_SHOWN && (
+                    <p className="beckon-empty">and {queue.length - HANDS_SHOWN} more</p>
+                  )}
+                </>
               )}
             </section>
           </>
