@@ -9,7 +9,8 @@ function runLoad(env: Record<string, string>): Promise<{ code: number | null; ou
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', LOAD], {
       cwd: join(import.meta.dirname, '..'),
-      env: { ...process.env, ...env },
+      // The memory store whatever the environment says (REDIS_URL would put the servers on Redis).
+      env: { ...process.env, REDIS_URL: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
