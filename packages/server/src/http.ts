@@ -53,6 +53,25 @@ class HttpError extends BeckonError<number> {
   }
 }
 
+/** The group, when `userID` is one of its members; else the API's 404 or 403. */
+async function memberGroup(store: Store, groupID: string, userID: string): Promise<Group> {
+  const group = await store.getGroup(groupID);
+  if (!group) throw new HttpError(404, ErrorCode.GROUP_NOT_FOUND, 'group not found');
+  if (!group.members.includes(userID)) {
+    throw new HttpError(403, ErrorCode.NOT_GROUP_MEMBER, 'you are not a member of this group');
+  }
+  return group;
+}
+
+/**
+ * A join or leave through this process: its own members lists show it at once (the store's
+ * notice comes back later on Redis), and every process's members hear of it.
+ */
+function groupChanged(ctx: HttpContext, groupID: string, members: readonly string[]): void {
+  ctx.members.invalidate(groupID);
+  ctx.store.announceGroup(groupID, members);
+}
+
 async function readMembers(store: Store, groupID: string): Promise<MembersView | undefined> {
   const group = await store.getGroup(groupID);
   return group && { group, online: await store.online(group.members) };
@@ -216,8 +235,7 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
         ctx.joins.failed(userID, address);
         throw new HttpError(404, ErrorCode.GROUP_NOT_FOUND, 'no group has this code');
       }
-      ctx.members.invalidate(group.groupID);
-      ctx.store.announceGroup(group.groupID, group.members);
+      groupChanged(ctx, group.groupID, group.members);
       return send(res, 200, publicGroup(group));
     }
     if (req.method === 'GET' && path === '/groups') {
@@ -236,11 +254,7 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
         if (!view.group.members.includes(userID)) {
           // A join this process has not heard of yet, or not a member: the group alone decides
           // (a stranger's requests never read presence), then a fresh view for the newcomer.
-          const group = await ctx.store.getGroup(groupID);
-          if (!group) throw new HttpError(404, ErrorCode.GROUP_NOT_FOUND, 'group not found');
-          if (!group.members.includes(userID)) {
-            throw new HttpError(403, ErrorCode.NOT_GROUP_MEMBER, 'you are not a member of this group');
-          }
+          await memberGroup(ctx.store, groupID, userID);
           ctx.members.invalidate(groupID);
           view = (await ctx.members.get(groupID, read)) ?? view;
         }
@@ -252,15 +266,10 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
         }));
         return send(res, 200, { group: publicGroup(group), members });
       }
-      const group = await ctx.store.getGroup(groupID);
-      if (!group) throw new HttpError(404, ErrorCode.GROUP_NOT_FOUND, 'group not found');
-      if (!group.members.includes(userID)) {
-        throw new HttpError(403, ErrorCode.NOT_GROUP_MEMBER, 'you are not a member of this group');
-      }
+      const group = await memberGroup(ctx.store, groupID, userID);
       if (req.method === 'POST' && match[2] === 'leave') {
         await ctx.store.leaveGroup(groupID, userID);
-        ctx.members.invalidate(groupID);
-        ctx.store.announceGroup(groupID, group.members);
+        groupChanged(ctx, groupID, group.members);
         return send(res, 204, null);
       }
     }

@@ -18,7 +18,7 @@ import type { Loaded } from './plan.js';
 import { Presence } from './presence.js';
 import { readHandQueue, readLog, readSnapshot } from './reads.js';
 import type { Client } from './scripts.js';
-import { KeyedQueue } from './serial.js';
+import { KeyedBatches, KeyedQueue } from './serial.js';
 import { Upkeep } from './upkeep.js';
 
 export interface RedisStoreOptions {
@@ -100,10 +100,55 @@ export class RedisStore implements Store {
   readonly #history: RedisHistory;
   readonly #lifecycle: Lifecycle;
   readonly #serial = new KeyedQueue();
-  /** Delivery receipts waiting for their invitation's next commit. */
-  readonly #marks = new Map<string, Set<string>>();
-  /** Commands on an invitation waiting behind its running job: they commit together. */
-  readonly #waiting = new Map<string, WaitingCommand[]>();
+  /** Delivery receipts of an invitation, committed together (`delivered`). */
+  readonly #receipts = new KeyedBatches<string>(
+    this.#serial,
+    Number.POSITIVE_INFINITY,
+    (inviteID, invitees) => {
+      const who = new Set(invitees);
+      return this.#apply(
+        { ids: [inviteID] },
+        (loaded, now) => {
+          const record = loaded.records.get(inviteID)?.record;
+          return (record?.invitees ?? [])
+            .filter((i) => who.has(i.userID) && needsReceipt(record, i.userID))
+            .map((i) => ({ type: 'delivered', inviteID, invitee: i.userID, now }));
+        },
+        this.#guess(inviteID, false),
+      ).then(
+        () => {},
+        (err: unknown) => this.#warn('delivery receipt', err),
+      );
+    },
+  );
+  /** Answers, cancels and changes of an invitation, committed together (`#batched`). */
+  readonly #answers = new KeyedBatches<WaitingCommand>(
+    this.#serial,
+    COMMAND_BATCH,
+    async (inviteID, batch) => {
+      try {
+        const { replies } = await this.#apply(
+          { ids: [inviteID] },
+          (_loaded, now) =>
+            batch.map((w) => ({
+              type: 'command' as const,
+              actor: w.actor,
+              device: w.device,
+              now,
+              command: w.command,
+              maxInvitees: w.maxInvitees,
+            })),
+          this.#guess(inviteID, false),
+        );
+        for (const [i, w] of batch.entries())
+          w.resolve(
+            replies[i] ?? { ok: false, error: errorInfo(ErrorCode.INTERNAL, 'the rules gave no reply') },
+          );
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+    },
+  );
   readonly #warned = new Map<string, number>();
   #listener: StoreListener | undefined;
   #log: Logger | undefined;
@@ -299,67 +344,14 @@ export class RedisStore implements Store {
    * over two processes made one commit each, and their conflicts ran some out of attempts (9005).
    */
   #batched(waiting: Omit<WaitingCommand, 'resolve' | 'reject'>): Promise<CommandReply> {
-    const inviteID = waiting.command.inviteID;
-    return new Promise((resolve, reject) => {
-      const item = { ...waiting, resolve, reject };
-      const batch = this.#waiting.get(inviteID);
-      if (batch !== undefined && batch.length < COMMAND_BATCH) {
-        batch.push(item);
-        return;
-      }
-      const fresh = [item];
-      this.#waiting.set(inviteID, fresh);
-      this.#serial
-        .run(inviteID, async () => {
-          if (this.#waiting.get(inviteID) === fresh) this.#waiting.delete(inviteID);
-          const { replies } = await this.#apply(
-            { ids: [inviteID] },
-            (_loaded, now) =>
-              fresh.map((w) => ({
-                type: 'command' as const,
-                actor: w.actor,
-                device: w.device,
-                now,
-                command: w.command,
-                maxInvitees: w.maxInvitees,
-              })),
-            this.#guess(inviteID, false),
-          );
-          for (const [i, w] of fresh.entries())
-            w.resolve(
-              replies[i] ?? { ok: false, error: errorInfo(ErrorCode.INTERNAL, 'the rules gave no reply') },
-            );
-        })
-        .catch((error: unknown) => {
-          for (const w of fresh) w.reject(error);
-        });
-    });
+    return new Promise((resolve, reject) =>
+      this.#answers.add(waiting.command.inviteID, { ...waiting, resolve, reject }),
+    );
   }
 
   delivered(inviteID: string, invitee: string): void {
     // Receipts for one invitation are batched: a class of 500 makes a few commits, not 500.
-    const queued = this.#marks.get(inviteID);
-    if (queued) {
-      queued.add(invitee);
-      return;
-    }
-    this.#marks.set(inviteID, new Set([invitee]));
-    this.#serial
-      .run(inviteID, () => {
-        const who = this.#marks.get(inviteID) ?? new Set<string>();
-        this.#marks.delete(inviteID);
-        return this.#apply(
-          { ids: [inviteID] },
-          (loaded, now) => {
-            const record = loaded.records.get(inviteID)?.record;
-            return (record?.invitees ?? [])
-              .filter((i) => who.has(i.userID) && needsReceipt(record, i.userID))
-              .map((i) => ({ type: 'delivered', inviteID, invitee: i.userID, now }));
-          },
-          this.#guess(inviteID, false),
-        );
-      })
-      .catch((err: unknown) => this.#warn('delivery receipt', err));
+    this.#receipts.add(inviteID, invitee);
   }
 
   async activeInvitations(inviter: string): Promise<number> {
