@@ -634,7 +634,8 @@ async function round(index: number, run: Run): Promise<RoundResult> {
       'the teacher',
     ),
   ]);
-  const studentAt = converged.flatMap((c) => c.at);
+  // Held messages are handled after the burst: then only the device's time means anything.
+  const studentAt = converged.flatMap((c) => (HOLD ? c.own : c.at));
   const missing =
     studentAt.filter((at) => at === null).length + (teacher.tracker.convergedAt === undefined ? 1 : 0);
   if (missing > 0) {
@@ -685,7 +686,7 @@ async function round(index: number, run: Run): Promise<RoundResult> {
   const cleared = await Promise.all(
     processes.map((p) => p.wait('cleared', closeDeadline + 5000, `round ${index} to close everywhere`)),
   );
-  const clearedAt = [teacher.tracker.clearedAt ?? null, ...cleared.flatMap((c) => c.at)];
+  const clearedAt = [teacher.tracker.clearedAt ?? null, ...cleared.flatMap((c) => (HOLD ? c.own : c.at))];
   const notCleared = clearedAt.filter((at) => at === null).length;
   if (notCleared > 0)
     throw new Error(`round ${index}: ${notCleared} clients still show raised hands after the close`);

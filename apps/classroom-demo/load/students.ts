@@ -104,8 +104,7 @@ process.on('message', (message: ToStudents) => {
           send({
             t: 'converged',
             index,
-            // Held messages are handled after the burst: only the device's time means anything.
-            at: clients.map((c) => (quality ? c.tracker.ownConvergedAt : c.tracker.convergedAt) ?? null),
+            at: clients.map((c) => c.tracker.convergedAt ?? null),
             own: clients.map((c) => c.tracker.ownConvergedAt ?? null),
             mismatched: clients.filter((c) => c.tracker.mismatched).length,
             ...(quality ? { stamps: quality } : {}),
@@ -130,11 +129,10 @@ process.on('message', (message: ToStudents) => {
       stamps
         .then(async (quality) => {
           await settle((c) => c.tracker.markers === 0, deadline);
-          const at = (c: LoadClient) => (quality ? c.tracker.ownClearedAt : c.tracker.clearedAt);
           send({
             t: 'cleared',
             index,
-            at: clients.map((c) => (c.tracker.markers === 0 ? (at(c) ?? null) : null)),
+            at: clients.map((c) => (c.tracker.markers === 0 ? (c.tracker.clearedAt ?? null) : null)),
             own: clients.map((c) => (c.tracker.markers === 0 ? (c.tracker.ownClearedAt ?? null) : null)),
             cpuMs: cpuMs(),
             ...(quality ? { stamps: quality } : {}),
