@@ -27,6 +27,16 @@ describeRedis('distributed mode: the classroom across two server processes', () 
     await cluster?.close();
   });
 
+  /** A class of `students` on both processes (alternating), its round open everywhere. */
+  async function openClass(students: number): Promise<Class> {
+    const on = (i: number) => nodes[i % 2] as Node;
+    const c = await makeClass(on, `c${++run}-`, students);
+    lecture = c;
+    await c.teacher.actions.openRound(c.students.map((s) => s.user.userID));
+    await everyone(c, (m) => m.roundID() !== undefined, 'the round everywhere');
+    return c;
+  }
+
   it('students on both processes: coalesced batches give every queue the server order; lower all and close are one request each', async () => {
     const on = (i: number) => nodes[i % 2] as Node;
     lecture = await makeClass(on, `c${++run}-`, 6);
@@ -42,11 +52,7 @@ describeRedis('distributed mode: the classroom across two server processes', () 
   });
 
   it('a class raising at once across processes: every raise succeeds (the answers to the round commit together)', async () => {
-    const on = (i: number) => nodes[i % 2] as Node;
-    lecture = await makeClass(on, `c${++run}-`, 80);
-    const c = lecture;
-    await c.teacher.actions.openRound(c.students.map((s) => s.user.userID));
-    await everyone(c, (m) => m.roundID() !== undefined, 'the round everywhere');
+    const c = await openClass(80);
     // 80 accepts of one invitation from two processes at once: one compare-and-set each ran
     // some out of attempts (9005) at 1,000 students.
     const raised = await Promise.allSettled(c.students.map((s) => s.actions.raiseHand()));
@@ -55,11 +61,7 @@ describeRedis('distributed mode: the classroom across two server processes', () 
   }, 60_000);
 
   it('issue 19: the teacher sees every hand in server order across processes; a student hears no other hand as an event', async () => {
-    const on = (i: number) => nodes[i % 2] as Node;
-    lecture = await makeClass(on, `c${++run}-`, 8);
-    const c = lecture;
-    await c.teacher.actions.openRound(c.students.map((s) => s.user.userID));
-    await everyone(c, (m) => m.roundID() !== undefined, 'the round everywhere');
+    const c = await openClass(8);
     const before = c.students.map((s) => s.counted.frames);
     await Promise.all(c.students.map((s) => s.actions.raiseHand()));
     const authority = await c.authority();
