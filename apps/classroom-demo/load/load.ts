@@ -266,21 +266,18 @@ async function cleanup(): Promise<void> {
     removeKeys(REDIS_URL, resources.redisPrefix);
 }
 
-/** Deletes this run's keys (redis-cli's --scan, then UNLINK in batches). */
+/** Deletes this run's keys (redis-cli's --scan, then UNLINK, 500 at a time; no shell). */
 function removeKeys(url: string, prefix: string): void {
-  const cli = `redis-cli -u ${JSON.stringify(url)}`;
-  const result = spawnSync(
-    'sh',
-    [
-      '-c',
-      `${cli} --scan --pattern ${JSON.stringify(`${prefix}*`)} | xargs -r -d '\\n' -n 500 ${cli} UNLINK > /dev/null`,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
-  );
-  if (result.status !== 0)
-    log(
-      `the run's Redis keys (${prefix}*) were not removed: ${result.stderr?.trim() || `exit ${result.status}`}`,
-    );
+  const cli = (...args: string[]) =>
+    spawnSync('redis-cli', ['-u', url, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const scan = cli('--scan', '--pattern', `${prefix}*`);
+  let failed = scan.status === 0 ? undefined : scan.error?.message || scan.stderr?.trim();
+  const keys = scan.status === 0 ? scan.stdout.split('\n').filter(Boolean) : [];
+  for (let i = 0; i < keys.length && failed === undefined; i += 500) {
+    const unlink = cli('UNLINK', ...keys.slice(i, i + 500));
+    if (unlink.status !== 0) failed = unlink.error?.message || unlink.stderr?.trim();
+  }
+  if (failed !== undefined) log(`the run's Redis keys (${prefix}*) were not all removed: ${failed}`);
 }
 
 /** Metric lines of every in-process server, summed per line name. */
