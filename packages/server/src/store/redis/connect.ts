@@ -1,5 +1,6 @@
 import { BeckonError } from '@beckon/signaling';
 import { Cluster, type ClusterOptions, Redis } from 'ioredis';
+import { coalesceWrites } from './coalesce.js';
 import { type Client, defineScripts } from './scripts.js';
 
 /** Where the deployment's Redis is: one server, or the seed nodes of a Redis Cluster. */
@@ -99,25 +100,27 @@ export interface ClientOptions {
 
 /** A client for the target with Beckon's scripts defined; `options` apply to every connection. */
 export function connectClient(target: RedisTarget, options: ClientOptions, cluster?: ClusterOptions): Client {
-  if (!target.cluster) return defineScripts(new Redis(target.url, { ...options }));
+  if (!target.cluster) return coalesceWrites(defineScripts(new Redis(target.url, { ...options })));
   const { lazyConnect, enableOfflineQueue, ...perNode } = options;
-  return defineScripts(
-    new Cluster([...target.nodes], {
-      ...cluster,
-      ...(lazyConnect !== undefined ? { lazyConnect } : {}),
-      ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
-      // Only masters: a replica's copy may lag, and the scripts write.
-      scaleReads: 'master',
-      // Commands fail fast while a master is down (no offline queue), so no MOVED or closed
-      // connection tells ioredis that a replica took over: it reads the slot map every 2 s.
-      slotsRefreshInterval: 2000,
-      redisOptions: {
-        ...perNode,
-        ...(target.username ? { username: target.username } : {}),
-        ...(target.password !== undefined ? { password: target.password } : {}),
-        ...(target.tls ? { tls: {} } : {}),
-      },
-    }),
+  return coalesceWrites(
+    defineScripts(
+      new Cluster([...target.nodes], {
+        ...cluster,
+        ...(lazyConnect !== undefined ? { lazyConnect } : {}),
+        ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
+        // Only masters: a replica's copy may lag, and the scripts write.
+        scaleReads: 'master',
+        // Commands fail fast while a master is down (no offline queue), so no MOVED or closed
+        // connection tells ioredis that a replica took over: it reads the slot map every 2 s.
+        slotsRefreshInterval: 2000,
+        redisOptions: {
+          ...perNode,
+          ...(target.username ? { username: target.username } : {}),
+          ...(target.password !== undefined ? { password: target.password } : {}),
+          ...(target.tls ? { tls: {} } : {}),
+        },
+      }),
+    ),
   );
 }
 

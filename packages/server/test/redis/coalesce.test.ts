@@ -1,0 +1,81 @@
+import type { Socket } from 'node:net';
+import { Cluster, type Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connectClient, parseRedisTarget } from '../../src/store/redis/connect.js';
+import type { Client } from '../../src/store/redis/scripts.js';
+import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
+
+// Commands issued in one turn of the event loop leave in one write (coalesce.ts); each still
+// gets its own reply, and a command of a later turn is not held back behind them.
+
+describeRedis('redis write coalescing', () => {
+  const prefix = freshPrefix();
+  let client: Client;
+  let node: Redis;
+  let writes = 0;
+
+  beforeAll(async () => {
+    client = connectClient(parseRedisTarget(REDIS_URL), { lazyConnect: true, maxRetriesPerRequest: 0 });
+    await client.connect();
+    await client.set(`${prefix}k`, 'v');
+    node = client instanceof Cluster ? (client.nodes('master')[0] as Redis) : client;
+    await node.ping();
+    // Every chunk that reaches the socket's kernel write: one per system call.
+    const socket = (node as unknown as { stream: Socket }).stream;
+    const writev = socket._writev?.bind(socket);
+    const write = socket._write.bind(socket);
+    socket._write = (...args: Parameters<Socket['_write']>) => {
+      writes++;
+      return write(...args);
+    };
+    if (writev)
+      socket._writev = (...args: Parameters<NonNullable<Socket['_writev']>>) => {
+        writes++;
+        return writev(...args);
+      };
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await purge(prefix);
+  });
+
+  it('sends the commands of one turn in one write, each with its own reply', async () => {
+    writes = 0;
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => node.echo(`m${i}`)));
+    expect(replies).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
+    expect(writes).toBe(1);
+  });
+
+  it('does not hold a later command behind an unanswered one', async () => {
+    writes = 0;
+    // BLPOP waits 1 s in Redis; the PING of the next turn still goes out (its reply, in Redis's
+    // order, comes after: the point is that it was written, not held in the process).
+    const blocked = node.blpop(`${prefix}never`, 1);
+    await new Promise((r) => setImmediate(r));
+    const ping = node.ping();
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toBe(2);
+    expect(await blocked).toBeNull();
+    expect(await ping).toBe('PONG');
+  });
+
+  it('reconnects with a new socket that is coalesced too', async () => {
+    node.disconnect(true);
+    await new Promise<void>((resolve) => node.once('ready', () => resolve()));
+    const socket = (node as unknown as { stream: Socket }).stream;
+    let count = 0;
+    const writev = socket._writev?.bind(socket);
+    const write = socket._write.bind(socket);
+    socket._write = (...args: Parameters<Socket['_write']>) => {
+      count++;
+      return write(...args);
+    };
+    if (writev)
+      socket._writev = (...args: Parameters<NonNullable<Socket['_writev']>>) => {
+        count++;
+        return writev(...args);
+      };
+    expect(await Promise.all([node.ping(), node.ping(), node.ping()])).toEqual(['PONG', 'PONG', 'PONG']);
+    expect(count).toBe(1);
+  });
+});
