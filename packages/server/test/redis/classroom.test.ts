@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { logEntries } from '../../src/store/redis/reads.js';
 import { type Class, close, everyone, makeClass, raiseLowerClose } from '../classroomScenario.js';
 import { type Cluster, describeRedis, type Node, startCluster } from './cluster.js';
 
@@ -71,7 +72,9 @@ describeRedis('distributed mode: the classroom across two server processes', () 
       // Its own hand, whatever else the queue stream adds once the server layer streams it.
       expect(s.queue().some((q) => q.startsWith(`${s.user.userID}/`))).toBe(true);
       // Its log (what its sockets were sent as events) names no other student's hand.
-      const logged = await cluster.redis.zrange(cluster.keys.log(s.user.userID), '0', '-1');
+      const logged = logEntries(await cluster.redis.xrange(cluster.keys.log(s.user.userID), '-', '+')).map(
+        (e) => e.json,
+      );
       const others = authority.filter((q) => !q.startsWith(`${s.user.userID}/`)).map((q) => q.split('/')[1]);
       expect(logged.filter((entry) => others.some((id) => entry.includes(`"${id}"`)))).toEqual([]);
       // Its own hand and answer with their replies, a receipt, batches: not one frame per hand.

@@ -43,7 +43,7 @@ describe('--redis: one Redis or a Redis Cluster', () => {
   it('on a cluster, the keys commits touch together share one slot; histories and rooms spread', () => {
     const keys = new Keys('beckon:', true);
     expect(keys.inv('i1')).toBe('{beckon:}inv:i1');
-    expect(keys.log('alice')).toBe('{beckon:}log:alice');
+    expect(keys.log('alice')).toBe('{beckon:}events:alice');
     expect(keys.history('alice')).toBe('beckon:hist:{alice}');
     expect(keys.historyVersion('alice')).toBe('beckon:histv:{alice}');
     expect(keys.room('r1')).toBe('beckon:room:{r1}');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { logEntries, readSequences } from '../../src/store/redis/reads.js';
 import {
   type Client,
   type CommitArgs,
@@ -14,24 +15,34 @@ describeRedis('redis scripts', () => {
   const prefix = freshPrefix();
   const keys = testKeys(prefix);
   let redis: Client;
-  const commit = (plan: Partial<CommitArgs>) =>
-    redis.beckonCommit(
-      ...encodeCommit({
-        prefix: keys.prefix,
-        epochKey: keys.epoch,
-        epoch: 'e1',
-        node: 'test',
-        by: Date.now() + 5000,
-        logLimit: 3,
-        guards: [],
-        docs: [],
-        ops: [],
-        deliveries: [],
-        ...plan,
-      }),
-    );
+  const call = (epoch = 'e1') => ({
+    prefix: keys.prefix,
+    epochKey: keys.epoch,
+    epoch,
+    node: 'test',
+    logLimit: 3,
+  });
+  const one = (plan: Partial<CommitArgs>): CommitArgs => ({
+    by: Date.now() + 5000,
+    guards: [],
+    docs: [],
+    ops: [],
+    deliveries: [],
+    ...plan,
+  });
+  /** One commit alone: its own entry of the reply ('epoch' for the whole call). */
+  const commit = async (plan: Partial<CommitArgs> & { epoch?: string }) => {
+    const { epoch, ...rest } = plan;
+    const raw = await redis.beckonCommit(...encodeCommit(call(epoch), [one(rest)]));
+    return raw === 'epoch' ? raw : (raw as unknown[])[0];
+  };
 
-  const since = (user: string, seq: number) => redis.beckonEventsSince(keys.seq(user), keys.log(user), seq);
+  // The entries as `seq:event` (the log is a stream: ids 0-<seq>, one field).
+  const since = async (user: string, seq: number) => {
+    const raw = await redis.beckonEventsSince(keys.log(user), seq);
+    return raw === null ? null : logEntries(raw).map((e) => `${e.seq}:${e.json}`);
+  };
+  const sequence = async (user: string) => (await readSequences(redis, keys, [user]))[0];
 
   beforeAll(async () => {
     redis = defineScripts(testClient());
@@ -70,7 +81,7 @@ describeRedis('redis scripts', () => {
     expect(await commit({ ...plan, guards: [[keys.inv('a'), 1]], epoch: 'e0' })).toBe('epoch');
     expect(await commit({ ...plan, guards: [[keys.inv('a'), 1]], by: Date.now() - 1000 })).toBe('late');
     expect(await redis.hget(keys.inv('a'), 'r')).toBe('{"x":1}');
-    expect(await redis.get(keys.seq('u1'))).toBe('1');
+    expect(await sequence('u1')).toBe(1);
   });
 
   it('a log trimmed past the asked sequence answers nil, so the reader takes a snapshot', async () => {
@@ -91,6 +102,46 @@ describeRedis('redis scripts', () => {
         [1, 1, 1],
       ],
     ]);
+  });
+
+  it('group commit: the commits of one call are decided in order, each on its own guards; one hint per process', async () => {
+    await redis.zadd(keys.presence('gc'), Date.now() + 60_000, 'p9');
+    const sub = testClient();
+    const heard: string[] = [];
+    sub.on('message', (_channel: string, message: string) => heard.push(message));
+    await sub.subscribe(keys.hintsFor('p9'));
+    try {
+      const first = one({
+        guards: [[keys.inv('gc1'), 0]],
+        docs: [[keys.inv('gc1'), '{"n":1}', 1, '']],
+        deliveries: [{ users: ['gc'], group: '', event: '{"n":1}', v: 1 }],
+      });
+      // Read before the first applied: the same guard, now moved by the commit before it.
+      const stale = one({ guards: [[keys.inv('gc1'), 0]], docs: [[keys.inv('gc1'), '{"n":2}', 1, '']] });
+      const late = one({ by: Date.now() - 1000, docs: [[keys.inv('gc3'), '{"n":3}', 1, '']] });
+      const next = one({
+        guards: [[keys.inv('gc1'), 1]],
+        docs: [[keys.inv('gc1'), '{"n":4}', 2, '']],
+        deliveries: [{ users: ['gc'], group: '', event: '{"n":4}', v: 2 }],
+      });
+      const raw = await redis.beckonCommit(...encodeCommit(call(), [first, stale, late, next]));
+      expect(raw).toEqual([[[['gc'], [1]]], 'conflict', 'late', [[['gc'], [2]]]]);
+      expect(await redis.hgetall(keys.inv('gc1'))).toEqual({ v: '2', r: '{"n":4}' });
+      expect(await redis.exists(keys.inv('gc3'))).toBe(0);
+      // The other process hears both events in one message, in sequence order.
+      await eventually(async () => expect(heard).toHaveLength(1));
+      expect(JSON.parse(heard[0] ?? '')).toEqual({
+        n: 'test',
+        d: [
+          { u: ['gc'], s: [1], v: 1, e: { n: 1 } },
+          { u: ['gc'], s: [2], v: 2, e: { n: 4 } },
+        ],
+      });
+      // A changed epoch refuses the whole call.
+      expect(await redis.beckonCommit(...encodeCommit(call('e0'), [next]))).toBe('epoch');
+    } finally {
+      sub.disconnect();
+    }
   });
 
   it("issue 19: the group expansion skips members given their own view; a view's hint has no version; the group notice goes to every process", async () => {
@@ -132,7 +183,7 @@ describeRedis('redis scripts', () => {
       deliveries: [{ users: ['h1', 'h2'], group: '', event: '{"k":1}', held: 'o', v: 1 }],
     });
     expect(invite).toEqual([[['h1'], [1]]]);
-    expect(await redis.get(keys.seq('h2'))).toBeNull();
+    expect(await sequence('h2')).toBe(0);
     expect((await redis.smembers(keys.held('o'))).sort()).toEqual(['h1']);
     // h1 went away: it still hears the rest (on resume), h2 still never does.
     await redis.del(keys.presence('h1'));
@@ -141,7 +192,7 @@ describeRedis('redis scripts', () => {
     });
     expect(answer).toEqual([[['h1'], [2]]]);
     expect(await since('h1', 1)).toEqual(['2:{"k":3}']);
-    expect(await redis.get(keys.seq('h2'))).toBeNull();
+    expect(await sequence('h2')).toBe(0);
   });
 
   it('loads invitations listed in a glare pair hash with their versions', async () => {

@@ -3,9 +3,10 @@ import type { Effect, TransitionInput } from '@beckon/signaling/rules';
 import { transition } from '@beckon/signaling/rules';
 import { RecordCache } from './cache.js';
 import { StoreUnavailableError, unavailable } from './errors.js';
+import { type Committed, GroupCommit } from './groupCommit.js';
 import type { Keys } from './keys.js';
 import { type CommitPlan, type Loaded, planCommit, stateOf } from './plan.js';
-import { type Client, encodeCommit, encodeLoad, list } from './scripts.js';
+import { type Client, encodeLoad, list } from './scripts.js';
 
 /** What a transition needs read: invitations, a glare pair hash, a group (by id or of an invitation). */
 export interface Query {
@@ -18,8 +19,7 @@ export interface Query {
 /** The transition inputs to run on what was loaded (they may depend on it). */
 export type Inputs = (loaded: Loaded, now: number) => TransitionInput[];
 
-/** Per delivery of a commit: the recipients (group expanded) and their sequence numbers. */
-export type Committed = Array<[string[], number[]]>;
+export type { Committed } from './groupCommit.js';
 
 export interface Applied {
   /** The first input's reply (a command); `replies` has every input's, in order. */
@@ -69,9 +69,22 @@ export class Cas {
   readonly records = new RecordCache();
   readonly #o: CasOptions;
   readonly #groups = new Map<string, NonNullable<Loaded['group']>>();
+  readonly #commits: GroupCommit;
 
   constructor(options: CasOptions) {
     this.#o = options;
+    const { keys } = options;
+    this.#commits = new GroupCommit({
+      redis: options.redis,
+      call: () => ({
+        prefix: keys.prefix,
+        epochKey: keys.epoch,
+        epoch: options.epoch(),
+        node: options.nodeID,
+        logLimit: options.logLimit,
+      }),
+      epochLost: options.epochLost,
+    });
   }
 
   /** The group as this process last read it (a guess: the commit's guard checks its version). */
@@ -154,25 +167,11 @@ export class Cas {
     return { records, ...(pair ? { pair } : {}), ...(group ? { group } : {}) };
   }
 
-  async commit(plan: CommitPlan): Promise<Committed | 'conflict'> {
-    const { redis, keys } = this.#o;
-    const args = encodeCommit({
-      prefix: keys.prefix,
-      epochKey: keys.epoch,
-      epoch: this.#o.epoch(),
-      node: this.#o.nodeID,
+  commit(plan: CommitPlan): Promise<Committed | 'conflict'> {
+    return this.#commits.commit({
       // Redis time after which the script refuses: by then this process has answered 9005.
       by: Date.now() + this.#o.offset() + Math.max(100, this.#o.timeoutMs - 250),
-      logLimit: this.#o.logLimit,
       ...plan,
     });
-    const raw = await call(() => redis.beckonCommit(...args));
-    if (raw === 'conflict') return 'conflict';
-    if (raw === 'epoch') {
-      this.#o.epochLost();
-      throw new StoreUnavailableError('the store was reset; nothing was applied');
-    }
-    if (raw === 'late') throw new StoreUnavailableError('redis answered too late; nothing was applied');
-    return list<[unknown, unknown]>(raw).map(([u, s]) => [list<string>(u), list<number>(s)]);
   }
 }

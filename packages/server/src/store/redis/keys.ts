@@ -29,7 +29,9 @@ export class Keys {
       );
     const prefix = cluster ? `{${base}}` : base;
     this.prefix = prefix;
-    this.epoch = `${prefix}epoch`;
+    // The layout's version is in the name: a process never adopts the epoch of data laid out
+    // by an earlier version (logs were sorted sets before 2), so its clients take a snapshot.
+    this.epoch = `${prefix}epoch:2`;
     this.deadlines = `${prefix}deadlines`;
     this.hints = `${prefix}hints`;
     this.#spread = cluster ? (kind, id) => `${base}${kind}:{${id}}` : (kind, id) => `${base}${kind}:${id}`;
@@ -111,14 +113,12 @@ export class Keys {
     return `${this.prefix}inbox:${userID}`;
   }
 
-  /** The user's last event sequence number. */
-  seq(userID: string): string {
-    return `${this.prefix}seq:${userID}`;
-  }
-
-  /** Sorted set of `seq:eventJSON`, scored by seq, trimmed to the log limit. */
+  /**
+   * Stream of the user's events, entry id `0-<seq>` (so `XADD … 0-*` numbers them), one field
+   * `e` = event JSON; trimmed to the log limit. Its last id is the user's sequence number.
+   */
   log(userID: string): string {
-    return `${this.prefix}log:${userID}`;
+    return `${this.prefix}events:${userID}`;
   }
 
   /** Sorted set of process ids holding a connection of the user, scored by expiry (ms). */

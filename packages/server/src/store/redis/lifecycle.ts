@@ -4,7 +4,9 @@ import { CALL_ROOM_TTL_MS } from '../../rooms.js';
 import { withCatchUps } from '../ended.js';
 import type { DevicePresence, EndedInvitation } from '../types.js';
 import { call } from './cas.js';
+import type { LogEntry } from './feeds.js';
 import type { Keys } from './keys.js';
+import { logEntries } from './reads.js';
 import type { Client } from './scripts.js';
 
 /** How long an ended invitation's final record stays readable for snapshots (issue 14). */
@@ -83,12 +85,13 @@ export class Lifecycle {
    * first, with their catch-ups from the same part of the log.
    */
   async endedSince(userID: string, seq: number, limit: number): Promise<EndedInvitation[]> {
-    const members = await call(() => this.#redis.zrangebyscore(this.#keys.log(userID), `(${seq}`, '+inf'));
+    const entries = logEntries(
+      await call(() => this.#redis.xrange(this.#keys.log(userID), `(0-${seq}`, '+')),
+    );
     const ids: string[] = [];
     const events: SignalingEvent[] = [];
-    for (let i = members.length - 1; i >= 0; i--) {
-      const member = members[i] ?? '';
-      const event = JSON.parse(member.slice(member.indexOf(':') + 1)) as SignalingEvent;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const { event } = entries[i] as LogEntry;
       events.push(event);
       const id = event.envelope.inviteID;
       if (TERMINAL.has(event.kind) && ids.length < limit && !ids.includes(id)) ids.push(id);

@@ -4,6 +4,7 @@ import {
   isReplayable,
   isRinging,
   memberViewKind,
+  nextDeadline,
   type SignalingState,
 } from '@beckon/signaling/rules';
 import { type Delivery, deliveriesOf, queueOps } from './audience.js';
@@ -138,6 +139,11 @@ export function planCommit(
       if (effect.to.group !== undefined && memberViewKind(record) === 'round')
         learn.push(`{"u":[],"s":[],"v":${v},"e":${json}}`);
     } else if (effect.type === 'schedule') {
+      // A change that keeps the deadline (a receipt) leaves the deadline set as it is. A timeout
+      // that found nobody due changes nothing and writes the entry again: its lease is over.
+      const before = loaded.records.get(effect.inviteID)?.record;
+      const after = next.invitations.get(effect.inviteID);
+      if (before !== undefined && after !== before && nextDeadline(before) === effect.at) continue;
       ops.push(['ZADD', keys.deadlines, String(effect.at), effect.inviteID]);
     } else if (effect.type === 'unschedule') {
       ops.push(['ZREM', keys.deadlines, effect.inviteID]);

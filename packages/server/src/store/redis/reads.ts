@@ -11,7 +11,7 @@ import { type Client, list } from './scripts.js';
 export async function readSnapshot(redis: Client, keys: Keys, userID: string): Promise<StoreSnapshot> {
   const [seq, ...records] = list<string>(
     await call(() =>
-      redis.beckonSnapshot(keys.inbox(userID), keys.groupsOf(userID), keys.seq(userID), keys.prefix),
+      redis.beckonSnapshot(keys.inbox(userID), keys.groupsOf(userID), keys.log(userID), keys.prefix),
     ),
   );
   // Each as the user sees it (issue 19): no other student's hand, a round with the user alone.
@@ -30,13 +30,24 @@ export async function readLog(
   userID: string,
   seq: number,
 ): Promise<LogEntry[] | undefined> {
-  const raw = await call(() => redis.beckonEventsSince(keys.seq(userID), keys.log(userID), seq));
+  const raw = await call(() => redis.beckonEventsSince(keys.log(userID), seq));
   if (raw === null || raw === undefined) return undefined;
-  return list<string>(raw).map((member) => {
-    const colon = member.indexOf(':');
-    const json = member.slice(colon + 1);
-    return { seq: Number(member.slice(0, colon)), event: JSON.parse(json) as SignalingEvent, json };
+  return logEntries(raw);
+}
+
+/** Stream entries as XRANGE gives them (\`[['0-<seq>', ['e', json]], ...]\`) as log entries. */
+export function logEntries(raw: unknown): LogEntry[] {
+  return list<[string, string[]]>(raw).map(([id, fields]) => {
+    const json = fields[1] ?? 'null';
+    return { seq: Number(id.slice(2)), event: JSON.parse(json) as SignalingEvent, json };
   });
+}
+
+/** The users' sequence numbers (0 for a user with no log), read at one instant. */
+export async function readSequences(redis: Client, keys: Keys, users: readonly string[]): Promise<number[]> {
+  if (users.length === 0) return [];
+  const raw = await call(() => redis.beckonSequences(users.length, ...users.map((u) => keys.log(u))));
+  return list<number>(raw);
 }
 
 /** A class's pending hand markers in server order: one ZRANGE of its queue index (issue 19). */

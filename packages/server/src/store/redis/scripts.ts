@@ -6,149 +6,172 @@ export function list<T>(value: unknown): T[] {
 }
 
 /**
- * The compare-and-set every write goes through. KEYS: the epoch key, then every guarded hash.
- * ARGV (flat, so the script decodes no JSON): prefix, epoch, this process, `by`, log limit, trim
- * step, then the guarded versions (one per guarded key), then four counted sections:
- * docs `n, (key, record JSON or '' to delete, new version, groupID or '')*`,
- * ops `n, (argc, command, args...)*`, deliveries `n, (v or '', held or '', group or '', event
- * JSON, user count, users..., skip count, skipped...)*`, then a group notice or '' (see
- * `encodeCommit`).
+ * The compare-and-set every write goes through, for several commits at once (group commit: the
+ * commits a process has ready while its previous call is out go in one call; each is decided on
+ * its own, in order, as if it were alone). KEYS: the epoch key, then every commit's guarded
+ * hashes in turn. ARGV (flat, so the script decodes no JSON): prefix, epoch, this process, log
+ * limit, trim step, the number of commits, then per commit its length in arguments and: \`by\`,
+ * the number of its guards, their versions, then four counted sections: docs \`n, (key, record
+ * JSON or '' to delete, new version, groupID or '')*\`, ops \`n, (argc, command, args...)*\`,
+ * deliveries \`n, (v or '', held or '', group or '', event JSON, user count, users..., skip
+ * count, skipped...)*\`, then a group notice or '' (see \`encodeCommit\`).
  *
- * It refuses unless the epoch is the caller's ('epoch'), Redis time is before `by` ('late': the
- * caller gave up waiting, so it must not apply) and every guarded hash still has the version the
- * caller read ('conflict'). Then it writes the docs (one HSET each: the caller knows the version
- * it read, so the new one is that plus one), runs the index ops (plain commands, and PAIRDEL:
- * take an invitation out of a glare hash), expands group audiences, appends each event to every
- * recipient's log with the next sequence number (trimming a log only every `trim step` events),
- * publishes a hint to each process where a recipient is present (presence sorted sets), and
- * returns `{users, seqs}` per delivery. A delivery with `held` (an onlineUserOnly invitation's
- * id) goes only to the recipients present now or already in the set `held:{id}`, and adds them
- * to it: `isLoggedFor` of the rules, done here so presence is read atomically. Last, it
- * publishes the group notice on the channel every process hears (issue 19: a class's queue
- * changed), so only a commit that applied announces anything.
+ * It refuses every commit unless the epoch is the caller's ('epoch'). Then, per commit: 'late'
+ * when Redis time is past its \`by\` (the caller gave up waiting, so it must not apply),
+ * 'conflict' when a guarded hash no longer has the version the caller read (an earlier commit
+ * of the same call counts: it applied first). Else it writes the docs (one HSET each: the caller
+ * knows the version it read, so the new one is that plus one), runs the index ops (plain
+ * commands, and PAIRDEL: take an invitation out of a glare hash), expands group audiences,
+ * appends each event to every recipient's log (a stream: \`XADD … 0-*\` gives the next sequence
+ * number; trimmed only every \`trim step\` events), and returns \`{users, seqs}\` per delivery. A
+ * delivery with \`held\` (an onlineUserOnly invitation's id) goes only to the recipients present
+ * now or already in the set \`held:{id}\`, and adds them to it: \`isLoggedFor\` of the rules, done
+ * here so presence is read atomically. Last, one hint per process where a recipient of any
+ * commit is present (presence sorted sets), in commit order, then the group notices on the
+ * channel every process hears (issue 19: a class's queue changed), so only commits that applied
+ * announce anything.
  */
 const COMMIT = `
 local P = ARGV[1]
 if redis.call('GET', KEYS[1]) ~= ARGV[2] then return 'epoch' end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if now > tonumber(ARGV[4]) then return 'late' end
-local node, logLimit, trim = ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[6])
-local a = 7
-for k = 2, #KEYS do
-  if tonumber(redis.call('HGET', KEYS[k], 'v') or '0') ~= tonumber(ARGV[a]) then return 'conflict' end
-  a = a + 1
-end
-local n = tonumber(ARGV[a]); a = a + 1
-for _ = 1, n do
-  local key, r, v, g = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
-  a = a + 4
-  if r == '' then
-    redis.call('DEL', key)
-  elseif g ~= '' then
-    redis.call('HSET', key, 'v', v, 'r', r, 'g', g)
-  else
-    redis.call('HSET', key, 'v', v, 'r', r)
-  end
-end
-n = tonumber(ARGV[a]); a = a + 1
-for _ = 1, n do
-  local argc = tonumber(ARGV[a])
-  local op = {}
-  for j = 1, argc do op[j] = ARGV[a + j] end
-  a = a + argc + 1
-  if op[1] == 'PAIRDEL' then
-    -- Drop an ended invitation from its glare hash; the hash goes with its last entry.
-    local r = redis.call('HGET', op[2], 'r')
-    if r then
-      local left = {}
-      for _, id in ipairs(cjson.decode(r)) do
-        if id ~= op[3] then left[#left + 1] = id end
+local node, logLimit, trim = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local routed, order, notices, results = {}, {}, {}, {}
+local a, k = 7, 2
+for c = 1, tonumber(ARGV[6]) do
+  local after = a + 1 + tonumber(ARGV[a])
+  local by, g = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+  a = a + 3
+  local verdict = now > by and 'late' or nil
+  if not verdict then
+    for j = 0, g - 1 do
+      if tonumber(redis.call('HGET', KEYS[k + j], 'v') or '0') ~= tonumber(ARGV[a + j]) then
+        verdict = 'conflict'
+        break
       end
-      if #left == 0 then
-        redis.call('DEL', op[2])
+    end
+  end
+  k = k + g
+  if verdict then
+    results[c] = verdict
+  else
+    a = a + g
+    local n = tonumber(ARGV[a]); a = a + 1
+    for _ = 1, n do
+      local key, r, v, gid = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
+      a = a + 4
+      if r == '' then
+        redis.call('DEL', key)
+      elseif gid ~= '' then
+        redis.call('HSET', key, 'v', v, 'r', r, 'g', gid)
       else
-        redis.call('HINCRBY', op[2], 'v', 1)
-        redis.call('HSET', op[2], 'r', cjson.encode(left))
+        redis.call('HSET', key, 'v', v, 'r', r)
       end
     end
-  else
-    redis.call(unpack(op))
-  end
-end
-local result, routed, order = {}, {}, {}
-n = tonumber(ARGV[a]); a = a + 1
-for i = 1, n do
-  local v, heldID, group, event, count = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4])
-  a = a + 5
-  local seen, users, seqs = {}, {}, {}
-  for j = 0, count - 1 do
-    local u = ARGV[a + j]
-    if not seen[u] then seen[u] = true; users[#users + 1] = u end
-  end
-  a = a + count
-  -- Members the group expansion leaves out (they get their own view of the event, or nothing).
-  count = tonumber(ARGV[a])
-  for j = 1, count do seen[ARGV[a + j]] = true end
-  a = a + count + 1
-  if group ~= '' then
-    for _, u in ipairs(redis.call('ZRANGE', P .. 'members:' .. group, 0, -1)) do
-      if not seen[u] then seen[u] = true; users[#users + 1] = u end
-    end
-  end
-  -- isLoggedFor (rules/guards.ts): an onlineUserOnly invitation's event only for its holders
-  -- and the users present now, who hold it from then on.
-  local held = heldID ~= '' and (P .. 'held:' .. heldID) or nil
-  local kept, nodes = {}, {}
-  for _, u in ipairs(users) do
-    local at = redis.call('ZRANGEBYSCORE', P .. 'presence:' .. u, now, '+inf')
-    if not held or #at > 0 or redis.call('SISMEMBER', held, u) == 1 then
-      if held then redis.call('SADD', held, u) end
-      kept[#kept + 1] = u
-      nodes[#kept] = at
-    end
-  end
-  users = kept
-  for j, u in ipairs(users) do
-    local s = redis.call('INCR', P .. 'seq:' .. u)
-    local log = P .. 'log:' .. u
-    redis.call('ZADD', log, s, s .. ':' .. event)
-    -- Trimmed every \`trim\` events: a log holds between logLimit and logLimit + trim - 1.
-    if s % trim == 0 then redis.call('ZREMRANGEBYRANK', log, 0, -1 - logLimit) end
-    seqs[j] = s
-  end
-  result[i] = {users, seqs}
-  -- Route by presence: each process hears only of its own users. The committing process
-  -- hands its events out from this reply.
-  local byNode = {}
-  for j, u in ipairs(users) do
-    for _, m in ipairs(nodes[j]) do
-      if m ~= node then
-        local b = byNode[m]
-        if not b then
-          b = {u = {}, s = {}}
-          byNode[m] = b
-          if not routed[m] then routed[m] = {}; order[#order + 1] = m end
+    n = tonumber(ARGV[a]); a = a + 1
+    for _ = 1, n do
+      local argc = tonumber(ARGV[a])
+      local op = {}
+      for j = 1, argc do op[j] = ARGV[a + j] end
+      a = a + argc + 1
+      if op[1] == 'PAIRDEL' then
+        -- Drop an ended invitation from its glare hash; the hash goes with its last entry.
+        local r = redis.call('HGET', op[2], 'r')
+        if r then
+          local left = {}
+          for _, id in ipairs(cjson.decode(r)) do
+            if id ~= op[3] then left[#left + 1] = id end
+          end
+          if #left == 0 then
+            redis.call('DEL', op[2])
+          else
+            redis.call('HINCRBY', op[2], 'v', 1)
+            redis.call('HSET', op[2], 'r', cjson.encode(left))
+          end
         end
-        b.u[#b.u + 1] = u
-        b.s[#b.s + 1] = seqs[j]
+      else
+        redis.call(unpack(op))
       end
     end
+    local result = {}
+    n = tonumber(ARGV[a]); a = a + 1
+    for i = 1, n do
+      local v, heldID, group, event, count = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4])
+      a = a + 5
+      local seen, users, seqs = {}, {}, {}
+      for j = 0, count - 1 do
+        local u = ARGV[a + j]
+        if not seen[u] then seen[u] = true; users[#users + 1] = u end
+      end
+      a = a + count
+      -- Members the group expansion leaves out (they get their own view of the event, or nothing).
+      count = tonumber(ARGV[a])
+      for j = 1, count do seen[ARGV[a + j]] = true end
+      a = a + count + 1
+      if group ~= '' then
+        for _, u in ipairs(redis.call('ZRANGE', P .. 'members:' .. group, 0, -1)) do
+          if not seen[u] then seen[u] = true; users[#users + 1] = u end
+        end
+      end
+      -- isLoggedFor (rules/guards.ts): an onlineUserOnly invitation's event only for its holders
+      -- and the users present now, who hold it from then on.
+      local held = heldID ~= '' and (P .. 'held:' .. heldID) or nil
+      local kept, nodes = {}, {}
+      for _, u in ipairs(users) do
+        local at = redis.call('ZRANGEBYSCORE', P .. 'presence:' .. u, now, '+inf')
+        if not held or #at > 0 or redis.call('SISMEMBER', held, u) == 1 then
+          if held then redis.call('SADD', held, u) end
+          kept[#kept + 1] = u
+          nodes[#kept] = at
+        end
+      end
+      users = kept
+      for j, u in ipairs(users) do
+        local log = P .. 'events:' .. u
+        -- The stream numbers the entries 0-1, 0-2, ...: the id is the user's next sequence number.
+        local s = tonumber(string.sub(redis.call('XADD', log, '0-*', 'e', event), 3))
+        -- Trimmed every \`trim\` events: a log holds between logLimit and logLimit + trim - 1.
+        if s % trim == 0 then redis.call('XTRIM', log, 'MAXLEN', logLimit) end
+        seqs[j] = s
+      end
+      result[i] = {users, seqs}
+      -- Route by presence: each process hears only of its own users. The committing process
+      -- hands its events out from this reply.
+      local byNode = {}
+      for j, u in ipairs(users) do
+        for _, m in ipairs(nodes[j]) do
+          if m ~= node then
+            local b = byNode[m]
+            if not b then
+              b = {u = {}, s = {}}
+              byNode[m] = b
+              if not routed[m] then routed[m] = {}; order[#order + 1] = m end
+            end
+            b.u[#b.u + 1] = u
+            b.s[#b.s + 1] = seqs[j]
+          end
+        end
+      end
+      for m, b in pairs(byNode) do
+        local part = routed[m]
+        -- A member's view carries no version: a process must not apply it to its cached record.
+        part[#part + 1] = '{"u":' .. cjson.encode(b.u) .. ',"s":' .. cjson.encode(b.s)
+          .. (v ~= '' and (',"v":' .. v) or '') .. ',"e":' .. event .. '}'
+      end
+    end
+    if ARGV[a] ~= '' then notices[#notices + 1] = ARGV[a] end
+    results[c] = result
   end
-  for m, b in pairs(byNode) do
-    local part = routed[m]
-    -- A member's view carries no version: a process must not apply it to its cached record.
-    part[#part + 1] = '{"u":' .. cjson.encode(b.u) .. ',"s":' .. cjson.encode(b.s)
-      .. (v ~= '' and (',"v":' .. v) or '') .. ',"e":' .. event .. '}'
-  end
+  a = after
 end
 for _, m in ipairs(order) do
   redis.call('PUBLISH', P .. 'hints:' .. m,
     '{"n":' .. cjson.encode(node) .. ',"d":[' .. table.concat(routed[m], ',') .. ']}')
 end
--- The group notice for every process (queues that changed, events to learn), after the hints.
-if ARGV[a] ~= '' then redis.call('PUBLISH', P .. 'hints', ARGV[a]) end
-return result
+-- The group notices for every process (queues that changed, events to learn), after the hints.
+for _, notice in ipairs(notices) do redis.call('PUBLISH', P .. 'hints', notice) end
+return results
 `;
 
 /**
@@ -200,7 +223,7 @@ return due
 
 /**
  * `[seq, record JSON...]`: the user's sequence and, read at the same instant, what they can see.
- * KEYS: the user's inbox, groups and sequence. ARGV: prefix (for the groups' invitations found).
+ * KEYS: the user's inbox, groups and log. ARGV: prefix (for the groups' invitations found).
  */
 const SNAPSHOT = `
 local P = ARGV[1]
@@ -208,7 +231,8 @@ local ids = redis.call('SMEMBERS', KEYS[1])
 for _, g in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   for _, id in ipairs(redis.call('SMEMBERS', P .. 'ginv:' .. g)) do ids[#ids + 1] = id end
 end
-local seen, out = {}, {redis.call('GET', KEYS[3]) or '0'}
+local last = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)[1]
+local seen, out = {}, {last and string.sub(last[1], 3) or '0'}
 for _, id in ipairs(ids) do
   if not seen[id] then
     seen[id] = true
@@ -219,15 +243,29 @@ end
 return out
 `;
 
-/** KEYS: the user's sequence and log. The entries after ARGV[1], or nil when the log does not reach back. */
+/**
+ * KEYS: the user's log. The entries after ARGV[1] (\`[id, ['e', event JSON]]\`, as XRANGE gives
+ * them), or nil when the log does not reach back, or when ARGV[1] is past the user's sequence.
+ */
 const EVENTS_SINCE = `
 local since = tonumber(ARGV[1])
-local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
+local cur = last and tonumber(string.sub(last[1], 3)) or 0
 if since > cur then return false end
 if since == cur then return {} end
-local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-if #first == 0 or tonumber(first[2]) > since + 1 then return false end
-return redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. since, '+inf')
+local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
+if tonumber(string.sub(first[1], 3)) > since + 1 then return false end
+return redis.call('XRANGE', KEYS[1], '(0-' .. since, '+')
+`;
+
+/** KEYS: users' logs. Each one's sequence number (the last entry's id; 0 for none). */
+const SEQUENCES = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local last = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
+  out[i] = last and tonumber(string.sub(last[1], 3)) or 0
+end
+return out
 `;
 
 /** KEYS: code, group, members, the owner's groups. ARGV: groupID, group JSON, owner. 0 when the code is taken. */
@@ -363,7 +401,8 @@ const COMMANDS = {
   beckonLoad: [LOAD, undefined],
   beckonClaim: [CLAIM, 2],
   beckonSnapshot: [SNAPSHOT, 3],
-  beckonEventsSince: [EVENTS_SINCE, 2],
+  beckonEventsSince: [EVENTS_SINCE, 1],
+  beckonSequences: [SEQUENCES, undefined],
   beckonGroupCreate: [GROUP_CREATE, 4],
   beckonGroupJoin: [GROUP_JOIN, 2],
   beckonGroupLeave: [GROUP_LEAVE, 3],
@@ -386,15 +425,19 @@ export function defineScripts<C extends Client>(redis: C): C {
   return redis;
 }
 
-/** What the commit script is told; see COMMIT. */
-export interface CommitArgs {
+/** What the commit script is told about the call; see COMMIT. */
+export interface CommitCall {
   readonly prefix: string;
   readonly epochKey: string;
   readonly epoch: string;
   readonly node: string;
-  /** Redis time (ms) after which the script refuses. */
-  readonly by: number;
   readonly logLimit: number;
+}
+
+/** One commit of a call; see COMMIT. */
+export interface CommitArgs {
+  /** Redis time (ms) after which the script refuses this commit ('late'). */
+  readonly by: number;
   readonly guards: ReadonlyArray<readonly [string, number]>;
   /** `[key, record JSON or false to delete, new version, groupID?]`. */
   readonly docs: ReadonlyArray<readonly [string, string | false, number, string?]>;
@@ -414,27 +457,43 @@ export interface CommitArgs {
   readonly learn?: readonly string[];
 }
 
-/** A log is trimmed every this many events (at most 64): fewer ZREMRANGEBYRANKs, a log a little longer. */
+/** A log is trimmed every this many events (at most 64): fewer XTRIMs, a log a little longer. */
 export const trimStep = (logLimit: number) => Math.max(1, Math.min(64, Math.floor(logLimit / 8)));
 
-/** The arguments of `beckonCommit`: key count, keys, then the flat ARGV the script reads. */
-export function encodeCommit(c: CommitArgs): Array<string | number> {
-  const out: Array<string | number> = [1 + c.guards.length, c.epochKey];
-  for (const [key] of c.guards) out.push(key);
-  out.push(c.prefix, c.epoch, c.node, c.by, c.logLimit, trimStep(c.logLimit));
-  for (const [, version] of c.guards) out.push(version);
-  out.push(c.docs.length);
-  for (const [key, json, version, group] of c.docs)
-    out.push(key, json === false ? '' : json, version, group ?? '');
-  out.push(c.ops.length);
-  for (const op of c.ops) out.push(op.length, ...op);
-  out.push(c.deliveries.length);
-  for (const d of c.deliveries) {
-    const skip = d.skip ?? [];
-    out.push(d.v ?? '', d.held ?? '', d.group, d.event, d.users.length, ...d.users, skip.length, ...skip);
+/**
+ * The arguments of `beckonCommit` for the commits of one call, in order: key count, keys, then
+ * the flat ARGV the script reads. Its reply is 'epoch', or one entry per commit: 'late',
+ * 'conflict', or per delivery `[users, seqs]`.
+ */
+export function encodeCommit(call: CommitCall, commits: readonly CommitArgs[]): Array<string | number> {
+  const keys: string[] = [call.epochKey];
+  const argv: Array<string | number> = [
+    call.prefix,
+    call.epoch,
+    call.node,
+    call.logLimit,
+    trimStep(call.logLimit),
+    commits.length,
+  ];
+  for (const c of commits) {
+    for (const [key] of c.guards) keys.push(key);
+    const at = argv.length;
+    argv.push(0, c.by, c.guards.length);
+    for (const [, version] of c.guards) argv.push(version);
+    argv.push(c.docs.length);
+    for (const [key, json, version, group] of c.docs)
+      argv.push(key, json === false ? '' : json, version, group ?? '');
+    argv.push(c.ops.length);
+    for (const op of c.ops) argv.push(op.length, ...op);
+    argv.push(c.deliveries.length);
+    for (const d of c.deliveries) {
+      const skip = d.skip ?? [];
+      argv.push(d.v ?? '', d.held ?? '', d.group, d.event, d.users.length, ...d.users, skip.length, ...skip);
+    }
+    argv.push(groupNotice(call.node, c.queues ?? [], c.learn ?? []));
+    argv[at] = argv.length - at - 1;
   }
-  out.push(groupNotice(c.node, c.queues ?? [], c.learn ?? []));
-  return out;
+  return [keys.length, ...keys, ...argv];
 }
 
 /** The broadcast of a commit (see `takeHint`), or '' when it has nothing to tell. */
@@ -479,8 +538,9 @@ declare module 'ioredis' {
       leaseMs: Arg,
       limit: Arg,
     ): Result<unknown, Context>;
-    beckonSnapshot(inbox: string, groups: string, seq: string, prefix: string): Result<unknown, Context>;
-    beckonEventsSince(seqKey: string, logKey: string, seq: Arg): Result<unknown, Context>;
+    beckonSnapshot(inbox: string, groups: string, log: string, prefix: string): Result<unknown, Context>;
+    beckonEventsSince(logKey: string, seq: Arg): Result<unknown, Context>;
+    beckonSequences(count: number, ...logKeys: string[]): Result<unknown, Context>;
     beckonGroupCreate(
       codeKey: string,
       groupKey: string,

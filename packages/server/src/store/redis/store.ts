@@ -16,7 +16,7 @@ import { Keys } from './keys.js';
 import { DEFAULT_ENDED_TTL_MS, Lifecycle } from './lifecycle.js';
 import type { Loaded } from './plan.js';
 import { Presence } from './presence.js';
-import { readHandQueue, readLog, readSnapshot } from './reads.js';
+import { readHandQueue, readLog, readSequences, readSnapshot } from './reads.js';
 import type { Client } from './scripts.js';
 import { KeyedBatches, KeyedQueue } from './serial.js';
 import { Upkeep } from './upkeep.js';
@@ -231,7 +231,7 @@ export class RedisStore implements Store {
     });
     this.#feeds = new Feeds(
       {
-        current: async (userID) => Number((await call(() => redis.get(this.keys.seq(userID)))) ?? 0),
+        current: async (userID) => (await readSequences(redis, this.keys, [userID]))[0] ?? 0,
         since: (userID, seq) => readLog(redis, this.keys, userID, seq),
       },
       {

@@ -80,10 +80,10 @@ export class Upkeep {
         pipe
           .zadd(this.#keys.presence(u), Date.now() + ttl, this.#o.nodeID)
           .pexpire(this.#keys.presence(u), ttl);
-      if (users.length > 0) pipe.mget(users.map((u) => this.#keys.seq(u)));
+      if (users.length > 0) pipe.beckonSequences(users.length, ...users.map((u) => this.#keys.log(u)));
       const results = (await pipe.exec()) ?? [];
       if (results[0]?.[1] !== this.#host.epoch()) return this.#host.epochChanged();
-      const seqs = list<string | null>(results.at(-1)?.[1]);
+      const seqs = list<number>(results.at(-1)?.[1]);
       if (users.length > 0) this.#host.sweep(new Map(users.map((u, i) => [u, Number(seqs[i] ?? 0)])));
     } catch (error) {
       this.#host.warn('heartbeat', error);
