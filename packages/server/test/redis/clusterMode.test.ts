@@ -38,6 +38,9 @@ describe('--redis: one Redis or a Redis Cluster', () => {
       expect(() => new RedisStore({ url: bad })).toThrow(RedisUrlError);
     expect(() => new RedisStore({ url: 'nope' })).toThrow(/redis\+cluster:\/\/host1:port1,host2:port2/);
     expect(() => new RedisStore({ url: 'redis+cluster://a:1', prefix: 'x{y}:' })).toThrow(/braces/);
+    // A process id is written into presence entries (`node@expiry,...`).
+    for (const nodeID of ['', 'a,b', 'a@b'])
+      expect(() => new RedisStore({ url: 'redis://127.0.0.1:1', nodeID })).toThrow(TypeError);
   });
 
   it('on a cluster, the keys commits touch together share one slot; histories and rooms spread', () => {

@@ -19,9 +19,11 @@ describe('group commit: when calls leave', () => {
     const redis = {
       beckonCommit: (...args: Array<string | number>) =>
         new Promise((resolve) => {
-          // ARGV[6] is the number of commits: after the key count and the keys.
-          const keys = Number(args[0]);
-          calls.push({ count: Number(args[1 + keys + 5]), resolve });
+          // After the key count and the keys: five values, the named recipients (count, users),
+          // then the number of commits.
+          const argv = 1 + Number(args[0]);
+          const named = Number(args[argv + 5]);
+          calls.push({ count: Number(args[argv + 6 + named]), resolve });
         }),
     } as unknown as Client;
     const group = new GroupCommit({

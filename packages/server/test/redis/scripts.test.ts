@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { claimsOf } from '../../src/store/redis/presence.js';
 import { logEntries, readSequences } from '../../src/store/redis/reads.js';
 import {
   type Client,
@@ -104,8 +105,66 @@ describeRedis('redis scripts', () => {
     ]);
   });
 
+  it('presence: processes claim a user side by side; a claim taken back or expired goes, and the sweep drops entries nobody claims', async () => {
+    const now = Date.now();
+    const claim = (node: string, expiry: number | '', ...users: string[]) =>
+      redis.beckonPresence(keys.where, node, expiry, now, '', ...users);
+    await claim('n1', now + 9000, 'pa', 'pb');
+    await claim('n2', now + 9000, 'pa');
+    expect(claimsOf(await redis.hget(keys.where, 'pa'))).toEqual(
+      new Map([
+        ['n1', now + 9000],
+        ['n2', now + 9000],
+      ]),
+    );
+    // n1 renews: its claim moves, n2's stays.
+    await claim('n1', now + 12_000, 'pa');
+    expect(claimsOf(await redis.hget(keys.where, 'pa'))).toEqual(
+      new Map([
+        ['n2', now + 9000],
+        ['n1', now + 12_000],
+      ]),
+    );
+    await claim('n2', '', 'pa');
+    expect(await redis.hget(keys.where, 'pa')).toBe(`n1@${now + 12_000}`);
+    await claim('n1', '', 'pb');
+    expect(await redis.hexists(keys.where, 'pb')).toBe(0);
+    // A claim that expired (its process died) is dropped by the next write of that user, and
+    // a whole entry by the sweep.
+    await redis.hset(keys.where, 'pc', `dead@${now - 1}`, 'pd', `dead@${now - 1},n1@${now + 9000}`);
+    await claim('n1', now + 9000, 'pd');
+    expect(await redis.hget(keys.where, 'pd')).toBe(`n1@${now + 9000}`);
+    let cursor = '0';
+    for (let i = 0; i < 100; i++) {
+      cursor = String(await redis.beckonPresence(keys.where, 'n1', '', now, cursor));
+      if (cursor === '0') break;
+    }
+    expect(await redis.hexists(keys.where, 'pc')).toBe(0);
+    expect(await redis.hget(keys.where, 'pa')).toBe(`n1@${now + 12_000}`);
+  });
+
+  it('a group delivery finds where each of more than 1,000 members is', async () => {
+    const members = Array.from({ length: 1200 }, (_, i) => `big${i}`);
+    await redis.zadd(keys.members('big'), ...members.flatMap((u, i) => [i + 1, u]));
+    await redis.hset(keys.where, 'big1150', `p7@${Date.now() + 60_000}`);
+    const sub = testClient();
+    const heard: string[] = [];
+    sub.on('message', (_channel: string, message: string) => heard.push(message));
+    await sub.subscribe(keys.hintsFor('p7'));
+    try {
+      const out = (await commit({
+        deliveries: [{ users: [], group: 'big', event: '{"g":1}', v: -1 }],
+      })) as Array<[string[], number[]]>;
+      expect(out[0]?.[0]).toHaveLength(1200);
+      await eventually(async () => expect(heard).toHaveLength(1));
+      expect(JSON.parse(heard[0] ?? '').d[0].u).toEqual(['big1150']);
+    } finally {
+      sub.disconnect();
+    }
+  });
+
   it('group commit: the commits of one call are decided in order, each on its own guards; one hint per process', async () => {
-    await redis.zadd(keys.presence('gc'), Date.now() + 60_000, 'p9');
+    await redis.hset(keys.where, 'gc', `p9@${Date.now() + 60_000}`);
     const sub = testClient();
     const heard: string[] = [];
     sub.on('message', (_channel: string, message: string) => heard.push(message));
@@ -146,7 +205,7 @@ describeRedis('redis scripts', () => {
 
   it("issue 19: the group expansion skips members given their own view; a view's hint has no version; the group notice goes to every process", async () => {
     await redis.zadd(keys.members('cls'), 1, 't', 2, 'a', 3, 'b', 4, 'late');
-    await redis.zadd(keys.presence('a'), Date.now() + 60_000, 'p2');
+    await redis.hset(keys.where, 'a', `p2@${Date.now() + 60_000}`);
     const sub = testClient();
     const heard: Array<[string, string]> = [];
     sub.on('message', (channel: string, message: string) => heard.push([channel, message]));
@@ -178,7 +237,7 @@ describeRedis('redis scripts', () => {
 
   it("logs an onlineUserOnly invitation's events only for users present then or holding it already", async () => {
     // h1 is connected to another process, h2 is not connected anywhere.
-    await redis.zadd(keys.presence('h1'), Date.now() + 60_000, 'other');
+    await redis.hset(keys.where, 'h1', `other@${Date.now() + 60_000}`);
     const invite = await commit({
       deliveries: [{ users: ['h1', 'h2'], group: '', event: '{"k":1}', held: 'o', v: 1 }],
     });
@@ -186,7 +245,7 @@ describeRedis('redis scripts', () => {
     expect(await sequence('h2')).toBe(0);
     expect((await redis.smembers(keys.held('o'))).sort()).toEqual(['h1']);
     // h1 went away: it still hears the rest (on resume), h2 still never does.
-    await redis.del(keys.presence('h1'));
+    await redis.hdel(keys.where, 'h1');
     const answer = await commit({
       deliveries: [{ users: ['h1', 'h2'], group: '', event: '{"k":3}', held: 'o', v: 2 }],
     });

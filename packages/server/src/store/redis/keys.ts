@@ -15,6 +15,12 @@ export class Keys {
   readonly prefix: string;
   readonly epoch: string;
   readonly deadlines: string;
+  /**
+   * Presence: a hash, user -> the processes holding a connection of the user, each with when
+   * that claim expires (ms): `node@expiry,node@expiry`. One HMGET tells a commit where all of its
+   * recipients are.
+   */
+  readonly where: string;
   /** The pub/sub channel every process hears: group notices. */
   readonly hints: string;
   readonly #spread: (kind: string, id: string) => string;
@@ -33,6 +39,7 @@ export class Keys {
     // by an earlier version (logs were sorted sets before 2), so its clients take a snapshot.
     this.epoch = `${prefix}epoch:2`;
     this.deadlines = `${prefix}deadlines`;
+    this.where = `${prefix}where`;
     this.hints = `${prefix}hints`;
     this.#spread = cluster ? (kind, id) => `${base}${kind}:{${id}}` : (kind, id) => `${base}${kind}:${id}`;
   }
@@ -119,11 +126,6 @@ export class Keys {
    */
   log(userID: string): string {
     return `${this.prefix}events:${userID}`;
-  }
-
-  /** Sorted set of process ids holding a connection of the user, scored by expiry (ms). */
-  presence(userID: string): string {
-    return `${this.prefix}presence:${userID}`;
   }
 
   /** String: a call's media room (users, expiry), while it is open. */

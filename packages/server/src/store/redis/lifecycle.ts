@@ -6,6 +6,7 @@ import type { DevicePresence, EndedInvitation } from '../types.js';
 import { call } from './cas.js';
 import type { LogEntry } from './feeds.js';
 import type { Keys } from './keys.js';
+import { claimsOf } from './presence.js';
 import { logEntries } from './reads.js';
 import type { Client } from './scripts.js';
 
@@ -72,8 +73,8 @@ export class Lifecycle {
     if (held === null) return { connected: false };
     if (held.startsWith('-')) return { connected: false, goneAt: Number(held.slice(1)) };
     // The process that holds it must still be alive (its presence claims are renewed).
-    const until = await call(() => this.#redis.zscore(this.#keys.presence(userID), held));
-    return { connected: until !== null && Number(until) > Date.now() };
+    const until = claimsOf(await call(() => this.#redis.hget(this.#keys.where, userID))).get(held);
+    return { connected: until !== undefined && until > Date.now() };
   }
 
   async takeRoom(roomID: string): Promise<string | null> {

@@ -2,10 +2,25 @@ import { call } from './cas.js';
 import type { Keys } from './keys.js';
 import type { Client } from './scripts.js';
 
+/** The claims of one presence entry (`node@expiry,...`): process -> expiry (ms). */
+export function claimsOf(value: string | null | undefined): Map<string, number> {
+  const claims = new Map<string, number>();
+  for (const part of (value ?? '').split(',')) {
+    const at = part.lastIndexOf('@');
+    if (at > 0) claims.set(part.slice(0, at), Number(part.slice(at + 1)));
+  }
+  return claims;
+}
+
+/** HMGET takes at most this many fields at a time here. */
+const CHUNK = 1000;
+
 /**
- * Who is connected anywhere: per user, a sorted set of the processes holding a connection,
- * scored by when that claim expires. The upkeep heartbeat renews this process's claims; a
- * process that dies stops renewing and its users drop out after the TTL.
+ * Who is connected anywhere: one hash (`Keys.where`), per user the processes holding a
+ * connection, each with when that claim expires. The upkeep heartbeat renews this process's
+ * claims (and drops entries whose claims all expired, a slice per beat); a process that dies
+ * stops renewing and its users drop out after the TTL. Writes go through one script
+ * (`beckonPresence`), so processes claiming the same user at once keep each other's claims.
  */
 export class Presence {
   readonly #redis: Client;
@@ -21,20 +36,35 @@ export class Presence {
   }
 
   async add(userID: string): Promise<void> {
-    await call(() => this.#redis.zadd(this.#keys.presence(userID), Date.now() + this.#ttlMs, this.#nodeID));
+    const now = Date.now();
+    await call(() =>
+      this.#redis.beckonPresence(this.#keys.where, this.#nodeID, now + this.#ttlMs, now, '', userID),
+    );
   }
 
   remove(userIDs: readonly string[]): Promise<unknown> {
-    const pipe = this.#redis.pipeline();
-    for (const u of userIDs) pipe.zrem(this.#keys.presence(u), this.#nodeID);
-    return pipe.exec().catch(() => undefined);
+    if (userIDs.length === 0) return Promise.resolve();
+    const now = Date.now();
+    return this.#redis
+      .beckonPresence(this.#keys.where, this.#nodeID, '', now, '', ...userIDs)
+      .catch(() => undefined);
   }
 
   async online(userIDs: readonly string[]): Promise<ReadonlySet<string>> {
     const now = Date.now();
-    const pipe = this.#redis.pipeline();
-    for (const u of userIDs) pipe.zcount(this.#keys.presence(u), now, '+inf');
-    const results = (await call(() => pipe.exec())) ?? [];
-    return new Set(userIDs.filter((_, i) => Number(results[i]?.[1] ?? 0) > 0));
+    const online = new Set<string>();
+    for (let from = 0; from < userIDs.length; from += CHUNK) {
+      const part = userIDs.slice(from, from + CHUNK);
+      const values = await call(() => this.#redis.hmget(this.#keys.where, ...part));
+      part.forEach((u, i) => {
+        for (const expiry of claimsOf(values[i]).values()) if (expiry > now) online.add(u);
+      });
+    }
+    return online;
+  }
+
+  /** Until when `nodeID` claims the user (ms), if it does. */
+  async claim(userID: string, nodeID: string): Promise<number | undefined> {
+    return claimsOf(await call(() => this.#redis.hget(this.#keys.where, userID))).get(nodeID);
   }
 }

@@ -10,24 +10,25 @@ export function list<T>(value: unknown): T[] {
  * commits a process has ready while its previous call is out go in one call; each is decided on
  * its own, in order, as if it were alone). KEYS: the epoch key, then every commit's guarded
  * hashes in turn. ARGV (flat, so the script decodes no JSON): prefix, epoch, this process, log
- * limit, trim step, the number of commits, then per commit its length in arguments and: \`by\`,
- * the number of its guards, their versions, then four counted sections: docs \`n, (key, record
- * JSON or '' to delete, new version, groupID or '')*\`, ops \`n, (argc, command, args...)*\`,
- * deliveries \`n, (v or '', held or '', group or '', event JSON, user count, users..., skip
- * count, skipped...)*\`, then a group notice or '' (see \`encodeCommit\`).
+ * limit, trim step, the recipients the commits name (count, users...: their presence is read
+ * once), the number of commits, then per commit its length in arguments and: `by`,
+ * the number of its guards, their versions, then four counted sections: docs `n, (key, record
+ * JSON or '' to delete, new version, groupID or '')*`, ops `n, (argc, command, args...)*`,
+ * deliveries `n, (v or '', held or '', group or '', event JSON, user count, users..., skip
+ * count, skipped...)*`, then a group notice or '' (see `encodeCommit`).
  *
  * It refuses every commit unless the epoch is the caller's ('epoch'). Then, per commit: 'late'
- * when Redis time is past its \`by\` (the caller gave up waiting, so it must not apply),
+ * when Redis time is past its `by` (the caller gave up waiting, so it must not apply),
  * 'conflict' when a guarded hash no longer has the version the caller read (an earlier commit
  * of the same call counts: it applied first). Else it writes the docs (one HSET each: the caller
  * knows the version it read, so the new one is that plus one), runs the index ops (plain
  * commands, and PAIRDEL: take an invitation out of a glare hash), expands group audiences,
- * appends each event to every recipient's log (a stream: \`XADD … 0-*\` gives the next sequence
- * number; trimmed only every \`trim step\` events), and returns \`{users, seqs}\` per delivery. A
- * delivery with \`held\` (an onlineUserOnly invitation's id) goes only to the recipients present
- * now or already in the set \`held:{id}\`, and adds them to it: \`isLoggedFor\` of the rules, done
+ * appends each event to every recipient's log (a stream: `XADD … 0-*` gives the next sequence
+ * number; trimmed only every `trim step` events), and returns `{users, seqs}` per delivery. A
+ * delivery with `held` (an onlineUserOnly invitation's id) goes only to the recipients present
+ * now or already in the set `held:{id}`, and adds them to it: `isLoggedFor` of the rules, done
  * here so presence is read atomically. Last, one hint per process where a recipient of any
- * commit is present (presence sorted sets), in commit order, then the group notices on the
+ * commit is present (`Keys.where`), in commit order, then the group notices on the
  * channel every process hears (issue 19: a class's queue changed), so only commits that applied
  * announce anything.
  */
@@ -38,8 +39,39 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local node, logLimit, trim = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local routed, order, notices, results = {}, {}, {}, {}
-local a, k = 7, 2
-for c = 1, tonumber(ARGV[6]) do
+-- The processes of a presence entry ('node@expiry,...') whose claim is still good at now.
+local function alive(value, now)
+  local out = {}
+  if value then
+    for n, e in string.gmatch(value, '([^,@]+)@(%d+)') do
+      if tonumber(e) > now then out[#out + 1] = n end
+    end
+  end
+  return out
+end
+-- Where each recipient is connected: read once per call for the recipients named, once per
+-- group delivery for the members found (at most 1000 fields per HMGET).
+local present = {}
+local function lookup(users)
+  local missing = {}
+  for _, u in ipairs(users) do
+    if present[u] == nil then
+      present[u] = false
+      missing[#missing + 1] = u
+    end
+  end
+  for from = 1, #missing, 1000 do
+    local part = {unpack(missing, from, math.min(from + 999, #missing))}
+    local values = redis.call('HMGET', P .. 'where', unpack(part))
+    for i, u in ipairs(part) do present[u] = alive(values[i], now) end
+  end
+end
+local named = tonumber(ARGV[6])
+local first = {}
+for i = 1, named do first[i] = ARGV[6 + i] end
+lookup(first)
+local a, k = 8 + named, 2
+for c = 1, tonumber(ARGV[7 + named]) do
   local after = a + 1 + tonumber(ARGV[a])
   local by, g = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
   a = a + 3
@@ -118,8 +150,9 @@ for c = 1, tonumber(ARGV[6]) do
       -- and the users present now, who hold it from then on.
       local held = heldID ~= '' and (P .. 'held:' .. heldID) or nil
       local kept, nodes = {}, {}
+      lookup(users)
       for _, u in ipairs(users) do
-        local at = redis.call('ZRANGEBYSCORE', P .. 'presence:' .. u, now, '+inf')
+        local at = present[u]
         if not held or #at > 0 or redis.call('SISMEMBER', held, u) == 1 then
           if held then redis.call('SADD', held, u) end
           kept[#kept + 1] = u
@@ -244,7 +277,7 @@ return out
 `;
 
 /**
- * KEYS: the user's log. The entries after ARGV[1] (\`[id, ['e', event JSON]]\`, as XRANGE gives
+ * KEYS: the user's log. The entries after ARGV[1] (`[id, ['e', event JSON]]`, as XRANGE gives
  * them), or nil when the log does not reach back, or when ARGV[1] is past the user's sequence.
  */
 const EVENTS_SINCE = `
@@ -336,21 +369,72 @@ return 1
 `;
 
 /**
- * KEYS: the user's presence. ARGV: prefix, this process, message. Publishes the message to every
- * other process where the user is present (media-room messages: relayed, never stored).
+ * KEYS: presence (`Keys.where`). ARGV: prefix, this process, user, message. Publishes the
+ * message to every other process where the user is present (media-room messages: relayed,
+ * never stored).
  */
 const RELAY = `
 local P, self = ARGV[1], ARGV[2]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- The processes of a presence entry ('node@expiry,...') whose claim is still good at now.
+local function alive(value, now)
+  local out = {}
+  if value then
+    for n, e in string.gmatch(value, '([^,@]+)@(%d+)') do
+      if tonumber(e) > now then out[#out + 1] = n end
+    end
+  end
+  return out
+end
 local sent = 0
-for _, n in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], now, '+inf')) do
+for _, n in ipairs(alive(redis.call('HGET', KEYS[1], ARGV[3]), now)) do
   if n ~= self then
-    redis.call('PUBLISH', P .. 'hints:' .. n, ARGV[3])
+    redis.call('PUBLISH', P .. 'hints:' .. n, ARGV[4])
     sent = sent + 1
   end
 end
 return sent
+`;
+
+/**
+ * KEYS: presence (`Keys.where`). ARGV: this process, the expiry of its claims (ms; '' to take
+ * them back), now (ms), a cursor ('' for none), users... Sets (or removes) this process's claim on
+ * each user's entry, dropping claims that expired; then, with a cursor, looks at the next 100
+ * entries and drops those where every claim expired (a process that died leaves nothing for
+ * long). Returns the next cursor ('0' at the end of a pass) or ''.
+ */
+const PRESENCE = `
+local node, exp, now, cursor = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+-- The processes of a presence entry ('node@expiry,...') whose claim is still good at now.
+local function alive(value, now)
+  local out = {}
+  if value then
+    for n, e in string.gmatch(value, '([^,@]+)@(%d+)') do
+      if tonumber(e) > now then out[#out + 1] = n end
+    end
+  end
+  return out
+end
+for i = 5, #ARGV do
+  local u = ARGV[i]
+  local v = redis.call('HGET', KEYS[1], u)
+  local parts = {}
+  if v then
+    for n, e in string.gmatch(v, '([^,@]+)@(%d+)') do
+      if n ~= node and tonumber(e) > now then parts[#parts + 1] = n .. '@' .. e end
+    end
+  end
+  if exp ~= '' then parts[#parts + 1] = node .. '@' .. exp end
+  if #parts == 0 then redis.call('HDEL', KEYS[1], u) else redis.call('HSET', KEYS[1], u, table.concat(parts, ',')) end
+end
+if cursor == '' then return '' end
+local r = redis.call('HSCAN', KEYS[1], cursor, 'COUNT', 100)
+local kv = r[2]
+for i = 1, #kv, 2 do
+  if #alive(kv[i + 1], now) == 0 then redis.call('HDEL', KEYS[1], kv[i]) end
+end
+return r[1]
 `;
 
 /**
@@ -409,6 +493,7 @@ const COMMANDS = {
   beckonGroupRead: [GROUP_READ, 1],
   beckonHistoryApply: [HISTORY_APPLY, 2],
   beckonRelay: [RELAY, 1],
+  beckonPresence: [PRESENCE, 1],
   beckonGroupRoomJoin: [GROUP_ROOM_JOIN, 1],
   beckonGroupRoomLeave: [GROUP_ROOM_LEAVE, 1],
 } as const;
@@ -467,12 +552,17 @@ export const trimStep = (logLimit: number) => Math.max(1, Math.min(64, Math.floo
  */
 export function encodeCommit(call: CommitCall, commits: readonly CommitArgs[]): Array<string | number> {
   const keys: string[] = [call.epochKey];
+  // Every recipient the commits name (groups' members are found by the script).
+  const named = new Set<string>();
+  for (const c of commits) for (const d of c.deliveries) for (const u of d.users) named.add(u);
   const argv: Array<string | number> = [
     call.prefix,
     call.epoch,
     call.node,
     call.logLimit,
     trimStep(call.logLimit),
+    named.size,
+    ...named,
     commits.length,
   ];
   for (const c of commits) {
@@ -573,7 +663,21 @@ declare module 'ioredis' {
       entry: string,
       ...drop: Arg[]
     ): Result<unknown, Context>;
-    beckonRelay(presenceKey: string, prefix: string, node: string, message: string): Result<unknown, Context>;
+    beckonRelay(
+      where: string,
+      prefix: string,
+      node: string,
+      userID: string,
+      message: string,
+    ): Result<unknown, Context>;
+    beckonPresence(
+      where: string,
+      node: string,
+      expiry: Arg,
+      now: Arg,
+      cursor: string,
+      ...users: string[]
+    ): Result<unknown, Context>;
     beckonGroupRoomJoin(
       key: string,
       inviter: string,

@@ -51,7 +51,7 @@ export interface RedisStoreOptions {
   readonly leaseMs?: number;
   /** Presence lasts this long without a heartbeat (sent every third of it). Default 9000 ms. */
   readonly presenceTtlMs?: number;
-  /** This process in presence and hints. Default: a random id. */
+  /** This process in presence and hints (no "," or "@": a TypeError). Default: a random id. */
   readonly nodeID?: string;
   /**
    * How long an ended invitation's final record is kept (without its data) so a snapshot can
@@ -160,6 +160,9 @@ export class RedisStore implements Store {
     this.#o = options;
     const history = historyLimits(options);
     this.nodeID = options.nodeID ?? randomUUID();
+    // Presence entries are `node@expiry,...` (presence.ts).
+    if (this.nodeID === '' || /[,@]/.test(this.nodeID))
+      throw new TypeError('RedisStore: nodeID must be a non-empty string without "," or "@"');
     this.#target = parseRedisTarget(options.url);
     this.keys = new Keys(options.prefix ?? 'beckon:', this.#target.cluster);
     const timeoutMs = options.commandTimeoutMs ?? 1500;
@@ -533,7 +536,7 @@ export class RedisStore implements Store {
   relay(userID: string, text: string): void {
     const message = JSON.stringify({ n: this.nodeID, x: { u: userID, t: text } });
     this.#redis
-      .beckonRelay(this.keys.presence(userID), this.keys.prefix, this.nodeID, message)
+      .beckonRelay(this.keys.where, this.keys.prefix, this.nodeID, userID, message)
       .catch((err: unknown) => this.#warn('relay', err));
   }
 

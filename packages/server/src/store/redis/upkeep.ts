@@ -38,6 +38,8 @@ export class Upkeep {
   #pollTimer: NodeJS.Timeout | undefined;
   #beatTimer: NodeJS.Timeout | undefined;
   #stopped = false;
+  /** Where the next heartbeat looks for presence entries whose claims all expired. */
+  #cursor = '0';
 
   constructor(redis: Client, keys: Keys, options: UpkeepOptions, host: UpkeepHost) {
     this.#redis = redis;
@@ -75,14 +77,32 @@ export class Upkeep {
       await this.measureClock();
       const users = this.#host.users();
       const ttl = this.#o.presenceTtlMs;
+      const now = Date.now();
       const pipe = this.#redis.pipeline().get(this.#keys.epoch);
-      for (const u of users)
-        pipe
-          .zadd(this.#keys.presence(u), Date.now() + ttl, this.#o.nodeID)
-          .pexpire(this.#keys.presence(u), ttl);
+      // This process's claims renewed (at most 1000 users per script call), and the next slice
+      // of presence entries looked at for claims that all expired.
+      pipe.beckonPresence(
+        this.#keys.where,
+        this.#o.nodeID,
+        now + ttl,
+        now,
+        this.#cursor,
+        ...users.slice(0, 1000),
+      );
+      for (let from = 1000; from < users.length; from += 1000)
+        pipe.beckonPresence(
+          this.#keys.where,
+          this.#o.nodeID,
+          now + ttl,
+          now,
+          '',
+          ...users.slice(from, from + 1000),
+        );
       if (users.length > 0) pipe.beckonSequences(users.length, ...users.map((u) => this.#keys.log(u)));
       const results = (await pipe.exec()) ?? [];
       if (results[0]?.[1] !== this.#host.epoch()) return this.#host.epochChanged();
+      const cursor = results[1]?.[1];
+      if (typeof cursor === 'string' && cursor !== '') this.#cursor = cursor;
       const seqs = list<number>(results.at(-1)?.[1]);
       if (users.length > 0) this.#host.sweep(new Map(users.map((u, i) => [u, Number(seqs[i] ?? 0)])));
     } catch (error) {
