@@ -175,7 +175,8 @@ export class RedisStore implements Store {
     // Fail fast instead of queueing while Redis is away, and never resend a write whose outcome
     // is unknown: the client gets 9005 and decides. No auto-pipelining: ioredis runs one
     // auto-pipeline at a time, so one command stuck behind a paused Redis would hold back (and
-    // stretch the timeout of) every command issued after it.
+    // stretch the timeout of) every command issued after it. Instead the commands of one
+    // event-loop turn leave in one write (coalesce.ts), and commits are grouped (groupCommit.ts).
     this.#redis = connectClient(
       this.#target,
       {
