@@ -8,11 +8,36 @@ import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
 // Commands issued in one turn of the event loop leave in one write (coalesce.ts); each still
 // gets its own reply, and a command of a later turn is not held back behind them.
 
+/** Counts the chunks that reach a client's socket's kernel write: one per system call. */
+function countWrites(client: Redis): { readonly count: number; reset(): void } {
+  const socket = (client as unknown as { stream: Socket }).stream;
+  let count = 0;
+  const writev = socket._writev?.bind(socket);
+  const write = socket._write.bind(socket);
+  socket._write = (...args: Parameters<Socket['_write']>) => {
+    count++;
+    return write(...args);
+  };
+  if (writev)
+    socket._writev = (...args: Parameters<NonNullable<Socket['_writev']>>) => {
+      count++;
+      return writev(...args);
+    };
+  return {
+    get count() {
+      return count;
+    },
+    reset: () => {
+      count = 0;
+    },
+  };
+}
+
 describeRedis('redis write coalescing', () => {
   const prefix = freshPrefix();
   let client: Client;
   let node: Redis;
-  let writes = 0;
+  let writes: ReturnType<typeof countWrites>;
 
   beforeAll(async () => {
     client = connectClient(parseRedisTarget(REDIS_URL), { lazyConnect: true, maxRetriesPerRequest: 0 });
@@ -20,19 +45,7 @@ describeRedis('redis write coalescing', () => {
     await client.set(`${prefix}k`, 'v');
     node = client instanceof Cluster ? (client.nodes('master')[0] as Redis) : client;
     await node.ping();
-    // Every chunk that reaches the socket's kernel write: one per system call.
-    const socket = (node as unknown as { stream: Socket }).stream;
-    const writev = socket._writev?.bind(socket);
-    const write = socket._write.bind(socket);
-    socket._write = (...args: Parameters<Socket['_write']>) => {
-      writes++;
-      return write(...args);
-    };
-    if (writev)
-      socket._writev = (...args: Parameters<NonNullable<Socket['_writev']>>) => {
-        writes++;
-        return writev(...args);
-      };
+    writes = countWrites(node);
   });
   afterAll(async () => {
     client?.disconnect();
@@ -40,14 +53,14 @@ describeRedis('redis write coalescing', () => {
   });
 
   it('sends the commands of one turn in one write, each with its own reply', async () => {
-    writes = 0;
+    writes.reset();
     const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => node.echo(`m${i}`)));
     expect(replies).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
-    expect(writes).toBe(1);
+    expect(writes.count).toBe(1);
   });
 
   it('does not hold a later command behind an unanswered one', async () => {
-    writes = 0;
+    writes.reset();
     // A script that keeps this node busy for 300 ms (no key: any node runs it); the PING of the
     // next turn still goes out (its reply, in Redis's order, comes after: the point is that it
     // was written, not held in the process).
@@ -59,7 +72,7 @@ describeRedis('redis write coalescing', () => {
     await new Promise((r) => setImmediate(r));
     const ping = node.ping();
     await new Promise((r) => setImmediate(r));
-    expect(writes).toBe(2);
+    expect(writes.count).toBe(2);
     expect(await busy).toBe(1);
     expect(await ping).toBe('PONG');
   });
@@ -73,25 +86,13 @@ describeRedis('redis write coalescing', () => {
     const single = own as Redis;
     single.disconnect(true);
     await new Promise<void>((resolve) => single.once('ready', () => resolve()));
-    const socket = (single as unknown as { stream: Socket }).stream;
-    let count = 0;
-    const writev = socket._writev?.bind(socket);
-    const write = socket._write.bind(socket);
-    socket._write = (...args: Parameters<Socket['_write']>) => {
-      count++;
-      return write(...args);
-    };
-    if (writev)
-      socket._writev = (...args: Parameters<NonNullable<Socket['_writev']>>) => {
-        count++;
-        return writev(...args);
-      };
+    const written = countWrites(single);
     expect(await Promise.all([single.ping(), single.ping(), single.ping()])).toEqual([
       'PONG',
       'PONG',
       'PONG',
     ]);
-    expect(count).toBe(1);
+    expect(written.count).toBe(1);
     single.disconnect();
   });
 });

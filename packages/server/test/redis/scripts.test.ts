@@ -143,14 +143,20 @@ describeRedis('redis scripts', () => {
     expect(await redis.hget(keys.where, 'pa')).toBe(`n1@${now + 12_000}`);
   });
 
-  it('a group delivery finds where each of more than 1,000 members is', async () => {
-    const members = Array.from({ length: 1200 }, (_, i) => `big${i}`);
-    await redis.zadd(keys.members('big'), ...members.flatMap((u, i) => [i + 1, u]));
-    await redis.hset(keys.where, 'big1150', `p7@${Date.now() + 60_000}`);
+  /** `user` present on process `node` (a claim for a minute), and what that process hears. */
+  async function elsewhere(user: string, node: string) {
+    await redis.hset(keys.where, user, `${node}@${Date.now() + 60_000}`);
     const sub = testClient();
     const heard: string[] = [];
     sub.on('message', (_channel: string, message: string) => heard.push(message));
-    await sub.subscribe(keys.hintsFor('p7'));
+    await sub.subscribe(keys.hintsFor(node));
+    return { heard, close: () => sub.disconnect() };
+  }
+
+  it('a group delivery finds where each of more than 1,000 members is', async () => {
+    const members = Array.from({ length: 1200 }, (_, i) => `big${i}`);
+    await redis.zadd(keys.members('big'), ...members.flatMap((u, i) => [i + 1, u]));
+    const { heard, close } = await elsewhere('big1150', 'p7');
     try {
       const out = (await commit({
         deliveries: [{ users: [], group: 'big', event: '{"g":1}', v: -1 }],
@@ -159,16 +165,12 @@ describeRedis('redis scripts', () => {
       await eventually(async () => expect(heard).toHaveLength(1));
       expect(JSON.parse(heard[0] ?? '').d[0].u).toEqual(['big1150']);
     } finally {
-      sub.disconnect();
+      close();
     }
   });
 
   it('group commit: the commits of one call are decided in order, each on its own guards; one hint per process', async () => {
-    await redis.hset(keys.where, 'gc', `p9@${Date.now() + 60_000}`);
-    const sub = testClient();
-    const heard: string[] = [];
-    sub.on('message', (_channel: string, message: string) => heard.push(message));
-    await sub.subscribe(keys.hintsFor('p9'));
+    const { heard, close } = await elsewhere('gc', 'p9');
     try {
       const first = one({
         guards: [[keys.inv('gc1'), 0]],
@@ -199,7 +201,7 @@ describeRedis('redis scripts', () => {
       // A changed epoch refuses the whole call.
       expect(await redis.beckonCommit(...encodeCommit(call('e0'), [next]))).toBe('epoch');
     } finally {
-      sub.disconnect();
+      close();
     }
   });
 

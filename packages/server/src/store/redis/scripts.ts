@@ -5,6 +5,18 @@ export function list<T>(value: unknown): T[] {
   return Array.isArray(value) ? (value as T[]) : [];
 }
 
+/** Lua: the processes of a presence entry (`Keys.where`) whose claim is still good at `now`. */
+const ALIVE = `-- The processes of a presence entry ('node@expiry,...') whose claim is still good at now.
+local function alive(value, now)
+  local out = {}
+  if value then
+    for n, e in string.gmatch(value, '([^,@]+)@(%d+)') do
+      if tonumber(e) > now then out[#out + 1] = n end
+    end
+  end
+  return out
+end`;
+
 /**
  * The compare-and-set every write goes through, for several commits at once (group commit: the
  * commits a process has ready while its previous call is out go in one call; each is decided on
@@ -39,16 +51,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local node, logLimit, trim = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local routed, order, notices, results = {}, {}, {}, {}
--- The processes of a presence entry ('node@expiry,...') whose claim is still good at now.
-local function alive(value, now)
-  local out = {}
-  if value then
-    for n, e in string.gmatch(value, '([^,@]+)@(%d+)') do
-      if tonumber(e) > now then out[#out + 1] = n end
-    end
-  end
-  return out
-end
+${ALIVE}
 -- Where each recipient is connected: read once per call for the recipients named, once per
 -- group delivery for the members found (at most 1000 fields per HMGET).
 local present = {}
@@ -377,16 +380,7 @@ const RELAY = `
 local P, self = ARGV[1], ARGV[2]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
--- The processes of a presence entry ('node@expiry,...') whose claim is still good at now.
-local function alive(value, now)
-  local out = {}
-  if value then
-    for n, e in string.gmatch(value, '([^,@]+)@(%d+)') do
-      if tonumber(e) > now then out[#out + 1] = n end
-    end
-  end
-  return out
-end
+${ALIVE}
 local sent = 0
 for _, n in ipairs(alive(redis.call('HGET', KEYS[1], ARGV[3]), now)) do
   if n ~= self then
@@ -406,16 +400,7 @@ return sent
  */
 const PRESENCE = `
 local node, exp, now, cursor = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
--- The processes of a presence entry ('node@expiry,...') whose claim is still good at now.
-local function alive(value, now)
-  local out = {}
-  if value then
-    for n, e in string.gmatch(value, '([^,@]+)@(%d+)') do
-      if tonumber(e) > now then out[#out + 1] = n end
-    end
-  end
-  return out
-end
+${ALIVE}
 for i = 5, #ARGV do
   local u = ARGV[i]
   local v = redis.call('HGET', KEYS[1], u)
