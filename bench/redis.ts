@@ -446,8 +446,10 @@ export async function run(): Promise<void> {
     );
     const costRow = (name: string, c: Cost | undefined) => {
       if (!c) return;
+      // A process with no client (the second in the one-process run) is all background: less the
+      // idle rate it can come out a few µs below zero, shown as 0.
       console.log(
-        `  ${name.padEnd(12)} server CPU ${c.serverCpu.map((x) => `${fmt(x)} µs`).join(' + ')}` +
+        `  ${name.padEnd(12)} server CPU ${c.serverCpu.map((x) => `${fmt(Math.max(0, x))} µs`).join(' + ')}` +
           ` | Redis: ${fmt(c.sent, 1)} commands sent (${fmt(c.scripts, 1)} script calls), ` +
           `${fmt(c.calls, 1)} executed incl. inside scripts, CPU ${fmt(c.redisCpu)} µs ` +
           `(in scripts ${fmt(c.usec)} µs)`,

@@ -62,9 +62,4 @@ export class Presence {
     }
     return online;
   }
-
-  /** Until when `nodeID` claims the user (ms), if it does. */
-  async claim(userID: string, nodeID: string): Promise<number | undefined> {
-    return claimsOf(await call(() => this.#redis.hget(this.#keys.where, userID))).get(nodeID);
-  }
 }

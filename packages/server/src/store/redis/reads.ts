@@ -35,10 +35,10 @@ export async function readLog(
   return logEntries(raw);
 }
 
-/** Stream entries as XRANGE gives them (\`[['0-<seq>', ['e', json]], ...]\`) as log entries. */
+/** Stream entries as XRANGE gives them (`[['0-<seq>', ['e', json]], ...]`) as log entries. */
 export function logEntries(raw: unknown): LogEntry[] {
   return list<[string, string[]]>(raw).map(([id, fields]) => {
-    const json = fields[1] ?? 'null';
+    const json = String(fields[1]);
     return { seq: Number(id.slice(2)), event: JSON.parse(json) as SignalingEvent, json };
   });
 }
