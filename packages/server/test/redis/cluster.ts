@@ -55,19 +55,10 @@ export async function startLocalCluster(): Promise<LocalCluster> {
   process.once('exit', stop);
   try {
     for (let i = 0; i < 6; i++) {
-      const [port, bus] = [await freePort(), await freePort()];
+      const { port, child } = await startClusterNode(dir);
       ports.push(port);
-      // biome-ignore format: one option per line pair reads better
-      const child = spawn('redis-server', [
-        '--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1',
-        '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
-        '--cluster-node-timeout', '5000', '--dir', dir, '--save', '', '--appendonly', 'no',
-        '--repl-diskless-sync-delay', '0',
-      ], { stdio: 'ignore' });
       children.push(child);
     }
-    for (const port of ports)
-      await until(() => redisAnswers(`redis://127.0.0.1:${port}`), 10_000, `redis-server on ${port}`);
     const created = spawnSync(
       'redis-cli',
       [
@@ -128,6 +119,80 @@ export async function startLocalCluster(): Promise<LocalCluster> {
     },
     stop,
   };
+}
+
+/**
+ * One cluster-mode redis-server on a port (and bus port) free when chosen; answered once it
+ * answers PING. Another process can take a free port before redis-server binds it (the suites
+ * start several clusters at once, and every outgoing connection takes an ephemeral port): a
+ * server that exits before answering is started again on other ports, at most five times.
+ */
+async function startClusterNode(dir: string): Promise<{ port: number; child: ChildProcess }> {
+  for (let attempt = 1; ; attempt++) {
+    const [port, bus] = [await spawnablePort(), await spawnablePort()];
+    // biome-ignore format: one option per line pair reads better
+    const child = spawn('redis-server', [
+      '--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1',
+      '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
+      '--cluster-node-timeout', '5000', '--dir', dir, '--save', '', '--appendonly', 'no',
+      '--repl-diskless-sync-delay', '0',
+    ], { stdio: 'ignore' });
+    let exited = false;
+    const gone = () => {
+      exited = true;
+    };
+    child.once('exit', gone).once('error', gone);
+    const start = Date.now();
+    while (!exited) {
+      // Ours, not another cluster's node that took the port first.
+      if ((await serverPid(port)) === child.pid) return { port, child };
+      if (Date.now() - start > 30_000) {
+        child.kill('SIGKILL');
+        throw new Error(`timed out after 30000 ms waiting for redis-server on ${port}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (attempt >= 5)
+      throw new Error(
+        `redis-server exited before answering on 5 pairs of free ports (last ${port}, bus ${bus})`,
+      );
+  }
+}
+
+/** The process id of the redis-server answering on a loopback port, if one answers. */
+async function serverPid(port: number): Promise<number | undefined> {
+  const redis = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    return Number(/^process_id:(\d+)/m.exec(await redis.info('server'))?.[1]);
+  } catch {
+    return undefined;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * A loopback port free now, below the kernel's ephemeral range (32768 and up here), so that no
+ * outgoing connection takes it before the process it is meant for binds it.
+ */
+async function spawnablePort(): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  return freePort();
 }
 
 /** Polls an async condition (every 50 ms) until it holds; throws naming `what` after `timeoutMs`. */

@@ -102,17 +102,26 @@ type Story = StoryObj<typeof meta>;
 const phone = { viewport: { value: 'phone', isRotated: false } };
 const tiles = (canvas: HTMLElement) => canvas.querySelectorAll('.beckon-group-grid > .beckon-tile');
 
-/** Every tile and the bar inside the stage: nothing scrolled or cut away. */
+/**
+ * Every tile and the bar inside the stage: nothing scrolled or cut away. Measured once the layout
+ * has settled (the story's viewport is applied after it first renders; a loaded machine lays out
+ * late), so the check waits for the condition instead of reading the first frame.
+ */
 const allInView =
   (count: number): NonNullable<Story['play']> =>
   async ({ canvasElement }) => {
     await expect(tiles(canvasElement)).toHaveLength(count);
-    const stage = canvasElement.querySelector('.beckon-callstage')?.getBoundingClientRect();
-    for (const el of [...tiles(canvasElement), canvasElement.querySelector('.beckon-bar')]) {
-      const box = el?.getBoundingClientRect();
-      await expect(box && stage && box.bottom <= stage.bottom + 0.5 && box.top >= stage.top).toBe(true);
-      await expect(box && stage && box.right <= stage.right + 0.5 && box.left >= stage.left).toBe(true);
-    }
+    await waitFor(
+      () => {
+        const stage = canvasElement.querySelector('.beckon-callstage')?.getBoundingClientRect();
+        for (const el of [...tiles(canvasElement), canvasElement.querySelector('.beckon-bar')]) {
+          const box = el?.getBoundingClientRect();
+          expect(box && stage && box.bottom <= stage.bottom + 0.5 && box.top >= stage.top).toBe(true);
+          expect(box && stage && box.right <= stage.right + 0.5 && box.left >= stage.left).toBe(true);
+        }
+      },
+      { timeout: 15_000 },
+    );
   };
 
 /** Alice calls three people: their avatars ring, her own view is there, Cancel in the bar. */
