@@ -507,7 +507,7 @@ export interface PrivateRedis {
  * one: FLUSHALL, CLIENT PAUSE, killing Redis. Undefined when no redis-server binary is installed.
  */
 export async function startPrivateRedis(): Promise<PrivateRedis | undefined> {
-  const port = await freePort();
+  const port = await spawnablePort();
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const launch = async () => {
@@ -526,7 +526,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis | undefined> {
     });
     const start = Date.now();
     while (!gone && !(await redisAnswers(url))) {
-      if (Date.now() - start > 5000) break;
+      if (Date.now() - start > 15_000) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     if (gone || !(await redisAnswers(url))) {
