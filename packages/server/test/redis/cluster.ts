@@ -161,21 +161,9 @@ async function startClusterNode(dir: string): Promise<{ port: number; child: Chi
 
 /** The process id of the redis-server answering on a loopback port, if one answers. */
 async function serverPid(port: number): Promise<number | undefined> {
-  const redis = new Redis(port, '127.0.0.1', {
-    lazyConnect: true,
-    connectTimeout: 1000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return Number(/^process_id:(\d+)/m.exec(await redis.info('server'))?.[1]);
-  } catch {
-    return undefined;
-  } finally {
-    redis.disconnect();
-  }
+  return probe(`redis://127.0.0.1:${port}`, async (redis) =>
+    Number(/^process_id:(\d+)/m.exec(await redis.info('server'))?.[1]),
+  );
 }
 
 /**
@@ -236,9 +224,8 @@ export function testKeys(prefix: string): Keys {
 }
 const CLI = ['--conditions=source', '--import', 'tsx', 'packages/server/src/cli.ts'];
 
-/** Answers PING within a second? */
-export async function redisAnswers(url = REDIS_URL): Promise<boolean> {
-  if (ON_CLUSTER && local !== undefined && url === local.url) return true;
+/** One short-lived connection to `url` (a second to connect, no retries) for `ask`; undefined when it fails. */
+async function probe<T>(url: string, ask: (redis: Redis) => Promise<T>): Promise<T | undefined> {
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout: 1000,
@@ -248,12 +235,18 @@ export async function redisAnswers(url = REDIS_URL): Promise<boolean> {
   redis.on('error', () => {});
   try {
     await redis.connect();
-    return (await redis.ping()) === 'PONG';
+    return await ask(redis);
   } catch {
-    return false;
+    return undefined;
   } finally {
     redis.disconnect();
   }
+}
+
+/** Answers PING within a second? */
+export async function redisAnswers(url = REDIS_URL): Promise<boolean> {
+  if (ON_CLUSTER && local !== undefined && url === local.url) return true;
+  return (await probe(url, (redis) => redis.ping())) === 'PONG';
 }
 
 const available = await redisAnswers();
