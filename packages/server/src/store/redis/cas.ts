@@ -2,7 +2,7 @@ import type { CommandReply, InvitationRecord } from '@beckon/signaling';
 import type { Effect, TransitionInput } from '@beckon/signaling/rules';
 import { transition } from '@beckon/signaling/rules';
 import { RecordCache } from './cache.js';
-import { StoreUnavailableError, unavailable } from './errors.js';
+import { call, StoreUnavailableError } from './errors.js';
 import { type Committed, GroupCommit } from './groupCommit.js';
 import type { Keys } from './keys.js';
 import { type CommitPlan, type Loaded, planCommit, stateOf } from './plan.js';
@@ -18,8 +18,6 @@ export interface Query {
 
 /** The transition inputs to run on what was loaded (they may depend on it). */
 export type Inputs = (loaded: Loaded, now: number) => TransitionInput[];
-
-export type { Committed } from './groupCommit.js';
 
 export interface Applied {
   /** The first input's reply (a command); `replies` has every input's, in order. */
@@ -50,15 +48,6 @@ const MAX_ATTEMPTS = 25;
 /** Groups whose membership (and its version) this process remembers for speculative invites. */
 const GROUP_CACHE = 1000;
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Runs a Redis call; an outage or a timeout becomes a typed "unavailable" error (9005). */
-export async function call<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw unavailable(error);
-  }
-}
 
 /**
  * Read, decide, compare-and-set. One script reads what the transition needs with its versions;

@@ -23,3 +23,12 @@ export function unavailable(error: unknown): Error {
     cause: error,
   });
 }
+
+/** Runs a Redis call; an outage or a timeout becomes a typed "unavailable" error (9005). */
+export async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw unavailable(error);
+  }
+}

@@ -1,4 +1,4 @@
-import { StoreUnavailableError, unavailable } from './errors.js';
+import { call, StoreUnavailableError } from './errors.js';
 import { type Client, type CommitArgs, type CommitCall, encodeCommit, list } from './scripts.js';
 
 /** Per delivery of a commit: the recipients (group expanded) and their sequence numbers. */
@@ -79,12 +79,7 @@ export class GroupCommit {
         this.#o.call(),
         batch.map((w) => w.args),
       );
-      let raw: unknown;
-      try {
-        raw = await this.#o.redis.beckonCommit(...args);
-      } catch (error) {
-        throw unavailable(error);
-      }
+      const raw = await call(() => this.#o.redis.beckonCommit(...args));
       if (raw === 'epoch') {
         this.#o.epochLost();
         throw new StoreUnavailableError('the store was reset; nothing was applied');

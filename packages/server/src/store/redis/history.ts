@@ -1,7 +1,7 @@
 import { applyHistory, type HistoryLimits, planHistory } from '../../history.js';
 import type { HistoryEntry } from '../types.js';
-import { call, sleep } from './cas.js';
-import { StoreUnavailableError } from './errors.js';
+import { sleep } from './cas.js';
+import { call, StoreUnavailableError } from './errors.js';
 import type { Keys } from './keys.js';
 import type { Client } from './scripts.js';
 

@@ -3,7 +3,7 @@ import { recordViewFor } from '@beckon/signaling/rules';
 import { CALL_ROOM_TTL_MS } from '../../rooms.js';
 import { withCatchUps } from '../ended.js';
 import type { DevicePresence, EndedInvitation } from '../types.js';
-import { call } from './cas.js';
+import { call } from './errors.js';
 import type { LogEntry } from './feeds.js';
 import type { Keys } from './keys.js';
 import { claimsOf } from './presence.js';

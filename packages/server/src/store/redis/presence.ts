@@ -1,4 +1,4 @@
-import { call } from './cas.js';
+import { call } from './errors.js';
 import type { Keys } from './keys.js';
 import type { Client } from './scripts.js';
 

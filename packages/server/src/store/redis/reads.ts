@@ -2,7 +2,7 @@ import type { InvitationRecord, SignalingEvent } from '@beckon/signaling';
 import { byServerOrder, isReplayable, type QueuedHand, recordViewFor } from '@beckon/signaling/rules';
 import type { StoreSnapshot } from '../types.js';
 import { decodeQueueEntry } from './audience.js';
-import { call } from './cas.js';
+import { call } from './errors.js';
 import type { LogEntry } from './feeds.js';
 import type { Keys } from './keys.js';
 import { type Client, list } from './scripts.js';

@@ -5,6 +5,12 @@ export function list<T>(value: unknown): T[] {
   return Array.isArray(value) ? (value as T[]) : [];
 }
 
+/** Lua: a user's sequence number, the id of the last entry of their log (a stream); 0 for none. */
+const LAST_SEQ = `local function lastSeq(log)
+  local last = redis.call('XREVRANGE', log, '+', '-', 'COUNT', 1)[1]
+  return last and tonumber(string.sub(last[1], 3)) or 0
+end`;
+
 /** Lua: the processes of a presence entry (`Keys.where`) whose claim is still good at `now`. */
 const ALIVE = `-- The processes of a presence entry ('node@expiry,...') whose claim is still good at now.
 local function alive(value, now)
@@ -267,8 +273,8 @@ local ids = redis.call('SMEMBERS', KEYS[1])
 for _, g in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   for _, id in ipairs(redis.call('SMEMBERS', P .. 'ginv:' .. g)) do ids[#ids + 1] = id end
 end
-local last = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)[1]
-local seen, out = {}, {last and string.sub(last[1], 3) or '0'}
+${LAST_SEQ}
+local seen, out = {}, {lastSeq(KEYS[3])}
 for _, id in ipairs(ids) do
   if not seen[id] then
     seen[id] = true
@@ -285,8 +291,8 @@ return out
  */
 const EVENTS_SINCE = `
 local since = tonumber(ARGV[1])
-local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
-local cur = last and tonumber(string.sub(last[1], 3)) or 0
+${LAST_SEQ}
+local cur = lastSeq(KEYS[1])
 if since > cur then return false end
 if since == cur then return {} end
 local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
@@ -296,11 +302,9 @@ return redis.call('XRANGE', KEYS[1], '(0-' .. since, '+')
 
 /** KEYS: users' logs. Each one's sequence number (the last entry's id; 0 for none). */
 const SEQUENCES = `
+${LAST_SEQ}
 local out = {}
-for i, key in ipairs(KEYS) do
-  local last = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
-  out[i] = last and tonumber(string.sub(last[1], 3)) or 0
-end
+for i, key in ipairs(KEYS) do out[i] = lastSeq(key) end
 return out
 `;
 

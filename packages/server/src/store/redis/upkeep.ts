@@ -79,23 +79,15 @@ export class Upkeep {
       const ttl = this.#o.presenceTtlMs;
       const now = Date.now();
       const pipe = this.#redis.pipeline().get(this.#keys.epoch);
-      // This process's claims renewed (at most 1000 users per script call), and the next slice
-      // of presence entries looked at for claims that all expired.
-      pipe.beckonPresence(
-        this.#keys.where,
-        this.#o.nodeID,
-        now + ttl,
-        now,
-        this.#cursor,
-        ...users.slice(0, 1000),
-      );
-      for (let from = 1000; from < users.length; from += 1000)
+      // This process's claims renewed, 1,000 users per script call; the first call also looks
+      // at the next slice of presence entries for claims that all expired.
+      for (let from = 0; from === 0 || from < users.length; from += 1000)
         pipe.beckonPresence(
           this.#keys.where,
           this.#o.nodeID,
           now + ttl,
           now,
-          '',
+          from === 0 ? this.#cursor : '',
           ...users.slice(from, from + 1000),
         );
       if (users.length > 0) pipe.beckonSequences(users.length, ...users.map((u) => this.#keys.log(u)));
