@@ -34,7 +34,7 @@
  * Times are epoch ms on this machine: the in-process server stamps `createdAt` with the same
  * clock; with BECKON_URL the server's stamps are shifted by the teacher's measured clock offset.
  */
-import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -263,21 +263,19 @@ async function cleanup(): Promise<void> {
   resources.teacher?.client.close();
   await Promise.allSettled(resources.servers.map((s) => s.close()));
   if (REDIS_URL !== undefined && resources.redisPrefix !== undefined)
-    removeKeys(REDIS_URL, resources.redisPrefix);
+    await removeKeys(REDIS_URL, resources.redisPrefix);
 }
 
-/** Deletes this run's keys (redis-cli's --scan, then UNLINK, 500 at a time; no shell). */
-function removeKeys(url: string, prefix: string): void {
-  const cli = (...args: string[]) =>
-    spawnSync('redis-cli', ['-u', url, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  const scan = cli('--scan', '--pattern', `${prefix}*`);
-  let failed = scan.status === 0 ? undefined : scan.error?.message || scan.stderr?.trim();
-  const keys = scan.status === 0 ? scan.stdout.split('\n').filter(Boolean) : [];
-  for (let i = 0; i < keys.length && failed === undefined; i += 500) {
-    const unlink = cli('UNLINK', ...keys.slice(i, i + 500));
-    if (unlink.status !== 0) failed = unlink.error?.message || unlink.stderr?.trim();
+/** Deletes this run's keys (the store's own `purge`: every key under the prefix). */
+async function removeKeys(url: string, prefix: string): Promise<void> {
+  const janitor = new RedisStore({ url, prefix });
+  try {
+    await janitor.purge();
+  } catch (error) {
+    log(`the run's Redis keys (${prefix}*) were not all removed: ${(error as Error).message}`);
+  } finally {
+    await janitor.close();
   }
-  if (failed !== undefined) log(`the run's Redis keys (${prefix}*) were not all removed: ${failed}`);
 }
 
 /** Metric lines of every in-process server, summed per line name. */
