@@ -49,6 +49,7 @@ describe('--redis: one Redis or a Redis Cluster', () => {
     expect(keys.log('alice')).toBe('{beckon:}events:alice');
     expect(keys.history('alice')).toBe('beckon:hist:{alice}');
     expect(keys.historyVersion('alice')).toBe('beckon:histv:{alice}');
+    expect(keys.historyQueue('alice')).toBe('beckon:histq:{alice}');
     expect(keys.room('r1')).toBe('beckon:room:{r1}');
     expect(keys.groupRoom('r1')).toBe('beckon:groom:{r1}');
     // One Redis keeps the names it always had: a deployment upgrading finds its data.
@@ -92,7 +93,9 @@ describeRedis('a store on the local Redis Cluster', () => {
           store.keys.members('g'),
         ])
           expect(await slot(key)).toBe(home);
-        expect(await slot(store.keys.history('alice'))).toBe(await slot(store.keys.historyVersion('alice')));
+        const history = await slot(store.keys.history('alice'));
+        expect(await slot(store.keys.historyVersion('alice'))).toBe(history);
+        expect(await slot(store.keys.historyQueue('alice'))).toBe(history);
         expect(await store.history('alice')).toHaveLength(1);
       } finally {
         await store.purge();

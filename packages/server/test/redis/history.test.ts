@@ -1,8 +1,29 @@
 import { afterEach, expect, it } from 'vitest';
-import { DEFAULT_HISTORY_LIMITS } from '../../src/history.js';
+import { DEFAULT_HISTORY_LIMITS, mergeHistory } from '../../src/history.js';
+import { COMPACT_AT } from '../../src/store/redis/history.js';
 import { RedisStore } from '../../src/store/redis.js';
+import type { HistoryEntry } from '../../src/store/types.js';
 import { strangerCannotWipeHistory } from '../historyScenario.js';
-import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
+import { describeRedis, freshPrefix, purge, REDIS_URL, testClient } from './cluster.js';
+
+/** An outgoing answered call (never dropped for a peer's share), then its hang-up. */
+const answered = (i: number, peer = `p${i % 7}`): HistoryEntry => ({
+  inviteID: `i${i}`,
+  roomID: `r${i}`,
+  peer,
+  direction: 'outgoing',
+  callType: 2,
+  outcome: 'answered',
+  startedAt: 1_000 + i,
+});
+const hangup = (i: number, peer = `p${i % 7}`): HistoryEntry => ({
+  ...answered(i, peer),
+  inviteID: `h${i}`,
+  outcome: 'completed',
+  endedAt: 2_000 + i,
+  durationSeconds: 5,
+  endedBy: 'alice',
+});
 
 let prefix = '';
 afterEach(() => purge(prefix));
@@ -15,6 +36,66 @@ describeRedis('history shares, on Redis', () => {
       DEFAULT_HISTORY_LIMITS.perPeer,
     );
   }, 120_000);
+
+  it('records with one push; reading folds the queue as the memory store would; 32 queued are folded into the list', async () => {
+    prefix = freshPrefix();
+    const limits = { ...DEFAULT_HISTORY_LIMITS, limit: 40 };
+    const store = new RedisStore({ url: REDIS_URL, prefix, historyLimit: limits.limit });
+    const redis = testClient();
+    try {
+      await store.purge(); // connects
+      // Calls, some completed by their hang-up (a 'set' of an earlier entry), past the limit.
+      const recorded: HistoryEntry[] = [];
+      for (let i = 0; i < 90; i++) recorded.push(answered(i), ...(i % 3 === 0 ? [hangup(i)] : []));
+      let expected: HistoryEntry[] = [];
+      for (const [n, entry] of recorded.entries()) {
+        await store.recordHistory('alice', entry);
+        expected = mergeHistory(expected, entry, limits);
+        if (n % 17 === 0) expect(await store.history('alice')).toEqual(expected);
+      }
+      expect(await store.history('alice')).toEqual(expected);
+      expect(expected).toHaveLength(40);
+      // Folded as it went: the queue never holds more than 32, the list never more than the limit.
+      expect(await redis.llen(store.keys.historyQueue('alice'))).toBeLessThan(COMPACT_AT);
+      expect(await redis.llen(store.keys.history('alice'))).toBeLessThanOrEqual(40);
+      expect(Number(await redis.get(store.keys.historyVersion('alice')))).toBeGreaterThanOrEqual(3);
+    } finally {
+      redis.disconnect();
+      await store.close();
+    }
+  });
+
+  it('two processes recording and folding one history at once lose nothing', async () => {
+    prefix = freshPrefix();
+    const [one, two] = [0, 1].map(() => new RedisStore({ url: REDIS_URL, prefix, historyLimit: 1_000 }));
+    const redis = testClient();
+    try {
+      await Promise.all([one?.purge(), two?.purge()]); // connects
+      const ids: string[] = [];
+      await Promise.all(
+        [one, two].map(async (store, s) => {
+          for (let round = 0; round < 8; round++) {
+            // Twenty at once from each: both see the queue past 32 and fold at the same time.
+            await Promise.all(
+              Array.from({ length: 20 }, (_, k) => {
+                const entry = answered(s * 1_000 + round * 20 + k);
+                ids.push(entry.inviteID);
+                return store?.recordHistory('bob', entry);
+              }),
+            );
+          }
+        }),
+      );
+      const entries = await one?.history('bob');
+      expect(new Set(entries?.map((e) => e.inviteID))).toEqual(new Set(ids));
+      expect(entries).toHaveLength(320);
+      expect(await redis.llen(one?.keys.historyQueue('bob') ?? '')).toBeLessThan(COMPACT_AT + 40);
+      expect(await two?.history('bob')).toEqual(entries);
+    } finally {
+      redis.disconnect();
+      await Promise.all([one?.close(), two?.close()]);
+    }
+  });
 
   it('checks its options before it connects', () => {
     expect(() => new RedisStore({ url: REDIS_URL, historyPerPeer: 0 })).toThrow(

@@ -1,34 +1,30 @@
-import { applyHistory, type HistoryLimits, planHistory } from '../../history.js';
+import { type HistoryLimits, mergeHistory } from '../../history.js';
 import type { HistoryEntry } from '../types.js';
-import { sleep } from './cas.js';
-import { call, StoreUnavailableError } from './errors.js';
+import { call } from './errors.js';
 import type { Keys } from './keys.js';
 import type { Client } from './scripts.js';
 
-const MAX_ATTEMPTS = 10;
-/** Entries kept in the per-process cache of histories, over all users (oldest user dropped first). */
-const CACHE_ENTRIES = 50_000;
-
-interface Read {
-  readonly version: string;
-  readonly entries: HistoryEntry[];
-}
+/** Raw entries a user's queue holds before they are folded into the list (one compaction). */
+export const COMPACT_AT = 32;
+/** Compactions tried one after another when another process's compaction came first. */
+const COMPACT_ATTEMPTS = 3;
 
 /**
- * Call history in Redis: a list per user, newest first, and a version that every change
- * bumps. Read the list and its version, decide with the memory store's `planHistory`, then one
- * script applies the change if the version is still the one read (else read again).
- *
- * The list this process last read or wrote is kept, with its version, and the first attempt
- * decides on it without reading: the script's version check makes a stale copy a retry, never a
- * wrong write, and a "nothing to record" is never answered from it.
+ * Call history in Redis: per user, a list already decided (`hist`, newest first, at most
+ * `limit` entries) and a queue of the entries recorded since (`histq`, newest first). Recording
+ * is one `LPUSH` onto the queue, with no read and no script. Reading folds the queue onto the list
+ * with the memory store's `mergeHistory`, oldest first, so both stores decide every entry the
+ * same way (merges, completions, per-peer shares, the limit). When a push finds 32 entries queued
+ * the recording process folds them into the list (`HISTORY_COMPACT`: the list is replaced and the
+ * folded entries leave the queue's tail, only if the list's version is still the one read; entries
+ * pushed meanwhile stay queued), so the queue stays short and a user's storage bounded.
  */
 export class RedisHistory {
   readonly #redis: Client;
   readonly #keys: Keys;
   readonly #limits: HistoryLimits;
-  readonly #cache = new Map<string, Read>();
-  #cached = 0;
+  /** Users whose queue this process is folding now: one compaction per user at a time. */
+  readonly #compacting = new Set<string>();
 
   constructor(redis: Client, keys: Keys, limits: HistoryLimits) {
     this.#redis = redis;
@@ -36,102 +32,71 @@ export class RedisHistory {
     this.#limits = limits;
   }
 
-  /** Each user's writes in this process, one after another. */
-  readonly #queues = new Map<string, Promise<void>>();
-
   /**
-   * Records in the order asked: a user's entries from this process are written one at a time,
-   * so two calls ending back to back keep their order (a retry after a conflict would otherwise
-   * let the later one in first).
+   * Queues the entry (resolved once Redis holds it), and folds the queue when it is long. A
+   * compaction that fails (Redis gone, or lost to other processes' three times) leaves the entries
+   * queued, still read, for the next push to fold.
    */
-  record(userID: string, entry: HistoryEntry): Promise<void> {
-    const previous = this.#queues.get(userID);
-    const next = previous
-      ? previous.then(
-          () => this.#record(userID, entry),
-          () => this.#record(userID, entry),
-        )
-      : this.#record(userID, entry);
-    this.#queues.set(userID, next);
-    const done = () => {
-      if (this.#queues.get(userID) === next) this.#queues.delete(userID);
-    };
-    next.then(done, done);
-    return next;
-  }
-
-  async #record(userID: string, entry: HistoryEntry): Promise<void> {
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const guess = attempt === 1 ? this.#cache.get(userID) : undefined;
-      const { version, entries } = guess ?? (await this.#read(userID));
-      const change = planHistory(entries, entry, this.#limits);
-      if (change.kind === 'none') {
-        if (guess === undefined) return;
-        continue;
+  async record(userID: string, entry: HistoryEntry): Promise<void> {
+    const queue = this.#keys.historyQueue(userID);
+    const queued = await call(() => this.#redis.lpush(queue, JSON.stringify(entry)));
+    if (queued < COMPACT_AT || this.#compacting.has(userID)) return;
+    this.#compacting.add(userID);
+    try {
+      for (let attempt = 0; attempt < COMPACT_ATTEMPTS; attempt++) {
+        if (await this.#compact(userID)) return;
       }
-      const json = JSON.stringify(change.entry);
-      const [list, versionKey] = [this.#keys.history(userID), this.#keys.historyVersion(userID)];
-      const applied = await call(() =>
-        change.kind === 'set'
-          ? this.#redis.beckonHistoryApply(list, versionKey, version, 'set', change.index, json)
-          : this.#redis.beckonHistoryApply(list, versionKey, version, 'push', -1, json, ...change.drop),
-      );
-      if (applied === 1) {
-        this.#remember(userID, {
-          version: String(Number(version) + 1),
-          entries: applyHistory(entries, change),
-        });
-        return;
-      }
-      this.#forget(userID);
-      if (guess === undefined) await sleep(Math.random() * 10);
+    } catch {
+      // The entry is recorded; folding waits for the next push.
+    } finally {
+      this.#compacting.delete(userID);
     }
-    throw new StoreUnavailableError('too much contention on a history');
   }
 
   async list(userID: string): Promise<HistoryEntry[]> {
-    return [...(await this.#read(userID)).entries];
+    return (await this.#read(userID)).entries;
   }
 
-  clear(): void {
-    this.#cache.clear();
-    this.#cached = 0;
+  /** Folds the queue read into the list; false when another compaction came first. */
+  async #compact(userID: string): Promise<boolean> {
+    const { version, entries, folded } = await this.#read(userID);
+    const applied = await call(() =>
+      this.#redis.beckonHistoryCompact(
+        this.#keys.history(userID),
+        this.#keys.historyVersion(userID),
+        this.#keys.historyQueue(userID),
+        version,
+        folded,
+        ...entries.map((e) => JSON.stringify(e)),
+      ),
+    );
+    return applied === 1;
   }
 
-  #remember(userID: string, read: Read): void {
-    this.#forget(userID);
-    this.#cache.set(userID, read);
-    this.#cached += read.entries.length;
-    while (this.#cached > CACHE_ENTRIES) this.#forget(this.#cache.keys().next().value ?? '');
-  }
-
-  #forget(userID: string): void {
-    const read = this.#cache.get(userID);
-    if (read === undefined) return;
-    this.#cache.delete(userID);
-    this.#cached -= read.entries.length;
-  }
-
-  /** The list and its version, read together (one slot: the user's hash tag on a cluster). */
-  async #read(userID: string): Promise<Read> {
-    const [version, items] = await call(async () => {
+  /**
+   * The list, its version and the queue, read together (one slot: the user's hash tag on a
+   * cluster), and the queue folded onto the list. `folded`: how many queued entries that took.
+   */
+  async #read(userID: string): Promise<{ version: string; entries: HistoryEntry[]; folded: number }> {
+    const [version, list, queue] = await call(async () => {
       const replies = await this.#redis
         .multi()
         .get(this.#keys.historyVersion(userID))
         .lrange(this.#keys.history(userID), 0, -1)
+        .lrange(this.#keys.historyQueue(userID), 0, -1)
         .exec();
       return (replies ?? []).map(([error, value]) => {
         if (error) throw error;
         return value;
       });
     });
-    const read = {
-      version: typeof version === 'string' ? version : '0',
-      entries: (Array.isArray(items) ? (items as string[]) : []).map(
-        (item) => JSON.parse(item) as HistoryEntry,
-      ),
-    };
-    this.#remember(userID, read);
-    return read;
+    const parse = (items: unknown) =>
+      (Array.isArray(items) ? (items as string[]) : []).map((item) => JSON.parse(item) as HistoryEntry);
+    const queued = parse(queue);
+    let entries = parse(list);
+    for (let i = queued.length - 1; i >= 0; i--) {
+      entries = mergeHistory(entries, queued[i] as HistoryEntry, this.#limits);
+    }
+    return { version: typeof version === 'string' ? version : '0', entries, folded: queued.length };
   }
 }

@@ -147,13 +147,18 @@ export class Keys {
     return `${this.prefix}active`;
   }
 
-  /** List of history entries (JSON), newest first. */
+  /** List of history entries (JSON), newest first, as last folded (history.ts). */
   history(userID: string): string {
     return this.#spread('hist', userID);
   }
 
-  /** Counter bumped by every change of the user's history (its compare-and-set). */
+  /** Counter bumped by every compaction of the user's history (its compare-and-set). */
   historyVersion(userID: string): string {
     return this.#spread('histv', userID);
+  }
+
+  /** List of history entries (JSON) recorded since the last compaction, newest first. */
+  historyQueue(userID: string): string {
+    return this.#spread('histq', userID);
   }
 }

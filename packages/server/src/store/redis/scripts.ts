@@ -357,20 +357,18 @@ return cjson.encode(out)
 `;
 
 /**
- * KEYS: the history list, its version. ARGV: version as read, 'set' or 'push', index, entry
- * JSON, indexes to drop... Applies one `HistoryChange` (history.ts) if the history's version is
- * still the one read; 0 when it moved meanwhile. Dropped entries are blanked then removed:
- * indexes stay valid.
+ * KEYS: the history list, its version, its queue. ARGV: version as read, how many queued entries
+ * were folded (the queue's oldest: its tail), then the folded list (JSON entries, newest first).
+ * Replaces the list and drops the folded entries from the queue if the list's version is still
+ * the one read; 0 when another compaction came first. Entries queued since the read stay queued.
  */
-const HISTORY_APPLY = `
+const HISTORY_COMPACT = `
 if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
-if ARGV[2] == 'set' then
-  redis.call('LSET', KEYS[1], tonumber(ARGV[3]), ARGV[4])
-else
-  for i = 5, #ARGV do redis.call('LSET', KEYS[1], tonumber(ARGV[i]), '') end
-  if #ARGV >= 5 then redis.call('LREM', KEYS[1], 0, '') end
-  redis.call('LPUSH', KEYS[1], ARGV[4])
+redis.call('DEL', KEYS[1])
+for from = 3, #ARGV, 1000 do
+  redis.call('RPUSH', KEYS[1], unpack(ARGV, from, math.min(from + 999, #ARGV)))
 end
+redis.call('LTRIM', KEYS[3], 0, -1 - tonumber(ARGV[2]))
 redis.call('INCR', KEYS[2])
 return 1
 `;
@@ -480,7 +478,7 @@ const COMMANDS = {
   beckonGroupJoin: [GROUP_JOIN, 2],
   beckonGroupLeave: [GROUP_LEAVE, 3],
   beckonGroupRead: [GROUP_READ, 1],
-  beckonHistoryApply: [HISTORY_APPLY, 2],
+  beckonHistoryCompact: [HISTORY_COMPACT, 3],
   beckonRelay: [RELAY, 1],
   beckonPresence: [PRESENCE, 1],
   beckonGroupRoomJoin: [GROUP_ROOM_JOIN, 1],
@@ -643,14 +641,13 @@ declare module 'ioredis' {
       userID: string,
     ): Result<unknown, Context>;
     beckonGroupRead(key: string, prefix: string, by: 'user' | 'id', value: string): Result<unknown, Context>;
-    beckonHistoryApply(
+    beckonHistoryCompact(
       listKey: string,
       versionKey: string,
+      queueKey: string,
       version: string,
-      kind: 'set' | 'push',
-      index: Arg,
-      entry: string,
-      ...drop: Arg[]
+      folded: Arg,
+      ...entries: string[]
     ): Result<unknown, Context>;
     beckonRelay(
       where: string,

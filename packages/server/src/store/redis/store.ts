@@ -433,7 +433,6 @@ export class RedisStore implements Store {
         this.#epoch = epoch;
         this.#feeds.clear();
         this.#cas.records.clear();
-        this.#history.clear();
         this.#listener?.reset();
       } catch (error) {
         this.#warn('epoch check', error);
