@@ -19,7 +19,7 @@ import {
 } from '@beckon/signaling/rules';
 import type { WebSocket } from 'ws';
 import type { ServerContext } from './context.js';
-import { Bucket } from './limits.js';
+import { Bucket, invitationCapExceeded } from './limits.js';
 import { MAX_ENDED_IN_SNAPSHOT, missedEvents } from './missed.js';
 import type { StoreSnapshot } from './store/types.js';
 
@@ -559,14 +559,7 @@ export class Connection {
       const cap = this.#ctx.invitationCap;
       reply =
         command.op === 'invite'
-          ? ((await cap.run(userID, dispatch)) ?? {
-              ok: false,
-              error: {
-                code: ErrorCode.LIMIT_EXCEEDED,
-                message: `at most ${cap.max} active invitations per inviter: cancel some first`,
-                details: { field: 'activeInvitations', limit: cap.max },
-              },
-            })
+          ? ((await cap.run(userID, dispatch)) ?? invitationCapExceeded(cap.max))
           : await dispatch();
     } catch (error) {
       this.#acting--;

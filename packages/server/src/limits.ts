@@ -1,3 +1,5 @@
+import { type CommandReply, ErrorCode } from '@beckon/signaling';
+
 /**
  * Limits per user, on top of the per-socket ones: one token must not be able to multiply its
  * share of the server by opening sockets, nor store invitations without end.
@@ -109,16 +111,30 @@ export class UserBuckets {
   }
 }
 
+/** The reply to an invite past the per-inviter cap, from the server's check or the store's commit. */
+export function invitationCapExceeded(max: number): CommandReply {
+  return {
+    ok: false,
+    error: {
+      code: ErrorCode.LIMIT_EXCEEDED,
+      message: `at most ${max} active invitations per inviter: cancel some first`,
+      details: { field: 'activeInvitations', limit: max },
+    },
+  };
+}
+
 /**
  * Active invitations per inviter: the store's count plus this process's invites still in
  * flight, so a burst of concurrent invites cannot slip past the cap between check and commit.
+ * Without `count`, the store enforces the cap in the commit that starts an invitation (Redis:
+ * exact across processes) and answers `invitationCapExceeded` itself: nothing is read before.
  */
 export class InvitationCap {
   readonly #inFlight = new Map<string, number>();
 
   constructor(
     readonly max: number,
-    readonly count: (inviter: string) => Promise<number>,
+    readonly count?: (inviter: string) => Promise<number>,
   ) {}
 
   /**
@@ -126,6 +142,7 @@ export class InvitationCap {
    * nothing.
    */
   async run<T>(inviter: string, invite: () => Promise<T>): Promise<T | undefined> {
+    if (this.count === undefined) return invite();
     const pending = this.#inFlight.get(inviter) ?? 0;
     this.#inFlight.set(inviter, pending + 1);
     try {

@@ -293,10 +293,17 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     rate('joinThrottle.perUser', options.joinThrottle?.perUser, DEFAULT_JOIN_THROTTLE.perUser),
     rate('joinThrottle.perAddress', options.joinThrottle?.perAddress, DEFAULT_JOIN_THROTTLE.perAddress),
   );
+  // A store that checks the cap in the commit that starts an invitation (Redis: exact across
+  // processes) is told it; the server then reads no count before an invite.
+  store.enforceInvitationCap?.(maxActiveInvitations);
+  const invitationCap = new InvitationCap(
+    maxActiveInvitations,
+    store.enforceInvitationCap ? undefined : (inviter) => store.activeInvitations(inviter),
+  );
   const ctx: ServerContext = {
     options: resolved,
     userBuckets,
-    invitationCap: new InvitationCap(maxActiveInvitations, (inviter) => store.activeInvitations(inviter)),
+    invitationCap,
     store,
     metrics,
     log,

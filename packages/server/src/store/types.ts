@@ -124,6 +124,13 @@ export interface Store extends GroupRooms {
   /** How many invitations `inviter` has active (the per-inviter cap counts them). */
   activeInvitations(inviter: string): Promise<number>;
   /**
+   * A store that can check the per-inviter cap in the commit that starts an invitation takes it
+   * here (before `start`) and answers an invite past it with `invitationCapExceeded` (limits.ts);
+   * the server then reads no count before an invite. Without it, the server asks
+   * `activeInvitations` first.
+   */
+  enforceInvitationCap?(max: number): void;
+  /**
    * Active invitations the user can see (not onlineUserOnly), each as the user's view of it
    * (`recordViewFor`: no other student's hand marker, a round with the user as its only invitee),
    * and the user's current sequence.

@@ -77,4 +77,22 @@ describeRedis('active invitations per inviter, on Redis', () => {
     }
     expect((await request(on0, 3, invite('x3'))).ok).toBe(true);
   });
+
+  it('is exact when invites race on two processes: the commit that starts one checks the count', async () => {
+    prefix = freshPrefix();
+    const [n0, n1] = [await node(), await node()];
+    const on0 = await login(n0, 'alice');
+    const on1 = await login(n1, 'alice');
+    // Three invites from each process at once: a count read before the commit would let each
+    // process take both places.
+    const replies = await Promise.all(
+      [on0, on1].flatMap((client, c) => [1, 2, 3].map((id) => request(client, id, invite(`r${c}${id}`)))),
+    );
+    expect(replies.filter((r) => r.ok)).toHaveLength(2);
+    for (const refused of replies.filter((r) => !r.ok)) {
+      expect(refused.error?.code).toBe(ErrorCode.LIMIT_EXCEEDED);
+      expect(refused.error?.details).toEqual({ field: 'activeInvitations', limit: 2 });
+    }
+    expect(await n0.store.activeInvitations('alice')).toBe(2);
+  });
 });

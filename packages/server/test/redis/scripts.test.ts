@@ -85,6 +85,27 @@ describeRedis('redis scripts', () => {
     expect(await sequence('u1')).toBe(1);
   });
 
+  it("refuses an invitation past its inviter's cap (counting earlier commits of the call) and writes nothing of it", async () => {
+    await redis.hset(keys.active, 'capped', 1);
+    const start = (id: string): CommitArgs =>
+      one({
+        cap: 2,
+        starts: [['capped', 1]],
+        guards: [[keys.inv(id), 0]],
+        docs: [[keys.inv(id), '{"cap":1}', 1, '']],
+        ops: [['HINCRBY', keys.active, 'capped', '1']],
+        deliveries: [{ users: ['capped'], group: '', event: '{"kind":"invite"}', v: 1 }],
+      });
+    const raw = await redis.beckonCommit(...encodeCommit(call(), [start('cap1'), start('cap2')]));
+    expect(raw).toEqual([[[['capped'], [1]]], 'limit']);
+    expect(await redis.hget(keys.active, 'capped')).toBe('2');
+    expect(await redis.exists(keys.inv('cap2'))).toBe(0);
+    expect(await sequence('capped')).toBe(1);
+    // Without a cap (0: the server checks it) the same commit applies.
+    expect(await commit({ ...start('cap3'), cap: 0 })).toEqual([[['capped'], [2]]]);
+    expect(await redis.hget(keys.active, 'capped')).toBe('3');
+  });
+
   it('a log trimmed past the asked sequence answers nil, so the reader takes a snapshot', async () => {
     for (let i = 0; i < 4; i++)
       await commit({ deliveries: [{ users: ['u3'], group: '', event: `{"n":${i}}`, v: -1 }] });

@@ -1,6 +1,7 @@
 import type { CommandReply, InvitationRecord } from '@beckon/signaling';
 import type { Effect, TransitionInput } from '@beckon/signaling/rules';
 import { transition } from '@beckon/signaling/rules';
+import { invitationCapExceeded } from '../../limits.js';
 import { RecordCache } from './cache.js';
 import { call, StoreUnavailableError } from './errors.js';
 import { type Committed, GroupCommit } from './groupCommit.js';
@@ -42,6 +43,8 @@ export interface CasOptions {
   readonly offset: () => number;
   /** A commit found another epoch: the data it read may be gone. */
   readonly epochLost: () => void;
+  /** The per-inviter cap the commits check (0: none, the server checks it). */
+  readonly invitationCap: () => number;
 }
 
 const MAX_ATTEMPTS = 25;
@@ -106,6 +109,11 @@ export class Cas {
       if (plan === undefined && guessed) continue;
       if (plan === undefined) return base;
       const result = await this.commit(plan);
+      if (result === 'limit') {
+        // Refused by Redis on current data (its guards held): nothing was written.
+        const refused = invitationCapExceeded(this.#o.invitationCap());
+        return { reply: refused, replies: replies.map((r) => (r?.ok ? refused : r)), loaded, effects: [] };
+      }
       if (result !== 'conflict') {
         for (const [id, { version, record }] of loaded.records) {
           const after = state.invitations.get(id);
@@ -156,10 +164,11 @@ export class Cas {
     return { records, ...(pair ? { pair } : {}), ...(group ? { group } : {}) };
   }
 
-  commit(plan: CommitPlan): Promise<Committed | 'conflict'> {
+  commit(plan: CommitPlan): Promise<Committed | 'conflict' | 'limit'> {
     return this.#commits.commit({
       // Redis time after which the script refuses: by then this process has answered 9005.
       by: Date.now() + this.#o.offset() + Math.max(100, this.#o.timeoutMs - 250),
+      cap: this.#o.invitationCap(),
       ...plan,
     });
   }

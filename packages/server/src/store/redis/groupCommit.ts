@@ -15,7 +15,7 @@ export const GROUP_COMMIT_WAIT_MS = 25;
 
 interface Waiting {
   readonly args: CommitArgs;
-  resolve(result: Committed | 'conflict'): void;
+  resolve(result: Committed | 'conflict' | 'limit'): void;
   reject(error: unknown): void;
 }
 
@@ -49,7 +49,7 @@ export class GroupCommit {
     this.#o = options;
   }
 
-  commit(args: CommitArgs): Promise<Committed | 'conflict'> {
+  commit(args: CommitArgs): Promise<Committed | 'conflict' | 'limit'> {
     return new Promise((resolve, reject) => {
       this.#waiting.push({ args, resolve, reject });
       this.#schedule();
@@ -87,7 +87,7 @@ export class GroupCommit {
       const replies = list<unknown>(raw);
       batch.forEach((w, i) => {
         const reply = replies[i];
-        if (reply === 'conflict') w.resolve('conflict');
+        if (reply === 'conflict' || reply === 'limit') w.resolve(reply);
         else if (reply === 'late')
           w.reject(new StoreUnavailableError('redis answered too late; nothing was applied'));
         else w.resolve(list<[unknown, unknown]>(reply).map(([u, s]) => [list<string>(u), list<number>(s)]));

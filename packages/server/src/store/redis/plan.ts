@@ -40,13 +40,9 @@ export interface CommitPlan {
    * get views, so processes that hear no delivery of it still keep their cached copy current.
    */
   readonly learn: string[];
+  /** Inviters whose count of active invitations this commit raises, and by how much (the cap). */
+  readonly starts: Array<[string, number]>;
 }
-
-/**
- * Slack after the last deadline before a glare hash expires on its own (ended invitations leave
- * it at once; this only collects what a deployment that stopped polling left behind).
- */
-const PAIR_GRACE_MS = 3_600_000;
 
 /** How long the holders of an ended onlineUserOnly invitation are kept (see `ended` below). */
 const HELD_GRACE_MS = 60_000;
@@ -55,12 +51,6 @@ export function stateOf(loaded: Loaded): SignalingState {
   const invitations = new Map<string, InvitationRecord>();
   for (const [id, { record }] of loaded.records) if (record) invitations.set(id, record);
   return { invitations };
-}
-
-function lastDeadline(records: readonly InvitationRecord[]): number {
-  let last = 0;
-  for (const r of records) for (const i of r.invitees) last = Math.max(last, i.deadline);
-  return last;
 }
 
 /**
@@ -81,6 +71,7 @@ export function planCommit(
   const deliveries: Delivery[] = [];
   const queues = new Set<string>();
   const learn: string[] = [];
+  const starts = new Map<string, number>();
   const inboxOf = (record: InvitationRecord, users: readonly string[], op: 'SADD' | 'SREM') => {
     if (!isReplayable(record)) return;
     for (const u of users) ops.push([op, keys.inbox(u), record.inviteID]);
@@ -116,7 +107,11 @@ export function planCommit(
       const { event } = effect;
       const id = event.envelope.inviteID;
       // The per-inviter count of active invitations, in the commit that starts (ends) one.
-      if (event.kind === 'invite') ops.push(['HINCRBY', keys.active, event.envelope.inviter, '1']);
+      if (event.kind === 'invite') {
+        const { inviter } = event.envelope;
+        ops.push(['HINCRBY', keys.active, inviter, '1']);
+        starts.set(inviter, (starts.get(inviter) ?? 0) + 1);
+      }
       const version = loaded.records.get(id)?.version ?? 0;
       // Several events on one invitation in one commit (batched receipts): a process that heard
       // only some of them would rebuild a wrong record, so these carry no version to learn from.
@@ -181,10 +176,12 @@ export function planCommit(
     if (list.length === 0) {
       if (ids.length > 0) docs.push([key, false, 0]);
     } else if (list.join() !== ids.join()) {
+      // No expiry: an invitation leaves the hash in the commit that ends it, and one that never
+      // ends (nobody polls deadlines) keeps its record too; ids whose record is gone read as
+      // nothing ringing and leave at the pair's next commit.
       docs.push([key, JSON.stringify(list), version + 1]);
-      ops.push(['PEXPIREAT', key, String(lastDeadline(ringing) + PAIR_GRACE_MS)]);
     }
   }
   if (loaded.group) guards.push([keys.group(loaded.group.groupID), loaded.group.version]);
-  return { guards, docs, ops, deliveries, queues: [...queues], learn };
+  return { guards, docs, ops, deliveries, queues: [...queues], learn, starts: [...starts] };
 }

@@ -30,7 +30,8 @@ end`;
  * hashes in turn. ARGV (flat, so the script decodes no JSON): prefix, epoch, this process, log
  * limit, trim step, the recipients the commits name (count, users...: their presence is read
  * once), the number of commits, then per commit its length in arguments and: `by`,
- * the number of its guards, their versions, then four counted sections: docs `n, (key, record
+ * the number of its guards, their versions, the per-inviter cap (0: none) and the inviters it
+ * adds to `n, (inviter, count)*`, then four counted sections: docs `n, (key, record
  * JSON or '' to delete, new version, groupID or '')*`, ops `n, (argc, command, args...)*`,
  * deliveries `n, (v or '', held or '', group or '', event JSON, user count, users..., skip
  * count, skipped...)*`, then a group notice or '' (see `encodeCommit`).
@@ -38,7 +39,9 @@ end`;
  * It refuses every commit unless the epoch is the caller's ('epoch'). Then, per commit: 'late'
  * when Redis time is past its `by` (the caller gave up waiting, so it must not apply),
  * 'conflict' when a guarded hash no longer has the version the caller read (an earlier commit
- * of the same call counts: it applied first). Else it writes the docs (one HSET each: the caller
+ * of the same call counts: it applied first), 'limit' when an invitation it starts would take its
+ * inviter past the cap (`P active`, which earlier commits of the call have already moved). Else
+ * it writes the docs (one HSET each: the caller
  * knows the version it read, so the new one is that plus one), runs the index ops (plain
  * commands, and PAIRDEL: take an invitation out of a glare hash), expands group audiences,
  * appends each event to every recipient's log (a stream: `XADD … 0-*` gives the next sequence
@@ -94,10 +97,19 @@ for c = 1, tonumber(ARGV[7 + named]) do
     end
   end
   k = k + g
+  if not verdict then
+    a = a + g
+    -- The per-inviter cap, checked in the commit that starts invitations: exact across processes.
+    local cap, starts = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
+    for j = a + 2, a + 2 * starts, 2 do
+      local held = tonumber(redis.call('HGET', P .. 'active', ARGV[j]) or '0')
+      if held + tonumber(ARGV[j + 1]) > cap then verdict = 'limit' end
+    end
+    a = a + 2 + 2 * starts
+  end
   if verdict then
     results[c] = verdict
   else
-    a = a + g
     local n = tonumber(ARGV[a]); a = a + 1
     for _ = 1, n do
       local key, r, v, gid = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
@@ -511,6 +523,12 @@ export interface CommitArgs {
   /** Redis time (ms) after which the script refuses this commit ('late'). */
   readonly by: number;
   readonly guards: ReadonlyArray<readonly [string, number]>;
+  /**
+   * The per-inviter cap (0 or absent: none) and the inviters whose active invitations this commit
+   * adds to, with how many: 'limit' when one would pass the cap.
+   */
+  readonly cap?: number;
+  readonly starts?: ReadonlyArray<readonly [string, number]>;
   /** `[key, record JSON or false to delete, new version, groupID?]`. */
   readonly docs: ReadonlyArray<readonly [string, string | false, number, string?]>;
   readonly ops: ReadonlyArray<readonly string[]>;
@@ -557,6 +575,9 @@ export function encodeCommit(call: CommitCall, commits: readonly CommitArgs[]): 
     const at = argv.length;
     argv.push(0, c.by, c.guards.length);
     for (const [, version] of c.guards) argv.push(version);
+    const starts = c.cap ? (c.starts ?? []) : [];
+    argv.push(c.cap ?? 0, starts.length);
+    for (const [inviter, n] of starts) argv.push(inviter, n);
     argv.push(c.docs.length);
     for (const [key, json, version, group] of c.docs)
       argv.push(key, json === false ? '' : json, version, group ?? '');

@@ -98,6 +98,8 @@ export class RedisStore implements Store {
   readonly #groups: RedisGroups;
   readonly #presence: Presence;
   readonly #history: RedisHistory;
+  /** The per-inviter cap (`enforceInvitationCap`); 0 until the server gives it. */
+  #invitationCap = 0;
   readonly #lifecycle: Lifecycle;
   readonly #serial = new KeyedQueue();
   /** Delivery receipts of an invitation, committed together (`delivered`). */
@@ -232,6 +234,7 @@ export class RedisStore implements Store {
       epoch: () => this.#epoch,
       offset: () => this.#upkeep.offset,
       epochLost: () => void this.#renewEpoch(),
+      invitationCap: () => this.#invitationCap,
     });
     this.#feeds = new Feeds(
       {
@@ -356,6 +359,11 @@ export class RedisStore implements Store {
   delivered(inviteID: string, invitee: string): void {
     // Receipts for one invitation are batched: a class of 500 makes a few commits, not 500.
     this.#receipts.add(inviteID, invitee);
+  }
+
+  /** The server's per-inviter cap, checked in the commit that starts an invitation. */
+  enforceInvitationCap(max: number): void {
+    this.#invitationCap = max;
   }
 
   async activeInvitations(inviter: string): Promise<number> {
