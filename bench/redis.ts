@@ -237,6 +237,9 @@ async function throughput(
 interface Reading {
   /** Redis process CPU, user + system (µs). */
   readonly redisCpu: number;
+  /** Socket reads and writes Redis made (INFO stats): each read is one wake-up for a client's bytes. */
+  readonly reads: number;
+  readonly writes: number;
   /** Commands Redis executed, those inside scripts included; script calls; time in scripts (µs). */
   readonly calls: number;
   readonly scripts: number;
@@ -249,9 +252,10 @@ interface Reading {
 }
 
 async function read(redis: Redis, servers: readonly Child[]): Promise<Reading> {
-  const [stats, cpu, procs] = await Promise.all([
+  const [stats, cpu, net, procs] = await Promise.all([
     redis.info('commandstats'),
     redis.info('cpu'),
+    redis.info('stats'),
     Promise.all(servers.map((c) => c.stats())),
   ]);
   let calls = 0;
@@ -268,13 +272,19 @@ async function read(redis: Redis, servers: readonly Child[]): Promise<Reading> {
     if (name === 'evalsha' || name === 'eval') usec += Number(u);
     if (name === 'evalsha' || name === 'eval' || name.startsWith('fcall')) scripts += Number(c);
   }
-  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(cpu)?.[1] ?? 0);
-  const redisCpu = (field('used_cpu_user') + field('used_cpu_sys')) * 1e6;
-  return { redisCpu, calls, scripts, usec, byName, servers: procs, at: performance.now() };
+  const field = (text: string, name: string) =>
+    Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(text)?.[1] ?? 0);
+  const redisCpu = (field(cpu, 'used_cpu_user') + field(cpu, 'used_cpu_sys')) * 1e6;
+  // Our own three INFO calls are one read and three writes; negligible beside thousands.
+  const reads = field(net, 'total_reads_processed');
+  const writes = field(net, 'total_writes_processed');
+  return { redisCpu, reads, writes, calls, scripts, usec, byName, servers: procs, at: performance.now() };
 }
 
 interface Cost {
   readonly redisCpu: number;
+  readonly reads: number;
+  readonly writes: number;
   readonly calls: number;
   readonly scripts: number;
   readonly usec: number;
@@ -287,9 +297,12 @@ interface Cost {
 /** What changed between two readings, less the background rate (`idle`, per ms) over that time. */
 function costOf(a: Reading, b: Reading, n: number, idle?: Cost): Cost {
   const ms = b.at - a.at;
-  const bg = (k: 'redisCpu' | 'calls' | 'scripts' | 'usec' | 'sent') => (idle ? idle[k] * ms : 0);
+  const bg = (k: 'redisCpu' | 'reads' | 'writes' | 'calls' | 'scripts' | 'usec' | 'sent') =>
+    idle ? idle[k] * ms : 0;
   return {
     redisCpu: (b.redisCpu - a.redisCpu - bg('redisCpu')) / n,
+    reads: (b.reads - a.reads - bg('reads')) / n,
+    writes: (b.writes - a.writes - bg('writes')) / n,
     calls: (b.calls - a.calls - bg('calls')) / n,
     scripts: (b.scripts - a.scripts - bg('scripts')) / n,
     usec: (b.usec - a.usec - bg('usec')) / n,
@@ -452,7 +465,7 @@ export async function run(): Promise<void> {
         `  ${name.padEnd(12)} server CPU ${c.serverCpu.map((x) => `${fmt(Math.max(0, x))} µs`).join(' + ')}` +
           ` | Redis: ${fmt(c.sent, 1)} commands sent (${fmt(c.scripts, 1)} script calls), ` +
           `${fmt(c.calls, 1)} executed incl. inside scripts, CPU ${fmt(c.redisCpu)} µs ` +
-          `(in scripts ${fmt(c.usec)} µs)`,
+          `(in scripts ${fmt(c.usec)} µs), ${fmt(c.reads, 1)} socket reads and ${fmt(c.writes, 1)} writes`,
       );
       console.log(`  ${''.padEnd(12)} ${c.byName.map(([k, x]) => `${k} ${fmt(x, 1)}`).join(', ')}`);
     };

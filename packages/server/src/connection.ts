@@ -555,8 +555,9 @@ export class Connection {
     this.#acting++;
     let reply: CommandReply;
     try {
-      const dispatch = () => this.#ctx.store.dispatch(userID, this.deviceID, command);
-      const cap = this.#ctx.invitationCap;
+      const { store, invitationCap: cap } = this.#ctx;
+      const checked = command.op === 'invite' && store.checksInvitationCap ? cap.max : undefined;
+      const dispatch = () => store.dispatch(userID, this.deviceID, command, checked);
       reply =
         command.op === 'invite'
           ? ((await cap.run(userID, dispatch)) ?? invitationCapExceeded(cap.max))

@@ -294,11 +294,10 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     rate('joinThrottle.perAddress', options.joinThrottle?.perAddress, DEFAULT_JOIN_THROTTLE.perAddress),
   );
   // A store that checks the cap in the commit that starts an invitation (Redis: exact across
-  // processes) is told it; the server then reads no count before an invite.
-  store.enforceInvitationCap?.(maxActiveInvitations);
+  // processes) is given it with each invite; the server then reads no count before.
   const invitationCap = new InvitationCap(
     maxActiveInvitations,
-    store.enforceInvitationCap ? undefined : (inviter) => store.activeInvitations(inviter),
+    store.checksInvitationCap ? undefined : (inviter) => store.activeInvitations(inviter),
   );
   const ctx: ServerContext = {
     options: resolved,

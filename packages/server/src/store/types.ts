@@ -118,18 +118,23 @@ export interface Store extends GroupRooms {
    */
   readonly shared?: boolean;
   start(listener: StoreListener, log: Logger): Promise<void>;
-  dispatch(actor: string, device: string, command: Command): Promise<CommandReply>;
+  /**
+   * `cap`: for a user's own invite, the per-inviter cap, given only to a store that
+   * `checksInvitationCap` (its commit refuses an invite past it; the server's own invites, such as
+   * a hang-up in a gone user's name, are never capped).
+   */
+  dispatch(actor: string, device: string, command: Command, cap?: number): Promise<CommandReply>;
   /** The invitation reached a device of `invitee`. */
   delivered(inviteID: string, invitee: string): void;
   /** How many invitations `inviter` has active (the per-inviter cap counts them). */
   activeInvitations(inviter: string): Promise<number>;
   /**
-   * A store that can check the per-inviter cap in the commit that starts an invitation takes it
-   * here (before `start`) and answers an invite past it with `invitationCapExceeded` (limits.ts);
-   * the server then reads no count before an invite. Without it, the server asks
+   * True when `dispatch` checks the `cap` it is given in the commit that starts the invitation
+   * (exact across processes) and answers an invite past it with `invitationCapExceeded`
+   * (limits.ts): the server then reads no count before an invite. Otherwise the server asks
    * `activeInvitations` first.
    */
-  enforceInvitationCap?(max: number): void;
+  readonly checksInvitationCap?: boolean;
   /**
    * Active invitations the user can see (not onlineUserOnly), each as the user's view of it
    * (`recordViewFor`: no other student's hand marker, a round with the user as its only invitee),

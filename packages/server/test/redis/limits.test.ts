@@ -1,4 +1,4 @@
-import { ErrorCode } from '@beckon/signaling';
+import { type Command, ErrorCode } from '@beckon/signaling';
 import { afterEach, expect, it } from 'vitest';
 import { createToken } from '../../src/auth.js';
 import type { BeckonServer } from '../../src/server.js';
@@ -94,5 +94,9 @@ describeRedis('active invitations per inviter, on Redis', () => {
       expect(refused.error?.details).toEqual({ field: 'activeInvitations', limit: 2 });
     }
     expect(await n0.store.activeInvitations('alice')).toBe(2);
+    // The server's own invites in her name (a hang-up when she is gone) are never capped.
+    const hangup = await n0.store.dispatch('alice', 'server', invite('r-hangup') as Command);
+    expect(hangup.ok).toBe(true);
+    expect(await n0.store.activeInvitations('alice')).toBe(3);
   });
 });

@@ -43,8 +43,6 @@ export interface CasOptions {
   readonly offset: () => number;
   /** A commit found another epoch: the data it read may be gone. */
   readonly epochLost: () => void;
-  /** The per-inviter cap the commits check (0: none, the server checks it). */
-  readonly invitationCap: () => number;
 }
 
 const MAX_ATTEMPTS = 25;
@@ -87,9 +85,10 @@ export class Cas {
   /**
    * `guess`: what the first attempt may assume instead of reading, when the caller can tell
    * (a new invitation's id is free; a pair with no glare hash has nothing ringing). Every guessed
-   * version is a guard, so a wrong guess is only a conflict: the next attempt reads.
+   * version is a guard, so a wrong guess is only a conflict: the next attempt reads. `cap`: the
+   * per-inviter cap the commit checks for the invitations it starts (a user's own invite).
    */
-  async apply(query: Query, inputs: Inputs, guess?: Loaded): Promise<Applied> {
+  async apply(query: Query, inputs: Inputs, guess?: Loaded, cap?: number): Promise<Applied> {
     for (let attempt = 1; ; attempt++) {
       const guessed = attempt === 1 && guess !== undefined;
       const loaded = guessed ? guess : await this.load(query);
@@ -108,10 +107,10 @@ export class Cas {
       // A refusal is only as good as what it was decided on: never answer one from a guess.
       if (plan === undefined && guessed) continue;
       if (plan === undefined) return base;
-      const result = await this.commit(plan);
+      const result = await this.commit(plan, cap);
       if (result === 'limit') {
         // Refused by Redis on current data (its guards held): nothing was written.
-        const refused = invitationCapExceeded(this.#o.invitationCap());
+        const refused = invitationCapExceeded(cap ?? 0);
         return { reply: refused, replies: replies.map((r) => (r?.ok ? refused : r)), loaded, effects: [] };
       }
       if (result !== 'conflict') {
@@ -164,12 +163,12 @@ export class Cas {
     return { records, ...(pair ? { pair } : {}), ...(group ? { group } : {}) };
   }
 
-  commit(plan: CommitPlan): Promise<Committed | 'conflict' | 'limit'> {
+  commit(plan: CommitPlan, cap?: number): Promise<Committed | 'conflict' | 'limit'> {
     return this.#commits.commit({
       // Redis time after which the script refuses: by then this process has answered 9005.
       by: Date.now() + this.#o.offset() + Math.max(100, this.#o.timeoutMs - 250),
-      cap: this.#o.invitationCap(),
       ...plan,
+      ...(cap === undefined ? {} : { cap }),
     });
   }
 }

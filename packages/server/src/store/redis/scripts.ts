@@ -125,27 +125,27 @@ for c = 1, tonumber(ARGV[7 + named]) do
     n = tonumber(ARGV[a]); a = a + 1
     for _ = 1, n do
       local argc = tonumber(ARGV[a])
-      local op = {}
-      for j = 1, argc do op[j] = ARGV[a + j] end
-      a = a + argc + 1
-      if op[1] == 'PAIRDEL' then
+      local name, key = ARGV[a + 1], ARGV[a + 2]
+      if name == 'PAIRDEL' then
         -- Drop an ended invitation from its glare hash; the hash goes with its last entry.
-        local r = redis.call('HGET', op[2], 'r')
+        local gone = ARGV[a + 3]
+        local r = redis.call('HGET', key, 'r')
         if r then
           local left = {}
           for _, id in ipairs(cjson.decode(r)) do
-            if id ~= op[3] then left[#left + 1] = id end
+            if id ~= gone then left[#left + 1] = id end
           end
           if #left == 0 then
-            redis.call('DEL', op[2])
+            redis.call('DEL', key)
           else
-            redis.call('HINCRBY', op[2], 'v', 1)
-            redis.call('HSET', op[2], 'r', cjson.encode(left))
+            redis.call('HINCRBY', key, 'v', 1)
+            redis.call('HSET', key, 'r', cjson.encode(left))
           end
         end
       else
-        redis.call(unpack(op))
+        redis.call(unpack(ARGV, a + 1, a + argc))
       end
+      a = a + argc + 1
     end
     local result = {}
     n = tonumber(ARGV[a]); a = a + 1

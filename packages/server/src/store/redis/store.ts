@@ -98,8 +98,8 @@ export class RedisStore implements Store {
   readonly #groups: RedisGroups;
   readonly #presence: Presence;
   readonly #history: RedisHistory;
-  /** The per-inviter cap (`enforceInvitationCap`); 0 until the server gives it. */
-  #invitationCap = 0;
+  /** The commit that starts an invitation checks the cap `dispatch` is given (cas.ts). */
+  readonly checksInvitationCap = true;
   readonly #lifecycle: Lifecycle;
   readonly #serial = new KeyedQueue();
   /** Delivery receipts of an invitation, committed together (`delivered`). */
@@ -234,7 +234,6 @@ export class RedisStore implements Store {
       epoch: () => this.#epoch,
       offset: () => this.#upkeep.offset,
       epochLost: () => void this.#renewEpoch(),
-      invitationCap: () => this.#invitationCap,
     });
     this.#feeds = new Feeds(
       {
@@ -286,7 +285,7 @@ export class RedisStore implements Store {
 
   // -- invitations ---------------------------------------------------------------------------
 
-  dispatch(actor: string, device: string, command: Command): Promise<CommandReply> {
+  dispatch(actor: string, device: string, command: Command, cap?: number): Promise<CommandReply> {
     const maxInvitees = this.#o.maxInvitees ?? MAX_INVITEES;
     const newInviteID = command.op === 'invite' ? randomUUID() : undefined;
     let query: Query;
@@ -339,6 +338,7 @@ export class RedisStore implements Store {
           ];
         },
         guess(),
+        cap,
       );
       return reply ?? { ok: false, error: errorInfo(ErrorCode.INTERNAL, 'the rules gave no reply') };
     });
@@ -359,11 +359,6 @@ export class RedisStore implements Store {
   delivered(inviteID: string, invitee: string): void {
     // Receipts for one invitation are batched: a class of 500 makes a few commits, not 500.
     this.#receipts.add(inviteID, invitee);
-  }
-
-  /** The server's per-inviter cap, checked in the commit that starts an invitation. */
-  enforceInvitationCap(max: number): void {
-    this.#invitationCap = max;
   }
 
   async activeInvitations(inviter: string): Promise<number> {
@@ -393,8 +388,8 @@ export class RedisStore implements Store {
   }
 
   /** Runs transitions through the compare-and-set, then carries out what they decided. */
-  async #apply(query: Query, inputs: Inputs, guess?: Loaded): Promise<Applied> {
-    const applied = await this.#cas.apply(query, inputs, guess);
+  async #apply(query: Query, inputs: Inputs, guess?: Loaded, cap?: number): Promise<Applied> {
+    const applied = await this.#cas.apply(query, inputs, guess, cap);
     const listener = this.#listener;
     if (applied.commit === undefined || listener === undefined) return applied;
     const { plan, result } = applied.commit;
