@@ -28,7 +28,7 @@ describe('group commit: when calls leave', () => {
     } as unknown as Client;
     const group = new GroupCommit({
       redis,
-      call: () => ({ prefix: 'p:', epochKey: 'p:epoch:2', epoch: 'e', node: 'n', logLimit: 512 }),
+      call: () => ({ prefix: 'p:', epochKey: 'p:epoch:3', epoch: 'e', node: 'n', logLimit: 512 }),
       epochLost: () => {},
     });
     return { calls, group };
@@ -80,7 +80,7 @@ describe('group commit: when calls leave', () => {
     const redis = { beckonCommit: async () => 'epoch' } as unknown as Client;
     const group = new GroupCommit({
       redis,
-      call: () => ({ prefix: 'p:', epochKey: 'p:epoch:2', epoch: 'e', node: 'n', logLimit: 512 }),
+      call: () => ({ prefix: 'p:', epochKey: 'p:epoch:3', epoch: 'e', node: 'n', logLimit: 512 }),
       epochLost: () => lost++,
     });
     const all = [1, 2].map((i) => group.commit(commitArgs(`k${i}`, 0)));

@@ -58,7 +58,7 @@ describeRedis('redis scripts', () => {
     const ok = await commit({
       guards: [[keys.inv('a'), 0]],
       docs: [[keys.inv('a'), '{"x":1}', 1, '']],
-      ops: [['SADD', keys.inbox('u1'), 'a']],
+      ops: [['ZADD', keys.inboxes, '0', keys.inboxEntry('u1', 'c', 'a')]],
       deliveries: [{ users: ['u1', 'u2', 'u1'], group: '', event: '{"kind":"invite"}', v: 1 }],
     });
     expect(ok).toEqual([
@@ -68,7 +68,7 @@ describeRedis('redis scripts', () => {
       ],
     ]);
     expect(await redis.hgetall(keys.inv('a'))).toEqual({ v: '1', r: '{"x":1}' });
-    expect(await redis.smembers(keys.inbox('u1'))).toEqual(['a']);
+    expect(await redis.zrange(keys.inboxes, '0', '-1')).toEqual(['2:u1|c|a']);
     expect(await since('u1', 0)).toEqual(['1:{"kind":"invite"}']);
   });
 
@@ -86,24 +86,33 @@ describeRedis('redis scripts', () => {
   });
 
   it("refuses an invitation past its inviter's cap (counting earlier commits of the call) and writes nothing of it", async () => {
-    await redis.hset(keys.active, 'capped', 1);
+    // One invitation sent (b) and one received (c, not counted) already.
+    await redis.zadd(
+      keys.inboxes,
+      0,
+      keys.inboxEntry('capped', 'b', 'cap0'),
+      0,
+      keys.inboxEntry('capped', 'c', 'x'),
+    );
+    const held = () =>
+      redis.zlexcount(keys.inboxes, `[${keys.inboxOf('capped')}a|`, `(${keys.inboxOf('capped')}c|`);
     const start = (id: string): CommitArgs =>
       one({
         cap: 2,
-        starts: [['capped', 1]],
+        starts: [[keys.inboxOf('capped'), 1]],
         guards: [[keys.inv(id), 0]],
         docs: [[keys.inv(id), '{"cap":1}', 1, '']],
-        ops: [['HINCRBY', keys.active, 'capped', '1']],
+        ops: [['ZADD', keys.inboxes, '0', keys.inboxEntry('capped', 'a', id)]],
         deliveries: [{ users: ['capped'], group: '', event: '{"kind":"invite"}', v: 1 }],
       });
     const raw = await redis.beckonCommit(...encodeCommit(call(), [start('cap1'), start('cap2')]));
     expect(raw).toEqual([[[['capped'], [1]]], 'limit']);
-    expect(await redis.hget(keys.active, 'capped')).toBe('2');
+    expect(await held()).toBe(2);
     expect(await redis.exists(keys.inv('cap2'))).toBe(0);
     expect(await sequence('capped')).toBe(1);
     // Without a cap (0: the server checks it) the same commit applies.
     expect(await commit({ ...start('cap3'), cap: 0 })).toEqual([[['capped'], [2]]]);
-    expect(await redis.hget(keys.active, 'capped')).toBe('3');
+    expect(await held()).toBe(3);
   });
 
   it('a log trimmed past the asked sequence answers nil, so the reader takes a snapshot', async () => {

@@ -1,5 +1,11 @@
 import { RedisUrlError } from './connect.js';
 
+/** `text` as a SCAN pattern that matches it literally (glob characters escaped). */
+export const glob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
+/** How a user holds an invitation in `Keys.inboxes`; see `Keys.inboxEntry`. */
+export type InboxKind = 'a' | 'b' | 'c';
+
 /**
  * Every key of one deployment, under its prefix. The Lua scripts (scripts.ts) build the same
  * names from the prefix for keys they discover while running (members, logs); keep both in step.
@@ -15,6 +21,12 @@ export class Keys {
   readonly prefix: string;
   readonly epoch: string;
   readonly deadlines: string;
+  /**
+   * Every user's active invitations, one sorted set (all scores 0) read by range of members:
+   * `inboxEntry`. One `ZADD` (`ZREM`) files an invitation for all its users, and an inviter's
+   * count of active invitations (the cap) is a range count of it.
+   */
+  readonly inboxes: string;
   /**
    * Presence: a hash, user -> the processes holding a connection of the user, each with when
    * that claim expires (ms): `node@expiry,node@expiry`. One HMGET tells a commit where all of its
@@ -36,9 +48,11 @@ export class Keys {
     const prefix = cluster ? `{${base}}` : base;
     this.prefix = prefix;
     // The layout's version is in the name: a process never adopts the epoch of data laid out
-    // by an earlier version (logs were sorted sets before 2), so its clients take a snapshot.
-    this.epoch = `${prefix}epoch:2`;
+    // by an earlier version (logs were sorted sets before 2, inboxes sets before 3), so its
+    // clients take a snapshot.
+    this.epoch = `${prefix}epoch:3`;
     this.deadlines = `${prefix}deadlines`;
+    this.inboxes = `${prefix}inboxes`;
     this.where = `${prefix}where`;
     this.hints = `${prefix}hints`;
     this.#spread = cluster ? (kind, id) => `${base}${kind}:{${id}}` : (kind, id) => `${base}${kind}:${id}`;
@@ -46,7 +60,6 @@ export class Keys {
 
   /** SCAN patterns that every key of the deployment matches (glob characters escaped). */
   get patterns(): string[] {
-    const glob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
     return this.cluster ? [`${glob(this.prefix)}*`, `${glob(this.base)}*`] : [`${glob(this.base)}*`];
   }
 
@@ -115,9 +128,21 @@ export class Keys {
     return `${this.prefix}hq:${groupID}`;
   }
 
-  /** Set of the active invitations a user sends or receives (offline delivery, snapshots). */
-  inbox(userID: string): string {
-    return `${this.prefix}inbox:${userID}`;
+  /**
+   * What all of a user's `inboxes` members start with: the id's length, the id, '|'. The length
+   * keeps one user's range from holding another's ("1:a|" can only start entries of "a").
+   */
+  inboxOf(userID: string): string {
+    return `${userID.length}:${userID}|`;
+  }
+
+  /**
+   * A member of `inboxes`: the user's `inboxOf`, a kind, '|', the invitation. Kinds sort so that
+   * one range is what the inviter's cap counts (a, b) and one what a snapshot shows (b, c):
+   * `a` sent, kept out of snapshots (onlineUserOnly); `b` sent; `c` received.
+   */
+  inboxEntry(userID: string, kind: InboxKind, inviteID: string): string {
+    return `${this.inboxOf(userID)}${kind}|${inviteID}`;
   }
 
   /**
@@ -140,11 +165,6 @@ export class Keys {
    */
   groupRoom(roomID: string): string {
     return this.#spread('groom', roomID);
-  }
-
-  /** Hash `{ inviter: count }`: active invitations per inviter (the per-inviter cap). */
-  get active(): string {
-    return `${this.prefix}active`;
   }
 
   /** List of history entries (JSON), newest first, as last folded (history.ts). */

@@ -40,9 +40,12 @@ export interface CommitPlan {
    * get views, so processes that hear no delivery of it still keep their cached copy current.
    */
   readonly learn: string[];
-  /** Inviters whose count of active invitations this commit raises, and by how much (the cap). */
+  /** Inviters (their `Keys.inboxOf`) whose active invitations this commit adds to, and how many (the cap). */
   readonly starts: Array<[string, number]>;
 }
+
+/** Users filed by one inbox command (a Lua call takes a few thousand arguments at most). */
+const INBOX_CHUNK = 1000;
 
 /** How long the holders of an ended onlineUserOnly invitation are kept (see `ended` below). */
 const HELD_GRACE_MS = 60_000;
@@ -72,13 +75,28 @@ export function planCommit(
   const queues = new Set<string>();
   const learn: string[] = [];
   const starts = new Map<string, number>();
-  const inboxOf = (record: InvitationRecord, users: readonly string[], op: 'SADD' | 'SREM') => {
-    if (!isReplayable(record)) return;
-    for (const u of users) ops.push([op, keys.inbox(u), record.inviteID]);
+  /**
+   * Files the record for its inviter (when `inviter`) and `invitees` in the inboxes, or takes it
+   * out: one command per 1,000 users. An onlineUserOnly invitation is never in a snapshot, so
+   * only its inviter holds it, as one the cap counts (kind 'a').
+   */
+  const inboxOf = (record: InvitationRecord, inviter: boolean, invitees: readonly string[], add: boolean) => {
+    const replayable = isReplayable(record);
+    const id = record.inviteID;
+    const members = [
+      ...(inviter ? [keys.inboxEntry(record.inviter, replayable ? 'b' : 'a', id)] : []),
+      ...(replayable ? invitees.map((u) => keys.inboxEntry(u, 'c', id)) : []),
+    ];
+    for (let from = 0; from < members.length; from += INBOX_CHUNK) {
+      const part = members.slice(from, from + INBOX_CHUNK);
+      ops.push(
+        add ? ['ZADD', keys.inboxes, ...part.flatMap((m) => ['0', m])] : ['ZREM', keys.inboxes, ...part],
+      );
+    }
     // A raised hand is in its owner's and the teacher's inbox; nobody else's snapshot shows it.
     // (Its end still removes it from the group's set: markers from before issue 19 are there.)
-    if (record.groupID !== '' && (op === 'SREM' || memberViewKind(record) !== 'hand'))
-      ops.push([op, keys.groupInvitations(record.groupID), record.inviteID]);
+    if (replayable && record.groupID !== '' && (!add || memberViewKind(record) !== 'hand'))
+      ops.push([add ? 'SADD' : 'SREM', keys.groupInvitations(record.groupID), id]);
   };
 
   for (const [id, { version, record: before }] of loaded.records) {
@@ -90,7 +108,7 @@ export function planCommit(
     docs.push([keys.inv(id), JSON.stringify(after), version + 1, after.groupID]);
     const known = new Set(before?.invitees.map((i) => i.userID));
     const added = after.invitees.map((i) => i.userID).filter((u) => !known.has(u));
-    inboxOf(after, before ? added : [after.inviter, ...added], 'SADD');
+    inboxOf(after, before === undefined, added, true);
   }
   const events = new Map<string, number>();
   for (const effect of effects)
@@ -106,10 +124,9 @@ export function planCommit(
     if (effect.type === 'deliver') {
       const { event } = effect;
       const id = event.envelope.inviteID;
-      // The per-inviter count of active invitations, in the commit that starts (ends) one.
+      // The inviters whose count of active invitations (their inbox entries) this commit raises.
       if (event.kind === 'invite') {
-        const { inviter } = event.envelope;
-        ops.push(['HINCRBY', keys.active, inviter, '1']);
+        const inviter = keys.inboxOf(event.envelope.inviter);
         starts.set(inviter, (starts.get(inviter) ?? 0) + 1);
       }
       const version = loaded.records.get(id)?.version ?? 0;
@@ -145,7 +162,6 @@ export function planCommit(
     } else if (effect.type === 'ended') {
       const record = effect.invitation;
       docs.push([keys.inv(record.inviteID), false, 0]);
-      ops.push(['HINCRBY', keys.active, record.inviter, '-1']);
       // Its final record, in the commit that ends it: no process can die in between. The ending
       // events never carry the invitation's own data (up to 8 KiB), so it is left out, but for a
       // classroom's few bytes: each member's view of the record is cut by them (issue 19).
@@ -154,7 +170,12 @@ export function planCommit(
       // Its holders outlive it by a minute: the index ops run before the deliveries, and the
       // event that ended it still goes to every holder.
       if (!isReplayable(record)) ops.push(['PEXPIRE', keys.held(record.inviteID), String(HELD_GRACE_MS)]);
-      inboxOf(record, [record.inviter, ...record.invitees.map((i) => i.userID)], 'SREM');
+      inboxOf(
+        record,
+        true,
+        record.invitees.map((i) => i.userID),
+        false,
+      );
       // Out of its glare hash in the same commit (the hash is deleted with its last entry), so
       // a pair with nothing ringing has no hash: the next invite between them needs no read.
       const callee = record.invitees[0]?.userID;

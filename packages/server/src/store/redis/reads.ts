@@ -11,7 +11,13 @@ import { type Client, list } from './scripts.js';
 export async function readSnapshot(redis: Client, keys: Keys, userID: string): Promise<StoreSnapshot> {
   const [seq, ...records] = list<string>(
     await call(() =>
-      redis.beckonSnapshot(keys.inbox(userID), keys.groupsOf(userID), keys.log(userID), keys.prefix),
+      redis.beckonSnapshot(
+        keys.inboxes,
+        keys.groupsOf(userID),
+        keys.log(userID),
+        keys.prefix,
+        keys.inboxOf(userID),
+      ),
     ),
   );
   // Each as the user sees it (issue 19): no other student's hand, a round with the user alone.

@@ -31,7 +31,7 @@ end`;
  * limit, trim step, the recipients the commits name (count, users...: their presence is read
  * once), the number of commits, then per commit its length in arguments and: `by`,
  * the number of its guards, their versions, the per-inviter cap (0: none) and the inviters it
- * adds to `n, (inviter, count)*`, then four counted sections: docs `n, (key, record
+ * adds to `n, (Keys.inboxOf(inviter), count)*`, then four counted sections: docs `n, (key, record
  * JSON or '' to delete, new version, groupID or '')*`, ops `n, (argc, command, args...)*`,
  * deliveries `n, (v or '', held or '', group or '', event JSON, user count, users..., skip
  * count, skipped...)*`, then a group notice or '' (see `encodeCommit`).
@@ -40,7 +40,8 @@ end`;
  * when Redis time is past its `by` (the caller gave up waiting, so it must not apply),
  * 'conflict' when a guarded hash no longer has the version the caller read (an earlier commit
  * of the same call counts: it applied first), 'limit' when an invitation it starts would take its
- * inviter past the cap (`P active`, which earlier commits of the call have already moved). Else
+ * inviter past the cap (its entries in `P inboxes`, which earlier commits of the call have
+ * already filed). Else
  * it writes the docs (one HSET each: the caller
  * knows the version it read, so the new one is that plus one), runs the index ops (plain
  * commands, and PAIRDEL: take an invitation out of a glare hash), expands group audiences,
@@ -100,9 +101,10 @@ for c = 1, tonumber(ARGV[7 + named]) do
   if not verdict then
     a = a + g
     -- The per-inviter cap, checked in the commit that starts invitations: exact across processes.
+    -- An inviter's active invitations are its inbox entries of kinds a and b (keys.ts).
     local cap, starts = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
     for j = a + 2, a + 2 * starts, 2 do
-      local held = tonumber(redis.call('HGET', P .. 'active', ARGV[j]) or '0')
+      local held = redis.call('ZLEXCOUNT', P .. 'inboxes', '[' .. ARGV[j] .. 'a|', '(' .. ARGV[j] .. 'c|')
       if held + tonumber(ARGV[j + 1]) > cap then verdict = 'limit' end
     end
     a = a + 2 + 2 * starts
@@ -277,11 +279,15 @@ return due
 
 /**
  * `[seq, record JSON...]`: the user's sequence and, read at the same instant, what they can see.
- * KEYS: the user's inbox, groups and log. ARGV: prefix (for the groups' invitations found).
+ * KEYS: the inboxes, the user's groups and log. ARGV: prefix (for the groups' invitations found),
+ * the user's `Keys.inboxOf` (entries of kinds b and c are the ones a snapshot shows).
  */
 const SNAPSHOT = `
-local P = ARGV[1]
-local ids = redis.call('SMEMBERS', KEYS[1])
+local P, mine = ARGV[1], ARGV[2]
+local ids = {}
+for _, m in ipairs(redis.call('ZRANGEBYLEX', KEYS[1], '[' .. mine .. 'b|', '(' .. mine .. 'd|')) do
+  ids[#ids + 1] = string.sub(m, #mine + 3)
+end
 for _, g in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   for _, id in ipairs(redis.call('SMEMBERS', P .. 'ginv:' .. g)) do ids[#ids + 1] = id end
 end
@@ -366,6 +372,24 @@ for _, id in ipairs(ids) do
   if r then out[#out + 1] = {id, r, redis.call('ZRANGE', P .. 'members:' .. id, 0, -1)} end
 end
 return cjson.encode(out)
+`;
+
+/**
+ * Upgrading from layout 2 (keys.ts): files the invitations of one user's inbox set in
+ * `inboxes`, then deletes the set. KEYS: the inboxes, the set. ARGV: prefix, the user, the
+ * user's `Keys.inboxOf`. Invitations that ended meanwhile are left out.
+ */
+const INBOX_UPGRADE = `
+local P, user, mine = ARGV[1], ARGV[2], ARGV[3]
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  local r = redis.call('HGET', P .. 'inv:' .. id, 'r')
+  if r then
+    local kind = cjson.decode(r).inviter == user and 'b' or 'c'
+    redis.call('ZADD', KEYS[1], 0, mine .. kind .. '|' .. id)
+  end
+end
+redis.call('DEL', KEYS[2])
+return 1
 `;
 
 /**
@@ -491,6 +515,7 @@ const COMMANDS = {
   beckonGroupLeave: [GROUP_LEAVE, 3],
   beckonGroupRead: [GROUP_READ, 1],
   beckonHistoryCompact: [HISTORY_COMPACT, 3],
+  beckonInboxUpgrade: [INBOX_UPGRADE, 2],
   beckonRelay: [RELAY, 1],
   beckonPresence: [PRESENCE, 1],
   beckonGroupRoomJoin: [GROUP_ROOM_JOIN, 1],
@@ -524,8 +549,8 @@ export interface CommitArgs {
   readonly by: number;
   readonly guards: ReadonlyArray<readonly [string, number]>;
   /**
-   * The per-inviter cap (0 or absent: none) and the inviters whose active invitations this commit
-   * adds to, with how many: 'limit' when one would pass the cap.
+   * The per-inviter cap (0 or absent: none) and the inviters (`Keys.inboxOf`) whose active
+   * invitations this commit adds to, with how many: 'limit' when one would pass the cap.
    */
   readonly cap?: number;
   readonly starts?: ReadonlyArray<readonly [string, number]>;
@@ -636,7 +661,13 @@ declare module 'ioredis' {
       leaseMs: Arg,
       limit: Arg,
     ): Result<unknown, Context>;
-    beckonSnapshot(inbox: string, groups: string, log: string, prefix: string): Result<unknown, Context>;
+    beckonSnapshot(
+      inboxes: string,
+      groups: string,
+      log: string,
+      prefix: string,
+      inboxOf: string,
+    ): Result<unknown, Context>;
     beckonEventsSince(logKey: string, seq: Arg): Result<unknown, Context>;
     beckonSequences(count: number, ...logKeys: string[]): Result<unknown, Context>;
     beckonGroupCreate(
@@ -662,6 +693,13 @@ declare module 'ioredis' {
       userID: string,
     ): Result<unknown, Context>;
     beckonGroupRead(key: string, prefix: string, by: 'user' | 'id', value: string): Result<unknown, Context>;
+    beckonInboxUpgrade(
+      inboxes: string,
+      set: string,
+      prefix: string,
+      user: string,
+      inboxOf: string,
+    ): Result<unknown, Context>;
     beckonHistoryCompact(
       listKey: string,
       versionKey: string,

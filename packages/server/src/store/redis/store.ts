@@ -12,7 +12,7 @@ import { Feeds } from './feeds.js';
 import { RedisGroups } from './groups.js';
 import { takeHint } from './hints.js';
 import { RedisHistory } from './history.js';
-import { Keys } from './keys.js';
+import { glob, Keys } from './keys.js';
 import { DEFAULT_ENDED_TTL_MS, Lifecycle } from './lifecycle.js';
 import type { Loaded } from './plan.js';
 import { Presence } from './presence.js';
@@ -259,8 +259,9 @@ export class RedisStore implements Store {
     try {
       await Promise.all([this.#redis.connect(), this.#sub.connect()]);
       await this.#upkeep.measureClock();
-      await this.#redis.set(this.keys.epoch, randomUUID(), 'NX');
+      const created = await this.#redis.set(this.keys.epoch, randomUUID(), 'NX');
       this.#epoch = (await this.#redis.get(this.keys.epoch)) ?? '';
+      if (created === 'OK') await this.#upgrade();
       await this.#sub.subscribe(this.keys.hints, this.keys.hintsFor(this.nodeID));
     } catch (error) {
       this.#redis.disconnect();
@@ -362,7 +363,9 @@ export class RedisStore implements Store {
   }
 
   async activeInvitations(inviter: string): Promise<number> {
-    return Math.max(0, Number((await call(() => this.#redis.hget(this.keys.active, inviter))) ?? 0));
+    // Its inbox entries the cap counts (kinds a and b, keys.ts).
+    const mine = this.keys.inboxOf(inviter);
+    return call(() => this.#redis.zlexcount(this.keys.inboxes, `[${mine}a|`, `(${mine}c|`));
   }
 
   snapshot(userID: string): Promise<StoreSnapshot> {
@@ -569,6 +572,31 @@ export class RedisStore implements Store {
 
   history(userID: string): Promise<HistoryEntry[]> {
     return this.#history.list(userID);
+  }
+
+  /**
+   * Run by the process that creates the epoch: data of layout 2 (its epoch key is there) gets
+   * its users' inbox sets filed in `inboxes` (one script per user, each deleting its set) and
+   * loses the per-inviter counts, which are counted from `inboxes` now (keys.ts). Invitations
+   * that ended meanwhile are left out; onlineUserOnly ones, in no set before, are not counted.
+   */
+  async #upgrade(): Promise<void> {
+    const { prefix } = this.keys;
+    if ((await this.#redis.exists(`${prefix}epoch:2`)) === 0) return;
+    const sets = `${prefix}inbox:`;
+    for (const node of mastersOf(this.#redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', `${glob(sets)}*`, 'COUNT', 1000);
+        cursor = next;
+        for (const key of keys) {
+          const user = key.slice(sets.length);
+          await this.#redis.beckonInboxUpgrade(this.keys.inboxes, key, prefix, user, this.keys.inboxOf(user));
+        }
+      } while (cursor !== '0');
+    }
+    await this.#redis.del(`${prefix}active`);
+    this.#log?.info('redis data of layout 2: inboxes filed in the new index');
   }
 
   /**
