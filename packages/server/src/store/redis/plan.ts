@@ -100,8 +100,10 @@ export function planCommit(
   };
 
   for (const [id, { version, record: before }] of loaded.records) {
-    guards.push([keys.inv(id), version]);
     const after = next.invitations.get(id);
+    // Only an invite creates an invitation, under an id this process drew (randomUUID): no other
+    // commit can write that key, so it needs no guard (one HGET less per invite).
+    if (before !== undefined || after === undefined) guards.push([keys.inv(id), version]);
     const queue = queueOps((g) => keys.handQueue(g), before, after, ops);
     if (queue !== undefined) queues.add(queue);
     if (after === undefined || after === before) continue;
