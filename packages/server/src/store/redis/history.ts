@@ -34,7 +34,7 @@ export class RedisHistory {
 
   /**
    * Queues the entry (resolved once Redis holds it), and folds the queue when it is long. A
-   * compaction that fails (Redis gone, or lost to other processes' three times) leaves the entries
+   * compaction that fails (Redis gone, or lost to other processes three times) leaves the entries
    * queued, still read, for the next push to fold.
    */
   async record(userID: string, entry: HistoryEntry): Promise<void> {
