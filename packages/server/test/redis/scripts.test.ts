@@ -286,19 +286,32 @@ describeRedis('redis scripts', () => {
     expect(await sequence('h2')).toBe(0);
   });
 
-  it('loads invitations listed in a glare pair hash with their versions', async () => {
+  it('loads the invitations a glare index lists with their versions; a commit guards its content', async () => {
     const pair = keys.pair('u1', 'u2');
-    await commit({ guards: [[pair, 0]], docs: [[pair, '["a","gone"]', 1]] });
+    await commit({ ops: [['ZADD', keys.inboxes, '0', `${pair}a`, '0', `${pair}gone`]] });
     const [inv, read, group] = (await redis.beckonLoad(
       ...encodeLoad(keys.prefix, keys.epoch, [keys.inv('new')], { ids: ['new'], pair }),
     )) as unknown[];
-    expect(read).toEqual([1, '["a","gone"]']);
+    expect(read).toEqual(['a', 'gone']);
     expect(inv).toEqual([
       ['new', 0, ''],
       ['a', 1, '{"x":1}'],
       ['gone', 0, ''],
     ]);
     expect(group).toEqual([]);
+    // Users' entries and another pair's (one whose ids start like these) are not in the range.
+    await redis.zadd(keys.inboxes, 0, keys.inboxEntry('u1', 'b', 'a'), 0, `${keys.pair('u1', 'u2x')}z`);
+    const [, other] = (await redis.beckonLoad(
+      ...encodeLoad(keys.prefix, keys.epoch, [], { ids: [], pair: keys.pair('u1', 'u2') }),
+    )) as unknown[];
+    expect(other).toEqual(['a', 'gone']);
+    const write = (ids: string[]) =>
+      commit({ lists: [[pair, ids]], ops: [['ZADD', keys.inboxes, '0', `${pair}b`]] });
+    expect(await write(['a'])).toBe('conflict');
+    expect(await write(['a', 'gone', 'c'])).toBe('conflict');
+    expect(await redis.zscore(keys.inboxes, `${pair}b`)).toBeNull();
+    expect(await write(['gone', 'a'])).toEqual([]);
+    expect(await redis.zscore(keys.inboxes, `${pair}b`)).toBe('0');
   });
 
   it('claims due deadlines with a lease, so no other process takes them until it runs out', async () => {

@@ -41,6 +41,8 @@ describeRedis('upgrading the Redis layout', () => {
       await redis.sadd(`${p}inbox:alice`, 'i1', 'i2', 'ended-meanwhile');
       await redis.sadd(`${p}inbox:bob`, 'i1', 'i2');
       await redis.hset(`${p}active`, 'alice', 1, 'bob', 1);
+      // i1 rings: its pair's glare hash lists it (and one that ended meanwhile).
+      await redis.hset(`${p}pair:["alice","bob"]`, 'v', 2, 'r', '["i1","ended-meanwhile"]');
 
       server = await startServer({ store });
       const ids = async (user: string) =>
@@ -49,8 +51,17 @@ describeRedis('upgrading the Redis layout', () => {
       expect(await ids('bob')).toEqual(['i1', 'i2']);
       expect(await store.activeInvitations('alice')).toBe(1);
       expect(await store.activeInvitations('bob')).toBe(1);
-      expect(await redis.exists(`${p}inbox:alice`, `${p}inbox:bob`, `${p}active`)).toBe(0);
-      expect(await redis.zcard(keys.inboxes)).toBe(4);
+      expect(
+        await redis.exists(`${p}inbox:alice`, `${p}inbox:bob`, `${p}active`, `${p}pair:["alice","bob"]`),
+      ).toBe(0);
+      expect(await redis.zcard(keys.inboxes)).toBe(5);
+      // The glare index holds i1: bob's call to alice now glares with it.
+      const glare = await redis.zrangebylex(
+        keys.inboxes,
+        `[${keys.pair('bob', 'alice')}`,
+        `(${keys.pair('bob', 'alice')}~`,
+      );
+      expect(glare).toEqual([`${keys.pair('alice', 'bob')}i1`]);
     } finally {
       redis.disconnect();
     }

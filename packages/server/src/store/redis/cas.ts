@@ -9,7 +9,7 @@ import type { Keys } from './keys.js';
 import { type CommitPlan, type Loaded, planCommit, stateOf } from './plan.js';
 import { type Client, encodeLoad, list } from './scripts.js';
 
-/** What a transition needs read: invitations, a glare pair hash, a group (by id or of an invitation). */
+/** What a transition needs read: invitations, a glare index (`Keys.pair`), a group (by id or of an invitation). */
 export interface Query {
   readonly ids: string[];
   readonly pair?: string;
@@ -84,7 +84,7 @@ export class Cas {
 
   /**
    * `guess`: what the first attempt may assume instead of reading, when the caller can tell
-   * (a new invitation's id is free; a pair with no glare hash has nothing ringing). Every guessed
+   * (a new invitation's id is free; most pairs have nothing ringing). Every guessed
    * version is a guard, so a wrong guess is only a conflict: the next attempt reads. `cap`: the
    * per-inviter cap the commit checks for the invitations it starts (a user's own invite).
    */
@@ -140,11 +140,7 @@ export class Cas {
       records.set(id, record ? { version, record } : { version });
       this.records.remember(id, version, record);
     }
-    const p = list<number | string>(pairRead);
-    const pair =
-      query.pair && p.length === 2
-        ? { key: query.pair, version: Number(p[0]), ids: list<string>(JSON.parse(String(p[1]))) }
-        : undefined;
+    const pair = query.pair ? { key: query.pair, ids: list<string>(pairRead) } : undefined;
     const g = list<unknown>(groupRead);
     const group =
       g.length === 4

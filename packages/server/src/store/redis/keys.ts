@@ -89,9 +89,13 @@ export class Keys {
     return `${this.prefix}ended:${inviteID}`;
   }
 
-  /** Hash `{ v, r: [inviteID...] }`: ringing one-to-one invitations between two users (glare). */
+  /**
+   * What the `inboxes` entries of a pair's ringing one-to-one invitations start with (`p:`, the
+   * two ids sorted, as JSON, then '|'; an entry is this and the invitation's id): the glare
+   * index, read by range and guarded by its content (users' entries start with a digit).
+   */
   pair(a: string, b: string): string {
-    return `${this.prefix}pair:${JSON.stringify(a < b ? [a, b] : [b, a])}`;
+    return `p:${JSON.stringify(a < b ? [a, b] : [b, a])}|`;
   }
 
   /** Hash `{ v, r: group JSON, n: join counter }`; `v` changes with the membership. */

@@ -15,8 +15,8 @@ export type { Delivery } from './audience.js';
 /** What one atomic read returned: versions are the CAS guards of the commit that follows. */
 export interface Loaded {
   readonly records: ReadonlyMap<string, { readonly version: number; readonly record?: InvitationRecord }>;
-  /** The glare hash of a one-to-one pair, when the command may glare. */
-  readonly pair?: { readonly key: string; readonly version: number; readonly ids: readonly string[] };
+  /** The glare index of a one-to-one pair (`Keys.pair`) and the ids it held, when the command may glare. */
+  readonly pair?: { readonly key: string; readonly ids: readonly string[] };
   /** The group whose membership the rules checked. */
   readonly group?: {
     readonly groupID: string;
@@ -29,6 +29,8 @@ export interface Loaded {
 /** The commit script's plan, less what the store adds (epoch, node, deadline, log limit). */
 export interface CommitPlan {
   readonly guards: Array<[string, number]>;
+  /** Glare indexes (`Keys.pair`) and the ids they must still hold, exactly. */
+  readonly lists: Array<[string, readonly string[]]>;
   /** `[key, record JSON or false to delete, version after, groupID?]`: one HSET (or DEL) each. */
   readonly docs: Array<[string, string | false, number, string?]>;
   readonly ops: string[][];
@@ -76,15 +78,21 @@ export function planCommit(
   const learn: string[] = [];
   const starts = new Map<string, number>();
   /**
-   * Files the record for its inviter (when `inviter`) and `invitees` in the inboxes, or takes it
-   * out: one command per 1,000 users. An onlineUserOnly invitation is never in a snapshot, so
+   * Files the record for its inviter (when `inviter`: its start and end) and `invitees` in the
+   * inboxes, and a ringing one-to-one one in its pair's glare index, or takes it out: one command
+   * per 1,000 entries. An onlineUserOnly invitation is never in a snapshot, so
    * only its inviter holds it, as one the cap counts (kind 'a').
    */
   const inboxOf = (record: InvitationRecord, inviter: boolean, invitees: readonly string[], add: boolean) => {
     const replayable = isReplayable(record);
     const id = record.inviteID;
+    // A ringing one-to-one invitation is in its pair's glare index from start to end too.
+    const callee = record.invitees[0]?.userID;
+    const glare =
+      inviter && isRinging(record) && callee !== undefined ? [keys.pair(record.inviter, callee) + id] : [];
     const members = [
       ...(inviter ? [keys.inboxEntry(record.inviter, replayable ? 'b' : 'a', id)] : []),
+      ...glare,
       ...(replayable ? invitees.map((u) => keys.inboxEntry(u, 'c', id)) : []),
     ];
     for (let from = 0; from < members.length; from += INBOX_CHUNK) {
@@ -172,39 +180,31 @@ export function planCommit(
       // Its holders outlive it by a minute: the index ops run before the deliveries, and the
       // event that ended it still goes to every holder.
       if (!isReplayable(record)) ops.push(['PEXPIRE', keys.held(record.inviteID), String(HELD_GRACE_MS)]);
+      // Out of its glare index in the same commit: a pair with nothing ringing has no entries, so
+      // the next invite between them guesses an empty index and needs no read.
       inboxOf(
         record,
         true,
         record.invitees.map((i) => i.userID),
         false,
       );
-      // Out of its glare hash in the same commit (the hash is deleted with its last entry), so
-      // a pair with nothing ringing has no hash: the next invite between them needs no read.
-      const callee = record.invitees[0]?.userID;
-      if (isRinging(record) && callee !== undefined)
-        ops.push(['PAIRDEL', keys.pair(record.inviter, callee), record.inviteID]);
     }
   }
   if (docs.length === 0 && deliveries.length === 0 && !ops.some((op) => op[0] === 'ZADD')) return undefined;
 
+  const lists: CommitPlan['lists'] = [];
   if (loaded.pair) {
-    // The glare hash lists the ringing one-to-one invitations of the pair. Guarding it makes
-    // A -> B and B -> A sent at once conflict, so the second one sees the first and glares.
-    const { key, version, ids } = loaded.pair;
-    guards.push([key, version]);
-    const ringing = [...new Set([...ids, ...next.invitations.keys()])]
-      .map((id) => next.invitations.get(id))
-      .filter((r): r is InvitationRecord => r !== undefined && isRinging(r));
-    const list = ringing.map((r) => r.inviteID);
-    if (list.length === 0) {
-      if (ids.length > 0) docs.push([key, false, 0]);
-    } else if (list.join() !== ids.join()) {
-      // No expiry: an invitation leaves the hash in the commit that ends it, and one that never
-      // ends (nobody polls deadlines) keeps its record too; ids whose record is gone read as
-      // nothing ringing and leave at the pair's next commit.
-      docs.push([key, JSON.stringify(list), version + 1]);
-    }
+    // The glare index lists the ringing one-to-one invitations of the pair. Guarding its content
+    // makes A -> B and B -> A sent at once conflict, so the second one sees the first and glares
+    // (ids are never reused: the same ids are the same state; their records are guarded too).
+    const { key, ids } = loaded.pair;
+    lists.push([key, ids]);
+    // An entry whose record is gone (only after data was lost) leaves with this commit.
+    const gone = ids.filter(
+      (id) => loaded.records.get(id)?.record === undefined && !next.invitations.has(id),
+    );
+    if (gone.length > 0) ops.push(['ZREM', keys.inboxes, ...gone.map((id) => key + id)]);
   }
   if (loaded.group) guards.push([keys.group(loaded.group.groupID), loaded.group.version]);
-  return { guards, docs, ops, deliveries, queues: [...queues], learn, starts: [...starts] };
+  return { guards, lists, docs, ops, deliveries, queues: [...queues], learn, starts: [...starts] };
 }

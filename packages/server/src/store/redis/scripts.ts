@@ -30,7 +30,8 @@ end`;
  * hashes in turn. ARGV (flat, so the script decodes no JSON): prefix, epoch, this process, log
  * limit, trim step, the recipients the commits name (count, users...: their presence is read
  * once), the number of commits, then per commit its length in arguments and: `by`,
- * the number of its guards, their versions, the per-inviter cap (0: none) and the inviters it
+ * the number of its guards, their versions, the glare indexes it guards `n, (Keys.pair, count,
+ * ids...)*`, the per-inviter cap (0: none) and the inviters it
  * adds to `n, (Keys.inboxOf(inviter), count)*`, then four counted sections: docs `n, (key, record
  * JSON or '' to delete, new version, groupID or '')*`, ops `n, (argc, command, args...)*`,
  * deliveries `n, (v or '', held or '', group or '', event JSON, user count, users..., skip
@@ -38,13 +39,14 @@ end`;
  *
  * It refuses every commit unless the epoch is the caller's ('epoch'). Then, per commit: 'late'
  * when Redis time is past its `by` (the caller gave up waiting, so it must not apply),
- * 'conflict' when a guarded hash no longer has the version the caller read (an earlier commit
- * of the same call counts: it applied first), 'limit' when an invitation it starts would take its
+ * 'conflict' when a guarded hash no longer has the version the caller read or a guarded glare
+ * index holds other ids than it read (an earlier commit of the same call counts: it applied
+ * first), 'limit' when an invitation it starts would take its
  * inviter past the cap (its entries in `P inboxes`, which earlier commits of the call have
  * already filed). Else
  * it writes the docs (one HSET each: the caller
  * knows the version it read, so the new one is that plus one), runs the index ops (plain
- * commands, and PAIRDEL: take an invitation out of a glare hash), expands group audiences,
+ * commands), expands group audiences,
  * appends each event to every recipient's log (a stream: `XADD … 0-*` gives the next sequence
  * number; trimmed only every `trim step` events), and returns `{users, seqs}` per delivery. A
  * delivery with `held` (an onlineUserOnly invitation's id) goes only to the recipients present
@@ -100,6 +102,19 @@ for c = 1, tonumber(ARGV[7 + named]) do
   k = k + g
   if not verdict then
     a = a + g
+    -- Glare indexes, guarded by their content: a pair's entries must be exactly the ids read.
+    local lists = tonumber(ARGV[a]); a = a + 1
+    for _ = 1, lists do
+      local pre, count = ARGV[a], tonumber(ARGV[a + 1])
+      local found = redis.call('ZRANGEBYLEX', P .. 'inboxes', '[' .. pre, '(' .. pre .. '\\255')
+      local want = {}
+      for j = 1, count do want[pre .. ARGV[a + 1 + j]] = true end
+      if #found ~= count then verdict = 'conflict' end
+      for _, m in ipairs(found) do
+        if not want[m] then verdict = 'conflict' end
+      end
+      a = a + 2 + count
+    end
     -- The per-inviter cap, checked in the commit that starts invitations: exact across processes.
     -- An inviter's active invitations are its inbox entries of kinds a and b (keys.ts).
     local cap, starts = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
@@ -127,26 +142,7 @@ for c = 1, tonumber(ARGV[7 + named]) do
     n = tonumber(ARGV[a]); a = a + 1
     for _ = 1, n do
       local argc = tonumber(ARGV[a])
-      local name, key = ARGV[a + 1], ARGV[a + 2]
-      if name == 'PAIRDEL' then
-        -- Drop an ended invitation from its glare hash; the hash goes with its last entry.
-        local gone = ARGV[a + 3]
-        local r = redis.call('HGET', key, 'r')
-        if r then
-          local left = {}
-          for _, id in ipairs(cjson.decode(r)) do
-            if id ~= gone then left[#left + 1] = id end
-          end
-          if #left == 0 then
-            redis.call('DEL', key)
-          else
-            redis.call('HINCRBY', key, 'v', 1)
-            redis.call('HSET', key, 'r', cjson.encode(left))
-          end
-        end
-      else
-        redis.call(unpack(ARGV, a + 1, a + argc))
-      end
+      redis.call(unpack(ARGV, a + 1, a + argc))
       a = a + argc + 1
     end
     local result = {}
@@ -232,21 +228,24 @@ return results
 
 /**
  * One atomic read of what a transition needs. KEYS: the epoch key, then the invitations' hashes
- * asked for by id. ARGV: prefix, the glare pair hash or '', a group id or '', an invitation
- * whose group is wanted or '', then the ids (one per invitation key). Returns
- * `{ {id, version, record JSON or ''}..., pair: {version, ids JSON} or {}, group: {id, version,
+ * asked for by id. ARGV: prefix, a glare index (`Keys.pair`) or '', a group id or '', an
+ * invitation whose group is wanted or '', then the ids (one per invitation key); the
+ * invitations the glare index lists are read too. Returns
+ * `{ {id, version, record JSON or ''}..., pair: {ids...}, group: {id, version,
  * group JSON or '', members} or {} }` as three nested arrays; nothing is JSON-encoded here.
  */
 const LOAD = `
 local P = ARGV[1]
-local pairKey, group, groupOf = ARGV[2], ARGV[3], ARGV[4]
+local pairOf, group, groupOf = ARGV[2], ARGV[3], ARGV[4]
 local ids = {}
 for i = 5, #ARGV do ids[#ids + 1] = ARGV[i] end
 local pair = {}
-if pairKey ~= '' then
-  local p = redis.call('HMGET', pairKey, 'v', 'r')
-  pair = {tonumber(p[1] or '0'), p[2] or '[]'}
-  for _, id in ipairs(cjson.decode(p[2] or '[]')) do ids[#ids + 1] = id end
+if pairOf ~= '' then
+  for _, m in ipairs(redis.call('ZRANGEBYLEX', P .. 'inboxes', '[' .. pairOf, '(' .. pairOf .. '\\255')) do
+    local id = string.sub(m, #pairOf + 1)
+    pair[#pair + 1] = id
+    ids[#ids + 1] = id
+  end
 end
 local inv = {}
 for _, id in ipairs(ids) do
@@ -393,6 +392,22 @@ return 1
 `;
 
 /**
+ * Upgrading from layout 2: files the invitations of one pair's glare hash (`{v, r: ids JSON}`) in
+ * `inboxes` as that pair's glare index (`Keys.pair`), then deletes the hash. KEYS: the inboxes,
+ * the hash. ARGV: prefix, the pair's index prefix.
+ */
+const PAIR_UPGRADE = `
+local r = redis.call('HGET', KEYS[2], 'r')
+if r then
+  for _, id in ipairs(cjson.decode(r)) do
+    if redis.call('EXISTS', ARGV[1] .. 'inv:' .. id) == 1 then redis.call('ZADD', KEYS[1], 0, ARGV[2] .. id) end
+  end
+end
+redis.call('DEL', KEYS[2])
+return 1
+`;
+
+/**
  * KEYS: the history list, its version, its queue. ARGV: version as read, how many queued entries
  * were folded (the queue's oldest: its tail), then the folded list (JSON entries, newest first).
  * Replaces the list and drops the folded entries from the queue if the list's version is still
@@ -516,6 +531,7 @@ const COMMANDS = {
   beckonGroupRead: [GROUP_READ, 1],
   beckonHistoryCompact: [HISTORY_COMPACT, 3],
   beckonInboxUpgrade: [INBOX_UPGRADE, 2],
+  beckonPairUpgrade: [PAIR_UPGRADE, 2],
   beckonRelay: [RELAY, 1],
   beckonPresence: [PRESENCE, 1],
   beckonGroupRoomJoin: [GROUP_ROOM_JOIN, 1],
@@ -548,6 +564,8 @@ export interface CommitArgs {
   /** Redis time (ms) after which the script refuses this commit ('late'). */
   readonly by: number;
   readonly guards: ReadonlyArray<readonly [string, number]>;
+  /** Glare indexes (`Keys.pair`) that must hold exactly these ids: 'conflict' otherwise. */
+  readonly lists?: ReadonlyArray<readonly [string, readonly string[]]>;
   /**
    * The per-inviter cap (0 or absent: none) and the inviters (`Keys.inboxOf`) whose active
    * invitations this commit adds to, with how many: 'limit' when one would pass the cap.
@@ -600,6 +618,9 @@ export function encodeCommit(call: CommitCall, commits: readonly CommitArgs[]): 
     const at = argv.length;
     argv.push(0, c.by, c.guards.length);
     for (const [, version] of c.guards) argv.push(version);
+    const lists = c.lists ?? [];
+    argv.push(lists.length);
+    for (const [prefix, ids] of lists) argv.push(prefix, ids.length, ...ids);
     const starts = c.cap ? (c.starts ?? []) : [];
     argv.push(c.cap ?? 0, starts.length);
     for (const [inviter, n] of starts) argv.push(inviter, n);
@@ -700,6 +721,7 @@ declare module 'ioredis' {
       user: string,
       inboxOf: string,
     ): Result<unknown, Context>;
+    beckonPairUpgrade(inboxes: string, hash: string, prefix: string, pair: string): Result<unknown, Context>;
     beckonHistoryCompact(
       listKey: string,
       versionKey: string,

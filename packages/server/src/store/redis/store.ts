@@ -294,7 +294,7 @@ export class RedisStore implements Store {
     // Guessed when the job runs: commands queued on one invitation guess from each other's commits.
     let guess: () => Loaded | undefined;
     if (command.op === 'invite') {
-      // The glare hash of the pair is read only when the rules will look at it.
+      // The glare index of the pair is read only when the rules will look at it.
       const callee = glareCallee(command);
       const pair = callee === undefined ? undefined : this.keys.pair(actor, callee);
       query = {
@@ -309,7 +309,7 @@ export class RedisStore implements Store {
         if (command.groupID && !group) return undefined;
         return {
           records: new Map([[newInviteID as string, { version: 0 }]]),
-          ...(pair ? { pair: { key: pair, version: 0, ids: [] } } : {}),
+          ...(pair ? { pair: { key: pair, ids: [] } } : {}),
           ...(group ? { group } : {}),
         };
       };
@@ -576,27 +576,33 @@ export class RedisStore implements Store {
 
   /**
    * Run by the process that creates the epoch: data of layout 2 (its epoch key is there) gets
-   * its users' inbox sets filed in `inboxes` (one script per user, each deleting its set) and
-   * loses the per-inviter counts, which are counted from `inboxes` now (keys.ts). Invitations
-   * that ended meanwhile are left out; onlineUserOnly ones, in no set before, are not counted.
+   * its users' inbox sets and its pairs' glare hashes filed in `inboxes` (one script per set or
+   * hash, each deleting it) and loses the per-inviter counts, which are counted from `inboxes`
+   * now (keys.ts). Invitations that ended meanwhile are left out; onlineUserOnly ones, in no set
+   * before, are not counted.
    */
   async #upgrade(): Promise<void> {
-    const { prefix } = this.keys;
+    const { prefix, inboxes } = this.keys;
     if ((await this.#redis.exists(`${prefix}epoch:2`)) === 0) return;
-    const sets = `${prefix}inbox:`;
-    for (const node of mastersOf(this.#redis)) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await node.scan(cursor, 'MATCH', `${glob(sets)}*`, 'COUNT', 1000);
-        cursor = next;
-        for (const key of keys) {
-          const user = key.slice(sets.length);
-          await this.#redis.beckonInboxUpgrade(this.keys.inboxes, key, prefix, user, this.keys.inboxOf(user));
-        }
-      } while (cursor !== '0');
-    }
+    const each = async (start: string, file: (key: string, rest: string) => Promise<unknown>) => {
+      for (const node of mastersOf(this.#redis)) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scan(cursor, 'MATCH', `${glob(start)}*`, 'COUNT', 1000);
+          cursor = next;
+          for (const key of keys) await file(key, key.slice(start.length));
+        } while (cursor !== '0');
+      }
+    };
+    await each(`${prefix}inbox:`, (key, user) =>
+      this.#redis.beckonInboxUpgrade(inboxes, key, prefix, user, this.keys.inboxOf(user)),
+    );
+    // A glare hash's key ends with the pair as JSON, as the index's prefix holds it.
+    await each(`${prefix}pair:`, (key, pair) =>
+      this.#redis.beckonPairUpgrade(inboxes, key, prefix, `p:${pair}|`),
+    );
     await this.#redis.del(`${prefix}active`);
-    this.#log?.info('redis data of layout 2: inboxes filed in the new index');
+    this.#log?.info('redis data of layout 2: inboxes and glare hashes filed in the new index');
   }
 
   /**
