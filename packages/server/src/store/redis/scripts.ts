@@ -102,16 +102,19 @@ for c = 1, tonumber(ARGV[7 + named]) do
   k = k + g
   if not verdict then
     a = a + g
-    -- Glare indexes, guarded by their content: a pair's entries must be exactly the ids read.
+    -- Glare indexes, guarded by their content: a pair's entries must be exactly the ids read
+    -- (as many, and each still there; mostly none, one count).
     local lists = tonumber(ARGV[a]); a = a + 1
     for _ = 1, lists do
       local pre, count = ARGV[a], tonumber(ARGV[a + 1])
-      local found = redis.call('ZRANGEBYLEX', P .. 'inboxes', '[' .. pre, '(' .. pre .. '\\255')
-      local want = {}
-      for j = 1, count do want[pre .. ARGV[a + 1 + j]] = true end
-      if #found ~= count then verdict = 'conflict' end
-      for _, m in ipairs(found) do
-        if not want[m] then verdict = 'conflict' end
+      if redis.call('ZLEXCOUNT', P .. 'inboxes', '[' .. pre, '(' .. pre .. '\\255') ~= count then
+        verdict = 'conflict'
+      elseif count > 0 then
+        local members = {}
+        for j = 1, count do members[j] = pre .. ARGV[a + 1 + j] end
+        for _, score in ipairs(redis.call('ZMSCORE', P .. 'inboxes', unpack(members))) do
+          if not score then verdict = 'conflict' end
+        end
       end
       a = a + 2 + count
     end
