@@ -22,9 +22,10 @@ export class Keys {
   readonly epoch: string;
   readonly deadlines: string;
   /**
-   * Every user's active invitations, one sorted set (all scores 0) read by range of members:
-   * `inboxEntry`. One `ZADD` (`ZREM`) files an invitation for all its users, and an inviter's
-   * count of active invitations (the cap) is a range count of it.
+   * Every user's active invitations and every pair's glare index, one sorted set (all scores 0)
+   * read by range of members: `inboxEntry`, `pair`. One `ZADD` (`ZREM`) files an invitation for
+   * all its users and its pair, and an inviter's count of active invitations (the cap) is a
+   * range count of it.
    */
   readonly inboxes: string;
   /**
@@ -48,8 +49,8 @@ export class Keys {
     const prefix = cluster ? `{${base}}` : base;
     this.prefix = prefix;
     // The layout's version is in the name: a process never adopts the epoch of data laid out
-    // by an earlier version (logs were sorted sets before 2, inboxes sets before 3), so its
-    // clients take a snapshot.
+    // by an earlier version (logs were sorted sets before 2; inboxes sets and glare indexes
+    // hashes before 3), so its clients take a snapshot.
     this.epoch = `${prefix}epoch:3`;
     this.deadlines = `${prefix}deadlines`;
     this.inboxes = `${prefix}inboxes`;

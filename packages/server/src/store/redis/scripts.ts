@@ -29,32 +29,29 @@ end`;
  * its own, in order, as if it were alone). KEYS: the epoch key, then every commit's guarded
  * hashes in turn. ARGV (flat, so the script decodes no JSON): prefix, epoch, this process, log
  * limit, trim step, the recipients the commits name (count, users...: their presence is read
- * once), the number of commits, then per commit its length in arguments and: `by`,
- * the number of its guards, their versions, the glare indexes it guards `n, (Keys.pair, count,
- * ids...)*`, the per-inviter cap (0: none) and the inviters it
- * adds to `n, (Keys.inboxOf(inviter), count)*`, then four counted sections: docs `n, (key, record
- * JSON or '' to delete, new version, groupID or '')*`, ops `n, (argc, command, args...)*`,
- * deliveries `n, (v or '', held or '', group or '', event JSON, user count, users..., skip
- * count, skipped...)*`, then a group notice or '' (see `encodeCommit`).
+ * once), the number of commits, then per commit its length in arguments and: `by`, the number
+ * of its guards, their versions, the glare indexes it guards `n, (Keys.pair, count, ids...)*`,
+ * the per-inviter cap (0: none) and the inviters it adds to `n, (Keys.inboxOf(inviter), count)*`,
+ * then four counted sections: docs `n, (key, record JSON or '' to delete, new version, groupID
+ * or '')*`, ops `n, (argc, command, args...)*`, deliveries `n, (v or '', held or '', group or '',
+ * event JSON, user count, users..., skip count, skipped...)*`, then a group notice or '' (see
+ * `encodeCommit`).
  *
  * It refuses every commit unless the epoch is the caller's ('epoch'). Then, per commit: 'late'
  * when Redis time is past its `by` (the caller gave up waiting, so it must not apply),
  * 'conflict' when a guarded hash no longer has the version the caller read or a guarded glare
  * index holds other ids than it read (an earlier commit of the same call counts: it applied
- * first), 'limit' when an invitation it starts would take its
- * inviter past the cap (its entries in `P inboxes`, which earlier commits of the call have
- * already filed). Else
- * it writes the docs (one HSET each: the caller
- * knows the version it read, so the new one is that plus one), runs the index ops (plain
- * commands), expands group audiences,
- * appends each event to every recipient's log (a stream: `XADD … 0-*` gives the next sequence
- * number; trimmed only every `trim step` events), and returns `{users, seqs}` per delivery. A
- * delivery with `held` (an onlineUserOnly invitation's id) goes only to the recipients present
- * now or already in the set `held:{id}`, and adds them to it: `isLoggedFor` of the rules, done
- * here so presence is read atomically. Last, one hint per process where a recipient of any
- * commit is present (`Keys.where`), in commit order, then the group notices on the
- * channel every process hears (issue 19: a class's queue changed), so only commits that applied
- * announce anything.
+ * first), 'limit' when an invitation it starts would take its inviter past the cap (its entries
+ * in `P inboxes`, which earlier commits of the call have already filed). Else it writes the docs
+ * (one HSET each: the caller knows the version it read, so the new one is that plus one), runs
+ * the index ops (plain commands), expands group audiences, appends each event to every
+ * recipient's log (a stream: `XADD … 0-*` gives the next sequence number; trimmed only every
+ * `trim step` events), and returns `{users, seqs}` per delivery. A delivery with `held` (an
+ * onlineUserOnly invitation's id) goes only to the recipients present now or already in the set
+ * `held:{id}`, and adds them to it: `isLoggedFor` of the rules, done here so presence is read
+ * atomically. Last, one hint per process where a recipient of any commit is present
+ * (`Keys.where`), in commit order, then the group notices on the channel every process hears
+ * (issue 19: a class's queue changed), so only commits that applied announce anything.
  */
 const COMMIT = `
 local P = ARGV[1]
