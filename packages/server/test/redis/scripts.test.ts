@@ -314,6 +314,35 @@ describeRedis('redis scripts', () => {
     expect(await redis.zscore(keys.inboxes, `${pair}b`)).toBe('0');
   });
 
+  it("a snapshot's inbox range holds the user's own entries only, whatever the ids look like", async () => {
+    // Ids chosen to look like another's entries: a prefix of one, the separator, a length.
+    const users = ['a', 'a|b', 'ab', '1:a', 'a|c|x', 'é', 'p:["a"'];
+    for (const [i, user] of users.entries()) {
+      const id = `snap-${i}`;
+      await redis.hset(keys.inv(id), 'v', 1, 'r', JSON.stringify({ inviteID: id, onlineUserOnly: false }));
+      await redis.zadd(
+        keys.inboxes,
+        0,
+        keys.inboxEntry(user, 'c', id),
+        0,
+        keys.inboxEntry(user, 'a', `${id}-own`),
+      );
+    }
+    await redis.zadd(keys.inboxes, 0, `${keys.pair('a', 'b')}snap-0`);
+    for (const [i, user] of users.entries()) {
+      const [, ...records] = (await redis.beckonSnapshot(
+        keys.inboxes,
+        keys.groupsOf(user),
+        keys.log(user),
+        keys.prefix,
+        keys.inboxOf(user),
+      )) as string[];
+      expect(records.map((r) => (JSON.parse(r) as { inviteID: string }).inviteID)).toEqual([`snap-${i}`]);
+      const mine = keys.inboxOf(user);
+      expect(await redis.zlexcount(keys.inboxes, `[${mine}a|`, `(${mine}c|`)).toBe(1);
+    }
+  });
+
   it('claims due deadlines with a lease, so no other process takes them until it runs out', async () => {
     const now = Date.now();
     await redis.zadd(keys.deadlines, now - 10, 'due', now + 60_000, 'later');
