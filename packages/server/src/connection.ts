@@ -13,6 +13,7 @@ import {
   type FrameResult,
   type GroupOperation,
   isGroupCommand,
+  isReplayable,
   needsReceipt,
   parseClientFrame,
   type ServerFrame,
@@ -102,6 +103,8 @@ export class Connection {
    * several processes an event can reach this process both from its log and live; it goes out once.
    */
   #lastSeq = 0;
+  /** The sequence numbers the last snapshot covered past what this socket had sent (`#sendEvent`). */
+  #snapshotCovers: { readonly after: number; readonly upTo: number } | undefined;
   /**
    * The sequence number of this socket's last snapshot or replay: its client holds at least
    * that (events after it may have been dropped by a client that saw a gap).
@@ -267,7 +270,22 @@ export class Connection {
     // Held classroom events go first: this socket sees its events in sequence order.
     if (this.#pending.length > 0) this.flushPending();
     if (seq !== undefined) {
-      if (seq <= this.#lastSeq) return false;
+      if (seq <= this.#lastSeq) {
+        // An onlineUserOnly invitation's event that the last snapshot's sequence covers but the
+        // snapshot left out (it never holds them): its user was online when it was committed
+        // (it came live), so it goes out without a sequence number, which the client applies as
+        // it comes. On Redis a commit can fall between the login's presence and its snapshot.
+        const covered = this.#snapshotCovers;
+        if (
+          isReplayable(event.envelope) ||
+          covered === undefined ||
+          seq <= covered.after ||
+          seq > covered.upTo
+        )
+          return false;
+        this.sendText(JSON.stringify({ t: 'ev', ev: event }));
+        return true;
+      }
       this.#lastSeq = seq;
     }
     this.sendText(text);
@@ -538,6 +556,8 @@ export class Connection {
       }
       invitesFor.push(...snapshot.invitations);
     }
+    this.#snapshotCovers =
+      missed !== undefined && replay !== undefined ? undefined : { after: this.#lastSeq, upTo };
     this.#lastSeq = upTo;
     this.#syncedTo = upTo;
     const held = this.#held ?? [];
