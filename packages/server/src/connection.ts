@@ -104,7 +104,7 @@ export class Connection {
    */
   #lastSeq = 0;
   /** The sequence numbers the last snapshot covered past what this socket had sent (`#sendEvent`). */
-  #snapshotCovers: { readonly after: number; readonly upTo: number } | undefined;
+  #snapshotCovers: { readonly after: number; readonly upTo: number; readonly sent: Set<number> } | undefined;
   /**
    * The sequence number of this socket's last snapshot or replay: its client holds at least
    * that (events after it may have been dropped by a client that saw a gap).
@@ -280,9 +280,11 @@ export class Connection {
           isReplayable(event.envelope) ||
           covered === undefined ||
           seq <= covered.after ||
-          seq > covered.upTo
+          seq > covered.upTo ||
+          covered.sent.has(seq)
         )
           return false;
+        covered.sent.add(seq);
         this.sendText(JSON.stringify({ t: 'ev', ev: event }));
         return true;
       }
@@ -557,7 +559,9 @@ export class Connection {
       invitesFor.push(...snapshot.invitations);
     }
     this.#snapshotCovers =
-      missed !== undefined && replay !== undefined ? undefined : { after: this.#lastSeq, upTo };
+      missed !== undefined && replay !== undefined
+        ? undefined
+        : { after: this.#lastSeq, upTo, sent: new Set<number>() };
     this.#lastSeq = upTo;
     this.#syncedTo = upTo;
     const held = this.#held ?? [];
