@@ -580,8 +580,7 @@ export class Connection {
     let reply: CommandReply;
     try {
       const { store, invitationCap: cap } = this.#ctx;
-      const checked = command.op === 'invite' && store.checksInvitationCap ? cap.max : undefined;
-      const dispatch = () => store.dispatch(userID, this.deviceID, command, checked);
+      const dispatch = (checked?: number) => store.dispatch(userID, this.deviceID, command, checked);
       reply =
         command.op === 'invite'
           ? ((await cap.run(userID, dispatch)) ?? invitationCapExceeded(cap.max))

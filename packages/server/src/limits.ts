@@ -1,4 +1,5 @@
 import { type CommandReply, ErrorCode } from '@beckon/signaling';
+import type { Store } from './store/types.js';
 
 /**
  * Limits per user, on top of the per-socket ones: one token must not be able to multiply its
@@ -126,27 +127,28 @@ export function invitationCapExceeded(max: number): CommandReply {
 /**
  * Active invitations per inviter: the store's count plus this process's invites still in
  * flight, so a burst of concurrent invites cannot slip past the cap between check and commit.
- * Without `count`, the store enforces the cap in the commit that starts an invitation (Redis:
- * exact across processes) and answers `invitationCapExceeded` itself: nothing is read before.
+ * A store that `checksInvitationCap` is handed the cap instead and enforces it in the commit
+ * that starts an invitation (Redis: exact across processes), answering `invitationCapExceeded`
+ * itself: nothing is read before.
  */
 export class InvitationCap {
   readonly #inFlight = new Map<string, number>();
 
   constructor(
     readonly max: number,
-    readonly count?: (inviter: string) => Promise<number>,
+    readonly store: Pick<Store, 'checksInvitationCap' | 'activeInvitations'>,
   ) {}
 
   /**
    * Runs `invite` if `inviter` is under the cap; otherwise resolves with `undefined` and runs
-   * nothing.
+   * nothing. `invite` gets the cap when the store checks it.
    */
-  async run<T>(inviter: string, invite: () => Promise<T>): Promise<T | undefined> {
-    if (this.count === undefined) return invite();
+  async run<T>(inviter: string, invite: (cap?: number) => Promise<T>): Promise<T | undefined> {
+    if (this.store.checksInvitationCap) return invite(this.max);
     const pending = this.#inFlight.get(inviter) ?? 0;
     this.#inFlight.set(inviter, pending + 1);
     try {
-      if ((await this.count(inviter)) + pending >= this.max) return undefined;
+      if ((await this.store.activeInvitations(inviter)) + pending >= this.max) return undefined;
       return await invite();
     } finally {
       const left = (this.#inFlight.get(inviter) ?? 1) - 1;

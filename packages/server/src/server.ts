@@ -296,16 +296,10 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     rate('joinThrottle.perUser', options.joinThrottle?.perUser, DEFAULT_JOIN_THROTTLE.perUser),
     rate('joinThrottle.perAddress', options.joinThrottle?.perAddress, DEFAULT_JOIN_THROTTLE.perAddress),
   );
-  // A store that checks the cap in the commit that starts an invitation (Redis: exact across
-  // processes) is given it with each invite; the server then reads no count before.
-  const invitationCap = new InvitationCap(
-    maxActiveInvitations,
-    store.checksInvitationCap ? undefined : (inviter) => store.activeInvitations(inviter),
-  );
   const ctx: ServerContext = {
     options: resolved,
     userBuckets,
-    invitationCap,
+    invitationCap: new InvitationCap(maxActiveInvitations, store),
     store,
     metrics,
     log,
