@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Command, type CommandReply, ErrorCode, MAX_INVITEES } from '@beckon/signaling';
 import { errorInfo, glareCallee, needsReceipt, type QueuedHand } from '@beckon/signaling/rules';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { historyLimits } from '../../history.js';
 import type { GroupRoom, GroupRoomLeave, SharedRoom } from '../../rooms.js';
@@ -584,25 +585,35 @@ export class RedisStore implements Store {
   async #upgrade(): Promise<void> {
     const { prefix, inboxes } = this.keys;
     if ((await this.#redis.exists(`${prefix}epoch:2`)) === 0) return;
-    const each = async (start: string, file: (key: string, rest: string) => Promise<unknown>) => {
-      for (const node of mastersOf(this.#redis)) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await node.scan(cursor, 'MATCH', `${glob(start)}*`, 'COUNT', 1000);
-          cursor = next;
-          for (const key of keys) await file(key, key.slice(start.length));
-        } while (cursor !== '0');
+    const sets = `${prefix}inbox:`;
+    await this.#scan(`${glob(sets)}*`, async (keys) => {
+      for (const key of keys) {
+        const user = key.slice(sets.length);
+        await this.#redis.beckonInboxUpgrade(inboxes, key, prefix, user, this.keys.inboxOf(user));
       }
-    };
-    await each(`${prefix}inbox:`, (key, user) =>
-      this.#redis.beckonInboxUpgrade(inboxes, key, prefix, user, this.keys.inboxOf(user)),
-    );
-    // A glare hash's key ends with the pair as JSON, as the index's prefix holds it.
-    await each(`${prefix}pair:`, (key, pair) =>
-      this.#redis.beckonPairUpgrade(inboxes, key, prefix, `p:${pair}|`),
-    );
+    });
+    // A glare hash's key ends with the pair as JSON.
+    const hashes = `${prefix}pair:`;
+    await this.#scan(`${glob(hashes)}*`, async (keys) => {
+      for (const key of keys) {
+        const [a = '', b = ''] = JSON.parse(key.slice(hashes.length)) as string[];
+        await this.#redis.beckonPairUpgrade(inboxes, key, prefix, this.keys.pair(a, b));
+      }
+    });
     await this.#redis.del(`${prefix}active`);
     this.#log?.info('redis data of layout 2: inboxes and glare hashes filed in the new index');
+  }
+
+  /** The keys matching `pattern` on every master, a SCAN page at a time, with the node holding them. */
+  async #scan(pattern: string, page: (keys: string[], node: Redis) => Promise<unknown>): Promise<void> {
+    for (const node of mastersOf(this.#redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await call(() => node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000));
+        cursor = next;
+        if (keys.length > 0) await page(keys, node);
+      } while (cursor !== '0');
+    }
   }
 
   /**
@@ -611,16 +622,9 @@ export class RedisStore implements Store {
    */
   async purge(): Promise<void> {
     if (this.#redis.status === 'wait') await call(() => this.#redis.connect());
-    for (const node of mastersOf(this.#redis))
-      for (const pattern of this.keys.patterns) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await call(() => node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000));
-          cursor = next;
-          // One UNLINK per key: on a cluster, keys of several slots cannot go in one command.
-          if (keys.length > 0) await call(() => Promise.all(keys.map((k) => node.unlink(k))));
-        } while (cursor !== '0');
-      }
+    // One UNLINK per key: on a cluster, keys of several slots cannot go in one command.
+    for (const pattern of this.keys.patterns)
+      await this.#scan(pattern, (keys, node) => call(() => Promise.all(keys.map((k) => node.unlink(k)))));
   }
 
   async close(): Promise<void> {
