@@ -142,16 +142,16 @@ async function startClusterNode(dir: string): Promise<{ port: number; child: Chi
       exited = true;
     };
     child.once('exit', gone).once('error', gone);
-    const start = Date.now();
-    while (!exited) {
-      // Ours, not another cluster's node that took the port first.
-      if ((await serverPid(port)) === child.pid) return { port, child };
-      if (Date.now() - start > 30_000) {
-        child.kill('SIGKILL');
-        throw new Error(`timed out after 30000 ms waiting for redis-server on ${port}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // Ours answering, not another cluster's node that took the port first; or ours gone.
+    await until(
+      async () => exited || (await serverPid(port)) === child.pid,
+      30_000,
+      `redis-server on ${port}`,
+    ).catch((error: unknown) => {
+      child.kill('SIGKILL');
+      throw error;
+    });
+    if (!exited) return { port, child };
     if (attempt >= 5)
       throw new Error(
         `redis-server exited before answering on 5 pairs of free ports (last ${port}, bus ${bus})`,
