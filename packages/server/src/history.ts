@@ -251,6 +251,35 @@ export function applyHistory(list: readonly HistoryEntry[], change: HistoryChang
   return [change.entry, ...list.filter((_, i) => !drop.has(i))];
 }
 
+/**
+ * Entries recorded in parallel (oldest first), put in the order their events happened where it
+ * matters: a call's end that was recorded before the accept it ends (two processes, or a command
+ * redirected on a cluster, reach Redis in either order) moves to just after that accept. Otherwise
+ * `planHistory` would drop a received hang-up that completes nothing yet, or push the sender's
+ * and leave the accept's entry beside it. An end follows an entry of the same call (one-to-one:
+ * an answered call with the same peer and room; a group call: the same room) answered no later
+ * than it ended; the rest keep the order they were recorded in.
+ */
+export function eventOrder(entries: readonly HistoryEntry[]): HistoryEntry[] {
+  const ends = (end: HistoryEntry, entry: HistoryEntry) =>
+    end.outcome === 'completed' &&
+    entry.outcome !== 'completed' &&
+    (entry.endedAt ?? entry.startedAt) <= (end.endedAt ?? end.startedAt) &&
+    (isGroupEntry(end) ? sameGroupCall(end, entry) : entry.outcome === 'answered' && completes(end, entry));
+  const after = new Map<number, HistoryEntry[]>();
+  const moved = new Set<number>();
+  entries.forEach((end, i) => {
+    for (let j = entries.length - 1; j > i; j--) {
+      const entry = entries[j] as HistoryEntry;
+      if (!ends(end, entry)) continue;
+      after.set(j, [...(after.get(j) ?? []), end]);
+      moved.add(i);
+      return;
+    }
+  });
+  return entries.flatMap((entry, i) => (moved.has(i) ? [] : [entry, ...(after.get(i) ?? [])]));
+}
+
 /** Adds an entry to a user's list (newest first), as `planHistory` decides. */
 export function mergeHistory(
   list: readonly HistoryEntry[],

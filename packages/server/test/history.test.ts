@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyHistory,
   DEFAULT_HISTORY_LIMITS,
+  eventOrder,
   historyLimits,
   mergeHistory,
   planHistory,
@@ -146,5 +147,50 @@ describe('mergeHistory: a call-end completes its call', () => {
     ]);
     // Nobody answered a call with dan: the call-end is an entry of its own.
     expect(mergeHistory(list, hangup('', 'dan'), DEFAULT_HISTORY_LIMITS)).toHaveLength(4);
+  });
+});
+
+describe('eventOrder: a call-end recorded before its accept', () => {
+  const answered = (roomID: string, peer: string, at: number): HistoryEntry => ({
+    ...call(roomID, peer, 'answered'),
+    endedAt: at,
+  });
+
+  it('goes after the accept it ends, on both sides, and the list comes out as if recorded in order', () => {
+    const accept = answered('r1', 'bob', 5_000);
+    const end = hangup('r1', 'bob');
+    const inOrder = build([call('r0', 'bob', 'missed'), accept, end]);
+    expect(build(eventOrder([call('r0', 'bob', 'missed'), end, accept]))).toEqual(inOrder);
+    // The receiver's side: a received end that completes nothing yet would be dropped.
+    const received = { ...end, direction: 'incoming' as const };
+    expect(build(eventOrder([received, accept]))).toEqual(build([accept, received]));
+    expect(build([received, accept]).map((e) => e.outcome)).toEqual(['answered']);
+  });
+
+  it('leaves alone ends that belong to no later entry: another room, another peer, a later call in the same room', () => {
+    const end = hangup('r1', 'bob');
+    const others = [answered('r2', 'bob', 5_000), answered('r1', 'carol', 5_000)];
+    expect(eventOrder([end, ...others])).toEqual([end, ...others]);
+    // The room used again: a call answered after this end is a new call.
+    const next = answered('r1', 'bob', 9_500);
+    expect(eventOrder([end, next])).toEqual([end, next]);
+    expect(eventOrder([end, answered('r1', 'bob', 4_000), next])).toEqual([
+      answered('r1', 'bob', 4_000),
+      end,
+      next,
+    ]);
+  });
+
+  it("a group call's leave notice goes after the entry of its room it would complete", () => {
+    const group = (outcome: HistoryEntry['outcome'], more: Partial<HistoryEntry> = {}): HistoryEntry => ({
+      ...call('room-g', 'carol', outcome),
+      participants: ['carol', 'dan'],
+      ...more,
+    });
+    const leave = group('completed', { endedAt: 9_000, durationSeconds: 8 });
+    const accept = group('answered');
+    const ordered = eventOrder([leave, accept]);
+    expect(ordered).toEqual([accept, leave]);
+    expect(build(ordered)).toMatchObject([{ roomID: 'room-g', outcome: 'completed', durationSeconds: 8 }]);
   });
 });

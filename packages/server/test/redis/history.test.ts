@@ -97,6 +97,29 @@ describeRedis('history shares, on Redis', () => {
     }
   });
 
+  it("a call's end queued before the accept it ends still completes the call, for both parties", async () => {
+    prefix = freshPrefix();
+    const store = new RedisStore({ url: REDIS_URL, prefix });
+    try {
+      await store.purge(); // connects
+      // Two processes (or a command redirected on a cluster) can reach Redis in either order.
+      const accept = { ...answered(1, 'bob'), endedAt: 1_500 };
+      const sent = hangup(1, 'bob');
+      await store.recordHistory('alice', sent);
+      await store.recordHistory('alice', accept);
+      const received = { ...hangup(1, 'alice'), direction: 'incoming' as const };
+      await store.recordHistory('bob', received);
+      await store.recordHistory('bob', { ...answered(1, 'alice'), direction: 'incoming', endedAt: 1_500 });
+      const completed = { roomID: 'r1', outcome: 'completed', durationSeconds: 5, endedBy: 'alice' };
+      expect(await store.history('alice')).toEqual([{ ...accept, ...completed, endedAt: 2_001 }]);
+      expect(await store.history('bob')).toMatchObject([
+        { ...completed, inviteID: 'i1', direction: 'incoming' },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('checks its options before it connects', () => {
     expect(() => new RedisStore({ url: REDIS_URL, historyPerPeer: 0 })).toThrow(
       /historyPerPeer must be a positive integer/,

@@ -1,4 +1,4 @@
-import { type HistoryLimits, mergeHistory } from '../../history.js';
+import { eventOrder, type HistoryLimits, mergeHistory } from '../../history.js';
 import type { HistoryEntry } from '../types.js';
 import { call } from './errors.js';
 import type { Keys } from './keys.js';
@@ -13,8 +13,9 @@ const COMPACT_ATTEMPTS = 3;
  * Call history in Redis: per user, a list already decided (`hist`, newest first, at most
  * `limit` entries) and a queue of the entries recorded since (`histq`, newest first). Recording
  * is one `LPUSH` onto the queue, with no read and no script. Reading folds the queue onto the list
- * with the memory store's `mergeHistory`, oldest first, so both stores decide every entry the
- * same way (merges, completions, per-peer shares, the limit). When a push finds 32 entries queued
+ * with the memory store's `mergeHistory`, oldest first (a call's end recorded before the accept
+ * it ends goes after it: `eventOrder`), so both stores decide every entry the same way (merges,
+ * completions, per-peer shares, the limit). When a push finds 32 entries queued
  * the recording process folds them into the list (`HISTORY_COMPACT`: the list is replaced and the
  * folded entries leave the queue's tail, only if the list's version is still the one read; entries
  * pushed meanwhile stay queued), so the queue stays short and a user's storage bounded.
@@ -92,11 +93,9 @@ export class RedisHistory {
     });
     const parse = (items: unknown) =>
       (Array.isArray(items) ? (items as string[]) : []).map((item) => JSON.parse(item) as HistoryEntry);
-    const queued = parse(queue);
+    const queued = parse(queue).reverse();
     let entries = parse(list);
-    for (let i = queued.length - 1; i >= 0; i--) {
-      entries = mergeHistory(entries, queued[i] as HistoryEntry, this.#limits);
-    }
+    for (const entry of eventOrder(queued)) entries = mergeHistory(entries, entry, this.#limits);
     return { version: typeof version === 'string' ? version : '0', entries, folded: queued.length };
   }
 }
