@@ -94,12 +94,11 @@ describeRedis('redis scripts', () => {
       0,
       keys.inboxEntry('capped', 'c', 'x'),
     );
-    const held = () =>
-      redis.zlexcount(keys.inboxes, `[${keys.inboxOf('capped')}a|`, `(${keys.inboxOf('capped')}c|`);
+    const held = () => redis.zlexcount(keys.inboxes, ...keys.capRange('capped'));
     const start = (id: string): CommitArgs =>
       one({
         cap: 2,
-        starts: [[keys.inboxOf('capped'), 1]],
+        starts: [[...keys.capRange('capped'), 1]],
         guards: [[keys.inv(id), 0]],
         docs: [[keys.inv(id), '{"cap":1}', 1, '']],
         ops: [['ZADD', keys.inboxes, '0', keys.inboxEntry('capped', 'a', id)]],
@@ -336,10 +335,10 @@ describeRedis('redis scripts', () => {
         keys.log(user),
         keys.prefix,
         keys.inboxOf(user),
+        ...keys.shownRange(user),
       )) as string[];
       expect(records.map((r) => (JSON.parse(r) as { inviteID: string }).inviteID)).toEqual([`snap-${i}`]);
-      const mine = keys.inboxOf(user);
-      expect(await redis.zlexcount(keys.inboxes, `[${mine}a|`, `(${mine}c|`)).toBe(1);
+      expect(await redis.zlexcount(keys.inboxes, ...keys.capRange(user))).toBe(1);
     }
   });
 

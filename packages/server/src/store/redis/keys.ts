@@ -150,6 +150,18 @@ export class Keys {
     return `${this.inboxOf(userID)}${kind}|${inviteID}`;
   }
 
+  /** The `ZLEXCOUNT` bounds of a user's entries the inviter's cap counts: kinds a and b. */
+  capRange(userID: string): readonly [string, string] {
+    const mine = this.inboxOf(userID);
+    return [`[${mine}a|`, `(${mine}c|`];
+  }
+
+  /** The `ZRANGEBYLEX` bounds of a user's entries a snapshot shows: kinds b and c. */
+  shownRange(userID: string): readonly [string, string] {
+    const mine = this.inboxOf(userID);
+    return [`[${mine}b|`, `(${mine}d|`];
+  }
+
   /**
    * Stream of the user's events, entry id `0-<seq>` (so `XADD … 0-*` numbers them), one field
    * `e` = event JSON; trimmed to the log limit. Its last id is the user's sequence number.

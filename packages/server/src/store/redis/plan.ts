@@ -42,8 +42,11 @@ export interface CommitPlan {
    * get views, so processes that hear no delivery of it still keep their cached copy current.
    */
   readonly learn: string[];
-  /** Inviters (their `Keys.inboxOf`) whose active invitations this commit adds to, and how many (the cap). */
-  readonly starts: Array<[string, number]>;
+  /**
+   * Inviters whose active invitations this commit adds to (their `Keys.capRange`), and how many
+   * (the cap).
+   */
+  readonly starts: Array<readonly [string, string, number]>;
 }
 
 /** Users filed by one inbox command (a Lua call takes a few thousand arguments at most). */
@@ -136,7 +139,7 @@ export function planCommit(
       const id = event.envelope.inviteID;
       // The inviters whose count of active invitations (their inbox entries) this commit raises.
       if (event.kind === 'invite') {
-        const inviter = keys.inboxOf(event.envelope.inviter);
+        const inviter = event.envelope.inviter;
         starts.set(inviter, (starts.get(inviter) ?? 0) + 1);
       }
       const version = loaded.records.get(id)?.version ?? 0;
@@ -206,5 +209,14 @@ export function planCommit(
     if (gone.length > 0) ops.push(['ZREM', keys.inboxes, ...gone.map((id) => key + id)]);
   }
   if (loaded.group) guards.push([keys.group(loaded.group.groupID), loaded.group.version]);
-  return { guards, lists, docs, ops, deliveries, queues: [...queues], learn, starts: [...starts] };
+  return {
+    guards,
+    lists,
+    docs,
+    ops,
+    deliveries,
+    queues: [...queues],
+    learn,
+    starts: [...starts].map(([inviter, n]) => [...keys.capRange(inviter), n] as const),
+  };
 }

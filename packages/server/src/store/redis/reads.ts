@@ -17,6 +17,7 @@ export async function readSnapshot(redis: Client, keys: Keys, userID: string): P
         keys.log(userID),
         keys.prefix,
         keys.inboxOf(userID),
+        ...keys.shownRange(userID),
       ),
     ),
   );

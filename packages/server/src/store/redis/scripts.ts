@@ -31,7 +31,7 @@ end`;
  * limit, trim step, the recipients the commits name (count, users...: their presence is read
  * once), the number of commits, then per commit its length in arguments and: `by`, the number
  * of its guards, their versions, the glare indexes it guards `n, (Keys.pair, count, ids...)*`,
- * the per-inviter cap (0: none) and the inviters it adds to `n, (Keys.inboxOf(inviter), count)*`,
+ * the per-inviter cap (0: none) and the inviters it adds to `n, (Keys.capRange(inviter), count)*`,
  * then four counted sections: docs `n, (key, record JSON or '' to delete, new version, groupID
  * or '')*`, ops `n, (argc, command, args...)*`, deliveries `n, (v or '', held or '', group or '',
  * event JSON, user count, users..., skip count, skipped...)*`, then a group notice or '' (see
@@ -116,13 +116,13 @@ for c = 1, tonumber(ARGV[7 + named]) do
       a = a + 2 + count
     end
     -- The per-inviter cap, checked in the commit that starts invitations: exact across processes.
-    -- An inviter's active invitations are its inbox entries of kinds a and b (keys.ts).
+    -- An inviter's active invitations are its inbox entries in Keys.capRange.
     local cap, starts = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
-    for j = a + 2, a + 2 * starts, 2 do
-      local held = redis.call('ZLEXCOUNT', P .. 'inboxes', '[' .. ARGV[j] .. 'a|', '(' .. ARGV[j] .. 'c|')
-      if held + tonumber(ARGV[j + 1]) > cap then verdict = 'limit' end
+    for j = a + 2, a + 3 * starts, 3 do
+      local held = redis.call('ZLEXCOUNT', P .. 'inboxes', ARGV[j], ARGV[j + 1])
+      if held + tonumber(ARGV[j + 2]) > cap then verdict = 'limit' end
     end
-    a = a + 2 + 2 * starts
+    a = a + 2 + 3 * starts
   end
   if verdict then
     results[c] = verdict
@@ -279,12 +279,12 @@ return due
 /**
  * `[seq, record JSON...]`: the user's sequence and, read at the same instant, what they can see.
  * KEYS: the inboxes, the user's groups and log. ARGV: prefix (for the groups' invitations found),
- * the user's `Keys.inboxOf` (entries of kinds b and c are the ones a snapshot shows).
+ * the user's `Keys.inboxOf` and `Keys.shownRange` (the entries a snapshot shows).
  */
 const SNAPSHOT = `
 local P, mine = ARGV[1], ARGV[2]
 local ids = {}
-for _, m in ipairs(redis.call('ZRANGEBYLEX', KEYS[1], '[' .. mine .. 'b|', '(' .. mine .. 'd|')) do
+for _, m in ipairs(redis.call('ZRANGEBYLEX', KEYS[1], ARGV[3], ARGV[4])) do
   ids[#ids + 1] = string.sub(m, #mine + 3)
 end
 for _, g in ipairs(redis.call('SMEMBERS', KEYS[2])) do
@@ -567,11 +567,11 @@ export interface CommitArgs {
   /** Glare indexes (`Keys.pair`) that must hold exactly these ids: 'conflict' otherwise. */
   readonly lists?: ReadonlyArray<readonly [string, readonly string[]]>;
   /**
-   * The per-inviter cap (0 or absent: none) and the inviters (`Keys.inboxOf`) whose active
-   * invitations this commit adds to, with how many: 'limit' when one would pass the cap.
+   * The per-inviter cap (0 or absent: none) and the inviters (their `Keys.capRange`) whose
+   * active invitations this commit adds to, with how many: 'limit' when one would pass the cap.
    */
   readonly cap?: number;
-  readonly starts?: ReadonlyArray<readonly [string, number]>;
+  readonly starts?: ReadonlyArray<readonly [string, string, number]>;
   /** `[key, record JSON or false to delete, new version, groupID?]`. */
   readonly docs: ReadonlyArray<readonly [string, string | false, number, string?]>;
   readonly ops: ReadonlyArray<readonly string[]>;
@@ -623,7 +623,7 @@ export function encodeCommit(call: CommitCall, commits: readonly CommitArgs[]): 
     for (const [prefix, ids] of lists) argv.push(prefix, ids.length, ...ids);
     const starts = c.cap ? (c.starts ?? []) : [];
     argv.push(c.cap ?? 0, starts.length);
-    for (const [inviter, n] of starts) argv.push(inviter, n);
+    for (const [min, max, n] of starts) argv.push(min, max, n);
     argv.push(c.docs.length);
     for (const [key, json, version, group] of c.docs)
       argv.push(key, json === false ? '' : json, version, group ?? '');
@@ -688,6 +688,8 @@ declare module 'ioredis' {
       log: string,
       prefix: string,
       inboxOf: string,
+      shownMin: string,
+      shownMax: string,
     ): Result<unknown, Context>;
     beckonEventsSince(logKey: string, seq: Arg): Result<unknown, Context>;
     beckonSequences(count: number, ...logKeys: string[]): Result<unknown, Context>;

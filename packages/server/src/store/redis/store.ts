@@ -364,9 +364,7 @@ export class RedisStore implements Store {
   }
 
   async activeInvitations(inviter: string): Promise<number> {
-    // Its inbox entries the cap counts (kinds a and b, keys.ts).
-    const mine = this.keys.inboxOf(inviter);
-    return call(() => this.#redis.zlexcount(this.keys.inboxes, `[${mine}a|`, `(${mine}c|`));
+    return call(() => this.#redis.zlexcount(this.keys.inboxes, ...this.keys.capRange(inviter)));
   }
 
   snapshot(userID: string): Promise<StoreSnapshot> {
