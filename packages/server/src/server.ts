@@ -257,14 +257,18 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     notifyGroup(groupID, members);
     queues.membersChanged(groupID, members);
   });
+  /** Announcements under way: a shutdown lets them finish before it closes the store. */
+  const announcing = new Set<Promise<void>>();
   /** Presence changed: every group of the user hears it, on every process. */
   const announceGroupsOf = (userID: string) => {
-    store.groupsOf(userID).then(
+    const announced = store.groupsOf(userID).then(
       (groups) => {
         for (const group of groups) store.announceGroup(group.groupID, group.members);
       },
       (err: unknown) => log.warn({ err }, 'presence not announced'),
     );
+    announcing.add(announced);
+    announced.finally(() => announcing.delete(announced));
   };
   /** The store follows a user while they have a connection here; every connection waits for it. */
   const following = new Map<string, Promise<void>>();
@@ -589,6 +593,8 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         for (const ws of wss.clients) ws.terminate();
         http.closeAllConnections();
         await closed;
+        // The users who left with the sockets: their groups hear it before the store goes.
+        await Promise.all(announcing);
         await store.close();
         log.info('beckon server stopped');
       })();
