@@ -202,7 +202,8 @@ export type HistoryChange =
 /**
  * Decides how `entry` changes `list` (newest first). A group call's entry merges into the
  * user's entry of the same room (`mergeGroupEntry`); a leave notice with no such entry is not
- * recorded. One-to-one: a hang-up completes the call it ends; a
+ * recorded. One-to-one: a hang-up completes the call it ends, and an answered call whose
+ * hang-up is already in the list (the user's own, recorded first on Redis) is completed by it; a
  * hang-up received for a call the user never answered is not recorded (a peer cannot write a
  * "completed" call into someone's history); an unanswered incoming call pushes out the same
  * peer's oldest unanswered one beyond `perPeer`; beyond `limit`, the oldest entries go.
@@ -225,6 +226,10 @@ export function planHistory(
     const call = list[index];
     if (call !== undefined) return { kind: 'set', index, entry: completeCall(call, entry) };
     if (entry.outcome === 'completed' && entry.direction === 'incoming') return { kind: 'none' };
+    // The end of this call, decided before its accept reached the list (Redis: see eventOrder).
+    const end = list.findIndex((e) => endsCall(e, entry));
+    const ended = list[end];
+    if (ended !== undefined) return { kind: 'set', index: end, entry: completeCall(entry, ended) };
   }
   const drop = new Set<number>();
   if (unsolicited(entry)) {
@@ -252,26 +257,33 @@ export function applyHistory(list: readonly HistoryEntry[], change: HistoryChang
 }
 
 /**
- * Entries recorded in parallel (oldest first), put in the order their events happened where it
- * matters: a call's end that was recorded before the accept it ends (two processes, or a command
- * redirected on a cluster, reach Redis in either order) moves to just after that accept. Otherwise
- * `planHistory` would drop a received hang-up that completes nothing yet, or push the sender's
- * and leave the accept's entry beside it. An end follows an entry of the same call (one-to-one:
- * an answered call with the same peer and room; a group call: the same room) answered no later
- * than it ended; the rest keep the order they were recorded in.
+ * Is `end` the end of the call `entry` records: a hang-up (or a group call's leave notice) of the
+ * same call, ended no earlier than `entry` was answered? One-to-one: an answered call with the
+ * same peer and room (`completes`); a group call: the same room.
  */
-export function eventOrder(entries: readonly HistoryEntry[]): HistoryEntry[] {
-  const ends = (end: HistoryEntry, entry: HistoryEntry) =>
+function endsCall(end: HistoryEntry, entry: HistoryEntry): boolean {
+  return (
     end.outcome === 'completed' &&
     entry.outcome !== 'completed' &&
     (entry.endedAt ?? entry.startedAt) <= (end.endedAt ?? end.startedAt) &&
-    (isGroupEntry(end) ? sameGroupCall(end, entry) : entry.outcome === 'answered' && completes(end, entry));
+    (isGroupEntry(end) ? sameGroupCall(end, entry) : entry.outcome === 'answered' && completes(end, entry))
+  );
+}
+
+/**
+ * Entries recorded in parallel (oldest first), put in the order their events happened where it
+ * matters: a call's end that was recorded before the accept it ends (two processes, or a command
+ * redirected on a cluster, reach Redis in either order) moves to just after that accept. Otherwise
+ * `planHistory` would drop a received hang-up that completes nothing yet. An end follows an
+ * entry of its call (`endsCall`); the rest keep the order they were recorded in.
+ */
+export function eventOrder(entries: readonly HistoryEntry[]): HistoryEntry[] {
   const after = new Map<number, HistoryEntry[]>();
   const moved = new Set<number>();
   entries.forEach((end, i) => {
     for (let j = entries.length - 1; j > i; j--) {
       const entry = entries[j] as HistoryEntry;
-      if (!ends(end, entry)) continue;
+      if (!endsCall(end, entry)) continue;
       after.set(j, [...(after.get(j) ?? []), end]);
       moved.add(i);
       return;

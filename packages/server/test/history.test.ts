@@ -181,6 +181,16 @@ describe('eventOrder: a call-end recorded before its accept', () => {
     ]);
   });
 
+  it("an answered call whose own hang-up is already in the list is completed by it, in the hang-up's place", () => {
+    const end = hangup('r1', 'bob');
+    const later = call('r9', 'carol', 'missed');
+    const list = build([end, later]);
+    const accept = answered('r1', 'bob', 5_000);
+    expect(mergeHistory(list, accept, DEFAULT_HISTORY_LIMITS)).toEqual([later, build([accept, end])[0]]);
+    // Not an end from before this answer (the room used again), nor a received one (never kept).
+    expect(mergeHistory(list, answered('r1', 'bob', 9_500), DEFAULT_HISTORY_LIMITS)).toHaveLength(3);
+  });
+
   it("a group call's leave notice goes after the entry of its room it would complete", () => {
     const group = (outcome: HistoryEntry['outcome'], more: Partial<HistoryEntry> = {}): HistoryEntry => ({
       ...call('room-g', 'carol', outcome),

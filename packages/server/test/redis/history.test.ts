@@ -120,6 +120,29 @@ describeRedis('history shares, on Redis', () => {
     }
   });
 
+  it("the caller's hang-up folded into the list before the accept arrives still completes the call", async () => {
+    prefix = freshPrefix();
+    const store = new RedisStore({ url: REDIS_URL, prefix });
+    const redis = testClient();
+    try {
+      await store.purge(); // connects
+      const sent = hangup(1, 'bob');
+      await store.recordHistory('alice', sent);
+      // 31 more: the 32nd push folds the queue, the hang-up with it.
+      for (let i = 2; i <= 32; i++) await store.recordHistory('alice', answered(i, 'carol'));
+      expect(await redis.llen(store.keys.historyQueue('alice'))).toBe(0);
+      const accept = { ...answered(1, 'bob'), endedAt: 1_500 };
+      await store.recordHistory('alice', accept);
+      const entries = await store.history('alice');
+      expect(entries.filter((e) => e.peer === 'bob')).toEqual([
+        { ...accept, outcome: 'completed', endedAt: 2_001, durationSeconds: 5, endedBy: 'alice' },
+      ]);
+    } finally {
+      redis.disconnect();
+      await store.close();
+    }
+  });
+
   it('checks its options before it connects', () => {
     expect(() => new RedisStore({ url: REDIS_URL, historyPerPeer: 0 })).toThrow(
       /historyPerPeer must be a positive integer/,
