@@ -77,6 +77,13 @@ export function* snapshotPages(
 export const STORE_RESET = 1012;
 export const TRY_AGAIN_LATER = 1013;
 
+/** The sequence numbers a snapshot covered past what its socket had sent, and which of those went out since. */
+interface SnapshotCover {
+  readonly after: number;
+  readonly upTo: number;
+  readonly sent: Set<number>;
+}
+
 /**
  * One WebSocket: authentication, request handling, sequenced delivery and resume. Until its
  * snapshot or replay has gone out, live events are held back so the client never sees a gap.
@@ -104,7 +111,7 @@ export class Connection {
    */
   #lastSeq = 0;
   /** The sequence numbers the last snapshot covered past what this socket had sent (`#sendEvent`). */
-  #snapshotCovers: { readonly after: number; readonly upTo: number; readonly sent: Set<number> } | undefined;
+  #snapshotCovers: SnapshotCover | undefined;
   /**
    * The sequence number of this socket's last snapshot or replay: its client holds at least
    * that (events after it may have been dropped by a client that saw a gap).
@@ -525,6 +532,7 @@ export class Connection {
     const store = this.#ctx.store;
     const missed = seq === undefined ? undefined : await store.eventsSince(userID, seq);
     let upTo: number;
+    let covers: SnapshotCover | undefined;
     const invitesFor: InvitationRecord[] = [];
     if (this.#closed) return;
     const replay = missed === undefined ? undefined : replayFrames(missed, this.#ctx.options.maxReplayBytes);
@@ -543,6 +551,7 @@ export class Connection {
       const ended = base === undefined ? [] : await store.endedSince(userID, base, MAX_ENDED_IN_SNAPSHOT);
       if (this.#closed) return;
       upTo = snapshot.seq;
+      covers = { after: this.#lastSeq, upTo, sent: new Set<number>() };
       let first = true;
       const pages = snapshotPages(
         snapshot,
@@ -558,10 +567,7 @@ export class Connection {
       }
       invitesFor.push(...snapshot.invitations);
     }
-    this.#snapshotCovers =
-      missed !== undefined && replay !== undefined
-        ? undefined
-        : { after: this.#lastSeq, upTo, sent: new Set<number>() };
+    this.#snapshotCovers = covers;
     this.#lastSeq = upTo;
     this.#syncedTo = upTo;
     const held = this.#held ?? [];
