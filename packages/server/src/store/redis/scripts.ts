@@ -11,6 +11,11 @@ const LAST_SEQ = `local function lastSeq(log)
   return last and tonumber(string.sub(last[1], 3)) or 0
 end`;
 
+/** Lua: the lex-range bounds of the `inboxes` members that start with `pre` (a glare index, `Keys.pair`). */
+const PREFIXED = `local function prefixed(pre)
+  return '[' .. pre, '(' .. pre .. '\\255'
+end`;
+
 /** Lua: the processes of a presence entry (`Keys.where`) whose claim is still good at `now`. */
 const ALIVE = `-- The processes of a presence entry ('node@expiry,...') whose claim is still good at now.
 local function alive(value, now)
@@ -61,6 +66,7 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local node, logLimit, trim = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local routed, order, notices, results = {}, {}, {}, {}
 ${ALIVE}
+${PREFIXED}
 -- Where each recipient is connected: read once per call for the recipients named, once per
 -- group delivery for the members found (at most 1000 fields per HMGET).
 local present = {}
@@ -104,7 +110,7 @@ for c = 1, tonumber(ARGV[7 + named]) do
     local lists = tonumber(ARGV[a]); a = a + 1
     for _ = 1, lists do
       local pre, count = ARGV[a], tonumber(ARGV[a + 1])
-      if redis.call('ZLEXCOUNT', P .. 'inboxes', '[' .. pre, '(' .. pre .. '\\255') ~= count then
+      if redis.call('ZLEXCOUNT', P .. 'inboxes', prefixed(pre)) ~= count then
         verdict = 'conflict'
       elseif count > 0 then
         local members = {}
@@ -240,8 +246,9 @@ local pairOf, group, groupOf = ARGV[2], ARGV[3], ARGV[4]
 local ids = {}
 for i = 5, #ARGV do ids[#ids + 1] = ARGV[i] end
 local pair = {}
+${PREFIXED}
 if pairOf ~= '' then
-  for _, m in ipairs(redis.call('ZRANGEBYLEX', P .. 'inboxes', '[' .. pairOf, '(' .. pairOf .. '\\255')) do
+  for _, m in ipairs(redis.call('ZRANGEBYLEX', P .. 'inboxes', prefixed(pairOf))) do
     local id = string.sub(m, #pairOf + 1)
     pair[#pair + 1] = id
     ids[#ids + 1] = id
