@@ -86,7 +86,7 @@ export function planCommit(
    * per 1,000 entries. An onlineUserOnly invitation is never in a snapshot, so
    * only its inviter holds it, as one the cap counts (kind 'a').
    */
-  const inboxOf = (record: InvitationRecord, inviter: boolean, invitees: readonly string[], add: boolean) => {
+  const file = (record: InvitationRecord, inviter: boolean, invitees: readonly string[], add: boolean) => {
     const replayable = isReplayable(record);
     const id = record.inviteID;
     // A ringing one-to-one invitation is in its pair's glare index from start to end too.
@@ -121,7 +121,7 @@ export function planCommit(
     docs.push([keys.inv(id), JSON.stringify(after), version + 1, after.groupID]);
     const known = new Set(before?.invitees.map((i) => i.userID));
     const added = after.invitees.map((i) => i.userID).filter((u) => !known.has(u));
-    inboxOf(after, before === undefined, added, true);
+    file(after, before === undefined, added, true);
   }
   const events = new Map<string, number>();
   for (const effect of effects)
@@ -185,7 +185,7 @@ export function planCommit(
       if (!isReplayable(record)) ops.push(['PEXPIRE', keys.held(record.inviteID), String(HELD_GRACE_MS)]);
       // Out of its glare index in the same commit: a pair with nothing ringing has no entries, so
       // the next invite between them guesses an empty index and needs no read.
-      inboxOf(
+      file(
         record,
         true,
         record.invitees.map((i) => i.userID),
