@@ -292,6 +292,42 @@ export function eventOrder(entries: readonly HistoryEntry[]): HistoryEntry[] {
   return entries.flatMap((entry, i) => (moved.has(i) ? [] : [entry, ...(after.get(i) ?? [])]));
 }
 
+/**
+ * How long a received hang-up that completes nothing yet is kept out of a compaction (Redis):
+ * its accept, recorded by another process, may still be on its way.
+ */
+export const HELD_END_MS = 60_000;
+
+/**
+ * How many of `queued` (oldest first) a compaction may fold into `list` for good. It stops
+ * before a received one-to-one hang-up that completes nothing in the list or earlier in the
+ * queue and whose call is not queued after it either, while it is younger than `holdMs` at
+ * `now`: folded alone, `planHistory` would drop it, and the accept it ends may still arrive (two
+ * processes record the two entries). An end whose accept is queued after it is folded with that
+ * accept (`eventOrder` puts it after), never without it. Reads fold the whole queue either way.
+ */
+export function foldable(
+  list: readonly HistoryEntry[],
+  queued: readonly HistoryEntry[],
+  now: number,
+  holdMs = HELD_END_MS,
+): number {
+  /** The first end waiting for an accept queued later, and the last such accept. */
+  let open = -1;
+  let until = -1;
+  for (const [i, end] of queued.entries()) {
+    if (i > until) open = -1;
+    const received = !isGroupEntry(end) && end.direction === 'incoming' && end.outcome === 'completed';
+    if (!received || now - (end.endedAt ?? end.startedAt) >= holdMs) continue;
+    if (list.some((c) => completes(end, c)) || queued.slice(0, i).some((c) => completes(end, c))) continue;
+    const later = queued.findIndex((c, j) => j > i && endsCall(end, c));
+    if (later < 0) return open < 0 ? i : open;
+    if (open < 0) open = i;
+    until = Math.max(until, later);
+  }
+  return queued.length;
+}
+
 /** Adds an entry to a user's list (newest first), as `planHistory` decides. */
 export function mergeHistory(
   list: readonly HistoryEntry[],

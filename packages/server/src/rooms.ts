@@ -85,37 +85,58 @@ export function groupRoomAllows(room: GroupRoom | undefined, from: string, to: s
 }
 
 /**
- * Who may exchange media-room messages: the two parties of an answered one-to-one call, from
- * the accept until the call-end invitation (seed step 5) or a time limit; the users of a group
- * call's room (issue 21) from its first accept until every user has left or the time limit.
- * Only the process that decided the accept or the hang-up sees them happen; `share` tells the
- * others (the store), and group rooms live in the store only (`groups`).
+ * The media room an invitation's end opens: an accepted one-to-one call's, to its inviter and
+ * callee, until the call-end invitation or `CALL_ROOM_TTL_MS`. Both stores open it in the commit
+ * that ends the invitation (on Redis, in the same script), so a party that hears of the accept
+ * on any process finds the room open.
  */
-export class RoomGrants {
-  readonly #rooms = new Map<string, { users: ReadonlySet<string>; expiresAt: number }>();
-  readonly #share: ((roomID: string, room: SharedRoom | undefined) => void) | undefined;
-  readonly #groups: GroupRooms | undefined;
-
-  constructor(share?: (roomID: string, room: SharedRoom | undefined) => void, groups?: GroupRooms) {
-    this.#share = share;
-    this.#groups = groups;
-  }
-
-  /** An invitation ended: an accepted one-to-one call opens its room to inviter and callee. */
-  onEnded(record: InvitationRecord, now = Date.now()): void {
-    const callee = record.invitees[0];
-    if (record.groupID !== '' || callee?.state !== 'accepted') return;
-    const call = placedCall(record.data);
-    if (call === undefined || isGroupCall(record.groupID, call, record.inviter)) return;
-    this.#sweep(now);
-    const room = {
+export function callRoomOf(
+  record: InvitationRecord,
+  now: number,
+): { readonly roomID: string; readonly room: SharedRoom } | undefined {
+  const callee = record.invitees[0];
+  if (record.groupID !== '' || callee?.state !== 'accepted') return undefined;
+  const call = placedCall(record.data);
+  if (call === undefined || isGroupCall(record.groupID, call, record.inviter)) return undefined;
+  return {
+    roomID: call.roomID,
+    room: {
       users: [record.inviter, callee.userID],
       expiresAt: now + CALL_ROOM_TTL_MS,
       inviteID: record.inviteID,
       answeredAt: callee.answeredAt ?? now,
-    };
-    this.#rooms.set(call.roomID, { users: new Set(room.users), expiresAt: room.expiresAt });
-    this.#share?.(call.roomID, room);
+    },
+  };
+}
+
+/**
+ * Who may exchange media-room messages: the two parties of an answered one-to-one call, from
+ * the accept until the call-end invitation (seed step 5) or a time limit; the users of a group
+ * call's room (issue 21) from its first accept until every user has left or the time limit.
+ * Only the process that decided the accept or the hang-up sees them happen: the store opens a
+ * one-to-one room for every process in the accept's commit (`callRoomOf`), `close` closes it for
+ * every process, and group rooms live in the store only (`groups`).
+ */
+export class RoomGrants {
+  readonly #rooms = new Map<string, { users: ReadonlySet<string>; expiresAt: number }>();
+  readonly #close: ((roomID: string) => void) | undefined;
+  readonly #groups: GroupRooms | undefined;
+
+  constructor(close?: (roomID: string) => void, groups?: GroupRooms) {
+    this.#close = close;
+    this.#groups = groups;
+  }
+
+  /**
+   * An invitation ended: an accepted one-to-one call opens its room to inviter and callee here
+   * (the store opened it for every process in the same commit).
+   */
+  onEnded(record: InvitationRecord, now = Date.now()): void {
+    const opened = callRoomOf(record, now);
+    if (opened === undefined) return;
+    this.#sweep(now);
+    const { users, expiresAt } = opened.room;
+    this.#rooms.set(opened.roomID, { users: new Set(users), expiresAt });
   }
 
   /**
@@ -134,7 +155,7 @@ export class RoomGrants {
     if (!call.ok || call.value.cmd !== 'hangup' || call.value.roomID === '') return;
     if (isGroupCall(event.envelope.groupID, call.value, event.envelope.inviter)) return;
     this.#rooms.delete(call.value.roomID);
-    this.#share?.(call.value.roomID, undefined);
+    this.#close?.(call.value.roomID);
   }
 
   /**

@@ -37,9 +37,6 @@ import { GROUP_ROOM_PREFIX, RoomGrants } from './rooms.js';
 import { MemoryStore } from './store/memory.js';
 import type { Delivery, Store } from './store/types.js';
 
-/** A media-room message naming a room this process does not know: the room is read after these waits. */
-const ROOM_READ_AGAIN_MS = [0, 50, 150];
-
 export interface BeckonServerOptions {
   /** 0 picks a free port. Default 8787. */
   readonly port?: number;
@@ -280,7 +277,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     for (const [inviteID, invitee] of batch) store.delivered(inviteID, invitee);
   };
 
-  const rooms = new RoomGrants((roomID, room) => store.shareRoom(roomID, room), store);
+  const rooms = new RoomGrants((roomID) => store.closeRoom(roomID), store);
   const roomFailed = (err: unknown) => log.warn({ err }, 'group call room not updated');
   /** A socket of this device is open here. */
   const deviceHere = (userID: string, deviceID: string) => {
@@ -370,12 +367,9 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
         const group = await store.getGroup(roomID.slice(GROUP_ROOM_PREFIX.length));
         allowed = from !== to && group?.members.includes(from) === true && group.members.includes(to);
       }
-      // Opened by another process (several processes on one store). That process writes the
-      // room just after the commit that accepted the call, and the parties may hear of the accept
-      // (and send their first messages) before: a miss is read again after 50 and 200 ms.
-      for (const wait of store.shared ? ROOM_READ_AGAIN_MS : [0]) {
-        if (allowed) break;
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      // Opened by another process (several processes on one store): the commit that accepted
+      // the call wrote the room, so a party that heard of the accept finds it there.
+      if (!allowed) {
         const shared = await store.room(roomID);
         allowed =
           shared !== undefined &&

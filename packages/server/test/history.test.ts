@@ -3,6 +3,8 @@ import {
   applyHistory,
   DEFAULT_HISTORY_LIMITS,
   eventOrder,
+  foldable,
+  HELD_END_MS,
   historyLimits,
   mergeHistory,
   planHistory,
@@ -202,5 +204,45 @@ describe('eventOrder: a call-end recorded before its accept', () => {
     const ordered = eventOrder([leave, accept]);
     expect(ordered).toEqual([accept, leave]);
     expect(build(ordered)).toMatchObject([{ roomID: 'room-g', outcome: 'completed', durationSeconds: 8 }]);
+  });
+});
+
+describe('foldable: what a compaction folds for good (Redis)', () => {
+  const answered = (roomID: string, peer: string, at: number): HistoryEntry => ({
+    ...call(roomID, peer, 'answered'),
+    direction: 'incoming',
+    endedAt: at,
+  });
+  const received = (roomID: string, peer: string): HistoryEntry => ({
+    ...hangup(roomID, peer),
+    direction: 'incoming',
+  });
+  const now = 9_000 + 1_000;
+  const other = call('r5', 'carol', 'missed');
+
+  it('stops before a received hang-up whose accept is neither in the list nor queued, while it is young', () => {
+    const end = received('r1', 'bob');
+    expect(foldable([], [other, end, other], now)).toBe(1);
+    expect(foldable([], [end, other], now)).toBe(0);
+    // Old enough: its accept is not coming; folded (and dropped) as before.
+    expect(foldable([], [other, end, other], 9_000 + HELD_END_MS)).toBe(3);
+  });
+
+  it('folds it when what it completes is in the list or queued before it, or with its accept queued after it', () => {
+    const end = received('r1', 'bob');
+    const accept = answered('r1', 'bob', 5_000);
+    expect(foldable([accept], [end, other], now)).toBe(2);
+    expect(foldable([], [accept, end, other], now)).toBe(3);
+    expect(foldable([], [end, other, accept], now)).toBe(3);
+    // An end waiting for a later accept is never cut off from it by a hold behind it.
+    const stray = received('r7', 'dan');
+    expect(foldable([], [end, stray, accept], now)).toBe(0);
+    expect(foldable([], [end, accept, stray], now)).toBe(2);
+  });
+
+  it("holds nothing else: the user's own hang-ups, calls, group leave notices", () => {
+    const own = hangup('r1', 'bob');
+    const leave = { ...received('room-g', 'carol'), participants: ['carol'] };
+    expect(foldable([], [own, other, leave], now)).toBe(3);
   });
 });

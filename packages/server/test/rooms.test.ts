@@ -2,6 +2,8 @@ import { CallType, createCallData, createHangupData } from '@beckon/signaling';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createToken } from '../src/auth.js';
 import type { BeckonServer } from '../src/server.js';
+import { MemoryStore } from '../src/store/memory.js';
+import { callRoomOpensWithTheAccept, quietListener } from './callRoomScenario.js';
 import { api, connectUser, SECRET, startServer, type TestUser, waitFor } from './helpers.js';
 import { openRaw, type RawClient } from './raw.js';
 
@@ -29,6 +31,16 @@ function inbox(u: TestUser) {
 const settle = () => new Promise((r) => setTimeout(r, 100));
 
 describe('media-room messages (WebRTC negotiation) are relayed only inside a call', () => {
+  it("the store opens an answered call's room in the commit that accepts it (no server)", async () => {
+    const store = new MemoryStore();
+    await store.start(quietListener);
+    try {
+      await callRoomOpensWithTheAccept(store, store, (n) => n);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('between the two parties from the accept until the call-end invitation', async () => {
     server = await startServer();
     const alice = await user('alice');

@@ -18,7 +18,7 @@ import {
   recordViewFor,
 } from '@beckon/signaling/rules';
 import { type HistoryLimits, historyLimits, mergeHistory } from '../history.js';
-import type { GroupRoom, GroupRoomLeave, SharedRoom } from '../rooms.js';
+import { callRoomOf, type GroupRoom, type GroupRoomLeave, type SharedRoom } from '../rooms.js';
 import { withCatchUps } from './ended.js';
 import { MemoryGroupRooms } from './groupRooms.js';
 import type {
@@ -144,6 +144,7 @@ export class MemoryStore implements Store {
         this.#accepting = undefined;
         this.#holders.delete(invitation.inviteID);
         this.#countActive(invitation.inviter, -1);
+        this.#openRoom(invitation);
         listener.ended(invitation);
       },
     });
@@ -354,14 +355,21 @@ export class MemoryStore implements Store {
   }
 
   // One process is the whole deployment: relays never leave it; rooms are kept for the call watch.
-  shareRoom(roomID: string, room: SharedRoom | undefined): void {
+  closeRoom(roomID: string): void {
+    this.#rooms.delete(roomID);
+  }
+
+  /** Opens the room an invitation's end opens (`callRoomOf`), as it is committed. */
+  #openRoom(invitation: InvitationRecord): void {
+    const now = Date.now();
+    const opened = callRoomOf(invitation, now);
+    if (opened === undefined) return;
     // Rooms are kept in the order they opened, all for the same time: the expired ones come first.
     for (const [id, r] of this.#rooms) {
-      if (r.expiresAt > Date.now()) break;
+      if (r.expiresAt > now) break;
       this.#rooms.delete(id);
     }
-    if (room === undefined) this.#rooms.delete(roomID);
-    else this.#rooms.set(roomID, room);
+    this.#rooms.set(opened.roomID, opened.room);
   }
 
   async room(roomID: string): Promise<SharedRoom | undefined> {

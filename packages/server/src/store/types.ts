@@ -167,9 +167,12 @@ export interface Store extends GroupRooms {
   /** Tells the group's connected members, on every process, that the group changed. */
   announceGroup(groupID: string, members: readonly string[]): void;
 
-  /** Opens (or, undefined, closes) a call's media room for every process. */
-  shareRoom(roomID: string, room: SharedRoom | undefined): void;
-  /** A media room another process opened, if it is still open. */
+  /**
+   * Closes a call's media room for every process (its call-end invitation). The room was opened
+   * by the commit that accepted the call (`callRoomOf`), on every store.
+   */
+  closeRoom(roomID: string): void;
+  /** A call's media room, if it is open (another process may have opened it). */
   room(roomID: string): Promise<SharedRoom | undefined>;
   /**
    * Closes an open media room and returns it, or undefined if it was not open: of several

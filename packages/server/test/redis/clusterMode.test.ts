@@ -43,14 +43,15 @@ describe('--redis: one Redis or a Redis Cluster', () => {
       expect(() => new RedisStore({ url: 'redis://127.0.0.1:1', nodeID })).toThrow(TypeError);
   });
 
-  it('on a cluster, the keys commits touch together share one slot; histories and rooms spread', () => {
+  it("on a cluster, the keys commits touch together share one slot (a call's media room too); histories and group rooms spread", () => {
     const keys = new Keys('beckon:', true);
     expect(keys.inv('i1')).toBe('{beckon:}inv:i1');
     expect(keys.log('alice')).toBe('{beckon:}events:alice');
     expect(keys.history('alice')).toBe('beckon:hist:{alice}');
     expect(keys.historyVersion('alice')).toBe('beckon:histv:{alice}');
     expect(keys.historyQueue('alice')).toBe('beckon:histq:{alice}');
-    expect(keys.room('r1')).toBe('beckon:room:{r1}');
+    // The accept's commit opens a call's room: it is in the commits' slot.
+    expect(keys.room('r1')).toBe('{beckon:}room:r1');
     expect(keys.groupRoom('r1')).toBe('beckon:groom:{r1}');
     // One Redis keeps the names it always had: a deployment upgrading finds its data.
     const plain = new Keys('beckon:');

@@ -143,6 +143,43 @@ describeRedis('history shares, on Redis', () => {
     }
   });
 
+  it("the receiver's hang-up queued when a push folds the queue waits there for the accept it ends", async () => {
+    prefix = freshPrefix();
+    const store = new RedisStore({ url: REDIS_URL, prefix });
+    const redis = testClient();
+    try {
+      await store.purge(); // connects
+      const now = Date.now();
+      // bob receives alice's hang-up before his own accept's entry reaches Redis (two processes).
+      const received: HistoryEntry = {
+        ...hangup(1, 'alice'),
+        direction: 'incoming',
+        startedAt: now - 6_000,
+        endedAt: now,
+      };
+      await store.recordHistory('bob', received);
+      // 31 more: the 32nd push folds the queue, all but the hang-up and what came after it.
+      for (let i = 2; i <= 32; i++) await store.recordHistory('bob', answered(i, 'carol'));
+      expect(await redis.llen(store.keys.historyQueue('bob'))).toBe(32);
+      const accept: HistoryEntry = {
+        ...answered(1, 'alice'),
+        direction: 'incoming',
+        startedAt: now - 6_000,
+        endedAt: now - 5_000,
+      };
+      // The 33rd push folds the queue again, the hang-up with the accept it now finds.
+      await store.recordHistory('bob', accept);
+      expect(await redis.llen(store.keys.historyQueue('bob'))).toBe(0);
+      const entries = await store.history('bob');
+      expect(entries.filter((e) => e.peer === 'alice')).toEqual([
+        { ...accept, outcome: 'completed', endedAt: now, durationSeconds: 5, endedBy: 'alice' },
+      ]);
+    } finally {
+      redis.disconnect();
+      await store.close();
+    }
+  });
+
   it('checks its options before it connects', () => {
     expect(() => new RedisStore({ url: REDIS_URL, historyPerPeer: 0 })).toThrow(
       /historyPerPeer must be a positive integer/,

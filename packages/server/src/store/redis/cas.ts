@@ -95,7 +95,8 @@ export class Cas {
       let state = stateOf(loaded);
       const effects: Effect[] = [];
       const replies: Array<CommandReply | undefined> = [];
-      for (const input of inputs(loaded, Date.now())) {
+      const now = Date.now();
+      for (const input of inputs(loaded, now)) {
         const result = transition(state, input);
         state = result.state;
         effects.push(...result.effects);
@@ -103,7 +104,7 @@ export class Cas {
       }
       const reply = replies.find((r) => r !== undefined);
       const base = reply ? { reply, replies, loaded, effects } : { replies, loaded, effects };
-      const plan = planCommit(this.#o.keys, loaded, state, effects, this.#o.endedTtlMs);
+      const plan = planCommit(this.#o.keys, loaded, state, effects, this.#o.endedTtlMs, now);
       // A refusal is only as good as what it was decided on: never answer one from a guess.
       if (plan === undefined && guessed) continue;
       if (plan === undefined) return base;

@@ -1,4 +1,4 @@
-import { eventOrder, type HistoryLimits, mergeHistory } from '../../history.js';
+import { eventOrder, foldable, type HistoryLimits, mergeHistory } from '../../history.js';
 import type { HistoryEntry } from '../types.js';
 import { call } from './errors.js';
 import type { Keys } from './keys.js';
@@ -55,12 +55,26 @@ export class RedisHistory {
   }
 
   async list(userID: string): Promise<HistoryEntry[]> {
-    return (await this.#read(userID)).entries;
+    const { list, queued } = await this.#read(userID);
+    return this.#fold(list, queued);
   }
 
-  /** Folds the queue read into the list; false when another compaction came first. */
+  #fold(list: readonly HistoryEntry[], queued: readonly HistoryEntry[]): HistoryEntry[] {
+    let entries = [...list];
+    for (const entry of eventOrder(queued)) entries = mergeHistory(entries, entry, this.#limits);
+    return entries;
+  }
+
+  /**
+   * Folds the oldest queued entries into the list (all but a received hang-up still waiting
+   * for its accept, and what was queued after it: `foldable`); false when another compaction
+   * came first.
+   */
   async #compact(userID: string): Promise<boolean> {
-    const { version, entries, folded } = await this.#read(userID);
+    const { version, list, queued } = await this.#read(userID);
+    const folded = foldable(list, queued, Date.now());
+    if (folded === 0) return true;
+    const entries = this.#fold(list, queued.slice(0, folded));
     const applied = await call(() =>
       this.#redis.beckonHistoryCompact(
         this.#keys.history(userID),
@@ -75,10 +89,10 @@ export class RedisHistory {
   }
 
   /**
-   * The list, its version and the queue, read together (one slot: the user's hash tag on a
-   * cluster), and the queue folded onto the list. `folded`: how many queued entries that took.
+   * The list, its version and the queue (oldest first), read together (one slot: the user's
+   * hash tag on a cluster).
    */
-  async #read(userID: string): Promise<{ version: string; entries: HistoryEntry[]; folded: number }> {
+  async #read(userID: string): Promise<{ version: string; list: HistoryEntry[]; queued: HistoryEntry[] }> {
     const [version, list, queue] = await call(async () => {
       const replies = await this.#redis
         .multi()
@@ -93,9 +107,10 @@ export class RedisHistory {
     });
     const parse = (items: unknown) =>
       (Array.isArray(items) ? (items as string[]) : []).map((item) => JSON.parse(item) as HistoryEntry);
-    const queued = parse(queue).reverse();
-    let entries = parse(list);
-    for (const entry of eventOrder(queued)) entries = mergeHistory(entries, entry, this.#limits);
-    return { version: typeof version === 'string' ? version : '0', entries, folded: queued.length };
+    return {
+      version: typeof version === 'string' ? version : '0',
+      list: parse(list),
+      queued: parse(queue).reverse(),
+    };
   }
 }

@@ -13,8 +13,8 @@ export type InboxKind = 'a' | 'b' | 'c';
  * On Redis Cluster (`cluster`), the keys a commit reads or writes together share one hash slot:
  * the prefix is wrapped in a hash tag (`beckon:` becomes `{beckon:}`), so every script's keys are
  * in the slot of the deployment's `epoch` key, which each script declares first. Keys no script
- * touches together with the others (history, media rooms) carry the user's or room's own tag
- * (`beckon:hist:{alice}`) and spread over the cluster.
+ * touches together with the others (history, group calls' media rooms) carry the user's or
+ * room's own tag (`beckon:hist:{alice}`) and spread over the cluster.
  */
 export class Keys {
   /** What the keys that commits touch together start with (the hash-tagged prefix on a cluster). */
@@ -170,9 +170,12 @@ export class Keys {
     return `${this.prefix}events:${userID}`;
   }
 
-  /** String: a call's media room (users, expiry), while it is open. */
+  /**
+   * String: a call's media room (users, expiry), while it is open. Written by the commit that
+   * accepts the call, so it shares the commits' slot on a cluster.
+   */
   room(roomID: string): string {
-    return this.#spread('room', roomID);
+    return `${this.prefix}room:${roomID}`;
   }
 
   /**

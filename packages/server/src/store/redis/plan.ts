@@ -7,6 +7,7 @@ import {
   nextDeadline,
   type SignalingState,
 } from '@beckon/signaling/rules';
+import { callRoomOf } from '../../rooms.js';
 import { type Delivery, deliveriesOf, queueOps } from './audience.js';
 import type { Keys } from './keys.js';
 
@@ -63,7 +64,8 @@ export function stateOf(loaded: Loaded): SignalingState {
 
 /**
  * Turns the transition's outcome into the writes that make it durable: changed records, the
- * indexes that snapshots and glare read, the deadline set, and the deliveries. Undefined when
+ * indexes that snapshots and glare read, the deadline set, an answered call's media room, and
+ * the deliveries (`now`: the time the transitions were decided at, the room's opening). Undefined when
  * nothing is to be written (a refusal, a receipt already given).
  */
 export function planCommit(
@@ -72,6 +74,7 @@ export function planCommit(
   next: SignalingState,
   effects: readonly Effect[],
   endedTtlMs: number,
+  now = Date.now(),
 ): CommitPlan | undefined {
   const guards: Array<[string, number]> = [];
   const docs: CommitPlan['docs'] = [];
@@ -180,6 +183,17 @@ export function planCommit(
       // classroom's few bytes: each member's view of the record is cut by them (issue 19).
       const kept = memberViewKind(record) === 'all' ? { ...record, data: '' } : record;
       ops.push(['SET', keys.ended(record.inviteID), JSON.stringify(kept), 'PX', String(endedTtlMs)]);
+      // An answered call's media room opens in the commit that accepts it: a party that hears
+      // of the accept, on any process, finds it open (the relay reads it once, never "later").
+      const opened = callRoomOf(record, now);
+      if (opened !== undefined)
+        ops.push([
+          'SET',
+          keys.room(opened.roomID),
+          JSON.stringify(opened.room),
+          'PXAT',
+          String(opened.room.expiresAt),
+        ]);
       // Its holders outlive it by a minute: the index ops run before the deliveries, and the
       // event that ended it still goes to every holder.
       if (!isReplayable(record)) ops.push(['PEXPIRE', keys.held(record.inviteID), String(HELD_GRACE_MS)]);

@@ -472,12 +472,8 @@ export class RedisStore implements Store {
     this.#redis.publish(this.keys.hints, message).catch((err: unknown) => this.#warn('group notice', err));
   }
 
-  shareRoom(roomID: string, room: SharedRoom | undefined): void {
-    const key = this.keys.room(roomID);
-    const done = room
-      ? this.#redis.set(key, JSON.stringify(room), 'PXAT', room.expiresAt)
-      : this.#redis.del(key);
-    done.catch((err: unknown) => this.#warn('media room', err));
+  closeRoom(roomID: string): void {
+    this.#redis.del(this.keys.room(roomID)).catch((err: unknown) => this.#warn('media room', err));
   }
 
   async room(roomID: string): Promise<SharedRoom | undefined> {
