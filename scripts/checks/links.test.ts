@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from './workspace.js';
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
-export function slug(heading: string): string {
+function slug(heading: string): string {
   return heading
     .trim()
     .toLowerCase()
