@@ -318,12 +318,13 @@ export function foldable(
   for (const [i, end] of queued.entries()) {
     if (i > until) open = -1;
     const received = !isGroupEntry(end) && end.direction === 'incoming' && end.outcome === 'completed';
-    if (!received || now - (end.endedAt ?? end.startedAt) >= holdMs) continue;
+    if (!received) continue;
     if (list.some((c) => completes(end, c)) || queued.slice(0, i).some((c) => completes(end, c))) continue;
     const later = queued.findIndex((c, j) => j > i && endsCall(end, c));
-    if (later < 0) return open < 0 ? i : open;
-    if (open < 0) open = i;
-    until = Math.max(until, later);
+    if (later >= 0) {
+      if (open < 0) open = i;
+      until = Math.max(until, later);
+    } else if (now - (end.endedAt ?? end.startedAt) < holdMs) return open < 0 ? i : open;
   }
   return queued.length;
 }

@@ -238,6 +238,10 @@ describe('foldable: what a compaction folds for good (Redis)', () => {
     const stray = received('r7', 'dan');
     expect(foldable([], [end, stray, accept], now)).toBe(0);
     expect(foldable([], [end, accept, stray], now)).toBe(2);
+    // However old the end, it is not cut off from an accept queued after it.
+    expect(foldable([], [end, stray, accept], 9_000 + HELD_END_MS + 1)).toBe(3);
+    const late = { ...stray, endedAt: 9_000 + HELD_END_MS };
+    expect(foldable([], [end, late, accept], 9_000 + HELD_END_MS + 1)).toBe(0);
   });
 
   it("holds nothing else: the user's own hang-ups, calls, group leave notices", () => {
