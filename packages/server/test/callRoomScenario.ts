@@ -1,26 +1,10 @@
 import { CallType, createCallData, createHangupData } from '@beckon/signaling';
-import pino from 'pino';
 import { expect } from 'vitest';
 import { CALL_ROOM_TTL_MS } from '../src/rooms.js';
-import type { Store, StoreListener } from '../src/store/types.js';
+import type { Store } from '../src/store/types.js';
 
 // A one-to-one call's media room, at the store alone (no server): shared by the memory test and
 // the Redis test (one Redis and the local cluster).
-
-/** A listener that does nothing: nothing but the store runs. */
-export const quietListener: StoreListener = {
-  deliver() {},
-  committed() {},
-  accepted() {},
-  ended() {},
-  groupChanged() {},
-  queueChanged() {},
-  resync() {},
-  reset() {},
-  relayed() {},
-};
-
-export const silentLog = pino({ level: 'silent' });
 
 async function call(store: Store, inviter: string, callee: string, roomID: string): Promise<string> {
   const data = createCallData({ callType: CallType.VIDEO, roomID });

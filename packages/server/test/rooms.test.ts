@@ -3,8 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createToken } from '../src/auth.js';
 import type { BeckonServer } from '../src/server.js';
 import { MemoryStore } from '../src/store/memory.js';
-import { callRoomOpensWithTheAccept, quietListener } from './callRoomScenario.js';
+import { callRoomOpensWithTheAccept } from './callRoomScenario.js';
 import { api, connectUser, SECRET, startServer, type TestUser, waitFor } from './helpers.js';
+import { quietListener } from './quietStore.js';
 import { openRaw, type RawClient } from './raw.js';
 
 let server: BeckonServer;

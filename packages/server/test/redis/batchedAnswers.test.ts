@@ -1,22 +1,9 @@
 import { type CommandReply, ErrorCode } from '@beckon/signaling';
-import pino from 'pino';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { Cas } from '../../src/store/redis/cas.js';
 import { RedisStore } from '../../src/store/redis/store.js';
-import type { StoreListener } from '../../src/store/types.js';
+import { quietListener as quiet, silentLog } from '../quietStore.js';
 import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
-
-const quiet: StoreListener = {
-  deliver() {},
-  committed() {},
-  accepted() {},
-  ended() {},
-  groupChanged() {},
-  queueChanged() {},
-  resync() {},
-  reset() {},
-  relayed() {},
-};
 
 // Answers to one invitation that arrive on a process while a job on it runs there commit
 // together: each its own transition and reply, one compare-and-set for all. A class of 1,000
@@ -28,8 +15,7 @@ describeRedis('distributed mode: answers to one invitation commit together', () 
 
   beforeAll(async () => {
     stores = [0, 1].map((i) => new RedisStore({ url: REDIS_URL, prefix, nodeID: `node${i}` }));
-    const log = pino({ level: 'silent' });
-    await Promise.all(stores.map((s) => s.start(quiet, log)));
+    await Promise.all(stores.map((s) => s.start(quiet, silentLog)));
   }, 30_000);
   afterAll(async () => {
     await Promise.all(stores.map((s) => s.close()));

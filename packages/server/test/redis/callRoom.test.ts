@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, it } from 'vitest';
 import { RedisStore } from '../../src/store/redis/store.js';
-import { callRoomOpensWithTheAccept, quietListener, silentLog } from '../callRoomScenario.js';
+import { callRoomOpensWithTheAccept } from '../callRoomScenario.js';
+import { quietListener, silentLog } from '../quietStore.js';
 import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
 
 // Two processes (stores) on one Redis, or on the local cluster: the room is in the accept's
