@@ -65,7 +65,7 @@ export function stateOf(loaded: Loaded): SignalingState {
 /**
  * Turns the transition's outcome into the writes that make it durable: changed records, the
  * indexes that snapshots and glare read, the deadline set, an answered call's media room, and
- * the deliveries (`now`: the time the transitions were decided at, the room's opening). Undefined when
+ * the deliveries (`now`: when the transitions were decided, the room's opening). Undefined when
  * nothing is to be written (a refusal, a receipt already given).
  */
 export function planCommit(
