@@ -12,7 +12,7 @@ export {
 } from './iceServers.js';
 export { Metrics } from './metrics.js';
 export { originAllowed } from './origin.js';
-export type { GroupRoom, GroupRoomLeave, GroupRooms } from './rooms.js';
+export type { CallRooms, GroupRoom, GroupRoomLeave, GroupRooms, SharedRoom } from './rooms.js';
 export { type BeckonServer, type BeckonServerOptions, createBeckonServer } from './server.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';
 export { RedisStore, type RedisStoreOptions, RedisUrlError, StoreUnavailableError } from './store/redis.js';

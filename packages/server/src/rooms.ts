@@ -73,8 +73,24 @@ function placedCall(data: string): CallInfo | undefined {
   return call.value;
 }
 
-/** Whether `from` may send media-room messages to `to` in the group room. */
-export function groupRoomAllows(room: GroupRoom | undefined, from: string, to: string, now = Date.now()) {
+/**
+ * The store's one-to-one call rooms, as every process sees them: opened by the commit that
+ * accepts a call (`callRoomOf`), on every store.
+ */
+export interface CallRooms {
+  /** Closes a call's media room for every process (its call-end invitation). */
+  closeRoom(roomID: string): void;
+  /** A call's media room, if it is open (another process may have opened it). */
+  room(roomID: string): Promise<SharedRoom | undefined>;
+}
+
+/** Whether `from` may send media-room messages to `to` in an open room (a call's or a group call's). */
+export function roomAllows(
+  room: { readonly users: readonly string[]; readonly expiresAt: number } | undefined,
+  from: string,
+  to: string,
+  now = Date.now(),
+): boolean {
   return (
     room !== undefined &&
     room.expiresAt > now &&
@@ -113,30 +129,25 @@ export function callRoomOf(
  * Who may exchange media-room messages: the two parties of an answered one-to-one call, from
  * the accept until the call-end invitation (seed step 5) or a time limit; the users of a group
  * call's room (issue 21) from its first accept until every user has left or the time limit.
- * Only the process that decided the accept or the hang-up sees them happen: the store opens a
- * one-to-one room for every process in the accept's commit (`callRoomOf`), `close` closes it for
- * every process, and group rooms live in the store only (`groups`).
+ * The store keeps both for every process (`store`): a one-to-one room is opened by the commit
+ * that accepts the call, so this process knows the rooms of the accepts it decided and reads the
+ * others from the store; group rooms are read from the store only.
  */
 export class RoomGrants {
-  readonly #rooms = new Map<string, { users: ReadonlySet<string>; expiresAt: number }>();
-  readonly #close: ((roomID: string) => void) | undefined;
-  readonly #groups: GroupRooms | undefined;
+  /** The one-to-one rooms of the accepts decided here, so their messages read nothing. */
+  readonly #rooms = new Map<string, SharedRoom>();
+  readonly #store: (CallRooms & GroupRooms) | undefined;
 
-  constructor(close?: (roomID: string) => void, groups?: GroupRooms) {
-    this.#close = close;
-    this.#groups = groups;
+  constructor(store?: CallRooms & GroupRooms) {
+    this.#store = store;
   }
 
-  /**
-   * An invitation ended: an accepted one-to-one call opens its room to inviter and callee here
-   * (the store opened it for every process in the same commit).
-   */
+  /** An invitation ended here: an accepted one-to-one call's room, as the store opened it. */
   onEnded(record: InvitationRecord, now = Date.now()): void {
     const opened = callRoomOf(record, now);
     if (opened === undefined) return;
     this.#sweep(now);
-    const { users, expiresAt } = opened.room;
-    this.#rooms.set(opened.roomID, { users: new Set(users), expiresAt });
+    this.#rooms.set(opened.roomID, opened.room);
   }
 
   /**
@@ -144,8 +155,8 @@ export class RoomGrants {
    * that decided it): opens the room or lets the acceptor in. Resolves to whether the acceptor is in.
    */
   async onAccepted(roomID: string, inviter: string, acceptor: string, now = Date.now()): Promise<boolean> {
-    if (this.#groups === undefined) return false;
-    return this.#groups.joinGroupRoom(roomID, inviter, acceptor, now + CALL_ROOM_TTL_MS, now);
+    if (this.#store === undefined) return false;
+    return this.#store.joinGroupRoom(roomID, inviter, acceptor, now + CALL_ROOM_TTL_MS, now);
   }
 
   /** A call-end invitation closes the one-to-one room it names (a group call's is `onLeft`'s). */
@@ -155,7 +166,7 @@ export class RoomGrants {
     if (!call.ok || call.value.cmd !== 'hangup' || call.value.roomID === '') return;
     if (isGroupCall(event.envelope.groupID, call.value, event.envelope.inviter)) return;
     this.#rooms.delete(call.value.roomID);
-    this.#close?.(call.value.roomID);
+    this.#store?.closeRoom(call.value.roomID);
   }
 
   /**
@@ -163,20 +174,20 @@ export class RoomGrants {
    * which closes when everyone has left.
    */
   async onLeft(roomID: string, user: string): Promise<void> {
-    await this.#groups?.leaveGroupRoom(roomID, user);
+    await this.#store?.leaveGroupRoom(roomID, user);
   }
 
-  /** Whether `from` and `to` are both in the one-to-one call that owns `roomID` (as seen here). */
-  allowed(roomID: string, from: string, to: string, now = Date.now()): boolean {
-    const room = this.#rooms.get(roomID);
-    if (room === undefined || room.expiresAt <= now) return false;
-    return from !== to && room.users.has(from) && room.users.has(to);
-  }
-
-  /** Whether `from` and `to` are both users of the open group room `roomID` (asks the store). */
-  async allowedInGroup(roomID: string, from: string, to: string, now = Date.now()): Promise<boolean> {
-    if (this.#groups === undefined || from === to) return false;
-    return groupRoomAllows(await this.#groups.groupRoom(roomID), from, to, now);
+  /**
+   * Whether `from` and `to` are both in the one-to-one call that owns `roomID` (known here, else
+   * read from the store: another process accepted it) or both users of its open group room.
+   */
+  async allows(roomID: string, from: string, to: string, now = Date.now()): Promise<boolean> {
+    if (roomAllows(this.#rooms.get(roomID), from, to, now)) return true;
+    if (this.#store === undefined || from === to) return false;
+    return (
+      roomAllows(await this.#store.room(roomID), from, to, now) ||
+      roomAllows(await this.#store.groupRoom(roomID), from, to, now)
+    );
   }
 
   #sweep(now: number): void {

@@ -277,7 +277,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     for (const [inviteID, invitee] of batch) store.delivered(inviteID, invitee);
   };
 
-  const rooms = new RoomGrants((roomID) => store.closeRoom(roomID), store);
+  const rooms = new RoomGrants(store);
   const roomFailed = (err: unknown) => log.warn({ err }, 'group call room not updated');
   /** A socket of this device is open here. */
   const deviceHere = (userID: string, deviceID: string) => {
@@ -362,23 +362,13 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       }
     },
     async relayRoomSignal(roomID, from, to, data) {
-      let allowed = rooms.allowed(roomID, from, to);
-      if (!allowed && roomID.startsWith(GROUP_ROOM_PREFIX)) {
+      // A classroom's room: two members of its group; else a call's or a group call's room.
+      let allowed = false;
+      if (roomID.startsWith(GROUP_ROOM_PREFIX)) {
         const group = await store.getGroup(roomID.slice(GROUP_ROOM_PREFIX.length));
         allowed = from !== to && group?.members.includes(from) === true && group.members.includes(to);
       }
-      // Opened by another process (several processes on one store): the commit that accepted
-      // the call wrote the room, so a party that heard of the accept finds it there.
-      if (!allowed) {
-        const shared = await store.room(roomID);
-        allowed =
-          shared !== undefined &&
-          shared.expiresAt > Date.now() &&
-          from !== to &&
-          shared.users.includes(from) &&
-          shared.users.includes(to);
-      }
-      if (!allowed) allowed = await rooms.allowedInGroup(roomID, from, to);
+      if (!allowed) allowed = await rooms.allows(roomID, from, to);
       if (!allowed) return false;
       const text = JSON.stringify({ t: 'rtc', roomID, from, data });
       for (const connection of connections.get(to) ?? []) connection.sendText(text);

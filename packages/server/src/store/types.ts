@@ -1,7 +1,7 @@
 import type { Command, CommandReply, InvitationRecord, SignalingEvent } from '@beckon/signaling';
 import type { QueuedHand } from '@beckon/signaling/rules';
 import type { Logger } from 'pino';
-import type { GroupRooms, SharedRoom } from '../rooms.js';
+import type { CallRooms, GroupRooms, SharedRoom } from '../rooms.js';
 
 /**
  * One recipient of an event (issue 19: each recipient gets its own view of a classroom event,
@@ -109,7 +109,7 @@ export interface StoreSnapshot {
  * Where the server keeps its state. The memory store is the embedded default; a Redis store
  * lets several processes serve one deployment.
  */
-export interface Store extends GroupRooms {
+export interface Store extends GroupRooms, CallRooms {
   /** Changes when the store's data is lost or replaced; clients resync when it differs. */
   readonly epoch: string;
   /**
@@ -167,13 +167,6 @@ export interface Store extends GroupRooms {
   /** Tells the group's connected members, on every process, that the group changed. */
   announceGroup(groupID: string, members: readonly string[]): void;
 
-  /**
-   * Closes a call's media room for every process (its call-end invitation). The room was opened
-   * by the commit that accepted the call (`callRoomOf`), on every store.
-   */
-  closeRoom(roomID: string): void;
-  /** A call's media room, if it is open (another process may have opened it). */
-  room(roomID: string): Promise<SharedRoom | undefined>;
   /**
    * Closes an open media room and returns it, or undefined if it was not open: of several
    * callers, one gets it (the call watch ends a call once).
