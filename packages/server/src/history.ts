@@ -141,6 +141,11 @@ export function completeCall(call: HistoryEntry, hangup: HistoryEntry): HistoryE
   };
 }
 
+/** A hang-up the user received (the peer's entry of it): it may complete a call, never make one. */
+function receivedEnd(entry: HistoryEntry): boolean {
+  return entry.outcome === 'completed' && entry.direction === 'incoming';
+}
+
 /** How much history a user keeps, and how much of it one peer may fill. */
 export interface HistoryLimits {
   /** Entries kept per user; the oldest goes first. */
@@ -225,7 +230,7 @@ export function planHistory(
     const index = list.findIndex((e) => completes(entry, e));
     const call = list[index];
     if (call !== undefined) return { kind: 'set', index, entry: completeCall(call, entry) };
-    if (entry.outcome === 'completed' && entry.direction === 'incoming') return { kind: 'none' };
+    if (receivedEnd(entry)) return { kind: 'none' };
     // The end of this call, decided before its accept reached the list (Redis: see eventOrder).
     const end = list.findIndex((e) => endsCall(e, entry));
     const ended = list[end];
@@ -317,8 +322,7 @@ export function foldable(
   let until = -1;
   for (const [i, end] of queued.entries()) {
     if (i > until) open = -1;
-    const received = !isGroupEntry(end) && end.direction === 'incoming' && end.outcome === 'completed';
-    if (!received) continue;
+    if (isGroupEntry(end) || !receivedEnd(end)) continue;
     if (list.some((c) => completes(end, c)) || queued.slice(0, i).some((c) => completes(end, c))) continue;
     const later = queued.findIndex((c, j) => j > i && endsCall(end, c));
     if (later >= 0) {
