@@ -28,6 +28,28 @@ const hangup = (i: number, peer = `p${i % 7}`): HistoryEntry => ({
 let prefix = '';
 afterEach(() => purge(prefix));
 
+/** A store on a fresh prefix, connected, and a plain client on the same Redis; both closed after. */
+async function withStore(
+  body: (store: RedisStore, redis: ReturnType<typeof testClient>) => Promise<void>,
+  options: { historyLimit?: number } = {},
+): Promise<void> {
+  prefix = freshPrefix();
+  const store = new RedisStore({ url: REDIS_URL, prefix, ...options });
+  const redis = testClient();
+  try {
+    await store.purge(); // connects
+    await body(store, redis);
+  } finally {
+    redis.disconnect();
+    await store.close();
+  }
+}
+
+/** 31 more entries after the one just recorded: the 32nd push folds the user's queue. */
+async function pushUntilFolded(store: RedisStore, userID: string): Promise<void> {
+  for (let i = 2; i <= 32; i++) await store.recordHistory(userID, answered(i, 'carol'));
+}
+
 describeRedis('history shares, on Redis', () => {
   it("300 invite+cancel pairs from a stranger leave bob's calls with alice in his history", async () => {
     prefix = freshPrefix();
@@ -38,31 +60,27 @@ describeRedis('history shares, on Redis', () => {
   }, 120_000);
 
   it('records with one push; reading folds the queue as the memory store would; 32 queued are folded into the list', async () => {
-    prefix = freshPrefix();
     const limits = { ...DEFAULT_HISTORY_LIMITS, limit: 40 };
-    const store = new RedisStore({ url: REDIS_URL, prefix, historyLimit: limits.limit });
-    const redis = testClient();
-    try {
-      await store.purge(); // connects
-      // Calls, some completed by their hang-up (a 'set' of an earlier entry), past the limit.
-      const recorded: HistoryEntry[] = [];
-      for (let i = 0; i < 90; i++) recorded.push(answered(i), ...(i % 3 === 0 ? [hangup(i)] : []));
-      let expected: HistoryEntry[] = [];
-      for (const [n, entry] of recorded.entries()) {
-        await store.recordHistory('alice', entry);
-        expected = mergeHistory(expected, entry, limits);
-        if (n % 17 === 0) expect(await store.history('alice')).toEqual(expected);
-      }
-      expect(await store.history('alice')).toEqual(expected);
-      expect(expected).toHaveLength(40);
-      // Folded as it went: the queue never holds more than 32, the list never more than the limit.
-      expect(await redis.llen(store.keys.historyQueue('alice'))).toBeLessThan(COMPACT_AT);
-      expect(await redis.llen(store.keys.history('alice'))).toBeLessThanOrEqual(40);
-      expect(Number(await redis.get(store.keys.historyVersion('alice')))).toBeGreaterThanOrEqual(3);
-    } finally {
-      redis.disconnect();
-      await store.close();
-    }
+    await withStore(
+      async (store, redis) => {
+        // Calls, some completed by their hang-up (a 'set' of an earlier entry), past the limit.
+        const recorded: HistoryEntry[] = [];
+        for (let i = 0; i < 90; i++) recorded.push(answered(i), ...(i % 3 === 0 ? [hangup(i)] : []));
+        let expected: HistoryEntry[] = [];
+        for (const [n, entry] of recorded.entries()) {
+          await store.recordHistory('alice', entry);
+          expected = mergeHistory(expected, entry, limits);
+          if (n % 17 === 0) expect(await store.history('alice')).toEqual(expected);
+        }
+        expect(await store.history('alice')).toEqual(expected);
+        expect(expected).toHaveLength(40);
+        // Folded as it went: the queue never holds more than 32, the list never more than the limit.
+        expect(await redis.llen(store.keys.historyQueue('alice'))).toBeLessThan(COMPACT_AT);
+        expect(await redis.llen(store.keys.history('alice'))).toBeLessThanOrEqual(40);
+        expect(Number(await redis.get(store.keys.historyVersion('alice')))).toBeGreaterThanOrEqual(3);
+      },
+      { historyLimit: limits.limit },
+    );
   });
 
   it('two processes recording and folding one history at once lose nothing', async () => {
@@ -98,10 +116,7 @@ describeRedis('history shares, on Redis', () => {
   });
 
   it("a call's end queued before the accept it ends still completes the call, for both parties", async () => {
-    prefix = freshPrefix();
-    const store = new RedisStore({ url: REDIS_URL, prefix });
-    try {
-      await store.purge(); // connects
+    await withStore(async (store) => {
       // Two processes (or a command redirected on a cluster) can reach Redis in either order.
       const accept = { ...answered(1, 'bob'), endedAt: 1_500 };
       const sent = hangup(1, 'bob');
@@ -115,21 +130,15 @@ describeRedis('history shares, on Redis', () => {
       expect(await store.history('bob')).toMatchObject([
         { ...completed, inviteID: 'i1', direction: 'incoming' },
       ]);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it("the caller's hang-up folded into the list before the accept arrives still completes the call", async () => {
-    prefix = freshPrefix();
-    const store = new RedisStore({ url: REDIS_URL, prefix });
-    const redis = testClient();
-    try {
-      await store.purge(); // connects
+    await withStore(async (store, redis) => {
       const sent = hangup(1, 'bob');
       await store.recordHistory('alice', sent);
-      // 31 more: the 32nd push folds the queue, the hang-up with it.
-      for (let i = 2; i <= 32; i++) await store.recordHistory('alice', answered(i, 'carol'));
+      // The 32nd push folds the queue, the hang-up with it.
+      await pushUntilFolded(store, 'alice');
       expect(await redis.llen(store.keys.historyQueue('alice'))).toBe(0);
       const accept = { ...answered(1, 'bob'), endedAt: 1_500 };
       await store.recordHistory('alice', accept);
@@ -137,18 +146,11 @@ describeRedis('history shares, on Redis', () => {
       expect(entries.filter((e) => e.peer === 'bob')).toEqual([
         { ...accept, outcome: 'completed', endedAt: 2_001, durationSeconds: 5, endedBy: 'alice' },
       ]);
-    } finally {
-      redis.disconnect();
-      await store.close();
-    }
+    });
   });
 
   it("the receiver's hang-up queued when a push folds the queue waits there for the accept it ends", async () => {
-    prefix = freshPrefix();
-    const store = new RedisStore({ url: REDIS_URL, prefix });
-    const redis = testClient();
-    try {
-      await store.purge(); // connects
+    await withStore(async (store, redis) => {
       const now = Date.now();
       // bob receives alice's hang-up before his own accept's entry reaches Redis (two processes).
       const received: HistoryEntry = {
@@ -158,8 +160,8 @@ describeRedis('history shares, on Redis', () => {
         endedAt: now,
       };
       await store.recordHistory('bob', received);
-      // 31 more: the 32nd push folds the queue, all but the hang-up and what came after it.
-      for (let i = 2; i <= 32; i++) await store.recordHistory('bob', answered(i, 'carol'));
+      // The 32nd push folds the queue, all but the hang-up and what came after it.
+      await pushUntilFolded(store, 'bob');
       expect(await redis.llen(store.keys.historyQueue('bob'))).toBe(32);
       const accept: HistoryEntry = {
         ...answered(1, 'alice'),
@@ -174,10 +176,7 @@ describeRedis('history shares, on Redis', () => {
       expect(entries.filter((e) => e.peer === 'alice')).toEqual([
         { ...accept, outcome: 'completed', endedAt: now, durationSeconds: 5, endedBy: 'alice' },
       ]);
-    } finally {
-      redis.disconnect();
-      await store.close();
-    }
+    });
   });
 
   it('checks its options before it connects', () => {
