@@ -9,6 +9,7 @@ const USAGE = `beckon-server [--port 8787] [--host 127.0.0.1] [--dev] [--secret 
               [--redis redis://127.0.0.1:6379] [--redis-prefix beckon:]
               [--max-connections-per-user 16] [--max-active-invitations 1000]
               [--user-rate 100] [--user-burst 200] [--max-token-lifetime 86400] [--call-grace-ms 10000]
+              [--call-end-notice-seconds 60]
               [--stun-urls stun:turn.example.com:3478] [--turn-secret S] [--turn-ttl 3600] [--relay-only]
               [--turn-urls turn:turn.example.com:3478,turns:turn.example.com:5349]
 beckon-server token --user NAME [--ttl SECONDS] [--secret S]
@@ -21,10 +22,13 @@ that coturn (use-auth-secret, static-auth-secret = the same secret) accepts for 
 --relay-only tells clients to send media only through TURN.
 --call-grace-ms: how long a party of an answered call may have no socket of its call's device before
 the server hangs up in its name (end_reason peerLeft); in a group call, sends their leave notice.
+--call-end-notice-seconds: how long a call-end notice (a hang-up) nobody acknowledged waits before it
+times out (0: never).
 
 Environment: BECKON_PORT, BECKON_HOST, BECKON_SECRET, BECKON_DEV=1, BECKON_ALLOWED_ORIGINS, BECKON_LOG_LEVEL,
 REDIS_URL, BECKON_REDIS_PREFIX, BECKON_MAX_CONNECTIONS_PER_USER, BECKON_MAX_ACTIVE_INVITATIONS,
-BECKON_USER_RATE, BECKON_USER_BURST, BECKON_MAX_TOKEN_LIFETIME (seconds), BECKON_CALL_GRACE_MS, BECKON_STUN_URLS,
+BECKON_USER_RATE, BECKON_USER_BURST, BECKON_MAX_TOKEN_LIFETIME (seconds), BECKON_CALL_GRACE_MS,
+BECKON_CALL_END_NOTICE_SECONDS, BECKON_STUN_URLS,
 BECKON_TURN_URLS, BECKON_TURN_SECRET, BECKON_TURN_TTL, BECKON_TURN_RELAY_ONLY=1.
 
 Outside --dev the secret must be at least 32 bytes (openssl rand -hex 32).`;
@@ -52,6 +56,7 @@ const { values, positionals } = parseArgs({
     'user-burst': { type: 'string' },
     'max-token-lifetime': { type: 'string' },
     'call-grace-ms': { type: 'string' },
+    'call-end-notice-seconds': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -96,6 +101,8 @@ if (values.help) {
   const userBurst = numeric('user-burst', 'BECKON_USER_BURST');
   const maxTokenLifetimeSeconds = numeric('max-token-lifetime', 'BECKON_MAX_TOKEN_LIFETIME');
   const callGraceMs = numeric('call-grace-ms', 'BECKON_CALL_GRACE_MS');
+  const callEndNoticeSeconds = numeric('call-end-notice-seconds', 'BECKON_CALL_END_NOTICE_SECONDS');
+  const notice = callEndNoticeSeconds === undefined ? {} : { callEndNoticeSeconds };
   // Flags win over the environment, one setting at a time.
   const iceServers: IceServersOptions | undefined = iceServersFromEnv({
     BECKON_STUN_URLS: values['stun-urls'] ?? env.BECKON_STUN_URLS,
@@ -106,7 +113,9 @@ if (values.help) {
   });
   try {
     const server = await createBeckonServer({
-      ...(redisUrl ? { store: new RedisStore({ url: redisUrl, ...(prefix ? { prefix } : {}) }) } : {}),
+      ...(redisUrl
+        ? { store: new RedisStore({ url: redisUrl, ...(prefix ? { prefix } : {}), ...notice }) }
+        : notice),
       port,
       host: values.host ?? env.BECKON_HOST ?? '127.0.0.1',
       dev,

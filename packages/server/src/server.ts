@@ -90,6 +90,13 @@ export interface BeckonServerOptions {
    */
   readonly callGraceMs?: number;
   /**
+   * How long a call-end notice (a `hangup` invitation with timeout 0) that nobody acknowledged
+   * waits before it times out, in seconds, for the default memory store (a store you pass takes
+   * its own `callEndNoticeSeconds`). Without it, a hang-up to a peer who never comes back would
+   * stay active and count towards the sender's `maxActiveInvitations`. Default 60; 0 = never.
+   */
+  readonly callEndNoticeSeconds?: number;
+  /**
    * Failed group joins (wrong codes) before `POST /groups/join` answers 429 with Retry-After.
    * Default per user 10 then one per 6 s; per address 100 then one per second.
    */
@@ -215,7 +222,12 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
   }
   const store: Store =
     options.store ??
-    new MemoryStore(options.maxInvitees === undefined ? {} : { maxInvitees: options.maxInvitees });
+    new MemoryStore({
+      ...(options.maxInvitees === undefined ? {} : { maxInvitees: options.maxInvitees }),
+      ...(options.callEndNoticeSeconds === undefined
+        ? {}
+        : { callEndNoticeSeconds: options.callEndNoticeSeconds }),
+    });
   const metrics = new Metrics();
   const batches = new GroupBatches({
     quietMs: positive(

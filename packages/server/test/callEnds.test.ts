@@ -2,7 +2,10 @@ import { CallType } from '@beckon/signaling';
 import { CallController, type CallControllerOptions } from '@beckon/signaling/call';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BeckonServer } from '../src/server.js';
+import { MemoryStore } from '../src/store/memory.js';
+import { unacknowledgedNoticeTimesOut } from './callEndNoticeScenario.js';
 import { api, connectUser, startServer, type TestUser, waitFor } from './helpers.js';
+import { quietListener } from './quietStore.js';
 
 // Issue 14 on the client, over real sockets: a call whose peer vanished ends for the survivor
 // (the media layer's report and the grace period), and a call whose server went silent ends
@@ -45,6 +48,46 @@ async function finalEntry(s: BeckonServer, token: string, roomID: string): Promi
 }
 
 describe('calls always end, over real sockets', () => {
+  it('hanging up on a peer whose devices are gone for good: the call-end notice times out, so the caller holds nothing and its cap is free', async () => {
+    const store = new MemoryStore({ callEndNoticeSeconds: 1 });
+    const s = await startServer({ store });
+    server = s;
+    const alice = await party(s, 'alice');
+    const bob = await party(s, 'bob');
+    await alice.calls.dial('bob', { callType: CallType.AUDIO, roomID: 'gone-1' });
+    await waitFor(() => bob.calls.state.phase === 'ringing', 5000, 'ringing');
+    await bob.calls.accept();
+    await waitFor(() => alice.calls.state.phase === 'connecting', 5000, 'accepted');
+    alice.calls.remoteEntered();
+    // Bob's device goes for good; alice hangs up before anything noticed.
+    bob.client.close();
+    await alice.calls.hangUp();
+    expect(alice.calls.state).toMatchObject({ phase: 'ended', endReason: 'hungUp', endedBy: 'local' });
+    await waitFor(() => alice.client.invitations.size === 1, 5000, 'the notice is out');
+    const [notice] = [...alice.client.invitations.values()];
+    await waitFor(() => alice.client.invitations.size === 0, 10_000, 'the notice to time out');
+    expect(alice.events('onInvitationTimeout').map((e) => e.inviteID)).toEqual([notice?.inviteID]);
+    expect(await store.activeInvitations('alice')).toBe(0);
+    // The call stays ended as alice ended it, and her history has it once, completed.
+    expect(alice.calls.state).toMatchObject({ phase: 'ended', endReason: 'hungUp' });
+    const { body } = await api(s, 'GET', '/history', alice.token);
+    expect((body.entries as Entry[]).filter((e) => e.roomID === 'gone-1').map((e) => e.outcome)).toEqual([
+      'completed',
+    ]);
+  }, 30_000);
+
+  it('the store alone: a call-end notice nobody acknowledges times out after callEndNoticeSeconds; other timeout-0 invitations stay', async () => {
+    const store = new MemoryStore({ callEndNoticeSeconds: 1 });
+    await store.start(quietListener);
+    try {
+      await unacknowledgedNoticeTimesOut(store, store, (n) => n);
+    } finally {
+      await store.close();
+    }
+    expect(() => new MemoryStore({ callEndNoticeSeconds: -1 })).toThrow(TypeError);
+    await expect(startServer({ callEndNoticeSeconds: 1.5 })).rejects.toThrow(TypeError);
+  });
+
   it("the peer's client vanishes mid-call: the survivor ends as peerLeft after the grace, and both histories keep the call with its duration", async () => {
     const s = await startServer();
     server = s;

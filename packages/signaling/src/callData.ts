@@ -190,6 +190,16 @@ export function createHangupData(
 }
 
 /**
+ * Whether the data is a call-end notice (a `hangup` invitation, seed step 5, ours or
+ * TUICallKit's): its receiver acknowledges it, nobody has to answer it.
+ */
+export function isCallEndNotice(data: string): boolean {
+  if (!data.includes('hangup')) return false;
+  const call = parseCallData(data);
+  return call.ok && call.value.cmd === 'hangup';
+}
+
+/**
  * Data for the mid-call invitation that switches a video call to audio, and for accepting it
  * (`message` explains a reject).
  */

@@ -8,7 +8,11 @@ import {
   parseCallData,
   parseClassroomData,
 } from './callData.js';
+import { SignalingClient } from './client.js';
+import { ManualClock } from './clock.js';
 import { ErrorCode, SignalingError } from './errors.js';
+import { InMemoryHub } from './hub.js';
+import { CALL_END_NOTICE_SECONDS, MAX_TIMEOUT_SECONDS } from './limits.js';
 import { createTestHub } from './test/harness.js';
 
 const call = createCallData({ callType: CallType.VIDEO, roomID: 'room-1', userIDs: ['alice', 'bob'] });
@@ -130,6 +134,42 @@ describe('one-to-one call (seed: audio/video call)', () => {
       value: { cmd: 'hangup', callEnd: 83 },
     });
     expect(JSON.parse(hangup?.data ?? '{}')).toMatchObject({ call_end: 83 });
+  });
+
+  it('a call-end notice nobody acknowledges times out after CALL_END_NOTICE_SECONDS: the sender holds nothing', async () => {
+    const { device, clock, hub } = createTestHub();
+    const alice = device('alice');
+    const bob = device('bob');
+    const hangup = createHangupData({ callType: CallType.VIDEO, roomID: 'room-1', durationSeconds: 5 });
+    const id = await alice.client.invite('bob', hangup, { timeout: 0 });
+    // Bob's device never acknowledges it (its app is gone, or runs no call controller).
+    expect(bob.events('onReceiveNewInvitation').at(-1)?.timeout).toBe(0);
+    clock.advance(CALL_END_NOTICE_SECONDS * 1000 - 1);
+    expect(alice.client.getInvitation(id)?.invitees[0]?.state).toBe('pending');
+    clock.advance(1);
+    expect(alice.events('onInvitationTimeout')).toMatchObject([{ inviteID: id, inviteeList: ['bob'] }]);
+    expect(bob.events('onInvitationTimeout')).toMatchObject([{ inviteID: id }]);
+    expect(alice.client.invitations.size).toBe(0);
+    expect(hub.state.invitations.size).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+    // Any other timeout-0 invitation still never times out.
+    const plain = await alice.client.invite('bob', createClassroomData('raiseHand'), { timeout: 0 });
+    clock.advance(365 * 24 * 3600 * 1000);
+    expect(alice.client.getInvitation(plain)?.invitees[0]?.state).toBe('pending');
+  });
+
+  it('callEndNoticeSeconds: 0 leaves call-end notices without a timeout; a value out of range is a TypeError', async () => {
+    const clock = new ManualClock(1_000);
+    const hub = new InMemoryHub({ clock, callEndNoticeSeconds: 0 });
+    const alice = new SignalingClient({ transport: hub.connect('alice'), clock });
+    alice.connect();
+    hub.connect('bob');
+    const hangup = createHangupData({ callType: CallType.AUDIO, roomID: 'r', durationSeconds: 1 });
+    const id = await alice.invite('bob', hangup, { timeout: 0 });
+    clock.advance(365 * 24 * 3600 * 1000);
+    expect(alice.getInvitation(id)?.invitees[0]?.state).toBe('pending');
+    for (const bad of [-1, 1.5, Number.NaN, MAX_TIMEOUT_SECONDS + 1])
+      expect(() => new InMemoryHub({ callEndNoticeSeconds: bad })).toThrow(TypeError);
   });
 
   it('glare: the second caller is told about the pending invitation instead of creating one', async () => {

@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from './clock.js';
 import { ErrorCode, SignalingError } from './errors.js';
+import { callEndNoticeSecondsOption } from './limits.js';
 import { Arbiter } from './rules/arbiter.js';
 import { endingEvents } from './rules/events.js';
 import { receiptDue } from './rules/guards.js';
@@ -17,6 +18,11 @@ export interface InMemoryHubOptions {
   /** Ids for new invitations; defaults to `crypto.randomUUID()`. */
   readonly generateId?: () => string;
   readonly maxInvitees?: number;
+  /**
+   * Seconds an unacknowledged call-end notice (a `hangup` invitation with timeout 0) waits before
+   * it times out. Default `CALL_END_NOTICE_SECONDS` (60); 0 = never. Else a TypeError.
+   */
+  readonly callEndNoticeSeconds?: number;
   /** Called with every invitation that ended (call history, metrics). */
   readonly onEnded?: (invitation: InvitationRecord) => void;
 }
@@ -60,10 +66,12 @@ export class InMemoryHub {
 
   constructor(options: InMemoryHubOptions = {}) {
     this.#clock = options.clock ?? systemClock;
+    const noticeSeconds = callEndNoticeSecondsOption(options.callEndNoticeSeconds, 'InMemoryHub');
     this.#arbiter = new Arbiter({
       clock: this.#clock,
       generateId: options.generateId ?? (() => globalThis.crypto.randomUUID()),
       ...(options.maxInvitees === undefined ? {} : { maxInvitees: options.maxInvitees }),
+      ...(noticeSeconds === undefined ? {} : { callEndNoticeSeconds: noticeSeconds }),
       members: (groupID) => this.#groups.get(groupID),
       deliver: (recipients, event) => this.#deliver(recipients, event),
       ended: (invitation) => {

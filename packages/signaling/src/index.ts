@@ -18,6 +18,7 @@ export {
   createClassroomData,
   createHangupData,
   createSwitchToAudioData,
+  isCallEndNotice,
   isGroupCall,
   MAX_NUMERIC_ROOM,
   newNumericRoomID,
@@ -59,7 +60,13 @@ export {
   SignalingError,
   type SignalingErrorInfo,
 } from './errors.js';
-export { MAX_DATA_BYTES, MAX_ID_LENGTH, MAX_INVITEES, MAX_TIMEOUT_SECONDS } from './limits.js';
+export {
+  CALL_END_NOTICE_SECONDS,
+  MAX_DATA_BYTES,
+  MAX_ID_LENGTH,
+  MAX_INVITEES,
+  MAX_TIMEOUT_SECONDS,
+} from './limits.js';
 export type { QueueFrame, QueueHand, QueueRound } from './queue.js';
 export { canAnswer } from './rules/guards.js';
 export type {

@@ -6,6 +6,25 @@ export const MAX_INVITEES = 1000;
 export const MAX_ID_LENGTH = 128;
 /** Longest timeout an invitation may ask for: one day, in seconds. */
 export const MAX_TIMEOUT_SECONDS = 24 * 60 * 60;
+/**
+ * How long a call-end notice (a `hangup` invitation with timeout 0, seed step 5) waits for its
+ * receiver's acknowledgement before it times out, in seconds. Without it a notice to a peer who
+ * never comes back would stay active for good and count towards its sender's cap.
+ */
+export const CALL_END_NOTICE_SECONDS = 60;
+
+/**
+ * A `callEndNoticeSeconds` option as given (undefined: the default), checked: whole seconds from
+ * 0 (never) to `MAX_TIMEOUT_SECONDS`, else a TypeError naming `owner`.
+ */
+export function callEndNoticeSecondsOption(value: number | undefined, owner: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 0 || value > MAX_TIMEOUT_SECONDS)
+    throw new TypeError(
+      `${owner}: callEndNoticeSeconds must be a whole number of seconds from 0 to ${MAX_TIMEOUT_SECONDS}`,
+    );
+  return value;
+}
 
 let encoder: { encode(text: string): Uint8Array } | undefined;
 

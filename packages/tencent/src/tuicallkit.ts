@@ -17,13 +17,6 @@ export function answerData(invitationData: string, data: string): string {
   return createAnswerData({ callType: call.value.callType ?? CallType.AUDIO, roomID: call.value.roomID });
 }
 
-/** Whether the data is a TUICallKit call-end notice (a `hangup` invitation, which nobody has to answer). */
-export function isCallEndNotice(data: string): boolean {
-  if (!data.includes('hangup')) return false;
-  const call = parseCallData(data);
-  return call.ok && call.value.cmd === 'hangup';
-}
-
 interface PushContext {
   readonly sender: string;
   readonly invitees: readonly string[];

@@ -1,4 +1,4 @@
-import type { Clock, InvitationRecord, SignalingEvent } from '@beckon/signaling';
+import { type Clock, type InvitationRecord, isCallEndNotice, type SignalingEvent } from '@beckon/signaling';
 import {
   answerEvent,
   applyEvent,
@@ -14,7 +14,6 @@ import {
   pendingAmong,
   settleEvent,
 } from '@beckon/signaling/rules';
-import { isCallEndNotice } from './tuicallkit.js';
 
 export interface LocalViewOptions {
   readonly clock: Clock;

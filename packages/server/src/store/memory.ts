@@ -10,6 +10,7 @@ import {
 import {
   Arbiter,
   byServerOrder,
+  callEndNoticeSecondsOption,
   eventViewFor,
   isLoggedFor,
   memberViewKind,
@@ -35,6 +36,12 @@ import type {
 export interface MemoryStoreOptions {
   readonly clock?: Clock;
   readonly maxInvitees?: number;
+  /**
+   * Seconds an unacknowledged call-end notice (a `hangup` invitation with timeout 0) waits before
+   * it times out. Default 60; 0 = never (a notice to a peer who never comes back then stays
+   * active). Else a TypeError.
+   */
+  readonly callEndNoticeSeconds?: number;
   /** Events kept per user for resume; older gaps get a snapshot. Default 512. */
   readonly logLimit?: number;
   /** History entries kept per user. Default 200. */
@@ -106,10 +113,12 @@ export class MemoryStore implements Store {
   readonly #hands = new Map<string, Map<string, QueuedHand>>();
   #arbiter: Arbiter | undefined;
   #listener: StoreListener | undefined;
+  readonly #noticeSeconds: number | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#options = options;
     this.#historyLimits = historyLimits(options);
+    this.#noticeSeconds = callEndNoticeSecondsOption(options.callEndNoticeSeconds, 'MemoryStore');
   }
 
   async start(listener: StoreListener): Promise<void> {
@@ -118,6 +127,7 @@ export class MemoryStore implements Store {
       clock: this.#options.clock ?? systemClock,
       generateId: randomUUID,
       ...(this.#options.maxInvitees === undefined ? {} : { maxInvitees: this.#options.maxInvitees }),
+      ...(this.#noticeSeconds === undefined ? {} : { callEndNoticeSeconds: this.#noticeSeconds }),
       members: (groupID) => this.#memberSets.get(groupID),
       deliver: (recipients, event, ephemeral) => {
         if (event.kind === 'invite') this.#countActive(event.envelope.inviter, 1);

@@ -18,6 +18,8 @@ export interface ArbiterOptions {
   readonly clock: Clock;
   readonly generateId: () => string;
   readonly maxInvitees?: number;
+  /** Seconds a call-end notice waits for its acknowledgement before it times out (`noticeExpiry`). */
+  readonly callEndNoticeSeconds?: number;
   /** Current members of a group, or undefined when it does not exist. */
   readonly members: (groupID: string) => ReadonlySet<string> | undefined;
   /**
@@ -82,6 +84,9 @@ export class Arbiter {
             : {}),
           ...(members ? { group: { members } } : {}),
           maxInvitees: this.#options.maxInvitees ?? MAX_INVITEES,
+          ...(this.#options.callEndNoticeSeconds === undefined
+            ? {}
+            : { callEndNoticeSeconds: this.#options.callEndNoticeSeconds }),
         },
         resolve,
       );

@@ -1,6 +1,7 @@
+import { isCallEndNotice } from '../callData.js';
 import { checkData, checkInviteeList, checkTimeout } from '../envelope.js';
 import { ErrorCode, errorInfo, type SignalingErrorInfo } from '../errors.js';
-import { MAX_INVITEES } from '../limits.js';
+import { CALL_END_NOTICE_SECONDS, MAX_INVITEES } from '../limits.js';
 import type { Command, GroupMembership, InvitationRecord, InviteeRecord, SignalingEvent } from './types.js';
 
 // The guards of the rules: every decision about whether an action may happen, and about whom
@@ -229,7 +230,11 @@ export function checkGlare(
 
 // -- records and timeouts ------------------------------------------------------------------
 
-/** A new invitation record: every invitee pending, with the deadline its timeout gives. */
+/**
+ * A new invitation record: every invitee pending, with the deadline its timeout gives (a
+ * timeout-0 invitation with `expiresIn`, a call-end notice: that many seconds; the record's
+ * timeout stays 0).
+ */
 export function newInvitation(fields: {
   readonly inviteID: string;
   readonly inviter: string;
@@ -240,9 +245,10 @@ export function newInvitation(fields: {
   readonly onlineUserOnly: boolean;
   readonly createdAt: number;
   readonly serial?: number | undefined;
+  readonly expiresIn?: number | undefined;
 }): InvitationRecord {
-  const { invitees, serial, ...rest } = fields;
-  const deadline = deadlineOf(fields.timeout, fields.createdAt);
+  const { invitees, serial, expiresIn, ...rest } = fields;
+  const deadline = deadlineOf(fields.timeout > 0 ? fields.timeout : (expiresIn ?? 0), fields.createdAt);
   return {
     ...rest,
     ...(serial === undefined ? {} : { serial }),
@@ -271,6 +277,19 @@ export function withInvitees(
 export function timeoutOf(value: unknown): number | undefined {
   const timeout = checkTimeout(value);
   return timeout.ok ? timeout.value : undefined;
+}
+
+/**
+ * Seconds after which an unanswered invitation with timeout 0 times out all the same: a call-end
+ * notice (seed step 5: a one-to-one hang-up, a group call's leave notice) gets `noticeSeconds`
+ * (default `CALL_END_NOTICE_SECONDS`; 0 = never), so one to a receiver who never comes back does
+ * not stay active for good; every other timeout-0 invitation (a classroom's signals) gets none.
+ */
+export function noticeExpiry(
+  command: Pick<InviteCommand, 'timeout' | 'data'>,
+  noticeSeconds: number = CALL_END_NOTICE_SECONDS,
+): number {
+  return command.timeout === 0 && noticeSeconds > 0 && isCallEndNotice(command.data) ? noticeSeconds : 0;
 }
 
 /** Server time at which an invitee asked at `from` times out; 0 = never. */

@@ -3,7 +3,7 @@
 
 export { checkData, checkInviteeList, checkTimeout, envelopeOf, readRecord } from '../envelope.js';
 export { errorInfo } from '../errors.js';
-export { isValidId, utf8Length } from '../limits.js';
+export { callEndNoticeSecondsOption, isValidId, utf8Length } from '../limits.js';
 export {
   type ClientFrame,
   CloseCode,
@@ -55,6 +55,7 @@ export {
   needsReceipt,
   newInvitation,
   nextDeadline,
+  noticeExpiry,
   pendingAmong,
   type RecipientStanding,
   receiptDue,

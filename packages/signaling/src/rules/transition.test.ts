@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { CallType, createClassroomData, createHangupData } from '../callData.js';
 import { ErrorCode } from '../errors.js';
+import { CALL_END_NOTICE_SECONDS } from '../limits.js';
+import { noticeExpiry, ringingKey } from './guards.js';
 import { transition } from './transition.js';
-import { type Command, type Effect, emptyState, type SignalingState, type TransitionInput } from './types.js';
+import {
+  type Command,
+  type Effect,
+  emptyState,
+  type InvitationRecord,
+  type SignalingState,
+  type TransitionInput,
+} from './types.js';
 
 const call = (
   actor: string,
@@ -157,5 +167,42 @@ describe('transition (pure: no timers, no sockets)', () => {
     expect(
       transition(first.state, { type: 'delivered', inviteID: 'i1', invitee: 'bob', now: 1002 }).effects,
     ).toEqual([]);
+  });
+});
+
+describe('call-end notices (noticeExpiry)', () => {
+  const hangup = createHangupData({ callType: CallType.VIDEO, roomID: 'r', durationSeconds: 3 });
+  const notice = (data: string): Command => ({
+    op: 'invite',
+    groupID: '',
+    inviteeList: ['bob'],
+    data,
+    timeout: 0,
+    onlineUserOnly: false,
+  });
+
+  it('a hang-up with timeout 0 waits CALL_END_NOTICE_SECONDS for its acknowledgement, then times out; its timeout stays 0', () => {
+    const { state, effects } = transition(emptyState, call('alice', notice(hangup), 1000, 'n1'));
+    const record = state.invitations.get('n1');
+    expect(record?.timeout).toBe(0);
+    const deadline = 1000 + CALL_END_NOTICE_SECONDS * 1000;
+    expect(record?.invitees[0]?.deadline).toBe(deadline);
+    expect(effects).toContainEqual({ type: 'schedule', inviteID: 'n1', at: deadline });
+    // Not a ringing call: glare never looks at it.
+    expect(ringingKey(record as InvitationRecord)).toBeUndefined();
+    const over = transition(state, { type: 'timeout', inviteID: 'n1', now: deadline });
+    expect(over.state.invitations.size).toBe(0);
+    expect(over.effects.some((e) => e.type === 'deliver' && e.event.kind === 'timeout')).toBe(true);
+  });
+
+  it('only call-end notices, only with timeout 0, and never with callEndNoticeSeconds 0', () => {
+    expect(noticeExpiry({ timeout: 0, data: hangup })).toBe(CALL_END_NOTICE_SECONDS);
+    expect(noticeExpiry({ timeout: 0, data: hangup }, 5)).toBe(5);
+    expect(noticeExpiry({ timeout: 0, data: hangup }, 0)).toBe(0);
+    expect(noticeExpiry({ timeout: 20, data: hangup })).toBe(0);
+    expect(noticeExpiry({ timeout: 0, data: createClassroomData('raiseHand') })).toBe(0);
+    expect(noticeExpiry({ timeout: 0, data: '{"data":"hangup"}' })).toBe(0);
+    const configured = { ...call('alice', notice(hangup), 0, 'n2'), callEndNoticeSeconds: 0 };
+    expect(transition(emptyState, configured).state.invitations.get('n2')?.invitees[0]?.deadline).toBe(0);
   });
 });

@@ -24,6 +24,7 @@ import {
   needsReceipt,
   newInvitation,
   nextDeadline,
+  noticeExpiry,
   pendingAmong,
   ringingKey,
   withInvitees,
@@ -132,6 +133,7 @@ function invite(state: SignalingState, input: CommandInput, command: Extract<Com
     onlineUserOnly: command.onlineUserOnly,
     createdAt: input.now,
     serial: input.newSerial,
+    expiresIn: noticeExpiry(command, input.callEndNoticeSeconds),
   });
   return commit(state, record, inviteEvent(record, input.now), audienceOf(record), inviteID);
 }

@@ -95,6 +95,8 @@ export type TransitionInput =
       /** The group named by the invitation, when it has one and it exists. */
       readonly group?: GroupMembership;
       readonly maxInvitees?: number;
+      /** Seconds a call-end notice waits for its acknowledgement (`noticeExpiry`); default 60, 0 = never. */
+      readonly callEndNoticeSeconds?: number;
     }
   /** A timer fired: time out every pending invitee whose deadline has passed. */
   | { readonly type: 'timeout'; readonly inviteID: string; readonly now: number }

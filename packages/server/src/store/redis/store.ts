@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type Command, type CommandReply, ErrorCode, MAX_INVITEES } from '@beckon/signaling';
-import { errorInfo, glareCallee, needsReceipt, type QueuedHand } from '@beckon/signaling/rules';
+import {
+  callEndNoticeSecondsOption,
+  errorInfo,
+  glareCallee,
+  needsReceipt,
+  type QueuedHand,
+} from '@beckon/signaling/rules';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { historyLimits } from '../../history.js';
@@ -36,6 +42,12 @@ export interface RedisStoreOptions {
    */
   readonly prefix?: string;
   readonly maxInvitees?: number;
+  /**
+   * Seconds an unacknowledged call-end notice (a `hangup` invitation with timeout 0) waits before
+   * it times out. Default 60; 0 = never (a notice to a peer who never comes back then stays
+   * active). Else a TypeError. Every process of a deployment should use the same value.
+   */
+  readonly callEndNoticeSeconds?: number;
   /** Events kept per user for resume; older gaps get a snapshot. Default 512. */
   readonly logLimit?: number;
   /** History entries kept per user. Default 200. */
@@ -158,6 +170,7 @@ export class RedisStore implements Store {
   #epoch = '';
   #renewing: Promise<void> | undefined;
   #closed = false;
+  readonly #noticeSeconds: number | undefined;
 
   constructor(options: RedisStoreOptions) {
     this.#o = options;
@@ -166,6 +179,7 @@ export class RedisStore implements Store {
     // Presence entries are `node@expiry,...` (presence.ts).
     if (this.nodeID === '' || /[,@]/.test(this.nodeID))
       throw new TypeError('RedisStore: nodeID must be a non-empty string without "," or "@"');
+    this.#noticeSeconds = callEndNoticeSecondsOption(options.callEndNoticeSeconds, 'RedisStore');
     this.#target = parseRedisTarget(options.url);
     this.keys = new Keys(options.prefix ?? 'beckon:', this.#target.cluster);
     const timeoutMs = options.commandTimeoutMs ?? 1500;
@@ -335,6 +349,7 @@ export class RedisStore implements Store {
               command,
               maxInvitees,
               ...(newInviteID ? { newInviteID } : {}),
+              ...(this.#noticeSeconds === undefined ? {} : { callEndNoticeSeconds: this.#noticeSeconds }),
               ...(group ? { group } : {}),
             },
           ];
