@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type BeckonServer, type BeckonServerOptions, createBeckonServer } from '@beckon/server';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { CHROMIUM, CHROMIUM_MEDIA_ARGS } from '../scripts/chromium.js';
 
 export interface Browsers {
@@ -19,6 +19,7 @@ export interface Browsers {
    * default flag of the same name (`--use-fake-device-for-media-stream=device-count=2`: two cameras).
    */
   open(url: string, args?: readonly string[]): Promise<Page>;
+  /** Closes every person opened so far (their browsers and profiles); more may be opened after. */
   close(): Promise<void>;
 }
 
@@ -43,8 +44,8 @@ export function browsers(): Browsers {
       return page;
     },
     async close() {
-      for (const context of contexts) await context.close();
-      for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+      for (const context of contexts.splice(0)) await context.close();
+      for (const dir of profiles.splice(0)) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -97,6 +98,11 @@ export function demoUnderTest(root: string, options: DemoOptions = {}): DemoUnde
       staticDir: outDir,
       logLevel: 'silent',
     });
+  }, 60_000);
+  // Each test's people leave with it: a call left running (fake camera, encoder and decoder) in
+  // a browser of an earlier test slowed the next tests on a 2-core machine until they failed.
+  afterEach(async () => {
+    await people?.close();
   }, 60_000);
   afterAll(async () => {
     await people?.close();
