@@ -30,6 +30,10 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10
  */
 export async function unacknowledgedNoticeTimesOut(sending: Store, other: Store, id: (n: string) => string) {
   const [alice, bob] = [id('alice'), id('bob')];
+  // Both have signed in before (their logs exist); bob's devices are gone for good.
+  await sending.attach(alice);
+  await other.attach(bob);
+  other.detach(bob);
   const hangup = createHangupData({ callType: CallType.VIDEO, roomID: id('room'), durationSeconds: 12 });
   const sent = await sending.dispatch(alice, `${alice}-d`, invite(bob, hangup), 1000);
   if (!sent.ok) throw new Error(`hang-up: ${JSON.stringify(sent.error)}`);

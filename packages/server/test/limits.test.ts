@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createToken } from '../src/auth.js';
 import type { BeckonServer, BeckonServerOptions } from '../src/server.js';
 import { NodeWebSocket, SECRET, startServer, waitFor } from './helpers.js';
+import { madeUpInviteesCostNothing } from './madeUpInvitees.js';
 import { type Frame, openRaw, type RawClient } from './raw.js';
 
 // Per-user limits over real sockets: one token must not multiply its share of the server.
@@ -146,6 +147,13 @@ describe('requests per user', () => {
     const again = await login(s, 'alice');
     const [reply] = await burst(again, 1, [invite('zed')]);
     expect(reply?.error?.code).toBe(ErrorCode.RATE_LIMITED);
+  });
+});
+
+describe('made-up invitees', () => {
+  it('invitations to user ids that never signed in leave no log behind; a first sign-in still finds what is active', async () => {
+    const s = await start({});
+    await madeUpInviteesCostNothing(s, s, raws, (n) => n);
   });
 });
 

@@ -222,12 +222,14 @@ export class MemoryStore implements Store {
     return this.#log(userID, event);
   }
 
-  #log(userID: string, event: SignalingEvent): number {
-    let log = this.#logs.get(userID);
-    if (log === undefined) {
-      log = { seq: 0, entries: [] };
-      this.#logs.set(userID, log);
-    }
+  /**
+   * Appends the event to the user's log; undefined (nothing logged) for a user who never signed
+   * in here: `attach` makes the log, and a first sign-in starts from a snapshot, so invitations
+   * to made-up user ids leave nothing behind.
+   */
+  #log(userID: string, event: SignalingEvent): number | undefined {
+    const log = this.#logs.get(userID);
+    if (log === undefined) return undefined;
     log.seq++;
     const entry: LogEntry = { seq: log.seq, event };
     log.entries.push(entry);
@@ -350,6 +352,8 @@ export class MemoryStore implements Store {
 
   async attach(userID: string): Promise<void> {
     this.#online.add(userID);
+    // From the first sign-in on, what happens while the user is away is logged for the resume.
+    if (!this.#logs.has(userID)) this.#logs.set(userID, { seq: 0, entries: [] });
   }
 
   detach(userID: string): void {

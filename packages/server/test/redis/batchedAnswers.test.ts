@@ -25,6 +25,8 @@ describeRedis('distributed mode: answers to one invitation commit together', () 
   it('60 answers from two processes at once: a few commits, each its own reply, a stranger refused alone', async () => {
     const [a, b] = stores as [RedisStore, RedisStore];
     const invitees = Array.from({ length: 60 }, (_, i) => `u${i}`);
+    // The host has signed in: the store logs events for users who have.
+    await a.attach('host');
     const group = await a.createGroup('host', 'Class');
     for (const user of invitees) await (user.endsWith('1') ? b : a).joinGroup(group.code, user);
     const invited = await a.dispatch('host', 'host-d', {

@@ -4,6 +4,7 @@ import { createToken } from '../../src/auth.js';
 import type { BeckonServer } from '../../src/server.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { SECRET, startServer, waitFor } from '../helpers.js';
+import { madeUpInviteesCostNothing } from '../madeUpInvitees.js';
 import { type Frame, openRaw, type RawClient } from '../raw.js';
 import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
 
@@ -20,10 +21,10 @@ afterEach(async () => {
   await purge(prefix);
 });
 
-async function node(): Promise<BeckonServer> {
+async function node(maxActiveInvitations = 2): Promise<BeckonServer> {
   const server = await startServer({
     store: new RedisStore({ url: REDIS_URL, prefix }),
-    maxActiveInvitations: 2,
+    maxActiveInvitations,
   });
   servers.push(server);
   return server;
@@ -49,6 +50,14 @@ const invite = (to: string) => ({
   data: '',
   timeout: 0,
   onlineUserOnly: false,
+});
+
+describeRedis('made-up invitees, on Redis', () => {
+  it('invitations to user ids that never signed in leave no log behind; a first sign-in on another process still finds what is active', async () => {
+    prefix = freshPrefix();
+    const [n0, n1] = [await node(100), await node(100)];
+    await madeUpInviteesCostNothing(n0, n1, raws, (n) => n);
+  });
 });
 
 describeRedis('active invitations per inviter, on Redis', () => {

@@ -31,9 +31,17 @@ describeRedis('redis scripts', () => {
     deliveries: [],
     ...plan,
   });
-  /** One commit alone: its own entry of the reply ('epoch' for the whole call). */
+  /** The users sign in: their logs are made (OPEN_LOG); a user who never did is not logged. */
+  const signIn = async (users: readonly string[]) => {
+    for (const u of users) await redis.beckonOpenLog(keys.log(u));
+  };
+  /**
+   * One commit alone: its own entry of the reply ('epoch' for the whole call). The users its
+   * deliveries name have signed in; group members sign in in their tests.
+   */
   const commit = async (plan: Partial<CommitArgs> & { epoch?: string }) => {
     const { epoch, ...rest } = plan;
+    await signIn((rest.deliveries ?? []).flatMap((d) => d.users));
     const raw = await redis.beckonCommit(...encodeCommit(call(epoch), [one(rest)]));
     return raw === 'epoch' ? raw : (raw as unknown[])[0];
   };
@@ -104,6 +112,7 @@ describeRedis('redis scripts', () => {
         ops: [['ZADD', keys.inboxes, '0', keys.inboxEntry('capped', 'a', id)]],
         deliveries: [{ users: ['capped'], group: '', event: '{"kind":"invite"}', v: 1 }],
       });
+    await signIn(['capped']);
     const raw = await redis.beckonCommit(...encodeCommit(call(), [start('cap1'), start('cap2')]));
     expect(raw).toEqual([[[['capped'], [1]]], 'limit']);
     expect(await held()).toBe(2);
@@ -125,6 +134,7 @@ describeRedis('redis scripts', () => {
 
   it('expands a group audience at commit time', async () => {
     await redis.zadd(keys.members('g'), 1, 'm1', 2, 'm2');
+    await signIn(['m1', 'm2']);
     const out = await commit({ deliveries: [{ users: ['m2', 'x'], group: 'g', event: '{"e":1}', v: -1 }] });
     expect(out).toEqual([
       [
@@ -185,6 +195,7 @@ describeRedis('redis scripts', () => {
   it('a group delivery finds where each of more than 1,000 members is', async () => {
     const members = Array.from({ length: 1200 }, (_, i) => `big${i}`);
     await redis.zadd(keys.members('big'), ...members.flatMap((u, i) => [i + 1, u]));
+    await signIn(members);
     const { heard, close } = await elsewhere('big1150', 'p7');
     try {
       const out = (await commit({
@@ -236,6 +247,7 @@ describeRedis('redis scripts', () => {
 
   it("issue 19: the group expansion skips members given their own view; a view's hint has no version; the group notice goes to every process", async () => {
     await redis.zadd(keys.members('cls'), 1, 't', 2, 'a', 3, 'b', 4, 'late');
+    await signIn(['t', 'a', 'b', 'late']);
     await redis.hset(keys.where, 'a', `p2@${Date.now() + 60_000}`);
     const sub = testClient();
     const heard: Array<[string, string]> = [];
@@ -352,6 +364,34 @@ describeRedis('redis scripts', () => {
     expect(await claim('e1', now + 100)).toEqual(['ok']);
     expect(await claim('e1', now + 3000)).toEqual(['ok', 'due']);
     expect(await claim('other', now)).toEqual(['epoch']);
+  });
+
+  it('logs nothing for a user who never signed in and is connected nowhere (made-up ids cost nothing); signing in opens the log at 0', async () => {
+    const deliver = (event: string) =>
+      one({ deliveries: [{ users: ['ghost', 'here'], group: '', event, v: -1 }] });
+    // 'here' has no log either, but is connected (on another process): the commit makes it.
+    const { close } = await elsewhere('here', 'p8');
+    try {
+      const raw = await redis.beckonCommit(...encodeCommit(call(), [deliver('{"g":1}')]));
+      expect(raw).toEqual([[[['here'], [1]]]]);
+      expect(await redis.exists(keys.log('ghost'))).toBe(0);
+      expect(await sequence('ghost')).toBe(0);
+      expect(await redis.beckonOpenLog(keys.log('ghost'))).toBe(0);
+      expect(await redis.beckonOpenLog(keys.log('ghost'))).toBe(0); // again: nothing changes
+      const next = await redis.beckonCommit(...encodeCommit(call(), [deliver('{"g":2}')]));
+      expect(next).toEqual([
+        [
+          [
+            ['ghost', 'here'],
+            [1, 2],
+          ],
+        ],
+      ]);
+      expect(await since('ghost', 0)).toEqual(['1:{"g":2}']);
+      expect(await redis.beckonOpenLog(keys.log('ghost'))).toBe(1);
+    } finally {
+      close();
+    }
   });
 
   it('runs again after Redis forgot its scripts (NOSCRIPT: ioredis sends the source again)', async () => {

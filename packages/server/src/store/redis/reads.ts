@@ -50,6 +50,14 @@ export function logEntries(raw: unknown): LogEntry[] {
   });
 }
 
+/**
+ * The user's sequence number, their log made first if they have none (they are signing in: from
+ * now on their events are logged while they are away; see OPEN_LOG).
+ */
+export async function openLog(redis: Client, keys: Keys, userID: string): Promise<number> {
+  return Number(await call(() => redis.beckonOpenLog(keys.log(userID))));
+}
+
 /** The users' sequence numbers (0 for a user with no log), read at one instant. */
 export async function readSequences(redis: Client, keys: Keys, users: readonly string[]): Promise<number[]> {
   if (users.length === 0) return [];

@@ -184,15 +184,30 @@ for c = 1, tonumber(ARGV[7 + named]) do
           nodes[#kept] = at
         end
       end
-      users = kept
-      for j, u in ipairs(users) do
+      users = {}
+      local at = {}
+      for j, u in ipairs(kept) do
         local log = P .. 'events:' .. u
         -- The stream numbers the entries 0-1, 0-2, ...: the id is the user's next sequence number.
-        local s = tonumber(string.sub(redis.call('XADD', log, '0-*', 'e', event), 3))
-        -- Trimmed every \`trim\` events: a log holds between logLimit and logLimit + trim - 1.
-        if s % trim == 0 then redis.call('XTRIM', log, 'MAXLEN', logLimit) end
-        seqs[j] = s
+        -- A user with no log who is connected nowhere has never signed in (OPEN_LOG makes the
+        -- log when a user does): nothing is logged (NOMKSTREAM), and a first sign-in starts
+        -- from a snapshot, so invitations to made-up user ids leave nothing behind.
+        local id
+        if #nodes[j] > 0 then
+          id = redis.call('XADD', log, '0-*', 'e', event)
+        else
+          id = redis.call('XADD', log, 'NOMKSTREAM', '0-*', 'e', event)
+        end
+        if id then
+          local s = tonumber(string.sub(id, 3))
+          -- Trimmed every \`trim\` events: a log holds between logLimit and logLimit + trim - 1.
+          if s % trim == 0 then redis.call('XTRIM', log, 'MAXLEN', logLimit) end
+          users[#users + 1] = u
+          seqs[#users] = s
+          at[#users] = nodes[j]
+        end
       end
+      nodes = at
       result[i] = {users, seqs}
       -- Route by presence: each process hears only of its own users. The committing process
       -- hands its events out from this reply.
@@ -325,6 +340,20 @@ return redis.call('XRANGE', KEYS[1], '(0-' .. since, '+')
 `;
 
 /** KEYS: users' logs. Each one's sequence number (the last entry's id; 0 for none). */
+/**
+ * KEYS: a user's log. The user signs in: their log is made if they have none (an empty stream,
+ * which `XGROUP CREATE … MKSTREAM` makes; the group is dropped again), so what happens while they
+ * are away is logged from now on; returns their sequence number. Until then COMMIT logs nothing
+ * for them.
+ */
+const OPEN_LOG = `
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('XGROUP', 'CREATE', KEYS[1], 'open', '$', 'MKSTREAM')
+  redis.call('XGROUP', 'DESTROY', KEYS[1], 'open')
+end
+${LAST_SEQ}
+return lastSeq(KEYS[1])
+`;
 const SEQUENCES = `
 ${LAST_SEQ}
 local out = {}
@@ -532,6 +561,7 @@ const COMMANDS = {
   beckonSnapshot: [SNAPSHOT, 3],
   beckonEventsSince: [EVENTS_SINCE, 1],
   beckonSequences: [SEQUENCES, undefined],
+  beckonOpenLog: [OPEN_LOG, 1],
   beckonGroupCreate: [GROUP_CREATE, 4],
   beckonGroupJoin: [GROUP_JOIN, 2],
   beckonGroupLeave: [GROUP_LEAVE, 3],
@@ -700,6 +730,7 @@ declare module 'ioredis' {
     ): Result<unknown, Context>;
     beckonEventsSince(logKey: string, seq: Arg): Result<unknown, Context>;
     beckonSequences(count: number, ...logKeys: string[]): Result<unknown, Context>;
+    beckonOpenLog(logKey: string): Result<unknown, Context>;
     beckonGroupCreate(
       codeKey: string,
       groupKey: string,

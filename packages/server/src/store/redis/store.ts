@@ -23,7 +23,7 @@ import { glob, Keys } from './keys.js';
 import { DEFAULT_ENDED_TTL_MS, Lifecycle } from './lifecycle.js';
 import type { Loaded } from './plan.js';
 import { Presence } from './presence.js';
-import { readHandQueue, readLog, readSequences, readSnapshot } from './reads.js';
+import { openLog, readHandQueue, readLog, readSnapshot } from './reads.js';
 import type { Client } from './scripts.js';
 import { KeyedBatches, KeyedQueue } from './serial.js';
 import { Upkeep } from './upkeep.js';
@@ -252,7 +252,7 @@ export class RedisStore implements Store {
     });
     this.#feeds = new Feeds(
       {
-        current: async (userID) => (await readSequences(redis, this.keys, [userID]))[0] ?? 0,
+        current: (userID) => openLog(redis, this.keys, userID),
         since: (userID, seq) => readLog(redis, this.keys, userID, seq),
       },
       {
