@@ -5,7 +5,7 @@ import { createToken } from '../src/auth.js';
 import type { BeckonServer, BeckonServerOptions } from '../src/server.js';
 import { NodeWebSocket, SECRET, startServer, waitFor } from './helpers.js';
 import { madeUpInviteesCostNothing } from './madeUpInvitees.js';
-import { type Frame, openRaw, type RawClient } from './raw.js';
+import { burst, openRaw, type RawClient } from './raw.js';
 
 // Per-user limits over real sockets: one token must not multiply its share of the server.
 
@@ -40,21 +40,6 @@ const invite = (to: string, timeout = 0) => ({
   timeout,
   onlineUserOnly: false,
 });
-
-/** Sends requests with ids `from`..`from + n - 1` in one go and waits for every reply. */
-async function burst(client: RawClient, from: number, cmds: readonly unknown[]): Promise<Frame[]> {
-  const start = client.frames.length;
-  cmds.forEach((cmd, i) => {
-    client.send({ t: 'req', id: from + i, cmd });
-  });
-  const ids = new Set(cmds.map((_, i) => from + i));
-  await waitFor(
-    () => client.frames.slice(start).filter((f) => f.t === 'res' && ids.has(f.id ?? -1)).length === ids.size,
-    5000,
-    `${ids.size} replies`,
-  );
-  return client.frames.slice(start).filter((f) => f.t === 'res' && ids.has(f.id ?? -1));
-}
 
 describe('sockets per user', () => {
   it('a new socket over the cap closes the oldest with 4009; the others stay served', async () => {

@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import { createToken } from '../src/auth.js';
 import type { BeckonServer } from '../src/server.js';
-import { SECRET, waitFor } from './helpers.js';
-import { type Frame, openRaw, type RawClient } from './raw.js';
+import { SECRET } from './helpers.js';
+import { burst, openRaw, type RawClient } from './raw.js';
 
 // One token inviting made-up user ids (nobody who ever signed in) must leave nothing behind:
 // no log per made-up id, so memory does not grow with the ids an attacker invents. A user's
@@ -16,15 +16,6 @@ async function login(s: BeckonServer, userID: string, raws: RawClient[]): Promis
   raws.push(client);
   await client.auth(await createToken({ secret: SECRET, userID }));
   return client;
-}
-
-async function burst(client: RawClient, from: number, cmds: readonly unknown[]): Promise<Frame[]> {
-  const start = client.frames.length;
-  cmds.forEach((cmd, i) => client.send({ t: 'req', id: from + i, cmd }));
-  const ids = new Set(cmds.map((_, i) => from + i));
-  const replies = () => client.frames.slice(start).filter((f) => f.t === 'res' && ids.has(f.id ?? -1));
-  await waitFor(() => replies().length === ids.size, 10_000, `${ids.size} replies`);
-  return replies();
 }
 
 const invite = (to: string, data: string) => ({

@@ -93,3 +93,18 @@ export function openRaw(url: string, options: ClientOptions = {}): Promise<RawCl
     ws.once('error', reject);
   });
 }
+
+/** Sends requests with ids `from`..`from + n - 1` in one go and waits for every reply. */
+export async function burst(client: RawClient, from: number, cmds: readonly unknown[]): Promise<Frame[]> {
+  const start = client.frames.length;
+  cmds.forEach((cmd, i) => {
+    client.send({ t: 'req', id: from + i, cmd });
+  });
+  const ids = new Set(cmds.map((_, i) => from + i));
+  await waitFor(
+    () => client.frames.slice(start).filter((f) => f.t === 'res' && ids.has(f.id ?? -1)).length === ids.size,
+    10_000,
+    `${ids.size} replies`,
+  );
+  return client.frames.slice(start).filter((f) => f.t === 'res' && ids.has(f.id ?? -1));
+}

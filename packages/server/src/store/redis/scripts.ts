@@ -51,7 +51,8 @@ end`;
  * (one HSET each: the caller knows the version it read, so the new one is that plus one), runs
  * the index ops (plain commands), expands group audiences, appends each event to every
  * recipient's log (a stream: `XADD … 0-*` gives the next sequence number; trimmed only every
- * `trim step` events), and returns `{users, seqs}` per delivery. A delivery with `held` (an
+ * `trim step` events; a recipient with no log who is present nowhere never signed in and is not
+ * logged, see OPEN_LOG), and returns `{users, seqs}` per delivery. A delivery with `held` (an
  * onlineUserOnly invitation's id) goes only to the recipients present now or already in the set
  * `held:{id}`, and adds them to it: `isLoggedFor` of the rules, done here so presence is read
  * atomically. Last, one hint per process where a recipient of any commit is present
@@ -339,7 +340,6 @@ if tonumber(string.sub(first[1], 3)) > since + 1 then return false end
 return redis.call('XRANGE', KEYS[1], '(0-' .. since, '+')
 `;
 
-/** KEYS: users' logs. Each one's sequence number (the last entry's id; 0 for none). */
 /**
  * KEYS: a user's log. The user signs in: their log is made if they have none (an empty stream,
  * which `XGROUP CREATE … MKSTREAM` makes; the group is dropped again), so what happens while they
@@ -354,6 +354,7 @@ end
 ${LAST_SEQ}
 return lastSeq(KEYS[1])
 `;
+/** KEYS: users' logs. Each one's sequence number (the last entry's id; 0 for none). */
 const SEQUENCES = `
 ${LAST_SEQ}
 local out = {}
