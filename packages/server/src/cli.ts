@@ -9,7 +9,7 @@ const USAGE = `beckon-server [--port 8787] [--host 127.0.0.1] [--dev] [--secret 
               [--redis redis://127.0.0.1:6379] [--redis-prefix beckon:]
               [--max-connections-per-user 16] [--max-active-invitations 1000]
               [--user-rate 100] [--user-burst 200] [--max-token-lifetime 86400] [--call-grace-ms 10000]
-              [--call-end-notice-seconds 60]
+              [--call-end-notice-seconds 60] [--max-groups-per-user 1000]
               [--stun-urls stun:turn.example.com:3478] [--turn-secret S] [--turn-ttl 3600] [--relay-only]
               [--turn-urls turn:turn.example.com:3478,turns:turn.example.com:5349]
 beckon-server token --user NAME [--ttl SECONDS] [--secret S]
@@ -28,7 +28,7 @@ times out (0: never).
 Environment: BECKON_PORT, BECKON_HOST, BECKON_SECRET, BECKON_DEV=1, BECKON_ALLOWED_ORIGINS, BECKON_LOG_LEVEL,
 REDIS_URL, BECKON_REDIS_PREFIX, BECKON_MAX_CONNECTIONS_PER_USER, BECKON_MAX_ACTIVE_INVITATIONS,
 BECKON_USER_RATE, BECKON_USER_BURST, BECKON_MAX_TOKEN_LIFETIME (seconds), BECKON_CALL_GRACE_MS,
-BECKON_CALL_END_NOTICE_SECONDS, BECKON_STUN_URLS,
+BECKON_CALL_END_NOTICE_SECONDS, BECKON_MAX_GROUPS_PER_USER, BECKON_STUN_URLS,
 BECKON_TURN_URLS, BECKON_TURN_SECRET, BECKON_TURN_TTL, BECKON_TURN_RELAY_ONLY=1.
 
 Outside --dev the secret must be at least 32 bytes (openssl rand -hex 32).`;
@@ -57,6 +57,7 @@ const { values, positionals } = parseArgs({
     'max-token-lifetime': { type: 'string' },
     'call-grace-ms': { type: 'string' },
     'call-end-notice-seconds': { type: 'string' },
+    'max-groups-per-user': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -103,6 +104,7 @@ if (values.help) {
   const callGraceMs = numeric('call-grace-ms', 'BECKON_CALL_GRACE_MS');
   const callEndNoticeSeconds = numeric('call-end-notice-seconds', 'BECKON_CALL_END_NOTICE_SECONDS');
   const notice = callEndNoticeSeconds === undefined ? {} : { callEndNoticeSeconds };
+  const maxGroupsPerUser = numeric('max-groups-per-user', 'BECKON_MAX_GROUPS_PER_USER');
   // Flags win over the environment, one setting at a time.
   const iceServers: IceServersOptions | undefined = iceServersFromEnv({
     BECKON_STUN_URLS: values['stun-urls'] ?? env.BECKON_STUN_URLS,
@@ -127,6 +129,7 @@ if (values.help) {
       ...(maxActiveInvitations === undefined ? {} : { maxActiveInvitations }),
       ...(maxTokenLifetimeSeconds === undefined ? {} : { maxTokenLifetimeSeconds }),
       ...(callGraceMs === undefined ? {} : { callGraceMs }),
+      ...(maxGroupsPerUser === undefined ? {} : { maxGroupsPerUser }),
       userRateLimit: {
         ...(userRate === undefined ? {} : { perSecond: userRate }),
         ...(userBurst === undefined ? {} : { burst: userBurst }),

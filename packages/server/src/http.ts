@@ -4,7 +4,7 @@ import { isValidId } from '@beckon/signaling/rules';
 import type { Logger } from 'pino';
 import { createToken, verifyToken } from './auth.js';
 import { type IceServersConfig, iceServersFor } from './iceServers.js';
-import type { JoinThrottle } from './limits.js';
+import { GroupCapError, type JoinThrottle } from './limits.js';
 import type { MembersCache, MembersView } from './membersCache.js';
 import type { Metrics } from './metrics.js';
 import { originAllowed } from './origin.js';
@@ -34,6 +34,8 @@ export interface HttpContext {
   readonly iceServers?: IceServersConfig;
   /** `GET /groups/:id/members`, shared by the requests of one refetch. */
   readonly members: MembersCache;
+  /** Groups one user may create (`POST /groups` answers 403, 9011, beyond it). */
+  readonly maxGroupsPerUser: number;
 }
 
 const API_PREFIXES = ['/groups', '/history', '/dev/', '/trtc/', '/ice-servers', '/healthz', '/metrics'];
@@ -46,10 +48,12 @@ const DEV_TOKEN_TTL = 12 * 3600;
 class HttpError extends BeckonError<number> {
   override name = 'HttpError';
   readonly status: number;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(status: number, code: number, message: string) {
+  constructor(status: number, code: number, message: string, details?: Readonly<Record<string, unknown>>) {
     super(code, message);
     this.status = status;
+    this.details = details;
   }
 }
 
@@ -216,7 +220,7 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
       if (name.length === 0 || name.length > 100) {
         throw new HttpError(400, ErrorCode.INVALID_PARAMETERS, 'name must be 1..100 characters');
       }
-      const group = await ctx.store.createGroup(userID, name);
+      const group = await ctx.store.createGroup(userID, name, ctx.maxGroupsPerUser);
       return send(res, 201, publicGroup(group));
     }
     if (req.method === 'POST' && path === '/groups/join') {
@@ -275,8 +279,19 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
     }
     throw new HttpError(404, ErrorCode.INVALID_PARAMETERS, `no route for ${req.method} ${path}`);
   } catch (error) {
-    if (error instanceof HttpError)
-      return send(res, error.status, { error: { code: error.code, message: error.message } });
+    if (error instanceof HttpError) {
+      const { code, message, details } = error;
+      return send(res, error.status, { error: details ? { code, message, details } : { code, message } });
+    }
+    if (error instanceof GroupCapError) {
+      return send(res, 403, {
+        error: {
+          code: ErrorCode.LIMIT_EXCEEDED,
+          message: error.message,
+          details: { field: 'groups', limit: error.limit },
+        },
+      });
+    }
     // decodeURIComponent on a path with a broken escape (`/%E0%A4%A`): the client's fault.
     if (error instanceof URIError) {
       return send(res, 400, {

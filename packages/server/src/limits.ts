@@ -6,6 +6,17 @@ import type { Store } from './store/types.js';
  * share of the server by opening sockets, nor store invitations without end.
  */
 
+/** Groups one user may create, by default (`maxGroupsPerUser`). */
+export const DEFAULT_MAX_GROUPS_PER_USER = 1000;
+
+/** `createGroup` refused: the user has created `limit` groups (`maxGroupsPerUser`). */
+export class GroupCapError extends Error {
+  override name = 'GroupCapError';
+  constructor(readonly limit: number) {
+    super(`at most ${limit} groups per user`);
+  }
+}
+
 /** Token bucket: `burst` requests at once, refilled at `perSecond`. */
 export class Bucket {
   #tokens: number;

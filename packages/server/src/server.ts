@@ -22,6 +22,7 @@ import { handleHttp } from './http.js';
 import { type IceServersOptions, resolveIceServers } from './iceServers.js';
 import {
   DEFAULT_JOIN_THROTTLE,
+  DEFAULT_MAX_GROUPS_PER_USER,
   DEFAULT_USER_LIMITS,
   InvitationCap,
   JoinThrottle,
@@ -81,6 +82,12 @@ export interface BeckonServerOptions {
   readonly maxConnectionsPerUser?: number;
   /** Active invitations per inviter; more invites answer 9011. Default 1000. */
   readonly maxActiveInvitations?: number;
+  /**
+   * Groups one user may create (`POST /groups`); more answer 403 with 9011 and
+   * `details: { field: 'groups', limit }`. Groups are kept, so without it one token creating
+   * groups in a loop would grow the store without end. Default 1000.
+   */
+  readonly maxGroupsPerUser?: number;
   /**
    * How long a party of an answered one-to-one call may have no socket of its call's device
    * (the one that placed or answered the call) before the server hangs up in its name
@@ -215,6 +222,11 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     defaults.maxActiveInvitations,
   );
   const callGraceMs = positive('callGraceMs', options.callGraceMs, DEFAULT_CALL_GRACE_MS);
+  const maxGroupsPerUser = positive(
+    'maxGroupsPerUser',
+    options.maxGroupsPerUser,
+    DEFAULT_MAX_GROUPS_PER_USER,
+  );
   const contentSecurityPolicy =
     options.contentSecurityPolicy ?? demoContentSecurityPolicy({ tencent: options.trtc !== undefined });
   if (typeof contentSecurityPolicy === 'string' && /[\r\n]/.test(contentSecurityPolicy)) {
@@ -504,6 +516,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
       log,
       joins,
       lobby,
+      maxGroupsPerUser,
       ...(options.staticDir ? { staticDir: options.staticDir } : {}),
       contentSecurityPolicy,
       ...(options.trtc ? { trtc: options.trtc } : {}),

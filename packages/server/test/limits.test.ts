@@ -3,7 +3,7 @@ import { CloseCode } from '@beckon/signaling/rules';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createToken } from '../src/auth.js';
 import type { BeckonServer, BeckonServerOptions } from '../src/server.js';
-import { NodeWebSocket, SECRET, startServer, waitFor } from './helpers.js';
+import { api, NodeWebSocket, SECRET, startServer, waitFor } from './helpers.js';
 import { madeUpInviteesCostNothing } from './madeUpInvitees.js';
 import { burst, openRaw, type RawClient } from './raw.js';
 
@@ -197,5 +197,32 @@ describe('options', () => {
     await expect(startServer({ maxConnectionsPerUser: 0 })).rejects.toThrow(/maxConnectionsPerUser/);
     await expect(startServer({ maxActiveInvitations: 1.5 })).rejects.toThrow(/maxActiveInvitations/);
     await expect(startServer({ userRateLimit: { perSecond: -1 } })).rejects.toThrow(/perSecond/);
+    await expect(startServer({ maxGroupsPerUser: 0 })).rejects.toThrow(/maxGroupsPerUser/);
+  });
+});
+
+describe('groups per user', () => {
+  it('refuses a group past maxGroupsPerUser with 403 and 9011; leaving gives no place back; others and joins are not counted', async () => {
+    const s = await start({ maxGroupsPerUser: 2 });
+    const token = (userID: string) => createToken({ secret: SECRET, userID });
+    const alice = await token('alice');
+    const made = [];
+    for (const name of ['one', 'two']) made.push(await api(s, 'POST', '/groups', alice, { name }));
+    expect(made.map((r) => r.status)).toEqual([201, 201]);
+    const refused = await api(s, 'POST', '/groups', alice, { name: 'three' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({
+      code: ErrorCode.LIMIT_EXCEEDED,
+      details: { field: 'groups', limit: 2 },
+    });
+    expect((await api(s, 'GET', '/groups', alice)).body.groups).toHaveLength(2);
+    // Groups are kept: leaving one does not let her make another.
+    await api(s, 'POST', `/groups/${made[0]?.body.groupID}/leave`, alice);
+    expect((await api(s, 'POST', '/groups', alice, { name: 'again' })).status).toBe(403);
+    // Bob has his own places, and joining a group is not creating one.
+    const bob = await token('bob');
+    const bobs = await api(s, 'POST', '/groups', bob, { name: 'bobs' });
+    expect(bobs.status).toBe(201);
+    expect((await api(s, 'POST', '/groups/join', alice, { code: bobs.body.code })).status).toBe(200);
   });
 });

@@ -19,6 +19,7 @@ import {
   recordViewFor,
 } from '@beckon/signaling/rules';
 import { type HistoryLimits, historyLimits, mergeHistory } from '../history.js';
+import { GroupCapError } from '../limits.js';
 import { callRoomOf, type GroupRoom, type GroupRoomLeave, type SharedRoom } from '../rooms.js';
 import { withCatchUps } from './ended.js';
 import { MemoryGroupRooms } from './groupRooms.js';
@@ -87,6 +88,8 @@ export class MemoryStore implements Store {
   readonly #codes = new Map<string, string>();
   readonly #logs = new Map<string, UserLog>();
   readonly #history = new Map<string, HistoryEntry[]>();
+  /** Groups each user has created (`createGroup`'s cap). */
+  readonly #groupsCreated = new Map<string, number>();
   /** Users with a connection (this process is the whole deployment). */
   readonly #online = new Set<string>();
   /** Active invitations per inviter. */
@@ -306,7 +309,10 @@ export class MemoryStore implements Store {
     return withCatchUps(userID, events, [...out.values()]);
   }
 
-  async createGroup(owner: string, name: string): Promise<Group> {
+  async createGroup(owner: string, name: string, cap?: number): Promise<Group> {
+    const created = this.#groupsCreated.get(owner) ?? 0;
+    if (cap !== undefined && cap > 0 && created >= cap) throw new GroupCapError(cap);
+    this.#groupsCreated.set(owner, created + 1);
     let code = joinCode();
     while (this.#codes.has(code)) code = joinCode();
     const group = { groupID: randomUUID(), name, code, owner, members: [owner], createdAt: Date.now() };

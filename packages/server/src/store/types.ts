@@ -149,7 +149,13 @@ export interface Store extends GroupRooms, CallRooms {
     seq: number,
   ): Promise<Array<{ seq: number; event: SignalingEvent }> | undefined>;
 
-  createGroup(owner: string, name: string): Promise<Group>;
+  /**
+   * Makes a group owned by `owner`. With `cap`, refuses (`GroupCapError`, nothing written) when
+   * `owner` has already created `cap` groups here: groups are kept, so a token creating groups
+   * in a loop must not grow the store without end. Checked in the write itself (exact across
+   * processes).
+   */
+  createGroup(owner: string, name: string, cap?: number): Promise<Group>;
   joinGroup(code: string, userID: string): Promise<Group | undefined>;
   leaveGroup(groupID: string, userID: string): Promise<boolean>;
   getGroup(groupID: string): Promise<Group | undefined>;

@@ -5,6 +5,7 @@ import type { BeckonServer } from '../../src/server.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { SECRET, startServer, waitFor } from '../helpers.js';
 import { madeUpInviteesCostNothing } from '../madeUpInvitees.js';
+import { quietListener, silentLog } from '../quietStore.js';
 import { type Frame, openRaw, type RawClient } from '../raw.js';
 import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
 
@@ -107,5 +108,27 @@ describeRedis('active invitations per inviter, on Redis', () => {
     const hangup = await n0.store.dispatch('alice', 'server', invite('r-hangup') as Command);
     expect(hangup.ok).toBe(true);
     expect(await n0.store.activeInvitations('alice')).toBe(3);
+  });
+});
+
+describeRedis('groups per user, on Redis', () => {
+  it('the cap holds for creates racing on two processes: the script that makes a group checks it', async () => {
+    prefix = freshPrefix();
+    const stores = [0, 1].map((i) => new RedisStore({ url: REDIS_URL, prefix, nodeID: `g${i}` }));
+    await Promise.all(stores.map((s) => s.start(quietListener, silentLog)));
+    try {
+      const tries = Array.from({ length: 12 }, (_, i) => stores[i % 2]?.createGroup('carol', `g${i}`, 5));
+      const outcomes = await Promise.allSettled(tries);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(5);
+      const refused = outcomes.filter((o) => o.status === 'rejected');
+      expect(refused.map((o) => (o as PromiseRejectedResult).reason)).toEqual(
+        Array.from({ length: 7 }, () => expect.objectContaining({ name: 'GroupCapError', limit: 5 })),
+      );
+      expect(await stores[0]?.groupsOf('carol')).toHaveLength(5);
+      // Without a cap (the store's own callers), nothing is refused.
+      expect((await stores[1]?.createGroup('carol', 'uncapped'))?.owner).toBe('carol');
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { GroupCapError } from '../../limits.js';
 import { joinCode } from '../memory.js';
 import type { Group } from '../types.js';
+import { call } from './errors.js';
 import type { Keys } from './keys.js';
 import { type Client, list } from './scripts.js';
 
@@ -23,21 +25,24 @@ export class RedisGroups {
     this.#keys = keys;
   }
 
-  async create(owner: string, name: string): Promise<Group> {
+  async create(owner: string, name: string, cap = 0): Promise<Group> {
     for (let attempt = 0; attempt < 10; attempt++) {
       const head: GroupHead = { groupID: randomUUID(), name, code: joinCode(), owner, createdAt: Date.now() };
-      if (
-        (await this.#redis.beckonGroupCreate(
+      const made = await call(() =>
+        this.#redis.beckonGroupCreate(
           this.#keys.code(head.code),
           this.#keys.group(head.groupID),
           this.#keys.members(head.groupID),
           this.#keys.groupsOf(owner),
+          this.#keys.groupsCreated(owner),
           head.groupID,
           JSON.stringify(head),
           owner,
-        )) === 1
-      )
-        return { ...head, members: [owner] };
+          cap,
+        ),
+      );
+      if (made === -1) throw new GroupCapError(cap);
+      if (made === 1) return { ...head, members: [owner] };
     }
     throw new Error('no free join code after 10 tries');
   }

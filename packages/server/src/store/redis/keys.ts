@@ -114,6 +114,11 @@ export class Keys {
     return `${this.prefix}code:${code}`;
   }
 
+  /** Counter: the groups a user has created (the cap on creating more). */
+  groupsCreated(userID: string): string {
+    return `${this.prefix}created:${userID}`;
+  }
+
   /** Set of the groups a user belongs to. */
   groupsOf(userID: string): string {
     return `${this.prefix}groups:${userID}`;

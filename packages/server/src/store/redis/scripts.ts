@@ -362,9 +362,16 @@ for i, key in ipairs(KEYS) do out[i] = lastSeq(key) end
 return out
 `;
 
-/** KEYS: code, group, members, the owner's groups. ARGV: groupID, group JSON, owner. 0 when the code is taken. */
+/**
+ * KEYS: code, group, members, the owner's groups, the owner's count of groups created. ARGV:
+ * groupID, group JSON, owner, cap (0: none). 0 when the code is taken; -1 when the owner has
+ * created `cap` groups already (nothing written).
+ */
 const GROUP_CREATE = `
+local cap = tonumber(ARGV[4])
+if cap > 0 and tonumber(redis.call('GET', KEYS[5]) or '0') >= cap then return -1 end
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
+redis.call('INCR', KEYS[5])
 redis.call('HSET', KEYS[2], 'v', 1, 'r', ARGV[2], 'n', 1)
 redis.call('ZADD', KEYS[3], 1, ARGV[3])
 redis.call('SADD', KEYS[4], ARGV[1])
@@ -563,7 +570,7 @@ const COMMANDS = {
   beckonEventsSince: [EVENTS_SINCE, 1],
   beckonSequences: [SEQUENCES, undefined],
   beckonOpenLog: [OPEN_LOG, 1],
-  beckonGroupCreate: [GROUP_CREATE, 4],
+  beckonGroupCreate: [GROUP_CREATE, 5],
   beckonGroupJoin: [GROUP_JOIN, 2],
   beckonGroupLeave: [GROUP_LEAVE, 3],
   beckonGroupRead: [GROUP_READ, 1],
@@ -737,9 +744,11 @@ declare module 'ioredis' {
       groupKey: string,
       membersKey: string,
       ownerGroups: string,
+      ownerCreated: string,
       groupID: string,
       group: string,
       owner: string,
+      cap: number,
     ): Result<unknown, Context>;
     beckonGroupJoin(
       codeKey: string,

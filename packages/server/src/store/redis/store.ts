@@ -556,8 +556,9 @@ export class RedisStore implements Store {
       .catch((err: unknown) => this.#warn('relay', err));
   }
 
-  createGroup(owner: string, name: string): Promise<Group> {
-    return call(() => this.#groups.create(owner, name));
+  createGroup(owner: string, name: string, cap?: number): Promise<Group> {
+    // Its Redis call is wrapped inside: the cap's refusal stays a GroupCapError.
+    return this.#groups.create(owner, name, cap);
   }
 
   joinGroup(code: string, userID: string): Promise<Group | undefined> {
