@@ -48,12 +48,10 @@ const DEV_TOKEN_TTL = 12 * 3600;
 class HttpError extends BeckonError<number> {
   override name = 'HttpError';
   readonly status: number;
-  readonly details: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(status: number, code: number, message: string, details?: Readonly<Record<string, unknown>>) {
+  constructor(status: number, code: number, message: string) {
     super(code, message);
     this.status = status;
-    this.details = details;
   }
 }
 
@@ -279,10 +277,8 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx:
     }
     throw new HttpError(404, ErrorCode.INVALID_PARAMETERS, `no route for ${req.method} ${path}`);
   } catch (error) {
-    if (error instanceof HttpError) {
-      const { code, message, details } = error;
-      return send(res, error.status, { error: details ? { code, message, details } : { code, message } });
-    }
+    if (error instanceof HttpError)
+      return send(res, error.status, { error: { code: error.code, message: error.message } });
     if (error instanceof GroupCapError) {
       return send(res, 403, {
         error: {

@@ -10,6 +10,7 @@ export {
   type RtcIceServer,
   turnCredentials,
 } from './iceServers.js';
+export { DEFAULT_MAX_GROUPS_PER_USER, GroupCapError } from './limits.js';
 export { Metrics } from './metrics.js';
 export { originAllowed } from './origin.js';
 export type { CallRooms, GroupRoom, GroupRoomLeave, GroupRooms, SharedRoom } from './rooms.js';
