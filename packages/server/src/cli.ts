@@ -103,7 +103,6 @@ if (values.help) {
   const maxTokenLifetimeSeconds = numeric('max-token-lifetime', 'BECKON_MAX_TOKEN_LIFETIME');
   const callGraceMs = numeric('call-grace-ms', 'BECKON_CALL_GRACE_MS');
   const callEndNoticeSeconds = numeric('call-end-notice-seconds', 'BECKON_CALL_END_NOTICE_SECONDS');
-  const notice = callEndNoticeSeconds === undefined ? {} : { callEndNoticeSeconds };
   const maxGroupsPerUser = numeric('max-groups-per-user', 'BECKON_MAX_GROUPS_PER_USER');
   // Flags win over the environment, one setting at a time.
   const iceServers: IceServersOptions | undefined = iceServersFromEnv({
@@ -116,8 +115,8 @@ if (values.help) {
   try {
     const server = await createBeckonServer({
       ...(redisUrl
-        ? { store: new RedisStore({ url: redisUrl, ...(prefix ? { prefix } : {}), ...notice }) }
-        : notice),
+        ? { store: new RedisStore({ url: redisUrl, ...(prefix ? { prefix } : {}), callEndNoticeSeconds }) }
+        : { callEndNoticeSeconds }),
       port,
       host: values.host ?? env.BECKON_HOST ?? '127.0.0.1',
       dev,

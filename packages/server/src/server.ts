@@ -102,7 +102,7 @@ export interface BeckonServerOptions {
    * its own `callEndNoticeSeconds`). Without it, a hang-up to a peer who never comes back would
    * stay active and count towards the sender's `maxActiveInvitations`. Default 60; 0 = never.
    */
-  readonly callEndNoticeSeconds?: number;
+  readonly callEndNoticeSeconds?: number | undefined;
   /**
    * Failed group joins (wrong codes) before `POST /groups/join` answers 429 with Retry-After.
    * Default per user 10 then one per 6 s; per address 100 then one per second.
@@ -236,9 +236,7 @@ export async function createBeckonServer(options: BeckonServerOptions = {}): Pro
     options.store ??
     new MemoryStore({
       ...(options.maxInvitees === undefined ? {} : { maxInvitees: options.maxInvitees }),
-      ...(options.callEndNoticeSeconds === undefined
-        ? {}
-        : { callEndNoticeSeconds: options.callEndNoticeSeconds }),
+      callEndNoticeSeconds: options.callEndNoticeSeconds,
     });
   const metrics = new Metrics();
   const batches = new GroupBatches({

@@ -22,7 +22,7 @@ export interface InMemoryHubOptions {
    * Seconds an unacknowledged call-end notice (a `hangup` invitation with timeout 0) waits before
    * it times out. Default `CALL_END_NOTICE_SECONDS` (60); 0 = never. Else a TypeError.
    */
-  readonly callEndNoticeSeconds?: number;
+  readonly callEndNoticeSeconds?: number | undefined;
   /** Called with every invitation that ended (call history, metrics). */
   readonly onEnded?: (invitation: InvitationRecord) => void;
 }
@@ -66,12 +66,11 @@ export class InMemoryHub {
 
   constructor(options: InMemoryHubOptions = {}) {
     this.#clock = options.clock ?? systemClock;
-    const noticeSeconds = callEndNoticeSecondsOption(options.callEndNoticeSeconds, 'InMemoryHub');
     this.#arbiter = new Arbiter({
       clock: this.#clock,
       generateId: options.generateId ?? (() => globalThis.crypto.randomUUID()),
       ...(options.maxInvitees === undefined ? {} : { maxInvitees: options.maxInvitees }),
-      ...(noticeSeconds === undefined ? {} : { callEndNoticeSeconds: noticeSeconds }),
+      callEndNoticeSeconds: callEndNoticeSecondsOption(options.callEndNoticeSeconds, 'InMemoryHub'),
       members: (groupID) => this.#groups.get(groupID),
       deliver: (recipients, event) => this.#deliver(recipients, event),
       ended: (invitation) => {

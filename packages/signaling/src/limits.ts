@@ -14,11 +14,11 @@ export const MAX_TIMEOUT_SECONDS = 24 * 60 * 60;
 export const CALL_END_NOTICE_SECONDS = 60;
 
 /**
- * A `callEndNoticeSeconds` option as given (undefined: the default), checked: whole seconds from
- * 0 (never) to `MAX_TIMEOUT_SECONDS`, else a TypeError naming `owner`.
+ * A `callEndNoticeSeconds` option, checked (whole seconds from 0, never, to `MAX_TIMEOUT_SECONDS`,
+ * else a TypeError naming `owner`), or `CALL_END_NOTICE_SECONDS` when not given.
  */
-export function callEndNoticeSecondsOption(value: number | undefined, owner: string): number | undefined {
-  if (value === undefined) return undefined;
+export function callEndNoticeSecondsOption(value: number | undefined, owner: string): number {
+  if (value === undefined) return CALL_END_NOTICE_SECONDS;
   if (!Number.isInteger(value) || value < 0 || value > MAX_TIMEOUT_SECONDS)
     throw new TypeError(
       `${owner}: callEndNoticeSeconds must be a whole number of seconds from 0 to ${MAX_TIMEOUT_SECONDS}`,

@@ -42,7 +42,7 @@ export interface MemoryStoreOptions {
    * it times out. Default 60; 0 = never (a notice to a peer who never comes back then stays
    * active). Else a TypeError.
    */
-  readonly callEndNoticeSeconds?: number;
+  readonly callEndNoticeSeconds?: number | undefined;
   /** Events kept per user for resume; older gaps get a snapshot. Default 512. */
   readonly logLimit?: number;
   /** History entries kept per user. Default 200. */
@@ -116,7 +116,7 @@ export class MemoryStore implements Store {
   readonly #hands = new Map<string, Map<string, QueuedHand>>();
   #arbiter: Arbiter | undefined;
   #listener: StoreListener | undefined;
-  readonly #noticeSeconds: number | undefined;
+  readonly #noticeSeconds: number;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#options = options;
@@ -130,7 +130,7 @@ export class MemoryStore implements Store {
       clock: this.#options.clock ?? systemClock,
       generateId: randomUUID,
       ...(this.#options.maxInvitees === undefined ? {} : { maxInvitees: this.#options.maxInvitees }),
-      ...(this.#noticeSeconds === undefined ? {} : { callEndNoticeSeconds: this.#noticeSeconds }),
+      callEndNoticeSeconds: this.#noticeSeconds,
       members: (groupID) => this.#memberSets.get(groupID),
       deliver: (recipients, event, ephemeral) => {
         if (event.kind === 'invite') this.#countActive(event.envelope.inviter, 1);

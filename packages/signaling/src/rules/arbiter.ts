@@ -19,7 +19,7 @@ export interface ArbiterOptions {
   readonly generateId: () => string;
   readonly maxInvitees?: number;
   /** Seconds a call-end notice waits for its acknowledgement before it times out (`noticeExpiry`). */
-  readonly callEndNoticeSeconds?: number;
+  readonly callEndNoticeSeconds?: number | undefined;
   /** Current members of a group, or undefined when it does not exist. */
   readonly members: (groupID: string) => ReadonlySet<string> | undefined;
   /**
@@ -84,9 +84,7 @@ export class Arbiter {
             : {}),
           ...(members ? { group: { members } } : {}),
           maxInvitees: this.#options.maxInvitees ?? MAX_INVITEES,
-          ...(this.#options.callEndNoticeSeconds === undefined
-            ? {}
-            : { callEndNoticeSeconds: this.#options.callEndNoticeSeconds }),
+          callEndNoticeSeconds: this.#options.callEndNoticeSeconds,
         },
         resolve,
       );

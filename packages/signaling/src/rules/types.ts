@@ -96,7 +96,7 @@ export type TransitionInput =
       readonly group?: GroupMembership;
       readonly maxInvitees?: number;
       /** Seconds a call-end notice waits for its acknowledgement (`noticeExpiry`); default 60, 0 = never. */
-      readonly callEndNoticeSeconds?: number;
+      readonly callEndNoticeSeconds?: number | undefined;
     }
   /** A timer fired: time out every pending invitee whose deadline has passed. */
   | { readonly type: 'timeout'; readonly inviteID: string; readonly now: number }

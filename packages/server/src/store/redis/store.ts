@@ -47,7 +47,7 @@ export interface RedisStoreOptions {
    * it times out. Default 60; 0 = never (a notice to a peer who never comes back then stays
    * active). Else a TypeError. Every process of a deployment should use the same value.
    */
-  readonly callEndNoticeSeconds?: number;
+  readonly callEndNoticeSeconds?: number | undefined;
   /** Events kept per user for resume; older gaps get a snapshot. Default 512. */
   readonly logLimit?: number;
   /** History entries kept per user. Default 200. */
@@ -170,7 +170,7 @@ export class RedisStore implements Store {
   #epoch = '';
   #renewing: Promise<void> | undefined;
   #closed = false;
-  readonly #noticeSeconds: number | undefined;
+  readonly #noticeSeconds: number;
 
   constructor(options: RedisStoreOptions) {
     this.#o = options;
@@ -349,7 +349,7 @@ export class RedisStore implements Store {
               command,
               maxInvitees,
               ...(newInviteID ? { newInviteID } : {}),
-              ...(this.#noticeSeconds === undefined ? {} : { callEndNoticeSeconds: this.#noticeSeconds }),
+              callEndNoticeSeconds: this.#noticeSeconds,
               ...(group ? { group } : {}),
             },
           ];
