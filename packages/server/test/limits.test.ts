@@ -5,7 +5,7 @@ import { createToken } from '../src/auth.js';
 import type { BeckonServer, BeckonServerOptions } from '../src/server.js';
 import { api, NodeWebSocket, SECRET, startServer, waitFor } from './helpers.js';
 import { madeUpInviteesCostNothing } from './madeUpInvitees.js';
-import { burst, openRaw, type RawClient } from './raw.js';
+import { burst, loginRaw, type RawClient } from './raw.js';
 
 // Per-user limits over real sockets: one token must not multiply its share of the server.
 
@@ -25,12 +25,7 @@ async function start(options: BeckonServerOptions): Promise<BeckonServer> {
   return server;
 }
 
-async function login(s: BeckonServer, userID: string): Promise<RawClient> {
-  const client = await openRaw(s.wsUrl);
-  raws.push(client);
-  await client.auth(await createToken({ secret: SECRET, userID }));
-  return client;
-}
+const login = (s: BeckonServer, userID: string) => loginRaw(s, userID, raws);
 
 const invite = (to: string, timeout = 0) => ({
   op: 'invite',

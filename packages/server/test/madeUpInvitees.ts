@@ -1,8 +1,6 @@
 import { expect } from 'vitest';
-import { createToken } from '../src/auth.js';
 import type { BeckonServer } from '../src/server.js';
-import { SECRET } from './helpers.js';
-import { burst, openRaw, type RawClient } from './raw.js';
+import { burst, loginRaw, type RawClient } from './raw.js';
 
 // One token inviting made-up user ids (nobody who ever signed in) must leave nothing behind:
 // no log per made-up id, so memory does not grow with the ids an attacker invents. A user's
@@ -10,13 +8,6 @@ import { burst, openRaw, type RawClient } from './raw.js';
 // active. Shared by the memory store's and Redis's limits tests.
 
 const ROUNDS = 40;
-
-async function login(s: BeckonServer, userID: string, raws: RawClient[]): Promise<RawClient> {
-  const client = await openRaw(s.wsUrl);
-  raws.push(client);
-  await client.auth(await createToken({ secret: SECRET, userID }));
-  return client;
-}
 
 const invite = (to: string, data: string) => ({
   op: 'invite',
@@ -38,7 +29,7 @@ export async function madeUpInviteesCostNothing(
   raws: RawClient[],
   id: (n: string) => string,
 ): Promise<void> {
-  const alice = await login(first, id('alice'), raws);
+  const alice = await loginRaw(first, id('alice'), raws);
   const data = 'x'.repeat(4096);
   const ghosts = Array.from({ length: ROUNDS }, (_, i) => id(`ghost-${i}`));
   const sent = await burst(
@@ -59,7 +50,7 @@ export async function madeUpInviteesCostNothing(
 
   const late = id('late');
   const [pending] = await burst(alice, 2000, [invite(late, 'come and talk')]);
-  const bob = await login(second, late, raws);
+  const bob = await loginRaw(second, late, raws);
   const snapshot = bob.frames.find((f) => f.t === 'snapshot') as
     | { invitations?: Array<{ inviteID: string }> }
     | undefined;

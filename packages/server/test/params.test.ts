@@ -4,7 +4,7 @@ import { createToken, verifyToken } from '../src/auth.js';
 import type { BeckonServer } from '../src/server.js';
 import { RedisStore } from '../src/store/redis.js';
 import { connectUser, SECRET, startServer, type TestUser } from './helpers.js';
-import { openRaw, type RawClient } from './raw.js';
+import { loginRaw, type RawClient } from './raw.js';
 import { describeRedis, freshPrefix, purge, REDIS_URL } from './redis/cluster.js';
 
 // Bad parameters of a Beckon request answer 6017 with the field at fault, as Tencent's SDK does;
@@ -24,12 +24,7 @@ afterEach(async () => {
   prefix = undefined;
 });
 
-async function login(s: BeckonServer, userID: string): Promise<RawClient> {
-  const client = await openRaw(s.wsUrl);
-  raws.push(client);
-  await client.auth(await createToken({ secret: SECRET, userID }));
-  return client;
-}
+const login = (s: BeckonServer, userID: string) => loginRaw(s, userID, raws);
 
 const invite = (over: Record<string, unknown> = {}) => ({
   op: 'invite',

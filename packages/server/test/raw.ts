@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { type ClientOptions, WebSocket } from 'ws';
-import { waitFor } from './helpers.js';
+import { createToken } from '../src/auth.js';
+import { SECRET, waitFor } from './helpers.js';
 
 /** A server frame as a raw client sees it (loosely typed: tests inspect what really arrived). */
 export interface Frame {
@@ -107,4 +108,19 @@ export async function burst(client: RawClient, from: number, cmds: readonly unkn
     `${ids.size} replies`,
   );
   return client.frames.slice(start).filter((f) => f.t === 'res' && ids.has(f.id ?? -1));
+}
+
+/**
+ * A raw client of `userID` on `server`, signed in (hello and snapshot received). It goes into
+ * `opened` first, so the test's clean-up closes it even if signing in fails.
+ */
+export async function loginRaw(
+  server: { readonly wsUrl: string },
+  userID: string,
+  opened: RawClient[],
+): Promise<RawClient> {
+  const client = await openRaw(server.wsUrl);
+  opened.push(client);
+  await client.auth(await createToken({ secret: SECRET, userID }));
+  return client;
 }

@@ -1,12 +1,11 @@
 import { type Command, ErrorCode } from '@beckon/signaling';
 import { afterEach, expect, it } from 'vitest';
-import { createToken } from '../../src/auth.js';
 import type { BeckonServer } from '../../src/server.js';
 import { RedisStore } from '../../src/store/redis.js';
-import { SECRET, startServer, waitFor } from '../helpers.js';
+import { startServer, waitFor } from '../helpers.js';
 import { madeUpInviteesCostNothing } from '../madeUpInvitees.js';
 import { quietListener, silentLog } from '../quietStore.js';
-import { type Frame, openRaw, type RawClient } from '../raw.js';
+import { type Frame, loginRaw, type RawClient } from '../raw.js';
 import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
 
 // The per-inviter cap counts across the processes of a deployment: an invite committed on one
@@ -31,12 +30,7 @@ async function node(maxActiveInvitations = 2): Promise<BeckonServer> {
   return server;
 }
 
-async function login(s: BeckonServer, userID: string): Promise<RawClient> {
-  const client = await openRaw(s.wsUrl);
-  raws.push(client);
-  await client.auth(await createToken({ secret: SECRET, userID }));
-  return client;
-}
+const login = (s: BeckonServer, userID: string) => loginRaw(s, userID, raws);
 
 async function request(client: RawClient, id: number, cmd: unknown): Promise<Frame> {
   const from = client.frames.length;
