@@ -1,9 +1,8 @@
 import { type CommandReply, ErrorCode } from '@beckon/signaling';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { Cas } from '../../src/store/redis/cas.js';
-import { RedisStore } from '../../src/store/redis/store.js';
-import { quietListener as quiet, silentLog } from '../quietStore.js';
-import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
+import type { RedisStore } from '../../src/store/redis/store.js';
+import { describeRedis, freshPrefix, purge, startStores } from './cluster.js';
 
 // Answers to one invitation that arrive on a process while a job on it runs there commit
 // together: each its own transition and reply, one compare-and-set for all. A class of 1,000
@@ -14,8 +13,7 @@ describeRedis('distributed mode: answers to one invitation commit together', () 
   let stores: RedisStore[] = [];
 
   beforeAll(async () => {
-    stores = [0, 1].map((i) => new RedisStore({ url: REDIS_URL, prefix, nodeID: `node${i}` }));
-    await Promise.all(stores.map((s) => s.start(quiet, silentLog)));
+    stores = await startStores(prefix);
   }, 30_000);
   afterAll(async () => {
     await Promise.all(stores.map((s) => s.close()));

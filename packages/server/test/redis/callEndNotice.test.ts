@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RedisStore } from '../../src/store/redis/store.js';
 import { unacknowledgedNoticeTimesOut } from '../callEndNoticeScenario.js';
-import { quietListener, silentLog } from '../quietStore.js';
-import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
+import { describeRedis, freshPrefix, purge, REDIS_URL, startStores } from './cluster.js';
 
 // Two processes (stores) on one Redis, or on the local cluster: a call-end notice nobody
 // acknowledges gets a deadline like any timeout, so whichever process claims it times it out once.
@@ -11,10 +10,7 @@ describeRedis('distributed mode: an unacknowledged call-end notice times out', (
   let stores: RedisStore[] = [];
 
   beforeAll(async () => {
-    stores = [0, 1].map(
-      (i) => new RedisStore({ url: REDIS_URL, prefix, nodeID: `node${i}`, callEndNoticeSeconds: 1 }),
-    );
-    await Promise.all(stores.map((s) => s.start(quietListener, silentLog)));
+    stores = await startStores(prefix, { callEndNoticeSeconds: 1 });
   }, 30_000);
   afterAll(async () => {
     await Promise.all(stores.map((s) => s.close()));

@@ -12,7 +12,9 @@ import { WebSocket } from 'ws';
 import { connectClient, mastersOf, parseRedisTarget } from '../../src/store/redis/connect.js';
 import { Keys } from '../../src/store/redis/keys.js';
 import type { Client } from '../../src/store/redis/scripts.js';
+import { RedisStore, type RedisStoreOptions } from '../../src/store/redis/store.js';
 import { SECRET, waitFor } from '../helpers.js';
+import { quietListener, silentLog } from '../quietStore.js';
 
 // Real server processes sharing a real Redis. Every test run takes a random key prefix and
 // deletes its keys at the end, so runs and developers can share one Redis.
@@ -281,6 +283,23 @@ export function describeRedis(name: string, body: () => void, options: { ownServ
 
 export function freshPrefix(): string {
   return `beckon-test-${randomBytes(6).toString('hex')}:`;
+}
+
+/**
+ * `count` processes' stores on `prefix` (this run's Redis or local cluster), started with a
+ * listener that does nothing: for tests that drive stores alone, no server.
+ */
+export async function startStores(
+  prefix: string,
+  options: Omit<RedisStoreOptions, 'url' | 'prefix' | 'nodeID'> = {},
+  count = 2,
+): Promise<RedisStore[]> {
+  const stores = Array.from(
+    { length: count },
+    (_, i) => new RedisStore({ ...options, url: REDIS_URL, prefix, nodeID: `node${i}` }),
+  );
+  await Promise.all(stores.map((s) => s.start(quietListener, silentLog)));
+  return stores;
 }
 
 /** Deletes every key under the prefix (on every master of a cluster). */

@@ -4,9 +4,8 @@ import type { BeckonServer } from '../../src/server.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { startServer, waitFor } from '../helpers.js';
 import { madeUpInviteesCostNothing } from '../madeUpInvitees.js';
-import { quietListener, silentLog } from '../quietStore.js';
 import { type Frame, loginRaw, type RawClient } from '../raw.js';
-import { describeRedis, freshPrefix, purge, REDIS_URL } from './cluster.js';
+import { describeRedis, freshPrefix, purge, REDIS_URL, startStores } from './cluster.js';
 
 // The per-inviter cap counts across the processes of a deployment: an invite committed on one
 // and cancelled on another leaves the shared count right.
@@ -108,8 +107,7 @@ describeRedis('active invitations per inviter, on Redis', () => {
 describeRedis('groups per user, on Redis', () => {
   it('the cap holds for creates racing on two processes: the script that makes a group checks it', async () => {
     prefix = freshPrefix();
-    const stores = [0, 1].map((i) => new RedisStore({ url: REDIS_URL, prefix, nodeID: `g${i}` }));
-    await Promise.all(stores.map((s) => s.start(quietListener, silentLog)));
+    const stores = await startStores(prefix);
     try {
       const tries = Array.from({ length: 12 }, (_, i) => stores[i % 2]?.createGroup('carol', `g${i}`, 5));
       const outcomes = await Promise.allSettled(tries);
